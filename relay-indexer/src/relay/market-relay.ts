@@ -1,0 +1,62 @@
+/**
+ * The embedded market relay: a real NIP-01 relay over WebSocket on 127.0.0.1, built on @nostr-relay/*
+ * (deps.md Exp 3) with our own better-sqlite3 12.x handle. `npm start` runs it; tests start one per suite.
+ */
+import Database from 'better-sqlite3'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { NostrRelay } from '@nostr-relay/core'
+import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
+import { Validator } from '@nostr-relay/validator'
+
+export interface MarketRelayOptions {
+  /** 0 = any free port. */
+  port?: number
+  host?: string
+  /** SQLite file for the relay's own event store; ':memory:' by default. */
+  file?: string
+}
+
+export interface MarketRelay {
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+/** Start a relay; resolves once it listens. */
+export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<MarketRelay> {
+  const db = new Database(opts.file ?? ':memory:')
+  db.pragma('journal_mode = WAL')
+  const repo = new EventRepositorySqlite(db)
+  await repo.init()
+  const relay = new NostrRelay(repo, { logLevel: 3 as never })
+  const validator = new Validator()
+  const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: 512 * 1024 })
+  wss.on('connection', (ws: WebSocket) => {
+    relay.handleConnection(ws as never)
+    ws.on('message', async (data) => {
+      try {
+        await relay.handleMessage(ws as never, await validator.validateIncomingMessage(data as never))
+      } catch (e) {
+        ws.send(JSON.stringify(['NOTICE', `invalid: ${e instanceof Error ? e.message : String(e)}`]))
+      }
+    })
+    ws.on('close', () => relay.handleDisconnect(ws as never))
+    ws.on('error', () => {})
+  })
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve)
+    wss.once('error', reject)
+  })
+  const address = wss.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      for (const c of wss.clients) c.terminate()
+      await new Promise<void>((r) => wss.close(() => r()))
+      await relay.destroy()
+      await repo.destroy()
+    },
+  }
+}
