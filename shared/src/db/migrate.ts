@@ -1,0 +1,66 @@
+/**
+ * Schema migrations: plain `.sql` files in `shared/migrations/`, applied in name order inside one
+ * immediate transaction each, recorded in `schema_migrations`. The indexer and the service both call
+ * `migrate` when they open the database; whichever comes first applies, the other finds nothing to do.
+ * Node-only (reads files), so nothing the browser imports may reach this folder.
+ */
+import { readFileSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+/** The slice of better-sqlite3's Database this module uses (kept structural so shared needs no driver). */
+export interface SqlDatabase {
+  exec(sql: string): unknown
+  pragma(source: string, options?: { simple?: boolean }): unknown
+  prepare(sql: string): {
+    run(...params: unknown[]): unknown
+    all(...params: unknown[]): unknown[]
+    get(...params: unknown[]): unknown
+  }
+  transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F }
+}
+
+export interface Migration {
+  name: string
+  sql: string
+}
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
+
+/** The migrations shipped with this version, in order. */
+export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}-[a-z0-9-]+\.sql$/.test(f))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(`${dir}/${name}`, 'utf8') }))
+}
+
+/** Apply every migration not yet recorded; answers the names applied now. */
+export function migrate(db: SqlDatabase, migrations: Migration[] = loadMigrations(), nowSec = 0): string[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+  const applied: string[] = []
+  for (const m of migrations) {
+    // Each migration is checked and applied under the write lock, so two processes never both apply it.
+    const step = db.transaction(() => {
+      if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(m.name)) return
+      db.exec(m.sql)
+      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(m.name, nowSec)
+      applied.push(m.name)
+    })
+    step.immediate()
+  }
+  return applied
+}
+
+export type Durability = 'money' | 'catalog'
+
+/**
+ * Connection settings: WAL, foreign keys, a busy timeout for the second process, and
+ * synchronous=FULL where money is written (reliability catalogue DB-2); the catalog may use NORMAL.
+ */
+export function applyPragmas(db: SqlDatabase, durability: Durability): void {
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  db.pragma(`synchronous = ${durability === 'money' ? 'FULL' : 'NORMAL'}`)
+}
