@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { NostrRelay } from '@nostr-relay/core'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import { Validator } from '@nostr-relay/validator'
+import { EVENT_LIMITS } from '@zapcade/shared/events/event'
 
 export interface MarketRelayOptions {
   /** 0 = any free port. */
@@ -14,6 +15,26 @@ export interface MarketRelayOptions {
   host?: string
   /** SQLite file for the relay's own event store; ':memory:' by default. */
   file?: string
+}
+
+const utf8 = new TextEncoder()
+
+/**
+ * strfry's default limits (reliability catalogue A2): content over 64 KiB or more than 2,000 tags is
+ * refused with `OK false "invalid: …"` (NIP-01 prefixes) before the library sees it.
+ */
+export function oversizedReason(ev: { content?: unknown; tags?: unknown }): string | undefined {
+  if (Array.isArray(ev.tags) && ev.tags.length > EVENT_LIMITS.maxTags) return `invalid: more than ${EVENT_LIMITS.maxTags} tags`
+  if (typeof ev.content === 'string' && utf8.encode(ev.content).length > EVENT_LIMITS.maxContentBytes)
+    return 'invalid: content over 64 KiB'
+  return undefined
+}
+
+interface Event {
+  id: string
+  kind: number
+  content: string
+  tags: string[][]
 }
 
 export interface MarketRelay {
@@ -35,7 +56,18 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     relay.handleConnection(ws as never)
     ws.on('message', async (data) => {
       try {
-        await relay.handleMessage(ws as never, await validator.validateIncomingMessage(data as never))
+        const msg = (await validator.validateIncomingMessage(data as never)) as unknown as [string, ...unknown[]]
+        const ev = msg[0] === 'EVENT' ? (msg[1] as Event) : undefined
+        const tooBig = ev ? oversizedReason(ev) : undefined
+        if (ev && tooBig) return void ws.send(JSON.stringify(['OK', ev.id, false, tooBig]))
+        const wasStored = ev?.kind === 5 ? await repo.findOne({ ids: [ev.id] }) : undefined
+        const result = (await relay.handleMessage(ws as never, msg as never)) as { success?: boolean } | undefined
+        // @nostr-relay 0.0.40 applies a kind-5 request but neither stores nor broadcasts the request
+        // itself, so no indexer could ever learn of it. NIP-09: relays SHOULD keep and serve it.
+        if (ev && ev.kind === 5 && !wasStored && result?.success) {
+          await repo.upsert(ev as never)
+          await relay.broadcast(ev as never)
+        }
       } catch (e) {
         ws.send(JSON.stringify(['NOTICE', `invalid: ${e instanceof Error ? e.message : String(e)}`]))
       }

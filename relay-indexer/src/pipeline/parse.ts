@@ -1,0 +1,83 @@
+/**
+ * Stage 3: parse a verified event with the shared profile (DESIGN.md section 2) into the small shapes
+ * the rules need. Parsers never throw; a failure becomes a counted reason `rejected:parse:<field>`.
+ */
+import { Kind } from '@zapcade/shared/kinds'
+import { parseGame, type Game } from '@zapcade/shared/events/game'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import { fail, ok, type Parsed } from '@zapcade/shared/result'
+import { parseReleaseInfo, parseAssetInfo, parseProfileInfo, parseDeletionInfo } from './parse-adapters.ts'
+
+export interface ReleaseInfo {
+  slug: string
+  version: string
+  channel: string
+  notes: string
+  publishedAtSec: number
+  assetEventId: string
+}
+
+export interface AssetInfo {
+  slug: string
+  version: string
+  sha256: string
+  sizeBytes: number
+  mime: string
+  platforms: string[]
+}
+
+export interface ProfileInfo {
+  displayName: string | undefined
+  picture: string | undefined
+  lud16: string | undefined
+  nip05: string | undefined
+}
+
+export interface DeletionInfo {
+  eventIds: string[]
+  coordinates: string[]
+}
+
+export type ParsedEvent =
+  | { kind: 'game'; ev: NostrEvent; game: Game }
+  | { kind: 'release'; ev: NostrEvent; release: ReleaseInfo }
+  | { kind: 'asset'; ev: NostrEvent; asset: AssetInfo }
+  | { kind: 'profile'; ev: NostrEvent; profile: ProfileInfo }
+  | { kind: 'deletion'; ev: NostrEvent; deletion: DeletionInfo }
+
+/** Kinds the indexer subscribes to (DESIGN.md section 2 plus NIP-09 and kind 0 profiles). */
+export const INDEXED_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset, Kind.Deletion, Kind.Profile] as const
+
+/** Parse a verified event; the reason of a failure starts with the field that broke the profile. */
+export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
+  switch (ev.kind) {
+    case Kind.Game: {
+      const r = parseGame(ev)
+      return r.ok ? ok({ kind: 'game', ev, game: r.value }) : r
+    }
+    case Kind.Release: {
+      const r = parseReleaseInfo(ev)
+      return r.ok ? ok({ kind: 'release', ev, release: r.value }) : r
+    }
+    case Kind.BuildAsset: {
+      const r = parseAssetInfo(ev)
+      return r.ok ? ok({ kind: 'asset', ev, asset: r.value }) : r
+    }
+    case Kind.Profile: {
+      const r = parseProfileInfo(ev)
+      return r.ok ? ok({ kind: 'profile', ev, profile: r.value }) : r
+    }
+    case Kind.Deletion: {
+      const r = parseDeletionInfo(ev)
+      return r.ok ? ok({ kind: 'deletion', ev, deletion: r.value }) : r
+    }
+    default:
+      return fail(`kind: ${ev.kind} is not indexed`)
+  }
+}
+
+/** `rejected:parse:<field>` from a parser reason such as `"price: not an integer"`. */
+export function parseCounterName(reason: string): string {
+  const field = reason.split(':')[0]?.trim().replace(/[^a-z0-9_-]/gi, '') || 'unknown'
+  return `rejected:parse:${field}`
+}

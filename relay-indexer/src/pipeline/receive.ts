@@ -1,0 +1,179 @@
+/**
+ * Stage 1: receive. Checks each event's shape and size (strfry limits), drops duplicates by id BEFORE
+ * verifying (in-flight map, recent-id LRU, then SQLite), recomputes the id, and hands batches to the
+ * verifier; verified batches are written strictly in arrival order (cursor marks included).
+ */
+import { parseEventShape, type NostrEvent } from '@zapcade/shared/events/event'
+import type { Counters } from '../store/counters.ts'
+import { INDEXED_KINDS } from './parse.ts'
+import { computeEventId, type VerifyBatch } from './verify.ts'
+import type { BatchWriter, WriteItem } from './write.ts'
+
+/** DESIGN.md section 2: refuse events dated more than 10 minutes ahead (one could pin a listing). */
+export const MAX_FUTURE_SEC = 600
+
+export interface ReceiverOptions {
+  writer: BatchWriter
+  verify: VerifyBatch
+  counters: Counters
+  /** Clock in ms (injected). */
+  now: () => number
+  batchMax?: number
+  batchDelayMs?: number
+  lruSize?: number
+  /** Called after each commit (the indexer refreshes its developer list from it). */
+  onCommit?: (outcomes: string[]) => void
+  /** A batch could not be written (e.g. SQLITE_BUSY past the timeout); its events are counted as lost. */
+  onError?: (err: unknown) => void
+}
+
+const INDEXED = new Set<number>(INDEXED_KINDS)
+
+export class Receiver {
+  private batch: WriteItem[] = []
+  private readonly inflight = new Map<string, Extract<WriteItem, { t: 'event' }>>()
+  private readonly recent = new Map<string, true>()
+  private chain: Promise<void> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
+  private queued = 0
+  private closed = false
+  private readonly batchMax: number
+  private readonly batchDelayMs: number
+  private readonly lruSize: number
+
+  constructor(private readonly o: ReceiverOptions) {
+    this.batchMax = o.batchMax ?? 1000
+    this.batchDelayMs = o.batchDelayMs ?? 5
+    this.lruSize = o.lruSize ?? 100_000
+  }
+
+  /** Events received but not yet committed (for backpressure and progress). */
+  backlog(): number {
+    return this.queued
+  }
+
+  /** One `["EVENT", sub, ev]` payload from `relay`, untrusted. */
+  event(relay: string, input: unknown): void {
+    const c = this.o.counters
+    c.inc('received')
+    const shape = parseEventShape(input)
+    if (!shape.ok) return c.inc(/more than|over|too many/.test(shape.reason) ? 'rejected:oversized' : 'rejected:malformed')
+    const ev = shape.value
+    // ING-5: a relay may send kinds we never asked for.
+    if (!INDEXED.has(ev.kind)) return c.inc('rejected:unexpected-kind')
+    const flying = this.inflight.get(ev.id)
+    if (flying) {
+      if (!flying.relays.includes(relay)) flying.relays.push(relay)
+      return c.inc('duplicate')
+    }
+    if (this.recent.has(ev.id) || this.o.writer.has(ev.id)) {
+      this.push({ t: 'seen', id: ev.id, relay })
+      return c.inc('duplicate')
+    }
+    // ING-2: the id is recomputed before any signature work.
+    if (computeEventId(ev) !== ev.id) return c.inc('rejected:id-mismatch')
+    const item = { t: 'event' as const, ev, relays: [relay] }
+    this.inflight.set(ev.id, item)
+    this.queued++
+    this.push(item)
+  }
+
+  /** Stop accepting input; pending timers are cleared (call after `whenIdle`). */
+  close(): void {
+    this.closed = true
+    clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  /** The relay finished its backfill. */
+  eose(relay: string): void {
+    this.push({ t: 'eose', relay })
+  }
+
+  /** The relay's connection dropped. */
+  reset(relay: string): void {
+    this.push({ t: 'reset', relay })
+  }
+
+  /** Resolves when everything received so far is committed. */
+  async whenIdle(): Promise<void> {
+    while (this.batch.length > 0 || this.queued > 0) {
+      this.flush()
+      await this.chain
+    }
+    await this.chain
+  }
+
+  private push(item: WriteItem): void {
+    if (this.closed) return
+    this.batch.push(item)
+    if (this.batch.length >= this.batchMax) this.flush()
+    else this.timer ??= setTimeout(() => this.flush(), this.batchDelayMs)
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.batch.length === 0) return
+    const items = this.batch
+    this.batch = []
+    const events = items.flatMap((i) => (i.t === 'event' ? [i.ev] : []))
+    // Verification starts now (worker threads run ahead); writes stay in arrival order.
+    const verified = this.o.verify(events).catch(() => events.map(() => false))
+    this.chain = this.chain
+      .then(async () => {
+        const ok = await verified
+        if (this.closed) return
+        this.commit(items, ok)
+      })
+      .catch((err: unknown) => {
+        this.o.counters.inc('error:write')
+        this.o.onError?.(err)
+      })
+  }
+
+  private commit(items: WriteItem[], ok: boolean[]): void {
+    const c = this.o.counters
+    const maxCreatedAt = Math.floor(this.o.now() / 1000) + MAX_FUTURE_SEC
+    const out: WriteItem[] = []
+    let k = 0
+    for (const item of items) {
+      if (item.t !== 'event') {
+        out.push(item)
+        continue
+      }
+      const good = ok[k++] === true
+      if (!good) {
+        c.inc('rejected:bad-signature')
+        this.forget(item.ev)
+      } else if (item.ev.created_at > maxCreatedAt) {
+        c.inc('rejected:future')
+        this.forget(item.ev)
+      } else out.push(item)
+    }
+    try {
+      const outcomes = this.o.writer.commit(out)
+      this.o.onCommit?.(outcomes)
+      for (const item of out) if (item.t === 'event') this.remember(item.ev)
+    } catch (err) {
+      // Not committed: forget the ids so a later copy is verified and written again.
+      for (const item of out) if (item.t === 'event') this.forget(item.ev)
+      throw err
+    }
+  }
+
+  private forget(ev: NostrEvent): void {
+    this.inflight.delete(ev.id)
+    this.queued--
+  }
+
+  private remember(ev: NostrEvent): void {
+    this.inflight.delete(ev.id)
+    this.queued--
+    this.recent.set(ev.id, true)
+    if (this.recent.size > this.lruSize) {
+      const oldest = this.recent.keys().next().value
+      if (oldest !== undefined) this.recent.delete(oldest)
+    }
+  }
+}

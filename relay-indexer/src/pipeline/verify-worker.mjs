@@ -1,0 +1,18 @@
+// Worker thread of the verify pool (verify.ts): checks BIP-340 signatures with nostr-wasm (deps.md Exp 2).
+// Plain .mjs so it loads under node, tsx and vitest alike. Receives {seq, events}; answers {seq, ok: boolean[]}.
+import { parentPort } from 'node:worker_threads'
+import { initNostrWasm } from 'nostr-wasm'
+
+const nw = await initNostrWasm()
+parentPort.on('message', (msg) => {
+  const ok = msg.events.map((ev) => {
+    try {
+      nw.verifyEvent(ev)
+      return true
+    } catch {
+      return false
+    }
+  })
+  parentPort.postMessage({ seq: msg.seq, ok })
+})
+parentPort.postMessage({ ready: true })

@@ -1,0 +1,88 @@
+/**
+ * Stage 5: batched writes. Everything verified since the last commit is applied in ONE immediate
+ * transaction (reliability catalogue A3: ~100k rows/s batched vs ~22k/s one per txn; ING-8), together
+ * with provenance, counters and cursors, so a crash never leaves a cursor ahead of its events.
+ */
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import { CatalogWriter } from '../store/catalog-writer.ts'
+import type { Counters } from '../store/counters.ts'
+import { advanceCursor } from '../store/cursors.ts'
+import type { Db } from '../store/open.ts'
+import { parseAndApply } from './apply.ts'
+
+export type WriteItem =
+  /** A verified event not yet stored, with every relay it was seen on meanwhile. */
+  | { t: 'event'; ev: NostrEvent; relays: string[] }
+  /** An id already stored, seen again on `relay` (provenance only). */
+  | { t: 'seen'; id: string; relay: string }
+  /** The relay's backfill ended (EOSE): its cursor may now be persisted and follows live events. */
+  | { t: 'eose'; relay: string }
+  /** The relay's connection dropped: until the next EOSE its cursor stays where it is. */
+  | { t: 'reset'; relay: string }
+
+/** Outcomes that prove an event was verified and valid, so they may move a cursor. */
+const CURSOR_OUTCOMES = new Set(['accepted', 'pending', 'stale', 'duplicate'])
+
+export class BatchWriter {
+  private readonly w: CatalogWriter
+  private readonly relayMax = new Map<string, number>()
+  private readonly live = new Set<string>()
+  commits = 0
+
+  constructor(
+    private readonly db: Db,
+    private readonly counters: Counters,
+    private readonly nowSec: () => number,
+  ) {
+    this.w = new CatalogWriter(db)
+  }
+
+  /** Whether `id` is already stored (the dedupe check before verifying). */
+  has(id: string): boolean {
+    return this.w.rawExists(id)
+  }
+
+  /** Apply a batch in one transaction; answers the outcome of each event item, in order. */
+  commit(items: readonly WriteItem[]): string[] {
+    const outcomes: string[] = []
+    const nowSec = this.nowSec()
+    const ctx = { w: this.w, counters: this.counters, nowSec }
+    const touched = new Set<string>()
+    const seenAt = (relay: string, createdAt: number): void => {
+      this.relayMax.set(relay, Math.max(this.relayMax.get(relay) ?? 0, createdAt))
+      if (this.live.has(relay)) touched.add(relay)
+    }
+    const run = this.db.transaction(() => {
+      for (const item of items) {
+        if (item.t === 'event') {
+          let outcome: string
+          if (this.w.rawExists(item.ev.id)) {
+            for (const r of item.relays) this.w.addRelay(item.ev.id, r, nowSec)
+            outcome = 'duplicate'
+          } else outcome = parseAndApply(ctx, item.ev, item.relays)
+          this.counters.inc(outcome)
+          outcomes.push(outcome)
+          if (CURSOR_OUTCOMES.has(outcome)) for (const r of item.relays) seenAt(r, item.ev.created_at)
+        } else if (item.t === 'seen') {
+          const row = this.w.raw(item.id)
+          if (!row) continue
+          this.w.addRelay(item.id, item.relay, nowSec)
+          seenAt(item.relay, row.created_at)
+        } else if (item.t === 'eose') {
+          this.live.add(item.relay)
+          touched.add(item.relay)
+        } else {
+          this.live.delete(item.relay)
+        }
+      }
+      for (const relay of touched) {
+        const max = this.relayMax.get(relay)
+        if (max !== undefined && this.live.has(relay)) advanceCursor(this.db, relay, max, nowSec)
+      }
+      this.counters.flush(this.db)
+    })
+    run.immediate()
+    this.commits++
+    return outcomes
+  }
+}

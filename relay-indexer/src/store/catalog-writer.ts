@@ -1,0 +1,161 @@
+/**
+ * The SQL of the catalog tables the indexer owns (raw_events, event_relays, deletions, users, games,
+ * game_tags, game_platforms, releases, build_assets). Every method runs inside the caller's batch
+ * transaction. Never touches purchases, entitlements, ledger_entries or payouts.
+ */
+import type { Game } from '@zapcade/shared/events/game'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import type { AssetInfo, ProfileInfo, ReleaseInfo } from '../pipeline/parse.ts'
+import type { Db } from './open.ts'
+
+export type RawState = 'ACCEPTED' | 'PENDING' | 'SUPERSEDED' | 'DELETED'
+
+export interface RawRow {
+  id: string
+  pubkey: string
+  kind: number
+  created_at: number
+  tags_json: string
+  content: string
+  sig: string
+  d_tag: string | null
+  state: RawState
+}
+
+/** Prepared statements over one connection; construct once per database. */
+export class CatalogWriter {
+  private readonly s
+  constructor(readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql)
+    this.s = {
+      rawExists: p('SELECT 1 FROM raw_events WHERE id = ?').pluck(),
+      raw: p('SELECT * FROM raw_events WHERE id = ?'),
+      insertRaw: p(`INSERT OR IGNORE INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      setState: p('UPDATE raw_events SET state = ? WHERE id = ?'),
+      addRelay: p('INSERT OR IGNORE INTO event_relays (event_id, relay_url, first_seen_at) VALUES (?, ?, ?)'),
+      winner: p(`SELECT id, created_at, state FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ?
+        AND state <> 'SUPERSEDED' ORDER BY created_at DESC, id ASC LIMIT 1`),
+      deletedById: p('SELECT 1 FROM deletions WHERE target_event_id = ? AND pubkey = ? LIMIT 1').pluck(),
+      deletedByCoord: p(`SELECT 1 FROM deletions WHERE target_coordinate = ? AND pubkey = ? AND until_created_at >= ? LIMIT 1`).pluck(),
+      tombstone: p(`INSERT OR IGNORE INTO deletions (deletion_event_id, pubkey, target_event_id, target_coordinate, until_created_at)
+        VALUES (?, ?, ?, ?, ?)`),
+      rawAtAddressUntil: p(`SELECT id FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ? AND created_at <= ? AND state <> 'DELETED'`).pluck(),
+      ensureUser: p('INSERT INTO users (pubkey, created_at) VALUES (?, ?) ON CONFLICT (pubkey) DO NOTHING'),
+      userId: p('SELECT id FROM users WHERE pubkey = ?').pluck(),
+      upsertGame: p(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, price_msat,
+          zap_pubkey, icon, images_json, tags_json, platforms_json, url, license, event_id, event_created_at, deleted_at, created_at, updated_at)
+        VALUES (@user, @slug, @title, @summary, @description, @listing, @listing, @price, @zap, @icon, @images, @tags, @platforms,
+          @url, @license, @eventId, @createdAt, NULL, @now, @createdAt)
+        ON CONFLICT (developer_user_id, slug) DO UPDATE SET title = excluded.title, summary = excluded.summary,
+          description = excluded.description, listing = excluded.listing,
+          status = CASE WHEN games.status IN ('FEATURED', 'BANNED') THEN games.status ELSE excluded.listing END,
+          price_msat = excluded.price_msat, zap_pubkey = excluded.zap_pubkey, icon = excluded.icon,
+          images_json = excluded.images_json, tags_json = excluded.tags_json, platforms_json = excluded.platforms_json,
+          url = excluded.url, license = excluded.license, event_id = excluded.event_id,
+          event_created_at = excluded.event_created_at, deleted_at = NULL, updated_at = excluded.updated_at
+        RETURNING id`).pluck(),
+      clearTags: p('DELETE FROM game_tags WHERE game_id = ?'),
+      addTag: p('INSERT OR IGNORE INTO game_tags (game_id, tag) VALUES (?, ?)'),
+      clearPlatforms: p('DELETE FROM game_platforms WHERE game_id = ?'),
+      addPlatform: p('INSERT OR IGNORE INTO game_platforms (game_id, platform) VALUES (?, ?)'),
+      gameId: p('SELECT g.id FROM games g JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?').pluck(),
+      gameDeleted: p('UPDATE games SET deleted_at = ? WHERE event_id = ?'),
+      releaseDeleted: p('UPDATE releases SET deleted_at = ? WHERE event_id = ?'),
+      upsertRelease: p(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id,
+          deleted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+        ON CONFLICT (game_id, version) DO UPDATE SET channel = excluded.channel, release_notes = excluded.release_notes,
+          published_at = excluded.published_at, asset_event_id = excluded.asset_event_id, event_id = excluded.event_id,
+          deleted_at = NULL, updated_at = excluded.updated_at
+        RETURNING id`).pluck(),
+      upsertAsset: p(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, platforms_json, created_at)
+          VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
+        ON CONFLICT (release_id) DO UPDATE SET event_id = excluded.event_id,
+          object_key = CASE WHEN build_assets.sha256 = excluded.sha256 THEN build_assets.object_key ELSE NULL END,
+          sha256 = excluded.sha256, size_bytes = excluded.size_bytes, content_type = excluded.content_type,
+          platforms_json = excluded.platforms_json`),
+      pendingOf: p(`SELECT * FROM raw_events WHERE state = 'PENDING' AND kind = ? AND pubkey = ?`),
+      updateProfile: p(`UPDATE users SET display_name = ?, avatar_url = ?, lud16 = ?, nip05 = ?, profile_event_id = ?,
+          profile_created_at = ? WHERE pubkey = ?`),
+    }
+  }
+
+  rawExists(id: string): boolean {
+    return this.s.rawExists.get(id) !== undefined
+  }
+  raw(id: string): RawRow | undefined {
+    return this.s.raw.get(id) as RawRow | undefined
+  }
+  insertRaw(ev: NostrEvent, dTag: string | null, state: RawState, nowSec: number): void {
+    this.s.insertRaw.run(ev.id, ev.pubkey, ev.kind, ev.created_at, JSON.stringify(ev.tags), ev.content, ev.sig, dTag, state, nowSec)
+  }
+  setState(id: string, state: RawState): void {
+    this.s.setState.run(state, id)
+  }
+  addRelay(id: string, relayUrl: string, nowSec: number): void {
+    this.s.addRelay.run(id, relayUrl, nowSec)
+  }
+  /** The current version at an address (newest created_at, tie → lowest id), deleted ones included. */
+  winner(kind: number, pubkey: string, d: string): { id: string; created_at: number; state: RawState } | undefined {
+    return this.s.winner.get(kind, pubkey, d) as { id: string; created_at: number; state: RawState } | undefined
+  }
+  deletedById(id: string, pubkey: string): boolean {
+    return this.s.deletedById.get(id, pubkey) !== undefined
+  }
+  deletedByCoordinate(coordinate: string, pubkey: string, createdAt: number): boolean {
+    return this.s.deletedByCoord.get(coordinate, pubkey, createdAt) !== undefined
+  }
+  tombstone(deletionId: string, pubkey: string, target: { id: string } | { coordinate: string }, untilSec: number): void {
+    const [id, coord] = 'id' in target ? [target.id, null] : [null, target.coordinate]
+    this.s.tombstone.run(deletionId, pubkey, id, coord, untilSec)
+  }
+  rawAtAddressUntil(kind: number, pubkey: string, d: string, untilSec: number): string[] {
+    return this.s.rawAtAddressUntil.all(kind, pubkey, d, untilSec) as string[]
+  }
+  ensureUser(pubkey: string, nowSec: number): number {
+    this.s.ensureUser.run(pubkey, nowSec)
+    return this.s.userId.get(pubkey) as number
+  }
+  hasUser(pubkey: string): boolean {
+    return this.s.userId.get(pubkey) !== undefined
+  }
+  /** Upsert the game row, keeping a FEATURED/BANNED overlay, and rewrite its tags and platforms. */
+  upsertGame(userId: number, g: Game, nowSec: number): number {
+    const id = this.s.upsertGame.get({
+      user: userId, slug: g.slug, title: g.title, summary: g.summary ?? null, description: g.description,
+      listing: g.listing, price: g.priceMsat, zap: g.zapPubkey ?? null, icon: g.icon ?? null,
+      images: JSON.stringify(g.images), tags: JSON.stringify(g.tags), platforms: JSON.stringify(g.platforms),
+      url: g.url ?? null, license: g.license ?? null, eventId: g.eventId, createdAt: g.createdAtSec, now: nowSec,
+    }) as number
+    this.s.clearTags.run(id)
+    for (const t of g.tags) this.s.addTag.run(id, t)
+    this.s.clearPlatforms.run(id)
+    for (const f of g.platforms) this.s.addPlatform.run(id, f)
+    return id
+  }
+  gameId(pubkey: string, slug: string): number | undefined {
+    return this.s.gameId.get(pubkey, slug) as number | undefined
+  }
+  /** Hide the catalog row built from event `id` (NIP-09); rows are kept for entitlements. */
+  markCatalogDeleted(id: string, atSec: number): void {
+    this.s.gameDeleted.run(atSec, id)
+    this.s.releaseDeleted.run(atSec, id)
+  }
+  upsertRelease(gameId: number, ev: NostrEvent, r: ReleaseInfo, nowSec: number): number {
+    return this.s.upsertRelease.get(gameId, r.version, r.channel, r.notes, r.publishedAtSec, r.assetEventId, ev.id, nowSec, ev.created_at) as number
+  }
+  upsertAsset(releaseId: number, assetEventId: string, a: AssetInfo, nowSec: number): void {
+    this.s.upsertAsset.run(releaseId, assetEventId, a.sha256, a.sizeBytes, a.mime, JSON.stringify(a.platforms), nowSec)
+  }
+  pendingOf(kind: number, pubkey: string): RawRow[] {
+    return this.s.pendingOf.all(kind, pubkey) as RawRow[]
+  }
+  updateProfile(pubkey: string, p: ProfileInfo, ev: NostrEvent): void {
+    this.s.updateProfile.run(p.displayName ?? null, p.picture ?? null, p.lud16 ?? null, p.nip05 ?? null, ev.id, ev.created_at, pubkey)
+  }
+}
+
+/** A stored raw row back as a NIP-01 event. */
+export function rowToEvent(r: RawRow): NostrEvent {
+  return { id: r.id, pubkey: r.pubkey, kind: r.kind, created_at: r.created_at, tags: JSON.parse(r.tags_json) as string[][], content: r.content, sig: r.sig }
+}

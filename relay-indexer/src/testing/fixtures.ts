@@ -1,0 +1,77 @@
+/**
+ * Test fixtures: developers with fresh keys per run, signing with nostr-wasm (5x noble, deps.md Exp 2),
+ * and the events of our NIP-82 profile (DESIGN.md section 2).
+ */
+import { randomBytes, createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { initNostrWasm, type Nostr } from 'nostr-wasm'
+import { buildGame, type GameInput } from '@zapcade/shared/events/game'
+import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
+
+let nw: Nostr | undefined
+
+export interface Dev {
+  pubkey: string
+  sign(u: UnsignedEvent): NostrEvent
+}
+
+/** A developer with a key generated for this run. */
+export async function makeDev(): Promise<Dev> {
+  nw ??= await initNostrWasm()
+  const w = nw
+  const sk = w.generateSecretKey()
+  const pubkey = Buffer.from(w.getPublicKey(sk)).toString('hex')
+  return {
+    pubkey,
+    sign(u) {
+      const ev = { ...u, tags: u.tags.map((t) => [...t]), pubkey, id: '', sig: '' }
+      w.finalizeEvent(ev, sk)
+      return ev
+    },
+  }
+}
+
+export const game = (dev: Dev, slug: string, createdAt: number, extra: Partial<GameInput> = {}): NostrEvent =>
+  dev.sign(buildGame({ slug, title: `Game ${slug}`, tags: ['puzzle'], platforms: ['linux-x86_64'], createdAtSec: createdAt, ...extra }))
+
+export const asset = (dev: Dev, slug: string, version: string, createdAt: number, sizeBytes = 1234): NostrEvent =>
+  dev.sign({
+    kind: 3063,
+    created_at: createdAt,
+    content: '',
+    tags: [['i', slug], ['version', version], ['x', createHash('sha256').update(`${slug}@${version}:${createdAt}`).digest('hex')],
+      ['size', String(sizeBytes)], ['m', 'application/zip'], ['f', 'linux-x86_64']],
+  })
+
+export const release = (dev: Dev, slug: string, version: string, assetId: string, createdAt: number, notes = ''): NostrEvent =>
+  dev.sign({
+    kind: 30063,
+    created_at: createdAt,
+    content: notes,
+    tags: [['d', `${slug}@${version}`], ['i', slug], ['version', version], ['c', 'main'], ['a', `32267:${dev.pubkey}:${slug}`], ['e', assetId]],
+  })
+
+export const deletion = (dev: Dev, targets: { e?: string[]; a?: string[] }, createdAt: number): NostrEvent =>
+  dev.sign({
+    kind: 5,
+    created_at: createdAt,
+    content: '',
+    tags: [...(targets.e ?? []).map((id) => ['e', id]), ...(targets.a ?? []).map((a) => ['a', a]), ['k', '32267']],
+  })
+
+export const profile = (dev: Dev, meta: Record<string, string>, createdAt: number): NostrEvent =>
+  dev.sign({ kind: 0, created_at: createdAt, content: JSON.stringify(meta), tags: [] })
+
+/** A copy with one signature nibble flipped (ING-1). */
+export function forgeSig(ev: NostrEvent): NostrEvent {
+  const c = ev.sig[10] === '0' ? '1' : '0'
+  return { ...ev, sig: ev.sig.slice(0, 10) + c + ev.sig.slice(11) }
+}
+
+/** A temporary directory removed by the returned cleanup. */
+export function tempDir(): { dir: string; file: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `zapcade-idx-${randomBytes(3).toString('hex')}-`))
+  return { dir, file: (n) => join(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
