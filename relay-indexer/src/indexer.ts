@@ -113,6 +113,12 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
     async whenCaughtUp() {
       await Promise.all(subs.map((s) => s.whenCaughtUp()))
       await receiver.whenIdle()
+      // New developers trigger a profile REQ after the commit; wait for those answers too.
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(subs.map((s) => s.whenProfilesSettled()))
+        await receiver.whenIdle()
+        if (receiver.backlog() === 0 && !subs.some((s) => s.profilesPending())) break
+      }
     },
     async stop() {
       for (const s of subs) s.stop()

@@ -125,11 +125,14 @@ describe('relay faults', () => {
   it('a relay cut mid-stream and restarted on the same port loses nothing (RLY-1)', async () => {
     const evs = games(1000, NOW - 2000).reverse() // relays answer newest first
     const r = await run([(conn, sub) => {
+      if (conn.n > 1 || sub !== 'zc-catalog') return // later connections hang until the restart
       for (const ev of evs.slice(0, 500)) conn.send(['EVENT', sub, ev])
       conn.terminate()
     }])
-    await vi.waitFor(() => expect(r.indexer.counters()['received']).toBe(500))
+    // The cut drops whatever was still buffered: some of the first 500 arrive, then the indexer reconnects.
+    await vi.waitFor(() => expect(r.relays[0]!.reqs.some((q) => q.n === 2)).toBe(true))
     await r.indexer.whenIdle()
+    expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBeLessThan(1000)
     expect(cursor(r.db, r.relays[0]!.url)).toBeUndefined() // no EOSE yet: the cursor must not move
     const port = Number(new URL(r.relays[0]!.url).port)
     await r.relays[0]!.stop()

@@ -48,6 +48,9 @@ export class RelaySubscription {
   private eoseTimer: NodeJS.Timeout | undefined
   private caughtUp = false
   private readonly caughtUpWaiters: (() => void)[] = []
+  private profilePending = false
+  private profileTimer: NodeJS.Timeout | undefined
+  private readonly profileWaiters: (() => void)[] = []
   /** Set when the catalog subscription reached EOSE (or timed out) at least once. */
   everCaughtUp = false
   connected = false
@@ -67,7 +70,31 @@ export class RelaySubscription {
   /** Send the profile subscription again (the developer list grew). */
   refreshProfiles(): void {
     const filters = this.o.profileFilters()
-    if (filters && this.ws?.readyState === WebSocket.OPEN) this.send(['REQ', PROFILE_SUB, ...filters])
+    if (filters && this.ws?.readyState === WebSocket.OPEN) this.sendProfileReq(filters)
+  }
+
+  /** Whether a profile REQ is still waiting for its EOSE. */
+  profilesPending(): boolean {
+    return this.profilePending && this.ws?.readyState === WebSocket.OPEN
+  }
+
+  /** Resolves when no profile REQ waits for its EOSE (or the socket is down). */
+  whenProfilesSettled(): Promise<void> {
+    if (!this.profilePending || this.ws?.readyState !== WebSocket.OPEN) return Promise.resolve()
+    return new Promise((resolve) => this.profileWaiters.push(resolve))
+  }
+
+  private sendProfileReq(filters: Filter[]): void {
+    this.profilePending = true
+    this.send(['REQ', PROFILE_SUB, ...filters])
+    clearTimeout(this.profileTimer)
+    this.profileTimer = setTimeout(() => this.settleProfiles(), this.o.eoseTimeoutMs ?? 30_000)
+  }
+
+  private settleProfiles(): void {
+    clearTimeout(this.profileTimer)
+    this.profilePending = false
+    for (const w of this.profileWaiters.splice(0)) w()
   }
 
   stop(): void {
@@ -76,6 +103,7 @@ export class RelaySubscription {
     clearTimeout(this.eoseTimer)
     this.ws?.terminate()
     for (const w of this.caughtUpWaiters.splice(0)) w()
+    this.settleProfiles()
   }
 
   private connect(): void {
@@ -87,7 +115,7 @@ export class RelaySubscription {
       this.connected = true
       this.send(['REQ', CATALOG_SUB, ...this.o.catalogFilters()])
       const pf = this.o.profileFilters()
-      if (pf) this.send(['REQ', PROFILE_SUB, ...pf])
+      if (pf) this.sendProfileReq(pf)
       this.eoseTimer = setTimeout(() => this.markCaughtUp(false), this.o.eoseTimeoutMs ?? 30_000)
     })
     ws.on('message', (data, isBinary) => this.onFrame(isBinary ? '' : data.toString()))
@@ -96,6 +124,7 @@ export class RelaySubscription {
       if (this.ws !== ws || this.stopped) return
       this.connected = false
       clearTimeout(this.eoseTimer)
+      this.settleProfiles()
       this.o.onDisconnect(this.o.url)
       this.scheduleReconnect()
     })
@@ -135,7 +164,7 @@ export class RelaySubscription {
       if (a === CATALOG_SUB) {
         this.attempt = 0 // a full backfill succeeded: the next drop starts the backoff afresh
         this.markCaughtUp(true)
-      }
+      } else if (a === PROFILE_SUB) this.settleProfiles()
       return
     }
     if (type === 'CLOSED') {
