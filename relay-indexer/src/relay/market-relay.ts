@@ -55,13 +55,21 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   wss.on('connection', (ws: WebSocket) => {
     relay.handleConnection(ws as never)
     ws.on('message', async (data) => {
+      // Peek at the frame first: an EVENT always gets an OK (NIP-01), even when the validator refuses it.
+      let peek: unknown
       try {
-        const msg = (await validator.validateIncomingMessage(data as never)) as unknown as [string, ...unknown[]]
-        const ev = msg[0] === 'EVENT' ? (msg[1] as Event) : undefined
+        peek = JSON.parse(String(data))
+      } catch {
+        peek = undefined
+      }
+      const ev = Array.isArray(peek) && peek[0] === 'EVENT' && typeof peek[1] === 'object' && peek[1] ? (peek[1] as Event) : undefined
+      const okFalse = (reason: string) => ws.send(JSON.stringify(['OK', typeof ev?.id === 'string' ? ev.id : '', false, reason]))
+      try {
         const tooBig = ev ? oversizedReason(ev) : undefined
-        if (ev && tooBig) return void ws.send(JSON.stringify(['OK', ev.id, false, tooBig]))
+        if (tooBig) return void okFalse(tooBig)
+        const msg = await validator.validateIncomingMessage(data as never)
         const wasStored = ev?.kind === 5 ? await repo.findOne({ ids: [ev.id] }) : undefined
-        const result = (await relay.handleMessage(ws as never, msg as never)) as { success?: boolean } | undefined
+        const result = (await relay.handleMessage(ws as never, msg)) as { success?: boolean } | undefined
         // @nostr-relay 0.0.40 applies a kind-5 request but neither stores nor broadcasts the request
         // itself, so no indexer could ever learn of it. NIP-09: relays SHOULD keep and serve it.
         if (ev && ev.kind === 5 && !wasStored && result?.success) {
@@ -69,7 +77,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
           await relay.broadcast(ev as never)
         }
       } catch (e) {
-        ws.send(JSON.stringify(['NOTICE', `invalid: ${e instanceof Error ? e.message : String(e)}`]))
+        const reason = `invalid: ${e instanceof Error ? e.message : String(e)}`
+        if (ev) okFalse(reason)
+        else ws.send(JSON.stringify(['NOTICE', reason]))
       }
     })
     ws.on('close', () => relay.handleDisconnect(ws as never))
