@@ -8,7 +8,7 @@ export function formatProgress(c: Record<string, number>, elapsedMs: number): st
   const totalRejected = rejected.reduce((s, [, v]) => s + v, 0)
   const reasons = rejected.map(([k, v]) => `${k.slice('rejected:'.length)} ${v}`).join(', ')
   return (
-    `${n('received')} received (${rate}/s) · accepted ${n('accepted')} · pending ${n('pending')} · ` +
+    `${n('received')} received (${rate}/s) · accepted ${n('accepted')} · pending ${n('pending')} (linked ${n('linked')}) · ` +
     `stale ${n('stale')} · duplicate ${n('duplicate')} · rejected ${totalRejected}${reasons ? ` [${reasons}]` : ''}`
   )
 }

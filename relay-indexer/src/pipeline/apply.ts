@@ -36,7 +36,7 @@ export function wins(a: { created_at: number; id: string }, b: { created_at: num
 
 /**
  * Apply one verified, parsed event. Answers the counter name of the outcome (`accepted`, `pending`,
- * `stale`, `rejected:*`); the raw row and provenance are written by the caller's writer.
+ * `stale`, `rejected:*`); a pending event linked later also counts `linked`.
  */
 export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonly string[]): string {
   const { w, nowSec } = ctx
@@ -61,7 +61,7 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('ACCEPTED')
     for (const row of w.pendingOf(Kind.Release, ev.pubkey)) {
       const r = parseReleaseInfo(rowToEvent(row))
-      if (r.ok && r.value.assetEventId === ev.id) linkRelease(ctx, rowToEvent(row), r.value)
+      if (r.ok && r.value.assetEventId === ev.id && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
     }
     return 'accepted'
   }
@@ -76,10 +76,10 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('ACCEPTED')
     const userId = w.ensureUser(ev.pubkey, nowSec)
     w.upsertGame(userId, p.game, nowSec)
-    for (const row of w.pendingOf(Kind.Profile, ev.pubkey)) applyProfileRow(ctx, rowToEvent(row))
+    for (const row of w.pendingOf(Kind.Profile, ev.pubkey)) if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
     for (const row of w.pendingOf(Kind.Release, ev.pubkey)) {
       const r = parseReleaseInfo(rowToEvent(row))
-      if (r.ok && r.value.slug === p.game.slug) linkRelease(ctx, rowToEvent(row), r.value)
+      if (r.ok && r.value.slug === p.game.slug && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
     }
     return 'accepted'
   }

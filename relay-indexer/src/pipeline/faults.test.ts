@@ -65,9 +65,12 @@ describe('ingestion faults', () => {
   it('oversized events (content over 64 KiB, more than 2,000 tags) are rejected (ING-6)', async () => {
     const big = dev.sign({ kind: 32267, created_at: NOW - 5, content: 'x'.repeat(65 * 1024), tags: [['d', 'big'], ['name', 'B'], ['t', 'game']] })
     const many = dev.sign({ kind: 32267, created_at: NOW - 5, content: '', tags: [['d', 'many'], ['name', 'M'], ['t', 'game'], ...Array.from({ length: 2001 }, () => ['image', 'https://x.example/i.png'])] })
-    const r = await run([serve([big, many])])
+    const own = await createInlineVerifier()
+    const r = await run([serve([big, many])], { verifier: own })
     await r.indexer.whenCaughtUp()
-    expect(r.indexer.counters()['rejected:oversized']).toBe(2)
+    // Counted per receipt (the backfill pages may serve them twice): never stored, never verified.
+    expect(r.indexer.counters()['rejected:oversized']).toBeGreaterThanOrEqual(2)
+    expect(own.calls()).toBe(0)
     expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(0)
     await r.close()
   })
@@ -142,6 +145,16 @@ describe('relay faults', () => {
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1000)
     expect(cursor(r.db, r.relays[0]!.url)).toBe(NOW - 2000 + 999)
     await restarted.stop()
+    await r.close()
+  })
+
+  it('a relay that caps each answer at the page limit still yields every event, paged by until (RLY-7)', async () => {
+    const evs = games(1200, NOW - 5000)
+    const r = await run([serve(evs)])
+    await r.indexer.whenCaughtUp()
+    expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1200)
+    expect(r.relays[0]!.reqs.filter((q) => q.subId === 'zc-page' && q.filters[0]?.until !== undefined).length).toBeGreaterThanOrEqual(2)
+    expect(cursor(r.db, r.relays[0]!.url)).toBe(NOW - 5000 + 1199)
     await r.close()
   })
 

@@ -33,6 +33,12 @@ export class Receiver {
   private batch: WriteItem[] = []
   private readonly inflight = new Map<string, Extract<WriteItem, { t: 'event' }>>()
   private readonly recent = new Map<string, true>()
+  /**
+   * Events refused for good, so repeats are not verified or counted again: bad signatures by `id:sig`
+   * (the id was checked, so the pair can never verify), id mismatches by `claimed:real:sig`.
+   * Never future-dated ones: those become valid with time.
+   */
+  private readonly rejected = new Map<string, true>()
   private chain: Promise<void> = Promise.resolve()
   private timer: NodeJS.Timeout | undefined
   private queued = 0
@@ -56,6 +62,8 @@ export class Receiver {
   event(relay: string, input: unknown): void {
     const c = this.o.counters
     c.inc('received')
+    // Malformed and oversized events are counted per receipt: nothing about them is verified, so
+    // remembering their claimed id could let a hostile relay shadow the real event.
     const shape = parseEventShape(input)
     if (!shape.ok) return c.inc(/more than|over|too many/.test(shape.reason) ? 'rejected:oversized' : 'rejected:malformed')
     const ev = shape.value
@@ -71,7 +79,16 @@ export class Receiver {
       return c.inc('duplicate')
     }
     // ING-2: the id is recomputed before any signature work.
-    if (computeEventId(ev) !== ev.id) return c.inc('rejected:id-mismatch')
+    const realId = computeEventId(ev)
+    if (realId !== ev.id) {
+      // Keyed by claimed id, real hash and sig: a correct event never takes this branch, so a hostile
+      // relay cannot shadow it. Repeats (paging overlap, other relays) are counted once.
+      const key = `${ev.id}:${realId}:${ev.sig}`
+      if (this.rejected.has(key)) return c.inc('duplicate')
+      this.rememberRejected(key)
+      return c.inc('rejected:id-mismatch')
+    }
+    if (this.rejected.has(`${ev.id}:${ev.sig}`)) return c.inc('duplicate')
     const item = { t: 'event' as const, ev, relays: [relay] }
     this.inflight.set(ev.id, item)
     this.queued++
@@ -145,6 +162,7 @@ export class Receiver {
       const good = ok[k++] === true
       if (!good) {
         c.inc('rejected:bad-signature')
+        this.rememberRejected(`${item.ev.id}:${item.ev.sig}`)
         this.forget(item.ev)
       } else if (item.ev.created_at > maxCreatedAt) {
         c.inc('rejected:future')
@@ -159,6 +177,14 @@ export class Receiver {
       // Not committed: forget the ids so a later copy is verified and written again.
       for (const item of out) if (item.t === 'event') this.forget(item.ev)
       throw err
+    }
+  }
+
+  private rememberRejected(key: string): void {
+    this.rejected.set(key, true)
+    if (this.rejected.size > this.lruSize) {
+      const oldest = this.rejected.keys().next().value
+      if (oldest !== undefined) this.rejected.delete(oldest)
     }
   }
 
@@ -177,3 +203,4 @@ export class Receiver {
     }
   }
 }
+

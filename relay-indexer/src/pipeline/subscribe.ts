@@ -8,6 +8,7 @@
  */
 import WebSocket from 'ws'
 import type { Filter } from 'nostr-tools/filter'
+import { BackfillPager } from './backfill-pager.ts'
 
 export interface RelaySubscriptionOptions {
   url: string
@@ -32,6 +33,7 @@ export interface RelaySubscriptionOptions {
 }
 
 const CATALOG_SUB = 'zc-catalog'
+const PAGE_SUB = 'zc-page'
 const PROFILE_SUB = 'zc-profiles'
 
 /** Jittered exponential backoff: base·2^attempt capped at max, scaled into [½, 1] by `random`. */
@@ -47,6 +49,7 @@ export class RelaySubscription {
   private reconnectTimer: NodeJS.Timeout | undefined
   private eoseTimer: NodeJS.Timeout | undefined
   private caughtUp = false
+  private pager: BackfillPager | undefined
   private readonly caughtUpWaiters: (() => void)[] = []
   private profilePending = false
   private profileTimer: NodeJS.Timeout | undefined
@@ -113,10 +116,11 @@ export class RelaySubscription {
     this.ws = ws
     ws.on('open', () => {
       this.connected = true
-      this.send(['REQ', CATALOG_SUB, ...this.o.catalogFilters()])
+      this.pager = new BackfillPager(this.o.catalogFilters())
+      this.send(['REQ', CATALOG_SUB, ...this.pager.firstPage()])
       const pf = this.o.profileFilters()
       if (pf) this.sendProfileReq(pf)
-      this.eoseTimer = setTimeout(() => this.markCaughtUp(false), this.o.eoseTimeoutMs ?? 30_000)
+      this.armEoseTimer()
     })
     ws.on('message', (data, isBinary) => this.onFrame(isBinary ? '' : data.toString()))
     ws.on('error', (err) => this.o.log(`relay ${this.o.url}: ${err.message}`))
@@ -141,6 +145,22 @@ export class RelaySubscription {
     this.ws?.send(JSON.stringify(msg))
   }
 
+  private armEoseTimer(): void {
+    clearTimeout(this.eoseTimer)
+    this.eoseTimer = setTimeout(() => this.markCaughtUp(false), this.o.eoseTimeoutMs ?? 30_000)
+  }
+
+  /** Send the next backfill page, or finish the backfill. */
+  private nextPage(): void {
+    const filter = this.pager?.next()
+    if (!filter) {
+      this.pager = undefined
+      return this.markCaughtUp(true)
+    }
+    this.send(['REQ', PAGE_SUB, filter])
+    this.armEoseTimer()
+  }
+
   private markCaughtUp(realEose: boolean): void {
     clearTimeout(this.eoseTimer)
     if (!this.caughtUp && realEose) this.o.onEose(this.o.url)
@@ -159,18 +179,25 @@ export class RelaySubscription {
     }
     if (!Array.isArray(msg) || typeof msg[0] !== 'string') return this.o.onMalformed(this.o.url)
     const [type, a, b] = msg as [string, unknown, unknown]
-    if (type === 'EVENT' && (a === CATALOG_SUB || a === PROFILE_SUB)) return this.o.onEvent(this.o.url, b)
-    if (type === 'EOSE') {
+    if (type === 'EVENT') {
       if (a === CATALOG_SUB) {
-        this.attempt = 0 // a full backfill succeeded: the next drop starts the backoff afresh
-        this.markCaughtUp(true)
+        if (!this.caughtUp) this.pager?.observeFirst(b)
+      } else if (a === PAGE_SUB) this.pager?.observePage(b)
+      else if (a !== PROFILE_SUB) return
+      return this.o.onEvent(this.o.url, b)
+    }
+    if (type === 'EOSE') {
+      if (a === CATALOG_SUB || a === PAGE_SUB) {
+        this.attempt = 0 // the relay answers: the next drop starts the backoff afresh
+        if (a === PAGE_SUB) this.send(['CLOSE', PAGE_SUB])
+        if (!this.caughtUp) this.nextPage()
       } else if (a === PROFILE_SUB) this.settleProfiles()
       return
     }
     if (type === 'CLOSED') {
       // The relay refused or killed the subscription (e.g. auth-required, rate-limited): back off, retry.
       this.o.log(`relay ${this.o.url}: CLOSED ${String(a)} ${String(b)}`)
-      if (a === CATALOG_SUB) this.ws?.terminate()
+      if (a === CATALOG_SUB || a === PAGE_SUB) this.ws?.terminate()
       return
     }
     if (type === 'NOTICE') return this.o.log(`relay ${this.o.url}: NOTICE ${String(a)}`)

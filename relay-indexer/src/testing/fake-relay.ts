@@ -24,11 +24,21 @@ export interface FakeRelay {
   stop(): Promise<void>
 }
 
-/** Serve `events` that match the filters in the given order (or newest first), then EOSE. */
+/**
+ * Serve `events` that match the filters, in the given order, then EOSE. A filter whose matches exceed
+ * its `limit` gets its newest `limit` events instead, as real relays do (NIP-01).
+ */
 export function serve(events: NostrEvent[] | (() => NostrEvent[]), opts: { eose?: boolean } = {}): ReqHandler {
   return (conn, subId, filters) => {
     const list = typeof events === 'function' ? events() : events
-    for (const ev of list) if (matchFilters(filters, ev)) conn.send(['EVENT', subId, ev])
+    const chosen = new Set<NostrEvent>()
+    for (const f of filters) {
+      let hits = list.filter((ev) => matchFilters([f], ev))
+      if (f.limit !== undefined && hits.length > f.limit)
+        hits = [...hits].sort((x, y) => y.created_at - x.created_at || (x.id < y.id ? -1 : 1)).slice(0, f.limit)
+      for (const ev of hits) chosen.add(ev)
+    }
+    for (const ev of list) if (chosen.has(ev)) conn.send(['EVENT', subId, ev])
     if (opts.eose !== false) conn.send(['EOSE', subId])
   }
 }
