@@ -59,7 +59,7 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
   }
   if (p.kind === 'asset') {
     store('ACCEPTED')
-    for (const row of w.pendingOf(Kind.Release, ev.pubkey)) {
+    for (const row of w.pendingReleasesOfAsset(ev.pubkey, ev.id)) {
       const r = parseReleaseInfo(rowToEvent(row))
       if (r.ok && r.value.assetEventId === ev.id && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
     }
@@ -77,7 +77,7 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     const userId = w.ensureUser(ev.pubkey, nowSec)
     w.upsertGame(userId, p.game, nowSec)
     for (const row of w.pendingOf(Kind.Profile, ev.pubkey)) if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
-    for (const row of w.pendingOf(Kind.Release, ev.pubkey)) {
+    for (const row of w.pendingReleasesOfGame(ev.pubkey, p.game.slug)) {
       const r = parseReleaseInfo(rowToEvent(row))
       if (r.ok && r.value.slug === p.game.slug && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
     }
@@ -85,7 +85,9 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
   }
   if (p.kind === 'release') {
     store('PENDING')
-    return linkRelease(ctx, ev, p.release) ? 'accepted' : 'pending'
+    if (linkRelease(ctx, ev, p.release)) return 'accepted'
+    w.notePendingRelease(p.release.assetEventId, ev.id)
+    return 'pending'
   }
   // Profile (kind 0): shown only for developers whose games are indexed; waits for the first game.
   store('PENDING')

@@ -55,9 +55,11 @@ export class CatalogWriter {
           url = excluded.url, license = excluded.license, event_id = excluded.event_id,
           event_created_at = excluded.event_created_at, deleted_at = NULL, updated_at = excluded.updated_at
         RETURNING id`).pluck(),
-      clearTags: p('DELETE FROM game_tags WHERE game_id = ?'),
+      // game_tags/game_platforms are keyed (tag, game_id) with no game_id index: delete by full key.
+      oldLists: p('SELECT tags_json, platforms_json FROM games WHERE developer_user_id = ? AND slug = ?'),
+      delTag: p('DELETE FROM game_tags WHERE tag = ? AND game_id = ?'),
       addTag: p('INSERT OR IGNORE INTO game_tags (game_id, tag) VALUES (?, ?)'),
-      clearPlatforms: p('DELETE FROM game_platforms WHERE game_id = ?'),
+      delPlatform: p('DELETE FROM game_platforms WHERE platform = ? AND game_id = ?'),
       addPlatform: p('INSERT OR IGNORE INTO game_platforms (game_id, platform) VALUES (?, ?)'),
       gameId: p('SELECT g.id FROM games g JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?').pluck(),
       gameDeleted: p('UPDATE games SET deleted_at = ? WHERE event_id = ?'),
@@ -75,6 +77,9 @@ export class CatalogWriter {
           sha256 = excluded.sha256, size_bytes = excluded.size_bytes, content_type = excluded.content_type,
           platforms_json = excluded.platforms_json`),
       pendingOf: p(`SELECT * FROM raw_events WHERE state = 'PENDING' AND kind = ? AND pubkey = ?`),
+      // A release's d is `<slug>@<version>` (NIP-82): its pending releases are one index range.
+      pendingReleasesOfGame: p(`SELECT * FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`),
+      pendingReleases: p(`SELECT id, tags_json FROM raw_events INDEXED BY raw_events_pending WHERE state = 'PENDING' AND kind = 30063`),
       updateProfile: p(`UPDATE users SET display_name = ?, avatar_url = ?, lud16 = ?, nip05 = ?, profile_event_id = ?,
           profile_created_at = ? WHERE pubkey = ?`),
     }
@@ -121,15 +126,18 @@ export class CatalogWriter {
   }
   /** Upsert the game row, keeping a FEATURED/BANNED overlay, and rewrite its tags and platforms. */
   upsertGame(userId: number, g: Game, nowSec: number): number {
+    const old = this.s.oldLists.get(userId, g.slug) as { tags_json: string; platforms_json: string } | undefined
     const id = this.s.upsertGame.get({
       user: userId, slug: g.slug, title: g.title, summary: g.summary ?? null, description: g.description,
       listing: g.listing, price: g.priceMsat, zap: g.zapPubkey ?? null, icon: g.icon ?? null,
       images: JSON.stringify(g.images), tags: JSON.stringify(g.tags), platforms: JSON.stringify(g.platforms),
       url: g.url ?? null, license: g.license ?? null, eventId: g.eventId, createdAt: g.createdAtSec, now: nowSec,
     }) as number
-    this.s.clearTags.run(id)
+    const oldTags = old ? (JSON.parse(old.tags_json) as string[]) : []
+    const oldPlatforms = old ? (JSON.parse(old.platforms_json) as string[]) : []
+    for (const t of oldTags) if (!g.tags.includes(t)) this.s.delTag.run(t, id)
     for (const t of g.tags) this.s.addTag.run(id, t)
-    this.s.clearPlatforms.run(id)
+    for (const f of oldPlatforms) if (!g.platforms.includes(f)) this.s.delPlatform.run(f, id)
     for (const f of g.platforms) this.s.addPlatform.run(id, f)
     return id
   }
@@ -149,6 +157,38 @@ export class CatalogWriter {
   }
   pendingOf(kind: number, pubkey: string): RawRow[] {
     return this.s.pendingOf.all(kind, pubkey) as RawRow[]
+  }
+  /** Pending releases of the game `slug` (d in [`slug@`, `slug@`+1)). */
+  pendingReleasesOfGame(pubkey: string, slug: string): RawRow[] {
+    return this.s.pendingReleasesOfGame.all(pubkey, `${slug}@`, `${slug}A`) as RawRow[]
+  }
+  /**
+   * Pending releases that name `assetId`. The schema has no column for a release's `e`, so an
+   * in-memory hint map (asset id → release ids), loaded once from the PENDING rows, avoids scanning
+   * every pending release on each asset; stale hints are filtered by re-reading the rows.
+   */
+  pendingReleasesOfAsset(pubkey: string, assetId: string): RawRow[] {
+    const ids = this.pendingHints().get(assetId)
+    if (!ids) return []
+    this.hints?.delete(assetId)
+    return [...ids].map((id) => this.raw(id)).filter((r): r is RawRow => r !== undefined && r.state === 'PENDING' && r.pubkey === pubkey)
+  }
+  /** Remember that release `releaseId` waits for asset `assetId`. */
+  notePendingRelease(assetId: string, releaseId: string): void {
+    const m = this.pendingHints()
+    const set = m.get(assetId) ?? new Set<string>()
+    set.add(releaseId)
+    m.set(assetId, set)
+  }
+  private hints: Map<string, Set<string>> | undefined
+  private pendingHints(): Map<string, Set<string>> {
+    if (this.hints) return this.hints
+    this.hints = new Map()
+    for (const row of this.s.pendingReleases.all() as { id: string; tags_json: string }[]) {
+      const tags = JSON.parse(row.tags_json) as string[][]
+      for (const t of tags) if (t[0] === 'e' && t[1]) this.notePendingRelease(t[1], row.id)
+    }
+    return this.hints
   }
   updateProfile(pubkey: string, p: ProfileInfo, ev: NostrEvent): void {
     this.s.updateProfile.run(p.displayName ?? null, p.picture ?? null, p.lud16 ?? null, p.nip05 ?? null, ev.id, ev.created_at, pubkey)

@@ -1,0 +1,130 @@
+/**
+ * Indexer throughput (issue 3). 100,000 distinct pre-signed events (games, build assets, releases from
+ * 20 developers; 10% invalid: half forged signatures, half edited content) go through the real pipeline
+ * (receive → id check → nostr-wasm verify in 2 worker threads → parse → rules → batched SQLite writes).
+ * Reported: the verify-only ceiling of the same verifier in the same run, end-to-end events/s and its
+ * ratio to the ceiling, peak RSS, and ingest over WebSocket (a plain frame server, and the market relay).
+ * The corpus is signed once and cached in the OS temp dir (signing 100k takes ~50 s).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import { startIndexer } from '../relay-indexer/src/indexer.ts'
+import { startMarketRelay } from '../relay-indexer/src/relay/market-relay.ts'
+import { Receiver } from '../relay-indexer/src/pipeline/receive.ts'
+import { createInlineVerifier, createWorkerVerifier, type Verifier } from '../relay-indexer/src/pipeline/verify.ts'
+import { BatchWriter } from '../relay-indexer/src/pipeline/write.ts'
+import { Counters } from '../relay-indexer/src/store/counters.ts'
+import { openCatalog } from '../relay-indexer/src/store/open.ts'
+import { makeCorpus, type Corpus } from '../relay-indexer/src/testing/corpus.ts'
+import { serve, startFakeRelay } from '../relay-indexer/src/testing/fake-relay.ts'
+import { tempDir } from '../relay-indexer/src/testing/fixtures.ts'
+
+const N = Number(process.env['BENCH_EVENTS'] ?? 100_000)
+const WS_MARKET_N = Number(process.env['BENCH_MARKET_EVENTS'] ?? 20_000)
+const NOW_SEC = 1_790_000_000
+
+let peakRss = 0
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20)
+const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`
+
+async function corpus(): Promise<Corpus> {
+  const file = join(tmpdir(), `zapcade-bench-corpus-${N}-v1.json`)
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Corpus
+  const t = performance.now()
+  const c = await makeCorpus(N, 0.1, NOW_SEC)
+  writeFileSync(file, JSON.stringify(c))
+  console.log(`signed ${N} events in ${((performance.now() - t) / 1000).toFixed(1)} s (cached at ${file})`)
+  return c
+}
+
+/** Verify every event (fresh objects) in batches of 1,000 with all batches queued at once. */
+async function verifyCeiling(frames: string[], v: Verifier): Promise<number> {
+  const t = performance.now()
+  const batches: Promise<boolean[]>[] = []
+  for (let i = 0; i < frames.length; i += 1000) batches.push(v.verify(frames.slice(i, i + 1000).map((f) => JSON.parse(f) as NostrEvent)))
+  const ok = (await Promise.all(batches)).flat()
+  const s = (performance.now() - t) / 1000
+  if (ok.length !== frames.length) throw new Error('verify answered the wrong count')
+  return frames.length / s
+}
+
+/** The pipeline without sockets: frames are parsed and handed to the receiver as a relay would. */
+async function endToEnd(frames: string[], v: Verifier): Promise<{ rate: number; counters: Record<string, number>; commits: number }> {
+  const tmp = tempDir()
+  const db = openCatalog(tmp.file('bench.db'))
+  const counters = new Counters()
+  const writer = new BatchWriter(db, counters, () => NOW_SEC)
+  const receiver = new Receiver({ writer, verify: v.verify, counters, now: () => NOW_SEC * 1000 })
+  const t = performance.now()
+  for (let i = 0; i < frames.length; i++) {
+    receiver.event('bench://local', JSON.parse(frames[i]!))
+    // Backpressure as a socket would get it: let the workers and the writer catch up.
+    if (i % 2000 === 0) while (receiver.backlog() > 8000) await new Promise((r) => setImmediate(r))
+  }
+  await receiver.whenIdle()
+  const s = (performance.now() - t) / 1000
+  receiver.close()
+  db.close()
+  tmp.cleanup()
+  return { rate: frames.length / s, counters: counters.snapshot(), commits: writer.commits }
+}
+
+/** Index `events` served over WebSocket by `url` into a fresh database. */
+async function overWebSocket(url: string, n: number, verifier: Verifier): Promise<number> {
+  const tmp = tempDir()
+  const t = performance.now()
+  const indexer = await startIndexer({ dbFile: tmp.file('ws.db'), relays: [url], verifier, log: () => {}, now: () => NOW_SEC * 1000 })
+  await indexer.whenCaughtUp()
+  const s = (performance.now() - t) / 1000
+  const stored = indexer.counters()
+  await indexer.stop()
+  tmp.cleanup()
+  if ((stored['accepted'] ?? 0) + (stored['pending'] ?? 0) === 0) throw new Error('nothing indexed over WebSocket')
+  return n / s
+}
+
+const c = await corpus()
+const frames = c.events.map((e) => JSON.stringify(e))
+console.log(`corpus: ${frames.length} events (${c.valid} valid, ${c.forged} forged signatures, ${c.idMismatch} edited content)`)
+
+const inline = await createInlineVerifier()
+const inlineCeiling = await verifyCeiling(frames.slice(0, 20_000), inline)
+const pool = await createWorkerVerifier(2)
+const poolCeiling = await verifyCeiling(frames, pool)
+const e2e = await endToEnd(frames, pool)
+
+const fake = await startFakeRelay(serve(c.events))
+const wsPlain = await overWebSocket(fake.url, N, pool)
+await fake.stop()
+
+const tmp = tempDir()
+const relayFile = tmp.file('relay.db')
+const repo = new EventRepositorySqlite(new Database(relayFile))
+await repo.init()
+for (const ev of c.events.slice(0, WS_MARKET_N)) await repo.upsert(ev as never)
+await repo.destroy()
+const market = await startMarketRelay({ file: relayFile })
+const wsMarket = await overWebSocket(market.url, WS_MARKET_N, pool)
+await market.stop()
+tmp.cleanup()
+
+clearInterval(sampler)
+peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
+const r = (x: number) => Math.round(x).toLocaleString('en-US')
+console.log(`
+| measure | events/s |
+| --- | --- |
+| verify-only ceiling, nostr-wasm inline (1 thread, 20k events) | ${r(inlineCeiling)} |
+| verify-only ceiling, nostr-wasm pool (2 workers, ${r(N)} events) | ${r(poolCeiling)} |
+| end-to-end pipeline into SQLite (same pool) | ${r(e2e.rate)} (${((e2e.rate / poolCeiling) * 100).toFixed(0)}% of the ceiling) |
+| over WebSocket, plain frame server (${r(N)} events, paged by 500) | ${r(wsPlain)} |
+| over WebSocket, market relay (@nostr-relay, ${r(WS_MARKET_N)} events) | ${r(wsMarket)} |
+
+peak RSS ${mb(peakRss)}; ${e2e.commits} commits; counters ${JSON.stringify(e2e.counters)}`)
+await pool.close()
+await inline.close()
+process.exit(0)
