@@ -20,7 +20,8 @@ import { BatchWriter } from '../relay-indexer/src/pipeline/write.ts'
 import { Counters } from '../relay-indexer/src/store/counters.ts'
 import { openCatalog } from '../relay-indexer/src/store/open.ts'
 import { makeCorpus, type Corpus } from '../relay-indexer/src/testing/corpus.ts'
-import { serve, startFakeRelay } from '../relay-indexer/src/testing/fake-relay.ts'
+import { WebSocketServer } from 'ws'
+import type { Filter } from 'nostr-tools/filter'
 import { tempDir } from '../relay-indexer/src/testing/fixtures.ts'
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 100_000)
@@ -87,6 +88,59 @@ async function overWebSocket(url: string, n: number, verifier: Verifier): Promis
   return n / s
 }
 
+/**
+ * A minimal frame server for the WebSocket figure: events pre-serialized and sorted newest first, a
+ * REQ answered by binary search on `until` (the test fake relay scans everything and would be the
+ * bottleneck). Serves ids/kinds/authors/#k/since/until/limit, then EOSE.
+ */
+async function startFrameServer(events: NostrEvent[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const sorted = [...events].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? -1 : 1))
+  const json = sorted.map((e) => JSON.stringify(e))
+  const firstAtOrBefore = (until: number): number => {
+    let lo = 0
+    let hi = sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sorted[mid]!.created_at > until) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as unknown[]
+      if (msg[0] !== 'REQ') return
+      const sub = JSON.stringify(msg[1])
+      for (const f of msg.slice(2) as Filter[]) {
+        const kinds = f.kinds ? new Set(f.kinds) : undefined
+        const authors = f.authors ? new Set(f.authors) : undefined
+        const ks = f['#k']
+        let sent = 0
+        for (let i = firstAtOrBefore(f.until ?? Infinity); i < sorted.length && sent < (f.limit ?? Infinity); i++) {
+          const ev = sorted[i]!
+          if (f.since !== undefined && ev.created_at < f.since) break
+          if (kinds && !kinds.has(ev.kind)) continue
+          if (authors && !authors.has(ev.pubkey)) continue
+          if (ks && !ev.tags.some((t) => t[0] === 'k' && ks.includes(t[1] ?? ''))) continue
+          ws.send(`["EVENT",${sub},${json[i]}]`)
+          sent++
+        }
+      }
+      ws.send(`["EOSE",${sub}]`)
+    })
+  })
+  await new Promise<void>((r) => wss.once('listening', () => r()))
+  const addr = wss.address()
+  return {
+    url: `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    async stop() {
+      for (const cl of wss.clients) cl.terminate()
+      await new Promise<void>((r) => wss.close(() => r()))
+    },
+  }
+}
+
 const c = await corpus()
 const frames = c.events.map((e) => JSON.stringify(e))
 console.log(`corpus: ${frames.length} events (${c.valid} valid, ${c.forged} forged signatures, ${c.idMismatch} edited content)`)
@@ -96,8 +150,9 @@ const inlineCeiling = await verifyCeiling(frames.slice(0, 20_000), inline)
 const pool = await createWorkerVerifier(2)
 const poolCeiling = await verifyCeiling(frames, pool)
 const e2e = await endToEnd(frames, pool)
+const rssAfterE2e = Math.max(peakRss, process.memoryUsage.rss())
 
-const fake = await startFakeRelay(serve(c.events))
+const fake = await startFrameServer(c.events)
 const wsPlain = await overWebSocket(fake.url, N, pool)
 await fake.stop()
 
@@ -124,7 +179,7 @@ console.log(`
 | over WebSocket, plain frame server (${r(N)} events, paged by 500) | ${r(wsPlain)} |
 | over WebSocket, market relay (@nostr-relay, ${r(WS_MARKET_N)} events) | ${r(wsMarket)} |
 
-peak RSS ${mb(peakRss)}; ${e2e.commits} commits; counters ${JSON.stringify(e2e.counters)}`)
+peak RSS ${mb(rssAfterE2e)} through the end-to-end run (corpus of ${r(N)} events and its frames held in memory), ${mb(peakRss)} overall; ${e2e.commits} commits; counters ${JSON.stringify(e2e.counters)}`)
 await pool.close()
 await inline.close()
 process.exit(0)

@@ -45,6 +45,8 @@ export interface Indexer {
 }
 
 const CATALOG_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset]
+/** Backfill pauses (no further page is asked) while this many events wait in the pipeline. */
+const BACKLOG_HIGH_WATER = 5000
 
 /** Start indexing `relays` into the catalog database. */
 export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
@@ -93,6 +95,7 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
       onEose: (u) => receiver.eose(u),
       onDisconnect: (u) => receiver.reset(u),
       onMalformed: () => counters.inc('rejected:malformed-frame'),
+      beforePage: () => receiver.whenBacklogBelow(BACKLOG_HIGH_WATER),
       log,
       random: opts.random ?? Math.random,
       ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),

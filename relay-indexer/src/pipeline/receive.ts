@@ -3,7 +3,8 @@
  * verifying (in-flight map, recent-id LRU, then SQLite), recomputes the id, and hands batches to the
  * verifier; verified batches are written strictly in arrival order (cursor marks included).
  */
-import { parseEventShape, type NostrEvent } from '@zapcade/shared/events/event'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import { checkEventShape } from './shape.ts'
 import type { Counters } from '../store/counters.ts'
 import { INDEXED_KINDS } from './parse.ts'
 import { computeEventId, type VerifyBatch } from './verify.ts'
@@ -64,7 +65,7 @@ export class Receiver {
     c.inc('received')
     // Malformed and oversized events are counted per receipt: nothing about them is verified, so
     // remembering their claimed id could let a hostile relay shadow the real event.
-    const shape = parseEventShape(input)
+    const shape = checkEventShape(input)
     if (!shape.ok) return c.inc(/more than|over|too many/.test(shape.reason) ? 'rejected:oversized' : 'rejected:malformed')
     const ev = shape.value
     // ING-5: a relay may send kinds we never asked for.
@@ -110,6 +111,14 @@ export class Receiver {
   /** The relay's connection dropped. */
   reset(relay: string): void {
     this.push({ t: 'reset', relay })
+  }
+
+  /** Resolves once fewer than `n` events wait for verification or writing (backpressure). */
+  async whenBacklogBelow(n: number): Promise<void> {
+    while (this.queued >= n) {
+      this.flush()
+      await this.chain
+    }
   }
 
   /** Resolves when everything received so far is committed. */

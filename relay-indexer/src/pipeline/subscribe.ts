@@ -30,6 +30,8 @@ export interface RelaySubscriptionOptions {
   eoseTimeoutMs?: number
   /** Refuse frames larger than this (bytes); the socket is recycled. */
   maxFrameBytes?: number
+  /** Awaited before each further backfill page, so a large backlog never piles up in memory. */
+  beforePage?: () => Promise<void>
 }
 
 const CATALOG_SUB = 'zc-catalog'
@@ -150,8 +152,11 @@ export class RelaySubscription {
     this.eoseTimer = setTimeout(() => this.markCaughtUp(false), this.o.eoseTimeoutMs ?? 30_000)
   }
 
-  /** Send the next backfill page, or finish the backfill. */
-  private nextPage(): void {
+  /** Send the next backfill page (once the pipeline has room), or finish the backfill. */
+  private async nextPage(): Promise<void> {
+    const ws = this.ws
+    await this.o.beforePage?.()
+    if (this.ws !== ws || this.stopped) return
     const filter = this.pager?.next()
     if (!filter) {
       this.pager = undefined
@@ -190,7 +195,7 @@ export class RelaySubscription {
       if (a === CATALOG_SUB || a === PAGE_SUB) {
         this.attempt = 0 // the relay answers: the next drop starts the backoff afresh
         if (a === PAGE_SUB) this.send(['CLOSE', PAGE_SUB])
-        if (!this.caughtUp) this.nextPage()
+        if (!this.caughtUp) void this.nextPage()
       } else if (a === PROFILE_SUB) this.settleProfiles()
       return
     }

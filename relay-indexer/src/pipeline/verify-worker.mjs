@@ -1,11 +1,12 @@
 // Worker thread of the verify pool (verify.ts): checks BIP-340 signatures with nostr-wasm (deps.md Exp 2).
-// Plain .mjs so it loads under node, tsx and vitest alike. Receives {seq, events}; answers {seq, ok: boolean[]}.
+// Plain .mjs so it loads under node, tsx and vitest alike. Receives {seq, json}; answers {seq, ok: boolean[]}.
 import { parentPort } from 'node:worker_threads'
 import { initNostrWasm } from 'nostr-wasm'
 
 const nw = await initNostrWasm()
 parentPort.on('message', (msg) => {
-  const ok = msg.events.map((ev) => {
+  // Events arrive as one JSON string: cheaper to copy across threads than a structured clone.
+  const ok = JSON.parse(msg.json).map((ev) => {
     try {
       nw.verifyEvent(ev)
       return true

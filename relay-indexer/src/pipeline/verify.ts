@@ -90,7 +90,7 @@ export async function createWorkerVerifier(size = 2): Promise<Verifier> {
       const id = ++seq
       w.pending.set(id, (ok) => resolve(events.map((_, i) => ok[i] === true)))
       w.load += events.length
-      w.worker.postMessage({ seq: id, events })
+      w.worker.postMessage({ seq: id, json: JSON.stringify(events) })
     })
   return {
     async verify(events) {
