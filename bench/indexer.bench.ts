@@ -145,6 +145,7 @@ const c = await corpus()
 const frames = c.events.map((e) => JSON.stringify(e))
 console.log(`corpus: ${frames.length} events (${c.valid} valid, ${c.forged} forged signatures, ${c.idMismatch} edited content)`)
 
+const rssWithCorpus = process.memoryUsage.rss()
 const inline = await createInlineVerifier()
 const inlineCeiling = await verifyCeiling(frames.slice(0, 20_000), inline)
 const pool = await createWorkerVerifier(2)
@@ -179,7 +180,7 @@ console.log(`
 | over WebSocket, plain frame server (${r(N)} events, paged by 500) | ${r(wsPlain)} |
 | over WebSocket, market relay (@nostr-relay, ${r(WS_MARKET_N)} events) | ${r(wsMarket)} |
 
-peak RSS ${mb(rssAfterE2e)} through the end-to-end run (corpus of ${r(N)} events and its frames held in memory), ${mb(peakRss)} overall; ${e2e.commits} commits; counters ${JSON.stringify(e2e.counters)}`)
+RSS with the corpus loaded ${mb(rssWithCorpus)}; peak RSS through the end-to-end run ${mb(rssAfterE2e)}, ${mb(peakRss)} overall; ${e2e.commits} commits; counters ${JSON.stringify(e2e.counters)}`)
 await pool.close()
 await inline.close()
 process.exit(0)

@@ -47,8 +47,9 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     w.insertRaw(ev, d, state, nowSec)
     for (const r of relayUrls) w.addRelay(ev.id, r, nowSec)
   }
-  // Tombstones first: a deletion may have arrived before what it deletes.
-  if (w.deletedById(ev.id, ev.pubkey) || (d !== null && w.deletedByCoordinate(`${ev.kind}:${ev.pubkey}:${d}`, ev.pubkey, ev.created_at))) {
+  // Tombstones first: a deletion may have arrived before what it deletes. A deletion of a deletion
+  // has no effect (NIP-09), so kind 5 is never tombstoned.
+  if (p.kind !== 'deletion' && (w.deletedById(ev.id, ev.pubkey) || (d !== null && w.deletedByCoordinate(`${ev.kind}:${ev.pubkey}:${d}`, ev.pubkey, ev.created_at)))) {
     store('DELETED')
     return 'rejected:deleted'
   }

@@ -76,6 +76,15 @@ const cases: Case[] = [
     check: (db) => expect(gameRow(db, 'g5')?.deleted_at).toBe(T + 1),
   },
   {
+    name: 'a deletion of a deletion that arrives first does not cancel it (RPL-4)',
+    events: () => {
+      const g = game(a, 'g5b', T)
+      const del = deletion(a, { e: [g.id] }, T + 1)
+      return [deletion(a, { e: [del.id] }, T + 2), g, del]
+    },
+    check: (db) => expect(gameRow(db, 'g5b')?.deleted_at).toBe(T + 1),
+  },
+  {
     name: 'a deletion by a hides versions up to its created_at; an older one stays hidden (RPL-5)',
     events: () => [game(a, 'g6', T), deletion(a, { a: [coord(a, 'g6')] }, T + 5), game(a, 'g6', T - 5, { title: 'Older' })],
     check: (db) => {
