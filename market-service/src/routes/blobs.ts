@@ -1,0 +1,79 @@
+/**
+ * The local blob store's own URLs (only mounted when the store is local): `PUT /blobs/upload/<token>`
+ * receives a developer's build, `GET|HEAD /blobs/get/<token>` serves a download. Both tokens are
+ * HMAC-signed with an expiry (fs-blob/signed-token.ts); the NIP-98 / entitlement decision happened
+ * when the token was minted, so these routes check only the token.
+ */
+import { Readable } from 'node:stream'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { AppError } from '@zapcade/shared/errors'
+import type { FsBlobStore } from '../adapters/fs-blob/fs-blob-store.ts'
+import { attachmentDisposition } from '../ports/blob-store.ts'
+import type { ByteRange } from '../ports/blob-store.ts'
+
+/** What happens after bytes were stored: the upload domain verifies them (size, sha256, zip checks). */
+export type OnStored = (key: string) => Promise<Record<string, unknown>>
+
+export interface BlobRoutesDeps {
+  store: FsBlobStore
+  onStored: OnStored
+}
+
+/** Parse a single `bytes=` range against the object size; `undefined` = serve whole, `null` = unsatisfiable. */
+export function parseRange(header: string | undefined, size: number): ByteRange | undefined | null {
+  if (!header) return undefined
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  // Multi-range and other units are allowed to be ignored (RFC 9110 14.2): serve the whole object.
+  if (!m || (m[1] === '' && m[2] === '')) return undefined
+  if (m[1] === '') {
+    const suffix = Number(m[2])
+    if (suffix === 0 || size === 0) return null
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(m[1])
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  if (start >= size || end < start) return null
+  return { start, end }
+}
+
+async function serve(c: Context, store: FsBlobStore, head: boolean): Promise<Response> {
+  const obj = await store.openSigned(c.req.param('token') ?? '')
+  const etag = `"${obj.sha256}"`
+  const headers: Record<string, string> = {
+    'content-type': 'application/zip',
+    'content-disposition': attachmentDisposition(obj.filename),
+    'accept-ranges': 'bytes',
+    etag,
+    // A signed URL is personal and short-lived: no shared caches.
+    'cache-control': 'private, no-store',
+  }
+  if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers })
+  // If-Range with another validator means the client's partial copy is stale: send everything.
+  const ifRange = c.req.header('if-range')
+  const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(c.req.header('range'), obj.sizeBytes)
+  if (range === null) {
+    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${obj.sizeBytes}` } })
+  }
+  const length = range ? range.end - range.start + 1 : obj.sizeBytes
+  headers['content-length'] = String(length)
+  if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${obj.sizeBytes}`
+  const status = range ? 206 : 200
+  if (head) return new Response(null, { status, headers })
+  const stream = await store.openRead(obj.key, range)
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status, headers })
+}
+
+/** Hono routes for the local store's signed URLs; mount at the app root. */
+export function blobRoutes(deps: BlobRoutesDeps): Hono {
+  const app = new Hono()
+  app.put('/blobs/upload/:token', async (c) => {
+    const body = c.req.raw.body
+    if (!body) throw new AppError('UPLOAD_INVALID', 'empty body')
+    const stored = await deps.store.receive(c.req.param('token'), body as unknown as AsyncIterable<Uint8Array>, c.req.header('content-type'))
+    return c.json({ size_bytes: stored.sizeBytes, sha256: stored.sha256, ...(await deps.onStored(stored.key)) })
+  })
+  app.get('/blobs/get/:token', (c) => serve(c, deps.store, false))
+  app.on('HEAD', '/blobs/get/:token', (c) => serve(c, deps.store, true))
+  return app
+}
