@@ -86,6 +86,30 @@ describe('market relay', () => {
     expect(await query(relay.url, [{ kinds: [5], authors: [dev.pubkey] }])).toEqual([del.id])
   })
 
+  it('an a-deletion removes versions up to its created_at only, and refuses an older version republished', async () => {
+    const v1 = game(dev, 'addr', T)
+    await publish(relay.url, v1)
+    const del = deletion(dev, { a: [`32267:${dev.pubkey}:addr`] }, T + 5)
+    await publish(relay.url, del)
+    expect(await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }])).toEqual([])
+    const old = await publish(relay.url, game(dev, 'addr', T + 1, { title: 'Old' }))
+    expect(old.ok).toBe(false)
+    expect(old.reason).toBe(`blocked: deleted by ${del.id}`)
+    const v3 = game(dev, 'addr', T + 10)
+    await publish(relay.url, v3)
+    // A second deletion dated before v3 must not remove v3.
+    await publish(relay.url, deletion(dev, { a: [`32267:${dev.pubkey}:addr`] }, T + 6))
+    expect(await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }])).toEqual([v3.id])
+  })
+
+  it('refuses a republished copy of an event deleted by e', async () => {
+    const g = game(dev, 'gone', T)
+    await publish(relay.url, g)
+    const del = deletion(dev, { e: [g.id] }, T + 1)
+    await publish(relay.url, del)
+    expect(await publish(relay.url, g)).toEqual({ ok: false, reason: `blocked: deleted by ${del.id}` })
+  })
+
   it('ignores a deletion by another author', async () => {
     const other = await makeDev()
     const g = game(dev, 'keep', T)

@@ -8,6 +8,7 @@ import { NostrRelay } from '@nostr-relay/core'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import { Validator } from '@nostr-relay/validator'
 import { EVENT_LIMITS } from '@zapcade/shared/events/event'
+import { deletedReason, restore, versionsToKeep } from './nip09.ts'
 
 export interface MarketRelayOptions {
   /** 0 = any free port. */
@@ -49,7 +50,16 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   db.pragma('journal_mode = WAL')
   const repo = new EventRepositorySqlite(db)
   await repo.init()
-  const relay = new NostrRelay(repo, { logLevel: 3 as never })
+  // No result caches: the filter cache serves a REQ stale results for 1 s after a write, and the
+  // per-id handling cache answers a republished deleted event with its first OK for 10 minutes.
+  const relay = new NostrRelay(repo, { logLevel: 3 as never, filterResultCacheTtl: 0, eventHandlingResultCacheTtl: 0 })
+  // Tombstones (NIP-09): a deleted event, or an older version at a deleted address, is refused.
+  relay.register({
+    beforeHandleEvent: async (event) => {
+      const reason = await deletedReason(repo, event as never)
+      return reason ? { canHandle: false, message: reason } : { canHandle: true }
+    },
+  })
   const validator = new Validator()
   const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: 512 * 1024 })
   wss.on('connection', (ws: WebSocket) => {
@@ -69,7 +79,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
         if (tooBig) return void okFalse(tooBig)
         const msg = await validator.validateIncomingMessage(data as never)
         const wasStored = ev?.kind === 5 ? await repo.findOne({ ids: [ev.id] }) : undefined
+        const keep = ev?.kind === 5 && !wasStored ? await versionsToKeep(repo, ev as never) : []
         const result = (await relay.handleMessage(ws as never, msg)) as { success?: boolean } | undefined
+        await restore(repo, keep)
         // @nostr-relay 0.0.40 applies a kind-5 request but neither stores nor broadcasts the request
         // itself, so no indexer could ever learn of it. NIP-09: relays SHOULD keep and serve it.
         if (ev && ev.kind === 5 && !wasStored && result?.success) {
