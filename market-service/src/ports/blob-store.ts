@@ -97,3 +97,30 @@ export function safeFilename(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 150)
   return cleaned.length > 0 ? cleaned : 'download.zip'
 }
+
+/** One central-directory record of a zip, as the upload checks need it (never the file data). */
+export interface ZipEntryInfo {
+  /** The effective entry name (Info-ZIP Unicode Path honoured), backslashes kept as they are. */
+  name: string
+  /** The raw name bytes decoded as UTF-8, checked too in case the effective name hides something. */
+  rawName: string
+  isDirectory: boolean
+  /** Unix mode S_IFLNK in the external attributes of a Unix-made entry. */
+  isSymlink: boolean
+  isEncrypted: boolean
+  compressedSize: number
+  uncompressedSize: number
+}
+
+/**
+ * Reads a stored zip's central directory through ranged reads of the blob store, never extracting.
+ * `entries` throws `ZipUnreadableError` when the object is not a readable zip.
+ */
+export interface ZipDirectoryReader {
+  entries(key: string, sizeBytes: number): AsyncIterable<ZipEntryInfo>
+}
+
+/** The object is not a zip that can be read (no end-of-central-directory record, corrupt records...). */
+export class ZipUnreadableError extends Error {
+  override readonly name = 'ZipUnreadableError'
+}
