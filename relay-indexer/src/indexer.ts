@@ -47,6 +47,9 @@ export interface Indexer {
 const CATALOG_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset]
 /** Backfill pauses (no further page is asked) while this many events wait in the pipeline. */
 const BACKLOG_HIGH_WATER = 5000
+/** One relay may hold at most this many events in the pipeline before its socket is paused (RLY-5). */
+export const RELAY_HIGH_WATER = 2000
+const RELAY_LOW_WATER = 500
 
 /** Start indexing `relays` into the catalog database. */
 export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
@@ -72,6 +75,8 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
     ...(opts.batchDelayMs !== undefined ? { batchDelayMs: opts.batchDelayMs } : {}),
     onError: (err) => log(`write failed: ${err instanceof Error ? err.message : String(err)}`),
     onCommit: (outcomes) => {
+      // Flow control: a flooding relay is paused, the others keep flowing; resumed once drained.
+      for (const s of subs) if (s.paused && receiver.queuedFrom(s.url) < RELAY_LOW_WATER) s.resume()
       if (!outcomes.includes('accepted')) return
       const next = developers()
       if (next.length !== devs.length) {
@@ -82,7 +87,7 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
   })
 
   for (const url of opts.relays) {
-    const sub = new RelaySubscription({
+    const sub: RelaySubscription = new RelaySubscription({
       url,
       catalogFilters: (): Filter[] => {
         const since = resumeSince(readCursor(db, url))
@@ -91,7 +96,13 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
         return [{ kinds: CATALOG_KINDS, ...s }, { kinds: [Kind.Deletion], '#k': CATALOG_KINDS.map(String), ...s }]
       },
       profileFilters: () => (devs.length === 0 ? undefined : [{ kinds: [Kind.Profile, Kind.Deletion], authors: devs }]),
-      onEvent: (u, ev) => receiver.event(u, ev),
+      onEvent: (u, ev) => {
+        receiver.event(u, ev)
+        if (receiver.queuedFrom(u) >= RELAY_HIGH_WATER && !sub.paused) {
+          counters.inc('flow:paused')
+          sub.pause()
+        }
+      },
       onEose: (u) => receiver.eose(u),
       onDisconnect: (u) => receiver.reset(u),
       onMalformed: () => counters.inc('rejected:malformed-frame'),

@@ -4,6 +4,7 @@ import { startIndexer, type IndexerOptions } from '../indexer.ts'
 import { openCatalog, type Db } from '../store/open.ts'
 import { serve, startFakeRelay, type FakeRelay, type ReqHandler } from '../testing/fake-relay.ts'
 import { forgeSig, game, makeDev, tempDir, type Dev } from '../testing/fixtures.ts'
+import { makeCorpus } from '../testing/corpus.ts'
 import { createInlineVerifier, createWorkerVerifier, type Verifier } from './verify.ts'
 
 const NOW_MS = 1_800_000_000_000
@@ -195,6 +196,22 @@ describe('relay faults', () => {
     expect(req?.filters[0]?.since).toBeLessThan(t)
     await again.stop()
     await r.close()
+  })
+
+  it('a flooding relay is paused while its events wait, and every relay is still fully indexed (RLY-5)', async () => {
+    const flood = (await makeCorpus(6000, 0, NOW - 10)).events
+    const calm = game(dev, 'calm', NOW - 5)
+    // The flood comes live, after EOSE (a backfill is already paced page by page).
+    const pool = await createWorkerVerifier(2)
+    const r = await run([(conn, sub) => {
+      conn.send(['EOSE', sub])
+      if (sub === 'zc-catalog') for (const ev of flood) conn.send(['EVENT', sub, ev])
+    }, serve([calm])], { verifier: pool })
+    await r.indexer.whenCaughtUp()
+    await vi.waitFor(() => expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(6001), { timeout: 20_000 })
+    expect(r.indexer.counters()['flow:paused']).toBeGreaterThanOrEqual(1)
+    await r.close()
+    await pool.close()
   })
 
   it('a relay that answers CLOSED is retried after a backoff and then indexed (RLY-8)', async () => {

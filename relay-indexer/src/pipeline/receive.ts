@@ -43,6 +43,7 @@ export class Receiver {
   private chain: Promise<void> = Promise.resolve()
   private timer: NodeJS.Timeout | undefined
   private queued = 0
+  private readonly queuedByRelay = new Map<string, number>()
   private closed = false
   private readonly batchMax: number
   private readonly batchDelayMs: number
@@ -57,6 +58,11 @@ export class Receiver {
   /** Events received but not yet committed (for backpressure and progress). */
   backlog(): number {
     return this.queued
+  }
+
+  /** Events from `relay` waiting for verification or writing (per-relay flow control, RLY-5). */
+  queuedFrom(relay: string): number {
+    return this.queuedByRelay.get(relay) ?? 0
   }
 
   /** One `["EVENT", sub, ev]` payload from `relay`, untrusted. */
@@ -93,6 +99,7 @@ export class Receiver {
     const item = { t: 'event' as const, ev, relays: [relay] }
     this.inflight.set(ev.id, item)
     this.queued++
+    this.queuedByRelay.set(relay, this.queuedFrom(relay) + 1)
     this.push(item)
   }
 
@@ -178,15 +185,17 @@ export class Receiver {
         this.forget(item.ev)
       } else out.push(item)
     }
+    let committed: string[] | undefined
     try {
       const outcomes = this.o.writer.commit(out)
-      this.o.onCommit?.(outcomes)
       for (const item of out) if (item.t === 'event') this.remember(item.ev)
+      committed = outcomes
     } catch (err) {
       // Not committed: forget the ids so a later copy is verified and written again.
       for (const item of out) if (item.t === 'event') this.forget(item.ev)
       throw err
     }
+    this.o.onCommit?.(committed)
   }
 
   private rememberRejected(key: string): void {
@@ -198,13 +207,19 @@ export class Receiver {
   }
 
   private forget(ev: NostrEvent): void {
+    this.release(ev)
+  }
+
+  private release(ev: NostrEvent): void {
+    const item = this.inflight.get(ev.id)
+    const first = item?.relays[0]
+    if (first !== undefined) this.queuedByRelay.set(first, this.queuedFrom(first) - 1)
     this.inflight.delete(ev.id)
     this.queued--
   }
 
   private remember(ev: NostrEvent): void {
-    this.inflight.delete(ev.id)
-    this.queued--
+    this.release(ev)
     this.recent.set(ev.id, true)
     if (this.recent.size > this.lruSize) {
       const oldest = this.recent.keys().next().value

@@ -62,6 +62,10 @@ export class RelaySubscription {
 
   constructor(private readonly o: RelaySubscriptionOptions) {}
 
+  get url(): string {
+    return this.o.url
+  }
+
   start(): void {
     this.connect()
   }
@@ -77,6 +81,21 @@ export class RelaySubscription {
     const filters = this.o.profileFilters()
     if (filters && this.ws?.readyState === WebSocket.OPEN) this.sendProfileReq(filters)
   }
+
+  /** Stop reading this relay's socket (flow control); frames wait in the kernel buffer. */
+  pause(): void {
+    if (this.paused) return
+    this.paused = true
+    this.ws?.pause()
+  }
+
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    this.ws?.resume()
+  }
+
+  paused = false
 
   /** Whether a profile REQ is still waiting for its EOSE. */
   profilesPending(): boolean {
