@@ -9,9 +9,9 @@ import type { SqlDatabase } from '@zapcade/shared/db/migrate'
 
 export const T0 = 1_800_000_000
 
-/** A fresh in-memory database with every migration applied. */
-export function freshDb(): Database.Database {
-  const db = new Database(':memory:')
+/** A fresh database (in memory unless a file is given) with every migration applied. */
+export function freshDb(file = ':memory:'): Database.Database {
+  const db = new Database(file)
   // shared's structural SqlDatabase does not accept better-sqlite3's Transaction<F> type.
   const sql = db as unknown as SqlDatabase
   applyPragmas(sql, 'money')
