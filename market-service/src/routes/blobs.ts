@@ -4,7 +4,10 @@
  * HMAC-signed with an expiry (fs-blob/signed-token.ts); the NIP-98 / entitlement decision happened
  * when the token was minted, so these routes check only the token.
  */
+import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
@@ -61,6 +64,14 @@ async function serve(c: Context, store: FsBlobStore, head: boolean): Promise<Res
   const status = range ? 206 : 200
   if (head) return new Response(null, { status, headers })
   const stream = await store.openRead(obj.key, range)
+  // On @hono/node-server, pipe the file straight into the socket: going through a web ReadableStream
+  // costs most of the throughput (bench/README.md). Elsewhere (app.request in tests) use a web stream.
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+  if (outgoing) {
+    outgoing.writeHead(status, headers)
+    pipeline(stream, outgoing).catch(() => stream.destroy()) // a client that goes away is not an error
+    return RESPONSE_ALREADY_SENT
+  }
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status, headers })
 }
 

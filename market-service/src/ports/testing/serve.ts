@@ -25,13 +25,13 @@ export function withProblems(app: Hono): Hono {
 
 /** Listen on an ephemeral loopback port; the app is built once its base URL is known. */
 export async function serveApp(build: (baseUrl: string) => Hono): Promise<Served> {
-  let app: Hono | undefined
+  const holder: { app?: Hono } = {}
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: (req) => app!.fetch(req), hostname: '127.0.0.1', port: 0 }, () => resolve(s as Server))
+    const s = serve({ fetch: (req) => holder.app!.fetch(req), hostname: '127.0.0.1', port: 0 }, () => resolve(s as Server))
   })
   const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
-  app = build(`http://127.0.0.1:${port}`)
+  holder.app = build(`http://127.0.0.1:${port}`)
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
