@@ -72,3 +72,14 @@ describe('S3 presigned URLs (signature recomputed in the test: s3rver does not c
     expect(await isValidPresignedUrl(p.url, 'PUT', CREDS, T0 * 1000, { ...p.headers, 'x-amz-meta-sha256': 'ab'.repeat(32) })).toBe(false)
   })
 })
+
+describe('configuration', () => {
+  it('no bucket means the local store; path style and endpoint are read from the environment', async () => {
+    const { blobStoreFromEnv } = await import('./blob-store-from-env.ts')
+    const base = { dataDir: '/tmp/x', publicUrl: 'http://127.0.0.1:8787', secret: Buffer.alloc(32), nowSec: () => T0 }
+    expect(blobStoreFromEnv({ ...base, env: {} }).kind).toBe('local')
+    expect(blobStoreFromEnv({ ...base, env: { ZAPCADE_S3_BUCKET: 'b' } }).kind).toBe('s3')
+    expect(s3ConfigFromEnv({ ZAPCADE_S3_BUCKET: 'b', ZAPCADE_S3_PATH_STYLE: 'true', ZAPCADE_S3_ENDPOINT: 'https://minio.local' }))
+      .toEqual({ bucket: 'b', region: 'us-east-1', forcePathStyle: true, endpoint: 'https://minio.local' })
+  })
+})
