@@ -84,6 +84,10 @@ describe('uploads: declared size and hash, verified bytes, safe zips', () => {
     expect(rec.status).toBe('REJECTED')
     expect(await deps.store.stat(rec.objectKey)).toBeUndefined()
     expect(deps.repo.verifiedKeyFor(rec.gameId, sha(bytes))).toBeUndefined()
+    // The URL is still valid: sending the same bytes again leaves nothing behind either.
+    expect((await fetch(put.url, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: new Uint8Array(bytes) })).status).toBe(200)
+    expect(await completeUpload(deps, id, DEV)).toMatchObject({ status: 'REJECTED' })
+    expect(await deps.store.stat(rec.objectKey)).toBeUndefined()
   })
 
   it('an expired upload URL stores nothing and the upload answers 410 UPLOAD_EXPIRED', async () => {

@@ -108,7 +108,12 @@ export async function completeUpload(d: UploadDeps, id: string, callerPubkey?: s
   if (!u) throw new AppError('NOT_FOUND', 'no such upload')
   // The local PUT route completes by itself (no caller): its signed token already binds the object.
   if (callerPubkey !== undefined && u.developerPubkey !== callerPubkey) throw new AppError('FORBIDDEN', 'not your upload')
-  if (u.status !== 'PENDING') return u.status === 'VERIFIED' ? { id, status: 'VERIFIED' } : { id, status: 'REJECTED', reason: u.rejectReason ?? '' }
+  if (u.status === 'VERIFIED') return { id, status: 'VERIFIED' }
+  if (u.status === 'REJECTED') {
+    // The signed PUT URL is reusable until it expires: bytes sent again after a rejection are removed too.
+    await d.store.delete(u.objectKey)
+    return { id, status: 'REJECTED', reason: u.rejectReason ?? '' }
+  }
   if (!(await d.store.stat(u.objectKey))) {
     if (d.nowSec() >= u.expiresAtSec) {
       d.repo.markRejected(id, 'upload URL expired before any bytes arrived')
