@@ -12,7 +12,7 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { CatalogWriter, RawState } from '../store/catalog-writer.ts'
 import { rowToEvent } from '../store/catalog-writer.ts'
 import type { Counters } from '../store/counters.ts'
-import { parseIndexed, type ParsedEvent, type ReleaseInfo } from './parse.ts'
+import { parseCounterName, parseIndexed, type ParsedEvent, type ReleaseInfo } from './parse.ts'
 import { parseAssetInfo, parseProfileInfo, parseReleaseInfo } from './parse-adapters.ts'
 
 export interface ApplyContext {
@@ -151,6 +151,6 @@ function applyDeletion(ctx: ApplyContext, del: NostrEvent, eventIds: string[], c
 /** Parse then apply; a parse failure answers its counter name. */
 export function parseAndApply(ctx: ApplyContext, ev: NostrEvent, relayUrls: readonly string[]): string {
   const p = parseIndexed(ev)
-  if (!p.ok) return p.reason.startsWith('kind:') ? 'rejected:unexpected-kind' : `rejected:parse:${p.reason.split(':')[0]?.replace(/[^a-z0-9_-]/gi, '') || 'unknown'}`
+  if (!p.ok) return p.reason.startsWith('kind:') ? 'rejected:unexpected-kind' : parseCounterName(p.reason)
   return applyEvent(ctx, p.value, relayUrls)
 }

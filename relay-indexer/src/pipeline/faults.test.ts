@@ -99,6 +99,16 @@ describe('ingestion faults', () => {
     await r.close()
   })
 
+  it('an event that breaks the profile is counted by the field it breaks, and a draft is never indexed', async () => {
+    const badPrice = dev.sign({ kind: 32267, created_at: NOW - 5, content: '', tags: [['d', 'bp'], ['name', 'B'], ['t', 'game'], ['price', '1.5', 'SAT']] })
+    const draft = game(dev, 'dr', NOW - 5, { listing: 'DRAFT' })
+    const r = await run([serve([badPrice, draft])])
+    await r.indexer.whenCaughtUp()
+    expect(r.indexer.persistedCounters()).toMatchObject({ 'rejected:parse:price': 1, 'rejected:draft': 1 })
+    expect(count(r.db, 'SELECT count(*) FROM games')).toBe(0)
+    await r.close()
+  })
+
   it('a kind that was not asked for is dropped (ING-5)', async () => {
     const note = dev.sign({ kind: 1, created_at: NOW - 5, content: 'hi', tags: [] })
     const r = await run([(conn, sub) => { conn.send(['EVENT', sub, note]); conn.send(['EOSE', sub]) }])
