@@ -7,8 +7,7 @@ export type Db = Database.Database
 /** Open (creating if needed) and migrate the catalog database at `file`. */
 export function openCatalog(file: string): Db {
   const db = new Database(file)
-  // shared's structural SqlDatabase does not accept better-sqlite3's Transaction<F> type (reported).
-  const sql = db as unknown as SqlDatabase
+  const sql: SqlDatabase = db
   applyPragmas(sql, 'catalog')
   migrate(sql)
   return db

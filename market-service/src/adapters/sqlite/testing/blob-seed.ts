@@ -12,8 +12,7 @@ export const T0 = 1_800_000_000
 /** A fresh database (in memory unless a file is given) with every migration applied. */
 export function freshDb(file = ':memory:'): Database.Database {
   const db = new Database(file)
-  // shared's structural SqlDatabase does not accept better-sqlite3's Transaction<F> type.
-  const sql = db as unknown as SqlDatabase
+  const sql: SqlDatabase = db
   applyPragmas(sql, 'money')
   migrate(sql)
   return db
