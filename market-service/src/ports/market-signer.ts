@@ -1,0 +1,9 @@
+/** Market identity port: the market's key signs zap receipts, the featured list, ban labels, its kind 0. */
+import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
+
+export interface MarketSigner {
+  /** Hex x-only pubkey of the market key. */
+  readonly pubkey: string
+  /** Sign an unsigned event with the market key (sets pubkey, id, sig). */
+  sign(event: UnsignedEvent): NostrEvent
+}
