@@ -10,6 +10,7 @@ import { isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
 import { parseMsat, type Msat } from '../money.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { parseEventShape, singleTag, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
+import { checkKindAndLimits, optionalHexTag } from './tag-rules.ts'
 
 export const ZAP_REQUEST_KIND = Kind.ZapRequest
 
@@ -54,17 +55,10 @@ export function isWsUrl(s: string): boolean {
   }
 }
 
-/** An optional singular tag whose value must be 64 lowercase hex. */
-function optionalHex(ev: NostrEvent, name: string, what: string): Parsed<string | undefined> {
-  const t = singleTag(ev, name, false)
-  if (!t.ok) return fail(`${name}: at most one ${name} tag`)
-  if (t.value !== undefined && !isHex64(t.value)) return fail(`${name}: ${what} must be 64 lowercase hex`)
-  return t
-}
-
 /** Parse a signature-verified kind-9734 event by NIP-57 Appendix D, or the rule it breaks. */
 export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
-  if (ev.kind !== ZAP_REQUEST_KIND) return fail(`kind: expected ${ZAP_REQUEST_KIND}, got ${ev.kind}`)
+  const base = checkKindAndLimits(ev, ZAP_REQUEST_KIND)
+  if (!base.ok) return base
   if (ev.tags.length === 0) return fail('tags: a zap request must have tags')
 
   const ps = tagsNamed(ev, 'p')
@@ -72,9 +66,9 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
   if (!isHex64(ps[0]![1])) return fail('p: recipient pubkey must be 64 lowercase hex')
   const recipientPubkey = ps[0]![1] as Pubkey
 
-  const e = optionalHex(ev, 'e', 'event id')
+  const e = optionalHexTag(ev, 'e', 'event id')
   if (!e.ok) return e
-  const P = optionalHex(ev, 'P', 'sender pubkey')
+  const P = optionalHexTag(ev, 'P', 'sender pubkey')
   if (!P.ok) return P
 
   const a = singleTag(ev, 'a', false)

@@ -1,0 +1,113 @@
+/**
+ * Release, kind 30063 (NIP-82 release, our profile in DESIGN.md section 2): `d` = `<slug>@<version>`,
+ * `i` = slug, `version` SemVer, `c` channel (`main` by default), `a` = the game of the same developer,
+ * exactly one `e` to the build asset (v1: one primary zip per release). `created_at` is the publish date.
+ */
+import { Kind } from '../kinds.ts'
+import { SLUG_RE, isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
+import { fail, ok, type Parsed } from '../result.ts'
+import { requiredTag, singleTag, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
+import { isSemver } from './semver.ts'
+import { checkKindAndLimits } from './tag-rules.ts'
+
+export { compareSemver, isSemver, parseSemver, type Semver } from './semver.ts'
+
+export const RELEASE_KIND = Kind.Release
+export const DEFAULT_CHANNEL = 'main'
+/** NIP-82 names main, beta, nightly, dev and allows custom channels; we keep them slug-like. */
+export const CHANNEL_RE = /^[a-z0-9][a-z0-9._-]{0,31}$/
+
+export interface Release {
+  eventId: EventId
+  pubkey: Pubkey
+  /** `<slug>@<version>`. */
+  d: string
+  slug: string
+  version: string
+  channel: string
+  /** `32267:<pubkey>:<slug>`. */
+  gameCoordinate: string
+  /** The build asset (3063) event id. */
+  assetEventId: EventId
+  /** Relay hint of the `e` tag, when given. */
+  assetRelay: string | undefined
+  notes: string
+  publishedAtSec: number
+}
+
+/** Parse a verified kind-30063 event into a Release, or the rule it breaks. */
+export function parseRelease(ev: NostrEvent): Parsed<Release> {
+  const base = checkKindAndLimits(ev, RELEASE_KIND)
+  if (!base.ok) return base
+  const i = requiredTag(ev, 'i')
+  if (!i.ok) return i
+  if (!SLUG_RE.test(i.value)) return fail('i: slug must match [a-z0-9][a-z0-9._-]{0,63}')
+  const version = requiredTag(ev, 'version')
+  if (!version.ok) return version
+  if (!isSemver(version.value)) return fail('version: must be SemVer 2.0.0 (e.g. 1.2.3), at most 64 characters')
+  const d = requiredTag(ev, 'd')
+  if (!d.ok) return d
+  if (d.value !== `${i.value}@${version.value}`) return fail('d: must be <slug>@<version>')
+  const c = singleTag(ev, 'c', false)
+  if (!c.ok) return c
+  const channel = c.value ?? DEFAULT_CHANNEL
+  if (!CHANNEL_RE.test(channel)) return fail('c: channel must match [a-z0-9][a-z0-9._-]{0,31}')
+
+  const a = requiredTag(ev, 'a')
+  if (!a.ok) return a
+  const coord = parseCoordinate(a.value)
+  if (!coord || coord.kind !== Kind.Game) return fail('a: must be 32267:<pubkey>:<slug>')
+  // A release belongs to a game of the same developer (DESIGN.md section 2, v1 rules).
+  if (coord.pubkey !== ev.pubkey) return fail("a: game pubkey must be the release's pubkey")
+  if (coord.d !== i.value) return fail('a: game slug must equal i')
+
+  const es = tagsNamed(ev, 'e')
+  if (es.length !== 1) return fail(`e: exactly one build asset required, got ${es.length}`)
+  const e = es[0]!
+  if (!isHex64(e[1])) return fail('e: build asset id must be 64 lowercase hex')
+
+  return ok({
+    eventId: ev.id as EventId,
+    pubkey: ev.pubkey as Pubkey,
+    d: d.value,
+    slug: i.value,
+    version: version.value,
+    channel,
+    gameCoordinate: a.value,
+    assetEventId: e[1] as EventId,
+    assetRelay: e[2] || undefined,
+    notes: ev.content,
+    publishedAtSec: ev.created_at,
+  })
+}
+
+export interface ReleaseInput {
+  /** The developer's pubkey: the `a` coordinate must name the signer. */
+  pubkey: string
+  slug: string
+  version: string
+  channel?: string
+  assetEventId: string
+  assetRelay?: string
+  notes?: string
+  /** The publish date (NIP-82: created_at MUST be the release date). */
+  publishedAtSec: number
+}
+
+/** Make the unsigned kind-30063 event for a release. */
+export function buildRelease(r: ReleaseInput): UnsignedEvent {
+  const e = r.assetRelay ? ['e', r.assetEventId, r.assetRelay] : ['e', r.assetEventId]
+  return {
+    kind: RELEASE_KIND,
+    created_at: r.publishedAtSec,
+    tags: [
+      ['d', `${r.slug}@${r.version}`],
+      ['i', r.slug],
+      ['version', r.version],
+      ['c', r.channel ?? DEFAULT_CHANNEL],
+      ['a', `${Kind.Game}:${r.pubkey}:${r.slug}`],
+      e,
+    ],
+    content: r.notes ?? '',
+  }
+}

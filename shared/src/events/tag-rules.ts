@@ -1,0 +1,49 @@
+/**
+ * Small rules the event parsers of our profile share: kind, size limits, hex and coordinate tags.
+ * Every function answers a Parsed with a reason that starts with the field (the indexer counts
+ * rejections as `rejected:parse:<field>`).
+ */
+import { isHex64, parseCoordinate } from '../ids.ts'
+import { fail, ok, type Parsed } from '../result.ts'
+import { EVENT_LIMITS, singleTag, type NostrEvent } from './event.ts'
+
+const utf8 = new TextEncoder()
+
+/** UTF-8 length, without encoding when the string is surely short enough (≤ 3 bytes per UTF-16 unit). */
+function fitsBytes(s: string, max: number): boolean {
+  return s.length * 3 <= max || utf8.encode(s).length <= max
+}
+
+/** The kind is `kind` and the event is within EVENT_LIMITS (parsers may see events that skipped parseEventShape). */
+export function checkKindAndLimits(ev: NostrEvent, kind: number): Parsed<true> {
+  if (ev.kind !== kind) return fail(`kind: expected ${kind}, got ${ev.kind}`)
+  if (!fitsBytes(ev.content, EVENT_LIMITS.maxContentBytes)) return fail('content: over 64 KiB')
+  if (ev.tags.length > EVENT_LIMITS.maxTags) return fail(`tags: more than ${EVENT_LIMITS.maxTags} tags`)
+  for (const t of ev.tags) {
+    if (t.length === 0) return fail('tags: empty tag')
+    if (t.length > EVENT_LIMITS.maxTagValues) return fail(`${t[0]}: tag with more than ${EVENT_LIMITS.maxTagValues} values`)
+    for (const v of t) if (!fitsBytes(v, EVENT_LIMITS.maxTagValueBytes)) return fail(`${t[0]}: tag value over 1 KiB`)
+  }
+  return ok(true)
+}
+
+/** An optional singular tag whose value must be 64 lowercase hex; `what` names it in the reason. */
+export function optionalHexTag(ev: NostrEvent, name: string, what: string): Parsed<string | undefined> {
+  const t = singleTag(ev, name, false)
+  if (!t.ok) return fail(`${name}: at most one ${name} tag`)
+  if (t.value !== undefined && !isHex64(t.value)) return fail(`${name}: ${what} must be 64 lowercase hex`)
+  return t
+}
+
+/** A required singular tag whose value must be 64 lowercase hex. */
+export function requiredHexTag(ev: NostrEvent, name: string, what: string): Parsed<string> {
+  const t = singleTag(ev, name, true)
+  if (!t.ok) return t
+  if (!isHex64(t.value)) return fail(`${name}: ${what} must be 64 lowercase hex`)
+  return ok(t.value as string)
+}
+
+/** Whether a string is an `a` coordinate `<kind>:<hex pubkey>:<d>` (NIP-01). */
+export function isCoordinate(a: string): boolean {
+  return parseCoordinate(a) !== undefined
+}
