@@ -1,76 +1,35 @@
 /**
- * Adapters from the shared parsers of releases, assets, profiles and deletions to the shapes in
- * parse.ts. TEMPORARY: minimal local parsing until shared/src/events/{release,build-asset,profile,
- * deletion}.ts land; then these become thin wrappers.
+ * Thin wrappers from the shared parsers of our event profile (@zapcade/shared/events/*) to the shapes
+ * the indexer's rules and catalog writer use (parse.ts). The rules live in shared; this file only maps.
  */
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { requiredTag, singleTag, tagValues } from '@zapcade/shared/events/event'
-import { isHex64, SLUG_RE } from '@zapcade/shared/ids'
-import { fail, ok, type Parsed } from '@zapcade/shared/result'
+import { parseRelease } from '@zapcade/shared/events/release'
+import { parseBuildAsset } from '@zapcade/shared/events/build-asset'
+import { parseProfile } from '@zapcade/shared/events/profile'
+import { parseDeletion } from '@zapcade/shared/events/deletion'
+import { ok, type Parsed } from '@zapcade/shared/result'
 import type { AssetInfo, DeletionInfo, ProfileInfo, ReleaseInfo } from './parse.ts'
 
-/** Release (30063): `d` = `<slug>@<version>`, `i` = slug, one `e` to the build asset. */
+/** Release (30063): shared `parseRelease` (d = <slug>@<version>, SemVer, same-author `a`, one `e`). */
 export function parseReleaseInfo(ev: NostrEvent): Parsed<ReleaseInfo> {
-  const d = requiredTag(ev, 'd')
-  if (!d.ok) return d
-  const i = requiredTag(ev, 'i')
-  if (!i.ok) return i
-  if (!SLUG_RE.test(i.value)) return fail('i: not a slug')
-  const version = requiredTag(ev, 'version')
-  if (!version.ok) return version
-  if (d.value !== `${i.value}@${version.value}`) return fail('d: must be <slug>@<version>')
-  const es = tagValues(ev, 'e')
-  if (es.length !== 1 || !isHex64(es[0])) return fail('e: exactly one build asset id')
-  const c = singleTag(ev, 'c', false)
-  if (!c.ok) return c
-  return ok({
-    slug: i.value,
-    version: version.value,
-    channel: c.value ?? 'main',
-    notes: ev.content,
-    publishedAtSec: ev.created_at,
-    assetEventId: es[0] as string,
-  })
+  return parseRelease(ev)
 }
 
-/** Build asset (3063): `i`, `version`, `x` sha256, `size`, `m` = application/zip. */
+/** Build asset (3063): shared `parseBuildAsset` (x sha256, size, m = application/zip). */
 export function parseAssetInfo(ev: NostrEvent): Parsed<AssetInfo> {
-  const i = requiredTag(ev, 'i')
-  if (!i.ok) return i
-  const version = requiredTag(ev, 'version')
-  if (!version.ok) return version
-  const x = requiredTag(ev, 'x')
-  if (!x.ok) return x
-  if (!isHex64(x.value)) return fail('x: sha256 must be 64 lowercase hex')
-  const size = requiredTag(ev, 'size')
-  if (!size.ok) return size
-  const sizeBytes = Number(size.value)
-  if (!/^[1-9][0-9]{0,15}$/.test(size.value) || !Number.isSafeInteger(sizeBytes)) return fail('size: not a positive integer')
-  const m = requiredTag(ev, 'm')
-  if (!m.ok) return m
-  if (m.value !== 'application/zip') return fail('m: must be application/zip')
-  return ok({ slug: i.value, version: version.value, sha256: x.value, sizeBytes, mime: m.value, platforms: tagValues(ev, 'f') })
+  return parseBuildAsset(ev)
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined)
-
-/** Profile (kind 0, NIP-01/NIP-24): JSON content with display_name/name, picture, lud16, nip05. */
+/** Profile (kind 0): shared `parseProfile`; the catalog shows display_name, else name. */
 export function parseProfileInfo(ev: NostrEvent): Parsed<ProfileInfo> {
-  let meta: unknown
-  try {
-    meta = JSON.parse(ev.content)
-  } catch {
-    return fail('content: not JSON')
-  }
-  if (typeof meta !== 'object' || meta === null) return fail('content: not an object')
-  const m = meta as Record<string, unknown>
-  return ok({ displayName: str(m['display_name']) ?? str(m['name']), picture: str(m['picture']), lud16: str(m['lud16']), nip05: str(m['nip05']) })
+  const r = parseProfile(ev)
+  if (!r.ok) return r
+  const p = r.value
+  return ok({ displayName: p.displayName ?? p.name, picture: p.picture, lud16: p.lud16, nip05: p.nip05 })
 }
 
-/** Deletion request (kind 5, NIP-09): `e` ids and `a` coordinates. */
+/** Deletion request (kind 5): shared `parseDeletion` (well-formed `e` ids and `a` coordinates). */
 export function parseDeletionInfo(ev: NostrEvent): Parsed<DeletionInfo> {
-  const eventIds = tagValues(ev, 'e').filter(isHex64)
-  const coordinates = tagValues(ev, 'a')
-  if (eventIds.length === 0 && coordinates.length === 0) return fail('e: a deletion names no event')
-  return ok({ eventIds, coordinates })
+  const r = parseDeletion(ev)
+  return r.ok ? ok({ eventIds: r.value.eventIds, coordinates: r.value.coordinates }) : r
 }

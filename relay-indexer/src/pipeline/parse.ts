@@ -5,26 +5,16 @@
 import { Kind } from '@zapcade/shared/kinds'
 import { parseGame, type Game } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
+import type { Release } from '@zapcade/shared/events/release'
+import type { BuildAsset } from '@zapcade/shared/events/build-asset'
 import { fail, ok, type Parsed } from '@zapcade/shared/result'
 import { parseReleaseInfo, parseAssetInfo, parseProfileInfo, parseDeletionInfo } from './parse-adapters.ts'
 
-export interface ReleaseInfo {
-  slug: string
-  version: string
-  channel: string
-  notes: string
-  publishedAtSec: number
-  assetEventId: string
-}
+/** A release as the shared profile parses it (slug, version, channel, notes, publishedAtSec, assetEventId, …). */
+export type ReleaseInfo = Release
 
-export interface AssetInfo {
-  slug: string
-  version: string
-  sha256: string
-  sizeBytes: number
-  mime: string
-  platforms: string[]
-}
+/** A build asset as the shared profile parses it (sha256, sizeBytes, mime, platforms, …). */
+export type AssetInfo = BuildAsset
 
 export interface ProfileInfo {
   displayName: string | undefined
