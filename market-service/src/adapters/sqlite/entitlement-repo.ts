@@ -1,0 +1,36 @@
+/** SQLite adapter of the entitlements port (ports/entitlement-repo.ts): library and admin revoke. */
+import type Database from 'better-sqlite3'
+import type { EntitlementRepo, LibraryItem } from '../../ports/entitlement-repo.ts'
+
+/** The entitlements port on a better-sqlite3 handle. */
+export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
+  const q = {
+    held: db.prepare<[string], { id: string; purchase_id: string; granted_at: number; revoked_at: number | null; game_id: number; dev: string; slug: string; title: string; icon: string | null; status: string }>(
+      `SELECT e.id, e.purchase_id, e.granted_at, e.revoked_at, g.id AS game_id, du.pubkey AS dev, g.slug, g.title, g.icon, g.status
+       FROM entitlements e JOIN users u ON u.id = e.user_id JOIN games g ON g.id = e.game_id JOIN users du ON du.id = g.developer_user_id
+       WHERE u.pubkey = ? ORDER BY e.granted_at DESC, e.id`),
+    releases: db.prepare<[number], { version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
+      `SELECT r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes FROM releases r
+       LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL ORDER BY r.published_at DESC, r.id DESC`),
+    revoke: db.prepare('UPDATE entitlements SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
+    one: db.prepare<[string], { id: string; revoked_at: number | null; revoked_reason: string | null }>('SELECT id, revoked_at, revoked_reason FROM entitlements WHERE id = ?'),
+  }
+  return {
+    library(pubkey): LibraryItem[] {
+      return q.held.all(pubkey).map((e) => ({
+        entitlementId: e.id, purchaseId: e.purchase_id, grantedAtSec: e.granted_at, revokedAtSec: e.revoked_at,
+        game: { id: e.game_id, pubkey: e.dev, slug: e.slug, title: e.title, icon: e.icon, status: e.status },
+        releases: q.releases.all(e.game_id).map((r) => ({
+          version: r.version, channel: r.channel, notes: r.release_notes, publishedAtSec: r.published_at,
+          asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, sizeBytes: r.size_bytes } : null,
+        })),
+      }))
+    },
+    revoke(id, reason, nowSec) {
+      const changed = q.revoke.run(nowSec, reason, id).changes === 1
+      const r = q.one.get(id)
+      if (!r || r.revoked_at === null) return undefined
+      return { id: r.id, revokedAtSec: r.revoked_at, revokedReason: r.revoked_reason ?? '', changed }
+    },
+  }
+}

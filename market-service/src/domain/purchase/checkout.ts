@@ -1,0 +1,122 @@
+/**
+ * Private checkout (DESIGN.md section 3): `POST /api/v1/purchases` → the market's wallet makes an
+ * invoice for the price (or more: pay what you want) → PENDING purchase + ledger INVOICE_CREATED in one
+ * transaction. A guest gets a receipt code once; only its sha256 is stored. An Idempotency-Key replays
+ * the first answer (Stripe semantics, reliability catalogue B2); no SQLite transaction is held across
+ * the wallet round trip (A5).
+ */
+import { createHash } from 'node:crypto'
+import { AppError } from '@zapcade/shared/errors'
+import { parseGameRef } from '@zapcade/shared/ids'
+import { msat } from '@zapcade/shared/money'
+import type { Msat } from '@zapcade/shared/money'
+import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
+import type { CatalogGame, IdempotencyClaim, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type { Wallet } from '../../ports/wallet.ts'
+import { ledgerKey } from '../settlement/settle.ts'
+
+export interface CheckoutDeps {
+  repo: PurchaseRepo
+  wallet: Pick<Wallet, 'makeInvoice'>
+  marketPubkey: string
+  feeBps: number
+  /** Invoice expiry (default 15 minutes, as BTCPay's). */
+  invoiceExpirySec: number
+  invoiceProvider: string
+  nowSec: () => number
+  newId: () => string
+  /** A fresh random receipt code (≥ 128 bits). */
+  newReceiptCode: () => string
+  /** The receipt code of an idempotent guest request, derived from its key with a server secret. */
+  receiptCodeForKey: (idempotencyKey: string) => string
+  /** sha256 hex of a receipt code: what purchases.guest_receipt_code_hash and the download route compare. */
+  hashReceiptCode: (code: string) => string
+}
+
+export interface CheckoutRequest {
+  game: string
+  amountMsat: Msat | undefined
+  buyerPubkey: string | undefined
+  idempotencyKey: string | undefined
+}
+
+export interface CheckoutAnswer {
+  statusCode: number
+  body: CreatePurchaseResponse
+}
+
+/** A PROCESSING idempotency row older than this is taken to be a crashed request and taken over. */
+const IDEMPOTENCY_STALE_SEC = 120
+
+/** Why a game cannot be bought, or undefined when it can (DESIGN.md section 2, v1 rules). */
+export function unpurchasableReason(g: CatalogGame, marketPubkey: string): string | undefined {
+  if (g.deleted) return 'deleted by its developer'
+  if (g.status === 'BANNED') return 'banned'
+  if (g.status === 'DRAFT') return 'a draft'
+  if (g.priceMsat === 0) return 'free: no purchase needed'
+  // isPurchasableBy (shared/events/game.ts): a paid game's zap tag must name this market.
+  if (g.zapPubkey !== marketPubkey) return 'its zap tag does not route payments to this market'
+  return undefined
+}
+
+/** The hash an idempotent request is compared by (the parsed body, canonical). */
+function requestHash(r: CheckoutRequest): string {
+  return createHash('sha256').update(JSON.stringify({ game: r.game, amount_msat: r.amountMsat ?? null })).digest('hex')
+}
+
+/** Create a purchase and its invoice; throws AppError on a refusal. */
+export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<CheckoutAnswer> {
+  const ref = parseGameRef(r.game)
+  if (!ref) throw new AppError('VALIDATION_FAILED', 'game: expected "<pubkey>/<slug>", an naddr or a 32267 coordinate')
+  const claim: IdempotencyClaim | undefined = r.idempotencyKey === undefined ? undefined : {
+    key: `purchases:${r.buyerPubkey ?? 'guest'}:${r.idempotencyKey}`, scope: 'purchases', requestHash: requestHash(r),
+  }
+  if (claim) {
+    const begun = d.repo.beginIdempotent(claim, d.nowSec(), IDEMPOTENCY_STALE_SEC)
+    if (begun.state === 'MISMATCH') throw new AppError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body')
+    if (begun.state === 'IN_FLIGHT') throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still running')
+    if (begun.state === 'DONE') return replay(d, claim, begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
+  }
+  try {
+    return await create(d, r, ref, claim)
+  } catch (e) {
+    // Nothing was stored: the key may be used again (validation and wallet failures are not replayed).
+    if (claim) d.repo.abandonIdempotent(claim.key)
+    throw e
+  }
+}
+
+function replay(d: CheckoutDeps, claim: IdempotencyClaim, statusCode: number, body: CreatePurchaseResponse, r: CheckoutRequest): CheckoutAnswer {
+  // The code itself is never stored; a guest's replay derives it again from the key.
+  if (r.buyerPubkey === undefined && r.idempotencyKey !== undefined) return { statusCode, body: { ...body, receipt_code: d.receiptCodeForKey(claim.key) } }
+  return { statusCode, body }
+}
+
+async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string; slug: string }, claim: IdempotencyClaim | undefined): Promise<CheckoutAnswer> {
+  const game = d.repo.findGame(ref.pubkey, ref.slug)
+  if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
+  const why = unpurchasableReason(game, d.marketPubkey)
+  if (why) throw new AppError('GAME_NOT_PURCHASABLE', why)
+  const amountMsat = r.amountMsat ?? game.priceMsat
+  if (amountMsat < game.priceMsat) throw new AppError('AMOUNT_TOO_LOW', `the price is ${game.priceMsat} msat`, { price_msat: game.priceMsat })
+
+  const invoice = await d.wallet.makeInvoice({ amountMsat: msat(amountMsat), description: `Zapcade: ${game.title}`.slice(0, 300), expirySec: d.invoiceExpirySec })
+  if (invoice.amountMsat !== amountMsat || !/^[0-9a-f]{64}$/.test(invoice.paymentHash)) {
+    throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered an invoice that does not match the request')
+  }
+  const guest = r.buyerPubkey === undefined
+  const receiptCode = guest ? (claim ? d.receiptCodeForKey(claim.key) : d.newReceiptCode()) : undefined
+  const nowSec = d.nowSec()
+  const id = d.newId()
+  const body: CreatePurchaseResponse = {
+    id, status: 'PENDING', bolt11: invoice.bolt11, payment_hash: invoice.paymentHash, amount_msat: amountMsat,
+    expires_at: invoice.expiresAtSec,
+  }
+  d.repo.createPending({
+    id, buyerPubkey: r.buyerPubkey ?? null, guestReceiptCodeHash: receiptCode ? d.hashReceiptCode(receiptCode) : null,
+    gameId: game.id, kind: 'CHECKOUT', isTip: false, invoiceProvider: d.invoiceProvider, paymentHash: invoice.paymentHash,
+    bolt11: invoice.bolt11, amountMsat: msat(amountMsat), priceMsat: game.priceMsat, feeBps: d.feeBps, zapRequest: null,
+    createdAtSec: nowSec, expiresAtSec: invoice.expiresAtSec,
+  }, claim && { claim, answer: { statusCode: 201, body } }, ledgerKey(id, 'INVOICE_CREATED'))
+  return { statusCode: 201, body: receiptCode ? { ...body, receipt_code: receiptCode } : body }
+}

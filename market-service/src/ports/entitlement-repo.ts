@@ -1,0 +1,19 @@
+/**
+ * Entitlements port: the buyer's library and the admin revoke (DESIGN.md section 3: granted once per
+ * paid purchase, `revoked_at` set only by an admin). SQLite adapter: adapters/sqlite/entitlement-repo.ts.
+ */
+export interface LibraryItem {
+  entitlementId: string
+  purchaseId: string
+  grantedAtSec: number
+  revokedAtSec: number | null
+  game: { id: number; pubkey: string; slug: string; title: string; icon: string | null; status: string }
+  releases: { version: string; channel: string; notes: string; publishedAtSec: number; asset: { sha256: string; sizeBytes: number } | null }[]
+}
+
+export interface EntitlementRepo {
+  /** Every entitlement held by the pubkey (revoked ones included, flagged), with the game's releases. */
+  library(pubkey: string): LibraryItem[]
+  /** Set revoked_at once (guarded on it being NULL); answers the row, or undefined when none. */
+  revoke(id: string, reason: string, nowSec: number): { id: string; revokedAtSec: number; revokedReason: string; changed: boolean } | undefined
+}

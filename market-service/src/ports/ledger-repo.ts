@@ -1,0 +1,83 @@
+/**
+ * Read port of the ledger (DESIGN.md section 3): the facts the invariant check needs, and the
+ * developer's sales and ledger pages. Balances are sums over entries, never stored numbers.
+ * SQLite adapter: adapters/sqlite/ledger-repo.ts.
+ */
+import type { PurchaseStatus } from '../domain/purchase/purchase-machine.ts'
+import type { LedgerEntryType } from './purchase-repo.ts'
+
+/** One purchase with the sums of its ledger entries by type and its entitlement count. */
+export interface PurchaseLedgerFacts {
+  id: string
+  status: PurchaseStatus
+  isTip: boolean
+  gameId: number | null
+  amountMsat: number
+  feeBps: number
+  entitlements: number
+  /** Sum and count of entries per type for this purchase. */
+  sums: Partial<Record<LedgerEntryType, { total: number; count: number }>>
+  /** The developer_user_id on its DEVELOPER_NET entry, if any; and the game's developer. */
+  netDeveloperUserId: number | null
+  gameDeveloperUserId: number | null
+  payouts: { amountMsat: number; status: string }[]
+}
+
+export interface DeveloperLedgerFacts {
+  userId: number
+  pubkey: string
+  netMsat: number
+  payoutSentMsat: number
+  /** Σ of payouts not CANCELED/FAILED (money promised). */
+  payoutsOpenOrSentMsat: number
+}
+
+export interface LedgerFacts {
+  purchases: PurchaseLedgerFacts[]
+  developers: DeveloperLedgerFacts[]
+  /** Entitlements whose purchase is not PAID (REFUNDED ones revoked are fine). */
+  orphanEntitlements: { id: string; purchaseId: string; purchaseStatus: string | null; revoked: boolean }[]
+  /** SENT payouts without exactly one PAYOUT_SENT entry of their amount. */
+  sentPayoutsWithoutEntry: { id: string; amountMsat: number; entries: number; entryTotal: number }[]
+  entryCount: number
+  /** The database refuses UPDATE and DELETE of ledger rows (both triggers present). */
+  appendOnly: boolean
+}
+
+export interface SaleRow {
+  purchaseId: string
+  game: { slug: string; title: string } | null
+  kind: 'CHECKOUT' | 'ZAP'
+  isTip: boolean
+  amountMsat: number
+  feeMsat: number
+  netMsat: number
+  paidAtSec: number
+  paidLate: boolean
+}
+
+export interface LedgerRow {
+  id: number
+  type: LedgerEntryType
+  amountMsat: number
+  purchaseId: string | null
+  payoutId: string | null
+  createdAtSec: number
+}
+
+/** A page position: the last row's sort key (opaque to clients). */
+export interface PageAfter {
+  atSec: number
+  id: string
+}
+
+export interface LedgerRepo {
+  facts(): LedgerFacts
+  userIdOf(pubkey: string): number | undefined
+  /** PAID (and REFUNDED) purchases of the developer's games, newest first, after `after`. */
+  sales(developerUserId: number, limit: number, after: PageAfter | undefined): SaleRow[]
+  /** The developer's entries (DEVELOPER_NET, PAYOUT_*), newest first, with id below `beforeId`. */
+  entries(developerUserId: number, limit: number, beforeId: number | undefined): LedgerRow[]
+  /** Σ DEVELOPER_NET and Σ PAYOUT_SENT of a developer. */
+  totals(developerUserId: number): { netMsat: number; paidOutMsat: number }
+}

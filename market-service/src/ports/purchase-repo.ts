@@ -1,0 +1,153 @@
+/**
+ * Persistence port of purchases (DESIGN.md section 3): checkout writes, the settlement transaction,
+ * guest claims, reconcile scans and idempotent request records. SQLite adapter:
+ * adapters/sqlite/purchase-repo.ts. Every write that changes a status guards the current one.
+ */
+import type { Msat } from '@zapcade/shared/money'
+import type { PurchaseStatus } from '../domain/purchase/purchase-machine.ts'
+
+export type PurchaseKind = 'CHECKOUT' | 'ZAP'
+export type GameStatus = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+
+export interface PurchaseRecord {
+  id: string
+  buyerUserId: number | null
+  buyerPubkey: string | null
+  guestReceiptCodeHash: string | null
+  gameId: number | null
+  kind: PurchaseKind
+  isTip: boolean
+  paymentHash: string
+  bolt11: string
+  amountMsat: Msat
+  priceMsat: Msat
+  feeBps: number
+  zapRequest: string | null
+  status: PurchaseStatus
+  paidLate: boolean
+  preimage: string | null
+  createdAtSec: number
+  expiresAtSec: number
+  paidAtSec: number | null
+}
+
+/** A game as checkout needs it (catalog tables). */
+export interface CatalogGame {
+  id: number
+  slug: string
+  title: string
+  status: GameStatus
+  priceMsat: Msat
+  zapPubkey: string | null
+  deleted: boolean
+  developerUserId: number
+  developerPubkey: string
+}
+
+export interface NewPurchase {
+  id: string
+  buyerPubkey: string | null
+  guestReceiptCodeHash: string | null
+  gameId: number | null
+  kind: PurchaseKind
+  isTip: boolean
+  invoiceProvider: string
+  paymentHash: string
+  bolt11: string
+  amountMsat: Msat
+  priceMsat: Msat
+  feeBps: number
+  zapRequest: string | null
+  createdAtSec: number
+  expiresAtSec: number
+}
+
+/** A stored idempotent answer (Stripe semantics, reliability catalogue B2). */
+export interface IdempotentAnswer {
+  statusCode: number
+  body: unknown
+}
+
+export type IdempotencyBegin =
+  | { state: 'NEW' }
+  | { state: 'DONE'; answer: IdempotentAnswer }
+  | { state: 'MISMATCH' }
+  | { state: 'IN_FLIGHT' }
+
+export interface IdempotencyClaim {
+  key: string
+  scope: string
+  requestHash: string
+}
+
+/** What the settlement transaction may do; every method runs inside the caller's immediate transaction. */
+export interface SettlementTx {
+  purchaseByHash(paymentHash: string): PurchaseRecord | undefined
+  /** The developer of a game and the payout address they have set now. */
+  developerOf(gameId: number): { userId: number; payoutLnAddress: string | null } | undefined
+  /** Guarded UPDATE to PAID; true when exactly one row changed. */
+  markPaid(id: string, from: PurchaseStatus, set: { paidAtSec: number; preimage: string; paidLate: boolean; nowSec: number }): boolean
+  /** INSERT OR IGNORE on the idempotency key; true when inserted. */
+  appendLedger(e: NewLedgerEntry): boolean
+  /** INSERT OR IGNORE on purchase_id; true when inserted. */
+  grantEntitlement(e: { id: string; purchaseId: string; gameId: number; userId: number | null; grantedAtSec: number }): boolean
+  /** INSERT OR IGNORE on the idempotency key; true when inserted. */
+  schedulePayout(p: { id: string; developerUserId: number; purchaseId: string; amountMsat: Msat; destination: string | null; idempotencyKey: string; nowSec: number }): boolean
+  /** INSERT OR IGNORE on the idempotency key; true when inserted. */
+  enqueueOutbox(j: { type: 'PUBLISH_ZAP_RECEIPT'; payload: unknown; relays: string[]; idempotencyKey: string; nowSec: number }): boolean
+}
+
+export type LedgerEntryType = 'INVOICE_CREATED' | 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET' | 'PAYOUT_SENT' | 'PAYOUT_FAILED'
+
+export interface NewLedgerEntry {
+  type: LedgerEntryType
+  amountMsat: Msat
+  purchaseId: string | null
+  payoutId: string | null
+  developerUserId: number | null
+  meta: Record<string, unknown>
+  idempotencyKey: string
+  createdAtSec: number
+}
+
+/** The purchases port. */
+export interface PurchaseRepo {
+  findGame(pubkey: string, slug: string): CatalogGame | undefined
+  byId(id: string): PurchaseRecord | undefined
+  byPaymentHash(paymentHash: string): PurchaseRecord | undefined
+  byReceiptHash(codeHash: string): PurchaseRecord | undefined
+  entitlementOf(purchaseId: string): { id: string; userId: number | null; revokedAtSec: number | null } | undefined
+  gameRef(gameId: number): { pubkey: string; slug: string; title: string } | undefined
+
+  /** Start an idempotent request: NEW (a PROCESSING row now held), the stored answer, MISMATCH or IN_FLIGHT. */
+  beginIdempotent(c: IdempotencyClaim, nowSec: number, staleAfterSec: number): IdempotencyBegin
+  /** Drop a PROCESSING row whose request failed before any effect (so it may be retried). */
+  abandonIdempotent(key: string): void
+  /** Store an answer for a key without any other effect (a claim's record). */
+  finishIdempotent(c: IdempotencyClaim, answer: IdempotentAnswer, nowSec: number): void
+
+  /**
+   * One immediate transaction: the buyer's users row (when a pubkey), the PENDING purchase, ledger
+   * INVOICE_CREATED and, when given, the idempotency record turned DONE with its answer.
+   */
+  createPending(p: NewPurchase, idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined, ledgerKey: string): void
+
+  /**
+   * Move a guest purchase (and its entitlement, if any) to the pubkey: buyer set, receipt hash cleared,
+   * entitlement user set, the claim recorded under `claim` — one immediate transaction, guarded on the
+   * hash still being there. False when another claim won the race.
+   */
+  claim(purchaseId: string, codeHash: string, pubkey: string, record: { claim: IdempotencyClaim; answer: IdempotentAnswer }, nowSec: number): boolean
+  /** A recorded claim answer by key (kept for ever, so a second claim is recognised). */
+  idempotentAnswer(key: string): { requestHash: string; answer: IdempotentAnswer } | undefined
+
+  /** Run `fn` in one BEGIN IMMEDIATE transaction (settlement). */
+  settlement<T>(fn: (tx: SettlementTx) => T): T
+
+  /** PENDING purchases created at or before `createdBeforeSec`, oldest first. */
+  pending(createdBeforeSec: number, limit: number): PurchaseRecord[]
+  /** EXPIRED purchases whose expiry is after `expiredAfterSec` (the late-payment window). */
+  recentlyExpired(expiredAfterSec: number, limit: number): PurchaseRecord[]
+  /** Guarded PENDING → EXPIRED; true when one row changed. */
+  markExpired(id: string, nowSec: number): boolean
+}

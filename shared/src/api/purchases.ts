@@ -1,0 +1,140 @@
+/**
+ * HTTP API of purchases, the buyer's library, the developer's sales and ledger, and the admin ledger
+ * check (DESIGN.md sections 3 and 5). snake_case on the wire; exported for the client SDK.
+ */
+import { z } from 'zod'
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
+const msatInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+
+export const purchaseStatusSchema = z.enum(['PENDING', 'PAID', 'EXPIRED', 'FAILED', 'REFUNDED'])
+export type PurchaseStatusDto = z.infer<typeof purchaseStatusSchema>
+
+/** `POST /api/v1/purchases` body: `game` is `<pubkey|npub>/<slug>`, an naddr or a `32267:` coordinate. */
+export const createPurchaseBodySchema = z.object({
+  game: z.string().min(3).max(400),
+  /** Pay what you want: at least the price; absent = the price. */
+  amount_msat: msatInt.positive().optional(),
+}).strict()
+export type CreatePurchaseBody = z.infer<typeof createPurchaseBodySchema>
+
+/** The 201 answer; `receipt_code` only for a guest, only in this answer (and its idempotent replays). */
+export const createPurchaseResponseSchema = z.object({
+  id: z.string(),
+  status: purchaseStatusSchema,
+  bolt11: z.string(),
+  payment_hash: hex64,
+  amount_msat: msatInt,
+  expires_at: z.number().int(),
+  receipt_code: z.string().optional(),
+})
+export type CreatePurchaseResponse = z.infer<typeof createPurchaseResponseSchema>
+
+/** `GET /api/v1/purchases/:id` (buyer by NIP-98 or guest by `X-Receipt-Code`). */
+export const purchaseViewSchema = z.object({
+  id: z.string(),
+  status: purchaseStatusSchema,
+  kind: z.enum(['CHECKOUT', 'ZAP']),
+  game: z.object({ pubkey: hex64, slug: z.string(), title: z.string() }).nullable(),
+  bolt11: z.string(),
+  payment_hash: hex64,
+  amount_msat: msatInt,
+  price_msat: msatInt,
+  created_at: z.number().int(),
+  expires_at: z.number().int(),
+  paid_at: z.number().int().nullable(),
+  paid_late: z.boolean(),
+  is_tip: z.boolean(),
+  owner: z.enum(['buyer', 'guest']),
+  entitlement_id: z.string().nullable(),
+})
+export type PurchaseView = z.infer<typeof purchaseViewSchema>
+
+/** `POST /api/v1/purchases/claim` body (NIP-98). */
+export const claimPurchaseBodySchema = z.object({ receipt_code: z.string().min(1).max(200) }).strict()
+export type ClaimPurchaseBody = z.infer<typeof claimPurchaseBodySchema>
+
+export const claimPurchaseResponseSchema = z.object({
+  purchase_id: z.string(),
+  status: purchaseStatusSchema,
+  owner_pubkey: hex64,
+  entitlement_id: z.string().nullable(),
+})
+export type ClaimPurchaseResponse = z.infer<typeof claimPurchaseResponseSchema>
+
+/** `GET /api/v1/me/library`: every game the caller is entitled to, with its releases. */
+export const libraryResponseSchema = z.object({
+  items: z.array(z.object({
+    entitlement_id: z.string(),
+    purchase_id: z.string(),
+    granted_at: z.number().int(),
+    revoked_at: z.number().int().nullable(),
+    game: z.object({ pubkey: hex64, slug: z.string(), title: z.string(), icon: z.string().nullable(), status: z.string() }),
+    releases: z.array(z.object({
+      version: z.string(),
+      channel: z.string(),
+      notes: z.string(),
+      published_at: z.number().int(),
+      asset: z.object({ sha256: hex64, size_bytes: z.number().int() }).nullable(),
+    })),
+  })),
+})
+export type LibraryResponse = z.infer<typeof libraryResponseSchema>
+
+/** Cursor pagination of developer views: `?limit=&cursor=` → `{items, next_cursor}`. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  cursor: z.string().max(200).optional(),
+}).strict()
+
+export const salesResponseSchema = z.object({
+  items: z.array(z.object({
+    purchase_id: z.string(),
+    game: z.object({ slug: z.string(), title: z.string() }).nullable(),
+    kind: z.enum(['CHECKOUT', 'ZAP']),
+    is_tip: z.boolean(),
+    amount_msat: msatInt,
+    platform_fee_msat: msatInt,
+    developer_net_msat: msatInt,
+    paid_at: z.number().int(),
+    paid_late: z.boolean(),
+  })),
+  next_cursor: z.string().nullable(),
+})
+export type SalesResponse = z.infer<typeof salesResponseSchema>
+
+export const ledgerEntryTypeSchema = z.enum(['INVOICE_CREATED', 'INVOICE_PAID', 'PLATFORM_FEE', 'DEVELOPER_NET', 'PAYOUT_SENT', 'PAYOUT_FAILED'])
+
+export const developerLedgerResponseSchema = z.object({
+  /** Σ DEVELOPER_NET − Σ PAYOUT_SENT, computed from the entries, never stored. */
+  balance_owed_msat: z.number().int(),
+  total_net_msat: msatInt,
+  total_paid_out_msat: msatInt,
+  items: z.array(z.object({
+    id: z.number().int(),
+    type: ledgerEntryTypeSchema,
+    amount_msat: msatInt,
+    purchase_id: z.string().nullable(),
+    payout_id: z.string().nullable(),
+    created_at: z.number().int(),
+  })),
+  next_cursor: z.string().nullable(),
+})
+export type DeveloperLedgerResponse = z.infer<typeof developerLedgerResponseSchema>
+
+/** `GET /api/v1/admin/ledger/check`. */
+export const ledgerCheckResponseSchema = z.object({
+  ok: z.boolean(),
+  checked: z.object({ purchases: z.number().int(), entries: z.number().int(), developers: z.number().int() }),
+  violations: z.array(z.object({ rule: z.string(), subject: z.string(), detail: z.string() })),
+})
+export type LedgerCheckResponse = z.infer<typeof ledgerCheckResponseSchema>
+
+/** `POST /api/v1/admin/entitlements/:id/revoke` body. */
+export const revokeEntitlementBodySchema = z.object({ reason: z.string().min(1).max(500) }).strict()
+
+export const revokeEntitlementResponseSchema = z.object({
+  id: z.string(),
+  revoked_at: z.number().int(),
+  revoked_reason: z.string(),
+})
