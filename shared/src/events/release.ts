@@ -1,6 +1,6 @@
 /**
  * Release, kind 30063 (NIP-82 release, our profile in DESIGN.md section 2): `d` = `<slug>@<version>`,
- * `i` = slug, `version` SemVer, `c` channel (`main` by default), `a` = the game of the same developer,
+ * `i` = slug, `version` SemVer, `c` channel (`main` by default), `a` (optional) = the same developer's game,
  * exactly one `e` to the build asset (v1: one primary zip per release). `created_at` is the publish date.
  */
 import { Kind } from '../kinds.ts'
@@ -53,13 +53,17 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
   const channel = c.value ?? DEFAULT_CHANNEL
   if (!CHANNEL_RE.test(channel)) return fail('c: channel must match [a-z0-9][a-z0-9._-]{0,31}')
 
-  const a = requiredTag(ev, 'a')
+  // `a` is ours and the legacy NIP-51 shape's; NIP-82 publishers (zsp) omit it, and `i` already names
+  // the game. When present it must name the same developer's game (DESIGN.md section 2, v1 rules).
+  const a = singleTag(ev, 'a', false)
   if (!a.ok) return a
-  const coord = parseCoordinate(a.value)
-  if (!coord || coord.kind !== Kind.Game) return fail('a: must be 32267:<pubkey>:<slug>')
-  // A release belongs to a game of the same developer (DESIGN.md section 2, v1 rules).
-  if (coord.pubkey !== ev.pubkey) return fail("a: game pubkey must be the release's pubkey")
-  if (coord.d !== i.value) return fail('a: game slug must equal i')
+  const gameCoordinate = `${Kind.Game}:${ev.pubkey}:${i.value}`
+  if (a.value !== undefined) {
+    const coord = parseCoordinate(a.value)
+    if (!coord || coord.kind !== Kind.Game) return fail('a: must be 32267:<pubkey>:<slug>')
+    if (coord.pubkey !== ev.pubkey) return fail("a: game pubkey must be the release's pubkey")
+    if (coord.d !== i.value) return fail('a: game slug must equal i')
+  }
 
   const es = tagsNamed(ev, 'e')
   if (es.length !== 1) return fail(`e: exactly one build asset required, got ${es.length}`)
@@ -73,7 +77,7 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
     slug: i.value,
     version: version.value,
     channel,
-    gameCoordinate: a.value,
+    gameCoordinate,
     assetEventId: e[1] as EventId,
     assetRelay: e[2] || undefined,
     notes: ev.content,
