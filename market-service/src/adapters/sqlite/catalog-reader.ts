@@ -1,0 +1,298 @@
+/**
+ * SQLite adapter of the catalog read port over the tables the indexer writes (games, users,
+ * game_tags, game_platforms, games_fts, releases, build_assets) plus paid zaps from purchases.
+ *
+ * Pagination is keyset, never OFFSET: the cursor carries the sort key of the last row returned and
+ * the next page starts strictly after it in a total order (the sort key, then the game id). A game
+ * inserted while a reader pages through lands either before the cursor (not shown to this reader) or
+ * after it (shown once), so pages never repeat or skip a row. Relevance is the exception that needs
+ * care: bm25 values move when the corpus changes (document counts, average lengths), so the cursor's
+ * rank is re-evaluated for its game inside the next page's query, under the same statistics as the
+ * rows it is compared with (see `relevanceAfter`).
+ */
+import type Database from 'better-sqlite3'
+import { AppError } from '@zapcade/shared/errors'
+import { toNpub } from '@zapcade/shared/ids'
+import { compareSemver } from '@zapcade/shared/events/semver'
+import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRelease, PublicGameStatus } from '@zapcade/shared/api/catalog'
+import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
+import { ftsQuery } from './fts-query.ts'
+
+/** Publicly listed, verbatim as in the partial indexes of migration 004. */
+const LISTED = `g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL`
+const ITEM_COLS = `g.id, u.pubkey, g.slug, g.title, g.summary, g.icon, g.tags_json, g.platforms_json, g.price_msat, g.status, g.updated_at`
+const FROM = `FROM games g JOIN users u ON u.id = g.developer_user_id`
+/** Featured games without a rank sort after ranked ones (larger than any rank an admin sets). */
+const UNRANKED = 9_007_199_254_740_991
+/** Rows of the ordered index a filtered page may scan before switching to the filter-driven plan. */
+const SCAN_BUDGET = 1000
+
+interface ItemRow {
+  id: number
+  pubkey: string
+  slug: string
+  title: string
+  summary: string | null
+  icon: string | null
+  tags_json: string
+  platforms_json: string
+  price_msat: number
+  status: PublicGameStatus
+  updated_at: number
+  rank?: number
+  frank?: number
+}
+
+/** Keyset of one order: the ORDER BY, the "strictly after the cursor" condition and the key of a row. */
+interface Order {
+  /** The partial index of migration 004 that holds this order. */
+  index: string
+  orderBy: string
+  after: string
+  key(r: ItemRow): [number | string, number]
+}
+
+const ORDERS = {
+  new: { index: 'games_public_new', orderBy: 'g.updated_at DESC, g.id DESC', after: '(g.updated_at, g.id) < (@k, @id)', key: (r) => [r.updated_at, r.id] },
+  title: { index: 'games_public_title', orderBy: 'g.title COLLATE NOCASE, g.id', after: '(g.title COLLATE NOCASE, g.id) > (@k, @id)', key: (r) => [r.title, r.id] },
+  price: { index: 'games_public_price', orderBy: 'g.price_msat, g.id', after: '(g.price_msat, g.id) > (@k, @id)', key: (r) => [r.price_msat, r.id] },
+} satisfies Record<string, Order>
+
+/**
+ * Cursor wire form: base64url of a JSON array `[sort, phase, key, id]`. Phase is 0 except for
+ * `featured`, whose first phase walks FEATURED games by rank and the second LISTED games by `new`.
+ */
+type Cursor = { sort: CatalogSort; phase: 0 | 1; key: number | string; id: number }
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.sort, c.phase, c.key, c.id])).toString('base64url')
+}
+
+function decodeCursor(s: string, sort: CatalogSort): Cursor {
+  const bad = (why: string) => new AppError('VALIDATION_FAILED', `cursor: ${why}`, { issues: [{ path: 'cursor', message: why }] })
+  let v: unknown
+  try {
+    v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))
+  } catch {
+    throw bad('not a cursor from next_cursor')
+  }
+  if (!Array.isArray(v) || v.length !== 4) throw bad('not a cursor from next_cursor')
+  const [cs, phase, key, id] = v as unknown[]
+  if (cs !== sort) throw bad(`made for sort=${String(cs)}, not sort=${sort}`)
+  if ((phase !== 0 && phase !== 1) || (phase === 1 && sort !== 'featured')) throw bad('not a cursor from next_cursor')
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw bad('not a cursor from next_cursor')
+  const keyIsText = sort === 'title'
+  if (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key)) throw bad('not a cursor from next_cursor')
+  return { sort, phase, key: key as number | string, id }
+}
+
+function toItem(r: ItemRow): GameListItem {
+  return {
+    pubkey: r.pubkey,
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    icon: r.icon,
+    tags: JSON.parse(r.tags_json) as string[],
+    platforms: JSON.parse(r.platforms_json) as string[],
+    price_msat: r.price_msat,
+    status: r.status,
+    updated_at: r.updated_at,
+  }
+}
+
+type Params = Record<string, string | number>
+
+/** The catalog read port on a better-sqlite3 handle (migrations applied; the indexer fills the tables). */
+export function sqliteCatalogReader(db: Database.Database): CatalogReader {
+  // One prepared statement per query shape (sort × filters × cursor), made on first use.
+  const statements = new Map<string, Database.Statement<[Params], ItemRow>>()
+  const stmt = (sql: string) => {
+    let s = statements.get(sql)
+    if (!s) {
+      s = db.prepare<[Params], ItemRow>(sql)
+      statements.set(sql, s)
+    }
+    return s
+  }
+  const filters = (q: GameListQuery, params: Params): string => {
+    let sql = ''
+    if (q.tag !== undefined) {
+      sql += ' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
+      params['tag'] = q.tag
+    }
+    if (q.platform !== undefined) {
+      sql += ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
+      params['platform'] = q.platform
+    }
+    return sql
+  }
+
+  /**
+   * A page of an index-ordered sort (new, title, price). Without filters it is a range scan of the
+   * order's partial index from the cursor. With filters (tag, platform, q) the density of matches
+   * decides the best plan, so try the cheap one first: scan at most SCAN_BUDGET games in order and
+   * keep those that pass; a common filter fills the page from them. Only when it does not (a rare
+   * filter) is the page built from the filter's rows instead (a game_tags/game_platforms key range
+   * or the FTS matches), sorted; that set is small exactly because the filter is rare.
+   */
+  function ordered(q: GameListQuery, order: Order, visible: string, match: string | undefined, after: Cursor | undefined, limit: number): ItemRow[] {
+    const params: Params = { limit }
+    let keyset = ''
+    if (after) {
+      keyset = ` AND ${order.after}`
+      params['k'] = after.key
+      params['id'] = after.id
+    }
+    const filter = filters(q, params)
+    if (match !== undefined) params['match'] = match
+    const hasFilter = filter !== '' || match !== undefined
+    const matchIn = match !== undefined ? ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)' : ''
+    const tail = ` ORDER BY ${order.orderBy} LIMIT @limit`
+    const scan = `SELECT g.id FROM games g INDEXED BY ${order.index} WHERE ${visible}${keyset} ORDER BY ${order.orderBy}`
+    if (!hasFilter) return stmt(`SELECT ${ITEM_COLS} FROM (${scan} LIMIT @limit) c CROSS JOIN games g ON g.id = c.id JOIN users u ON u.id = g.developer_user_id${tail}`).all(params)
+    params['budget'] = SCAN_BUDGET
+    const first = stmt(`SELECT ${ITEM_COLS} FROM (${scan} LIMIT @budget) c CROSS JOIN games g ON g.id = c.id
+      JOIN users u ON u.id = g.developer_user_id WHERE 1${filter}${matchIn}${tail}`).all(params)
+    if (first.length >= limit) return first
+    delete params['budget']
+    // Driven from the filter's own rows (CROSS JOIN fixes the loop order).
+    let driver: string
+    let rest = filter
+    if (match !== undefined) {
+      driver = 'games_fts CROSS JOIN games g ON g.id = games_fts.rowid'
+      rest = ` AND games_fts MATCH @match${filter}`
+    } else if (q.tag !== undefined) {
+      driver = 'game_tags t CROSS JOIN games g ON g.id = t.game_id'
+      rest = filter.replace(' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)', ' AND t.tag = @tag')
+    } else {
+      driver = 'game_platforms pf CROSS JOIN games g ON g.id = pf.game_id'
+      rest = filter.replace(' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)', ' AND pf.platform = @platform')
+    }
+    return stmt(`SELECT ${ITEM_COLS} FROM ${driver} JOIN users u ON u.id = g.developer_user_id
+      WHERE ${visible}${rest}${keyset}${tail}`).all(params)
+  }
+
+  /**
+   * Relevance: bm25 with the column weights of migration 004 (`rank`), ties by game id. The boundary
+   * is the cursor game's rank recomputed in this statement (so it is compared under the same corpus
+   * statistics as every candidate); if that game no longer matches, the rank it had is used.
+   */
+  function relevance(q: GameListQuery, match: string, after: Cursor | undefined, limit: number): ItemRow[] {
+    const params: Params = { limit, match }
+    let sql = `SELECT ${ITEM_COLS}, games_fts.rank AS rank FROM games_fts JOIN games g ON g.id = games_fts.rowid
+      JOIN users u ON u.id = g.developer_user_id WHERE games_fts MATCH @match AND ${LISTED}${filters(q, params)}`
+    if (after) {
+      sql += ` AND (games_fts.rank, games_fts.rowid) > (ifnull((SELECT rank FROM games_fts WHERE games_fts MATCH @match AND rowid = @id), @k), @id)`
+      params['k'] = after.key
+      params['id'] = after.id
+    }
+    return stmt(`${sql} ORDER BY games_fts.rank, games_fts.rowid LIMIT @limit`).all(params)
+  }
+
+  /** Featured: FEATURED games by featured_rank (unranked last), then every LISTED game newest first. */
+  function featured(q: GameListQuery, match: string | undefined, after: Cursor | undefined, limit: number): { rows: ItemRow[]; phaseOf: (i: number) => 0 | 1 } {
+    // Few games are FEATURED: their rows come from games_status_updated (status = 'FEATURED') and are sorted.
+    const rank = { orderBy: `ifnull(g.featured_rank, ${UNRANKED}), g.id`, after: `(ifnull(g.featured_rank, ${UNRANKED}), g.id) > (@k, @id)` }
+    const rows: ItemRow[] = []
+    let inFeatured = 0
+    if (!after || after.phase === 0) {
+      const params: Params = { limit }
+      let sql = `SELECT ${ITEM_COLS}, ifnull(g.featured_rank, ${UNRANKED}) AS frank ${FROM} WHERE g.status = 'FEATURED' AND g.deleted_at IS NULL${filters(q, params)}`
+      if (match !== undefined) {
+        sql += ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
+        params['match'] = match
+      }
+      if (after) {
+        sql += ` AND ${rank.after}`
+        params['k'] = after.key
+        params['id'] = after.id
+      }
+      rows.push(...stmt(`${sql} ORDER BY ${rank.orderBy} LIMIT @limit`).all(params))
+      inFeatured = rows.length
+    }
+    if (rows.length < limit) {
+      const rest = ordered(q, ORDERS.new, `${LISTED} AND g.status = 'LISTED'`, match, after?.phase === 1 ? after : undefined, limit - rows.length)
+      rows.push(...rest)
+    }
+    return { rows, phaseOf: (i) => (i < inFeatured ? 0 : 1) }
+  }
+
+  function cursorOf(sort: CatalogSort, phase: 0 | 1, r: ItemRow): Cursor {
+    if (sort === 'relevance') return { sort, phase, key: r.rank ?? 0, id: r.id }
+    if (sort === 'featured') return phase === 0 ? { sort, phase, key: r.frank ?? UNRANKED, id: r.id } : { sort, phase, key: r.updated_at, id: r.id }
+    const [key, id] = ORDERS[sort].key(r)
+    return { sort, phase, key, id }
+  }
+
+  const gameRow = db.prepare<[string, string], {
+    id: number; pubkey: string; slug: string; title: string; summary: string | null; description: string; icon: string | null
+    images_json: string; tags_json: string; platforms_json: string; url: string | null; license: string | null; price_msat: number
+    zap_pubkey: string | null; status: PublicGameStatus; created_at: number; updated_at: number
+    display_name: string | null; avatar_url: string | null; lud16: string | null
+  }>(`SELECT g.id, u.pubkey, g.slug, g.title, g.summary, g.description, g.icon, g.images_json, g.tags_json, g.platforms_json,
+      g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at,
+      u.display_name, u.avatar_url, u.lud16
+    ${FROM} WHERE u.pubkey = ? AND g.slug = ? AND g.status IN ('LISTED', 'FEATURED', 'UNLISTED') AND g.deleted_at IS NULL`)
+  const releaseRows = db.prepare<[number], { version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
+    `SELECT r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes
+     FROM releases r LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL`)
+  const zapTotals = db.prepare<[number], { count: number; total: number }>(
+    `SELECT count(*) AS count, ifnull(sum(amount_msat), 0) AS total FROM purchases WHERE game_id = ? AND status = 'PAID' AND kind = 'ZAP'`)
+
+  return {
+    listGames(q) {
+      const after = q.cursor !== undefined ? decodeCursor(q.cursor, q.sort) : undefined
+      const match = q.q !== undefined ? ftsQuery(q.q) : undefined
+      // Text with no searchable word matches nothing (rather than everything).
+      if (q.q !== undefined && match === undefined) return { items: [], next_cursor: null }
+      const want = q.limit + 1 // one more than asked tells whether a next page exists
+      let rows: ItemRow[]
+      let phaseOf: (i: number) => 0 | 1 = () => 0
+      if (q.sort === 'relevance') rows = relevance(q, match!, after, want)
+      else if (q.sort === 'featured') ({ rows, phaseOf } = featured(q, match, after, want))
+      else rows = ordered(q, ORDERS[q.sort], LISTED, match, after, want)
+      const page = rows.slice(0, q.limit)
+      const last = page[page.length - 1]
+      const next = rows.length > q.limit && last ? encodeCursor(cursorOf(q.sort, phaseOf(page.length - 1), last)) : null
+      return { items: page.map(toItem), next_cursor: next }
+    },
+
+    findGame(pubkey, slug) {
+      const g = gameRow.get(pubkey, slug)
+      if (!g) return undefined
+      const releases: GameRelease[] = releaseRows.all(g.id)
+        .sort((a, b) => compareSemver(b.version, a.version) || b.published_at - a.published_at)
+        .map((r) => ({
+          version: r.version,
+          channel: r.channel,
+          notes: r.release_notes,
+          published_at: r.published_at,
+          asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, size_bytes: r.size_bytes } : null,
+        }))
+      const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
+      const game: CatalogGame = {
+        pubkey: g.pubkey,
+        slug: g.slug,
+        title: g.title,
+        summary: g.summary,
+        icon: g.icon,
+        tags: JSON.parse(g.tags_json) as string[],
+        platforms: JSON.parse(g.platforms_json) as string[],
+        price_msat: g.price_msat,
+        status: g.status,
+        updated_at: g.updated_at,
+        description: g.description,
+        images: JSON.parse(g.images_json) as string[],
+        url: g.url,
+        license: g.license,
+        zap_pubkey: g.zap_pubkey,
+        created_at: g.created_at,
+        developer: { pubkey: g.pubkey, npub: toNpub(g.pubkey), display_name: g.display_name, picture: g.avatar_url, lud16: g.lud16 },
+        zaps: { count: zaps.count, total_msat: zaps.total },
+        releases,
+      }
+      return game
+    },
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Public catalog routes (DESIGN.md section 5): `GET /api/v1/games` (search, filters, sorts, keyset
+ * cursor), `GET /api/v1/games/:pubkey/:slug`, `GET /api/v1/games/:naddr` and `GET /api/v1/info`.
+ * Declared with zod (OpenAPI) from @zapcade/shared/api/catalog; reads go through the CatalogReader port.
+ */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import { AppError } from '@zapcade/shared/errors'
+import { gameNaddr, parseGameRef, parsePubkey, SLUG_RE, type Pubkey } from '@zapcade/shared/ids'
+import {
+  GameAddressParams, GameDetailResponse, GameListParams, GameListQuery, GameListResponse, GameNaddrParams, MarketInfoResponse,
+} from '@zapcade/shared/api/catalog'
+import type { CatalogReader } from '../ports/catalog-reader.ts'
+import { parseWith, zodHook } from '../http/validate.ts'
+
+export interface CatalogRoutesDeps {
+  catalog: CatalogReader
+  marketPubkey: string
+  /** Relays the market publishes to; also the hints in the naddr of each game. */
+  relays: string[]
+  lud16?: string | undefined
+  feeBps: number
+  version: string
+}
+
+const problem = { 'application/problem+json': { schema: { type: 'object' as const } } }
+const errors = { 400: { description: 'VALIDATION_FAILED', content: problem }, 404: { description: 'GAME_NOT_FOUND', content: problem } }
+
+const listRoute = createRoute({
+  method: 'get', path: '/api/v1/games', tags: ['catalog'],
+  summary: 'Listed and featured games: full-text search, tag/platform filters, sorts, keyset cursor',
+  request: { query: GameListParams },
+  responses: { 200: { description: 'A page of games', content: { 'application/json': { schema: GameListResponse } } }, 400: errors[400] },
+})
+const byAddressRoute = createRoute({
+  method: 'get', path: '/api/v1/games/{pubkey}/{slug}', tags: ['catalog'],
+  summary: 'A game by developer pubkey (hex or npub) and slug, with releases and developer profile',
+  request: { params: GameAddressParams },
+  responses: { 200: { description: 'The game', content: { 'application/json': { schema: GameDetailResponse } } }, ...errors },
+})
+const byNaddrRoute = createRoute({
+  method: 'get', path: '/api/v1/games/{naddr}', tags: ['catalog'],
+  summary: 'A game by its NIP-19 naddr',
+  request: { params: GameNaddrParams },
+  responses: { 200: { description: 'The game', content: { 'application/json': { schema: GameDetailResponse } } }, ...errors },
+})
+const infoRoute = createRoute({
+  method: 'get', path: '/api/v1/info', tags: ['catalog'],
+  summary: 'The market pubkey, relays, Lightning address, fee and version',
+  responses: { 200: { description: 'Market info', content: { 'application/json': { schema: MarketInfoResponse } } } },
+})
+
+const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
+
+/** The catalog sub-app; mount at the app root (routes carry their full paths). */
+export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  const detail = (pubkey: Pubkey, slug: string): GameDetailResponse => {
+    const g = d.catalog.findGame(pubkey, slug)
+    if (!g) throw notFound()
+    return { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
+  }
+  const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version })
+
+  app.openapi(listRoute, (c) => {
+    // The declared schema checked the raw parameters; this adds the defaults and the q/sort rules.
+    const q = parseWith(GameListQuery, c.req.query(), 'query')
+    return c.json(d.catalog.listGames(q), 200)
+  })
+  app.openapi(byAddressRoute, (c) => {
+    const { pubkey: raw, slug } = c.req.valid('param')
+    const pubkey = parsePubkey(raw)
+    if (!pubkey) throw new AppError('VALIDATION_FAILED', 'pubkey: must be 64 lowercase hex or an npub', { issues: [{ path: 'pubkey', message: 'must be 64 lowercase hex or an npub' }] })
+    if (!SLUG_RE.test(slug)) throw notFound()
+    return c.json(detail(pubkey, slug), 200)
+  })
+  app.openapi(byNaddrRoute, (c) => {
+    const { naddr } = c.req.valid('param')
+    const ref = naddr.startsWith('naddr1') ? parseGameRef(naddr) : undefined
+    if (!ref) throw new AppError('VALIDATION_FAILED', 'naddr: must be the NIP-19 naddr of a kind-32267 game', { issues: [{ path: 'naddr', message: 'must be a game naddr' }] })
+    return c.json(detail(ref.pubkey, ref.slug), 200)
+  })
+  app.openapi(infoRoute, (c) => c.json(info, 200))
+  return app
+}
