@@ -1,0 +1,26 @@
+/**
+ * NIP-98 replay cache in SQLite (table nip98_replay): each auth event id is accepted once, and the
+ * record outlives a restart. Rows are kept until the event could no longer pass the time window anyway.
+ */
+import type Database from 'better-sqlite3'
+
+export interface ReplayCache {
+  /** True the first time `eventId` is seen; false for a replay. */
+  accept(eventId: string, expiresAtSec: number, nowSec: number): boolean
+}
+
+/** The SQLite replay cache; prunes expired rows every `pruneEvery` accepts. */
+export function sqliteReplayCache(db: Database.Database, pruneEvery = 500): ReplayCache {
+  const insert = db.prepare('INSERT OR IGNORE INTO nip98_replay (event_id, expires_at) VALUES (?, ?)')
+  const prune = db.prepare('DELETE FROM nip98_replay WHERE expires_at < ?')
+  let sincePrune = 0
+  return {
+    accept(eventId, expiresAtSec, nowSec) {
+      if (++sincePrune >= pruneEvery) {
+        sincePrune = 0
+        prune.run(nowSec)
+      }
+      return insert.run(eventId, expiresAtSec).changes === 1
+    },
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * createApp(deps): the Hono app every feature mounts into. Every port comes in through `deps`
+ * (STYLE.md: `main.ts` only reads config and wires). Order: request id + log → problem+json errors →
+ * body limit on /api → routes. Feature route factories receive a `MountContext` (deps + the NIP-98
+ * `auth`); see "FEATURE MOUNTS" below for where to add one.
+ */
+import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type Database from 'better-sqlite3'
+import type { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Logger } from 'pino'
+import type { Config } from '@zapcade/shared/config'
+import { AppError } from '@zapcade/shared/errors'
+import { FsBlobStore } from './adapters/fs-blob/fs-blob-store.ts'
+import { sqliteDownloadRepo } from './adapters/sqlite/download-repo.ts'
+import { sqliteReplayCache } from './adapters/sqlite/nip98-replay.ts'
+import { sqliteUploadRepo } from './adapters/sqlite/upload-repo.ts'
+import { zipDirectoryReader } from './adapters/zip/zip-directory.ts'
+import { makeDownloadLimits } from './domain/download/download-service.ts'
+import { defaultZipLimits } from './domain/upload/zip-policy.ts'
+import { nip98Auth } from './http/auth-nip98.ts'
+import { Metrics } from './http/metrics.ts'
+import { problemErrorHandler, problemNotFound } from './http/problem.ts'
+import { requestLog } from './http/request-log.ts'
+import { zodHook } from './http/validate.ts'
+import type { BlobStore } from './ports/blob-store.ts'
+import type { Clock } from './ports/clock.ts'
+import type { MarketSigner } from './ports/market-signer.ts'
+import type { RelayPublisher } from './ports/relay-publisher.ts'
+import type { Wallet } from './ports/wallet.ts'
+import { blobRoutes } from './routes/blobs.ts'
+import { downloadRoutes } from './routes/downloads.ts'
+import { healthRoutes } from './routes/health.ts'
+import type { RouteAuth } from './routes/route-auth.ts'
+import { completeStored, uploadRoutes } from './routes/uploads.ts'
+
+export interface AppDeps {
+  config: Config
+  /** ZAPCADE_SECRET bytes (HMAC for signed URLs and IP hashes). */
+  secret: Buffer
+  clock: Clock
+  db: Database.Database
+  log: Logger
+  relays: RelayPublisher
+  signer: MarketSigner
+  blobStore?: BlobStore
+  wallet?: Wallet
+  /** Randomness in [0, 1) (backoff jitter); defaults to Math.random. */
+  random?: () => number
+  /** fetch for outgoing HTTP (LNURL checks); defaults to the global fetch. */
+  fetch?: typeof fetch
+  metrics?: Metrics
+  /** Extra route factories mounted after the built-in ones (launcher, tests, payments wiring). */
+  features?: FeatureMount[]
+}
+
+/** What every feature's route factory receives. */
+export interface MountContext extends AppDeps {
+  auth: RouteAuth
+  metrics: Metrics
+  random: () => number
+  fetch: typeof fetch
+}
+
+export type FeatureMount = (ctx: MountContext) => Hono
+
+/** The context route factories and workers receive: deps plus the NIP-98 auth and defaults filled. */
+export function mountContext(deps: AppDeps): MountContext {
+  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.db) })
+  return { ...deps, auth, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
+}
+
+/** Build the app (from deps, or from a context made by `mountContext` to share it with workers). */
+export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
+  const ctx = 'auth' in deps ? deps : mountContext(deps)
+  const metrics = ctx.metrics
+
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  app.use('*', requestLog({ log: deps.log, metrics, nowMs: deps.clock.nowMs }))
+  app.onError(problemErrorHandler(deps.log))
+  app.notFound(problemNotFound)
+  // JSON API bodies are small; the streamed blob PUT (/blobs/*) is bounded by its signed size instead.
+  const limit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw new AppError('BODY_TOO_LARGE', `request body over ${deps.config.maxBodyBytes} bytes`) } })
+  app.use('/api/*', limit)
+  app.use('/.well-known/*', limit)
+
+  app.route('/', healthRoutes(ctx))
+  app.get('/metrics', (c) => c.text(metrics.render(deps.db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
+
+  // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──
+  if (deps.blobStore) mountBlobFeatures(app, ctx, deps.blobStore)
+
+  // ── FEATURE MOUNTS ──────────────────────────────────────────────────────────────────────────────
+  // Each feature is a factory `(ctx: MountContext) => Hono` in routes/<feature>.ts, mounted at '/'.
+  // Add the import above and one `app.route('/', xRoutes(ctx))` line here. Catalog, purchases,
+  // zaps/LNURL, payouts and developer money views go here.
+
+  // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
+  for (const f of deps.features ?? []) app.route('/', f(ctx))
+
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION } })
+  return app
+}
+
+export const SERVICE_VERSION = '0.1.0'
+
+function mountBlobFeatures(app: OpenAPIHono, ctx: MountContext, store: BlobStore): void {
+  const { db, clock, secret, config } = ctx
+  const nowSec = (): number => clock.nowSec()
+  const uploads = {
+    repo: sqliteUploadRepo(db), store, zip: zipDirectoryReader(store), nowSec, uuid: randomUUID,
+    maxUploadBytes: config.maxUploadBytes, uploadTtlSec: 600, zipLimits: defaultZipLimits,
+  }
+  const downloads = {
+    repo: sqliteDownloadRepo(db), store, nowMs: () => clock.nowMs(), urlTtlSec: 600,
+    ipHash: (ip: string) => createHmac('sha256', secret).update(ip).digest('hex'),
+    receiptHash: (code: string) => createHash('sha256').update(code).digest('hex'),
+    limits: makeDownloadLimits(),
+  }
+  if (store instanceof FsBlobStore) app.route('/', blobRoutes({ store, onStored: completeStored(uploads) }))
+  app.route('/', uploadRoutes({ uploads, downloads: downloads.repo, auth: ctx.auth }))
+  app.route('/', downloadRoutes({ downloads, auth: ctx.auth }))
+}

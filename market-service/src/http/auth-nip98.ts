@@ -1,0 +1,75 @@
+/**
+ * NIP-98 as the app's RouteAuth: the URL is rebuilt from the configured public URL + path + query
+ * (never Host or X-Forwarded-* headers), method and raw-body sha256 bound, created_at within 60 s
+ * either way, each event id accepted once (SQLite replay cache), admins from configuration.
+ * The verified pubkey is memoised per request, so calling `required` twice is harmless.
+ */
+import { createHash } from 'node:crypto'
+import type { Context } from 'hono'
+import { AppError } from '@zapcade/shared/errors'
+import { HTTP_AUTH_WINDOW_SEC, parseHttpAuth, verifyHttpAuth } from '@zapcade/shared/events/http-auth'
+import type { Clock } from '../ports/clock.ts'
+import type { ReplayCache } from '../adapters/sqlite/nip98-replay.ts'
+import type { RouteAuth } from '../routes/route-auth.ts'
+
+export interface Nip98Options {
+  /** Configured public URL (origin + optional base path), no trailing slash. */
+  publicUrl: string
+  adminPubkeys: readonly string[]
+  clock: Clock
+  replay: ReplayCache
+}
+
+const VERIFIED = 'nip98Pubkey'
+
+/** The absolute URL a client must have signed: public URL + the request's path and query, verbatim. */
+export function canonicalUrl(publicUrl: string, requestUrl: string): string {
+  const u = new URL(requestUrl)
+  return `${publicUrl}${u.pathname}${u.search}`
+}
+
+async function bodySha256(c: Context): Promise<string | undefined> {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return undefined
+  // Hono caches the body, so the handler can still read it (json/text) afterwards.
+  const buf = new Uint8Array(await c.req.arrayBuffer())
+  if (buf.length === 0) return undefined
+  return createHash('sha256').update(buf).digest('hex')
+}
+
+/** Verify the request's Authorization header; answers the pubkey or throws AUTH_*. */
+async function verifyRequest(c: Context, o: Nip98Options): Promise<string> {
+  const cached = c.get(VERIFIED as never) as string | undefined
+  if (cached) return cached
+  const header = c.req.header('authorization')
+  if (!header) throw new AppError('AUTH_REQUIRED', 'sign the request with NIP-98: Authorization: Nostr <base64 kind-27235 event>')
+  const parsed = parseHttpAuth(header)
+  if (!parsed.ok) throw new AppError('AUTH_INVALID', parsed.reason)
+  const nowSec = o.clock.nowSec()
+  const checked = verifyHttpAuth(parsed.value, {
+    url: canonicalUrl(o.publicUrl, c.req.url),
+    method: c.req.method,
+    bodySha256: await bodySha256(c),
+    nowSec,
+  })
+  if (!checked.ok) throw new AppError('AUTH_INVALID', checked.reason)
+  // Kept past the whole window the event could be valid in, whatever clock skew it used.
+  if (!o.replay.accept(parsed.value.id, parsed.value.created_at + HTTP_AUTH_WINDOW_SEC + 1, nowSec)) {
+    throw new AppError('AUTH_REPLAYED', 'this auth event was already used; sign a fresh one per request')
+  }
+  c.set(VERIFIED as never, checked.value as never)
+  return checked.value
+}
+
+/** The RouteAuth every feature's routes receive. */
+export function nip98Auth(o: Nip98Options): RouteAuth {
+  const admins = new Set(o.adminPubkeys)
+  return {
+    required: (c) => verifyRequest(c, o),
+    optional: async (c) => (c.req.header('authorization') ? verifyRequest(c, o) : undefined),
+    async admin(c) {
+      const pubkey = await verifyRequest(c, o)
+      if (!admins.has(pubkey)) throw new AppError('FORBIDDEN', 'admins only')
+      return pubkey
+    },
+  }
+}

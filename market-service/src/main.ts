@@ -1,0 +1,28 @@
+/**
+ * `npm run start:service`: read and validate configuration from the environment, start the service,
+ * stop gracefully on SIGTERM/SIGINT. Nothing else lives here.
+ */
+import { loadConfig } from '@zapcade/shared/config'
+import { startService } from './server.ts'
+
+const loaded = loadConfig(process.env)
+if (!loaded.ok) {
+  process.stderr.write(`zapcade market-service: invalid configuration\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`)
+  process.exit(2)
+}
+
+const service = await startService({ config: loaded.value })
+process.stdout.write(`${JSON.stringify({ ready: true, url: service.url, public_url: service.config.publicUrl })}\n`)
+
+let signalled = false
+const shutdown = (signal: string): void => {
+  if (signalled) return
+  signalled = true
+  service.log.info({ signal }, 'shutting down')
+  service.stop().then(() => process.exit(0), (err: unknown) => {
+    service.log.error({ err }, 'shutdown failed')
+    process.exit(1)
+  })
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))
