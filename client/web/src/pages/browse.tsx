@@ -1,0 +1,146 @@
+/**
+ * The catalog: search words, tag and platform filters and a sort order, kept in the URL's query so a
+ * filtered view can be shared and the back button works; a featured shelf above the results.
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError } from '../lib/api.ts'
+import { navigate } from '../lib/router.ts'
+import type { GameItem, Page } from '../lib/types.ts'
+import { GameCard } from './game-card.tsx'
+
+const SORTS: Array<[string, string]> = [
+  ['', 'Relevance / newest'],
+  ['new', 'Newest'],
+  ['title', 'Title A–Z'],
+  ['price_asc', 'Price: low to high'],
+  ['price_desc', 'Price: high to low'],
+]
+
+function catalogUrl(q: URLSearchParams, cursor?: string): string {
+  const p = new URLSearchParams()
+  for (const k of ['q', 'tag', 'platform', 'sort']) {
+    const v = q.get(k)
+    if (v) p.set(k, v)
+  }
+  p.set('limit', '24')
+  if (cursor) p.set('cursor', cursor)
+  return `/api/v1/games?${p.toString()}`
+}
+
+export function Browse({ query }: { query: URLSearchParams }) {
+  const [items, setItems] = useState<GameItem[]>()
+  const [cursor, setCursor] = useState<string | null>(null)
+  const [error, setError] = useState<string>()
+  const [all, setAll] = useState<GameItem[]>([])
+  const key = query.toString()
+
+  // One unfiltered page feeds the featured shelf and the filter choices.
+  useEffect(() => {
+    api<Page<GameItem>>('GET', '/api/v1/games?limit=100').then((p) => setAll(p.items), () => setAll([]))
+  }, [])
+
+  useEffect(() => {
+    setItems(undefined)
+    setError(undefined)
+    api<Page<GameItem>>('GET', catalogUrl(query)).then(
+      (p) => {
+        setItems(p.items)
+        setCursor(p.next_cursor ?? null)
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    )
+  }, [key])
+
+  const more = async () => {
+    if (!cursor) return
+    const p = await api<Page<GameItem>>('GET', catalogUrl(query, cursor))
+    setItems((old) => [...(old ?? []), ...p.items])
+    setCursor(p.next_cursor ?? null)
+  }
+
+  const onSubmit = (e: Event) => {
+    e.preventDefault()
+    const f = new FormData(e.currentTarget as HTMLFormElement)
+    const p = new URLSearchParams()
+    for (const [k, v] of f.entries()) if (typeof v === 'string' && v.trim()) p.set(k, v.trim())
+    navigate(p.size ? `/?${p.toString()}` : '/')
+  }
+
+  const tags = [...new Set(all.flatMap((g) => g.tags))].sort()
+  const platforms = [...new Set(all.flatMap((g) => g.platforms))].sort()
+  const featured = all.filter((g) => g.status === 'FEATURED')
+  const filtered = ['q', 'tag', 'platform'].some((k) => query.get(k))
+
+  return (
+    <>
+      <h1 class="visually-hidden">Zapcade games</h1>
+      <form class="filters" role="search" onSubmit={onSubmit} key={key}>
+        <div class="field grow">
+          <label for="q">Search games</label>
+          <input id="q" name="q" type="search" defaultValue={query.get('q') ?? ''} placeholder="roguelike, puzzle, space…" />
+        </div>
+        <div class="field">
+          <label for="tag">Tag</label>
+          <select id="tag" name="tag" defaultValue={query.get('tag') ?? ''}>
+            <option value="">Any tag</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="platform">Platform</label>
+          <select id="platform" name="platform" defaultValue={query.get('platform') ?? ''}>
+            <option value="">Any platform</option>
+            {platforms.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="sort">Sort</label>
+          <select id="sort" name="sort" defaultValue={query.get('sort') ?? ''}>
+            {SORTS.map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Search</button>
+      </form>
+
+      {!filtered && featured.length > 0 ? (
+        <section aria-labelledby="featured-h" class="featured">
+          <h2 id="featured-h">Featured</h2>
+          <ul class="shelf">
+            {featured.map((g) => (
+              <GameCard g={g} key={`${g.pubkey}/${g.slug}`} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="results-h" aria-busy={items === undefined}>
+        <h2 id="results-h">{filtered ? 'Results' : 'All games'}</h2>
+        {error ? <p role="alert" class="error">{error}</p> : null}
+        {items === undefined && !error ? <p>Loading games…</p> : null}
+        {items?.length === 0 ? <p>No game matches. Try fewer words or another tag.</p> : null}
+        <ul class="grid" data-testid="results">
+          {items?.map((g) => (
+            <GameCard g={g} key={`${g.pubkey}/${g.slug}`} />
+          ))}
+        </ul>
+        {cursor ? (
+          <button type="button" class="secondary" onClick={() => void more()}>
+            More games
+          </button>
+        ) : null}
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,188 @@
+/**
+ * Buying a game: pay what you want (at least the price) by private checkout (POST /api/v1/purchases,
+ * signed with NIP-98 when signed in, else as a guest who receives a receipt code once), or, signed in,
+ * by zap (NIP-57, lib/zap.ts). Either way the invoice view polls until the purchase is final.
+ */
+import { useState } from 'preact/hooks'
+import { api, ApiError, gamePath } from '../lib/api.ts'
+import { satsText } from '../lib/format.ts'
+import { saveReceipt } from '../lib/receipts.ts'
+import { startDownload } from '../lib/download.ts'
+import { useSession } from '../lib/session.ts'
+import type { GameDetail, Info, LibraryItem, Purchase } from '../lib/types.ts'
+import { InvoiceView, type PayState } from './invoice.tsx'
+import { ownsGame } from './library-data.ts'
+
+type Step =
+  | { at: 'form' }
+  | { at: 'invoice'; bolt11: string; amountMsat: number; purchase?: Purchase; zap?: boolean }
+  | { at: 'done'; state: PayState; purchase?: Purchase; zap?: boolean }
+
+export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefined }) {
+  const session = useSession()
+  const [step, setStep] = useState<Step>({ at: 'form' })
+  const [error, setError] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const priceSats = Math.ceil(game.price_msat / 1000)
+  const [amountSats, setAmountSats] = useState(String(priceSats))
+  const ref = `${game.pubkey}/${game.slug}`
+
+  const amountMsat = (): number | undefined => {
+    if (!/^[0-9]{1,12}$/.test(amountSats.trim())) return undefined
+    const v = Number(amountSats.trim()) * 1000
+    return v >= game.price_msat ? v : undefined
+  }
+
+  const checkout = async (e: Event) => {
+    e.preventDefault()
+    const amt = amountMsat()
+    if (amt === undefined) return setError(`Enter a whole number of sats, at least ${priceSats}.`)
+    setBusy(true)
+    setError(undefined)
+    try {
+      const p = await api<Purchase>('POST', '/api/v1/purchases', { body: { game: ref, amount_msat: amt }, auth: 'optional' })
+      if (p.receipt_code) saveReceipt({ game: ref, title: game.title, code: p.receipt_code, purchaseId: p.id, savedAtMs: Date.now() })
+      setStep({ at: 'invoice', bolt11: p.bolt11, amountMsat: p.amount_msat, purchase: p })
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const zap = async () => {
+    const amt = amountMsat()
+    if (amt === undefined) return setError(`Enter a whole number of sats, at least ${priceSats}.`)
+    if (!session || !info) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      const { zapInvoice } = await import('../lib/zap.ts')
+      const bolt11 = await zapInvoice(info, game, amt, session.signer)
+      setStep({ at: 'invoice', bolt11, amountMsat: amt, zap: true })
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (step.at === 'invoice') {
+    const p = step.purchase
+    const poll = async (): Promise<PayState> => {
+      if (step.zap || !p) {
+        // A zap purchase is recorded for the zap request's pubkey: it is paid once the library has it.
+        const lib = await api<{ items: LibraryItem[] } | LibraryItem[]>('GET', '/api/v1/me/library', { auth: true })
+        return ownsGame(lib, game) ? 'PAID' : 'PENDING'
+      }
+      const cur = await api<Purchase>('GET', `/api/v1/purchases/${encodeURIComponent(p.id)}`, p.receipt_code ? { receiptCode: p.receipt_code, auth: false } : { auth: true })
+      return cur.status === 'REFUNDED' ? 'FAILED' : cur.status
+    }
+    return (
+      <section class="buy" aria-labelledby="buy-h">
+        <h2 id="buy-h">Pay {satsText(step.amountMsat)} for {game.title}</h2>
+        {p?.receipt_code ? (
+          <p class="note">You are buying as a guest. Your receipt code appears here once the payment arrives; it is also kept in this browser.</p>
+        ) : null}
+        <InvoiceView bolt11={step.bolt11} amountMsat={step.amountMsat} poll={poll} onFinal={(state) => setStep({ at: 'done', state, ...(p ? { purchase: p } : {}), ...(step.zap ? { zap: true } : {}) })} />
+        <button type="button" class="link" onClick={() => setStep({ at: 'form' })}>
+          Cancel
+        </button>
+      </section>
+    )
+  }
+
+  if (step.at === 'done') {
+    const code = step.purchase?.receipt_code
+    if (step.state !== 'PAID') {
+      return (
+        <section class="buy">
+          <p role="alert">{step.state === 'EXPIRED' ? 'The invoice expired.' : 'The payment failed.'}</p>
+          <button type="button" onClick={() => setStep({ at: 'form' })}>
+            Try again
+          </button>
+        </section>
+      )
+    }
+    return (
+      <section class="buy paid" aria-labelledby="paid-h">
+        <h2 id="paid-h" tabIndex={-1}>
+          Paid — {game.title} is yours
+        </h2>
+        {code ? (
+          <div class="receipt" role="alert">
+            <p>
+              <strong>Keep this receipt code.</strong> It is the only proof of your guest purchase: the market stores just a hash of it
+              and cannot show it again. Write it down, or sign in and claim it into your account from the library.
+            </p>
+            <p class="code" data-testid="receipt-code">
+              {code}
+            </p>
+            <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(code)}>
+              Copy code
+            </button>
+          </div>
+        ) : (
+          <p>It is in your <a href="/library">library</a>, with every future release.</p>
+        )}
+        <DownloadButton game={game} {...(code ? { receiptCode: code } : {})} />
+      </section>
+    )
+  }
+
+  return (
+    <form class="buy" onSubmit={(e) => void checkout(e)} aria-labelledby="buy-h">
+      <h2 id="buy-h">Buy {game.title}</h2>
+      <div class="field">
+        <label for="amount">Amount in sats (pay what you want, at least {priceSats.toLocaleString('en-US')})</label>
+        <input id="amount" name="amount" inputMode="numeric" pattern="[0-9]*" value={amountSats} onInput={(e) => setAmountSats((e.currentTarget as HTMLInputElement).value)} aria-describedby="amount-help" required />
+        <small id="amount-help">One payment gives you the whole game, including future releases.</small>
+      </div>
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : null}
+      <div class="row">
+        <button type="submit" disabled={busy}>
+          {session ? 'Buy' : 'Buy as guest'}
+        </button>
+        {session && info ? (
+          <button type="button" class="secondary" disabled={busy} onClick={() => void zap()}>
+            Zap to buy
+          </button>
+        ) : null}
+      </div>
+      {!session ? (
+        <p class="note">
+          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>Sign in</a> to keep purchases in a library, or buy as a guest and get a receipt code.
+        </p>
+      ) : null}
+    </form>
+  )
+}
+
+export function DownloadButton({ game, receiptCode, version }: { game: { pubkey: string; slug: string }; receiptCode?: string; version?: string }) {
+  const [msg, setMsg] = useState<string>()
+  const [busy, setBusy] = useState(false)
+  const go = async () => {
+    setBusy(true)
+    setMsg(undefined)
+    try {
+      await startDownload(game, { ...(receiptCode ? { receiptCode } : {}), ...(version ? { version } : {}) })
+      setMsg('Your download has started.')
+    } catch (e) {
+      setMsg(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <span class="download">
+      <button type="button" disabled={busy} onClick={() => void go()}>
+        Download{version ? ` ${version}` : ''}
+      </button>
+      {msg ? <span role="status"> {msg}</span> : null}
+    </span>
+  )
+}

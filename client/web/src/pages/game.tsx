@@ -1,0 +1,174 @@
+/**
+ * A game's page: icon, images, the developer's markdown description rendered safely (lib/markdown.ts),
+ * price, releases with notes, the developer's profile and the zap count; then the buy panel, or the
+ * download button when the visitor already owns it (library when signed in, a saved guest receipt).
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { api, ApiError, gamePath } from '../lib/api.ts'
+import { dateText, priceText, shortKey, sizeText } from '../lib/format.ts'
+import { renderMarkdown } from '../lib/markdown.ts'
+import { receiptFor } from '../lib/receipts.ts'
+import { useSession } from '../lib/session.ts'
+import type { GameDetail, Info, LibraryItem } from '../lib/types.ts'
+import { BuyPanel, DownloadButton } from './buy.tsx'
+import { Icon } from './game-card.tsx'
+import { ownsGame } from './library-data.ts'
+
+let infoCache: Promise<Info> | undefined
+/** The market's public info (pubkey, relays, lud16), fetched once per page load. */
+export function marketInfo(): Promise<Info> {
+  return (infoCache ??= api<Info>('GET', '/api/v1/info').catch((e: unknown) => {
+    infoCache = undefined
+    throw e
+  }))
+}
+
+function Markdown({ text, label }: { text: string; label: string }) {
+  return <div class="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />
+}
+
+export default function GamePage({ pubkey, slug }: { pubkey: string; slug: string }) {
+  const session = useSession()
+  const [game, setGame] = useState<GameDetail>()
+  const [info, setInfo] = useState<Info>()
+  const [error, setError] = useState<string>()
+  const [owned, setOwned] = useState(false)
+  const ref = `${pubkey}/${slug}`
+  const receipt = receiptFor(ref)
+
+  useEffect(() => {
+    setGame(undefined)
+    setError(undefined)
+    api<GameDetail>('GET', `/api/v1/games/${gamePath({ pubkey, slug })}`, { auth: 'optional' }).then(
+      (g) => {
+        setGame(g)
+        document.title = `${g.title} — Zapcade`
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    )
+    marketInfo().then(setInfo, () => setInfo(undefined))
+  }, [ref])
+
+  useEffect(() => {
+    setOwned(false)
+    if (!session) return
+    api<{ items: LibraryItem[] } | LibraryItem[]>('GET', '/api/v1/me/library', { auth: true }).then(
+      (lib) => setOwned(ownsGame(lib, { pubkey, slug })),
+      () => setOwned(false),
+    )
+  }, [ref, session?.pubkey])
+
+  if (error) {
+    return (
+      <section>
+        <h1>Game not available</h1>
+        <p role="alert">{error}</p>
+        <p>
+          <a href="/">Back to the catalog</a>
+        </p>
+      </section>
+    )
+  }
+  if (!game) return <p aria-busy="true">Loading the game…</p>
+
+  const dev = game.developer
+  const devName = dev?.display_name || dev?.name || shortKey(game.pubkey)
+  const releases = [...(game.releases ?? [])].sort((a, b) => b.published_at - a.published_at)
+  const free = game.price_msat === 0
+
+  return (
+    <article class="game" data-testid="game-page">
+      <header class="game-head">
+        <Icon src={game.icon} title={game.title} size={96} />
+        <div>
+          <h1>{game.title}</h1>
+          {game.summary ? <p class="summary">{game.summary}</p> : null}
+          <p class="meta">
+            <span class="price big">{priceText(game.price_msat)}</span>
+            {typeof game.zap_count === 'number' ? <span class="zaps" title="Zap receipts for this game">⚡ {game.zap_count} zaps</span> : null}
+            {game.status === 'UNLISTED' || game.status === 'DRAFT' ? <span class="pill warn">{game.status.toLowerCase()}</span> : null}
+          </p>
+          <p class="tags">
+            {game.tags.map((t) => (
+              <a class="tag" key={t} href={`/?tag=${encodeURIComponent(t)}`}>
+                {t}
+              </a>
+            ))}
+            {game.platforms.map((p) => (
+              <a class="tag platform" key={p} href={`/?platform=${encodeURIComponent(p)}`}>
+                {p}
+              </a>
+            ))}
+          </p>
+        </div>
+      </header>
+
+      {game.images && game.images.length > 0 ? (
+        <ul class="gallery" aria-label="Screenshots">
+          {game.images.map((src, i) => (
+            <li key={src}>
+              <img src={src} alt={`${game.title} screenshot ${i + 1}`} loading="lazy" referrerpolicy="no-referrer" />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <div class="game-cols">
+        <section class="description" aria-labelledby="about-h">
+          <h2 id="about-h">About this game</h2>
+          <Markdown text={game.description ?? ''} label="Description" />
+        </section>
+        <aside class="side">
+          {owned || receipt ? (
+            <section class="buy owned" aria-labelledby="own-h">
+              <h2 id="own-h">You own this game</h2>
+              <DownloadButton game={game} {...(!owned && receipt ? { receiptCode: receipt.code } : {})} />
+            </section>
+          ) : free ? (
+            <section class="buy" aria-labelledby="free-h">
+              <h2 id="free-h">Free to play</h2>
+              <DownloadButton game={game} />
+            </section>
+          ) : (
+            <BuyPanel game={game} info={info} />
+          )}
+          <section class="developer" aria-labelledby="dev-h">
+            <h2 id="dev-h">Developer</h2>
+            <p class="dev">
+              {dev?.picture ? <img src={dev.picture} alt="" width={40} height={40} class="avatar" referrerpolicy="no-referrer" /> : null}
+              <strong>{devName}</strong>
+            </p>
+            {dev?.nip05 ? <p class="muted">{dev.nip05}</p> : null}
+            {dev?.about ? <p>{dev.about}</p> : null}
+            <p class="muted mono" title={game.pubkey}>
+              {shortKey(game.pubkey)}
+            </p>
+            {game.url ? (
+              <p>
+                <a href={game.url} rel="noopener noreferrer nofollow" target="_blank">
+                  Website
+                </a>
+              </p>
+            ) : null}
+          </section>
+        </aside>
+      </div>
+
+      <section aria-labelledby="rel-h" class="releases">
+        <h2 id="rel-h">Releases</h2>
+        {releases.length === 0 ? <p>No release yet.</p> : null}
+        <ol>
+          {releases.map((r) => (
+            <li key={r.version}>
+              <h3>
+                {r.version} <small class="muted">{dateText(r.published_at)}</small>
+                {r.asset ? <small class="muted"> · {sizeText(r.asset.size_bytes)}</small> : null}
+              </h3>
+              {r.notes ? <Markdown text={r.notes} label={`Release notes ${r.version}`} /> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </article>
+  )
+}
