@@ -55,8 +55,8 @@ export function parseBanLabel(ev: NostrEvent, namespace: string = MODERATION_NAM
 
 export interface BanLabelInput {
   game: GameAddress
-  reason?: string
-  namespace?: string
+  reason?: string | undefined
+  namespace?: string | undefined
   createdAtSec: number
 }
 

@@ -77,9 +77,9 @@ export interface BuildAssetInput {
   version: string
   sha256: string
   sizeBytes: number
-  platforms?: string[]
+  platforms?: string[] | undefined
   /** The market's gated download URL. */
-  url?: string
+  url?: string | undefined
   createdAtSec: number
 }
 

@@ -51,11 +51,11 @@ export function parseDeletion(ev: NostrEvent): Parsed<Deletion> {
 }
 
 export interface DeletionInput {
-  eventIds?: string[]
-  coordinates?: string[]
+  eventIds?: string[] | undefined
+  coordinates?: string[] | undefined
   /** The kinds of the targets (NIP-09 asks for a `k` per kind); derived from coordinates when absent. */
-  kinds?: number[]
-  reason?: string
+  kinds?: number[] | undefined
+  reason?: string | undefined
   createdAtSec: number
 }
 

@@ -62,8 +62,8 @@ export function parseFeaturedList(ev: NostrEvent): Parsed<FeaturedList> {
 
 export interface FeaturedListInput {
   games: GameAddress[]
-  title?: string
-  description?: string
+  title?: string | undefined
+  description?: string | undefined
   createdAtSec: number
 }
 

@@ -79,12 +79,12 @@ export function parseProfile(ev: NostrEvent): Parsed<Profile> {
 }
 
 export interface ProfileInput {
-  name?: string
-  displayName?: string
-  picture?: string
-  about?: string
-  lud16?: string
-  nip05?: string
+  name?: string | undefined
+  displayName?: string | undefined
+  picture?: string | undefined
+  about?: string | undefined
+  lud16?: string | undefined
+  nip05?: string | undefined
   createdAtSec: number
 }
 

@@ -90,10 +90,10 @@ export interface ReleaseInput {
   pubkey: string
   slug: string
   version: string
-  channel?: string
+  channel?: string | undefined
   assetEventId: string
-  assetRelay?: string
-  notes?: string
+  assetRelay?: string | undefined
+  notes?: string | undefined
   /** The publish date (NIP-82: created_at MUST be the release date). */
   publishedAtSec: number
 }

@@ -16,7 +16,7 @@ export interface ZapReceiptInput {
   zapRequestJson: string
   bolt11: string
   /** Hex preimage, when the wallet reported it. */
-  preimage?: string
+  preimage?: string | undefined
   /** When the invoice was paid: the receipt's created_at (App. E). */
   paidAtSec: number
   /** The zap request's `p`. */
@@ -24,9 +24,9 @@ export interface ZapReceiptInput {
   /** The zap request's pubkey (App. E: `P` = the sender). */
   senderPubkey: string
   /** Copied from the zap request when it had them. */
-  coordinate?: string
-  targetEventId?: string
-  targetKind?: number
+  coordinate?: string | undefined
+  targetEventId?: string | undefined
+  targetKind?: number | undefined
 }
 
 /** Make the unsigned kind-9735 receipt; `p`, `e`, `a`, `k` are copied from the zap request (App. E). */

@@ -162,12 +162,12 @@ export interface ZapRequestInput {
   relays: string[]
   amountMsat: number
   /** The game coordinate `32267:<dev>:<slug>`. */
-  coordinate?: string
+  coordinate?: string | undefined
   /** The exact listing event id (freezes the price; digest "Buy"). */
-  targetEventId?: string
-  targetKind?: number
-  lnurl?: string
-  comment?: string
+  targetEventId?: string | undefined
+  targetKind?: number | undefined
+  lnurl?: string | undefined
+  comment?: string | undefined
   createdAtSec: number
 }
 
