@@ -8,6 +8,8 @@ import { api, gamePath } from './api.ts'
 import { getSession } from './session.ts'
 import type { GameDetail, Info, SignedEvent } from './types.ts'
 
+type MaybeWithEvent = GameDetail & { event?: SignedEvent | null }
+
 async function submit(t: { kind: number; created_at: number; tags: string[][]; content: string }): Promise<SignedEvent> {
   const s = getSession()
   if (!s) throw new Error('Sign in first.')
@@ -33,7 +35,7 @@ export function publishGame(input: Omit<GameInput, 'createdAtSec' | 'market'>, i
 export async function listDraft(game: { pubkey: string; slug: string; event?: SignedEvent | null | undefined }, info: Info): Promise<SignedEvent> {
   let ev = game.event ?? undefined
   if (!ev) {
-    const d = await api<GameDetail>('GET', `/api/v1/games/${gamePath(game)}`, { auth: true })
+    const d = await api<MaybeWithEvent>('GET', `/api/v1/games/${gamePath(game)}`, { auth: true })
     ev = d.event ?? undefined
     if (!ev) {
       const input: GameInput = {

@@ -1,97 +1,37 @@
 /**
- * The HTTP API shapes the storefront reads (DESIGN.md section 5, snake_case as on the wire).
- * Readers are tolerant: optional fields the service may or may not send are marked optional.
+ * The HTTP API shapes the storefront reads. Types come from the shared zod schemas
+ * (shared/src/api/*.ts) as type-only imports, so no schema code ships to the browser; the few routes
+ * without a shared schema yet are typed here, tolerant of fields the service may leave out.
  */
-export interface Info {
-  market_pubkey: string
-  relays: string[]
-  lud16: string
-  fee_bps: number
-  version: string
-}
+import type { GameDetailResponse, GameListItem, GameListResponse, GameRelease, MarketInfoResponse } from '@zapcade/shared/api/catalog'
+import type {
+  ClaimPurchaseResponse, CreatePurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PurchaseView, SalesResponse,
+} from '@zapcade/shared/api/purchases'
+import type { PayoutsResponse } from '@zapcade/shared/api/payouts'
+import type { NostrEvent } from '@zapcade/shared/events/event'
 
-export type GameStatus = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+export type Info = MarketInfoResponse
+export type GameItem = GameListItem
+export type Page = GameListResponse
+export type GameDetail = GameDetailResponse
+export type Release = GameRelease
+export type Purchase = CreatePurchaseResponse
+export type { ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PayoutsResponse, PurchaseView, SalesResponse }
+export type LibraryItem = LibraryResponse['items'][number]
+export type SignedEvent = NostrEvent
 
-export interface GameItem {
+/** A developer's own game (`GET /api/v1/developer/games`): drafts included, maybe with the signed event. */
+export interface DevGame {
   pubkey: string
   slug: string
   title: string
-  summary?: string | null
-  icon?: string | null
-  tags: string[]
-  platforms: string[]
+  status: 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
   price_msat: number
-  status: GameStatus
-  updated_at: number
+  releases?: Array<{ version: string; published_at: number }>
+  event?: NostrEvent | null
 }
 
-export interface Page<T> {
-  items: T[]
-  next_cursor?: string | null
-}
-
-export interface Release {
-  version: string
-  notes?: string | null
-  published_at: number
-  channel?: string
-  asset?: { sha256: string; size_bytes: number } | null
-}
-
-export interface DeveloperProfile {
-  pubkey?: string
-  name?: string | null
-  display_name?: string | null
-  picture?: string | null
-  about?: string | null
-  nip05?: string | null
-  lud16?: string | null
-}
-
-export interface GameDetail extends GameItem {
-  description?: string | null
-  images?: string[]
-  url?: string | null
-  license?: string | null
-  developer?: DeveloperProfile | null
-  releases?: Release[]
-  zap_count?: number | null
-  event?: SignedEvent | null
-}
-
-export interface SignedEvent {
-  id: string
-  pubkey: string
-  created_at: number
-  kind: number
-  tags: string[][]
-  content: string
-  sig: string
-}
-
-export type PurchaseStatus = 'PENDING' | 'PAID' | 'EXPIRED' | 'FAILED' | 'REFUNDED'
-
-export interface Purchase {
-  id: string
-  status: PurchaseStatus
-  bolt11: string
-  payment_hash: string
-  amount_msat: number
-  expires_at: number
-  receipt_code?: string
-  game?: string
-}
-
-export interface LibraryItem {
-  pubkey?: string
-  slug?: string
-  game?: string | { pubkey: string; slug: string; title?: string }
-  title?: string
-  icon?: string | null
-  granted_at?: number
-  purchase_id?: string
-}
-
+/** `GET …/download?format=json`. */
 export interface DownloadGrant {
   url: string
   expires_at: number

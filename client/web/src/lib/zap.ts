@@ -38,6 +38,7 @@ async function getJson<T>(url: string): Promise<T> {
 
 /** Build and sign the 9734, fetch the invoice from the market's callback; answers the bolt11. */
 export async function zapInvoice(info: Info, game: { pubkey: string; slug: string }, amountMsat: number, signer: Signer): Promise<string> {
+  if (!info.lud16) throw new Error('This market has no Lightning address for zaps.')
   const pay = await getJson<PayRequest>(lud16Url(info.lud16))
   if (!pay.allowsNostr || pay.nostrPubkey !== info.market_pubkey || !pay.callback) {
     throw new Error('The market’s Lightning address does not accept zaps from this market key.')

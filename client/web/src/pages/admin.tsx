@@ -5,11 +5,8 @@
 import { useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api.ts'
 import { useSession } from '../lib/session.ts'
+import type { LedgerCheckResponse as LedgerCheck } from '../lib/types.ts'
 
-interface LedgerCheck {
-  ok: boolean
-  violations: unknown[]
-}
 
 export default function Admin() {
   const session = useSession()
@@ -62,7 +59,16 @@ export default function Admin() {
             {check.ok ? 'All invariants hold.' : `${check.violations.length} violation(s):`}
           </p>
         ) : null}
-        {check && !check.ok ? <pre class="mono">{JSON.stringify(check.violations, null, 2)}</pre> : null}
+        {check ? <p class="muted">Checked {check.checked.purchases} purchases, {check.checked.entries} entries, {check.checked.developers} developers.</p> : null}
+        {check && !check.ok ? (
+          <ul>
+            {check.violations.map((v, i) => (
+              <li key={i}>
+                <strong>{v.rule}</strong> {v.subject}: {v.detail}
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
     </section>
   )

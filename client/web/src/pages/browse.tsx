@@ -9,11 +9,11 @@ import type { GameItem, Page } from '../lib/types.ts'
 import { GameCard } from './game-card.tsx'
 
 const SORTS: Array<[string, string]> = [
-  ['', 'Relevance / newest'],
+  ['', 'Best match (search) / newest'],
   ['new', 'Newest'],
+  ['featured', 'Featured first'],
   ['title', 'Title A–Z'],
-  ['price_asc', 'Price: low to high'],
-  ['price_desc', 'Price: high to low'],
+  ['price', 'Price'],
 ]
 
 function catalogUrl(q: URLSearchParams, cursor?: string): string {
@@ -36,13 +36,13 @@ export function Browse({ query }: { query: URLSearchParams }) {
 
   // One unfiltered page feeds the featured shelf and the filter choices.
   useEffect(() => {
-    api<Page<GameItem>>('GET', '/api/v1/games?limit=100').then((p) => setAll(p.items), () => setAll([]))
+    api<Page>('GET', '/api/v1/games?sort=featured&limit=100').then((p) => setAll(p.items), () => setAll([]))
   }, [])
 
   useEffect(() => {
     setItems(undefined)
     setError(undefined)
-    api<Page<GameItem>>('GET', catalogUrl(query)).then(
+    api<Page>('GET', catalogUrl(query)).then(
       (p) => {
         setItems(p.items)
         setCursor(p.next_cursor ?? null)
@@ -53,7 +53,7 @@ export function Browse({ query }: { query: URLSearchParams }) {
 
   const more = async () => {
     if (!cursor) return
-    const p = await api<Page<GameItem>>('GET', catalogUrl(query, cursor))
+    const p = await api<Page>('GET', catalogUrl(query, cursor))
     setItems((old) => [...(old ?? []), ...p.items])
     setCursor(p.next_cursor ?? null)
   }

@@ -9,7 +9,7 @@ import { satsText } from '../lib/format.ts'
 import { saveReceipt } from '../lib/receipts.ts'
 import { startDownload } from '../lib/download.ts'
 import { useSession } from '../lib/session.ts'
-import type { GameDetail, Info, LibraryItem, Purchase } from '../lib/types.ts'
+import type { GameDetail, Info, LibraryResponse, Purchase, PurchaseView } from '../lib/types.ts'
 import { InvoiceView, type PayState } from './invoice.tsx'
 import { ownsGame } from './library-data.ts'
 
@@ -53,7 +53,7 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
   const zap = async () => {
     const amt = amountMsat()
     if (amt === undefined) return setError(`Enter a whole number of sats, at least ${priceSats}.`)
-    if (!session || !info) return
+    if (!session || !info?.lud16) return
     setBusy(true)
     setError(undefined)
     try {
@@ -72,10 +72,10 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
     const poll = async (): Promise<PayState> => {
       if (step.zap || !p) {
         // A zap purchase is recorded for the zap request's pubkey: it is paid once the library has it.
-        const lib = await api<{ items: LibraryItem[] } | LibraryItem[]>('GET', '/api/v1/me/library', { auth: true })
+        const lib = await api<LibraryResponse>('GET', '/api/v1/me/library', { auth: true })
         return ownsGame(lib, game) ? 'PAID' : 'PENDING'
       }
-      const cur = await api<Purchase>('GET', `/api/v1/purchases/${encodeURIComponent(p.id)}`, p.receipt_code ? { receiptCode: p.receipt_code, auth: false } : { auth: true })
+      const cur = await api<PurchaseView>('GET', `/api/v1/purchases/${encodeURIComponent(p.id)}`, p.receipt_code ? { receiptCode: p.receipt_code, auth: false } : { auth: true })
       return cur.status === 'REFUNDED' ? 'FAILED' : cur.status
     }
     return (
@@ -147,7 +147,7 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
         <button type="submit" disabled={busy}>
           {session ? 'Buy' : 'Buy as guest'}
         </button>
-        {session && info ? (
+        {session && info?.lud16 ? (
           <button type="button" class="secondary" disabled={busy} onClick={() => void zap()}>
             Zap to buy
           </button>

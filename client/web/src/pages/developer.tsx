@@ -7,60 +7,22 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, satsText } from '../lib/format.ts'
 import { useSession } from '../lib/session.ts'
-import type { GameItem, SignedEvent } from '../lib/types.ts'
+import type { DevGame, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
 import { DraftForm } from './dev-draft.tsx'
 
-type Rows<T> = { items: T[] } | T[]
-const rows = <T,>(r: Rows<T> | undefined): T[] => (r === undefined ? [] : Array.isArray(r) ? r : r.items)
-
-interface DevGame extends GameItem {
-  event?: SignedEvent | null
-  releases?: Array<{ version: string; published_at: number }>
-}
-interface Sale {
-  id?: string
-  purchase_id?: string
-  game?: string
-  slug?: string
-  amount_msat: number
-  net_msat?: number
-  fee_msat?: number
-  paid_at?: number
-  status?: string
-}
-interface Payout {
-  id: string
-  amount_msat: number
-  status: string
-  destination_ln_address?: string
-  created_at?: number
-  attempts?: number
-}
-interface LedgerRow {
-  type: string
-  amount_msat: number
-}
-interface Ledger {
-  items?: LedgerRow[]
-  balance_owed_msat?: number
-}
-
-/** Owed = Σ DEVELOPER_NET − Σ PAYOUT_SENT, unless the service states it (ledger invariant, DESIGN.md section 3). */
-function owedMsat(l: Ledger | LedgerRow[] | undefined): number | undefined {
-  if (!l) return undefined
-  if (!Array.isArray(l) && typeof l.balance_owed_msat === 'number') return l.balance_owed_msat
-  const items = Array.isArray(l) ? l : (l.items ?? [])
-  const sum = (t: string) => items.filter((r) => r.type === t).reduce((a, r) => a + r.amount_msat, 0)
-  return sum('DEVELOPER_NET') - sum('PAYOUT_SENT')
-}
+type Sale = SalesResponse['items'][number]
+type Payout = PayoutsResponse['items'][number]
+/** `GET /api/v1/developer/games` answers `{items}` (drafts included). */
+type DevGames = { items: DevGame[] } | DevGame[]
+const gameRows = (r: DevGames): DevGame[] => (Array.isArray(r) ? r : r.items)
 
 export default function Developer() {
   const session = useSession()
   const [games, setGames] = useState<DevGame[]>()
   const [sales, setSales] = useState<Sale[]>()
   const [payouts, setPayouts] = useState<Payout[]>()
-  const [ledger, setLedger] = useState<Ledger | LedgerRow[]>()
+  const [ledger, setLedger] = useState<DeveloperLedgerResponse>()
   const [error, setError] = useState<string>()
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [address, setAddress] = useState('')
@@ -68,10 +30,10 @@ export default function Developer() {
   const load = () => {
     if (!session) return
     const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e))
-    api<Rows<DevGame>>('GET', '/api/v1/developer/games', { auth: true }).then((r) => setGames(rows(r)), fail)
-    api<Rows<Sale>>('GET', '/api/v1/developer/sales', { auth: true }).then((r) => setSales(rows(r)), fail)
-    api<Rows<Payout>>('GET', '/api/v1/developer/payouts', { auth: true }).then((r) => setPayouts(rows(r)), fail)
-    api<Ledger | LedgerRow[]>('GET', '/api/v1/developer/ledger', { auth: true }).then(setLedger, fail)
+    api<DevGames>('GET', '/api/v1/developer/games', { auth: true }).then((r) => setGames(gameRows(r)), fail)
+    api<SalesResponse>('GET', '/api/v1/developer/sales', { auth: true }).then((r) => setSales(r.items), fail)
+    api<PayoutsResponse>('GET', '/api/v1/developer/payouts', { auth: true }).then((r) => setPayouts(r.items), fail)
+    api<DeveloperLedgerResponse>('GET', '/api/v1/developer/ledger', { auth: true }).then(setLedger, fail)
   }
   useEffect(load, [session?.pubkey])
 
@@ -107,7 +69,8 @@ export default function Developer() {
       say(false, x instanceof Error ? x.message : String(x))
     }
   }
-  const owed = owedMsat(ledger)
+  // Σ DEVELOPER_NET − Σ PAYOUT_SENT, as the service computes it (DESIGN.md section 3).
+  const owed = ledger?.balance_owed_msat
 
   return (
     <section class="dashboard">
@@ -169,11 +132,10 @@ export default function Developer() {
         <h2 id="sales-h">Sales</h2>
         {sales?.length === 0 ? <p>No sales yet.</p> : null}
         <ul class="plain">
-          {sales?.map((s, i) => (
-            <li key={s.id ?? s.purchase_id ?? i}>
-              {s.game ?? s.slug ?? 'game'} · {satsText(s.amount_msat)}
-              {s.net_msat !== undefined ? ` (net ${satsText(s.net_msat)})` : ''}
-              {s.paid_at ? ` · ${dateText(s.paid_at)}` : ''}
+          {sales?.map((s) => (
+            <li key={s.purchase_id}>
+              {s.game?.title ?? 'a removed game'} · {satsText(s.amount_msat)} (net {satsText(s.developer_net_msat)}) · {s.kind === 'ZAP' ? 'zap' : 'checkout'}
+              {s.is_tip ? ' · tip' : ''} · {dateText(s.paid_at)}
             </li>
           ))}
         </ul>
@@ -186,8 +148,8 @@ export default function Developer() {
           {payouts?.map((p) => (
             <li key={p.id}>
               {satsText(p.amount_msat)} · <span class="pill">{p.status}</span>
-              {p.destination_ln_address ? ` → ${p.destination_ln_address}` : ''}
-              {p.created_at ? ` · ${dateText(p.created_at)}` : ''}
+              {p.destination ? ` → ${p.destination}` : ''} · {dateText(p.created_at)}
+              {p.last_error ? <small class="muted"> ({p.last_error})</small> : null}
             </li>
           ))}
         </ul>

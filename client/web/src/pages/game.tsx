@@ -9,7 +9,7 @@ import { dateText, priceText, shortKey, sizeText } from '../lib/format.ts'
 import { renderMarkdown } from '../lib/markdown.ts'
 import { receiptFor } from '../lib/receipts.ts'
 import { useSession } from '../lib/session.ts'
-import type { GameDetail, Info, LibraryItem } from '../lib/types.ts'
+import type { GameDetail, Info, LibraryResponse } from '../lib/types.ts'
 import { BuyPanel, DownloadButton } from './buy.tsx'
 import { Icon } from './game-card.tsx'
 import { ownsGame } from './library-data.ts'
@@ -52,7 +52,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   useEffect(() => {
     setOwned(false)
     if (!session) return
-    api<{ items: LibraryItem[] } | LibraryItem[]>('GET', '/api/v1/me/library', { auth: true }).then(
+    api<LibraryResponse>('GET', '/api/v1/me/library', { auth: true }).then(
       (lib) => setOwned(ownsGame(lib, { pubkey, slug })),
       () => setOwned(false),
     )
@@ -72,7 +72,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   if (!game) return <p aria-busy="true">Loading the game…</p>
 
   const dev = game.developer
-  const devName = dev?.display_name || dev?.name || shortKey(game.pubkey)
+  const devName = dev?.display_name || shortKey(game.pubkey)
   const releases = [...(game.releases ?? [])].sort((a, b) => b.published_at - a.published_at)
   const free = game.price_msat === 0
 
@@ -85,8 +85,8 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           {game.summary ? <p class="summary">{game.summary}</p> : null}
           <p class="meta">
             <span class="price big">{priceText(game.price_msat)}</span>
-            {typeof game.zap_count === 'number' ? <span class="zaps" title="Zap receipts for this game">⚡ {game.zap_count} zaps</span> : null}
-            {game.status === 'UNLISTED' || game.status === 'DRAFT' ? <span class="pill warn">{game.status.toLowerCase()}</span> : null}
+            <span class="zaps" title="Paid zaps for this game">⚡ {game.zaps.count} {game.zaps.count === 1 ? 'zap' : 'zaps'}</span>
+            {game.status === 'UNLISTED' ? <span class="pill warn">unlisted</span> : null}
           </p>
           <p class="tags">
             {game.tags.map((t) => (
@@ -138,10 +138,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
               {dev?.picture ? <img src={dev.picture} alt="" width={40} height={40} class="avatar" referrerpolicy="no-referrer" /> : null}
               <strong>{devName}</strong>
             </p>
-            {dev?.nip05 ? <p class="muted">{dev.nip05}</p> : null}
-            {dev?.about ? <p>{dev.about}</p> : null}
+            {dev?.lud16 ? <p class="muted">⚡ {dev.lud16}</p> : null}
             <p class="muted mono" title={game.pubkey}>
-              {shortKey(game.pubkey)}
+              {dev?.npub ? `${dev.npub.slice(0, 16)}…${dev.npub.slice(-6)}` : shortKey(game.pubkey)}
             </p>
             {game.url ? (
               <p>

@@ -1,26 +1,12 @@
-/** Reading the library answer, whatever its envelope (`{items}` or a bare array) and item shape. */
-import type { LibraryItem } from '../lib/types.ts'
-
-/** Items of a library response. */
-export function libraryItems(lib: { items: LibraryItem[] } | LibraryItem[]): LibraryItem[] {
-  return Array.isArray(lib) ? lib : lib.items
-}
+/** Reading the library answer (shared/src/api/purchases.ts libraryResponseSchema). */
+import type { LibraryItem, LibraryResponse } from '../lib/types.ts'
 
 /** `pubkey/slug` of a library item. */
-export function itemRef(i: LibraryItem): { pubkey: string; slug: string } | undefined {
-  if (i.pubkey && i.slug) return { pubkey: i.pubkey, slug: i.slug }
-  if (typeof i.game === 'string') {
-    const [pubkey, slug] = i.game.split('/')
-    return pubkey && slug ? { pubkey, slug } : undefined
-  }
-  if (i.game && typeof i.game === 'object') return { pubkey: i.game.pubkey, slug: i.game.slug }
-  return undefined
+export function itemRef(i: LibraryItem): { pubkey: string; slug: string } {
+  return { pubkey: i.game.pubkey, slug: i.game.slug }
 }
 
-/** Does the library hold this game? */
-export function ownsGame(lib: { items: LibraryItem[] } | LibraryItem[], g: { pubkey: string; slug: string }): boolean {
-  return libraryItems(lib).some((i) => {
-    const r = itemRef(i)
-    return r?.pubkey === g.pubkey && r.slug === g.slug
-  })
+/** Does the library hold this game (with an entitlement not revoked)? */
+export function ownsGame(lib: LibraryResponse, g: { pubkey: string; slug: string }): boolean {
+  return lib.items.some((i) => i.revoked_at === null && i.game.pubkey === g.pubkey && i.game.slug === g.slug)
 }

@@ -8,9 +8,9 @@ import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText } from '../lib/format.ts'
 import { forgetReceipt, savedReceipts } from '../lib/receipts.ts'
 import { useSession } from '../lib/session.ts'
-import type { LibraryItem } from '../lib/types.ts'
+import type { LibraryItem, LibraryResponse } from '../lib/types.ts'
 import { DownloadButton } from './buy.tsx'
-import { itemRef, libraryItems } from './library-data.ts'
+import { itemRef } from './library-data.ts'
 
 export default function Library() {
   const session = useSession()
@@ -22,8 +22,8 @@ export default function Library() {
 
   const load = () => {
     if (!session) return setItems(undefined)
-    api<{ items: LibraryItem[] } | LibraryItem[]>('GET', '/api/v1/me/library', { auth: true }).then(
-      (lib) => setItems(libraryItems(lib)),
+    api<LibraryResponse>('GET', '/api/v1/me/library', { auth: true }).then(
+      (lib) => setItems(lib.items),
       (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
     )
   }
@@ -58,12 +58,12 @@ export default function Library() {
           <ul class="library" data-testid="library">
             {items?.map((i) => {
               const ref = itemRef(i)
-              if (!ref) return null
-              const title = i.title ?? (typeof i.game === 'object' ? i.game.title : undefined) ?? ref.slug
+              const title = i.game.title || ref.slug
               return (
                 <li key={`${ref.pubkey}/${ref.slug}`}>
                   <a href={`/game/${gamePath(ref)}`}>{title}</a>
-                  {i.granted_at ? <small class="muted"> since {dateText(i.granted_at)}</small> : null}
+                  <small class="muted"> since {dateText(i.granted_at)}</small>
+                  {i.revoked_at !== null ? <small class="error"> revoked</small> : null}
                   <DownloadButton game={ref} />
                 </li>
               )
