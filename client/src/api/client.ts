@@ -1,0 +1,107 @@
+/**
+ * The typed Zapcade SDK: `createZapcadeClient({baseUrl, signer?, fetch?})`. Request and response types
+ * come from the shared zod schemas (DESIGN.md section 5) and every answer is parsed with them; errors
+ * are ZapcadeApiError (problem+json), ZapcadeNetworkError or ZapcadeResponseError. Browser-safe.
+ */
+import { z } from 'zod'
+import { GameDetailResponse, GameListResponse, MarketInfoResponse, type GameListParams } from '@zapcade/shared/api/catalog'
+import {
+  claimPurchaseResponseSchema, createPurchaseResponseSchema, developerLedgerResponseSchema, ledgerCheckResponseSchema,
+  libraryResponseSchema, purchaseViewSchema, revokeEntitlementResponseSchema, salesResponseSchema,
+  type CreatePurchaseBody,
+} from '@zapcade/shared/api/purchases'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import type { Signer } from '../signers/signer.ts'
+import { request, type HttpContext } from './http.ts'
+import { gameAddressOf, type GameRef } from './game-ref.ts'
+import { uploadApi } from './uploads.ts'
+import { developerApi, adminApi, eventsApi } from './developer.ts'
+
+export interface ZapcadeClientOptions {
+  /** The market's public origin, e.g. `http://127.0.0.1:8787` (NIP-98 `u` is built from it). */
+  baseUrl: string
+  signer?: Signer | undefined
+  fetch?: typeof fetch
+  /** Clock in ms for NIP-98 `created_at` (tests inject one). */
+  now?: () => number
+}
+
+const gamePath = (ref: GameRef): string => {
+  const a = gameAddressOf(ref)
+  return `api/v1/games/${a.pubkey}/${encodeURIComponent(a.slug)}`
+}
+
+/** `GET …/download?format=json`. */
+export const DownloadTicket = z.object({
+  url: z.string(),
+  expires_at: z.number().int(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size_bytes: z.number().int().nonnegative(),
+})
+export type DownloadTicket = z.infer<typeof DownloadTicket>
+
+export function createZapcadeClient(opts: ZapcadeClientOptions) {
+  const ctx: HttpContext = {
+    baseUrl: opts.baseUrl,
+    signer: opts.signer,
+    fetch: opts.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    now: opts.now ?? (() => Date.now()),
+  }
+  const receiptHeader = (code: string | undefined): Record<string, string> => (code ? { 'x-receipt-code': code } : {})
+  return {
+    baseUrl: opts.baseUrl,
+    signer: opts.signer,
+    /** A copy of this client signing with another signer (or none). */
+    withSigner: (signer: Signer | undefined) => createZapcadeClient({ ...opts, signer }),
+
+    info: () => request(ctx, { method: 'GET', path: 'api/v1/info', auth: 'none', schema: MarketInfoResponse }),
+
+    games: {
+      list: (q: GameListParams = {}) =>
+        request(ctx, { method: 'GET', path: 'api/v1/games', query: { ...q }, auth: 'none', schema: GameListResponse }),
+      search: (words: string, q: Omit<GameListParams, "q"> = {}) =>
+        request(ctx, { method: 'GET', path: 'api/v1/games', query: { ...q, q: words }, auth: 'none', schema: GameListResponse }),
+      /** Signed when a signer is present, so a developer sees their own drafts. */
+      get: (ref: GameRef) => request(ctx, { method: 'GET', path: gamePath(ref), auth: 'optional', schema: GameDetailResponse }),
+    },
+
+    purchases: {
+      /** Signed in: the purchase belongs to the signer; without a signer it is a guest purchase with a receipt code. */
+      create: (body: CreatePurchaseBody, o: { guest?: boolean } = {}) =>
+        request(ctx, { method: 'POST', path: 'api/v1/purchases', body, auth: o.guest ? 'none' : 'optional', schema: createPurchaseResponseSchema }),
+      get: (id: string, o: { receiptCode?: string | undefined } = {}) =>
+        request(ctx, { method: 'GET', path: `api/v1/purchases/${encodeURIComponent(id)}`, auth: o.receiptCode ? 'none' : 'required', headers: receiptHeader(o.receiptCode), schema: purchaseViewSchema }),
+      claim: (receiptCode: string) =>
+        request(ctx, { method: 'POST', path: 'api/v1/purchases/claim', body: { receipt_code: receiptCode }, auth: 'required', schema: claimPurchaseResponseSchema }),
+    },
+
+    library: () => request(ctx, { method: 'GET', path: 'api/v1/me/library', auth: 'required', schema: libraryResponseSchema }),
+
+    /** A short-lived download URL with the expected sha256 and size (`?format=json`). */
+    download: (ref: GameRef, o: { version?: string | undefined; receiptCode?: string | undefined } = {}) =>
+      request(ctx, {
+        method: 'GET', path: `${gamePath(ref)}/download`, query: { version: o.version, format: 'json' },
+        auth: o.receiptCode ? 'none' : 'optional', headers: receiptHeader(o.receiptCode), schema: DownloadTicket,
+      }),
+
+    events: eventsApi(ctx),
+    developer: {
+      ...developerApi(ctx),
+      sales: (q: { limit?: number; cursor?: string } = {}) =>
+        request(ctx, { method: 'GET', path: 'api/v1/developer/sales', query: q, auth: 'required', schema: salesResponseSchema }),
+      ledger: (q: { limit?: number; cursor?: string } = {}) =>
+        request(ctx, { method: 'GET', path: 'api/v1/developer/ledger', query: q, auth: 'required', schema: developerLedgerResponseSchema }),
+      uploads: uploadApi(ctx),
+    },
+    admin: {
+      ...adminApi(ctx),
+      ledgerCheck: () => request(ctx, { method: 'GET', path: 'api/v1/admin/ledger/check', auth: 'required', schema: ledgerCheckResponseSchema }),
+      revokeEntitlement: (id: string, reason: string) =>
+        request(ctx, { method: 'POST', path: `api/v1/admin/entitlements/${encodeURIComponent(id)}/revoke`, body: { reason }, auth: 'required', schema: revokeEntitlementResponseSchema }),
+    },
+  }
+}
+
+export type ZapcadeClient = ReturnType<typeof createZapcadeClient>
+export type { NostrEvent }
+export { gameAddressOf, type GameRef }
