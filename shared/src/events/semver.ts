@@ -34,7 +34,7 @@ export function parseSemver(s: string): Semver | undefined {
 
 /** Whether `s` is a SemVer 2.0.0 version of at most MAX_VERSION_LENGTH characters. */
 export function isSemver(s: string): boolean {
-  return parseSemver(s) !== undefined
+  return s.length <= MAX_VERSION_LENGTH && SEMVER_RE.test(s)
 }
 
 const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0)
