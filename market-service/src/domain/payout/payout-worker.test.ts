@@ -147,7 +147,7 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
       expect((await second.tick()).get(id)).toBe('PENDING')
       expect(payoutRow(w.db, id)).toMatchObject({ status: 'SCHEDULED', attempts: 1, last_error: 'payment pending' })
     } finally {
-      w.devnet.control.releaseHeld()
+      await w.devnet.control.reset()
     }
     expect((await first).get(id)).toBe('SENT')
     expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
