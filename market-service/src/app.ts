@@ -34,6 +34,7 @@ import { downloadRoutes } from './routes/downloads.ts'
 import { healthRoutes } from './routes/health.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
+import { webRoutes } from './routes/web.ts'
 
 export interface AppDeps {
   config: Config
@@ -53,6 +54,8 @@ export interface AppDeps {
   metrics?: Metrics
   /** Extra route factories mounted after the built-in ones (launcher, tests, payments wiring). */
   features?: FeatureMount[]
+  /** The built web storefront (client/web/dist) to serve at `/`, mounted after every API route. */
+  webDistDir?: string | undefined
 }
 
 /** What every feature's route factory receives. */
@@ -100,6 +103,8 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   for (const f of deps.features ?? []) app.route('/', f(ctx))
 
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION } })
+  // The storefront last: it answers only paths no API route took (routes/web.ts).
+  if (deps.webDistDir) app.route('/', webRoutes({ distDir: deps.webDistDir }))
   return app
 }
 
