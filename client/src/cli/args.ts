@@ -57,7 +57,7 @@ export function describeIssues(err: z.ZodError, prefix = '--'): string {
   return err.issues
     .map((i) => {
       const path = i.path.map(String)
-      const name = path[0] === 'positionals' ? `argument ${Number(path[1] ?? 0) + 1}` : path.length ? `${prefix}${path.join('.').replace(/_/g, '-')}` : 'arguments'
+      const name = path[0] === 'positionals' ? `argument ${Number(path[1] ?? 0) + 1}` : path.length ? `${prefix}${prefix === '--' ? path.join('.').replace(/_/g, '-') : path.join('.')}` : 'arguments'
       return `${name}: ${i.message}`
     })
     .join('; ')
