@@ -5,7 +5,7 @@
  * The verified pubkey is memoised per request, so calling `required` twice is harmless.
  */
 import { createHash } from 'node:crypto'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
 import { HTTP_AUTH_WINDOW_SEC, parseHttpAuth, verifyHttpAuth } from '@zapcade/shared/events/http-auth'
 import type { Clock } from '../ports/clock.ts'
@@ -30,8 +30,11 @@ export function canonicalUrl(publicUrl: string, requestUrl: string): string {
 
 async function bodySha256(c: Context): Promise<string | undefined> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return undefined
-  // Hono caches the body, so the handler can still read it (json/text) afterwards.
+  // Hono caches the body, so c.req.json()/text() still work afterwards; handlers that read
+  // c.req.raw directly get a fresh Request over the same bytes.
   const buf = new Uint8Array(await c.req.arrayBuffer())
+  const raw = c.req.raw
+  c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: buf, signal: raw.signal })
   if (buf.length === 0) return undefined
   return createHash('sha256').update(buf).digest('hex')
 }
@@ -72,4 +75,24 @@ export function nip98Auth(o: Nip98Options): RouteAuth {
       return pubkey
     },
   }
+}
+
+/**
+ * Route middleware for OpenAPI routes: verify before the body validator runs (so the payload hash is
+ * taken over the raw bytes), then `callerOf(c)` answers the pubkey.
+ */
+export function authMiddleware(auth: RouteAuth, level: 'required' | 'admin'): MiddlewareHandler {
+  return async (c, next) => {
+    c.set(CALLER as never, (await auth[level](c)) as never)
+    await next()
+  }
+}
+
+const CALLER = 'callerPubkey'
+
+/** The pubkey `authMiddleware` verified. */
+export function callerOf(c: Context): string {
+  const p = c.get(CALLER as never) as string | undefined
+  if (!p) throw new AppError('AUTH_REQUIRED', 'sign the request with NIP-98')
+  return p
 }

@@ -1,0 +1,42 @@
+/** Users, developer profiles and a developer's own games (catalog rows) in SQLite. */
+import type Database from 'better-sqlite3'
+
+export interface DeveloperProfileRow {
+  pubkey: string
+  payoutLnAddress: string | null
+  verified: boolean
+  updatedAtSec: number
+}
+
+export interface CatalogGameRow {
+  pubkey: string
+  slug: string
+  title: string
+  status: 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+  priceMsat: number
+  eventId: string
+  updatedAtSec: number
+}
+
+/** The user id for a pubkey, creating the user row when absent. */
+export function ensureUser(db: Database.Database, pubkey: string, nowSec: number): number {
+  db.prepare('INSERT OR IGNORE INTO users (pubkey, created_at) VALUES (?, ?)').run(pubkey, nowSec)
+  return (db.prepare('SELECT id FROM users WHERE pubkey = ?').get(pubkey) as { id: number }).id
+}
+
+export function sqliteDeveloperRepo(db: Database.Database) {
+  const upsert = db.prepare(`INSERT INTO developer_profiles (user_id, payout_ln_address, verified, updated_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET payout_ln_address = excluded.payout_ln_address, verified = excluded.verified, updated_at = excluded.updated_at`)
+  const games = db.prepare(`SELECT u.pubkey, g.slug, g.title, g.status, g.price_msat, g.event_id, g.updated_at FROM games g
+    JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.deleted_at IS NULL ORDER BY g.updated_at DESC, g.id DESC`)
+  return {
+    setPayoutAddress(pubkey: string, address: string, verified: boolean, nowSec: number): DeveloperProfileRow {
+      db.transaction(() => upsert.run(ensureUser(db, pubkey, nowSec), address, verified ? 1 : 0, nowSec)).immediate()
+      return { pubkey, payoutLnAddress: address, verified, updatedAtSec: nowSec }
+    },
+    games(pubkey: string): CatalogGameRow[] {
+      return (games.all(pubkey) as { pubkey: string; slug: string; title: string; status: CatalogGameRow['status']; price_msat: number; event_id: string; updated_at: number }[])
+        .map((r) => ({ pubkey: r.pubkey, slug: r.slug, title: r.title, status: r.status, priceMsat: r.price_msat, eventId: r.event_id, updatedAtSec: r.updated_at }))
+    },
+  }
+}

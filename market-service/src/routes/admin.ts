@@ -1,0 +1,41 @@
+/**
+ * Admin surface (NIP-98, pubkey in ZAPCADE_ADMIN_PUBKEYS): `POST /api/v1/admin/games/:pubkey/:slug/status`
+ * sets FEATURED, LISTED (the developer's own listing back) or BANNED; the featured list (30267) or a
+ * ban label (1985) is then published by the market key through the outbox.
+ */
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { AdminGameStatusRequest, AdminGameStatusResponse } from '@zapcade/shared/api/admin'
+import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { AppError } from '@zapcade/shared/errors'
+import { parsePubkey, SLUG_RE } from '@zapcade/shared/ids'
+import { setGameOverlay } from '../adapters/sqlite/admin-repo.ts'
+import type { MountContext } from '../app.ts'
+import { authMiddleware } from '../http/auth-nip98.ts'
+import { zodHook } from '../http/validate.ts'
+
+const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
+
+const Params = z.object({
+  pubkey: z.string().transform((s, ctx) => parsePubkey(s) ?? (ctx.addIssue({ code: 'custom', message: 'must be a hex pubkey or npub' }), z.NEVER)),
+  slug: z.string().regex(SLUG_RE, 'must be a game slug'),
+})
+
+export function adminRoutes(ctx: MountContext): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  app.openapi(createRoute({
+    method: 'post', path: '/api/v1/admin/games/{pubkey}/{slug}/status', tags: ['admin'], security: [{ nip98: [] }],
+    middleware: [authMiddleware(ctx.auth, 'admin')] as const,
+    summary: "Set the market's overlay on a game: FEATURED, LISTED or BANNED",
+    request: { params: Params, body: { required: true, content: { 'application/json': { schema: AdminGameStatusRequest } } } },
+    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 413) },
+  }), (c) => {
+    const { pubkey, slug } = c.req.valid('param')
+    const body = c.req.valid('json')
+    const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), nonce: randomUUID() })
+    if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
+    ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox }, 'admin changed a game status')
+    return c.json({ pubkey, slug, status: r.status, listing: r.listing, featured_rank: r.featuredRank, outbox: r.outbox }, 200)
+  })
+  return app
+}

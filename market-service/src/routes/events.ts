@@ -1,0 +1,91 @@
+/**
+ * `POST /api/v1/events`: take a signed event, verify it, parse it with the shared profile, then either
+ * keep it (a `["status","draft"]` game, visible to its developer only) or forward it to the configured
+ * relays and report each relay's OK or reason. A build asset (3063) must name a VERIFIED upload of its
+ * developer. If no relay accepts the event now, the outbox keeps retrying it (status QUEUED).
+ */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import { verifyEvent } from 'nostr-tools/pure'
+import { PublishEventRequest, PublishEventResponse } from '@zapcade/shared/api/events'
+import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { AppError } from '@zapcade/shared/errors'
+import { parseBuildAsset } from '@zapcade/shared/events/build-asset'
+import { parseDeletion } from '@zapcade/shared/events/deletion'
+import { parseEventShape, type NostrEvent } from '@zapcade/shared/events/event'
+import { parseGame } from '@zapcade/shared/events/game'
+import { parseProfile } from '@zapcade/shared/events/profile'
+import { parseRelease } from '@zapcade/shared/events/release'
+import { Kind } from '@zapcade/shared/kinds'
+import type { Parsed } from '@zapcade/shared/result'
+import { hasVerifiedUpload, sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
+import { enqueueOutbox } from '../adapters/sqlite/outbox-repo.ts'
+import type { MountContext } from '../app.ts'
+import { zodHook } from '../http/validate.ts'
+
+/** Events further in the future than this are refused (the indexer's rule too). */
+export const MAX_FUTURE_SEC = 600
+
+const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
+
+export const publishEventRoute = createRoute({
+  method: 'post', path: '/api/v1/events', tags: ['publishing'],
+  summary: 'Submit a signed event: drafts are kept, anything else is forwarded to the relays',
+  request: { body: { required: true, content: { 'application/json': { schema: PublishEventRequest } } } },
+  responses: {
+    200: { description: 'kept as a draft, or accepted by at least one relay', content: { 'application/json': { schema: PublishEventResponse } } },
+    202: { description: 'no relay accepted it yet; queued in the outbox', content: { 'application/json': { schema: PublishEventResponse } } },
+    ...problems(400, 409, 413, 422),
+  },
+})
+
+const ACCEPTED_KINDS: Record<number, (ev: NostrEvent) => Parsed<unknown>> = {
+  [Kind.Game]: parseGame,
+  [Kind.Release]: parseRelease,
+  [Kind.BuildAsset]: parseBuildAsset,
+  [Kind.Deletion]: parseDeletion,
+  [Kind.Profile]: parseProfile,
+}
+
+export function eventsRoutes(ctx: MountContext): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  const drafts = sqliteDraftRepo(ctx.db)
+  app.openapi(publishEventRoute, async (c) => {
+    const shape = parseEventShape(c.req.valid('json'))
+    if (!shape.ok) throw new AppError('VALIDATION_FAILED', shape.reason)
+    const ev = shape.value
+    if (!verifyEvent({ ...ev })) throw new AppError('INVALID_EVENT', 'id or signature is invalid')
+    const now = ctx.clock.nowSec()
+    if (ev.created_at > now + MAX_FUTURE_SEC) throw new AppError('INVALID_EVENT', 'created_at: more than 10 minutes in the future')
+    const parse = ACCEPTED_KINDS[ev.kind]
+    if (!parse) throw new AppError('INVALID_EVENT', `kind ${ev.kind} is not accepted here (games, releases, build assets, deletions, profiles)`)
+    const parsed = parse(ev)
+    if (!parsed.ok) throw new AppError('INVALID_EVENT', parsed.reason)
+
+    if (ev.kind === Kind.Game) {
+      const game = parseGame(ev)
+      if (game.ok && game.value.listing === 'DRAFT') {
+        if (!drafts.put(ev.pubkey, game.value.slug, ev, now)) throw new AppError('CONFLICT', 'a newer draft of this game is already kept')
+        return c.json({ id: ev.id, kind: ev.kind, status: 'DRAFT_STORED' as const, relays: [] }, 200)
+      }
+    }
+    if (ev.kind === Kind.BuildAsset) {
+      const asset = parseBuildAsset(ev)
+      if (asset.ok && !hasVerifiedUpload(ctx.db, ev.pubkey, asset.value.sha256, asset.value.sizeBytes)) {
+        throw new AppError('UPLOAD_INVALID', 'x/size name no verified upload of this developer; upload the build first')
+      }
+    }
+
+    const answers = await ctx.relays.publish(ev)
+    const accepted = answers.some((a) => a.ok)
+    if (ev.kind === Kind.Game && accepted) {
+      const game = parseGame(ev)
+      if (game.ok) drafts.dropIfNotNewer(ev.pubkey, game.value.slug, ev.created_at)
+    }
+    if (!accepted) {
+      enqueueOutbox(ctx.db, { type: 'PUBLISH_EVENT', payload: ev, idempotencyKey: `event:${ev.id}`, nowSec: now })
+      ctx.log.warn({ event_id: ev.id, answers }, 'no relay accepted a submitted event; queued')
+    }
+    return c.json({ id: ev.id, kind: ev.kind, status: accepted ? 'FORWARDED' as const : 'QUEUED' as const, relays: answers }, accepted ? 200 : 202)
+  })
+  return app
+}

@@ -1,0 +1,23 @@
+/** Admin surface (NIP-98, pubkey in ZAPCADE_ADMIN_PUBKEYS): the market's overlay on a game. */
+import { z } from 'zod'
+
+export const AdminGameStatusRequest = z.object({
+  status: z.enum(['FEATURED', 'LISTED', 'BANNED']),
+  /** Position in the featured list (FEATURED only; default: last). */
+  rank: z.number().int().min(0).max(1_000_000).optional(),
+  /** Shown in the ban label's content (BANNED only). */
+  reason: z.string().max(1000).optional(),
+}).strict()
+export type AdminGameStatusRequest = z.infer<typeof AdminGameStatusRequest>
+
+export const AdminGameStatusResponse = z.object({
+  pubkey: z.string(),
+  slug: z.string(),
+  status: z.enum(['UNLISTED', 'LISTED', 'FEATURED', 'BANNED', 'DRAFT']),
+  /** What the developer's event asks for; restored by LISTED. */
+  listing: z.enum(['DRAFT', 'UNLISTED', 'LISTED']),
+  featured_rank: z.number().int().nullable(),
+  /** Outbox jobs enqueued by this change (published by the market key with retries). */
+  outbox: z.array(z.enum(['PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL'])),
+})
+export type AdminGameStatusResponse = z.infer<typeof AdminGameStatusResponse>

@@ -1,0 +1,34 @@
+/** Developer surface (NIP-98): payout profile and own games, drafts included (DESIGN.md section 5). */
+import { z } from 'zod'
+import { LN_ADDRESS_RE } from '../events/profile.ts'
+
+export const DeveloperProfileRequest = z.object({
+  payout_ln_address: z.string().max(200).transform((s) => s.trim().toLowerCase()).pipe(z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address name@domain (LUD-16)')),
+}).strict()
+export type DeveloperProfileRequest = z.infer<typeof DeveloperProfileRequest>
+
+export const DeveloperProfileResponse = z.object({
+  pubkey: z.string(),
+  payout_ln_address: z.string().nullable(),
+  /** True when the address's LNURL endpoint answered with a payRequest at the last update. */
+  verified: z.boolean(),
+  updated_at: z.number().int(),
+})
+export type DeveloperProfileResponse = z.infer<typeof DeveloperProfileResponse>
+
+export const DeveloperGame = z.object({
+  pubkey: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  /** DRAFT for a kept draft; otherwise the catalog status (UNLISTED, LISTED, FEATURED, BANNED). */
+  status: z.enum(['DRAFT', 'UNLISTED', 'LISTED', 'FEATURED', 'BANNED']),
+  price_msat: z.number().int().nonnegative(),
+  event_id: z.string(),
+  /** `draft`: only in the service; `catalog`: indexed from the relays. */
+  source: z.enum(['draft', 'catalog']),
+  updated_at: z.number().int(),
+})
+export type DeveloperGame = z.infer<typeof DeveloperGame>
+
+export const DeveloperGamesResponse = z.object({ items: z.array(DeveloperGame) })
+export type DeveloperGamesResponse = z.infer<typeof DeveloperGamesResponse>
