@@ -27,6 +27,8 @@ import type { BlobStore } from './ports/blob-store.ts'
 import { systemClock } from './ports/clock.ts'
 import type { Wallet } from './ports/wallet.ts'
 import { intervalWorker, type Worker } from './workers/worker.ts'
+import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
+import { paymentsServiceWorkers } from './routes/payments-deps.ts'
 
 export interface StartOptions {
   config: Config
@@ -99,6 +101,9 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const blobStore = o.blobStore ?? blobStoreFor(config, publicUrl, secret, () => clock.nowSec())
   const deps: AppDeps = { ...o, config, secret, clock, db, log, relays, signer, blobStore }
   if (opts.wallet ?? o.wallet) deps.wallet = (opts.wallet ?? o.wallet)!
+  // ZAPCADE_NWC_URL: the market's own wallet over NIP-47, owned (and closed) by the service.
+  const ownedWallet = !deps.wallet && config.nwcUrl ? new NwcWallet({ url: config.nwcUrl, log: (msg, f) => log.warn(f ?? {}, msg) }) : undefined
+  if (ownedWallet) deps.wallet = ownedWallet
   const ctx = mountContext(deps)
   const app = createApp(ctx)
 
@@ -111,6 +116,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const workers: Worker[] = [outbox]
   // ── PAYMENTS WORKERS: settlement / invoice polling and payouts are passed in `overrides.workers`. ──
   for (const make of o.workers ?? []) workers.push(make(ctx))
+  // Settlement: payment_received listener, pending reconciler + expiry sweeper, late-payment reconciler.
+  workers.push(...paymentsServiceWorkers(ctx))
 
   enqueueMarketProfile(db, config, clock.nowSec())
   outbox.kick()
@@ -131,6 +138,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
         clearTimeout(cap)
         for (const w of workers) await w.stop()
         await relays.close()
+        await ownedWallet?.close()
         db.close()
         log.info('market service stopped')
       })()

@@ -9,14 +9,9 @@
 import { msat } from '@zapcade/shared/money'
 import type { PurchaseRecord, PurchaseRepo } from '../../ports/purchase-repo.ts'
 import type { InvoiceStatus, Wallet } from '../../ports/wallet.ts'
+import { intervalWorker } from '../../workers/worker.ts'
+import type { Worker } from '../../workers/worker.ts'
 import type { SettleInput, SettleOutcome } from './settle.ts'
-
-/** A background job the service starts after listening and stops before closing the database. */
-export interface Worker {
-  readonly name: string
-  start(): void
-  stop(): Promise<void>
-}
 
 export type Settle = (paymentHash: string, input: SettleInput) => SettleOutcome
 export type Log = (msg: string, fields?: Record<string, unknown>) => void
@@ -104,54 +99,21 @@ export async function reconcileLate(d: ReconcileDeps, o: ReconcileOptions = defa
   return report
 }
 
-/** Subscribe to payment_received while started; each notification goes to settlement (idempotent). */
+/** Subscribe to payment_received from creation until stopped; each notification goes to settlement (idempotent). */
 export function paymentListener(d: { wallet: Pick<Wallet, 'onPaymentReceived'>; settle: Settle; log?: Log }): Worker {
-  let unsubscribe: (() => void) | undefined
+  const unsubscribe = d.wallet.onPaymentReceived((st) => {
+    try {
+      const r = settleFrom(d, st)
+      if (r && r.outcome === 'REJECTED') d.log?.('payment notification not booked', { payment_hash: st.paymentHash, reason: r.reason })
+    } catch (e) {
+      // The poller will find it; a notification must never crash the process.
+      d.log?.('settlement from a notification failed', { payment_hash: st.paymentHash, error: String(e) })
+    }
+  })
   return {
     name: 'payment-listener',
-    start() {
-      unsubscribe ??= d.wallet.onPaymentReceived((st) => {
-        try {
-          const r = settleFrom(d, st)
-          if (r && r.outcome === 'REJECTED') d.log?.('payment notification not booked', { payment_hash: st.paymentHash, reason: r.reason })
-        } catch (e) {
-          // The poller will find it; a notification must never crash the process.
-          d.log?.('settlement from a notification failed', { payment_hash: st.paymentHash, error: String(e) })
-        }
-      })
-    },
-    async stop() {
-      unsubscribe?.()
-      unsubscribe = undefined
-    },
-  }
-}
-
-/** Run `tick` every `everyMs` (measured from the end of the previous tick, so ticks never overlap). */
-export function intervalWorker(name: string, everyMs: number, tick: () => Promise<unknown>, log?: Log): Worker {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let running: Promise<unknown> | undefined
-  let stopped = true
-  const loop = (): void => {
-    timer = setTimeout(() => {
-      running = tick().catch((e: unknown) => log?.(`${name} tick failed`, { error: String(e) })).finally(() => {
-        running = undefined
-        if (!stopped) loop()
-      })
-    }, everyMs)
-  }
-  return {
-    name,
-    start() {
-      if (!stopped) return
-      stopped = false
-      loop()
-    },
-    async stop() {
-      stopped = true
-      if (timer) clearTimeout(timer)
-      await running
-    },
+    kick() {},
+    async stop() { unsubscribe() },
   }
 }
 
@@ -159,9 +121,10 @@ export function intervalWorker(name: string, everyMs: number, tick: () => Promis
 export function settlementWorkers(d: ReconcileDeps & { wallet: Pick<Wallet, 'lookupInvoice' | 'onPaymentReceived'> },
   o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {}): Worker[] {
   const opts = { ...defaultReconcileOptions, ...o }
+  const onError = (e: unknown): void => d.log?.('reconcile pass failed', { error: String(e) })
   return [
     paymentListener(d),
-    intervalWorker('purchase-reconciler', o.pendingEveryMs ?? 5_000, () => reconcilePending(d, opts), d.log),
-    intervalWorker('late-payment-reconciler', o.lateEveryMs ?? 60_000, () => reconcileLate(d, opts), d.log),
+    intervalWorker('purchase-reconciler', o.pendingEveryMs ?? 5_000, () => reconcilePending(d, opts), onError),
+    intervalWorker('late-payment-reconciler', o.lateEveryMs ?? 60_000, () => reconcileLate(d, opts), onError),
   ]
 }
