@@ -10,9 +10,10 @@ import type Database from 'better-sqlite3'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
-import type { Config } from '@zapcade/shared/config'
+import { marketLud16, type Config } from '@zapcade/shared/config'
 import { AppError } from '@zapcade/shared/errors'
 import { FsBlobStore } from './adapters/fs-blob/fs-blob-store.ts'
+import { sqliteCatalogReader } from './adapters/sqlite/catalog-reader.ts'
 import { sqliteDownloadRepo } from './adapters/sqlite/download-repo.ts'
 import { sqliteReplayCache } from './adapters/sqlite/nip98-replay.ts'
 import { sqliteUploadRepo } from './adapters/sqlite/upload-repo.ts'
@@ -31,8 +32,14 @@ import type { RelayPublisher } from './ports/relay-publisher.ts'
 import type { Wallet } from './ports/wallet.ts'
 import { blobRoutes } from './routes/blobs.ts'
 import { downloadRoutes } from './routes/downloads.ts'
+import { catalogRoutes } from './routes/catalog.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { developerRoutes } from './routes/developer.ts'
+import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { paymentsRoutes } from './routes/payments-deps.ts'
+import { paymentsRoutes } from './routes/payments-deps.ts'
+import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
 import { webRoutes } from './routes/web.ts'
@@ -90,6 +97,10 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.use('/.well-known/*', limit)
 
   app.route('/', healthRoutes(ctx))
+  app.route('/', wellKnownRoutes(ctx))
+  app.route('/', eventsRoutes(ctx))
+  app.route('/', developerRoutes(ctx))
+  app.route('/', adminRoutes(ctx))
   app.get('/metrics', (c) => c.text(metrics.render(deps.db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
 
   // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──
@@ -99,6 +110,13 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   // Each feature is a factory `(ctx: MountContext) => Hono` in routes/<feature>.ts, mounted at '/'.
   // Add the import above and one `app.route('/', xRoutes(ctx))` line here. Catalog, purchases,
   // zaps/LNURL, payouts and developer money views go here.
+  app.route('/', catalogRoutes({
+    catalog: sqliteCatalogReader(ctx.db), marketPubkey: ctx.signer.pubkey, relays: ctx.config.relays,
+    lud16: marketLud16(ctx.config), feeBps: ctx.config.feeBps, version: SERVICE_VERSION,
+  }))
+
+  // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
+  app.route('/', paymentsRoutes(ctx))
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
   app.route('/', paymentsRoutes(ctx))
@@ -106,6 +124,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
   for (const f of deps.features ?? []) app.route('/', f(ctx))
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', { type: 'apiKey', in: 'header', name: 'Authorization', description: 'NIP-98: `Nostr <base64 kind-27235 event>`' })
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION } })
   // The storefront last: it answers only paths no API route took (routes/web.ts).
   if (deps.webDistDir) app.route('/', webRoutes({ distDir: deps.webDistDir }))
