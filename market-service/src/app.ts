@@ -38,7 +38,6 @@ import { developerRoutes } from './routes/developer.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { paymentsRoutes } from './routes/payments-deps.ts'
-import { paymentsRoutes } from './routes/payments-deps.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
@@ -114,9 +113,6 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
     catalog: sqliteCatalogReader(ctx.db), marketPubkey: ctx.signer.pubkey, relays: ctx.config.relays,
     lud16: marketLud16(ctx.config), feeBps: ctx.config.feeBps, version: SERVICE_VERSION,
   }))
-
-  // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
-  app.route('/', paymentsRoutes(ctx))
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
   app.route('/', paymentsRoutes(ctx))
