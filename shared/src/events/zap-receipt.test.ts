@@ -87,6 +87,19 @@ describe('parseZapReceipt', () => {
     expect(r.value.zapRequest.amountMsat).toBe(21_000)
   })
 
+  it('a description over 1 KiB (long comment, many relays) is fine: the tag-value limit does not apply to it', () => {
+    const long = sign(
+      buildZapRequest({ recipientPubkey: market.pk, relays: Array.from({ length: 10 }, (_, i) => `wss://relay${i}.example.com`), amountMsat: 1000, comment: 'gg '.repeat(300), createdAtSec: 1 }),
+      buyer,
+    )
+    const zr = parseZapRequest(long)
+    if (!zr.ok) throw new Error(zr.reason)
+    const json = JSON.stringify(long)
+    expect(json.length).toBeGreaterThan(1024)
+    const r = parseZapReceipt(sign(buildZapReceipt(zapReceiptInputFor(zr.value, { zapRequestJson: json, bolt11, paidAtSec: 2 })), market))
+    expect(r.ok && r.value.description).toBe(json)
+  })
+
   it('ignores unknown tags such as alt', () => {
     expect(parseZapReceipt(sign(withTags(base(), adding(['alt', 'Zap receipt'])), market)).ok).toBe(true)
   })
