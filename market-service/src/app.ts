@@ -38,6 +38,8 @@ import { developerRoutes } from './routes/developer.ts'
 import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { paymentsRoutes } from './routes/payments-deps.ts'
+import { lnurlFeature } from './routes/lnurl.ts'
+import { payoutRoutes } from './routes/payouts.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
@@ -116,6 +118,9 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
   app.route('/', paymentsRoutes(ctx))
+  // Zaps: the market's Lightning address and its callback (routes/lnurl.ts); payouts list and admin actions.
+  app.route('/', lnurlFeature(ctx))
+  app.route('/', payoutRoutes(ctx))
 
   // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
   for (const f of deps.features ?? []) app.route('/', f(ctx))

@@ -29,6 +29,8 @@ import type { Wallet } from './ports/wallet.ts'
 import { intervalWorker, type Worker } from './workers/worker.ts'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
 import { paymentsServiceWorkers } from './routes/payments-deps.ts'
+import { zapOutboxHandlers } from './routes/lnurl.ts'
+import { payoutWorker } from './routes/payouts.ts'
 
 export interface StartOptions {
   config: Config
@@ -109,7 +111,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
 
   // 5. Workers. The outbox first; payments workers (settlement poller, payouts) go in `o.workers`.
   const random = ctx.random
-  const handlers: OutboxHandlers = { ...builtinOutboxHandlers({ db, signer, nowSec: () => clock.nowSec() }), ...o.outboxHandlers }
+  const handlers: OutboxHandlers = { ...builtinOutboxHandlers({ db, signer, nowSec: () => clock.nowSec() }), ...zapOutboxHandlers({ db, signer }), ...o.outboxHandlers }
   const outbox = intervalWorker('outbox', o.outboxIntervalMs ?? 2000, () => processDueJobs({
     repo: sqliteOutboxRepo(db), handlers, publisher: relays, configuredRelays: config.relays, nowSec: () => clock.nowSec(), random,
   }), (e) => log.error({ err: e }, 'outbox pass failed'))
@@ -118,6 +120,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   for (const make of o.workers ?? []) workers.push(make(ctx))
   // Settlement: payment_received listener, pending reconciler + expiry sweeper, late-payment reconciler.
   workers.push(...paymentsServiceWorkers(ctx))
+  // Payouts: recorded payment hashes looked up first, then due payouts paid (routes/payouts.ts).
+  if (ctx.wallet) workers.push(payoutWorker(ctx))
 
   enqueueMarketProfile(db, config, clock.nowSec())
   outbox.kick()
