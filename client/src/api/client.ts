@@ -3,7 +3,7 @@
  * come from the shared zod schemas (DESIGN.md section 5) and every answer is parsed with them; errors
  * are ZapcadeApiError (problem+json), ZapcadeNetworkError or ZapcadeResponseError. Browser-safe.
  */
-import { z } from 'zod'
+import { DownloadTicket } from '@zapcade/shared/api/downloads'
 import { GameDetailResponse, GameListResponse, MarketInfoResponse, type GameListParams } from '@zapcade/shared/api/catalog'
 import {
   claimPurchaseResponseSchema, createPurchaseResponseSchema, developerLedgerResponseSchema, ledgerCheckResponseSchema,
@@ -30,15 +30,6 @@ const gamePath = (ref: GameRef): string => {
   const a = gameAddressOf(ref)
   return `api/v1/games/${a.pubkey}/${encodeURIComponent(a.slug)}`
 }
-
-/** `GET …/download?format=json`. */
-export const DownloadTicket = z.object({
-  url: z.string(),
-  expires_at: z.number().int(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size_bytes: z.number().int().nonnegative(),
-})
-export type DownloadTicket = z.infer<typeof DownloadTicket>
 
 export function createZapcadeClient(opts: ZapcadeClientOptions) {
   const ctx: HttpContext = {

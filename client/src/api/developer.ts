@@ -1,25 +1,29 @@
 /** SDK sections for publishing events, the developer's profile and games, and the admin's actions. */
-import type { z } from 'zod'
+import { AdminGameStatusResponse, type AdminGameStatusRequest } from '@zapcade/shared/api/admin'
+import { DeveloperGamesResponse, DeveloperProfileResponse, type DeveloperProfileRequest } from '@zapcade/shared/api/developer'
+import { PublishEventResponse } from '@zapcade/shared/api/events'
 import { payoutsResponseSchema, payoutViewSchema, type PayoutsQuery } from '@zapcade/shared/api/payouts'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { gameAddressOf, type GameRef } from './game-ref.ts'
 import { request, type HttpContext } from './http.ts'
-import type {
-  AdminGameStatusBody} from './pending-schemas.ts';
-import { AdminGameStatusResponse, DeveloperGamesResponse, DeveloperProfileResponse, PublishEventResponse,
-} from './pending-schemas.ts'
 
 export function eventsApi(ctx: HttpContext) {
   return {
-    /** Hand a signed event to the market: it ingests it and forwards it to its relays (drafts it keeps). */
-    publish: (ev: NostrEvent) => request(ctx, { method: 'POST', path: 'api/v1/events', body: ev, auth: 'none', schema: PublishEventResponse }),
+    /** Hand a signed event to the market: it keeps drafts and forwards the rest to its relays. */
+    publish: (ev: NostrEvent) =>
+      request(ctx, {
+        method: 'POST', path: 'api/v1/events', auth: 'none', schema: PublishEventResponse,
+        // Exactly the seven NIP-01 fields: the route refuses unknown ones (a VerifiedEvent carries a symbol).
+        body: { id: ev.id, pubkey: ev.pubkey, created_at: ev.created_at, kind: ev.kind, tags: ev.tags, content: ev.content, sig: ev.sig },
+      }),
   }
 }
 
 export function developerApi(ctx: HttpContext) {
   return {
-    setProfile: (body: { payout_ln_address: string }) =>
+    setProfile: (body: DeveloperProfileRequest) =>
       request(ctx, { method: 'PUT', path: 'api/v1/developer/profile', body, auth: 'required', schema: DeveloperProfileResponse }),
+    /** The caller's own games, drafts included. */
     games: () => request(ctx, { method: 'GET', path: 'api/v1/developer/games', auth: 'required', schema: DeveloperGamesResponse }),
     payouts: (q: PayoutsQuery = {}) =>
       request(ctx, { method: 'GET', path: 'api/v1/developer/payouts', query: q, auth: 'required', schema: payoutsResponseSchema }),
@@ -28,7 +32,7 @@ export function developerApi(ctx: HttpContext) {
 
 export function adminApi(ctx: HttpContext) {
   return {
-    setGameStatus: (ref: GameRef, body: z.input<typeof AdminGameStatusBody>) => {
+    setGameStatus: (ref: GameRef, body: AdminGameStatusRequest) => {
       const a = gameAddressOf(ref)
       return request(ctx, { method: 'POST', path: `api/v1/admin/games/${a.pubkey}/${encodeURIComponent(a.slug)}/status`, body, auth: 'required', schema: AdminGameStatusResponse })
     },

@@ -4,7 +4,7 @@
  * upload's status until the service has re-verified what arrived. Browser-safe: the body is bytes, a
  * Blob or a ReadableStream (Node reads a file into one with `fileBody` in node-file.ts).
  */
-import { UploadTicket, UploadStatusResponse, UploadCompleteResponse, type CreateUploadBody } from './pending-schemas.ts'
+import { UploadCompleteResponse, UploadStatusResponse, UploadTicket, type CreateUploadRequest } from '@zapcade/shared/api/uploads'
 import { problemFrom } from './errors.ts'
 import { request, send, type HttpContext } from './http.ts'
 
@@ -32,7 +32,7 @@ function counted(body: ReadableStream<Uint8Array>, total: number, onProgress: (n
 
 export function uploadApi(ctx: HttpContext) {
   return {
-    create: (body: CreateUploadBody) =>
+    create: (body: CreateUploadRequest) =>
       request(ctx, { method: 'POST', path: 'api/v1/developer/uploads', body, auth: 'required', schema: UploadTicket }),
     status: (id: string) =>
       request(ctx, { method: 'GET', path: `api/v1/developer/uploads/${encodeURIComponent(id)}`, auth: 'required', schema: UploadStatusResponse }),

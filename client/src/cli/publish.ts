@@ -6,7 +6,8 @@ import type { CliContext } from './context.ts'
 export async function publishSigned(ctx: CliContext, client: ZapcadeClient, ev: NostrEvent, label: string) {
   const r = await client.events.publish(ev)
   ctx.say(`Published ${label}: event ${ev.id}`)
-  if (r.relays.length === 0) ctx.say('  kept by the market (not sent to relays)')
-  for (const x of r.relays) ctx.say(`  ${x.url}: ${x.ok ? 'accepted' : 'refused'}${x.message ? ` (${x.message})` : ''}`)
+  if (r.status === 'DRAFT_STORED') ctx.say('  draft: kept by the market, not sent to relays')
+  else if (r.status === 'QUEUED') ctx.say('  no relay accepted it yet; the market keeps retrying')
+  for (const x of r.relays) ctx.say(`  ${x.relay}: ${x.ok ? 'accepted' : 'refused'}${x.reason ? ` (${x.reason})` : ''}`)
   return r
 }

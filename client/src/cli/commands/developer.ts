@@ -1,10 +1,10 @@
 /** Developer money commands: `payout set <lightning-address>`, `sales`, `payouts`. */
 import { z } from 'zod'
+import { LN_ADDRESS_RE } from '@zapcade/shared/events/profile'
 import { formatSats, msat } from '@zapcade/shared/money'
 import { intFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
 
-const LN_ADDRESS = /^[a-z0-9._+-]+@[a-z0-9.-]+\.[a-z]{2,}$|^[a-z0-9._+-]+@(localhost|127\.0\.0\.1)(:[0-9]+)?$/i
 const sats = (m: number) => formatSats(msat(m))
 const when = (sec: number | null) => (sec === null ? '-' : new Date(sec * 1000).toISOString().replace('.000Z', 'Z'))
 
@@ -17,10 +17,10 @@ export const payoutSet = defineCommand({
 Example:
   zapcade payout set alice@getalby.com`,
   options: {},
-  schema: z.object({ positionals: z.tuple([z.string().regex(LN_ADDRESS, 'must be a Lightning address like name@domain')], { error: 'give exactly one Lightning address' }) }),
+  schema: z.object({ positionals: z.tuple([z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address like name@domain')], { error: 'give exactly one Lightning address' }) }),
   async run(a, ctx) {
     const r = await ctx.client(await ctx.signer()).developer.setProfile({ payout_ln_address: a.positionals[0] })
-    ctx.say(`Payouts go to ${r.payout_ln_address ?? a.positionals[0]}.`)
+    ctx.say(`Payouts go to ${r.payout_ln_address ?? a.positionals[0]}${r.verified ? '' : ' (its LNURL endpoint did not answer yet; check the address)'}.`)
     ctx.emit(r)
   },
 })
