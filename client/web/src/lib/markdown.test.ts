@@ -11,6 +11,12 @@ describe('a developer description renders as markdown without any way to run scr
     expect(html).toContain('<img src="https://example.com/a.png" alt="shot" />')
   })
 
+  it('moves headings down so the page keeps its one h1, without touching escaped text', () => {
+    expect(renderMarkdown('# A\n\n## B\n\n###### F\n\n&lt;h1&gt; <h1>x</h1>', 2)).toBe(
+      '<h3>A</h3>\n<h4>B</h4>\n<h6>F</h6>\n<p>&lt;h1&gt; &lt;h1&gt;x&lt;/h1&gt;</p>',
+    )
+  })
+
   it.each([
     ['a script tag', '<script>window.pwned = 1</script>'],
     ['an img with onerror', '<img src=x onerror="window.pwned=1">'],

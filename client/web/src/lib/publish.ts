@@ -10,11 +10,30 @@ import type { GameDetail, Info, SignedEvent } from './types.ts'
 
 type MaybeWithEvent = GameDetail & { event?: SignedEvent | null }
 
+const DRAFTS_KEY = 'zapcade.drafts'
+type Drafts = Record<string, SignedEvent>
+const drafts = (): Drafts => {
+  try {
+    return (JSON.parse(localStorage.getItem(DRAFTS_KEY) ?? '{}') as Drafts | null) ?? {}
+  } catch {
+    return {}
+  }
+}
+const draftKey = (pubkey: string, slug: string) => `${pubkey}/${slug}`
+
+/** Sign and submit; a draft signed here is also kept locally so it can be listed later from this browser. */
 async function submit(t: { kind: number; created_at: number; tags: string[][]; content: string }): Promise<SignedEvent> {
   const s = getSession()
   if (!s) throw new Error('Sign in first.')
   const ev = await s.signer.signEvent(t)
   await api('POST', '/api/v1/events', { body: ev, auth: false })
+  const slug = ev.tags.find((x) => x[0] === 'd')?.[1]
+  if (slug !== undefined) {
+    const all = drafts()
+    if (ev.tags.some((x) => x[0] === 'status' && x[1] === 'draft')) all[draftKey(ev.pubkey, slug)] = ev
+    else delete all[draftKey(ev.pubkey, slug)]
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify(all))
+  }
   return ev
 }
 
@@ -30,10 +49,11 @@ export function publishGame(input: Omit<GameInput, 'createdAtSec' | 'market'>, i
 
 /**
  * List a draft: the same event without the `status` tag, newer than the draft. Uses the stored signed
- * event when the service returns it, else rebuilds it from the game's detail (read with NIP-98).
+ * event when the service returns it (or the copy this browser signed), else rebuilds it from the game's
+ * detail (read with NIP-98).
  */
 export async function listDraft(game: { pubkey: string; slug: string; event?: SignedEvent | null | undefined }, info: Info): Promise<SignedEvent> {
-  let ev = game.event ?? undefined
+  let ev = game.event ?? drafts()[draftKey(game.pubkey, game.slug)]
   if (!ev) {
     const d = await api<MaybeWithEvent>('GET', `/api/v1/games/${gamePath(game)}`, { auth: true })
     ev = d.event ?? undefined

@@ -22,11 +22,11 @@ export type SignedEvent = NostrEvent
 
 /** A developer's own game (`GET /api/v1/developer/games`): drafts included, maybe with the signed event. */
 export interface DevGame {
-  pubkey: string
+  pubkey?: string
   slug: string
   title: string
-  status: 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
-  price_msat: number
+  status: string
+  price_msat?: number
   releases?: Array<{ version: string; published_at: number }>
   event?: NostrEvent | null
 }

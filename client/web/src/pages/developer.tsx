@@ -53,7 +53,7 @@ export default function Developer() {
   const list = async (g: DevGame) => {
     try {
       const { listDraft } = await import('../lib/publish.ts')
-      await listDraft(g, await marketInfo())
+      await listDraft({ ...g, pubkey: g.pubkey ?? session.pubkey }, await marketInfo())
       say(true, `${g.title} is now listed.`)
       load()
     } catch (e) {
@@ -107,11 +107,11 @@ export default function Developer() {
           <tbody>
             {games?.map((g) => (
               <tr key={g.slug}>
-                <td>{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath(g)}`}>{g.title}</a>}</td>
+                <td>{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath({ pubkey: g.pubkey ?? session.pubkey, slug: g.slug })}`}>{g.title}</a>}</td>
                 <td>
                   <span class={`pill ${g.status.toLowerCase()}`}>{g.status}</span>
                 </td>
-                <td>{priceText(g.price_msat)}</td>
+                <td>{g.price_msat === undefined ? '—' : priceText(g.price_msat)}</td>
                 <td>{g.releases?.map((r) => r.version).join(', ') || '—'}</td>
                 <td>
                   {g.status === 'DRAFT' ? (

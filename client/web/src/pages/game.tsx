@@ -24,7 +24,7 @@ export function marketInfo(): Promise<Info> {
 }
 
 function Markdown({ text, label }: { text: string; label: string }) {
-  return <div class="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />
+  return <div class="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: renderMarkdown(text, 2) }} />
 }
 
 export default function GamePage({ pubkey, slug }: { pubkey: string; slug: string }) {
