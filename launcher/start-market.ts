@@ -1,0 +1,139 @@
+/**
+ * The whole marketplace in one process (DESIGN.md section 1, the all-in-one launcher): the embedded
+ * market relay → the indexer on `<data>/zapcade.db` → devnet Lightning as the market's wallet (unless
+ * ZAPCADE_NWC_URL names a real one) → the market service with the storefront → the demo catalog on a
+ * fresh data directory. `npm start` runs it from main.ts; end-to-end tests start it on free ports.
+ * This is the one file allowed to import every package.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Hono } from 'hono'
+import { pino, type Logger } from 'pino'
+import { loadConfig, type Env } from '@zapcade/shared/config'
+import { CATALOG_DB_FILE, startIndexer, startMarketRelay, type Indexer, type MarketRelay } from '@zapcade/relay-indexer'
+import { startService, type RunningService } from '@zapcade/market-service/server'
+import { devnetJson, startDevnet, type Devnet, type DevnetJson } from '@zapcade/devnet/up'
+import { ensureWebBuilt } from '../client/web/build.ts'
+import { DEMO_GAMES, demoCoverSvg } from './demo-catalog.ts'
+import { publishDemoBuilds } from './demo-builds.ts'
+import { publishDemoOnce } from './demo-publish.ts'
+import { loadOrCreateKey, type KeyPair } from './dev-keys.ts'
+import { expectOk, signedFetch } from './signed-fetch.ts'
+
+export interface StartMarketOptions {
+  dataDir: string
+  /** Service port (default ZAPCADE_PORT or 8787; 0 = any free port). */
+  port?: number
+  /** Embedded relay port (default ZAPCADE_RELAY_PORT or 7777; 0 = any free port). */
+  relayPort?: number
+  /** Publish the demo games, their builds and the demo developer's payout address (default true). */
+  demo?: boolean
+  /** Serve the web storefront, building it first when stale (default true). */
+  web?: boolean
+  /** Environment to read the rest of the configuration from (default process.env). */
+  env?: Env
+  log?: Logger
+}
+
+export interface RunningMarket {
+  apiUrl: string
+  relayUrl: string
+  marketPubkey: string
+  dataDir: string
+  devnet: Devnet | undefined
+  devnetJson: DevnetJson | undefined
+  demoDeveloper: KeyPair
+  service: RunningService
+  indexer: Indexer
+  relay: MarketRelay
+  /** Resolves once the demo games are indexed and their builds uploaded and announced. */
+  demoReady: Promise<void>
+  stop(): Promise<void>
+}
+
+/** Start relay, indexer, devnet, service and the demo catalog; resolves when the service listens. */
+export async function startMarket(opts: StartMarketOptions): Promise<RunningMarket> {
+  const env: Env = { ...(opts.env ?? process.env) }
+  const dataDir = resolve(opts.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  const log = opts.log ?? pino({ base: { svc: 'zapcade' } })
+  const stops: (() => Promise<void>)[] = []
+  const stopAll = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err }, 'stop failed'))
+    stops.length = 0
+  }
+  try {
+    // 1. The embedded market relay (also where the market publishes zap receipts and its lists).
+    const relayPort = opts.relayPort ?? (env.ZAPCADE_RELAY_PORT !== undefined ? Number(env.ZAPCADE_RELAY_PORT) : 7777)
+    const relay = await startMarketRelay({ port: relayPort, host: env.ZAPCADE_HOST ?? '127.0.0.1', file: join(dataDir, 'relay.db') })
+    stops.push(() => relay.stop())
+
+    // 2. Configuration, as the service reads it, with the embedded relay as the default relay.
+    const loaded = loadConfig({
+      ...env,
+      ZAPCADE_DATA_DIR: dataDir,
+      ZAPCADE_RELAY_PORT: String(relay.port),
+      ZAPCADE_RELAYS: env.ZAPCADE_RELAYS ?? relay.url,
+      ...(opts.port !== undefined ? { ZAPCADE_PORT: String(opts.port) } : {}),
+    })
+    if (!loaded.ok) throw new Error(`invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`)
+    let config = loaded.value
+
+    // 3. The indexer, on the same SQLite file the service reads.
+    const indexer = await startIndexer({ dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, log: (m) => log.info({ svc: 'indexer' }, m) })
+    stops.push(() => indexer.stop())
+
+    // 4. devnet as the market's wallet, unless a real wallet is configured (never in production).
+    let devnet: Devnet | undefined
+    if (!config.nwcUrl) {
+      devnet = await startDevnet({ relayUrl: relay.url, dataDir, writeJson: false })
+      stops.push(() => devnet!.stop())
+      config = { ...config, nwcUrl: devnet.marketNwcUrl }
+    }
+
+    // 5. The service, with the storefront and the demo covers.
+    const webDistDir = opts.web === false ? undefined : await ensureWebBuilt()
+    const demoCovers = (): Hono => {
+      const app = new Hono()
+      app.get('/demo/:file', (c) => {
+        const g = DEMO_GAMES.find((d) => `${d.slug}.svg` === c.req.param('file'))
+        if (!g) return c.notFound()
+        return c.body(demoCoverSvg(g), 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' })
+      })
+      return app
+    }
+    const service = await startService({ config, overrides: { log, features: [demoCovers], ...(webDistDir ? { webDistDir } : {}) } })
+    stops.push(() => service.stop())
+    const apiUrl = service.config.publicUrl
+    const info = (await (await expectOk(await fetch(`${service.url}/api/v1/info`), 'info')).json()) as { market_pubkey: string }
+
+    // 6. devnet.json for people and the CLI (DESIGN.md section 6).
+    const json = devnet ? devnetJson(devnet, apiUrl) : undefined
+    if (json) writeFileSync(join(dataDir, 'devnet.json'), `${JSON.stringify(json, null, 2)}\n`)
+
+    // 7. The demo catalog: games now (through relay → indexer), builds and payout address right after.
+    const demoDeveloper = loadOrCreateKey(dataDir, 'demo-developer')
+    let demoReady: Promise<void> = Promise.resolve()
+    if (opts.demo !== false) {
+      await publishDemoOnce({
+        dataDir, relayUrl: relay.url, developer: demoDeveloper, market: { pubkey: info.market_pubkey, relay: relay.url },
+        imageBaseUrl: apiUrl, nowSec: Math.floor(Date.now() / 1000),
+      })
+      demoReady = (async () => {
+        if (devnet) {
+          await expectOk(await signedFetch(demoDeveloper, `${apiUrl}/api/v1/developer/profile`, { method: 'PUT', json: { payout_ln_address: devnet.developer.lud16 } }), 'demo payout address')
+        }
+        await publishDemoBuilds({ apiUrl, relayUrl: relay.url, developer: demoDeveloper, nowSec: () => Math.floor(Date.now() / 1000) })
+      })()
+      demoReady.catch((err: unknown) => log.error({ err }, 'demo builds failed'))
+    }
+
+    return {
+      apiUrl, relayUrl: relay.url, marketPubkey: info.market_pubkey, dataDir, devnet, devnetJson: json, demoDeveloper,
+      service, indexer, relay, demoReady, stop: stopAll,
+    }
+  } catch (e) {
+    await stopAll()
+    throw e
+  }
+}
