@@ -1,0 +1,185 @@
+/**
+ * Checkout over real HTTP with real NIP-98, the market's wallet and a buyer's wallet on devnet over
+ * real NIP-47 on a real relay, SQLite files: buy, pay, library; guests and claims; pay what you want;
+ * refusals; Idempotency-Key; the ledger check; developer money views; admin revoke.
+ */
+import { createHash } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
+import type { AuthTweak } from './testing/service-harness.ts'
+import { newKey, seedGame, setPayoutAddress, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
+
+const PRICE = 21_000
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+describe('checkout', () => {
+  let h: PaymentsHarness, dev: Key
+  const count = (sql: string, ...args: unknown[]): number => (h.svc.db.prepare(sql).get(...args) as { n: number }).n
+  const buy = (body: unknown, init: { auth?: Key | AuthTweak; headers?: Record<string, string> } = {}): Promise<Response> =>
+    h.call('/api/v1/purchases', { method: 'POST', body: JSON.stringify(body), ...init })
+  const waitPaid = async (id: string, init: { auth?: Key; headers?: Record<string, string> }): Promise<PurchaseView> => {
+    for (let i = 0; i < 200; i++) {
+      // A NIP-98 event is accepted once: each poll signs a distinct one (created_at stepped back).
+      const v = await (await h.call(`/api/v1/purchases/${id}`, { ...init, ...(init.auth ? { auth: { key: init.auth, createdAtOffsetSec: -i } } : {}) })).json() as PurchaseView
+      if (v.status === 'PAID') return v
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`purchase ${id} never PAID`)
+  }
+
+  beforeAll(async () => {
+    h = await startPayments()
+    dev = newKey()
+    const db = h.svc.db, m = h.marketPubkey
+    seedGame(db, dev, 'paid', { priceMsat: PRICE, marketPubkey: m, title: 'Paid Game' })
+    seedGame(db, dev, 'free', { priceMsat: 0, zapPubkey: null, marketPubkey: m })
+    seedGame(db, dev, 'banned', { priceMsat: PRICE, status: 'BANNED', marketPubkey: m })
+    seedGame(db, dev, 'draft', { priceMsat: PRICE, status: 'DRAFT', marketPubkey: m })
+    seedGame(db, dev, 'deleted', { priceMsat: PRICE, deleted: true, marketPubkey: m })
+    seedGame(db, dev, 'elsewhere', { priceMsat: PRICE, zapPubkey: 'f'.repeat(64), marketPubkey: m })
+    setPayoutAddress(db, dev, h.devnet.developer.lud16)
+  })
+  afterAll(async () => { await h?.stopAll() })
+
+  it('a signed-in buyer pays the invoice over NWC: PAID, entitled, in the library, ledger balanced, developer sees the sale', async () => {
+    const buyer = newKey()
+    const r = await buy({ game: `${dev.pubkey}/paid` }, { auth: buyer })
+    expect(r.status).toBe(201)
+    const p = await r.json() as CreatePurchaseResponse
+    expect(p).toMatchObject({ status: 'PENDING', amount_msat: PRICE, payment_hash: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(p.receipt_code).toBeUndefined()
+    expect(await h.wallet.lookupInvoice(p.payment_hash)).toMatchObject({ state: 'PENDING', amountMsat: PRICE })
+    expect(count(`SELECT count(*) AS n FROM ledger_entries WHERE purchase_id = ? AND type = 'INVOICE_CREATED' AND amount_msat = ?`, p.id, PRICE)).toBe(1)
+
+    expect((await h.buyerWallet.payInvoice(p.bolt11)).status).toBe('SUCCEEDED')
+    const v = await waitPaid(p.id, { auth: buyer })
+    expect(v).toMatchObject({ owner: 'buyer', paid_late: false, entitlement_id: expect.any(String), game: { slug: 'paid', title: 'Paid Game' } })
+
+    const lib = await (await h.call('/api/v1/me/library', { auth: buyer })).json()
+    expect(lib.items).toEqual([expect.objectContaining({
+      entitlement_id: v.entitlement_id, purchase_id: p.id, revoked_at: null,
+      game: expect.objectContaining({ pubkey: dev.pubkey, slug: 'paid' }),
+      releases: [expect.objectContaining({ version: '1.0.0', asset: { sha256: 'c'.repeat(64), size_bytes: 1234 } })],
+    })])
+    // Fee 5% default: floor(21000 × bps / 10000) to the platform, the rest to the developer's payout.
+    const feeBps = h.svc.config.feeBps, fee = Math.floor(PRICE * feeBps / 10_000)
+    const payout = h.svc.db.prepare('SELECT amount_msat, destination_ln_address, idempotency_key FROM payouts WHERE purchase_id = ?').get(p.id)
+    expect(payout).toMatchObject({ amount_msat: PRICE - fee, destination_ln_address: h.devnet.developer.lud16, idempotency_key: `payout:${p.id}` })
+
+    const check = await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()
+    expect(check).toMatchObject({ ok: true, violations: [] })
+    const sales = await (await h.call('/api/v1/developer/sales', { auth: dev })).json()
+    expect(sales.items[0]).toMatchObject({ purchase_id: p.id, amount_msat: PRICE, platform_fee_msat: fee, developer_net_msat: PRICE - fee })
+    const ledger = await (await h.call('/api/v1/developer/ledger?limit=1', { auth: dev })).json()
+    expect(ledger.items).toHaveLength(1)
+    expect(ledger.balance_owed_msat).toBe(ledger.total_net_msat - ledger.total_paid_out_msat)
+    expect(ledger.total_net_msat).toBeGreaterThanOrEqual(PRICE - fee)
+    // Another pubkey cannot see the purchase at all.
+    expect((await h.call(`/api/v1/purchases/${p.id}`, { auth: newKey() })).status).toBe(404)
+  })
+
+  it('a guest gets a receipt code once (only its sha256 kept), reads the purchase with it, and claims it into a pubkey', async () => {
+    const r = await buy({ game: `${dev.pubkey}/paid` })
+    const p = await r.json() as CreatePurchaseResponse
+    expect(p.receipt_code).toMatch(/^ZC(-[0-9A-Z]{4})+$/)
+    const code = p.receipt_code!
+    expect(code.replace(/[^0-9A-Z]/g, '').length * 5 - 10).toBeGreaterThanOrEqual(128) // ≥ 128 bits after "ZC"
+    const row = h.svc.db.prepare('SELECT * FROM purchases WHERE id = ?').get(p.id) as Record<string, unknown>
+    expect(row['guest_receipt_code_hash']).toBe(sha(code))
+    expect(JSON.stringify(row)).not.toContain(code)
+    expect((await h.call(`/api/v1/purchases/${p.id}`, { headers: { 'x-receipt-code': `${code}X` } })).status).toBe(404)
+
+    await h.buyerWallet.payInvoice(p.bolt11)
+    const v = await waitPaid(p.id, { headers: { 'x-receipt-code': code } })
+    expect(v.owner).toBe('guest')
+
+    const alice = newKey(), mallory = newKey()
+    let n = 0
+    const claim = (who: Key, receipt: string) => h.call('/api/v1/purchases/claim', { method: 'POST', body: JSON.stringify({ receipt_code: receipt }), auth: { key: who, createdAtOffsetSec: -(n++) } })
+    const wrong = await claim(alice, 'ZC-0000-0000')
+    expect(wrong.status).toBe(422)
+    expect((await wrong.json()).code).toBe('RECEIPT_INVALID')
+
+    const first = await claim(alice, code)
+    expect(first.status).toBe(200)
+    const claimed = await first.json()
+    expect(claimed).toEqual({ purchase_id: p.id, status: 'PAID', owner_pubkey: alice.pubkey, entitlement_id: v.entitlement_id })
+    expect((await claim(alice, code)).status).toBe(200) // the same owner again: the same answer
+    expect(await (await claim(alice, code)).json()).toEqual(claimed)
+    const stolen = await claim(mallory, code)
+    expect(stolen.status).toBe(409)
+    expect((await stolen.json()).code).toBe('ALREADY_CLAIMED')
+
+    const after = h.svc.db.prepare('SELECT p.guest_receipt_code_hash, e.user_id, u.pubkey FROM purchases p JOIN entitlements e ON e.purchase_id = p.id JOIN users u ON u.id = p.buyer_user_id WHERE p.id = ?').get(p.id)
+    expect(after).toMatchObject({ guest_receipt_code_hash: null, pubkey: alice.pubkey, user_id: expect.any(Number) })
+    const lib = await (await h.call('/api/v1/me/library', { auth: alice })).json()
+    expect(lib.items.map((i: { purchase_id: string }) => i.purchase_id)).toEqual([p.id])
+    expect((await h.call(`/api/v1/purchases/${p.id}`, { auth: alice })).status).toBe(200)
+  })
+
+  it('pay what you want: an amount above the price is invoiced as asked; below the price is AMOUNT_TOO_LOW', async () => {
+    const buyer = newKey()
+    const more = await (await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE * 3 }, { auth: buyer })).json() as CreatePurchaseResponse
+    expect(more.amount_msat).toBe(PRICE * 3)
+    expect(await h.wallet.lookupInvoice(more.payment_hash)).toMatchObject({ amountMsat: PRICE * 3 })
+    const less = await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE - 1 }, { auth: buyer })
+    expect(less.status).toBe(422)
+    expect((await less.json()).code).toBe('AMOUNT_TOO_LOW')
+  })
+
+  it('free, banned, draft, deleted and foreign-routed games are refused and nothing is written', async () => {
+    const before = count('SELECT count(*) AS n FROM purchases')
+    for (const [slug, detail] of [['free', /free/], ['banned', /banned/], ['draft', /draft/], ['deleted', /deleted/], ['elsewhere', /zap tag/]] as const) {
+      const r = await buy({ game: `${dev.pubkey}/${slug}` })
+      expect(r.status, slug).toBe(422)
+      const b = await r.json()
+      expect(b.code).toBe('GAME_NOT_PURCHASABLE')
+      expect(b.detail).toMatch(detail)
+    }
+    expect((await buy({ game: `${dev.pubkey}/nope` })).status).toBe(404)
+    expect((await buy({ game: 'not-a-ref' })).status).toBe(400)
+    expect((await buy({ game: `${dev.pubkey}/paid`, extra: 1 })).status).toBe(400)
+    expect(count('SELECT count(*) AS n FROM purchases')).toBe(before)
+  })
+
+  it('Idempotency-Key: the same body five times gives one purchase and the same answer; another body is IDEMPOTENCY_MISMATCH', async () => {
+    const buyer = newKey()
+    const headers = { 'idempotency-key': `k-${buyer.pubkey.slice(0, 8)}` }
+    const answers = []
+    for (let i = 0; i < 5; i++) {
+      const r = await buy({ game: `${dev.pubkey}/paid` }, { auth: { key: buyer, createdAtOffsetSec: -i }, headers })
+      expect(r.status).toBe(201)
+      answers.push(await r.json())
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1)
+    expect(count('SELECT count(*) AS n FROM purchases p JOIN users u ON u.id = p.buyer_user_id WHERE u.pubkey = ?', buyer.pubkey)).toBe(1)
+    const other = await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE + 1 }, { auth: buyer, headers })
+    expect(other.status).toBe(422)
+    expect((await other.json()).code).toBe('IDEMPOTENCY_MISMATCH')
+    // A guest's replay gets the same receipt code back, although only its hash is stored.
+    const g1 = await (await buy({ game: `${dev.pubkey}/paid` }, { headers: { 'idempotency-key': 'guest-key-1' } })).json() as CreatePurchaseResponse
+    const g2 = await (await buy({ game: `${dev.pubkey}/paid` }, { headers: { 'idempotency-key': 'guest-key-1' } })).json() as CreatePurchaseResponse
+    expect(g2).toEqual(g1)
+    expect(g1.receipt_code).toMatch(/^ZC-/)
+    const stored = h.svc.db.prepare(`SELECT response_json FROM idempotency_records WHERE key LIKE '%guest-key-1'`).get() as { response_json: string }
+    expect(stored.response_json).not.toContain(g1.receipt_code!)
+  })
+
+  it('an admin revokes an entitlement (once; the library shows it); nobody else may', async () => {
+    const buyer = newKey()
+    const p = await (await buy({ game: `${dev.pubkey}/paid` }, { auth: buyer })).json() as CreatePurchaseResponse
+    await h.buyerWallet.payInvoice(p.bolt11)
+    const v = await waitPaid(p.id, { auth: buyer })
+    let n = 0
+    const revoke = (who: Key) => h.call(`/api/v1/admin/entitlements/${v.entitlement_id}/revoke`, { method: 'POST', body: JSON.stringify({ reason: 'chargeback' }), auth: { key: who, createdAtOffsetSec: -(n++) } })
+    expect((await revoke(buyer)).status).toBe(403)
+    const r = await revoke(h.admin)
+    expect(r.status).toBe(200)
+    const body = await r.json()
+    expect(body).toMatchObject({ id: v.entitlement_id, revoked_reason: 'chargeback' })
+    expect(await (await revoke(h.admin)).json()).toEqual(body)
+    const lib = await (await h.call('/api/v1/me/library', { auth: buyer })).json()
+    expect(lib.items[0].revoked_at).toBe(body.revoked_at)
+    expect((await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()).ok).toBe(true)
+  })
+})
