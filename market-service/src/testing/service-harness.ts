@@ -107,3 +107,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     },
   }
 }
+
+/** Poll until `probe` answers a value (not undefined/false/empty); fails after `tries` × 50 ms. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await probe()
+    if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) return v
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('condition not reached')
+}
