@@ -1,0 +1,138 @@
+/** settlePayment on a real SQLite file with the real migrations: what one settlement books, exactly once. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type Database from 'better-sqlite3'
+import { msat } from '@zapcade/shared/money'
+import { sqliteLedgerRepo } from '../../adapters/sqlite/ledger-repo.ts'
+import { sqlitePurchaseRepo } from '../../adapters/sqlite/purchase-repo.ts'
+import { addGame, addUser, freshDb } from '../../adapters/sqlite/testing/blob-seed.ts'
+import type { NewPurchase, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import { checkLedger } from '../ledger/ledger-check.ts'
+import { canTransition, purchaseTransitions } from '../purchase/purchase-machine.ts'
+import { ledgerKey, settlePayment } from './settle.ts'
+
+const T = 1_900_000_000
+let dir: string, db: Database.Database, repo: PurchaseRepo, gameId: number, devId: number
+
+function invoice(): { preimage: string; hash: string } {
+  const preimage = randomBytes(32).toString('hex')
+  return { preimage, hash: createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex') }
+}
+
+function pending(o: Partial<NewPurchase> & { hash: string }): string {
+  const id = randomUUID()
+  repo.createPending({
+    id, buyerPubkey: null, guestReceiptCodeHash: randomBytes(32).toString('hex'), gameId, kind: 'CHECKOUT', isTip: false, invoiceProvider: 'test',
+    paymentHash: o.hash, bolt11: 'lnbcrt1', amountMsat: msat(10_001), priceMsat: msat(10_000), feeBps: 333, zapRequest: null,
+    createdAtSec: T, expiresAtSec: T + 900, ...o,
+  }, undefined, ledgerKey(id, 'INVOICE_CREATED'))
+  return id
+}
+
+const deps = () => ({ repo, newId: randomUUID, nowSec: () => T + 10 })
+const n = (sql: string, ...a: unknown[]): number => (db.prepare(sql).get(...a) as { n: number }).n
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'settle-'))
+  db = freshDb(join(dir, 'm.db'))
+  repo = sqlitePurchaseRepo(db)
+  devId = addUser(db, 'd'.repeat(64))
+  gameId = addGame(db, devId, 'g', { priceMsat: 10_000 })
+})
+afterEach(() => { db.close(); rmSync(dir, { recursive: true, force: true }) })
+
+describe('settlePayment', () => {
+  it('books PAID, INVOICE_PAID = PLATFORM_FEE (floor of bps) + DEVELOPER_NET, one entitlement and a payout with no address yet', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    const r = settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })
+    expect(r).toMatchObject({ outcome: 'SETTLED', purchaseId: id, paidLate: false })
+    const rows = db.prepare('SELECT type, amount_msat, developer_user_id, idempotency_key FROM ledger_entries WHERE purchase_id = ? ORDER BY id').all(id)
+    expect(rows).toEqual([
+      { type: 'INVOICE_CREATED', amount_msat: 10_001, developer_user_id: null, idempotency_key: `purchase:${id}:INVOICE_CREATED` },
+      { type: 'INVOICE_PAID', amount_msat: 10_001, developer_user_id: null, idempotency_key: `purchase:${id}:INVOICE_PAID` },
+      { type: 'PLATFORM_FEE', amount_msat: 333, developer_user_id: null, idempotency_key: `purchase:${id}:PLATFORM_FEE` }, // floor(10001 × 333 / 10000)
+      { type: 'DEVELOPER_NET', amount_msat: 9_668, developer_user_id: devId, idempotency_key: `purchase:${id}:DEVELOPER_NET` },
+    ])
+    expect(db.prepare('SELECT status, paid_at, preimage FROM purchases WHERE id = ?').get(id)).toEqual({ status: 'PAID', paid_at: T + 5, preimage })
+    expect(db.prepare('SELECT amount_msat, status, destination_ln_address, idempotency_key FROM payouts').all()).toEqual([
+      { amount_msat: 9_668, status: 'SCHEDULED', destination_ln_address: null, idempotency_key: `payout:${id}` },
+    ])
+    expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', id)).toBe(1)
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
+  it('replayed ten times it books once', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    const outcomes = Array.from({ length: 10 }, () => settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 }).outcome)
+    expect(outcomes).toEqual(['SETTLED', ...Array(9).fill('ALREADY_SETTLED')])
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE purchase_id = ? AND type = 'INVOICE_PAID'`, id)).toBe(1)
+    expect(n('SELECT count(*) AS n FROM entitlements')).toBe(1)
+    expect(n('SELECT count(*) AS n FROM payouts')).toBe(1)
+  })
+
+  it('a payment after EXPIRED is booked with paid_late; the payout goes to the address set at that time', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    db.prepare('INSERT INTO developer_profiles (user_id, payout_ln_address, updated_at) VALUES (?, ?, 1)').run(devId, 'dev@example.test')
+    expect(repo.markExpired(id, T + 2000)).toBe(true)
+    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 2100 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
+    expect(db.prepare('SELECT status, paid_late FROM purchases WHERE id = ?').get(id)).toEqual({ status: 'PAID', paid_late: 1 })
+    expect(db.prepare('SELECT destination_ln_address FROM payouts').get()).toEqual({ destination_ln_address: 'dev@example.test' })
+  })
+
+  it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    expect(settlePayment(deps(), hash, { preimage: invoice().preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED', purchaseId: id })
+    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T, amountMsat: msat(10_000) })).toMatchObject({ outcome: 'REJECTED' })
+    const other = invoice()
+    expect(settlePayment(deps(), other.hash, other)).toEqual({ outcome: 'UNKNOWN_HASH' })
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type <> 'INVOICE_CREATED'`)).toBe(0)
+    expect(repo.byId(id)?.status).toBe('PENDING')
+  })
+
+  it('a zap: one PUBLISH_ZAP_RECEIPT outbox job with the zap request\'s relays; a tip books money but no entitlement', () => {
+    const zapRequest = JSON.stringify({ kind: 9734, tags: [['p', 'a'.repeat(64)], ['relays', 'wss://r1.example', 'wss://r2.example', 'https://not-a-relay']] })
+    const zap = invoice(), tip = invoice()
+    const zid = pending({ hash: zap.hash, kind: 'ZAP', zapRequest, guestReceiptCodeHash: null })
+    const tid = pending({ hash: tip.hash, kind: 'ZAP', zapRequest, isTip: true, guestReceiptCodeHash: null, amountMsat: msat(500) })
+    for (let i = 0; i < 3; i++) {
+      settlePayment(deps(), zap.hash, { preimage: zap.preimage, settledAtSec: T })
+      settlePayment(deps(), tip.hash, { preimage: tip.preimage, settledAtSec: T })
+    }
+    const jobs = db.prepare('SELECT type, payload_json, relays_json, idempotency_key FROM outbox_jobs ORDER BY id').all()
+    expect(jobs).toEqual([
+      { type: 'PUBLISH_ZAP_RECEIPT', payload_json: JSON.stringify({ purchase_id: zid }), relays_json: JSON.stringify(['wss://r1.example', 'wss://r2.example']), idempotency_key: `zap-receipt:${zid}` },
+      { type: 'PUBLISH_ZAP_RECEIPT', payload_json: JSON.stringify({ purchase_id: tid }), relays_json: JSON.stringify(['wss://r1.example', 'wss://r2.example']), idempotency_key: `zap-receipt:${tid}` },
+    ])
+    expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', tid)).toBe(0)
+    expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', zid)).toBe(1)
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
+  it('the ledger check reports a tampered booking, and the database refuses edits of ledger rows', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    settlePayment(deps(), hash, { preimage, settledAtSec: T })
+    expect(() => db.prepare('UPDATE ledger_entries SET amount_msat = 1').run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM ledger_entries').run()).toThrow(/append-only/)
+    db.prepare(`INSERT INTO ledger_entries (purchase_id, type, amount_msat, idempotency_key, created_at) VALUES (?, 'PLATFORM_FEE', 1, 'forged', 1)`).run(id)
+    db.prepare('DELETE FROM entitlements').run()
+    const check = checkLedger(sqliteLedgerRepo(db).facts())
+    expect(check.ok).toBe(false)
+    expect(check.violations.map((v) => v.rule).sort()).toEqual(['one-entry-per-type', 'paid-equals-fee-plus-net', 'fee-is-floor-bps', 'paid-purchase-entitles'].sort())
+  })
+})
+
+describe('purchase machine', () => {
+  it('allows exactly the transitions of DESIGN.md section 3', () => {
+    const all = Object.keys(purchaseTransitions) as (keyof typeof purchaseTransitions)[]
+    const allowed = all.flatMap((f) => all.filter((t) => canTransition(f, t)).map((t) => `${f}→${t}`))
+    expect(allowed.sort()).toEqual(['EXPIRED→PAID', 'PAID→REFUNDED', 'PENDING→EXPIRED', 'PENDING→FAILED', 'PENDING→PAID'].sort())
+  })
+})
