@@ -54,6 +54,12 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
   const note = db.prepare('UPDATE payouts SET last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = ?')
   const record = db.prepare(`UPDATE payouts SET payment_hash = ?, bolt11 = ?, attempts = ?, last_error = NULL, updated_at = ?
     WHERE id = ? AND status = ? AND payment_hash IS ?`)
+  // LED-5: what the developer may still be paid, not counting this payout.
+  const headroom = db.prepare<[number, number, number, string], { n: number }>(`SELECT
+      (SELECT COALESCE(SUM(amount_msat), 0) FROM ledger_entries WHERE developer_user_id = ? AND type = 'DEVELOPER_NET')
+    - (SELECT COALESCE(SUM(amount_msat), 0) FROM ledger_entries WHERE developer_user_id = ? AND type = 'PAYOUT_SENT')
+    - (SELECT COALESCE(SUM(amount_msat), 0) FROM payouts WHERE developer_user_id = ? AND id <> ?
+         AND status IN ('SCHEDULED', 'RETRYING') AND payment_hash IS NOT NULL) AS n`)
   const sent = db.prepare(`UPDATE payouts SET status = 'SENT', preimage = ?, fees_paid_msat = ?, last_error = NULL, updated_at = ?
     WHERE id = ? AND status = ? AND payment_hash = ?`)
   const retrying = db.prepare(`UPDATE payouts SET status = 'RETRYING', attempts = ?, next_attempt_at = ?, last_error = ?,
@@ -73,6 +79,12 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
 
   const changed = (r: Database.RunResult): boolean => r.changes === 1
 
+  const recordInvoice = db.transaction((id: string, status: string, expectHash: string | null, hash: string, bolt11: string, attempts: number, now: number): 'RECORDED' | 'MOVED' | 'OVER_BALANCE' => {
+    const p = byId.get(id)
+    if (!p || p.status !== status || p.payment_hash !== expectHash) return 'MOVED'
+    if (headroom.get(p.developer_user_id, p.developer_user_id, p.developer_user_id, id)!.n < p.amount_msat) return 'OVER_BALANCE'
+    return changed(record.run(hash, bolt11, attempts, now, id, status, expectHash)) ? 'RECORDED' : 'MOVED'
+  })
   const markSent = db.transaction((id: string, from: string, hash: string, preimage: string, fees: number, now: number): boolean => {
     if (!changed(sent.run(preimage, fees, now, id, from, hash))) return false
     const p = byId.get(id)!
@@ -96,7 +108,7 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
     developerAddress: (userId) => address.get(userId)?.payout_ln_address ?? undefined,
     setDestination: (id, status, addr, now) => changed(setDest.run(addr, now, id, status)),
     note: (id, status, o) => changed(note.run(o.lastError, o.nextAttemptAtSec, o.nowSec, id, status)),
-    recordInvoice: (id, expect, o) => changed(record.run(o.paymentHash, o.bolt11, o.attempts, o.nowSec, id, expect.status, expect.paymentHash)),
+    recordInvoice: (id, expect, o) => recordInvoice.immediate(id, expect.status, expect.paymentHash, o.paymentHash, o.bolt11, o.attempts, o.nowSec),
     markSent: (id, from, hash, f) => markSent.immediate(id, from, hash, f.preimage, f.feesPaidMsat, f.nowSec),
     markRetrying: (id, from, hash, o) => {
       const c = o.clearInvoice ? 1 : 0

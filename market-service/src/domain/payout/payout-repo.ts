@@ -46,9 +46,11 @@ export interface PayoutRepo {
   note(id: string, status: PayoutStatus, o: { lastError: string | null; nextAttemptAtSec: number; nowSec: number }): boolean
   /**
    * Record the invoice about to be paid, committed BEFORE pay_invoice (PAY-1). Compare-and-swap on the
-   * previous payment hash, so two workers never both record (and pay) a new invoice.
+   * previous payment hash, so two workers never both record (and pay) a new invoice. In the same
+   * transaction the developer's headroom is checked (LED-5): Σ DEVELOPER_NET − Σ PAYOUT_SENT − the other
+   * payouts in flight must cover this one, or nothing is recorded (`OVER_BALANCE`).
    */
-  recordInvoice(id: string, expect: { status: ActivePayoutStatus; paymentHash: string | null }, o: { paymentHash: string; bolt11: string; attempts: number; nowSec: number }): boolean
+  recordInvoice(id: string, expect: { status: ActivePayoutStatus; paymentHash: string | null }, o: { paymentHash: string; bolt11: string; attempts: number; nowSec: number }): 'RECORDED' | 'MOVED' | 'OVER_BALANCE'
   /** SENT and the ledger's PAYOUT_SENT (idempotency `payout:<id>:SENT`) in one transaction. */
   markSent(id: string, from: ActivePayoutStatus, paymentHash: string, facts: SentFacts): boolean
   /**

@@ -154,6 +154,21 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
   })
 
+  it('refuses an over-payout (LED-5): a payout the developer ledger does not cover is never paid', async () => {
+    const clock = testClock()
+    const dev = devWallet()
+    const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
+    const earned = addPayout(w.db, userId, 6_000, clock.nowSec())
+    const extra = addPayout(w.db, userId, 1_000, clock.nowSec() + 10, { earned: false })
+    const wk = worker(clock)
+    expect((await wk.tick()).get(earned)).toBe('SENT')
+    clock.advance(10)
+    expect((await wk.tick()).get(extra)).toBe('RETRYING')
+    expect(payoutRow(w.db, extra)).toMatchObject({ status: 'RETRYING', payment_hash: null })
+    expect(payoutRow(w.db, extra).last_error).toContain('over-payout refused')
+    expect(w.devnet.node.balance(dev.walletId)).toBe(6_000)
+  })
+
   it('cancels an unpaid payout, and refuses to cancel one that is paid', async () => {
     const clock = testClock()
     const { userId } = addDeveloper(w.db, null, clock.nowSec())

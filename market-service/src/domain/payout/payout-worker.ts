@@ -175,7 +175,7 @@ export class PayoutWorker {
     } catch (e) {
       return this.attemptFailed(p, attempts, `invoice refused: ${reasonOf(e)}`, true)
     }
-    let recorded: boolean
+    let recorded: 'RECORDED' | 'MOVED' | 'OVER_BALANCE'
     try {
       recorded = this.d.repo.recordInvoice(p.id, { status: p.status, paymentHash: p.paymentHash },
         { paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, attempts, nowSec: now })
@@ -183,7 +183,9 @@ export class PayoutWorker {
       // payment_hash is UNIQUE: an LNURL server handing out an invoice already used is refused.
       return this.attemptFailed(p, attempts, `invoice refused: ${reasonOf(e)}`, true)
     }
-    if (!recorded) return 'RACE'
+    if (recorded === 'MOVED') return 'RACE'
+    // LED-5: never pay a developer more than the ledger says they earned.
+    if (recorded === 'OVER_BALANCE') return this.attemptFailed(p, attempts, 'over-payout refused: the developer ledger does not cover this payout', true)
     return { ...p, destination, attempts, paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, updatedAtSec: now }
   }
 

@@ -75,12 +75,19 @@ export function addDeveloper(db: Database.Database, payoutAddress: string | null
   return { userId, pubkey }
 }
 
-/** A SCHEDULED payout as settlement writes it (destination taken from the profile at that time). */
-export function addPayout(db: Database.Database, developerUserId: number, amountMsat: number, nowSec: number, destination: string | null = null): string {
+/**
+ * A SCHEDULED payout as settlement writes it, with the DEVELOPER_NET entry that earns it (unless
+ * `earned` is false: an over-payout).
+ */
+export function addPayout(db: Database.Database, developerUserId: number, amountMsat: number, nowSec: number, o: { earned?: boolean } = {}): string {
   const id = randomUUID()
   db.prepare(`INSERT INTO payouts (id, developer_user_id, purchase_id, amount_msat, destination_ln_address, status, idempotency_key,
-    next_attempt_at, created_at, updated_at) VALUES (?, ?, NULL, ?, ?, 'SCHEDULED', ?, ?, ?, ?)`)
-    .run(id, developerUserId, amountMsat, destination, `payout:test:${id}`, nowSec, nowSec, nowSec)
+    next_attempt_at, created_at, updated_at) VALUES (?, ?, NULL, ?, NULL, 'SCHEDULED', ?, ?, ?, ?)`)
+    .run(id, developerUserId, amountMsat, `payout:test:${id}`, nowSec, nowSec, nowSec)
+  if (o.earned !== false) {
+    db.prepare(`INSERT INTO ledger_entries (developer_user_id, type, amount_msat, idempotency_key, created_at) VALUES (?, 'DEVELOPER_NET', ?, ?, ?)`)
+      .run(developerUserId, amountMsat, `test-net:${id}`, nowSec)
+  }
   return id
 }
 
