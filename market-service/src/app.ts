@@ -21,6 +21,7 @@ import { zipDirectoryReader } from './adapters/zip/zip-directory.ts'
 import { makeDownloadLimits } from './domain/download/download-service.ts'
 import { defaultZipLimits } from './domain/upload/zip-policy.ts'
 import { nip98Auth } from './http/auth-nip98.ts'
+import { documentPlainRoutes } from './http/openapi-plain.ts'
 import { Metrics } from './http/metrics.ts'
 import { problemErrorHandler, problemNotFound } from './http/problem.ts'
 import { requestLog } from './http/request-log.ts'
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
   for (const f of deps.features ?? []) app.route('/', f(ctx))
 
+  documentPlainRoutes(app)
   app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', { type: 'apiKey', in: 'header', name: 'Authorization', description: 'NIP-98: `Nostr <base64 kind-27235 event>`' })
   app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION } })
   // The storefront last: it answers only paths no API route took (routes/web.ts).

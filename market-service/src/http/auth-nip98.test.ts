@@ -53,7 +53,8 @@ describe('NIP-98 middleware', () => {
     ['signed for another path', { url: 'OTHER_PATH' }, 'u: does not match the request URL'],
     ['signed for another query', { url: 'OTHER_QUERY' }, 'u: does not match the request URL'],
     ['signed for another method', { method: 'POST' }, 'method: does not match the request method'],
-  ])('refuses an auth event %s with 401 AUTH_INVALID', async (_name, tweak, reason) => {
+  ])('refuses an auth event %s with 401 AUTH_INVALID', async (_name, t, reason) => {
+    const tweak = t as { createdAtOffsetSec?: number; url?: string; method?: string }
     h = await startHarness()
     const base = `${h.svc.config.publicUrl}${GAMES}`
     const url = tweak.url === 'OTHER_PATH' ? `${h.svc.config.publicUrl}/api/v1/developer/gamez` : tweak.url === 'OTHER_QUERY' ? `${base}?page=2` : undefined
