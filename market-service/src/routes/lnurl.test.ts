@@ -87,7 +87,7 @@ describe('LNURL pay request of the market (LUD-06/16, NIP-57)', () => {
 describe('zap request checks (NIP-57 Appendix D plus the market rules): refused with a LUD-06 error and nothing recorded', () => {
   const buyer = newBuyer()
   const ok = (tags: string[][]) => tags
-  const cases: { name: string; amount?: number; nostr: () => string | undefined; code: string; reason: RegExp }[] = [
+  const cases: { name: string; amount?: number | string; nostr: () => string | undefined; code: string; reason: RegExp }[] = [
     { name: 'a bad signature', code: 'INVALID_EVENT', reason: /^sig: /, nostr: () => JSON.stringify({ ...signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }), content: 'tampered' }) },
     { name: 'no tags', code: 'INVALID_EVENT', reason: /^tags: /, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000 }, () => [])) },
     { name: 'no p tag', code: 'INVALID_EVENT', reason: /^p: exactly one p tag required, got 0/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }, (t) => t.filter((x) => x[0] !== 'p'))) },
@@ -97,6 +97,10 @@ describe('zap request checks (NIP-57 Appendix D plus the market rules): refused 
     { name: 'an amount tag that differs from the query', code: 'INVALID_EVENT', reason: /^amount: tag must equal the amount query/, amount: 11_000, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game })) },
     { name: 'no amount tag', code: 'INVALID_EVENT', reason: /^amount: the amount tag is required/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }, (t) => t.filter((x) => x[0] !== 'amount'))) },
     { name: 'no relays tag', code: 'INVALID_EVENT', reason: /^relays: a relays tag is required/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }, (t) => t.filter((x) => x[0] !== 'relays'))) },
+    { name: 'more than 15 relays (ZAP-5)', code: 'INVALID_EVENT', reason: /^nostr: event: tag with too many values/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game, relays: Array.from({ length: 16 }, (_, i) => `wss://r${i}.example.com`) })) },
+    { name: 'a relays tag with a non-websocket URL', code: 'INVALID_EVENT', reason: /^relays: every relay must be a ws/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game, relays: ['https://example.com'] })) },
+    { name: 'two P tags', code: 'INVALID_EVENT', reason: /^P: at most one P tag/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }, (t) => [...t, ['P', buyer.pubkey], ['P', w.developer.pubkey]])) },
+    { name: 'an amount query that is not an integer', code: 'VALIDATION_FAILED', reason: /^amount: a positive integer/, amount: '10000.5', nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game })) },
     { name: 'a kind other than 9734', code: 'INVALID_EVENT', reason: /^kind: expected 9734/, nostr: () => JSON.stringify(signedZapRequest(w, buyer.sk, { amountMsat: 10_000, coordinate: game }, ok, 1)) },
     { name: 'a nostr value that is not JSON', code: 'INVALID_EVENT', reason: /^nostr: not JSON/, nostr: () => '{"kind":9734' },
     { name: 'no nostr parameter', code: 'INVALID_EVENT', reason: /^nostr: a zap request/, nostr: () => undefined },
