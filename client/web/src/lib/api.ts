@@ -40,13 +40,26 @@ function base64Utf8(text: string): string {
   return btoa(bin)
 }
 
+const lastAuthSec = new Map<string, number>()
+
+/**
+ * created_at for an auth event: now, but strictly after the previous identical request's. The market
+ * accepts each auth event id once (replay cache), and two identical requests in the same second
+ * (a poll and a reload, say) would otherwise sign the very same event.
+ */
+function authCreatedAt(key: string): number {
+  const sec = Math.max(Math.floor(Date.now() / 1000), (lastAuthSec.get(key) ?? 0) + 1)
+  lastAuthSec.set(key, sec)
+  return sec
+}
+
 /** The `Authorization: Nostr …` header for one request (NIP-98, kind 27235). */
 export async function nip98Header(url: string, method: string, body: string | undefined): Promise<string> {
   const s = getSession()
   if (!s) throw new ApiError({ status: 401, code: 'AUTH_REQUIRED', detail: 'Sign in first.' })
   const tags = [['u', url], ['method', method]]
   if (body !== undefined) tags.push(['payload', await sha256Hex(body)])
-  const t: UnsignedEvent = { kind: 27235, created_at: Math.floor(Date.now() / 1000), tags, content: '' }
+  const t: UnsignedEvent = { kind: 27235, created_at: authCreatedAt(`${s.pubkey} ${method} ${url} ${tags[2]?.[1] ?? ''}`), tags, content: '' }
   const ev = await s.signer.signEvent(t)
   return `Nostr ${base64Utf8(JSON.stringify(ev))}`
 }

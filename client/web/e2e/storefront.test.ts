@@ -1,0 +1,214 @@
+/**
+ * The storefront in a real browser (Debian Chromium via playwright-core) against the real market:
+ * relay → indexer → service with the built storefront, devnet Lightning as the market's wallet, and
+ * the devnet buyer wallet paying through the page's own NWC form. Phone-sized (375 px) throughout;
+ * screenshots of each main page land in .tmp/screenshots/.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { nip19 } from 'nostr-tools'
+import { launchChromium, phonePage, shot } from './testing/browser.ts'
+import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
+
+let market: TestMarket
+let browser: Browser
+let api: string
+let demoDev: string
+let guestReceipt: string | undefined
+const adminSk = generateSecretKey()
+
+beforeAll(async () => {
+  market = await startTestMarket({ ZAPCADE_ADMIN_PUBKEYS: getPublicKey(adminSk) })
+  api = market.m.apiUrl
+  demoDev = market.m.demoDeveloper.pubkey
+  browser = await launchChromium()
+}, 180_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await market?.stop()
+})
+
+/** Pay the invoice on screen with the devnet buyer's NWC URI through the page's own form. */
+async function payWithNwc(page: Page): Promise<void> {
+  await page.getByRole('img', { name: /QR code of the Lightning invoice/ }).waitFor()
+  await page.getByLabel(/wallet connection \(NWC\) URI/).fill(market.buyerNwcUrl)
+  await page.getByRole('button', { name: 'Pay from my wallet' }).click()
+}
+
+/** Create an embedded key in the browser (NIP-49 encrypted under a password) from the sign-in page. */
+async function createEmbeddedKey(page: Page, password: string): Promise<void> {
+  await page.getByLabel('New password').fill(password)
+  await page.getByLabel('Repeat the password').fill(password)
+  await page.getByRole('button', { name: 'Create key' }).click()
+}
+
+/** Import an nsec into the embedded signer from the sign-in page. */
+async function importKey(page: Page, sk: Uint8Array): Promise<void> {
+  await page.getByText('Import a key (nsec or ncryptsec)').click()
+  await page.getByLabel('nsec1…, hex or ncryptsec1…').fill(nip19.nsecEncode(sk))
+  await page.getByLabel(/Password \(to encrypt it here/).fill('a long import password')
+  await page.getByRole('button', { name: 'Import', exact: true }).click()
+}
+
+describe('web storefront in Chromium against the real market', () => {
+  it('a guest finds a game, pays through the devnet buyer wallet, sees the receipt code once and downloads the build', async () => {
+    const game = await gameDetail(api, demoDev, 'lantern-depths', true)
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(api)
+    await page.getByRole('heading', { name: 'All games' }).waitFor()
+    await page.getByTestId('results').getByRole('link', { name: /Lantern Depths/ }).waitFor()
+    await shot(page, 'catalog')
+
+    await page.getByLabel('Search games').fill('lantern')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.getByRole('heading', { name: 'Results' }).waitFor()
+    await page.getByTestId('results').getByRole('link', { name: /Lantern Depths/ }).click()
+    await page.getByRole('heading', { level: 1, name: 'Lantern Depths' }).waitFor()
+    await shot(page, 'game')
+
+    await page.getByRole('button', { name: 'Buy as guest' }).click()
+    await page.getByRole('img', { name: /QR code/ }).waitFor()
+    await expect(page.getByRole('link', { name: 'Open in wallet' }).getAttribute('href')).resolves.toMatch(/^lightning:ln/)
+    await shot(page, 'invoice')
+    await payWithNwc(page)
+
+    const code = (await page.getByTestId('receipt-code').textContent())?.trim()
+    expect(code).toBeTruthy()
+    await expect(page.getByText('Keep this receipt code.').isVisible()).resolves.toBe(true)
+    guestReceipt = code
+    await shot(page, 'paid-guest')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
+    const file = await download.path()
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(game.releases[0]?.asset?.sha256)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 180_000)
+
+  it('a buyer signed in with an embedded key buys a game, claims the guest receipt and finds both games in the library', async () => {
+    expect(guestReceipt, 'the guest purchase test ran first').toBeTruthy()
+    await gameDetail(api, demoDev, 'orbital-gardener')
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(`${api}/signin?next=${encodeURIComponent(`/game/${demoDev}/orbital-gardener`)}`)
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor()
+    await shot(page, 'signin')
+    await createEmbeddedKey(page, 'correct horse battery')
+    await page.getByRole('heading', { level: 1, name: 'Orbital Gardener' }).waitFor()
+    // The key is stored only NIP-49 encrypted.
+    const stored = await page.evaluate(() => localStorage.getItem('zapcade.ncryptsec'))
+    expect(stored).toMatch(/^ncryptsec1/)
+
+    await page.getByRole('button', { name: 'Buy', exact: true }).click()
+    await payWithNwc(page)
+    await page.getByRole('heading', { name: 'Paid — Orbital Gardener is yours' }).waitFor()
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click()
+    await page.getByTestId('library').getByRole('link', { name: 'Orbital Gardener' }).waitFor()
+    await page.getByLabel('Receipt code').fill(guestReceipt!)
+    await page.getByRole('button', { name: 'Claim into my account' }).click()
+    await page.getByText('Claimed: the game is now in your library.').waitFor()
+    await page.getByTestId('library').getByRole('link', { name: 'Lantern Depths' }).waitFor()
+    await expect(page.getByTestId('library').getByRole('button', { name: 'Download' }).count()).resolves.toBe(2)
+    await shot(page, 'library')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('library').getByRole('button', { name: 'Download' }).first().click()])
+    expect(download.suggestedFilename()).toMatch(/\.zip$/)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 180_000)
+
+  it('a developer signs a draft in the dashboard, lists it, and buyers can then find it', async () => {
+    const devSk = generateSecretKey()
+    const slug = `e2e-draft-${Date.now().toString(36)}`
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(`${api}/signin?next=%2Fdeveloper`)
+    await importKey(page, devSk)
+    await page.getByRole('heading', { level: 1, name: 'Developer dashboard' }).waitFor()
+
+    await page.getByText('New draft').click()
+    await page.getByLabel('Slug (a-z, 0-9, . _ -)').fill(slug)
+    await page.getByLabel('Title').fill('Draftwood Chronicles')
+    await page.getByLabel('Summary').fill('A game that started as a draft.')
+    await page.getByLabel('Price in sats (0 = free)').fill('1500')
+    await page.getByLabel('Tags, comma separated').fill('adventure')
+    await page.getByLabel('Description (markdown)').fill('# Draftwood\n\nNot ready yet.')
+    await page.getByRole('button', { name: 'Save draft' }).click()
+    await page.getByText('Draft Draftwood Chronicles saved').waitFor()
+    const row = page.getByTestId('dev-games').getByRole('row', { name: /Draftwood Chronicles/ })
+    await row.getByText('DRAFT', { exact: true }).waitFor()
+    // A draft never reaches the public catalog.
+    expect((await fetch(`${api}/api/v1/games/${getPublicKey(devSk)}/${slug}`)).status).toBe(404)
+    await shot(page, 'developer')
+
+    await row.getByRole('button', { name: 'List Draftwood Chronicles' }).click()
+    await page.getByText('Draftwood Chronicles is now listed.').waitFor()
+    await listedInSearch(api, 'Draftwood', slug)
+    await page.goto(`${api}/?q=Draftwood`)
+    await page.getByTestId('results').getByRole('link', { name: /Draftwood Chronicles/ }).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  }, 180_000)
+
+  it("a developer's malicious markdown is shown as text and never runs", async () => {
+    const sk = generateSecretKey()
+    const slug = `e2e-evil-${Date.now().toString(36)}`
+    const pubkey = await submitGame(api, sk, {
+      slug,
+      title: 'Totally Safe Game',
+      summary: 'Nothing to see here.',
+      description: [
+        '# Hello',
+        '<script>window.__pwned = "script"</script>',
+        '<img src="x" onerror="window.__pwned = \'onerror\'">',
+        '<svg onload="window.__pwned = \'svg\'"></svg>',
+        '[click me](javascript:window.__pwned="link")',
+        '![pic](javascript:window.__pwned="img")',
+        '<a href="javascript:window.__pwned=\'raw-a\'">raw link</a>',
+      ].join('\n\n'),
+    })
+    await gameDetail(api, pubkey, slug)
+    const { page, context, errors } = await phonePage(browser)
+    const dialogs: string[] = []
+    page.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.dismiss()
+    })
+    await page.goto(`${api}/game/${pubkey}/${slug}`)
+    await page.getByRole('heading', { level: 1, name: 'Totally Safe Game' }).waitFor()
+    const desc = page.getByLabel('Description')
+    await desc.getByText('<script>window.__pwned = "script"</script>').waitFor()
+    await desc.getByRole('link', { name: 'click me' }).click()
+    // Give any injected handler its chance: an image error or a click would have run by the next frames.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined()
+    expect(await desc.locator('script, img[onerror], svg, [onload], a[href^="javascript" i], img[src^="javascript" i]').count()).toBe(0)
+    expect(dialogs).toEqual([])
+    await shot(page, 'markdown-safe')
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+
+  it('an admin features a game from the admin page, runs the ledger check, and the catalog shows it on the featured shelf', async () => {
+    await gameDetail(api, demoDev, 'quiet-harbor')
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(`${api}/signin?next=%2Fadmin`)
+    await importKey(page, adminSk)
+    await page.getByRole('heading', { level: 1, name: 'Admin' }).waitFor()
+    await page.getByLabel('Game (pubkey/slug)').fill(`${demoDev}/quiet-harbor`)
+    await page.getByLabel('Status').selectOption('FEATURED')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByText('quiet-harbor is now FEATURED.').waitFor()
+    await page.getByRole('button', { name: 'Check the ledger invariants' }).click()
+    await page.getByText('All invariants hold.').waitFor()
+    await shot(page, 'admin')
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Games' }).click()
+    await page.getByRole('region', { name: 'Featured' }).getByRole('link', { name: /Quiet Harbor/ }).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+})
