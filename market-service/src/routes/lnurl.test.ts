@@ -182,6 +182,16 @@ describe('zap invoices, purchases, tips and receipts', () => {
     }
   })
 
+  for (const status of ['UNLISTED', 'FEATURED'] as const) {
+    it(`a zap above the price of a ${status} game is a purchase (not a tip)`, async () => {
+      const coordinate = seedGame(w, `${status.toLowerCase()}-${randomUUID().slice(0, 8)}`, { status, priceSats: 5 })
+      const ev = signedZapRequest(w, newBuyer().sk, { amountMsat: 7_000, coordinate })
+      const r = await callback(w, 7_000, JSON.stringify(ev))
+      expect(r.status).toBe(200)
+      expect(purchaseByHash(decodeInvoice(r.body.pr as string).paymentHash)).toMatchObject({ kind: 'ZAP', is_tip: 0, status: 'PENDING' })
+    })
+  }
+
   const tipCases: { name: string; amountMsat: number; withGame: boolean; anon: boolean }[] = [
     { name: 'a zap below the price', amountMsat: 9_000, withGame: true, anon: false },
     { name: 'an anonymous zap at the price', amountMsat: 10_000, withGame: true, anon: true },
