@@ -169,6 +169,33 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(w.devnet.node.balance(dev.walletId)).toBe(6_000)
   })
 
+  it('never guesses an UNKNOWN outcome: the payout keeps its hash, and the next pass finds the payment and books it once', async () => {
+    const clock = testClock()
+    const dev = devWallet()
+    const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
+    const id = addPayout(w.db, userId, 2_500, clock.nowSec())
+    // The wallet pays, but its answer is lost on the way back (a timeout, a dropped relay).
+    const lossy = {
+      lookupPayment: (h: string) => w.wallet.lookupPayment(h),
+      async payInvoice(bolt11: string) {
+        await w.wallet.payInvoice(bolt11)
+        return { status: 'UNKNOWN' as const, reason: 'no answer in time' }
+      },
+    }
+    const wk = new PayoutWorker({
+      repo: sqlitePayoutRepo(w.db), wallet: lossy, lnurl: lnurlPayClient({ production: false }), clock, random: () => 0.5, invoiceExpiresAtSec,
+    })
+    expect((await wk.tick()).get(id)).toBe('UNKNOWN')
+    const row = payoutRow(w.db, id)
+    expect(row).toMatchObject({ status: 'SCHEDULED', attempts: 1, last_error: 'payment outcome unknown: no answer in time' })
+    expect(row.next_attempt_at).toBe(clock.nowSec() + wk.policy.recheckSec)
+    clock.advance(wk.policy.recheckSec)
+    expect((await wk.tick()).get(id)).toBe('SENT')
+    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', payment_hash: row.payment_hash, attempts: 1 })
+    expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
+    expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
+  })
+
   it('cancels an unpaid payout, and refuses to cancel one that is paid', async () => {
     const clock = testClock()
     const { userId } = addDeveloper(w.db, null, clock.nowSec())
