@@ -15,4 +15,9 @@ export interface CatalogReader {
   listGames(query: GameListQuery): GameListResponse
   /** A game by address when readers may see it (LISTED, FEATURED or UNLISTED, not deleted). */
   findGame(pubkey: string, slug: string): CatalogGame | undefined
+  /**
+   * A token that changes whenever what the two methods answer may have changed (a commit by any
+   * connection or process); callers may cache answers for as long as it stays the same.
+   */
+  version(): string
 }

@@ -11,6 +11,7 @@ import {
 } from '@zapcade/shared/api/catalog'
 import type { CatalogReader } from '../ports/catalog-reader.ts'
 import { parseWith, zodHook } from '../http/validate.ts'
+import { ResponseCache } from './response-cache.ts'
 
 export interface CatalogRoutesDeps {
   catalog: CatalogReader
@@ -20,6 +21,8 @@ export interface CatalogRoutesDeps {
   lud16?: string | undefined
   feeBps: number
   version: string
+  /** Serialised list pages and games kept while the catalog is unchanged (ResponseCache); 0 = none. */
+  cacheEntries?: number
 }
 
 const problem = { 'application/problem+json': { schema: { type: 'object' as const } } }
@@ -54,30 +57,48 @@ const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
 /** The catalog sub-app; mount at the app root (routes carry their full paths). */
 export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const detail = (pubkey: Pubkey, slug: string): GameDetailResponse => {
-    const g = d.catalog.findGame(pubkey, slug)
-    if (!g) throw notFound()
-    return { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
+  const cache = new ResponseCache(d.cacheEntries ?? 2000)
+  const json = (body: string): Response => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
+  /**
+   * The cached body for `key`, or `make()` serialised (and cached). Typed `never` for the OpenAPI
+   * handlers: the body is the declared response schema, serialised once rather than per request.
+   */
+  const cached = (key: string, make: () => GameListResponse | GameDetailResponse): never => {
+    const version = d.catalog.version()
+    let body = cache.get(version, key)
+    if (body === undefined) {
+      body = JSON.stringify(make())
+      cache.set(version, key, body)
+    }
+    return json(body) as never
   }
+  const detail = (pubkey: Pubkey, slug: string): never =>
+    cached(`g:${pubkey}/${slug}`, () => {
+      const g = d.catalog.findGame(pubkey, slug)
+      if (!g) throw notFound()
+      const game: GameDetailResponse = { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
+      return game
+    })
   const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version })
 
   app.openapi(listRoute, (c) => {
     // The declared schema checked the raw parameters; this adds the defaults and the q/sort rules.
     const q = parseWith(GameListQuery, c.req.query(), 'query')
-    return c.json(d.catalog.listGames(q), 200)
+    const key = JSON.stringify(['l', q.q, q.tag, q.platform, q.sort, q.limit, q.cursor])
+    return cached(key, () => d.catalog.listGames(q))
   })
   app.openapi(byAddressRoute, (c) => {
     const { pubkey: raw, slug } = c.req.valid('param')
     const pubkey = parsePubkey(raw)
     if (!pubkey) throw new AppError('VALIDATION_FAILED', 'pubkey: must be 64 lowercase hex or an npub', { issues: [{ path: 'pubkey', message: 'must be 64 lowercase hex or an npub' }] })
     if (!SLUG_RE.test(slug)) throw notFound()
-    return c.json(detail(pubkey, slug), 200)
+    return detail(pubkey, slug)
   })
   app.openapi(byNaddrRoute, (c) => {
     const { naddr } = c.req.valid('param')
     const ref = naddr.startsWith('naddr1') ? parseGameRef(naddr) : undefined
     if (!ref) throw new AppError('VALIDATION_FAILED', 'naddr: must be the NIP-19 naddr of a kind-32267 game', { issues: [{ path: 'naddr', message: 'must be a game naddr' }] })
-    return c.json(detail(ref.pubkey, ref.slug), 200)
+    return detail(ref.pubkey, ref.slug)
   })
   app.openapi(infoRoute, (c) => c.json(info, 200))
   return app

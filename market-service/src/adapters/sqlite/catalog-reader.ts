@@ -8,7 +8,7 @@
  * after it (shown once), so pages never repeat or skip a row. Relevance is the exception that needs
  * care: bm25 values move when the corpus changes (document counts, average lengths), so the cursor's
  * rank is re-evaluated for its game inside the next page's query, under the same statistics as the
- * rows it is compared with (see `relevanceAfter`).
+ * rows it is compared with (see `relevance`).
  */
 import type Database from 'better-sqlite3'
 import { AppError } from '@zapcade/shared/errors'
@@ -115,6 +115,19 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
     }
     return s
   }
+  const ranks = new Map<string, Database.Statement<[Params], { id: number; r: number }>>()
+  const rankStmt = (sql: string) => {
+    let st = ranks.get(sql)
+    if (!st) {
+      st = db.prepare<[Params], { id: number; r: number }>(sql)
+      ranks.set(sql, st)
+    }
+    return st
+  }
+  const rankNow = db.prepare<[string, number, number], number>('SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?').pluck()
+  const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} ${FROM} WHERE g.id IN (SELECT value FROM json_each(?)) AND ${LISTED}`)
+  // One snapshot per page: a page built from several statements never mixes two states of the catalog.
+  const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).deferred())
   const filters = (q: GameListQuery, params: Params): string => {
     let sql = ''
     if (q.tag !== undefined) {
@@ -150,7 +163,7 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
     const matchIn = match !== undefined ? ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)' : ''
     const tail = ` ORDER BY ${order.orderBy} LIMIT @limit`
     const scan = `SELECT g.id FROM games g INDEXED BY ${order.index} WHERE ${visible}${keyset} ORDER BY ${order.orderBy}`
-    if (!hasFilter) return stmt(`SELECT ${ITEM_COLS} FROM (${scan} LIMIT @limit) c CROSS JOIN games g ON g.id = c.id JOIN users u ON u.id = g.developer_user_id${tail}`).all(params)
+    if (!hasFilter) return stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id WHERE ${visible}${keyset}${tail}`).all(params)
     params['budget'] = SCAN_BUDGET
     const first = stmt(`SELECT ${ITEM_COLS} FROM (${scan} LIMIT @budget) c CROSS JOIN games g ON g.id = c.id
       JOIN users u ON u.id = g.developer_user_id WHERE 1${filter}${matchIn}${tail}`).all(params)
@@ -174,20 +187,50 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   }
 
   /**
-   * Relevance: bm25 with the column weights of migration 004 (`rank`), ties by game id. The boundary
-   * is the cursor game's rank recomputed in this statement (so it is compared under the same corpus
-   * statistics as every candidate); if that game no longer matches, the rank it had is used.
+   * Relevance: bm25 with the column weights of migration 004 (`rank`), ties by game id. bm25 is
+   * computed for every match, so the top of the order is taken inside the FTS table alone (tag and
+   * platform probed by rowid) and only those rows are joined to games; matches hidden from readers
+   * (drafts, banned…) are skipped by asking for the next batch after the last one seen. The cursor's
+   * rank is recomputed for its game first, inside the same read transaction (the caller's snapshot),
+   * so it is compared under the same corpus statistics as the rows it bounds; if that game no longer
+   * matches, the rank it had is used. The lookup says `rowid BETWEEN ? AND ?`, not `rowid = ?`:
+   * SQLite 3.53's FTS5 answers bm25 differently from the full scan on its rowid-equality path (seen
+   * here: every document scored as the shortest one), which made the walk loop forever.
    */
   function relevance(q: GameListQuery, match: string, after: Cursor | undefined, limit: number): ItemRow[] {
-    const params: Params = { limit, match }
-    let sql = `SELECT ${ITEM_COLS}, games_fts.rank AS rank FROM games_fts JOIN games g ON g.id = games_fts.rowid
-      JOIN users u ON u.id = g.developer_user_id WHERE games_fts MATCH @match AND ${LISTED}${filters(q, params)}`
-    if (after) {
-      sql += ` AND (games_fts.rank, games_fts.rowid) > (ifnull((SELECT rank FROM games_fts WHERE games_fts MATCH @match AND rowid = @id), @k), @id)`
-      params['k'] = after.key
-      params['id'] = after.id
+    const rows: ItemRow[] = []
+    let batch = limit * 2 + 8
+    let from: { k: number; id: number } | undefined = after ? { k: rankNow.get(match, after.id, after.id) ?? (after.key as number), id: after.id } : undefined
+    for (;;) {
+      const params: Params = { match, batch }
+      let inner = `SELECT rowid AS id, rank AS r FROM games_fts WHERE games_fts MATCH @match`
+      if (q.tag !== undefined) {
+        inner += ' AND rowid IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
+        params['tag'] = q.tag
+      }
+      if (q.platform !== undefined) {
+        inner += ' AND rowid IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
+        params['platform'] = q.platform
+      }
+      if (from) {
+        inner += ' AND (rank, rowid) > (@k, @id)'
+        params['k'] = from.k
+        params['id'] = from.id
+      }
+      const top = rankStmt(`${inner} ORDER BY r, id LIMIT @batch`).all(params)
+      if (top.length > 0) {
+        const byId = new Map(rowsById.all(JSON.stringify(top.map((t) => t.id))).map((g) => [g.id, g]))
+        for (const t of top) {
+          const g = byId.get(t.id)
+          if (g) rows.push({ ...g, rank: t.r })
+          if (rows.length >= limit) return rows
+        }
+      }
+      const last = top[top.length - 1]
+      if (top.length < batch || !last) return rows
+      from = { k: last.r, id: last.id }
+      batch *= 4
     }
-    return stmt(`${sql} ORDER BY games_fts.rank, games_fts.rowid LIMIT @limit`).all(params)
   }
 
   /** Featured: FEATURED games by featured_rank (unranked last), then every LISTED game newest first. */
@@ -240,59 +283,75 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   const zapTotals = db.prepare<[number], { count: number; total: number }>(
     `SELECT count(*) AS count, ifnull(sum(amount_msat), 0) AS total FROM purchases WHERE game_id = ? AND status = 'PAID' AND kind = 'ZAP'`)
 
+  const versionStmt = db.prepare<[], string>(`SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes()`).pluck()
+
   return {
     listGames(q) {
-      const after = q.cursor !== undefined ? decodeCursor(q.cursor, q.sort) : undefined
-      const match = q.q !== undefined ? ftsQuery(q.q) : undefined
-      // Text with no searchable word matches nothing (rather than everything).
-      if (q.q !== undefined && match === undefined) return { items: [], next_cursor: null }
-      const want = q.limit + 1 // one more than asked tells whether a next page exists
-      let rows: ItemRow[]
-      let phaseOf: (i: number) => 0 | 1 = () => 0
-      if (q.sort === 'relevance') rows = relevance(q, match!, after, want)
-      else if (q.sort === 'featured') ({ rows, phaseOf } = featured(q, match, after, want))
-      else rows = ordered(q, ORDERS[q.sort], LISTED, match, after, want)
-      const page = rows.slice(0, q.limit)
-      const last = page[page.length - 1]
-      const next = rows.length > q.limit && last ? encodeCursor(cursorOf(q.sort, phaseOf(page.length - 1), last)) : null
-      return { items: page.map(toItem), next_cursor: next }
+      return inSnapshot(() => listPage(q))
     },
 
     findGame(pubkey, slug) {
-      const g = gameRow.get(pubkey, slug)
-      if (!g) return undefined
-      const releases: GameRelease[] = releaseRows.all(g.id)
-        .sort((a, b) => compareSemver(b.version, a.version) || b.published_at - a.published_at)
-        .map((r) => ({
-          version: r.version,
-          channel: r.channel,
-          notes: r.release_notes,
-          published_at: r.published_at,
-          asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, size_bytes: r.size_bytes } : null,
-        }))
-      const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
-      const game: CatalogGame = {
-        pubkey: g.pubkey,
-        slug: g.slug,
-        title: g.title,
-        summary: g.summary,
-        icon: g.icon,
-        tags: JSON.parse(g.tags_json) as string[],
-        platforms: JSON.parse(g.platforms_json) as string[],
-        price_msat: g.price_msat,
-        status: g.status,
-        updated_at: g.updated_at,
-        description: g.description,
-        images: JSON.parse(g.images_json) as string[],
-        url: g.url,
-        license: g.license,
-        zap_pubkey: g.zap_pubkey,
-        created_at: g.created_at,
-        developer: { pubkey: g.pubkey, npub: toNpub(g.pubkey), display_name: g.display_name, picture: g.avatar_url, lud16: g.lud16 },
-        zaps: { count: zaps.count, total_msat: zaps.total },
-        releases,
-      }
-      return game
+      return inSnapshot(() => gamePage(pubkey, slug))
     },
+
+    version() {
+      // data_version moves on commits by other connections (the indexer's, another process);
+      // total_changes() on writes through this one (an admin's status change, a zap purchase).
+      return versionStmt.get() ?? ''
+    },
+  }
+
+  function listPage(q: GameListQuery): GameListResponse {
+    const after = q.cursor !== undefined ? decodeCursor(q.cursor, q.sort) : undefined
+    const match = q.q !== undefined ? ftsQuery(q.q) : undefined
+    // Text with no searchable word matches nothing (rather than everything).
+    if (q.q !== undefined && match === undefined) return { items: [], next_cursor: null }
+    const want = q.limit + 1 // one more than asked tells whether a next page exists
+    let rows: ItemRow[]
+    let phaseOf: (i: number) => 0 | 1 = () => 0
+    if (q.sort === 'relevance') rows = relevance(q, match!, after, want)
+    else if (q.sort === 'featured') ({ rows, phaseOf } = featured(q, match, after, want))
+    else rows = ordered(q, ORDERS[q.sort], LISTED, match, after, want)
+    const page = rows.slice(0, q.limit)
+    const last = page[page.length - 1]
+    const next = rows.length > q.limit && last ? encodeCursor(cursorOf(q.sort, phaseOf(page.length - 1), last)) : null
+    return { items: page.map(toItem), next_cursor: next }
+  }
+
+  function gamePage(pubkey: string, slug: string): CatalogGame | undefined {
+    const g = gameRow.get(pubkey, slug)
+    if (!g) return undefined
+    const releases: GameRelease[] = releaseRows.all(g.id)
+      .sort((a, b) => compareSemver(b.version, a.version) || b.published_at - a.published_at)
+      .map((r) => ({
+        version: r.version,
+        channel: r.channel,
+        notes: r.release_notes,
+        published_at: r.published_at,
+        asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, size_bytes: r.size_bytes } : null,
+      }))
+    const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
+    const game: CatalogGame = {
+      pubkey: g.pubkey,
+      slug: g.slug,
+      title: g.title,
+      summary: g.summary,
+      icon: g.icon,
+      tags: JSON.parse(g.tags_json) as string[],
+      platforms: JSON.parse(g.platforms_json) as string[],
+      price_msat: g.price_msat,
+      status: g.status,
+      updated_at: g.updated_at,
+      description: g.description,
+      images: JSON.parse(g.images_json) as string[],
+      url: g.url,
+      license: g.license,
+      zap_pubkey: g.zap_pubkey,
+      created_at: g.created_at,
+      developer: { pubkey: g.pubkey, npub: toNpub(g.pubkey), display_name: g.display_name, picture: g.avatar_url, lud16: g.lud16 },
+      zaps: { count: zaps.count, total_msat: zaps.total },
+      releases,
+    }
+    return game
   }
 }

@@ -1,0 +1,222 @@
+/**
+ * Catalog reads (issue 4). 50,000 games (plus drafts, unlisted, banned and deleted ones) seeded
+ * straight into a SQLite file through the real migrations (the FTS5 triggers fill games_fts), served by
+ * the real catalog routes in a child process next to a trivial JSON route, and loaded from this process
+ * with autocannon at 50 connections: the trivial route, list (page 1 and deep pages by cursor), a tag
+ * filter, search (a rotating set of one- and two-word queries with a prefix last word) and detail
+ * (random games). Each line gives req/s, p50, p99 and the ratio to the trivial route of the same run.
+ * Goal: search ≥ 50% of the trivial route's throughput, p99 < 20 ms.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { applyPragmas, migrate } from '@zapcade/shared/db/migrate'
+import { AppError } from '@zapcade/shared/errors'
+import { sqliteCatalogReader } from '../market-service/src/adapters/sqlite/catalog-reader.ts'
+import { catalogRoutes } from '../market-service/src/routes/catalog.ts'
+
+const GAMES = Number(process.env['BENCH_GAMES'] ?? 50_000)
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8)
+const CONNECTIONS = 50
+
+// ---- seed ----
+/** Deterministic PRNG (mulberry32), so every run seeds the same catalog. */
+function rng(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const ADJ = `ancient astral broken burning cosmic crimson crystal cursed dark deep distant drifting electric endless fallen
+  feral forgotten frozen galactic ghostly gilded golden grim hidden hollow infinite iron last lone lost lunar mad mechanical
+  midnight misty mystic neon nocturnal pale phantom pixel quantum quiet radiant restless rogue rusty savage scarlet secret
+  shadow shattered silent silver sleepy solar spectral starry stormy sunken super tiny turbo twisted velvet wandering wild`.split(/\s+/)
+const NOUN = `abyss arena armada bastion beacon blade castle catacomb citadel colony comet crown crypt dungeon dynasty echo
+  empire engine escape expedition forest fortress frontier galaxy garden gate harbor heist horizon island jungle kingdom
+  labyrinth lagoon legend machine maze meadow mine moon nebula odyssey orbit outpost planet portal quest realm reef relic
+  rift river ruins saga sanctum sector signal skies spire station storm summit temple tower valley vault voyage wastes world`.split(/\s+/)
+const SUFFIX = ['', '', '', '', ' tactics', ' survivors', ' legends', ' 2', ' deluxe', ' remastered', ' online', ' chronicles', ' rush', ' arena', ' tycoon']
+const GENRES = `action adventure arcade card-game casual city-builder co-op fighting horror idle metroidvania mystery narrative
+  pixel-art platformer point-and-click puzzle racing rhythm roguelike rpg sandbox shooter simulation sports stealth strategy
+  survival tower-defense visual-novel`.split(/\s+/)
+const PLATFORMS = ['linux-x86_64', 'windows-x86_64', 'macos-arm64', 'macos-x86_64', 'web', 'android-arm64']
+const WORDS = `explore build fight craft survive discover unlock collect upgrade trade command defend conquer escape solve
+  sneak race climb dive fly sail mine farm cook brew forge hack repair rescue recruit hunt gather battle duel pilot navigate
+  procedurally generated levels handcrafted story branching dialogue hundreds of items weapons spells enemies bosses secrets
+  local multiplayer online leaderboards controller support soundtrack pixel art retro modern physics puzzles friends alone
+  permadeath deckbuilding turn based real time resource management base building crew ship planet villagers monsters robots
+  wizards pirates ninjas dragons aliens zombies knights cats ducks frogs`.split(/\s+/)
+const COMMON = 'the a an and of to your you in with is for on as it this that are be from by or all'.split(' ')
+/** The long tail of a real catalogue's vocabulary: 3,000 made-up words from syllables. */
+const TAIL = (() => {
+  const r = rng(3)
+  const syl = 'ka ri to mu ne sa lo vi da ze po qu ar el in os un ba ce fi go hu ja ky ly my ny'.split(' ')
+  return Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(r() * 3) }, () => syl[Math.floor(r() * syl.length)]).join(''))
+})()
+
+function seed(file: string): void {
+  const db = new Database(file)
+  applyPragmas(db, 'catalog')
+  migrate(db)
+  const r = rng(42)
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
+  const users = db.prepare('INSERT INTO users (pubkey, display_name, lud16, created_at) VALUES (?, ?, ?, ?)')
+  const game = db.prepare(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, featured_rank, price_msat,
+    icon, images_json, tags_json, platforms_json, event_id, event_created_at, deleted_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const tag = db.prepare('INSERT INTO game_tags (game_id, tag) VALUES (?, ?)')
+  const platform = db.prepare('INSERT INTO game_platforms (game_id, platform) VALUES (?, ?)')
+  const release = db.prepare(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id, created_at, updated_at)
+    VALUES (?, ?, 'main', ?, ?, ?, ?, ?, ?)`)
+  const asset = db.prepare(`INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 'application/zip', ?)`)
+  const hex = (n: number, salt: number) => (n * 2654435761 + salt).toString(16).padStart(64, '0').slice(-64)
+  const DEVS = 2000
+  const T0 = 1_790_000_000
+  db.transaction(() => {
+    for (let i = 1; i <= DEVS; i++) users.run(hex(i, 1), `Studio ${i}`, `studio${i}@example.com`, T0)
+    for (let i = 1; i <= GAMES * 1.1; i++) {
+      const title = `${pick(ADJ)} ${pick(NOUN)}${pick(SUFFIX)}`.replace(/\b\w/g, (ch) => ch.toUpperCase())
+      const roll = r()
+      // ~91% listed, 2% featured, 3% unlisted, 2% banned, 2% draft; 1% of the rest deleted.
+      const status = roll < 0.02 ? 'FEATURED' : roll < 0.05 ? 'UNLISTED' : roll < 0.07 ? 'BANNED' : roll < 0.09 ? 'DRAFT' : 'LISTED'
+      const listing = status === 'UNLISTED' || status === 'DRAFT' ? status : 'LISTED'
+      const tags = [...new Set([pick(GENRES), pick(GENRES), ...(r() < 0.5 ? [pick(GENRES)] : [])])]
+      const plats = [...new Set([pick(PLATFORMS), ...(r() < 0.6 ? [pick(PLATFORMS)] : [])])]
+      // Descriptions: mostly function words, some game words, a long tail (each game word is in ~9% of games).
+      const description = Array.from({ length: 40 + Math.floor(r() * 80) }, () => {
+        const x = r()
+        return x < 0.6 ? pick(COMMON) : x < 0.75 ? pick(WORDS) : pick(TAIL)
+      }).join(' ')
+      const updated = T0 + Math.floor(r() * 30_000_000)
+      const price = r() < 0.3 ? 0 : (1 + Math.floor(r() * 50)) * 1000 * 1000
+      const id = Number(game.run(1 + (i % DEVS), `game-${i}`, title, `A ${pick(ADJ)} ${pick(GENRES)} game about ${pick(NOUN)}s.`, description, status, listing,
+        status === 'FEATURED' ? Math.floor(r() * 100) : null, price, `https://cdn.example/${i}/icon.png`, JSON.stringify([`https://cdn.example/${i}/1.png`]),
+        JSON.stringify(tags), JSON.stringify(plats), hex(i, 2), updated, r() < 0.01 ? updated + 5 : null, updated, updated).lastInsertRowid)
+      for (const t of tags) tag.run(id, t)
+      for (const p of plats) platform.run(id, p)
+      for (let v = 0; v < 1 + Math.floor(r() * 3); v++) {
+        const rid = Number(release.run(id, `1.${v}.0`, `Changes in 1.${v}.0`, updated + v, hex(i * 10 + v, 3), hex(i * 10 + v, 4), updated, updated).lastInsertRowid)
+        asset.run(rid, hex(i * 10 + v, 3), hex(i * 10 + v, 5), 1_000_000 + i, updated)
+      }
+    }
+  })()
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+}
+
+// ---- load ----
+interface Result { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }
+type Cannon = (opts: Record<string, unknown>) => Promise<Result>
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon
+
+async function load(url: string, paths: string[], seconds = SECONDS): Promise<Result> {
+  let i = 0
+  return autocannon({
+    url, connections: CONNECTIONS, duration: seconds,
+    requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: paths[i++ % paths.length] }) }],
+  })
+}
+
+async function main(): Promise<void> {
+  // BENCH_DB keeps the seeded file between runs (seeded when missing).
+  const keep = process.env['BENCH_DB']
+  const dir = mkdtempSync(join(tmpdir(), 'zapcade-catbench-'))
+  const file = keep ?? join(dir, 'catalog.db')
+  let t = performance.now()
+  if (!keep || !existsSync(keep)) seed(file)
+  console.log(`seeded ${Math.round(GAMES * 1.1)} games (≈${GAMES} listed or featured) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  const db = new Database(file, { readonly: true })
+  const listed = db.prepare(`SELECT count(*) FROM games WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL`).pluck().get() as number
+  const addrs = db.prepare(`SELECT u.pubkey || '/' || g.slug FROM games g JOIN users u ON u.id = g.developer_user_id
+    WHERE g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL ORDER BY random() LIMIT 2000`).pluck().all() as string[]
+  db.close()
+
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! })
+    rl.once('line', (l) => { rl.close(); resolve(l) })
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)))
+  })
+  const { url } = JSON.parse(line) as { url: string }
+
+  // Queries people type: a title word, a genre, two words, a half-typed last word.
+  const r = rng(7)
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
+  const queries = Array.from({ length: 500 }, (_, i) => {
+    const kind = i % 5
+    if (kind === 0) return pick(NOUN)
+    if (kind === 1) return `${pick(ADJ)} ${pick(NOUN)}`
+    if (kind === 2) return pick(GENRES).split('-')[0]!
+    if (kind === 3) return pick(WORDS)
+    const w = pick(NOUN)
+    return `${pick(ADJ)} ${w.slice(0, Math.max(3, Math.ceil(w.length / 2)))}`
+  })
+  // Deep pages: follow next_cursor ten pages into the default order, and the cursors are replayed.
+  const cursors: string[] = []
+  let next: string | null = null
+  for (let p = 0; p < 10; p++) {
+    const page = (await (await fetch(`${url}/api/v1/games${next ? `?cursor=${next}` : ''}`)).json()) as { next_cursor: string | null }
+    next = page.next_cursor
+    if (next) cursors.push(next)
+  }
+  const paths: [string, string[]][] = [
+    ['list, page 1 (sort=new)', ['/api/v1/games']],
+    ['list, pages 2–11 by cursor', cursors.map((c) => `/api/v1/games?cursor=${c}`)],
+    ['list, tag filter (30 genres)', GENRES.map((g) => `/api/v1/games?tag=${g}`)],
+    ['search, 500 rotating queries', queries.map((q) => `/api/v1/games?q=${encodeURIComponent(q)}`)],
+    ['detail, 2,000 random games', addrs.map((a) => `/api/v1/games/${a}`)],
+  ]
+  const scenarios: [string, string[]][] = [
+    ['trivial JSON route', ['/trivial']],
+    ...paths.map(([n, p]): [string, string[]] => [`${n}, no cache`, p.map((x) => `/nocache${x}`)]),
+    ...paths.map(([n, p]): [string, string[]] => [`${n}, cached`, p]),
+  ]
+  // Warm up the child (JIT, page cache) before measuring; this also fills the response cache.
+  for (const [, p] of paths) await load(url, p, 2)
+  console.log(`${listed} listed games; autocannon -c ${CONNECTIONS}, ${SECONDS} s per scenario`)
+  let trivial = 0
+  for (const [name, paths] of scenarios) {
+    t = performance.now()
+    const res = await load(url, paths)
+    if (res.non2xx > 0 || res.errors > 0) throw new Error(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`)
+    if (trivial === 0) trivial = res.requests.average
+    const ratio = Math.round((100 * res.requests.average) / trivial)
+    console.log(`${name.padEnd(44)} ${String(Math.round(res.requests.average)).padStart(6)} req/s  p50 ${res.latency.p50} ms  p99 ${res.latency.p99} ms  ${ratio}% of trivial`)
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+  rmSync(dir, { recursive: true, force: true })
+}
+
+// ---- child: the service ----
+function serveChild(): void {
+  const db = new Database(process.argv[3]!, { readonly: false })
+  applyPragmas(db, 'catalog')
+  const app = new Hono()
+  app.get('/trivial', (c) => c.json({ ok: true, name: 'zapcade' }))
+  const deps = { catalog: sqliteCatalogReader(db), marketPubkey: 'ab'.repeat(32), relays: ['ws://127.0.0.1:7777'], feeBps: 500, version: 'bench' }
+  app.route('/', catalogRoutes(deps))
+  // The same routes without the response cache: every request runs its queries.
+  app.route('/nocache', catalogRoutes({ ...deps, cacheEntries: 0 }))
+  app.onError((err, c) => {
+    const status = err instanceof AppError ? err.status : 500
+    return c.json({ code: err instanceof AppError ? err.code : 'INTERNAL', detail: err.message }, status as 400)
+  })
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(JSON.stringify({ url: `http://127.0.0.1:${info.port}` })))
+  process.on('SIGTERM', () => server.close(() => { db.close(); process.exit(0) }))
+}
+
+
+if (process.argv[2] === '--serve') serveChild()
+else await main()
