@@ -92,9 +92,15 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const config: Config = { ...base, publicUrl, port }
 
   // 3. Database: migrated, money durability.
-  const db = o.db ?? new Database(join(config.dataDir, 'zapcade.db'))
-  applyPragmas(db, 'money')
-  migrate(db, undefined, clock.nowSec())
+  let db: Database.Database
+  try {
+    db = o.db ?? new Database(join(config.dataDir, 'zapcade.db'))
+    applyPragmas(db, 'money')
+    migrate(db, undefined, clock.nowSec())
+  } catch (e) {
+    server.close()
+    throw e
+  }
 
   // 4. Ports.
   const secret = o.secret ?? Buffer.from(base.secret, 'utf8')

@@ -25,7 +25,8 @@ export function requestLog(o: RequestLogOptions): MiddlewareHandler {
     const started = o.nowMs()
     await next()
     c.res.headers.set('x-request-id', requestId)
-    const route = routePath(c, -1) || 'unmatched'
+    const matched = routePath(c, -1)
+    const route = !matched || matched === '/*' || matched === '*' ? 'unmatched' : matched
     const ms = o.nowMs() - started
     o.metrics.observeRequest(c.req.method, route, c.res.status, ms)
     const line = { request_id: requestId, method: c.req.method, path: c.req.path, route, status: c.res.status, ms }
