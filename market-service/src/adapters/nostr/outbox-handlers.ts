@@ -33,6 +33,10 @@ export function featuredGames(db: Database.Database): { pubkey: Pubkey; slug: st
 }
 
 export function builtinOutboxHandlers(d: { db: Database.Database; signer: MarketSigner; nowSec: () => number }): OutboxHandlers {
+  // Replaceable events: two versions in the same second would tie, and the relay keeps the lowest id
+  // (NIP-01), possibly the older list. Each new version gets a strictly later created_at.
+  const last = { featured: 0, profile: 0 }
+  const after = (k: keyof typeof last): number => (last[k] = Math.max(d.nowSec(), last[k] + 1))
   return {
     async PUBLISH_EVENT(payload): Promise<NostrEvent> {
       const ev = parseEventShape(payload)
@@ -44,10 +48,10 @@ export function builtinOutboxHandlers(d: { db: Database.Database; signer: Market
       const content: Record<string, string> = { name: p.name, lud16: p.lud16, nip05: p.nip05 }
       if (p.about) content.about = p.about
       if (p.picture) content.picture = p.picture
-      return d.signer.sign({ kind: Kind.Profile, created_at: d.nowSec(), tags: [], content: JSON.stringify(content) })
+      return d.signer.sign({ kind: Kind.Profile, created_at: after('profile'), tags: [], content: JSON.stringify(content) })
     },
     async PUBLISH_FEATURED_LIST() {
-      return d.signer.sign(buildFeaturedList({ games: featuredGames(d.db), title: 'Featured games', createdAtSec: d.nowSec() }))
+      return d.signer.sign(buildFeaturedList({ games: featuredGames(d.db), title: 'Featured games', createdAtSec: after('featured') }))
     },
     async PUBLISH_BAN_LABEL(payload) {
       const b = BanPayload.parse(payload)
