@@ -9,6 +9,8 @@ import { z } from 'zod'
 import { BUILD_MIME, buildBuildAsset, parseBuildAsset } from '@zapcade/shared/events/build-asset'
 import { buildRelease, CHANNEL_RE, isSemver, parseRelease } from '@zapcade/shared/events/release'
 import { fileBody, hashFile } from '../../api/node-file.ts'
+import { ZapcadeApiError } from '../../api/errors.ts'
+import { toNpub } from '@zapcade/shared/ids'
 import type { ZapcadeClient } from '../../api/client.ts'
 import { listFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
@@ -90,7 +92,13 @@ Options:
     const client = ctx.client(signer)
     const info = await client.info()
     const game = `${pubkey}/${manifest.slug}`
-    const ticket = await client.developer.uploads.create({ game, version: a.version, sha256, size_bytes: sizeBytes, content_type: BUILD_MIME })
+    const ticket = await client.developer.uploads.create({ game, version: a.version, sha256, size_bytes: sizeBytes, content_type: BUILD_MIME }).catch((e: unknown) => {
+      // The market knows games by <pubkey>/<slug>: a miss usually means another key, or an unpublished game.
+      if (e instanceof ZapcadeApiError && /NOT_FOUND$/.test(e.code)) {
+        throw new RefusedError(e.code, `${e.detail}: the market has no game ${manifest.slug} signed by this key (${toNpub(pubkey)}); publish it first with \`zapcade game publish\``)
+      }
+      throw e
+    })
     const bar = byteBar(ctx, 'Uploading', sizeBytes)
     try {
       const { body } = await fileBody(file)
