@@ -4,6 +4,7 @@
  * Declared with zod (OpenAPI) from @zapcade/shared/api/catalog; reads go through the CatalogReader port.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import type { BlankEnv } from 'hono/types'
 import { AppError } from '@zapcade/shared/errors'
 import { gameNaddr, parseGameRef, parsePubkey, SLUG_RE, type Pubkey } from '@zapcade/shared/ids'
 import {
@@ -55,8 +56,8 @@ const infoRoute = createRoute({
 const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
 
 /** The catalog sub-app; mount at the app root (routes carry their full paths). */
-export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono {
-  const app = new OpenAPIHono({ defaultHook: zodHook })
+export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
+  const app = new OpenAPIHono<BlankEnv>({ defaultHook: zodHook })
   const cache = new ResponseCache(d.cacheEntries ?? 2000)
   const json = (body: string): Response => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
   /**
