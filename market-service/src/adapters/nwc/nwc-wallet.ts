@@ -23,6 +23,12 @@ export interface NwcWalletOptions {
   /** Deadline of pay_invoice before the outcome is UNKNOWN (default 60 s). */
   payTimeoutMs?: number
   log?: (msg: string, fields?: Record<string, unknown>) => void
+  /**
+   * Requests in flight at once (default 8). Each NIP-47 request holds a reply subscription on the
+   * relay, and relays cap subscriptions per connection (@nostr-relay: 20, evicting the least recently
+   * used — which would be the notification subscription); queued requests wait for a slot.
+   */
+  maxInFlight?: number
 }
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
@@ -81,12 +87,25 @@ export class NwcWallet implements Wallet {
   private closed = false
   private readonly requestTimeoutMs: number
   private readonly payTimeoutMs: number
+  private readonly maxInFlight: number
+  private inFlight = 0
+  private readonly waiting: (() => void)[] = []
 
   constructor(private readonly opts: NwcWalletOptions) {
     installWebSocket()
     this.client = new NWCClient({ nostrWalletConnectUrl: opts.url })
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000
     this.payTimeoutMs = opts.payTimeoutMs ?? 60_000
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 8)
+  }
+
+  private async slot(): Promise<() => void> {
+    if (this.inFlight >= this.maxInFlight) await new Promise<void>((r) => this.waiting.push(r))
+    this.inFlight++
+    return () => {
+      this.inFlight--
+      this.waiting.shift()?.()
+    }
   }
 
   /** The wallet service's pubkey (from the URL). */
@@ -103,6 +122,8 @@ export class NwcWallet implements Wallet {
     if (this.closed) throw new DeadlineError('wallet closed')
     const exec = (this.client as unknown as { executeNip47Request?: Exec }).executeNip47Request
     if (typeof exec !== 'function') throw new Error('@getalby/sdk NWCClient without executeNip47Request: pin 8.0.3')
+    // The deadline starts once the request is sent: a request still queued here was never sent.
+    const release = await this.slot()
     let timer: ReturnType<typeof setTimeout> | undefined
     const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new DeadlineError(`${method}: no answer in ${timeoutMs} ms`)), timeoutMs) })
     try {
@@ -112,6 +133,7 @@ export class NwcWallet implements Wallet {
       ])
     } finally {
       clearTimeout(timer)
+      release()
     }
   }
 
