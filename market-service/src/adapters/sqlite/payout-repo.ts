@@ -50,7 +50,7 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
   const address = db.prepare<[number], { payout_ln_address: string | null }>(
     'SELECT payout_ln_address FROM developer_profiles WHERE user_id = ?')
   const setDest = db.prepare(`UPDATE payouts SET destination_ln_address = ?, updated_at = ?
-    WHERE id = ? AND status = ? AND destination_ln_address IS NULL`)
+    WHERE id = ? AND status = ? AND destination_ln_address IS ?`)
   const note = db.prepare('UPDATE payouts SET last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = ?')
   const record = db.prepare(`UPDATE payouts SET payment_hash = ?, bolt11 = ?, attempts = ?, last_error = NULL, updated_at = ?
     WHERE id = ? AND status = ? AND payment_hash IS ?`)
@@ -106,7 +106,7 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
     listDue: (now, limit) => due.all(now, limit).map(toPayout),
     listWithPaymentHash: (limit) => withHash.all(limit).map(toPayout),
     developerAddress: (userId) => address.get(userId)?.payout_ln_address ?? undefined,
-    setDestination: (id, status, addr, now) => changed(setDest.run(addr, now, id, status)),
+    setDestination: (id, status, previous, addr, now) => changed(setDest.run(addr, now, id, status, previous)),
     note: (id, status, o) => changed(note.run(o.lastError, o.nextAttemptAtSec, o.nowSec, id, status)),
     recordInvoice: (id, expect, o) => recordInvoice.immediate(id, expect.status, expect.paymentHash, o.paymentHash, o.bolt11, o.attempts, o.nowSec),
     markSent: (id, from, hash, f) => markSent.immediate(id, from, hash, f.preimage, f.feesPaidMsat, f.nowSec),

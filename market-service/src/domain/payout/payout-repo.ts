@@ -40,8 +40,8 @@ export interface PayoutRepo {
   listWithPaymentHash(limit: number): Payout[]
   /** The developer's payout_ln_address, when set. */
   developerAddress(developerUserId: number): string | undefined
-  /** Fill a NULL destination. */
-  setDestination(id: string, status: ActivePayoutStatus, address: string, nowSec: number): boolean
+  /** Set the destination an invoice is about to be asked from, guarded by the previous one. */
+  setDestination(id: string, status: ActivePayoutStatus, previous: string | null, address: string, nowSec: number): boolean
   /** Update last_error / next_attempt_at without a status change. */
   note(id: string, status: PayoutStatus, o: { lastError: string | null; nextAttemptAtSec: number; nowSec: number }): boolean
   /**

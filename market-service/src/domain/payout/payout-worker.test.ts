@@ -96,6 +96,29 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     })
   }
 
+  it('asks the next invoice from the developer current payout address: a payout refused by a bad address goes once the address is fixed', async () => {
+    const clock = testClock()
+    const liarWallet = devWallet()
+    const liar = await startLyingLnurl(w.devnet, liarWallet.walletId, 'amount')
+    try {
+      const { userId } = addDeveloper(w.db, liar.address, clock.nowSec())
+      const id = addPayout(w.db, userId, 4_200, clock.nowSec())
+      const wk = worker(clock)
+      expect((await wk.tick()).get(id)).toBe('RETRYING')
+      expect(payoutRow(w.db, id).destination_ln_address).toBe(liar.address)
+      const dev = devWallet()
+      w.db.prepare('UPDATE developer_profiles SET payout_ln_address = ? WHERE user_id = ?').run(dev.lud16, userId)
+      clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
+      expect((await wk.tick()).get(id)).toBe('SENT')
+      expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', destination_ln_address: dev.lud16, attempts: 2 })
+      expect(JSON.parse(ledgerOf(w.db, id)[0]!.meta_json).destination).toBe(dev.lud16)
+      expect(w.devnet.node.balance(dev.walletId)).toBe(4_200)
+      expect(settledIncoming(w.devnet, liarWallet.walletId)).toEqual([])
+    } finally {
+      await liar.close()
+    }
+  })
+
   it('backs off after a failed payment, FAILS with PAYOUT_FAILED at the limit, and an admin retry pays it exactly once', async () => {
     const clock = testClock()
     const dev = devWallet()

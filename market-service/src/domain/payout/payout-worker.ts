@@ -156,16 +156,14 @@ export class PayoutWorker {
   private async newInvoice(p: Payout): Promise<Payout | PayoutStep> {
     const now = this.d.clock.nowSec()
     if (!isActive(p.status)) return 'SKIPPED'
-    let destination = p.destination
+    // Each new invoice is asked from the developer's current payout address (a fixed address is the usual
+    // cure of a failing payout); the destination recorded is the one this invoice comes from.
+    const destination = this.d.repo.developerAddress(p.developerUserId) ?? p.destination
     if (destination === null) {
-      const address = this.d.repo.developerAddress(p.developerUserId)
-      if (address === undefined) {
-        this.d.repo.note(p.id, p.status, { lastError: 'no payout address', nextAttemptAtSec: now + this.policy.noAddressRecheckSec, nowSec: now })
-        return 'NO_ADDRESS'
-      }
-      if (!this.d.repo.setDestination(p.id, p.status, address, now)) return 'RACE'
-      destination = address
+      this.d.repo.note(p.id, p.status, { lastError: 'no payout address', nextAttemptAtSec: now + this.policy.noAddressRecheckSec, nowSec: now })
+      return 'NO_ADDRESS'
     }
+    if (destination !== p.destination && !this.d.repo.setDestination(p.id, p.status, p.destination, destination, now)) return 'RACE'
     const attempts = p.attempts + 1
     let invoice
     try {
