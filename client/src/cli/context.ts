@@ -3,8 +3,7 @@
  * user's key. Signer resolution order: ZAPCADE_NSEC → ZAPCADE_BUNKER (NIP-46 URI) → the NIP-49 key in
  * the config directory (password from ZAPCADE_PASSWORD or a hidden prompt).
  */
-import { useWebSocketImplementation } from 'nostr-tools/pool'
-import WebSocket from 'ws'
+import { installNodeWebSocket } from '../api/node-websocket.ts'
 import { createZapcadeClient, type ZapcadeClient } from '../api/client.ts'
 import { decryptSecretKey } from '../signers/ncryptsec.ts'
 import { bunkerSigner } from '../signers/nip46.ts'
@@ -45,13 +44,8 @@ export interface CliContext {
   close(): Promise<void>
 }
 
-let wsInstalled = false
 /** Node 20 has no global WebSocket: hand nostr-tools the `ws` implementation (deps.md Exp 4). */
-export function installWebSocket(): void {
-  if (wsInstalled) return
-  useWebSocketImplementation(WebSocket)
-  wsInstalled = true
-}
+export const installWebSocket = installNodeWebSocket
 
 export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: string | undefined; json: boolean }): CliContext {
   const apiUrl = (flags.api ?? env.ZAPCADE_API ?? DEFAULT_API).replace(/\/+$/, '')

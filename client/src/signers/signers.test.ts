@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSecretKey, getPublicKey, verifyEvent } from 'nostr-tools/pure'
 import { nip19 } from 'nostr-tools'
-import { useWebSocketImplementation } from 'nostr-tools/pool'
-import WebSocket from 'ws'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { installNodeWebSocket } from '../api/node-websocket.ts'
 import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer/relay/market-relay'
 import { decryptSecretKey, encryptSecretKey, isNcryptsec, WrongPasswordError } from './ncryptsec.ts'
 import { parseSecretKey, secretKeySigner } from './secret-key.ts'
@@ -90,7 +89,7 @@ describe('NIP-07', () => {
 describe('NIP-46 bunker over a real relay', () => {
   let relay: MarketRelay
   beforeAll(async () => {
-    useWebSocketImplementation(WebSocket)
+    installNodeWebSocket()
     relay = await startMarketRelay()
   })
   afterAll(async () => relay.stop())

@@ -3,11 +3,11 @@
  * the URI's secret), `get_public_key`, `sign_event` and `ping`, NIP-44 encrypted, as kind 24133.
  * `refuseSigning` makes it answer sign_event with an error, as a user declining would.
  */
-import { SimplePool, useWebSocketImplementation } from 'nostr-tools/pool'
+import { SimplePool } from 'nostr-tools/pool'
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import * as nip44 from 'nostr-tools/nip44'
 import { bytesToHex } from 'nostr-tools/utils'
-import WebSocket from 'ws'
+import { installNodeWebSocket } from '../../api/node-websocket.ts'
 
 export interface TestBunker {
   uri: string
@@ -19,7 +19,7 @@ export interface TestBunker {
 }
 
 export async function startTestBunker(relayUrl: string, opts: { userSecretKey?: Uint8Array; refuseSigning?: boolean } = {}): Promise<TestBunker> {
-  useWebSocketImplementation(WebSocket)
+  installNodeWebSocket()
   const userSk = opts.userSecretKey ?? generateSecretKey()
   // The bunker's transport key differs from the user's key, as in real bunkers (NIP-46 "remote-signer-pubkey").
   const bunkerSk = generateSecretKey()
