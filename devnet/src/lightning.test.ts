@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { msat } from '@zapcade/shared/money'
 import { LightningError, LightningNode, type DevnetClock } from './lightning.ts'
 import { foreignInvoice } from './testing/nwc-contract.ts'
+import { seededRandom } from './testing/seeded-random.ts'
 
 let dir: string
 let offsetMs: number
@@ -176,11 +177,7 @@ describe('devnet Lightning node', () => {
 
   it('conserves money across 1,000 random payments between wallets (settled, refused, failed and held)', async () => {
     const node = fresh()
-    let seed = 42
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed % n
-    }
+    const rand = seededRandom(42)
     const wallets = Array.from({ length: 10 }, (_, i) => node.createWallet({ balanceMsat: msat(i < 5 ? 1_000_000 : 0) }))
     const minted = 5 * 1_000_000
     let settled = 0

@@ -17,14 +17,24 @@ export function requestEncryption(tags: string[][]): NwcEncryption | undefined {
   return asked.find((a): a is NwcEncryption => (SUPPORTED_ENCRYPTIONS as readonly string[]).includes(a))
 }
 
+// An ECDH per message is most of the cost of a request; a connection's conversation key never changes.
+const conversationKeys = new WeakMap<Uint8Array, Map<string, Uint8Array>>()
+function conversationKey(secretKey: Uint8Array, peerPubkey: string): Uint8Array {
+  let byPeer = conversationKeys.get(secretKey)
+  if (!byPeer) conversationKeys.set(secretKey, (byPeer = new Map()))
+  let key = byPeer.get(peerPubkey)
+  if (!key) {
+    key = nip44.getConversationKey(secretKey, peerPubkey)
+    if (byPeer.size >= 10_000) byPeer.clear()
+    byPeer.set(peerPubkey, key)
+  }
+  return key
+}
+
 export function encryptFor(scheme: NwcEncryption, secretKey: Uint8Array, peerPubkey: string, text: string): string {
-  return scheme === 'nip44_v2'
-    ? nip44.encrypt(text, nip44.getConversationKey(secretKey, peerPubkey))
-    : nip04.encrypt(secretKey, peerPubkey, text)
+  return scheme === 'nip44_v2' ? nip44.encrypt(text, conversationKey(secretKey, peerPubkey)) : nip04.encrypt(secretKey, peerPubkey, text)
 }
 
 export function decryptFrom(scheme: NwcEncryption, secretKey: Uint8Array, peerPubkey: string, payload: string): string {
-  return scheme === 'nip44_v2'
-    ? nip44.decrypt(payload, nip44.getConversationKey(secretKey, peerPubkey))
-    : nip04.decrypt(secretKey, peerPubkey, payload)
+  return scheme === 'nip44_v2' ? nip44.decrypt(payload, conversationKey(secretKey, peerPubkey)) : nip04.decrypt(secretKey, peerPubkey, payload)
 }

@@ -133,16 +133,29 @@ export async function runMethod(ctx: MethodContext, method: NwcMethod, rawParams
     }
     case 'list_transactions': {
       const p = parse(method, rawParams)
-      return node.listTransactions(walletId, {
+      return fitPage(node.listTransactions(walletId, {
         ...(p.from !== undefined ? { from: p.from } : {}),
         ...(p.until !== undefined ? { until: p.until } : {}),
         ...(p.limit !== undefined ? { limit: p.limit } : {}),
         ...(p.offset !== undefined ? { offset: p.offset } : {}),
         ...(p.unpaid !== undefined ? { unpaid: p.unpaid } : {}),
         ...(p.type !== undefined ? { type: p.type } : {}),
-      })
+      }))
     }
   }
+}
+
+/**
+ * Relays refuse events over 64 KiB (ours does, as strfry): a page that would not fit is cut short,
+ * and the client pages on with `offset` (total_count still counts everything).
+ */
+export const MAX_RESULT_CHARS = 40_000
+function fitPage<T extends { transactions: unknown[] }>(page: T): T {
+  let size = JSON.stringify(page).length
+  while (size > MAX_RESULT_CHARS && page.transactions.length > 1) {
+    size -= JSON.stringify(page.transactions.pop()).length + 1
+  }
+  return page
 }
 
 /** Map any thrown value to a NIP-47 error body; unknown errors are INTERNAL without detail. */

@@ -64,6 +64,8 @@ export class WalletService {
   readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false }
   /** Requests answered (for tests and the control API). */
   answered = 0
+  /** Successful relay connections so far (1 after start; more after reconnects). */
+  relayConnects = 0
   private readonly serviceKey: Uint8Array
   private relay: Relay | undefined
   private sub: Subscription | undefined
@@ -149,7 +151,8 @@ export class WalletService {
   }
 
   private async connect(): Promise<void> {
-    const relay = await Relay.connect(this.opts.relayUrl)
+    // Pings detect a silently dead connection; onclose then reconnects with our own short backoff.
+    const relay = await Relay.connect(this.opts.relayUrl, { enablePing: true })
     this.relay = relay
     relay.onclose = () => {
       this.sub = undefined
@@ -157,6 +160,12 @@ export class WalletService {
     }
     await this.publish(this.infoEvent())
     if (!this.faults.offline) this.subscribe()
+    this.relayConnects += 1
+  }
+
+  /** Connected and reading requests. */
+  get listening(): boolean {
+    return !!this.relay?.connected && !!this.sub && !this.faults.offline
   }
 
   private scheduleReconnect(delayMs = 250): void {
