@@ -47,15 +47,19 @@ interface ItemRow {
 interface Order {
   /** The partial index of migration 004 that holds this order. */
   index: string
+  /** The sort key column (the id is the tie-break). */
+  keyCol: string
   orderBy: string
+  /** "At or before the bound row @bk/@bid" in this order. */
+  upTo: string
   after: string
   key(r: ItemRow): [number | string, number]
 }
 
 const ORDERS = {
-  new: { index: 'games_public_new', orderBy: 'g.updated_at DESC, g.id DESC', after: '(g.updated_at, g.id) < (@k, @id)', key: (r) => [r.updated_at, r.id] },
-  title: { index: 'games_public_title', orderBy: 'g.title COLLATE NOCASE, g.id', after: '(g.title COLLATE NOCASE, g.id) > (@k, @id)', key: (r) => [r.title, r.id] },
-  price: { index: 'games_public_price', orderBy: 'g.price_msat, g.id', after: '(g.price_msat, g.id) > (@k, @id)', key: (r) => [r.price_msat, r.id] },
+  new: { index: 'games_public_new', keyCol: 'g.updated_at', upTo: '(g.updated_at, g.id) >= (@bk, @bid)', orderBy: 'g.updated_at DESC, g.id DESC', after: '(g.updated_at, g.id) < (@k, @id)', key: (r) => [r.updated_at, r.id] },
+  title: { index: 'games_public_title', keyCol: 'g.title', upTo: '(g.title COLLATE NOCASE, g.id) <= (@bk, @bid)', orderBy: 'g.title COLLATE NOCASE, g.id', after: '(g.title COLLATE NOCASE, g.id) > (@k, @id)', key: (r) => [r.title, r.id] },
+  price: { index: 'games_public_price', keyCol: 'g.price_msat', upTo: '(g.price_msat, g.id) <= (@bk, @bid)', orderBy: 'g.price_msat, g.id', after: '(g.price_msat, g.id) > (@k, @id)', key: (r) => [r.price_msat, r.id] },
 } satisfies Record<string, Order>
 
 /**
@@ -115,6 +119,15 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
     }
     return s
   }
+  const bounds = new Map<string, Database.Statement<[Params], { k: number | string; id: number }>>()
+  const boundStmt = (sql: string) => {
+    let st = bounds.get(sql)
+    if (!st) {
+      st = db.prepare<[Params], { k: number | string; id: number }>(sql)
+      bounds.set(sql, st)
+    }
+    return st
+  }
   const ranks = new Map<string, Database.Statement<[Params], { id: number; r: number }>>()
   const rankStmt = (sql: string) => {
     let st = ranks.get(sql)
@@ -128,14 +141,19 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} ${FROM} WHERE g.id IN (SELECT value FROM json_each(?)) AND ${LISTED}`)
   // One snapshot per page: a page built from several statements never mixes two states of the catalog.
   const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).deferred())
-  const filters = (q: GameListQuery, params: Params): string => {
+  /** Tag and platform conditions: a primary-key probe per row (`exists`) or a key range (`in`). */
+  const filters = (q: GameListQuery, params: Params, style: 'exists' | 'in' = 'in'): string => {
     let sql = ''
     if (q.tag !== undefined) {
-      sql += ' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
+      sql += style === 'exists'
+        ? ' AND EXISTS (SELECT 1 FROM game_tags t WHERE t.tag = @tag AND t.game_id = g.id)'
+        : ' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
       params['tag'] = q.tag
     }
     if (q.platform !== undefined) {
-      sql += ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
+      sql += style === 'exists'
+        ? ' AND EXISTS (SELECT 1 FROM game_platforms pf WHERE pf.platform = @platform AND pf.game_id = g.id)'
+        : ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
       params['platform'] = q.platform
     }
     return sql
@@ -144,10 +162,11 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   /**
    * A page of an index-ordered sort (new, title, price). Without filters it is a range scan of the
    * order's partial index from the cursor. With filters (tag, platform, q) the density of matches
-   * decides the best plan, so try the cheap one first: scan at most SCAN_BUDGET games in order and
-   * keep those that pass; a common filter fills the page from them. Only when it does not (a rare
-   * filter) is the page built from the filter's rows instead (a game_tags/game_platforms key range
-   * or the FTS matches), sorted; that set is small exactly because the filter is rare.
+   * decides the best plan, so try the cheap one first: walk the order's index from the cursor, at most
+   * SCAN_BUDGET entries (the bound is the entry that many places on, found in the index alone), and
+   * keep the rows that pass. A common filter fills the page well before the bound. Only when it does
+   * not (a rare filter) is the page built from the filter's own rows instead (a game_tags or
+   * game_platforms key range, or the FTS matches), sorted; that set is small because the filter is rare.
    */
   function ordered(q: GameListQuery, order: Order, visible: string, match: string | undefined, after: Cursor | undefined, limit: number): ItemRow[] {
     const params: Params = { limit }
@@ -157,30 +176,40 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
       params['k'] = after.key
       params['id'] = after.id
     }
-    const filter = filters(q, params)
-    if (match !== undefined) params['match'] = match
-    const hasFilter = filter !== '' || match !== undefined
-    const matchIn = match !== undefined ? ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)' : ''
     const tail = ` ORDER BY ${order.orderBy} LIMIT @limit`
-    const scan = `SELECT g.id FROM games g INDEXED BY ${order.index} WHERE ${visible}${keyset} ORDER BY ${order.orderBy}`
-    if (!hasFilter) return stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id WHERE ${visible}${keyset}${tail}`).all(params)
-    params['budget'] = SCAN_BUDGET
-    const first = stmt(`SELECT ${ITEM_COLS} FROM (${scan} LIMIT @budget) c CROSS JOIN games g ON g.id = c.id
-      JOIN users u ON u.id = g.developer_user_id WHERE 1${filter}${matchIn}${tail}`).all(params)
-    if (first.length >= limit) return first
-    delete params['budget']
+    const matchIn = match !== undefined ? ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)' : ''
+    if (match !== undefined) params['match'] = match
+    const probes = filters(q, params, 'exists')
+    if (probes === '' && match === undefined) {
+      return stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id WHERE ${visible}${keyset}${tail}`).all(params)
+    }
+    const boundParams: Params = { budget: SCAN_BUDGET, ...(after ? { k: after.key, id: after.id } : {}) }
+    const bound = boundStmt(`SELECT ${order.keyCol} AS k, g.id AS id FROM games g INDEXED BY ${order.index}
+      WHERE ${visible}${keyset} ORDER BY ${order.orderBy} LIMIT 1 OFFSET @budget`).get(boundParams)
+    let window = ''
+    if (bound) {
+      window = ` AND ${order.upTo}`
+      params['bk'] = bound.k
+      params['bid'] = bound.id
+    }
+    const first = stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id
+      WHERE ${visible}${keyset}${window}${probes}${matchIn}${tail}`).all(params)
+    // Without a bound the walk covered every remaining row: the page is complete either way.
+    if (first.length >= limit || !bound) return first
+    delete params['bk']
+    delete params['bid']
     // Driven from the filter's own rows (CROSS JOIN fixes the loop order).
     let driver: string
-    let rest = filter
+    let rest: string
     if (match !== undefined) {
       driver = 'games_fts CROSS JOIN games g ON g.id = games_fts.rowid'
-      rest = ` AND games_fts MATCH @match${filter}`
+      rest = ` AND games_fts MATCH @match${filters(q, params)}`
     } else if (q.tag !== undefined) {
       driver = 'game_tags t CROSS JOIN games g ON g.id = t.game_id'
-      rest = filter.replace(' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)', ' AND t.tag = @tag')
+      rest = ` AND t.tag = @tag${q.platform !== undefined ? ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)' : ''}`
     } else {
       driver = 'game_platforms pf CROSS JOIN games g ON g.id = pf.game_id'
-      rest = filter.replace(' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)', ' AND pf.platform = @platform')
+      rest = ' AND pf.platform = @platform'
     }
     return stmt(`SELECT ${ITEM_COLS} FROM ${driver} JOIN users u ON u.id = g.developer_user_id
       WHERE ${visible}${rest}${keyset}${tail}`).all(params)
@@ -235,13 +264,13 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
 
   /** Featured: FEATURED games by featured_rank (unranked last), then every LISTED game newest first. */
   function featured(q: GameListQuery, match: string | undefined, after: Cursor | undefined, limit: number): { rows: ItemRow[]; phaseOf: (i: number) => 0 | 1 } {
-    // Few games are FEATURED: their rows come from games_status_updated (status = 'FEATURED') and are sorted.
     const rank = { orderBy: `ifnull(g.featured_rank, ${UNRANKED}), g.id`, after: `(ifnull(g.featured_rank, ${UNRANKED}), g.id) > (@k, @id)` }
     const rows: ItemRow[] = []
     let inFeatured = 0
     if (!after || after.phase === 0) {
       const params: Params = { limit }
-      let sql = `SELECT ${ITEM_COLS}, ifnull(g.featured_rank, ${UNRANKED}) AS frank ${FROM} WHERE g.status = 'FEATURED' AND g.deleted_at IS NULL${filters(q, params)}`
+      let sql = `SELECT ${ITEM_COLS}, ifnull(g.featured_rank, ${UNRANKED}) AS frank FROM games g INDEXED BY games_featured_rank
+        JOIN users u ON u.id = g.developer_user_id WHERE g.status = 'FEATURED' AND g.deleted_at IS NULL${filters(q, params, 'exists')}`
       if (match !== undefined) {
         sql += ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
         params['match'] = match
