@@ -9,7 +9,7 @@ import WebSocket from 'ws'
 import { z } from 'zod'
 import { NWCClient } from '@getalby/sdk/nwc'
 import { formatSats, msat } from '@zapcade/shared/money'
-import { decodeInvoice } from './lightning.ts'
+import { decodeInvoice, normalizeInvoice } from './lightning.ts'
 
 export const HELP = `Usage: npm run devnet -- <command>
 
@@ -76,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case 'pay': {
-        const invoice = z.string().regex(/^ln[a-z0-9]+$/i, 'expected one BOLT11 invoice').safeParse(rest[0]?.trim())
+        const invoice = z.string().regex(/^ln[a-z0-9]+$/, 'expected one BOLT11 invoice').safeParse(normalizeInvoice(rest[0] ?? ''))
         if (!invoice.success || rest.length !== 1) {
           io.err('pay needs exactly one BOLT11 invoice\n\n' + HELP)
           return 2

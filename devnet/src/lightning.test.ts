@@ -53,7 +53,8 @@ describe('devnet Lightning node', () => {
     const other = node.makeInvoice(w.id, { amountMsat: msat(1_234_567), description: 'a game' })
     expect(other.payment_hash).not.toBe(tx.payment_hash)
     const payer = node.createWallet({ balanceMsat: msat(2_000_000) })
-    const paid = await node.payInvoice(payer.id, tx.invoice)
+    // As a QR code reads it: upper case, with the URI scheme.
+    const paid = await node.payInvoice(payer.id, `lightning:${tx.invoice.toUpperCase()}`)
     expect(createHash('sha256').update(Buffer.from(paid.preimage, 'hex')).digest('hex')).toBe(tx.payment_hash)
   })
 

@@ -401,7 +401,8 @@ export class LightningNode {
    * transaction; with settlement held, the debit and the credit are two transactions and the money in
    * between is counted as pending (totalMsat). Throws LightningError with a NIP-47 code.
    */
-  async payInvoice(walletId: number, invoice: string, opts: { amountMsat?: Msat; metadata?: Record<string, unknown> } = {}): Promise<PayResult> {
+  async payInvoice(walletId: number, invoiceText: string, opts: { amountMsat?: Msat; metadata?: Record<string, unknown> } = {}): Promise<PayResult> {
+    const invoice = normalizeInvoice(invoiceText)
     const decoded = decodeInvoice(invoice)
     if (decoded.payeeNodeKey !== this.nodePubkey) throw new LightningError('PAYMENT_FAILED', `no route to node ${decoded.payeeNodeKey ?? 'unknown'}`)
     const hold = this.faults.hold
@@ -576,8 +577,16 @@ export class LightningNode {
   }
 }
 
+/** BOLT11 as people paste it: QR codes upper-case it, links prefix `lightning:`. */
+export function normalizeInvoice(text: string): string {
+  return text
+    .trim()
+    .replace(/^lightning:/i, '')
+    .toLowerCase()
+}
+
 /** Decode a BOLT11 string; throws OTHER for anything that is not one. */
-export function decodeInvoice(invoice: string): {
+export function decodeInvoice(invoiceText: string): {
   paymentHash: string
   amountMsat: Msat | undefined
   payeeNodeKey: string | undefined
@@ -588,7 +597,7 @@ export function decodeInvoice(invoice: string): {
 } {
   let d: ReturnType<typeof bolt11.decode>
   try {
-    d = bolt11.decode(invoice)
+    d = bolt11.decode(normalizeInvoice(invoiceText))
   } catch (e) {
     throw new LightningError('OTHER', `not a BOLT11 invoice: ${(e as Error).message}`)
   }
