@@ -7,10 +7,12 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { nip19 } from 'nostr-tools'
+import { startTestBunker } from '../../src/signers/testing/bunker.ts'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
+import { createEmbeddedKey, importKey, installNip07, payWithNwc } from './testing/flows.ts'
 import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
 
 let market: TestMarket
@@ -32,28 +34,6 @@ afterAll(async () => {
   await market?.stop()
 })
 
-/** Pay the invoice on screen with the devnet buyer's NWC URI through the page's own form. */
-async function payWithNwc(page: Page): Promise<void> {
-  await page.getByRole('img', { name: /QR code of the Lightning invoice/ }).waitFor()
-  await page.getByLabel(/wallet connection \(NWC\) URI/).fill(market.buyerNwcUrl)
-  await page.getByRole('button', { name: 'Pay from my wallet' }).click()
-}
-
-/** Create an embedded key in the browser (NIP-49 encrypted under a password) from the sign-in page. */
-async function createEmbeddedKey(page: Page, password: string): Promise<void> {
-  await page.getByLabel('New password').fill(password)
-  await page.getByLabel('Repeat the password').fill(password)
-  await page.getByRole('button', { name: 'Create key' }).click()
-}
-
-/** Import an nsec into the embedded signer from the sign-in page. */
-async function importKey(page: Page, sk: Uint8Array): Promise<void> {
-  await page.getByText('Import a key (nsec or ncryptsec)').click()
-  await page.getByLabel('nsec1…, hex or ncryptsec1…').fill(nip19.nsecEncode(sk))
-  await page.getByLabel(/Password \(to encrypt it here/).fill('a long import password')
-  await page.getByRole('button', { name: 'Import', exact: true }).click()
-}
-
 describe('web storefront in Chromium against the real market', () => {
   it('a guest finds a game, pays through the devnet buyer wallet, sees the receipt code once and downloads the build', async () => {
     const game = await gameDetail(api, demoDev, 'lantern-depths', true)
@@ -74,7 +54,7 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByRole('img', { name: /QR code/ }).waitFor()
     await expect(page.getByRole('link', { name: 'Open in wallet' }).getAttribute('href')).resolves.toMatch(/^lightning:ln/)
     await shot(page, 'invoice')
-    await payWithNwc(page)
+    await payWithNwc(page, market.buyerNwcUrl)
 
     const code = (await page.getByTestId('receipt-code').textContent())?.trim()
     expect(code).toBeTruthy()
@@ -103,7 +83,7 @@ describe('web storefront in Chromium against the real market', () => {
     expect(stored).toMatch(/^ncryptsec1/)
 
     await page.getByRole('button', { name: 'Buy', exact: true }).click()
-    await payWithNwc(page)
+    await payWithNwc(page, market.buyerNwcUrl)
     await page.getByRole('heading', { name: 'Paid — Orbital Gardener is yours' }).waitFor()
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click()
@@ -117,9 +97,66 @@ describe('web storefront in Chromium against the real market', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('library').getByRole('button', { name: 'Download' }).first().click()])
     expect(download.suggestedFilename()).toMatch(/\.zip$/)
+
+    // After a reload the key stays locked until its password opens it; then it exports as the same key.
+    const pubkey = await page.locator('header .pill').getAttribute('title')
+    await page.reload()
+    await page.locator('header').getByRole('link', { name: 'Sign in' }).click()
+    await page.getByLabel('Password of the key stored here').fill('not the password')
+    await page.getByRole('button', { name: 'Unlock' }).click()
+    await page.getByRole('alert').getByText('wrong password for this encrypted key').waitFor()
+    await page.getByLabel('Password of the key stored here').fill('correct horse battery')
+    await page.getByRole('button', { name: 'Unlock' }).click()
+    await page.locator('header .pill').click()
+    await page.getByRole('heading', { name: 'Back up your key' }).waitFor()
+    expect(await page.getByLabel('Encrypted key (ncryptsec)').inputValue()).toBe(stored)
+    await page.getByLabel(/Password, to show the unencrypted key/).fill('correct horse battery')
+    await page.getByRole('button', { name: 'Show nsec' }).click()
+    const nsec = await page.getByLabel(/Your secret key/).inputValue()
+    const decoded = nip19.decode(nsec)
+    expect(decoded.type).toBe('nsec')
+    expect(getPublicKey(decoded.data as Uint8Array)).toBe(pubkey)
     expect(errors).toEqual([])
     await context.close()
   }, 180_000)
+
+  it('a buyer signed in with a NIP-07 extension zaps to buy: the extension signs the 9734 and the paid zap puts the game in the library', async () => {
+    await gameDetail(api, demoDev, 'block-smith')
+    const { page, context, errors } = await phonePage(browser)
+    const nip07 = await installNip07(page, generateSecretKey())
+    await page.goto(`${api}/signin?next=${encodeURIComponent(`/game/${demoDev}/block-smith`)}`)
+    await page.getByRole('button', { name: 'Sign in with extension' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Block Smith' }).waitFor()
+    await page.getByLabel(/Amount in sats/).fill('1000')
+    await page.getByRole('button', { name: 'Zap to buy' }).click()
+    await payWithNwc(page, market.buyerNwcUrl)
+    await page.getByRole('heading', { name: 'Paid — Block Smith is yours' }).waitFor()
+    expect(nip07.signed).toContain(9734)
+    // A reload brings the extension session back without a prompt, and the page knows the game is owned.
+    await page.reload()
+    await page.getByRole('heading', { name: 'You own this game' }).waitFor()
+    await page.getByText(/⚡ 1 zap\b/).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+
+  it('a buyer signs in through a NIP-46 bunker and the market accepts the requests it signs', async () => {
+    const bunker = await startTestBunker(market.m.relayUrl)
+    const { page, context, errors } = await phonePage(browser)
+    try {
+      await page.goto(`${api}/signin?next=%2Flibrary`)
+      await page.getByLabel('Bunker URI').fill(bunker.uri)
+      await page.getByRole('button', { name: 'Connect' }).click()
+      await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor()
+      await page.getByText('No games yet.').waitFor()
+      expect(await page.locator('header .pill').getAttribute('title')).toBe(bunker.userPubkey)
+      expect(bunker.calls).toContain('sign_event')
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+      await bunker.stop()
+    }
+  }, 120_000)
 
   it('a developer signs a draft in the dashboard, lists it, and buyers can then find it', async () => {
     const devSk = generateSecretKey()

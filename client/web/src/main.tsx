@@ -80,9 +80,9 @@ function Header() {
       <div class="who">
         {s ? (
           <>
-            <span class="pill" title={s.pubkey}>
+            <a class="pill" href="/signin" title={s.pubkey} aria-label={`Your account ${shortKey(s.pubkey)}`}>
               {shortKey(s.pubkey)}
-            </span>
+            </a>
             <button type="button" class="link" onClick={() => setSession(undefined)}>
               Sign out
             </button>

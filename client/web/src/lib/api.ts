@@ -28,6 +28,7 @@ export interface RequestOptions {
 }
 
 const hex = (buf: ArrayBuffer): string => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('')
+const randomHex = (bytes: number): string => hex(crypto.getRandomValues(new Uint8Array(bytes)).buffer)
 
 /** sha256 hex of a UTF-8 string (WebCrypto; the storefront is served from a secure context). */
 export async function sha256Hex(text: string): Promise<string> {
@@ -40,26 +41,17 @@ function base64Utf8(text: string): string {
   return btoa(bin)
 }
 
-const lastAuthSec = new Map<string, number>()
-
-/**
- * created_at for an auth event: now, but strictly after the previous identical request's. The market
- * accepts each auth event id once (replay cache), and two identical requests in the same second
- * (a poll and a reload, say) would otherwise sign the very same event.
- */
-function authCreatedAt(key: string): number {
-  const sec = Math.max(Math.floor(Date.now() / 1000), (lastAuthSec.get(key) ?? 0) + 1)
-  lastAuthSec.set(key, sec)
-  return sec
-}
-
 /** The `Authorization: Nostr …` header for one request (NIP-98, kind 27235). */
 export async function nip98Header(url: string, method: string, body: string | undefined): Promise<string> {
   const s = getSession()
   if (!s) throw new ApiError({ status: 401, code: 'AUTH_REQUIRED', detail: 'Sign in first.' })
   const tags = [['u', url], ['method', method]]
   if (body !== undefined) tags.push(['payload', await sha256Hex(body)])
-  const t: UnsignedEvent = { kind: 27235, created_at: authCreatedAt(`${s.pubkey} ${method} ${url} ${tags[2]?.[1] ?? ''}`), tags, content: '' }
+  // The market accepts each auth event id once. Two identical requests in the same second (a poll and
+  // a reload, or two tabs) would sign the very same event, so each carries a random nonce (extra tags
+  // are allowed by NIP-98 and ignored by the server's checks).
+  tags.push(['nonce', randomHex(8)])
+  const t: UnsignedEvent = { kind: 27235, created_at: Math.floor(Date.now() / 1000), tags, content: '' }
   const ev = await s.signer.signEvent(t)
   return `Nostr ${base64Utf8(JSON.stringify(ev))}`
 }

@@ -9,7 +9,7 @@ import type { GameItem, Page } from '../lib/types.ts'
 import { GameCard } from './game-card.tsx'
 
 const SORTS: Array<[string, string]> = [
-  ['', 'Best match (search) / newest'],
+  ['', 'Best match'],
   ['new', 'Newest'],
   ['featured', 'Featured first'],
   ['title', 'Title A–Z'],

@@ -8,7 +8,8 @@ export function DraftForm({ onDone }: { onDone: (ok: boolean, text: string) => v
   const [busy, setBusy] = useState(false)
   const submit = async (e: Event) => {
     e.preventDefault()
-    const f = new FormData(e.currentTarget as HTMLFormElement)
+    const form = e.currentTarget as HTMLFormElement
+    const f = new FormData(form)
     const get = (k: string) => String(f.get(k) ?? '').trim()
     const price = get('price')
     if (!/^[0-9]{1,10}$/.test(price || '0')) return onDone(false, 'Price: a whole number of sats.')
@@ -26,7 +27,7 @@ export function DraftForm({ onDone }: { onDone: (ok: boolean, text: string) => v
         ...(get('summary') ? { summary: get('summary') } : {}),
       }
       await publishGame(input, await marketInfo())
-      ;(e.currentTarget as HTMLFormElement | null)?.reset()
+      form.reset()
       onDone(true, `Draft ${input.title} saved. List it when it is ready.`)
     } catch (x) {
       onDone(false, x instanceof Error ? x.message : String(x))

@@ -107,13 +107,13 @@ export default function Developer() {
           <tbody>
             {games?.map((g) => (
               <tr key={g.slug}>
-                <td>{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath({ pubkey: g.pubkey ?? session.pubkey, slug: g.slug })}`}>{g.title}</a>}</td>
-                <td>
+                <td data-label="Game">{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath({ pubkey: g.pubkey ?? session.pubkey, slug: g.slug })}`}>{g.title}</a>}</td>
+                <td data-label="Status">
                   <span class={`pill ${g.status.toLowerCase()}`}>{g.status}</span>
                 </td>
-                <td>{g.price_msat === undefined ? '—' : priceText(g.price_msat)}</td>
-                <td>{g.releases?.map((r) => r.version).join(', ') || '—'}</td>
-                <td>
+                <td data-label="Price">{g.price_msat === undefined ? '—' : priceText(g.price_msat)}</td>
+                <td data-label="Releases">{g.releases?.map((r) => r.version).join(', ') || '—'}</td>
+                <td data-label="">
                   {g.status === 'DRAFT' ? (
                     <button type="button" onClick={() => void list(g)} aria-label={`List ${g.title}`}>
                       List it
