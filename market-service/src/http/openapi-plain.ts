@@ -56,7 +56,7 @@ export const PLAIN_ROUTES: PlainRoute[] = [
   { method: 'post', path: '/api/v1/admin/payouts/:id/retry', summary: 'Retry a failed payout', tags: ['admin'], auth: 'nip98', responses: { 200: payoutViewSchema, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse } },
   { method: 'post', path: '/api/v1/admin/payouts/:id/cancel', summary: 'Cancel a payout', tags: ['admin'], auth: 'nip98', body: cancelPayoutBodySchema, responses: { 200: payoutViewSchema, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse } },
   { method: 'get', path: '/.well-known/lnurlp/:name', summary: 'LUD-16/LUD-06 pay request of the market (allowsNostr, nostrPubkey)', tags: ['zaps'], responses: { 200: undefined, 404: undefined } },
-  { method: 'get', path: '/lnurlp/:name/callback', summary: 'LUD-06 callback: an invoice for a zap request (NIP-57 App. D)', tags: ['zaps'], responses: { 200: undefined, 400: undefined } },
+  { method: 'get', path: '/lnurlp/:name/callback', summary: 'LUD-06 callback: an invoice for a zap request (NIP-57 App. D)', tags: ['zaps'], responses: { 200: undefined, 400: undefined, 404: undefined, 503: undefined } },
 ]
 
 /** Add the plain routes to the app's OpenAPI registry. */

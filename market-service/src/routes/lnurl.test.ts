@@ -79,7 +79,7 @@ describe('LNURL pay request of the market (LUD-06/16, NIP-57)', () => {
 
   it('answers any other name with a LUD-06 error', async () => {
     const res = await fetch(`${w.served.url}/.well-known/lnurlp/someone-else`)
-    expect(res.status).toBe(400)
+    expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ status: 'ERROR', reason: 'unknown lightning address', code: 'NOT_FOUND' })
   })
 })

@@ -2,7 +2,7 @@
  * The market's Lightning address (LUD-16) for zaps: `GET /.well-known/lnurlp/:name` answers the pay
  * request (NIP-57 `allowsNostr`, `nostrPubkey`) and `GET /lnurlp/:name/callback?amount=&nostr=` the
  * invoice. Refusals are LUD-06 style `{status: "ERROR", reason}` with HTTP 400 and our stable `code`
- * (wallet trouble: 503). CORS is open, as web wallets call these from the browser.
+ * (an unknown name: 404; wallet trouble: 503). CORS is open, as web wallets call these from the browser.
  */
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
@@ -42,7 +42,8 @@ export function rawQueryParam(url: string, name: string): string | undefined {
 
 function lnurlError(c: Context, e: unknown): Response {
   if (e instanceof AppError) {
-    const status = e.status >= 500 ? 503 : 400
+    // LUD-06 clients read the body whatever the status; ours: 404 unknown name, 503 wallet, else 400.
+    const status = e.status >= 500 ? 503 : e.code === 'NOT_FOUND' ? 404 : 400
     return c.json({ status: 'ERROR', reason: e.message, code: e.code }, status)
   }
   throw e
