@@ -1,0 +1,104 @@
+/**
+ * Payments (issue 6): end-to-end purchases/s through devnet with 50 concurrent buyers, each with its own
+ * devnet wallet and NWC connection: POST /api/v1/purchases over real HTTP (guest checkout: the market's
+ * NWC make_invoice) → the buyer pays over NWC (pay_invoice) → the market's payment_received
+ * notification → settlement → entitlement visible (GET /api/v1/purchases/:id with X-Receipt-Code shows
+ * entitlement_id). Also p50/p99 from the buyer's pay_invoice answer to the entitlement row existing.
+ * Baseline in the same run: the raw NWC round trips with no service (payee make_invoice + buyer
+ * pay_invoice over the same relay and devnet), same concurrency. Goal: ≥ 200 purchases/s, p99 < 250 ms.
+ * BENCH_PURCHASES (default 300) sets the count.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { startMarketRelay } from '@zapcade/relay-indexer'
+import { startDevnet } from '@zapcade/devnet'
+import { configFrom } from '@zapcade/shared/config'
+import { msat } from '@zapcade/shared/money'
+import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
+import { NwcWallet } from '../market-service/src/adapters/nwc/nwc-wallet.ts'
+import { startService } from '../market-service/src/server.ts'
+import { newKey, seedGame } from '../market-service/src/testing/payments-harness.ts'
+
+const N = Number(process.env['BENCH_PURCHASES'] ?? 300)
+const BUYERS = 50
+const PRICE = 10_000
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
+}
+const ms = (x: number): string => `${x.toFixed(0)} ms`
+
+const dir = await mkdtemp(join(tmpdir(), 'zapcade-paybench-'))
+const relay = await startMarketRelay({ port: 0 })
+const devnet = await startDevnet({ relayUrl: relay.url, dataDir: join(dir, 'devnet'), writeJson: false })
+const marketWallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 30_000, maxInFlight: 8 })
+const buyers = Array.from({ length: BUYERS }, () => new NwcWallet({ url: devnet.createWallet({ balanceMsat: msat(1_000_000_000) }).nwcUrl, payTimeoutMs: 60_000 }))
+const payee = new NwcWallet({ url: devnet.createWallet({ name: 'bench-payee' }).nwcUrl, requestTimeoutMs: 30_000 })
+// Warm every connection (relay socket, encryption negotiation) before measuring.
+await Promise.all([marketWallet, payee, ...buyers].map((w) => w.lookupPayment('0'.repeat(64)).catch(() => undefined)))
+
+/** Run `n` jobs with `c` workers; answers elapsed seconds. */
+async function pool(n: number, c: number, job: (i: number) => Promise<void>): Promise<number> {
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: c }, async (_, w) => {
+    while (next < n) { const i = next++; await job(i + w * 0) }
+  }))
+  return (performance.now() - t0) / 1000
+}
+
+// ---- baseline: raw NWC, no service ----
+const baseLat: number[] = []
+const baseSec = await pool(N, BUYERS, async (i) => {
+  const inv = await payee.makeInvoice({ amountMsat: msat(PRICE), description: 'baseline', expirySec: 900 })
+  const t = performance.now()
+  const r = await buyers[i % BUYERS]!.payInvoice(inv.bolt11)
+  if (r.status !== 'SUCCEEDED') throw new Error(`baseline pay ${r.status}`)
+  baseLat.push(performance.now() - t)
+})
+
+// ---- end to end through the service ----
+const svc = await startService({
+  config: configFrom({ ZAPCADE_DATA_DIR: join(dir, 'svc'), ZAPCADE_PORT: '0', ZAPCADE_RELAYS: relay.url }),
+  wallet: marketWallet, overrides: { log: pino({ level: 'silent' }) },
+})
+const info = await (await fetch(`${svc.url}/api/v1/info`)).json() as { market_pubkey: string }
+const dev = newKey()
+seedGame(svc.db, dev, 'bench', { priceMsat: PRICE, marketPubkey: info.market_pubkey })
+await marketWallet.notificationsReady()
+const entitled = svc.db.prepare('SELECT 1 FROM entitlements WHERE purchase_id = ?')
+
+const payToEnt: number[] = [], total: number[] = []
+let visible = 0
+const e2eSec = await pool(N, BUYERS, async (i) => {
+  const t0 = performance.now()
+  const res = await fetch(`${svc.url}/api/v1/purchases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ game: `${dev.pubkey}/bench` }) })
+  if (res.status !== 201) throw new Error(`checkout ${res.status}: ${await res.text()}`)
+  const p = await res.json() as CreatePurchaseResponse
+  const r = await buyers[i % BUYERS]!.payInvoice(p.bolt11)
+  if (r.status !== 'SUCCEEDED') throw new Error(`pay ${r.status}`)
+  const paidAt = performance.now()
+  // The entitlement row appears when the notification is settled (or the poller finds it).
+  while (!entitled.get(p.id)) await new Promise((resolve) => setTimeout(resolve, 2))
+  payToEnt.push(performance.now() - paidAt)
+  const v = await (await fetch(`${svc.url}/api/v1/purchases/${p.id}`, { headers: { 'x-receipt-code': p.receipt_code! } })).json() as PurchaseView
+  if (v.status === 'PAID' && v.entitlement_id) visible++
+  total.push(performance.now() - t0)
+})
+
+const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
+const e2eRate = N / e2eSec, baseRate = N / baseSec
+console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s; pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
+console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases: ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
+console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
+console.log(`(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`)
+
+await svc.stop()
+await Promise.all([marketWallet, payee, ...buyers].map((w) => w.close()))
+await devnet.stop()
+await relay.stop()
+await rm(dir, { recursive: true, force: true })
