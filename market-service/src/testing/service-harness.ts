@@ -8,15 +8,15 @@ import { join } from 'node:path'
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { SimplePool, useWebSocketImplementation } from 'nostr-tools/pool'
 import type { Filter } from 'nostr-tools/filter'
-import WebSocket from 'ws'
 import { pino } from 'pino'
 import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
 import { configFrom, type Env } from '@zapcade/shared/config'
 import { buildHttpAuth, httpAuthHeader, sha256Hex } from '@zapcade/shared/events/http-auth'
 import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
+import { SafeWebSocket } from '../adapters/nostr/relay-publisher.ts'
 import { startService, type RunningService, type StartOptions } from '../server.ts'
 
-useWebSocketImplementation(WebSocket)
+useWebSocketImplementation(SafeWebSocket as unknown as typeof globalThis.WebSocket)
 
 export interface Key {
   sk: Uint8Array

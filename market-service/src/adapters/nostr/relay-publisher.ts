@@ -3,12 +3,22 @@
  * to the given relays (default: the configured ones) and reports each relay's OK or its reason,
  * including connection failures and timeouts, under the relay URL as configured.
  */
-import { SimplePool, useWebSocketImplementation } from 'nostr-tools/pool'
+import { SimplePool } from 'nostr-tools/pool'
 import WebSocket from 'ws'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { RelayAnswer, RelayPublisher } from '../../ports/relay-publisher.ts'
 
-useWebSocketImplementation(WebSocket)
+/**
+ * nostr-tools closes a socket still CONNECTING when its connection timeout fires and then drops its
+ * error handler; `ws` emits the abort as an 'error' event a tick later, which with no listener would
+ * crash the process (a relay that accepts TCP but never answers the handshake). Keep one listener.
+ */
+export class SafeWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args)
+    this.on('error', () => {})
+  }
+}
 
 export interface PoolPublisherOptions {
   relays: readonly string[]
@@ -20,8 +30,12 @@ const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : Strin
 
 /** The publisher the service runs with. */
 export function poolRelayPublisher(o: PoolPublisherOptions): RelayPublisher {
-  const pool = new SimplePool({ enablePing: false, enableReconnect: false })
   const timeoutMs = o.timeoutMs ?? 5000
+  // Per pool, not the module-global default (other code in the process may set a plain ws there).
+  const pool = new SimplePool({
+    enablePing: false, enableReconnect: false, maxWaitForConnection: timeoutMs,
+    websocketImplementation: SafeWebSocket as unknown as typeof globalThis.WebSocket,
+  } as ConstructorParameters<typeof SimplePool>[0])
   let closed = false
   return {
     async publish(event: NostrEvent, relays?: readonly string[]): Promise<RelayAnswer[]> {
