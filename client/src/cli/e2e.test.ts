@@ -17,6 +17,7 @@ import { generateSecretKey } from 'nostr-tools/pure'
 import { createZapcadeClient } from '../api/client.ts'
 import { ZapcadeApiError } from '../api/errors.ts'
 import { secretKeySigner } from '../signers/secret-key.ts'
+import { startTestBunker } from '../signers/testing/bunker.ts'
 import { jsonOf, runZapcade, type CliRun } from './testing/run-cli.ts'
 
 let market: RunningMarket
@@ -174,6 +175,22 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
     const err = await sdk.developer.uploads.create({ game: `${devPubkey}/${slug}`, version: '1.0.1', sha256: sha256(zip), size_bytes: zip.length, content_type: 'application/zip' }).catch((x: unknown) => x)
     expect(err).toBeInstanceOf(ZapcadeApiError)
     expect((err as ZapcadeApiError).status).toBe(403)
+  })
+
+  it('a developer whose key lives in a NIP-46 bunker publishes a draft through it (ZAPCADE_BUNKER)', async () => {
+    const bunker = await startTestBunker(market.relayUrl)
+    try {
+      const remote = await user('remote-dev')
+      await writeFile(join(remote.home, 'zapcade.json'), JSON.stringify({ slug: 'bunker-game', title: 'Signed Elsewhere', status: 'draft' }))
+      const r = await remote.ok(['game', 'publish'], { ZAPCADE_BUNKER: bunker.uri })
+      expect(r.status).toBe('DRAFT_STORED')
+      expect(r.relays).toEqual([])
+      expect((r.event as { pubkey: string }).pubkey).toBe(bunker.userPubkey)
+      expect(bunker.calls[0]).toBe('connect')
+      expect(bunker.calls).toContain('sign_event')
+    } finally {
+      await bunker.stop()
+    }
   })
 
   it('the wrong password for the stored key stops before any request, exit 1', async () => {
