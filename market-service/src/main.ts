@@ -2,7 +2,10 @@
  * `npm run start:service`: read and validate configuration from the environment, start the service,
  * stop gracefully on SIGTERM/SIGINT. Nothing else lives here.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { loadConfig } from '@zapcade/shared/config'
+import { defaultWebDistDir } from './routes/web.ts'
 import { startService } from './server.ts'
 
 const loaded = loadConfig(process.env)
@@ -11,7 +14,9 @@ if (!loaded.ok) {
   process.exit(2)
 }
 
-const service = await startService({ config: loaded.value })
+// The storefront when it was built (`npm run build:web` at deploy; `npm start` builds it on demand).
+const webDistDir = defaultWebDistDir()
+const service = await startService({ config: loaded.value, ...(existsSync(join(webDistDir, 'index.html')) ? { overrides: { webDistDir } } : {}) })
 process.stdout.write(`${JSON.stringify({ ready: true, url: service.url, public_url: service.config.publicUrl })}\n`)
 
 let signalled = false
