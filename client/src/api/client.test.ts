@@ -131,6 +131,37 @@ describe('createZapcadeClient', () => {
     await expect(createZapcadeClient({ baseUrl: base }).info()).rejects.toThrow(ZapcadeNetworkError)
   })
 
+  it('upload PUT sends the ticket headers and an exact content-length, for bytes and for a stream with progress', async () => {
+    const { base, seen } = await serve(() => ({ status: 200, body: JSON.stringify({ upload_id: 'u1', status: 'VERIFIED' }) }))
+    const c = createZapcadeClient({ baseUrl: base, signer: secretKeySigner(generateSecretKey()) })
+    const ticket = { id: 'u1', upload_url: `${base}/blobs/upload/tok`, method: 'PUT', headers: { 'content-type': 'application/zip' }, expires_at: 0 }
+    const bytes = new Uint8Array(70_000).fill(9)
+    await c.developer.uploads.put(ticket, bytes, { sizeBytes: bytes.length })
+    const progress: number[] = []
+    const stream = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(bytes.subarray(0, 30_000))
+        ctl.enqueue(bytes.subarray(30_000))
+        ctl.close()
+      },
+    })
+    await c.developer.uploads.put(ticket, stream, { sizeBytes: bytes.length, onProgress: (n) => progress.push(n) })
+    for (const s of seen) {
+      expect(s).toMatchObject({ method: 'PUT', url: '/blobs/upload/tok', headers: { 'content-type': 'application/zip', 'content-length': '70000' } })
+      expect(s.headers.authorization).toBeUndefined() // the signed URL is the credential; no NIP-98 to a bucket
+      expect(s.body.equals(Buffer.from(bytes))).toBe(true)
+    }
+    expect(progress.at(-1)).toBe(70_000)
+    expect(progress.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a refused upload PUT becomes ZapcadeApiError with the service detail', async () => {
+    const { base } = await serve(() => ({ status: 422, type: 'application/problem+json', body: JSON.stringify({ code: 'UPLOAD_INVALID', detail: 'sha256 does not match', status: 422 }) }))
+    const c = createZapcadeClient({ baseUrl: base })
+    const ticket = { id: 'u1', upload_url: `${base}/blobs/upload/tok`, method: 'PUT', headers: {}, expires_at: 0 }
+    await expect(c.developer.uploads.put(ticket, new Uint8Array([1, 2, 3]), { sizeBytes: 3 })).rejects.toMatchObject({ code: 'UPLOAD_INVALID', detail: 'sha256 does not match' })
+  })
+
   it('a request that needs a key fails before any network use when there is no signer', async () => {
     const { base, seen } = await serve(() => ({ status: 200, body: '{}' }))
     await expect(createZapcadeClient({ baseUrl: base }).library()).rejects.toThrow(/needs a key/)
