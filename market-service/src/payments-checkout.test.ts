@@ -165,6 +165,16 @@ describe('checkout', () => {
     expect(stored.response_json).not.toContain(g1.receipt_code!)
   })
 
+  it('the same Idempotency-Key sent twice at once: one purchase; the other request waits its turn or gets IDEMPOTENCY_IN_FLIGHT', async () => {
+    const buyer = newKey()
+    const headers = { 'idempotency-key': `race-${buyer.pubkey.slice(0, 8)}` }
+    const [a, b] = await Promise.all([0, 1].map((i) => buy({ game: `${dev.pubkey}/paid` }, { auth: { key: buyer, createdAtOffsetSec: -i }, headers })))
+    const statuses = [a!.status, b!.status].sort()
+    expect([[201, 201], [201, 409]]).toContainEqual(statuses)
+    if (statuses[1] === 409) expect((await (a!.status === 409 ? a! : b!).json()).code).toBe('IDEMPOTENCY_IN_FLIGHT')
+    expect(count('SELECT count(*) AS n FROM purchases p JOIN users u ON u.id = p.buyer_user_id WHERE u.pubkey = ?', buyer.pubkey)).toBe(1)
+  })
+
   it('an admin revokes an entitlement (once; the library shows it); nobody else may', async () => {
     const buyer = newKey()
     const p = await (await buy({ game: `${dev.pubkey}/paid` }, { auth: buyer })).json() as CreatePurchaseResponse

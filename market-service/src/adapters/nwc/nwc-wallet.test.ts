@@ -45,6 +45,31 @@ walletContract('NWC adapter on devnet', async () => {
   }
 })
 
+describe('NWC adapter under concurrency', () => {
+  it('60 requests at once all answer, and the notification subscription survives them (relays cap subscriptions per connection)', async () => {
+    const relay = await startMarketRelay({ port: 0 })
+    const dataDir = mkdtempSync(join(tmpdir(), 'nwc-burst-'))
+    const devnet = await startDevnet({ relayUrl: relay.url, dataDir, writeJson: false })
+    const wallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 20_000 })
+    const seen = new Set<string>()
+    const off = wallet.onPaymentReceived((s) => { seen.add(s.paymentHash) })
+    try {
+      await wallet.notificationsReady()
+      const invoices = await Promise.all(Array.from({ length: 60 }, (_, i) => wallet.makeInvoice({ amountMsat: msat(1_000 + i), description: 'burst', expirySec: 600 })))
+      expect(new Set(invoices.map((i) => i.paymentHash)).size).toBe(60)
+      await devnet.control.payInvoice('buyer', invoices[0]!.bolt11)
+      for (let i = 0; i < 100 && !seen.has(invoices[0]!.paymentHash); i++) await new Promise((r) => setTimeout(r, 50))
+      expect(seen.has(invoices[0]!.paymentHash)).toBe(true)
+    } finally {
+      off()
+      await wallet.close()
+      await devnet.stop()
+      await relay.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('NWC adapter over a relay that restarts', () => {
   it('notifications resume after the relay goes down and comes back on the same port', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nwc-restart-'))

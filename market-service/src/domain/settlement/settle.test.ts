@@ -91,7 +91,7 @@ describe('settlePayment', () => {
     expect(settlePayment(deps(), hash, { preimage: invoice().preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED', purchaseId: id })
     expect(settlePayment(deps(), hash, { preimage, settledAtSec: T, amountMsat: msat(10_000) })).toMatchObject({ outcome: 'REJECTED' })
     const other = invoice()
-    expect(settlePayment(deps(), other.hash, other)).toEqual({ outcome: 'UNKNOWN_HASH' })
+    expect(settlePayment(deps(), other.hash, { preimage: other.preimage, settledAtSec: T })).toEqual({ outcome: 'UNKNOWN_HASH' })
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type <> 'INVOICE_CREATED'`)).toBe(0)
     expect(repo.byId(id)?.status).toBe('PENDING')
   })
