@@ -182,6 +182,16 @@ describe('zap invoices, purchases, tips and receipts', () => {
     }
   })
 
+  it('a retried callback with the same zap request and amount gets the same invoice, and one purchase', async () => {
+    const raw = JSON.stringify(signedZapRequest(w, newBuyer().sk, { amountMsat: 10_000, coordinate: game }))
+    const before = purchaseCount()
+    const a = await callback(w, 10_000, raw)
+    const b = await callback(w, 10_000, raw)
+    expect(a.status).toBe(200)
+    expect(b.body.pr).toBe(a.body.pr)
+    expect(purchaseCount()).toBe(before + 1)
+  })
+
   for (const status of ['UNLISTED', 'FEATURED'] as const) {
     it(`a zap above the price of a ${status} game is a purchase (not a tip)`, async () => {
       const coordinate = seedGame(w, `${status.toLowerCase()}-${randomUUID().slice(0, 8)}`, { status, priceSats: 5 })

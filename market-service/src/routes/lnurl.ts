@@ -10,6 +10,7 @@ import type { Context } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
 import { MAX_PRICE_SATS, satsToMsat } from '@zapcade/shared/money'
 import { sqlitePurchaseRepo } from '../adapters/sqlite/purchase-repo.ts'
+import { sqliteZapRepo } from '../adapters/sqlite/zap-repo.ts'
 import type { MountContext } from '../app.ts'
 import type { OutboxHandlers } from '../domain/outbox/outbox.ts'
 import { payRequest, zapCallback, type ZapDeps, type ZapServerConfig } from '../domain/zap/zap-callback.ts'
@@ -92,7 +93,7 @@ const noWallet = {
 /** The LNURL routes over the context's database and wallet: `app.route('/', lnurlFeature(ctx))`. */
 export function lnurlFeature(ctx: MountContext): Hono {
   return lnurlRoutes({
-    config: zapServerConfig(ctx), repo: sqlitePurchaseRepo(ctx.db), wallet: ctx.wallet ?? noWallet,
+    config: zapServerConfig(ctx), repo: sqliteZapRepo(ctx.db), wallet: ctx.wallet ?? noWallet,
     nowSec: () => ctx.clock.nowSec(), newId: randomUUID,
   })
 }

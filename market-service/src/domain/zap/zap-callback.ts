@@ -37,9 +37,18 @@ export interface ZapServerConfig {
   invoiceProvider: string
 }
 
+/** What the zap server stores: the purchases port's part, and optionally the retry lookup. */
+export interface ZapRepo extends Pick<PurchaseRepo, 'findGame' | 'createPending'> {
+  /** A PENDING zap purchase for exactly this zap request and amount, payable after `payableAfterSec`. */
+  pendingZap?(zapRequest: string, amountMsat: Msat, payableAfterSec: number): { purchaseId: string; bolt11: string; isTip: boolean } | undefined
+}
+
+/** A retried callback gets the same invoice while it has at least this long to live. */
+export const REUSE_INVOICE_MIN_LIFE_SEC = 60
+
 export interface ZapDeps {
   config: ZapServerConfig
-  repo: Pick<PurchaseRepo, 'findGame' | 'createPending'>
+  repo: ZapRepo
   wallet: Pick<Wallet, 'makeInvoice'>
   nowSec: () => number
   newId: () => string
@@ -119,6 +128,10 @@ export async function zapCallback(d: ZapDeps, input: ZapCallbackInput): Promise<
   }
   const anonymous = tagsNamed(parsed.value.event, 'anon').length > 0
   const isTip = anonymous || game === undefined || amountMsat < game.priceMsat
+
+  // A wallet retrying the callback (lost answer) gets the invoice it was already given, not a second one.
+  const again = d.repo.pendingZap?.(raw, amountMsat, d.nowSec() + REUSE_INVOICE_MIN_LIFE_SEC)
+  if (again) return { pr: again.bolt11, routes: [], purchaseId: again.purchaseId, isTip: again.isTip }
 
   // The invoice commits to the zap request exactly as received (NIP-57: hash the bytes, never re-serialise).
   const descriptionHash = createHash('sha256').update(raw, 'utf8').digest('hex')

@@ -17,7 +17,7 @@ import { buildZapRequest, type ZapRequestInput } from '@zapcade/shared/events/za
 import { satsToMsat } from '@zapcade/shared/money'
 import { keySigner } from '../../../adapters/nostr/market-key.ts'
 import { NwcWallet } from '../../../adapters/nwc/nwc-wallet.ts'
-import { sqlitePurchaseRepo } from '../../../adapters/sqlite/purchase-repo.ts'
+import { sqliteZapRepo } from '../../../adapters/sqlite/zap-repo.ts'
 import { freshDb } from '../../../adapters/sqlite/testing/blob-seed.ts'
 import type { MarketSigner } from '../../../ports/market-signer.ts'
 import { serveApp, withProblems, type Served } from '../../../ports/testing/serve.ts'
@@ -60,7 +60,7 @@ export async function startZapWorld(): Promise<ZapWorld> {
     }
     holder.config = config
     return withProblems(lnurlRoutes({
-      config, repo: sqlitePurchaseRepo(db), wallet, nowSec: () => Math.floor(Date.now() / 1000), newId: randomUUID,
+      config, repo: sqliteZapRepo(db), wallet, nowSec: () => Math.floor(Date.now() / 1000), newId: randomUUID,
     }))
   })
   return {
