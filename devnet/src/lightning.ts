@@ -6,47 +6,21 @@
  * The fault knobs (fail the next payments, hold settlement) live here; see faults in `FaultState`.
  */
 import Database from 'better-sqlite3'
-import bolt11 from 'bolt11'
 import { createHash, randomBytes } from 'node:crypto'
 import { bytesToHex } from 'nostr-tools/utils'
 import { msat, type Msat } from '@zapcade/shared/money'
+import { DEFAULT_EXPIRY_SEC, decodeInvoice, normalizeInvoice, signInvoice } from './invoice-codec.ts'
+import { LightningError, incomingTx, outgoingTx, type InvoiceRow, type NodeErrorCode, type NwcTransaction, type PaymentRow } from './node-records.ts'
 import { NODE_SCHEMA } from './schema.ts'
 
-/** NIP-47 error codes the node can raise; the wallet service sends them on as they are. */
-export type NodeErrorCode = 'NOT_FOUND' | 'INSUFFICIENT_BALANCE' | 'PAYMENT_FAILED' | 'OTHER' | 'INTERNAL'
-
-export class LightningError extends Error {
-  constructor(
-    readonly code: NodeErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'LightningError'
-  }
-}
+export { DEFAULT_EXPIRY_SEC, decodeInvoice, normalizeInvoice } from './invoice-codec.ts'
+export { LightningError, type NodeErrorCode, type NwcTransaction } from './node-records.ts'
 
 /** Wall-clock port, so tests can expire invoices without sleeping. */
 export interface DevnetClock {
   nowMs(): number
 }
 export const systemClock: DevnetClock = { nowMs: () => Date.now() }
-
-/** A transaction in the NIP-47 wire shape (amounts msat, times unix seconds). */
-export interface NwcTransaction {
-  type: 'incoming' | 'outgoing'
-  state: 'pending' | 'settled' | 'expired' | 'failed'
-  invoice: string
-  description?: string
-  description_hash?: string
-  preimage?: string
-  payment_hash: string
-  amount: number
-  fees_paid: number
-  created_at: number
-  expires_at?: number
-  settled_at?: number
-  metadata?: Record<string, unknown>
-}
 
 export interface WalletRecord {
   id: number
@@ -86,45 +60,8 @@ export interface PayResult {
   transaction: NwcTransaction
 }
 
-/** Regtest network parameters for the `bolt11` package (deps.md Exp 5). */
-const REGTEST = { bech32: 'bcrt', pubKeyHash: 0x6f, scriptHash: 0xc4, validWitnessVersions: [0, 1] }
-export const DEFAULT_EXPIRY_SEC = 3600
 /** Every devnet payment is one hop inside the node, so it costs nothing. */
 export const FEE_MSAT = 0
-
-interface InvoiceRow {
-  payment_hash: string
-  wallet_id: number
-  bolt11: string
-  preimage: string
-  amount_msat: number
-  description: string | null
-  description_hash: string | null
-  metadata: string | null
-  created_at: number
-  expires_at: number
-  state: 'open' | 'inflight' | 'settled'
-  settled_at: number | null
-  changed_ms: number
-}
-
-interface PaymentRow {
-  wallet_id: number
-  payment_hash: string
-  bolt11: string
-  amount_msat: number
-  fees_msat: number
-  description: string | null
-  description_hash: string | null
-  state: 'pending' | 'settled' | 'failed'
-  failure: string | null
-  preimage: string | null
-  created_at: number
-  expires_at: number | null
-  settled_at: number | null
-  metadata: string | null
-  changed_ms: number
-}
 
 /** Fault knobs of the node: counted failures and held settlement. */
 export interface FaultState {
@@ -157,7 +94,8 @@ export class LightningNode {
     this.nodeKeyHex = this.metaOr('node_key', () => bytesToHex(randomBytes(32)))
     // The BOLT11 payee is the compressed secp256k1 key: 02 + the x-only key when y is even; bolt11
     // recovers it from the signature, so take it from there rather than guess the parity.
-    this.nodePubkey = bolt11.decode(this.sign({ amountMsat: msat(1000), paymentHash: '00'.repeat(32), description: '' })).payeeNodeKey ?? ''
+    const probe = signInvoice(this.nodeKeyHex, { amountMsat: msat(1000), paymentHash: '00'.repeat(32), description: '', timestampSec: 0 })
+    this.nodePubkey = decodeInvoice(probe).payeeNodeKey ?? ''
   }
 
   /** Open (or create) a node in a SQLite file; in-flight payments of a crashed run are settled. */
@@ -251,27 +189,6 @@ export class LightningNode {
 
   // ---- invoices ----
 
-  private sign(p: { amountMsat: Msat; paymentHash: string; description?: string; descriptionHash?: string; expirySec?: number; timestampSec?: number }): string {
-    const tags: { tagName: string; data: string | number | object }[] = [
-      { tagName: 'payment_hash', data: p.paymentHash },
-      { tagName: 'payment_secret', data: bytesToHex(randomBytes(32)) },
-      // BOLT11: exactly one of `d` and `h`.
-      p.descriptionHash !== undefined
-        ? { tagName: 'purpose_commit_hash', data: p.descriptionHash }
-        : { tagName: 'description', data: p.description ?? '' },
-      { tagName: 'expire_time', data: p.expirySec ?? DEFAULT_EXPIRY_SEC },
-      { tagName: 'min_final_cltv_expiry', data: 18 },
-      { tagName: 'feature_bits', data: { var_onion_optin: { required: true }, payment_secret: { required: true } } },
-    ]
-    const unsigned = bolt11.encode(
-      { network: REGTEST, millisatoshis: String(p.amountMsat), timestamp: p.timestampSec ?? this.nowSec(), tags: tags as never },
-      false,
-    )
-    const pr = bolt11.sign(unsigned, this.nodeKeyHex).paymentRequest
-    if (!pr) throw new LightningError('INTERNAL', 'bolt11 signing gave no payment request')
-    return pr
-  }
-
   /** Make a BOLT11 invoice paying `walletId`; the preimage is random and kept by the node. */
   makeInvoice(walletId: number, p: MakeInvoiceParams): NwcTransaction {
     this.wallet(walletId)
@@ -283,7 +200,7 @@ export class LightningNode {
     const preimage = randomBytes(32)
     const paymentHash = sha256Hex(preimage)
     const createdAt = this.nowSec()
-    const pr = this.sign({
+    const pr = signInvoice(this.nodeKeyHex, {
       amountMsat: p.amountMsat,
       paymentHash,
       ...(p.description !== undefined ? { description: p.description } : {}),
@@ -309,7 +226,11 @@ export class LightningNode {
         createdAt + expirySec,
         this.clock.nowMs(),
       )
-    return this.incomingTx(this.invoiceRow(paymentHash)!)
+    return this.incoming(this.invoiceRow(paymentHash)!)
+  }
+
+  private incoming(r: InvoiceRow): NwcTransaction {
+    return incomingTx(r, this.nowSec())
   }
 
   private invoiceRow(paymentHash: string): InvoiceRow | undefined {
@@ -320,52 +241,15 @@ export class LightningNode {
     return this.db.prepare('SELECT * FROM payments WHERE wallet_id = ? AND payment_hash = ?').get(walletId, paymentHash) as PaymentRow | undefined
   }
 
-  private incomingTx(r: InvoiceRow): NwcTransaction {
-    const state = r.state === 'settled' ? 'settled' : this.nowSec() >= r.expires_at ? 'expired' : 'pending'
-    return compact({
-      type: 'incoming' as const,
-      state,
-      invoice: r.bolt11,
-      description: r.description ?? undefined,
-      description_hash: r.description_hash ?? undefined,
-      preimage: r.state === 'settled' ? r.preimage : undefined,
-      payment_hash: r.payment_hash,
-      amount: r.amount_msat,
-      fees_paid: 0,
-      created_at: r.created_at,
-      expires_at: r.expires_at,
-      settled_at: r.settled_at ?? undefined,
-      metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : undefined,
-    })
-  }
-
-  private outgoingTx(r: PaymentRow): NwcTransaction {
-    return compact({
-      type: 'outgoing' as const,
-      state: r.state,
-      invoice: r.bolt11,
-      description: r.description ?? undefined,
-      description_hash: r.description_hash ?? undefined,
-      preimage: r.preimage ?? undefined,
-      payment_hash: r.payment_hash,
-      amount: r.amount_msat,
-      fees_paid: r.fees_msat,
-      created_at: r.created_at,
-      expires_at: r.expires_at ?? undefined,
-      settled_at: r.settled_at ?? undefined,
-      metadata: r.metadata ? (JSON.parse(r.metadata) as Record<string, unknown>) : undefined,
-    })
-  }
-
   /** An invoice or payment of this wallet by payment hash or by BOLT11; throws NOT_FOUND. */
   lookup(walletId: number, by: { paymentHash?: string; invoice?: string }): NwcTransaction {
     let hash = by.paymentHash
     if (hash === undefined && by.invoice !== undefined) hash = decodeInvoice(by.invoice).paymentHash
     if (hash === undefined) throw new LightningError('OTHER', 'lookup needs payment_hash or invoice')
     const inv = this.invoiceRow(hash)
-    if (inv && inv.wallet_id === walletId) return this.incomingTx(inv)
+    if (inv && inv.wallet_id === walletId) return this.incoming(inv)
     const pay = this.paymentRow(walletId, hash)
-    if (pay) return this.outgoingTx(pay)
+    if (pay) return outgoingTx(pay)
     throw new LightningError('NOT_FOUND', `no invoice or payment with hash ${hash} in this wallet`)
   }
 
@@ -378,13 +262,13 @@ export class LightningNode {
       const rows = this.db
         .prepare('SELECT * FROM invoices WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?')
         .all(walletId, from, until) as InvoiceRow[]
-      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: this.incomingTx(r), ms: r.changed_ms })
+      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: this.incoming(r), ms: r.changed_ms })
     }
     if (p.type !== 'incoming') {
       const rows = this.db
         .prepare('SELECT * FROM payments WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?')
         .all(walletId, from, until) as PaymentRow[]
-      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: this.outgoingTx(r), ms: r.changed_ms })
+      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: outgoingTx(r), ms: r.changed_ms })
     }
     // Newest first by settlement (or creation) time, then by the last change's clock ms.
     const key = (t: NwcTransaction) => t.settled_at ?? t.created_at
@@ -509,8 +393,8 @@ export class LightningNode {
     const s: Settlement = {
       payerWalletId,
       payeeWalletId,
-      incoming: this.incomingTx(this.invoiceRow(paymentHash)!),
-      outgoing: this.outgoingTx(this.paymentRow(payerWalletId, paymentHash)!),
+      incoming: this.incoming(this.invoiceRow(paymentHash)!),
+      outgoing: outgoingTx(this.paymentRow(payerWalletId, paymentHash)!),
     }
     for (const l of this.listeners) {
       try {
@@ -575,47 +459,4 @@ export class LightningNode {
     this.listeners.clear()
     this.db.close()
   }
-}
-
-/** BOLT11 as people paste it: QR codes upper-case it, links prefix `lightning:`. */
-export function normalizeInvoice(text: string): string {
-  return text
-    .trim()
-    .replace(/^lightning:/i, '')
-    .toLowerCase()
-}
-
-/** Decode a BOLT11 string; throws OTHER for anything that is not one. */
-export function decodeInvoice(invoiceText: string): {
-  paymentHash: string
-  amountMsat: Msat | undefined
-  payeeNodeKey: string | undefined
-  descriptionHash: string | undefined
-  description: string | undefined
-  timestampSec: number
-  expiresAtSec: number
-} {
-  let d: ReturnType<typeof bolt11.decode>
-  try {
-    d = bolt11.decode(normalizeInvoice(invoiceText))
-  } catch (e) {
-    throw new LightningError('OTHER', `not a BOLT11 invoice: ${(e as Error).message}`)
-  }
-  const hash = d.tagsObject.payment_hash
-  if (!hash) throw new LightningError('OTHER', 'invoice has no payment hash')
-  const ts = d.timestamp ?? 0
-  return {
-    paymentHash: hash,
-    amountMsat: d.millisatoshis ? msat(Number(d.millisatoshis)) : undefined,
-    payeeNodeKey: d.payeeNodeKey,
-    descriptionHash: d.tagsObject.purpose_commit_hash,
-    description: d.tagsObject.description,
-    timestampSec: ts,
-    expiresAtSec: d.timeExpireDate ?? ts + DEFAULT_EXPIRY_SEC,
-  }
-}
-
-/** Drop undefined fields, so JSON carries only what is known (exactOptionalPropertyTypes). */
-function compact<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never
 }
