@@ -82,6 +82,13 @@ describe('NIP-98 middleware', () => {
     expect(spoofed.status).toBe(401)
   })
 
+  it('accepts the same request twice in one second, each with its own auth event', async () => {
+    h = await startHarness()
+    const dev = newKey()
+    const [a, b] = await Promise.all([h.call(GAMES, { auth: dev }), h.call(GAMES, { auth: dev })])
+    expect([a.status, b.status]).toEqual([200, 200])
+  })
+
   it('accepts url-safe unpadded base64 in the header', async () => {
     h = await startHarness()
     expect((await h.call(GAMES, { auth: { key: newKey(), urlSafe: true } })).status).toBe(200)

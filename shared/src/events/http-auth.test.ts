@@ -44,6 +44,16 @@ describe('NIP-98 event checks', () => {
   })
 })
 
+describe('building', () => {
+  it('gives two auth events for the same request in the same second different ids (random nonce)', () => {
+    const a = signed()
+    const b = signed()
+    expect(a.id).not.toBe(b.id)
+    expect(a.tags.find((t) => t[0] === 'nonce')?.[1]).toMatch(/^[0-9a-f]{32}$/)
+    expect(buildHttpAuth({ url: URL_, method: 'get', createdAtSec: NOW, nonce: 'n' }).tags).toEqual([['u', URL_], ['method', 'GET'], ['nonce', 'n']])
+  })
+})
+
 describe('Authorization header', () => {
   it('round-trips through standard base64 and url-safe unpadded base64', () => {
     const ev = signed({ url: 'https://m.example/?q=ü~~~>>>' })

@@ -20,12 +20,21 @@ export interface HttpAuthInput {
   /** sha256 hex of the raw body, when the request has one (see `sha256Hex`). */
   payloadSha256?: string
   createdAtSec: number
+  /** Random by default: two identical requests in one second would otherwise sign the same event id,
+   *  and servers accept each id once (the second would be refused as a replay). */
+  nonce?: string
+}
+
+/** 16 random bytes as hex (WebCrypto: Node 20 and browsers). */
+export function randomNonce(): string {
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** The unsigned kind-27235 event for a request. */
 export function buildHttpAuth(a: HttpAuthInput): UnsignedEvent {
   const tags = [['u', a.url], ['method', a.method.toUpperCase()]]
   if (a.payloadSha256 !== undefined) tags.push(['payload', a.payloadSha256])
+  tags.push(['nonce', a.nonce ?? randomNonce()])
   return { kind: HTTP_AUTH_KIND, created_at: a.createdAtSec, tags, content: '' }
 }
 
