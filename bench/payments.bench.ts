@@ -34,7 +34,7 @@ const ms = (x: number): string => `${x.toFixed(0)} ms`
 const dir = await mkdtemp(join(tmpdir(), 'zapcade-paybench-'))
 const relay = await startMarketRelay({ port: 0 })
 const devnet = await startDevnet({ relayUrl: relay.url, dataDir: join(dir, 'devnet'), writeJson: false })
-const marketWallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 30_000, maxInFlight: 8 })
+const marketWallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 30_000 })
 const buyers = Array.from({ length: BUYERS }, () => new NwcWallet({ url: devnet.createWallet({ balanceMsat: msat(1_000_000_000) }).nwcUrl, payTimeoutMs: 60_000 }))
 const payee = new NwcWallet({ url: devnet.createWallet({ name: 'bench-payee' }).nwcUrl, requestTimeoutMs: 30_000 })
 // Warm every connection (relay socket, encryption negotiation) before measuring.

@@ -26,7 +26,7 @@ export interface NwcWalletOptions {
   payTimeoutMs?: number
   log?: (msg: string, fields?: Record<string, unknown>) => void
   /**
-   * Requests in flight at once (default 8). Each NIP-47 request holds a reply subscription on the
+   * Requests in flight at once (default 16). Each NIP-47 request holds a reply subscription on the
    * relay, and relays cap subscriptions per connection (@nostr-relay: 20, evicting the least recently
    * used — which would be the notification subscription); queued requests wait for a slot.
    */
@@ -99,7 +99,7 @@ export class NwcWallet implements Wallet {
     cacheConversationKeys(this.client)
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000
     this.payTimeoutMs = opts.payTimeoutMs ?? 60_000
-    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 8)
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 16)
   }
 
   private async slot(): Promise<() => void> {
