@@ -64,7 +64,8 @@ describe('search', () => {
     expect(slugs({ q: '"lantern' })[0]).toBe('in-title')
     expect(slugs({ q: 'NEAR(lantern' })).toEqual([]) // "near" is a word that no game has
     expect(slugs({ q: 'lantern OR space' })).toEqual([]) // OR is a word here, not an operator
-    expect(ftsQuery('ab "b" cd*')).toBe('"ab" "b" "cd"*')
+    expect(ftsQuery('ab "b" cde*')).toBe('"ab" "b" "cde"*')
+    expect(ftsQuery('ab cd')).toBe('"ab" "cd"')
     expect(ftsQuery('a b')).toBe('"a" "b"')
     expect(ftsQuery('NOT x')).toBe('"NOT" "x"')
   })

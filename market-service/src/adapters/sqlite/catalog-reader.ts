@@ -138,7 +138,9 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
     return st
   }
   const rankNow = db.prepare<[string, number, number], number>('SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?').pluck()
-  const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} ${FROM} WHERE g.id IN (SELECT value FROM json_each(?)) AND ${LISTED}`)
+  // CROSS JOIN keeps json_each as the outer loop: otherwise the planner may walk the whole listed index.
+  const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
+    JOIN users u ON u.id = g.developer_user_id WHERE ${LISTED}`)
   // One snapshot per page: a page built from several statements never mixes two states of the catalog.
   const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).deferred())
   /** Tag and platform conditions: a primary-key probe per row (`exists`) or a key range (`in`). */

@@ -8,8 +8,8 @@
 /** Words are what the unicode61 tokenizer keeps: letters, digits and marks (other characters separate). */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu
 const MAX_WORDS = 8
-/** A one-letter prefix matches a large share of the vocabulary; it is searched as a whole word. */
-const MIN_PREFIX_LENGTH = 2
+/** A one- or two-letter prefix expands to a large share of the vocabulary; it is searched as a whole word. */
+const MIN_PREFIX_LENGTH = 3
 
 /** The MATCH expression for `q`, or undefined when it holds no searchable word. */
 export function ftsQuery(q: string): string | undefined {
