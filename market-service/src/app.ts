@@ -10,7 +10,9 @@ import type Database from 'better-sqlite3'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
+import { verifyEvent } from 'nostr-tools/pure'
 import { marketLud16, type Config } from '@zapcade/shared/config'
+import type { NostrEvent } from '@zapcade/shared/events/event'
 import { AppError } from '@zapcade/shared/errors'
 import { FsBlobStore } from './adapters/fs-blob/fs-blob-store.ts'
 import { sqliteCatalogReader } from './adapters/sqlite/catalog-reader.ts'
@@ -62,6 +64,8 @@ export interface AppDeps {
   /** fetch for outgoing HTTP (LNURL checks); defaults to the global fetch. */
   fetch?: typeof fetch
   metrics?: Metrics
+  /** Event id + signature check for NIP-98 headers and submitted events (startService: nostr-wasm). */
+  verifyEvent?: (ev: NostrEvent) => boolean
   /** Extra route factories mounted after the built-in ones (launcher, tests, payments wiring). */
   features?: FeatureMount[]
   /** The built web storefront (client/web/dist) to serve at `/`, mounted after every API route. */
@@ -71,6 +75,7 @@ export interface AppDeps {
 /** What every feature's route factory receives. */
 export interface MountContext extends AppDeps {
   auth: RouteAuth
+  verifyEvent: (ev: NostrEvent) => boolean
   metrics: Metrics
   random: () => number
   fetch: typeof fetch
@@ -80,8 +85,9 @@ export type FeatureMount = (ctx: MountContext) => Hono
 
 /** The context route factories and workers receive: deps plus the NIP-98 auth and defaults filled. */
 export function mountContext(deps: AppDeps): MountContext {
-  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.db) })
-  return { ...deps, auth, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
+  const verify = deps.verifyEvent ?? ((ev: NostrEvent) => verifyEvent({ ...ev }))
+  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.db), verifySignature: verify })
+  return { ...deps, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
 }
 
 /** Build the app (from deps, or from a context made by `mountContext` to share it with workers). */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
+import type { NostrEvent } from '@zapcade/shared/events/event'
 import { HTTP_AUTH_WINDOW_SEC, parseHttpAuth, verifyHttpAuth } from '@zapcade/shared/events/http-auth'
 import type { Clock } from '../ports/clock.ts'
 import type { ReplayCache } from '../adapters/sqlite/nip98-replay.ts'
@@ -18,6 +19,8 @@ export interface Nip98Options {
   adminPubkeys: readonly string[]
   clock: Clock
   replay: ReplayCache
+  /** Id + signature check (the service passes nostr-wasm); default nostr-tools. */
+  verifySignature?: ((ev: NostrEvent) => boolean) | undefined
 }
 
 const VERIFIED = 'nip98Pubkey'
@@ -53,6 +56,7 @@ async function verifyRequest(c: Context, o: Nip98Options): Promise<string> {
     method: c.req.method,
     bodySha256: await bodySha256(c),
     nowSec,
+    ...(o.verifySignature ? { verifySignature: o.verifySignature } : {}),
   })
   if (!checked.ok) throw new AppError('AUTH_INVALID', checked.reason)
   // Kept past the whole window the event could be valid in, whatever clock skew it used.

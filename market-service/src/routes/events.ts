@@ -5,7 +5,6 @@
  * developer. If no relay accepts the event now, the outbox keeps retrying it (status QUEUED).
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
-import { verifyEvent } from 'nostr-tools/pure'
 import { PublishEventRequest, PublishEventResponse } from '@zapcade/shared/api/events'
 import { ProblemResponse } from '@zapcade/shared/api/problem'
 import { AppError } from '@zapcade/shared/errors'
@@ -53,7 +52,7 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
     const shape = parseEventShape(c.req.valid('json'))
     if (!shape.ok) throw new AppError('VALIDATION_FAILED', shape.reason)
     const ev = shape.value
-    if (!verifyEvent({ ...ev })) throw new AppError('INVALID_EVENT', 'id or signature is invalid')
+    if (!ctx.verifyEvent(ev)) throw new AppError('INVALID_EVENT', 'id or signature is invalid')
     const now = ctx.clock.nowSec()
     if (ev.created_at > now + MAX_FUTURE_SEC) throw new AppError('INVALID_EVENT', 'created_at: more than 10 minutes in the future')
     const parse = ACCEPTED_KINDS[ev.kind]
