@@ -292,11 +292,12 @@ export class LightningNode {
     const hold = this.faults.hold
     const begin = this.db.transaction(() => {
       const outcome = this.startPayment(walletId, invoice, decoded.paymentHash, opts)
-      if (outcome.ok && hold === undefined) this.finish(walletId, decoded.paymentHash)
-      return outcome
+      const settled = outcome.ok && hold === undefined ? this.settleRows(walletId, decoded.paymentHash) : undefined
+      return { outcome, settled }
     })
-    const outcome = begin.immediate()
+    const { outcome, settled } = begin.immediate()
     if (!outcome.ok) throw new LightningError(outcome.code, outcome.message)
+    if (settled) this.emit(settled)
     if (hold !== undefined) {
       const waiting = this.waitHold(hold).then(() => this.finish(walletId, decoded.paymentHash))
       this.inflight.add(waiting)
@@ -369,33 +370,38 @@ export class LightningNode {
       )
   }
 
-  /** Credit the payee and mark both sides settled (one transaction); then tell the listeners. */
+  /** Settle a debited payment in its own transaction, then tell the listeners. */
   private finish(payerWalletId: number, paymentHash: string): void {
-    const done = this.db.transaction(() => {
-      const inv = this.invoiceRow(paymentHash)
-      const pay = this.paymentRow(payerWalletId, paymentHash)
-      if (!inv || !pay || pay.state !== 'pending' || inv.state !== 'inflight') return undefined
-      const now = this.nowSec()
-      const ms = this.clock.nowMs()
-      this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(inv.amount_msat, inv.wallet_id)
-      this.db
-        .prepare(`UPDATE invoices SET state = 'settled', settled_at = ?, changed_ms = ? WHERE payment_hash = ? AND state = 'inflight'`)
-        .run(now, ms, paymentHash)
-      this.db
-        .prepare(
-          `UPDATE payments SET state = 'settled', preimage = ?, settled_at = ?, changed_ms = ? WHERE wallet_id = ? AND payment_hash = ? AND state = 'pending'`,
-        )
-        .run(inv.preimage, now, ms, payerWalletId, paymentHash)
-      return inv.wallet_id
-    })
-    const payeeWalletId = done.immediate()
-    if (payeeWalletId === undefined) return
-    const s: Settlement = {
+    const settled = this.db.transaction(() => this.settleRows(payerWalletId, paymentHash)).immediate()
+    if (settled) this.emit(settled)
+  }
+
+  /** Credit the payee and mark both sides settled; call inside a transaction. */
+  private settleRows(payerWalletId: number, paymentHash: string): Settlement | undefined {
+    const inv = this.invoiceRow(paymentHash)
+    const pay = this.paymentRow(payerWalletId, paymentHash)
+    if (!inv || !pay || pay.state !== 'pending' || inv.state !== 'inflight') return undefined
+    const now = this.nowSec()
+    const ms = this.clock.nowMs()
+    this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(inv.amount_msat, inv.wallet_id)
+    this.db
+      .prepare(`UPDATE invoices SET state = 'settled', settled_at = ?, changed_ms = ? WHERE payment_hash = ? AND state = 'inflight'`)
+      .run(now, ms, paymentHash)
+    this.db
+      .prepare(
+        `UPDATE payments SET state = 'settled', preimage = ?, settled_at = ?, changed_ms = ? WHERE wallet_id = ? AND payment_hash = ? AND state = 'pending'`,
+      )
+      .run(inv.preimage, now, ms, payerWalletId, paymentHash)
+    return {
       payerWalletId,
-      payeeWalletId,
+      payeeWalletId: inv.wallet_id,
       incoming: this.incoming(this.invoiceRow(paymentHash)!),
       outgoing: outgoingTx(this.paymentRow(payerWalletId, paymentHash)!),
     }
+  }
+
+  /** Tell the listeners, after the commit. */
+  private emit(s: Settlement): void {
     for (const l of this.listeners) {
       try {
         l(s)

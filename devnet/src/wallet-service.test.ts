@@ -7,6 +7,7 @@ import { NWCClient } from '@getalby/sdk/nwc'
 import { finalizeEvent, type Event } from 'nostr-tools/pure'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import * as nip04 from 'nostr-tools/nip04'
+import * as nip44 from 'nostr-tools/nip44'
 import { hexToBytes } from 'nostr-tools/utils'
 import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
 import { msat } from '@zapcade/shared/money'
@@ -82,6 +83,13 @@ describe('devnet wallet service beyond the contract', () => {
     const { response, sk, walletPk, close } = await raw([['encryption', 'nip99']], () => 'whatever')
     const body = JSON.parse(nip04.decrypt(sk, walletPk, (await response).content)) as { error: { code: string } }
     expect(body.error.code).toBe('UNSUPPORTED_ENCRYPTION')
+    close()
+  })
+
+  it('content that does not decrypt with the named scheme is answered OTHER, in that scheme', async () => {
+    const { response, sk, walletPk, close } = await raw([['encryption', 'nip44_v2']], (k, pk) => nip04.encrypt(k, pk, '{"method":"get_balance"}'))
+    const body = JSON.parse(nip44.decrypt((await response).content, nip44.getConversationKey(sk, walletPk))) as { error: { code: string; message: string } }
+    expect(body.error).toMatchObject({ code: 'OTHER', message: expect.stringMatching(/decrypt/) })
     close()
   })
 

@@ -211,9 +211,14 @@ export class WalletService {
     }
   }
 
+  /** Keep a background task for idle()/stop(); its failure is already answered or irrelevant. */
   private track<T>(p: Promise<T>): void {
-    this.pending.add(p)
-    void p.finally(() => this.pending.delete(p))
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.pending.add(settled)
+    void settled.then(() => this.pending.delete(settled))
   }
 
   // ---- requests ----
@@ -228,8 +233,14 @@ export class WalletService {
     const scheme = requestEncryption(ev.tags)
     if (!scheme) return this.respond(ev, 'nip04', '', { error: { code: 'UNSUPPORTED_ENCRYPTION', message: 'devnet speaks nip44_v2 and nip04' } })
     let method = ''
+    let plaintext: string
     try {
-      const body = JSON.parse(decryptFrom(scheme, this.serviceKey, ev.pubkey, ev.content)) as { method?: unknown; params?: unknown }
+      plaintext = decryptFrom(scheme, this.serviceKey, ev.pubkey, ev.content)
+    } catch {
+      return this.respond(ev, scheme, '', { error: { code: 'OTHER', message: `cannot decrypt the request as ${scheme}` } })
+    }
+    try {
+      const body = JSON.parse(plaintext) as { method?: unknown; params?: unknown }
       method = typeof body.method === 'string' ? body.method : ''
       const conn = this.connection(ev.pubkey)
       if (!conn) throw new NwcError('UNAUTHORIZED', 'no wallet is connected to this client key')
