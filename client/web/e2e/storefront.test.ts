@@ -158,13 +158,21 @@ describe('web storefront in Chromium against the real market', () => {
     }
   }, 120_000)
 
-  it('a developer signs a draft in the dashboard, lists it, and buyers can then find it', async () => {
-    const devSk = generateSecretKey()
+  it('a developer sees sales and releases, signs a draft in the dashboard and lists it, and lists a draft made elsewhere', async () => {
+    const dev = market.m.demoDeveloper
     const slug = `e2e-draft-${Date.now().toString(36)}`
+    // A draft submitted outside this browser (as `zapcade game publish --draft` does): only the service has it.
+    const cliSlug = `e2e-cli-draft-${Date.now().toString(36)}`
+    await submitGame(api, dev.secretKey, { slug: cliSlug, title: 'Cli Drafted Quest', summary: 'Drafted from the command line.', description: 'Soon.', listing: 'DRAFT' })
+
     const { page, context, errors } = await phonePage(browser)
     await page.goto(`${api}/signin?next=%2Fdeveloper`)
-    await importKey(page, devSk)
+    await importKey(page, dev.secretKey)
     await page.getByRole('heading', { level: 1, name: 'Developer dashboard' }).waitFor()
+    const games = page.getByTestId('dev-games')
+    // Sales from the purchases above, and the demo builds' releases.
+    await page.getByRole('region', { name: 'Sales' }).getByText(/Lantern Depths · 2,100 sats/).waitFor()
+    await games.getByRole('row', { name: /Lantern Depths/ }).getByText('1.0.0').waitFor()
 
     await page.getByText('New draft').click()
     await page.getByLabel('Slug (a-z, 0-9, . _ -)').fill(slug)
@@ -175,15 +183,19 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByLabel('Description (markdown)').fill('# Draftwood\n\nNot ready yet.')
     await page.getByRole('button', { name: 'Save draft' }).click()
     await page.getByText('Draft Draftwood Chronicles saved').waitFor()
-    const row = page.getByTestId('dev-games').getByRole('row', { name: /Draftwood Chronicles/ })
+    const row = games.getByRole('row', { name: /Draftwood Chronicles/ })
     await row.getByText('DRAFT', { exact: true }).waitFor()
+    await games.getByRole('row', { name: /Cli Drafted Quest/ }).getByText('DRAFT', { exact: true }).waitFor()
     // A draft never reaches the public catalog.
-    expect((await fetch(`${api}/api/v1/games/${getPublicKey(devSk)}/${slug}`)).status).toBe(404)
+    expect((await fetch(`${api}/api/v1/games/${dev.pubkey}/${slug}`)).status).toBe(404)
     await shot(page, 'developer')
 
     await row.getByRole('button', { name: 'List Draftwood Chronicles' }).click()
     await page.getByText('Draftwood Chronicles is now listed.').waitFor()
+    await games.getByRole('button', { name: 'List Cli Drafted Quest' }).click()
+    await page.getByText('Cli Drafted Quest is now listed.').waitFor()
     await listedInSearch(api, 'Draftwood', slug)
+    await listedInSearch(api, 'Drafted Quest', cliSlug)
     await page.goto(`${api}/?q=Draftwood`)
     await page.getByTestId('results').getByRole('link', { name: /Draftwood Chronicles/ }).waitFor()
     expect(errors).toEqual([])

@@ -48,7 +48,7 @@ export function developerRoutes(ctx: MountContext): OpenAPIHono {
       const g = parseGame(d.event)
       items.push({
         pubkey, slug: d.slug, title: g.ok ? g.value.title : d.slug, status: 'DRAFT', price_msat: g.ok ? g.value.priceMsat : 0,
-        event_id: d.event.id, source: 'draft', updated_at: d.updatedAtSec,
+        event_id: d.event.id, source: 'draft', updated_at: d.updatedAtSec, event: d.event,
       })
     }
     for (const r of repo.games(pubkey)) {

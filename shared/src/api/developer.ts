@@ -1,6 +1,7 @@
 /** Developer surface (NIP-98): payout profile and own games, drafts included (DESIGN.md section 5). */
 import { z } from 'zod'
 import { LN_ADDRESS_RE } from '../events/profile.ts'
+import { nostrEventSchema } from '../events/event.ts'
 
 export const DeveloperProfileRequest = z.object({
   payout_ln_address: z.string().max(200).transform((s) => s.trim().toLowerCase()).pipe(z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address name@domain (LUD-16)')),
@@ -27,6 +28,11 @@ export const DeveloperGame = z.object({
   /** `draft`: only in the service; `catalog`: indexed from the relays. */
   source: z.enum(['draft', 'catalog']),
   updated_at: z.number().int(),
+  /**
+   * A draft's signed event (drafts live only in the service, on no relay), so the developer's own
+   * client can list it by signing a newer copy without the draft tag. Absent for catalog rows.
+   */
+  event: nostrEventSchema.optional(),
 })
 export type DeveloperGame = z.infer<typeof DeveloperGame>
 

@@ -8,6 +8,7 @@ import type {
   ClaimPurchaseResponse, CreatePurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PurchaseView, SalesResponse,
 } from '@zapcade/shared/api/purchases'
 import type { PayoutsResponse } from '@zapcade/shared/api/payouts'
+import type { DeveloperGame, DeveloperGamesResponse } from '@zapcade/shared/api/developer'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 
 export type Info = MarketInfoResponse
@@ -20,16 +21,9 @@ export type { ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckRespons
 export type LibraryItem = LibraryResponse['items'][number]
 export type SignedEvent = NostrEvent
 
-/** A developer's own game (`GET /api/v1/developer/games`): drafts included, maybe with the signed event. */
-export interface DevGame {
-  pubkey?: string
-  slug: string
-  title: string
-  status: string
-  price_msat?: number
-  releases?: Array<{ version: string; published_at: number }>
-  event?: NostrEvent | null
-}
+/** A developer's own game (`GET /api/v1/developer/games`): drafts included, with their signed event. */
+export type DevGame = DeveloperGame
+export type { DeveloperGamesResponse }
 
 /** `GET …/download?format=json`. */
 export interface DownloadGrant {

@@ -7,15 +7,12 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, satsText } from '../lib/format.ts'
 import { useSession } from '../lib/session.ts'
-import type { DevGame, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
+import type { DevGame, DeveloperGamesResponse, GameDetail, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
 import { DraftForm } from './dev-draft.tsx'
 
 type Sale = SalesResponse['items'][number]
 type Payout = PayoutsResponse['items'][number]
-/** `GET /api/v1/developer/games` answers `{items}` (drafts included). */
-type DevGames = { items: DevGame[] } | DevGame[]
-const gameRows = (r: DevGames): DevGame[] => (Array.isArray(r) ? r : r.items)
 
 export default function Developer() {
   const session = useSession()
@@ -26,16 +23,28 @@ export default function Developer() {
   const [error, setError] = useState<string>()
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [address, setAddress] = useState('')
+  const [releases, setReleases] = useState<Record<string, string>>({})
 
   const load = () => {
     if (!session) return
     const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e))
-    api<DevGames>('GET', '/api/v1/developer/games', { auth: true }).then((r) => setGames(gameRows(r)), fail)
+    api<DeveloperGamesResponse>('GET', '/api/v1/developer/games', { auth: true }).then((r) => setGames(r.items), fail)
     api<SalesResponse>('GET', '/api/v1/developer/sales', { auth: true }).then((r) => setSales(r.items), fail)
     api<PayoutsResponse>('GET', '/api/v1/developer/payouts', { auth: true }).then((r) => setPayouts(r.items), fail)
     api<DeveloperLedgerResponse>('GET', '/api/v1/developer/ledger', { auth: true }).then(setLedger, fail)
   }
   useEffect(load, [session?.pubkey])
+
+  // Releases come from each published game's public detail (drafts have none yet).
+  useEffect(() => {
+    for (const g of games ?? []) {
+      if (g.source !== 'catalog') continue
+      api<GameDetail>('GET', `/api/v1/games/${gamePath(g)}`).then(
+        (d) => setReleases((r) => ({ ...r, [g.slug]: d.releases.map((x) => x.version).join(', ') || 'none yet' })),
+        () => undefined,
+      )
+    }
+  }, [games])
 
   if (!session) {
     return (
@@ -53,7 +62,7 @@ export default function Developer() {
   const list = async (g: DevGame) => {
     try {
       const { listDraft } = await import('../lib/publish.ts')
-      await listDraft({ ...g, pubkey: g.pubkey ?? session.pubkey }, await marketInfo())
+      await listDraft(g, await marketInfo())
       say(true, `${g.title} is now listed.`)
       load()
     } catch (e) {
@@ -107,12 +116,12 @@ export default function Developer() {
           <tbody>
             {games?.map((g) => (
               <tr key={g.slug}>
-                <td data-label="Game">{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath({ pubkey: g.pubkey ?? session.pubkey, slug: g.slug })}`}>{g.title}</a>}</td>
+                <td data-label="Game">{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath(g)}`}>{g.title}</a>}</td>
                 <td data-label="Status">
                   <span class={`pill ${g.status.toLowerCase()}`}>{g.status}</span>
                 </td>
-                <td data-label="Price">{g.price_msat === undefined ? '—' : priceText(g.price_msat)}</td>
-                <td data-label="Releases">{g.releases?.map((r) => r.version).join(', ') || '—'}</td>
+                <td data-label="Price">{priceText(g.price_msat)}</td>
+                <td data-label="Releases">{g.source === 'draft' ? '—' : (releases[g.slug] ?? '…')}</td>
                 <td data-label="">
                   {g.status === 'DRAFT' ? (
                     <button type="button" onClick={() => void list(g)} aria-label={`List ${g.title}`}>
