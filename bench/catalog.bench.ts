@@ -25,6 +25,8 @@ import { CatalogWriter } from '../relay-indexer/src/store/catalog-writer.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { sqliteCatalogReader } from '../market-service/src/adapters/sqlite/catalog-reader.ts'
 import { catalogRoutes } from '../market-service/src/routes/catalog.ts'
+import { ftsQuery } from '../market-service/src/adapters/sqlite/fts-query.ts'
+import { GameListQuery, type GameListParams } from '@zapcade/shared/api/catalog'
 
 const GAMES = Number(process.env['BENCH_GAMES'] ?? 50_000)
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8)
@@ -154,6 +156,31 @@ function writeCost(): { with004: number; without004: number } {
   return { with004: median(a), without004: median(b) }
 }
 
+// ---- one core, no HTTP: what each kind of page costs the reader ----
+/** Median time of the reader's own work per page (no cache, no HTTP), with the FTS match count. */
+function inProcess(db: Database.Database): void {
+  const reader = sqliteCatalogReader(db)
+  const cases: [string, GameListParams][] = [
+    ['list page 1', {}], ['list, sort=title', { sort: 'title' }], ['list, sort=featured', { sort: 'featured' }],
+    ['list, tag=roguelike', { tag: 'roguelike' }], ['list, platform=web', { platform: 'web' }],
+    ['search "neon dun" (prefix)', { q: 'neon dun' }], ['search "dungeon" (title word)', { q: 'dungeon' }],
+    ['search "pirates" (description word)', { q: 'pirates' }], ['search "the" (nearly every game)', { q: 'the' }],
+  ]
+  const count = db.prepare<[string], number>('SELECT count(*) FROM games_fts WHERE games_fts MATCH ?').pluck()
+  for (const [name, p] of cases) {
+    const q = GameListQuery.parse(p)
+    const times: number[] = []
+    for (let i = 0; i < 21; i++) {
+      const t = performance.now()
+      reader.listGames(q)
+      times.push(performance.now() - t)
+    }
+    const median = times.sort((a, b) => a - b)[10]!
+    const matches = q.q ? ` (${count.get(ftsQuery(q.q)!)} FTS matches)` : ''
+    console.log(`in process: ${name.padEnd(36)} ${String(Math.round(median * 1000)).padStart(6)} µs${matches}`)
+  }
+}
+
 // ---- load ----
 interface Result { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }
 type Cannon = (opts: Record<string, unknown>) => Promise<Result>
@@ -178,6 +205,7 @@ async function main(): Promise<void> {
   const wc = writeCost()
   console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
   const db = new Database(file, { readonly: true })
+  inProcess(db)
   const listed = db.prepare(`SELECT count(*) FROM games WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL`).pluck().get() as number
   const addrs = db.prepare(`SELECT u.pubkey || '/' || g.slug FROM games g JOIN users u ON u.id = g.developer_user_id
     WHERE g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL ORDER BY random() LIMIT 2000`).pluck().all() as string[]
