@@ -8,7 +8,7 @@ import { basename, resolve } from 'node:path'
 import { z } from 'zod'
 import { BUILD_MIME, buildBuildAsset, parseBuildAsset } from '@zapcade/shared/events/build-asset'
 import { buildRelease, CHANNEL_RE, isSemver, parseRelease } from '@zapcade/shared/events/release'
-import { fileBody, hashFile } from '../../api/node-file.ts'
+import { hashFile, putFile } from '../../api/node-file.ts'
 import { ZapcadeApiError } from '../../api/errors.ts'
 import { toNpub } from '@zapcade/shared/ids'
 import type { ZapcadeClient } from '../../api/client.ts'
@@ -101,8 +101,7 @@ Options:
     })
     const bar = byteBar(ctx, 'Uploading', sizeBytes)
     try {
-      const { body } = await fileBody(file)
-      await client.developer.uploads.put(ticket, body, { sizeBytes, onProgress: (n) => bar.update(n) })
+      await putFile(ticket, file, { onProgress: (n) => bar.update(n) })
     } finally {
       bar.stop()
     }
