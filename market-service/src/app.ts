@@ -64,6 +64,12 @@ export interface AppDeps {
   /** fetch for outgoing HTTP (LNURL checks); defaults to the global fetch. */
   fetch?: typeof fetch
   metrics?: Metrics
+  /**
+   * A second connection to the same file with synchronous=NORMAL for the NIP-98 replay cache: a FULL
+   * fsync per signed request (~6 ms here) would block the event loop; NORMAL still survives a process
+   * restart (only an OS crash could lose the last window's ids). Defaults to `db`.
+   */
+  replayDb?: Database.Database
   /** Event id + signature check for NIP-98 headers and submitted events (startService: nostr-wasm). */
   verifyEvent?: (ev: NostrEvent) => boolean
   /** Extra route factories mounted after the built-in ones (launcher, tests, payments wiring). */
@@ -86,7 +92,7 @@ export type FeatureMount = (ctx: MountContext) => Hono
 /** The context route factories and workers receive: deps plus the NIP-98 auth and defaults filled. */
 export function mountContext(deps: AppDeps): MountContext {
   const verify = deps.verifyEvent ?? ((ev: NostrEvent) => verifyEvent({ ...ev }))
-  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.db), verifySignature: verify })
+  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.replayDb ?? deps.db), verifySignature: verify })
   return { ...deps, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
 }
 

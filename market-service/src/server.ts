@@ -102,6 +102,9 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     server.close()
     throw e
   }
+  // NIP-98 replay ids: same file, no fsync per signed request (see AppDeps.replayDb).
+  const replayDb = o.replayDb ?? (o.db ? db : new Database(join(config.dataDir, 'zapcade.db')))
+  if (replayDb !== db) applyPragmas(replayDb, 'catalog')
 
   // 4. Ports.
   const secret = o.secret ?? Buffer.from(base.secret, 'utf8')
@@ -109,7 +112,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const relays = o.relays ?? poolRelayPublisher({ relays: config.relays })
   const blobStore = o.blobStore ?? blobStoreFor(config, publicUrl, secret, () => clock.nowSec())
   const verifyEvent = o.verifyEvent ?? await wasmEventVerifier()
-  const deps: AppDeps = { ...o, config, secret, clock, db, log, relays, signer, blobStore, verifyEvent }
+  const deps: AppDeps = { ...o, config, secret, clock, db, replayDb, log, relays, signer, blobStore, verifyEvent }
   if (opts.wallet ?? o.wallet) deps.wallet = (opts.wallet ?? o.wallet)!
   // ZAPCADE_NWC_URL: the market's own wallet over NIP-47, owned (and closed) by the service.
   const ownedWallet = !deps.wallet && config.nwcUrl ? new NwcWallet({ url: config.nwcUrl, log: (msg, f) => log.warn(f ?? {}, msg) }) : undefined
@@ -151,6 +154,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
         for (const w of workers) await w.stop()
         await relays.close()
         await ownedWallet?.close()
+        if (replayDb !== db) replayDb.close()
         db.close()
         log.info('market service stopped')
       })()
