@@ -132,6 +132,16 @@ describe('startDevnet', () => {
     }
   })
 
+  it('fails to start when the relay is unreachable, and a later start on the same dir works', async () => {
+    const dir = tmp()
+    const closed = await startMarketRelay({ port: 0 })
+    await closed.stop()
+    await expect(startDevnet({ relayUrl: closed.url, dataDir: dir, lnurlPort: 0 })).rejects.toThrow()
+    // Nothing half-made is left behind: a later start on the same dir works.
+    const d = await start(dir)
+    expect(d.marketNwcUrl).toMatch(/^nostr\+walletconnect:/)
+  })
+
   it('createWallet makes funded, named wallets with an address and a connection of the permissions asked', async () => {
     const d = await start(tmp())
     const shop = d.createWallet({ name: 'shop', balanceMsat: msat(77_000) })

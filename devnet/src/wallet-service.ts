@@ -182,6 +182,8 @@ export class WalletService {
       onevent: (ev) => this.track(this.handle(ev)),
       onclose: () => {
         this.sub = undefined
+        // A relay may CLOSE the subscription alone; come back unless we closed it (offline, stop).
+        if (!this.stopped && !this.faults.offline && this.relay?.connected) setTimeout(() => this.subscribe(), 250)
       },
     })
   }
