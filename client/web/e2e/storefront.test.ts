@@ -42,6 +42,14 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByRole('heading', { name: 'All games' }).waitFor()
     await page.getByTestId('results').getByRole('link', { name: /Lantern Depths/ }).waitFor()
     await shot(page, 'catalog')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await shot(page, 'catalog-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
+    await page.keyboard.press('Enter')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
 
     await page.getByLabel('Search games').fill('lantern')
     await page.getByRole('button', { name: 'Search' }).click()

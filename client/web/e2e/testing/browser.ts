@@ -40,10 +40,24 @@ export async function phonePage(browser: Browser): Promise<TestPage> {
   return { context, page, errors }
 }
 
-/** Save `<name>.png` (full page) after checking nothing is wider than the phone screen. */
+/**
+ * Save `<name>.png` (full page) after checking the page at phone width: nothing wider than the screen,
+ * every form control labelled, every image with an alt text, every button with a name.
+ */
 export async function shot(page: Page, name: string): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   expect(width, `${name} overflows a ${PHONE.width} px screen`).toBeLessThanOrEqual(PHONE.width)
+  const a11y = await page.evaluate(() => {
+    const named = (el: Element) => !!(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))
+    return {
+      unlabelled: [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter((el) => !(el as HTMLInputElement).labels?.length && !named(el)).map((el) => el.outerHTML.slice(0, 100)),
+      noAlt: [...document.querySelectorAll('img:not([alt])')].map((el) => el.outerHTML.slice(0, 100)),
+      unnamedButtons: [...document.querySelectorAll('button, a[href]')]
+        .filter((el) => !(el.textContent ?? '').trim() && !named(el)).map((el) => el.outerHTML.slice(0, 100)),
+    }
+  })
+  expect(a11y, `${name} accessibility`).toEqual({ unlabelled: [], noAlt: [], unnamedButtons: [] })
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true })
 }
