@@ -41,6 +41,22 @@ describe('POST /api/v1/events', () => {
     expect(mine.items.filter((g: { source: string }) => g.source === 'draft')).toEqual([])
   })
 
+  it('drops a kept draft when its author deletes it (NIP-09 by a or e), not when someone else does', async () => {
+    h = await startHarness()
+    const dev = newKey()
+    const byA = game(dev, 'by-a', { listing: 'DRAFT', at: now() - 5 })
+    const byE = game(dev, 'by-e', { listing: 'DRAFT', at: now() - 5 })
+    await post(h, byA)
+    await post(h, byE)
+    const drafts = async () => (await (await h!.call('/api/v1/developer/games', { auth: dev })).json()).items.map((g: { slug: string }) => g.slug).sort()
+    const del = (key: Key, tags: string[][]) => post(h!, sign(key, { kind: 5, created_at: now(), tags, content: '' }))
+    expect((await del(newKey(), [['a', `32267:${dev.pubkey}:by-a`]])).status).toBe(200)
+    expect(await drafts()).toEqual(['by-a', 'by-e'])
+    await del(dev, [['a', `32267:${dev.pubkey}:by-a`]])
+    await del(dev, [['e', byE.id]])
+    expect(await drafts()).toEqual([])
+  })
+
   it('refuses an older draft when a newer one is kept (409)', async () => {
     h = await startHarness()
     const dev = newKey()

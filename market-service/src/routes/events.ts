@@ -14,6 +14,7 @@ import { parseEventShape, type NostrEvent } from '@zapcade/shared/events/event'
 import { parseGame } from '@zapcade/shared/events/game'
 import { parseProfile } from '@zapcade/shared/events/profile'
 import { parseRelease } from '@zapcade/shared/events/release'
+import { parseGameCoordinate } from '@zapcade/shared/ids'
 import { Kind } from '@zapcade/shared/kinds'
 import type { Parsed } from '@zapcade/shared/result'
 import { hasVerifiedUpload, sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
@@ -71,6 +72,20 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
       const asset = parseBuildAsset(ev)
       if (asset.ok && !hasVerifiedUpload(ctx.db, ev.pubkey, asset.value.sha256, asset.value.sizeBytes)) {
         throw new AppError('UPLOAD_INVALID', 'x/size name no verified upload of this developer; upload the build first')
+      }
+    }
+
+    if (ev.kind === Kind.Deletion) {
+      // A NIP-09 deletion by the same author also removes a kept draft (by `a` coordinate or `e` id).
+      const del = parseDeletion(ev)
+      if (del.ok) {
+        for (const a of del.value.coordinates) {
+          const g = parseGameCoordinate(a)
+          if (g && g.pubkey === ev.pubkey) drafts.dropIfNotNewer(ev.pubkey, g.slug, ev.created_at)
+        }
+        for (const d of drafts.listByPubkey(ev.pubkey)) {
+          if (del.value.eventIds.includes(d.event.id as never)) drafts.dropIfNotNewer(ev.pubkey, d.slug, Number.MAX_SAFE_INTEGER)
+        }
       }
     }
 
