@@ -153,6 +153,7 @@ export class WalletService {
   private async connect(): Promise<void> {
     // Pings detect a silently dead connection; onclose then reconnects with our own short backoff.
     const relay = await Relay.connect(this.opts.relayUrl, { enablePing: true })
+    if (this.stopped) return relay.close() // stop() came while a reconnect was under way
     this.relay = relay
     relay.onclose = () => {
       this.sub = undefined
