@@ -37,6 +37,15 @@ describe('startService', () => {
     expect(h.svc.db.open).toBe(false)
   })
 
+  it('writes money with synchronous=FULL and the replay ids through a separate NORMAL connection (DB-2)', async () => {
+    h = await startHarness()
+    expect(h.svc.db.pragma('synchronous', { simple: true })).toBe(2)
+    expect(h.svc.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    const dev = newKey()
+    expect((await h.call('/api/v1/developer/games', { auth: dev })).status).toBe(200)
+    expect(h.svc.db.prepare('SELECT count(*) AS n FROM nip98_replay').get()).toEqual({ n: 1 })
+  })
+
   it('keeps an unpublished outbox job across a restart and delivers it once a relay answers', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zapcade-restart-'))
     const relay = await startMarketRelay({ port: 0 })

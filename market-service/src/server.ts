@@ -98,6 +98,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     db = o.db ?? new Database(join(config.dataDir, 'zapcade.db'))
     applyPragmas(db, 'money')
     migrate(db, undefined, clock.nowSec())
+    // DB-2: money is written with synchronous=FULL; refuse to run otherwise.
+    if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('the money connection must run with synchronous=FULL')
   } catch (e) {
     server.close()
     throw e
