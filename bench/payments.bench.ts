@@ -52,11 +52,14 @@ async function pool(n: number, c: number, job: (i: number) => Promise<void>): Pr
 
 // ---- baseline: raw NWC, no service ----
 const baseLat: number[] = []
+let baseFailed = 0
 const baseSec = await pool(N, BUYERS, async (i) => {
-  const inv = await payee.makeInvoice({ amountMsat: msat(PRICE), description: 'baseline', expirySec: 900 })
+  // Under heavy load a relay OK can take longer than the client's publish timeout: counted, not fatal.
+  const inv = await payee.makeInvoice({ amountMsat: msat(PRICE), description: 'baseline', expirySec: 900 }).catch(() => undefined)
+  if (!inv) { baseFailed++; return }
   const t = performance.now()
   const r = await buyers[i % BUYERS]!.payInvoice(inv.bolt11)
-  if (r.status !== 'SUCCEEDED') throw new Error(`baseline pay ${r.status}`)
+  if (r.status !== 'SUCCEEDED') { baseFailed++; return }
   baseLat.push(performance.now() - t)
 })
 
@@ -72,14 +75,14 @@ await marketWallet.notificationsReady()
 const entitled = svc.db.prepare('SELECT 1 FROM entitlements WHERE purchase_id = ?')
 
 const payToEnt: number[] = [], total: number[] = []
-let visible = 0
+let visible = 0, failed = 0
 const e2eSec = await pool(N, BUYERS, async (i) => {
   const t0 = performance.now()
   const res = await fetch(`${svc.url}/api/v1/purchases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ game: `${dev.pubkey}/bench` }) })
-  if (res.status !== 201) throw new Error(`checkout ${res.status}: ${await res.text()}`)
+  if (res.status !== 201) { failed++; await res.arrayBuffer(); return }
   const p = await res.json() as CreatePurchaseResponse
   const r = await buyers[i % BUYERS]!.payInvoice(p.bolt11)
-  if (r.status !== 'SUCCEEDED') throw new Error(`pay ${r.status}`)
+  if (r.status !== 'SUCCEEDED') { failed++; return }
   const paidAt = performance.now()
   // The entitlement row appears when the notification is settled (or the poller finds it).
   while (!entitled.get(p.id)) await new Promise((resolve) => setTimeout(resolve, 2))
@@ -90,10 +93,10 @@ const e2eSec = await pool(N, BUYERS, async (i) => {
 })
 
 const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
-const e2eRate = N / e2eSec, baseRate = N / baseSec
+const e2eRate = payToEnt.length / e2eSec, baseRate = baseLat.length / baseSec
 console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`)
-console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s; pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
-console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases: ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
+console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
+console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases (${failed} failed): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
 console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
 console.log(`(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`)
 
