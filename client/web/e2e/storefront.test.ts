@@ -10,9 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { nip19 } from 'nostr-tools'
+import { useWebSocketImplementation } from 'nostr-tools/pool'
+import WebSocket from 'ws'
+import { nwcPayInvoice } from '../../src/api/nwc.ts'
 import { startTestBunker } from '../../src/signers/testing/bunker.ts'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
-import { createEmbeddedKey, importKey, installNip07, payWithNwc } from './testing/flows.ts'
+import { createEmbeddedKey, importKey, installNip07, installWebln, payWithNwc } from './testing/flows.ts'
 import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
 
 let market: TestMarket
@@ -144,6 +147,21 @@ describe('web storefront in Chromium against the real market', () => {
     await page.reload()
     await page.getByRole('heading', { name: 'You own this game' }).waitFor()
     await page.getByText(/⚡ 1 zap\b/).waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+  }, 120_000)
+
+  it('a guest pays with WebLN when the browser provides it', async () => {
+    useWebSocketImplementation(WebSocket)
+    await gameDetail(api, demoDev, 'quiet-harbor')
+    const { page, context, errors } = await phonePage(browser)
+    const webln = await installWebln(page, (invoice) => nwcPayInvoice(market.buyerNwcUrl, invoice))
+    await page.goto(`${api}/game/${demoDev}/quiet-harbor`)
+    await page.getByRole('button', { name: 'Buy as guest' }).click()
+    await page.getByRole('button', { name: 'Pay with WebLN' }).click()
+    await page.getByTestId('receipt-code').waitFor()
+    expect(webln.paid).toHaveLength(1)
+    expect(webln.paid[0]).toMatch(/^ln/)
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)

@@ -42,3 +42,14 @@ export async function installNip07(page: Page, sk: Uint8Array): Promise<{ signed
   })
   return { signed }
 }
+
+/** Give the page a WebLN provider (`window.webln`) whose payments `pay` makes outside the page, as a wallet extension does. */
+export async function installWebln(page: Page, pay: (invoice: string) => Promise<{ preimage: string }>): Promise<{ paid: string[] }> {
+  const paid: string[] = []
+  await page.exposeFunction('__testWeblnPay', async (invoice: string) => {
+    paid.push(invoice)
+    return { preimage: (await pay(invoice)).preimage }
+  })
+  await page.addInitScript({ content: 'window.webln = { enable: async () => {}, sendPayment: (pr) => window.__testWeblnPay(pr) }' })
+  return { paid }
+}
