@@ -120,11 +120,11 @@ function seed(file: string): void {
   db.close()
 }
 
-// ---- the indexer's write path with and without migration 004 ----
+// ---- the indexer's write path with and without migrations 004 and 005 ----
 /**
  * Games/s through the indexer's own CatalogWriter.upsertGame (half new games, half new versions of
  * existing ones), in batches of 1,000 like its BatchWriter, on a file with every migration vs without
- * 004's indexes. Alternated three times each; the median is reported.
+ * 004/005's indexes. Alternated three times each; the median is reported.
  */
 function writeCost(): { with004: number; without004: number } {
   const N = 20_000
@@ -139,7 +139,7 @@ function writeCost(): { with004: number; without004: number } {
     const dir = mkdtempSync(join(tmpdir(), 'zapcade-catwrite-'))
     const db = new Database(join(dir, 'w.db'))
     applyPragmas(db, 'catalog')
-    migrate(db, loadMigrations().filter((m) => !(skip004 && m.name.startsWith('004-'))))
+    migrate(db, loadMigrations().filter((m) => !(skip004 && (m.name.startsWith('004-') || m.name.startsWith('005-')))))
     const w = new CatalogWriter(db)
     const user = w.ensureUser('cd'.repeat(32), 1)
     const t = performance.now()
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   if (!keep || !existsSync(keep)) seed(file)
   console.log(`seeded ${Math.round(GAMES * 1.1)} games (≈${GAMES} listed or featured) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   const wc = writeCost()
-  console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
+  console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004/005's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
   const db = new Database(file, { readonly: true })
   inProcess(db)
   const listed = db.prepare(`SELECT count(*) FROM games WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL`).pluck().get() as number

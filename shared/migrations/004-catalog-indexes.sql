@@ -10,9 +10,6 @@ CREATE INDEX games_public_title ON games (title COLLATE NOCASE, id)
   WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL;
 CREATE INDEX games_public_price ON games (price_msat, id)
   WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL;
--- sort=featured walks FEATURED games by rank (unranked ones last, as the reader's ifnull says).
-CREATE INDEX games_featured_rank ON games (ifnull(featured_rank, 9007199254740991), id)
-  WHERE status = 'FEATURED' AND deleted_at IS NULL;
 
 -- Relevance: bm25 with column weights (title, summary, description, tags), so a title match outranks
 -- the same word in a description. Kept in the FTS table's config, so `rank` means this everywhere.

@@ -139,7 +139,7 @@ describe('keyset pagination', () => {
     // Ties on purpose: equal titles, prices and timestamps, so the id tie-break is what keeps order total.
     for (let i = 0; i < 23; i++) {
       f.game(dev, {
-        slug: `g${i}`, title: `Lantern ${i % 4}`, priceMsat: (i % 3) * 1000, updatedAt: 1000 + (i % 5), tags: ['arcade'],
+        slug: `g${i}`, title: `${i % 2 ? 'lantern' : 'Lantern'} ${i % 4}`, priceMsat: (i % 3) * 1000, updatedAt: 1000 + (i % 5), tags: ['arcade'],
         description: 'lantern '.repeat(1 + (i % 3)), status: i % 7 === 0 ? 'FEATURED' : 'LISTED', featuredRank: i % 7 === 0 ? 5 - (i % 2) : null,
       })
     }

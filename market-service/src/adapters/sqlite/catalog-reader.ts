@@ -7,15 +7,15 @@
  * inserted while a reader pages through lands either before the cursor (not shown to this reader) or
  * after it (shown once), so pages never repeat or skip a row. Relevance is the exception that needs
  * care: bm25 values move when the corpus changes (document counts, average lengths), so the cursor's
- * rank is re-evaluated for its game inside the next page's query, under the same statistics as the
- * rows it is compared with (see `relevance`).
+ * rank is recomputed for its game in the next page's read transaction, under the same statistics as
+ * the rows it is compared with (see `relevance`).
  */
 import type Database from 'better-sqlite3'
-import { AppError } from '@zapcade/shared/errors'
 import { toNpub } from '@zapcade/shared/ids'
 import { compareSemver } from '@zapcade/shared/events/semver'
 import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRelease, PublicGameStatus } from '@zapcade/shared/api/catalog'
 import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
+import { decodeCursor, encodeCursor, type Cursor } from './catalog-cursor.ts'
 import { ftsQuery } from './fts-query.ts'
 
 /** Publicly listed, verbatim as in the partial indexes of migration 004. */
@@ -62,34 +62,6 @@ const ORDERS = {
   price: { index: 'games_public_price', keyCol: 'g.price_msat', upTo: '(g.price_msat, g.id) <= (@bk, @bid)', orderBy: 'g.price_msat, g.id', after: '(g.price_msat, g.id) > (@k, @id)', key: (r) => [r.price_msat, r.id] },
 } satisfies Record<string, Order>
 
-/**
- * Cursor wire form: base64url of a JSON array `[sort, phase, key, id]`. Phase is 0 except for
- * `featured`, whose first phase walks FEATURED games by rank and the second LISTED games by `new`.
- */
-type Cursor = { sort: CatalogSort; phase: 0 | 1; key: number | string; id: number }
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.sort, c.phase, c.key, c.id])).toString('base64url')
-}
-
-function decodeCursor(s: string, sort: CatalogSort): Cursor {
-  const bad = (why: string) => new AppError('VALIDATION_FAILED', `cursor: ${why}`, { issues: [{ path: 'cursor', message: why }] })
-  let v: unknown
-  try {
-    v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))
-  } catch {
-    throw bad('not a cursor from next_cursor')
-  }
-  if (!Array.isArray(v) || v.length !== 4) throw bad('not a cursor from next_cursor')
-  const [cs, phase, key, id] = v as unknown[]
-  if (cs !== sort) throw bad(`made for sort=${String(cs)}, not sort=${sort}`)
-  if ((phase !== 0 && phase !== 1) || (phase === 1 && sort !== 'featured')) throw bad('not a cursor from next_cursor')
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw bad('not a cursor from next_cursor')
-  const keyIsText = sort === 'title'
-  if (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key)) throw bad('not a cursor from next_cursor')
-  return { sort, phase, key: key as number | string, id }
-}
-
 function toItem(r: ItemRow): GameListItem {
   return {
     pubkey: r.pubkey,
@@ -110,33 +82,18 @@ type Params = Record<string, string | number>
 /** The catalog read port on a better-sqlite3 handle (migrations applied; the indexer fills the tables). */
 export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   // One prepared statement per query shape (sort × filters × cursor), made on first use.
-  const statements = new Map<string, Database.Statement<[Params], ItemRow>>()
-  const stmt = (sql: string) => {
-    let s = statements.get(sql)
-    if (!s) {
-      s = db.prepare<[Params], ItemRow>(sql)
-      statements.set(sql, s)
-    }
-    return s
-  }
-  const bounds = new Map<string, Database.Statement<[Params], { k: number | string; id: number }>>()
-  const boundStmt = (sql: string) => {
-    let st = bounds.get(sql)
+  const prepared = new Map<string, Database.Statement<[Params], unknown>>()
+  function cachedStmt<R>(sql: string): Database.Statement<[Params], R> {
+    let st = prepared.get(sql)
     if (!st) {
-      st = db.prepare<[Params], { k: number | string; id: number }>(sql)
-      bounds.set(sql, st)
+      st = db.prepare<[Params], unknown>(sql)
+      prepared.set(sql, st)
     }
-    return st
+    return st as Database.Statement<[Params], R>
   }
-  const ranks = new Map<string, Database.Statement<[Params], { id: number; r: number }>>()
-  const rankStmt = (sql: string) => {
-    let st = ranks.get(sql)
-    if (!st) {
-      st = db.prepare<[Params], { id: number; r: number }>(sql)
-      ranks.set(sql, st)
-    }
-    return st
-  }
+  const stmt = (sql: string) => cachedStmt<ItemRow>(sql)
+  const boundStmt = (sql: string) => cachedStmt<{ k: number | string; id: number }>(sql)
+  const rankStmt = (sql: string) => cachedStmt<{ id: number; r: number }>(sql)
   const rankNow = db.prepare<[string, number, number], number>('SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?').pluck()
   // CROSS JOIN keeps json_each as the outer loop: otherwise the planner may walk the whole listed index.
   const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
