@@ -5,6 +5,10 @@
  * payment is still booked. The expiry sweeper is part of the poller: a purchase becomes EXPIRED only
  * once its invoice expiry plus a grace has passed AND a last lookup says it was not settled; a lookup
  * that fails leaves it PENDING (an unknown outcome is never guessed).
+ *
+ * Lookups cost a NIP-47 round trip each, so after its first pass (which looks at everything: the
+ * restart case) a poller looks a purchase up on a backoff schedule — at ages base, 2·base, 4·base … up
+ * to a cap, then once per cap — and at every pass once its expiry plus grace has passed.
  */
 import { msat } from '@zapcade/shared/money'
 import type { PurchaseRecord, PurchaseRepo } from '../../ports/purchase-repo.ts'
@@ -25,7 +29,7 @@ export interface ReconcileDeps {
 }
 
 export interface ReconcileOptions {
-  /** Leave purchases younger than this to their notification (default 2 s). */
+  /** Leave purchases younger than this to their notification (default 5 s); also the schedule's first step. */
   minAgeSec: number
   /** How long after the invoice's expiry a purchase stays PENDING (default 60 s). */
   graceSec: number
@@ -35,7 +39,22 @@ export interface ReconcileOptions {
   concurrency: number
 }
 
-export const defaultReconcileOptions: ReconcileOptions = { minAgeSec: 2, graceSec: 60, lateWindowSec: 24 * 3600, limit: 500, concurrency: 8 }
+export const defaultReconcileOptions: ReconcileOptions = { minAgeSec: 5, graceSec: 60, lateWindowSec: 24 * 3600, limit: 500, concurrency: 8 }
+
+/** How many checkpoints of the schedule (base, 2·base, 4·base … ≤ cap, then every cap) an age has passed. */
+export function checkpointsPassed(ageSec: number, baseSec: number, capSec: number): number {
+  if (ageSec < baseSec) return 0
+  let n = 0
+  for (let t = Math.max(1, baseSec); t <= ageSec && t <= capSec; t *= 2) n++
+  if (ageSec > capSec) n += Math.floor((ageSec - capSec) / capSec)
+  return n
+}
+
+/** Due in the pass (sincePassSec, nowSec]: the first pass, or a checkpoint crossed since the last one. */
+function due(startSec: number, sincePassSec: number | undefined, nowSec: number, baseSec: number, capSec: number): boolean {
+  if (sincePassSec === undefined) return true
+  return checkpointsPassed(nowSec - startSec, baseSec, capSec) > checkpointsPassed(sincePassSec - startSec, baseSec, capSec)
+}
 
 export interface ReconcileReport {
   looked: number
@@ -67,10 +86,15 @@ async function lookUp(d: ReconcileDeps, p: PurchaseRecord): Promise<InvoiceStatu
   }
 }
 
-/** One pass over PENDING purchases: settle the paid ones, expire the unpaid ones past expiry + grace. */
-export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions): Promise<ReconcileReport> {
+/**
+ * One pass over PENDING purchases: settle the paid ones, expire the unpaid ones past expiry + grace.
+ * `sincePassSec` is when the previous pass ran (undefined: look at every one).
+ */
+export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions, sincePassSec?: number): Promise<ReconcileReport> {
   const report: ReconcileReport = { looked: 0, settled: 0, expired: 0, unknown: 0 }
-  const list = d.repo.pending(d.nowSec() - o.minAgeSec, o.limit)
+  const now = d.nowSec()
+  const list = d.repo.pending(now - o.minAgeSec, o.limit)
+    .filter((p) => now >= p.expiresAtSec + o.graceSec || due(p.createdAtSec, sincePassSec, now, Math.max(1, o.minAgeSec), 600))
   await eachLimited(list, o.concurrency, async (p) => {
     const st = await lookUp(d, p)
     report.looked++
@@ -87,9 +111,10 @@ export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = d
 }
 
 /** One pass over recently EXPIRED purchases: a payment that arrived late is settled with paid_late. */
-export async function reconcileLate(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions): Promise<ReconcileReport> {
+export async function reconcileLate(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions, sincePassSec?: number): Promise<ReconcileReport> {
   const report: ReconcileReport = { looked: 0, settled: 0, expired: 0, unknown: 0 }
-  const list = d.repo.recentlyExpired(d.nowSec() - o.lateWindowSec, o.limit)
+  const now = d.nowSec()
+  const list = d.repo.recentlyExpired(now - o.lateWindowSec, o.limit).filter((p) => due(p.expiresAtSec, sincePassSec, now, 60, 3600))
   await eachLimited(list, o.concurrency, async (p) => {
     const st = await lookUp(d, p)
     report.looked++
@@ -122,9 +147,19 @@ export function settlementWorkers(d: ReconcileDeps & { wallet: Pick<Wallet, 'loo
   o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {}): Worker[] {
   const opts = { ...defaultReconcileOptions, ...o }
   const onError = (e: unknown): void => d.log?.('reconcile pass failed', { error: String(e) })
+  // Each worker remembers when its last pass started; the first pass after a start looks at everything.
+  const scheduled = (pass: (sincePassSec: number | undefined) => Promise<unknown>) => {
+    let since: number | undefined
+    return async (): Promise<unknown> => {
+      const started = d.nowSec()
+      const r = await pass(since)
+      since = started
+      return r
+    }
+  }
   return [
     paymentListener(d),
-    intervalWorker('purchase-reconciler', o.pendingEveryMs ?? 5_000, () => reconcilePending(d, opts), onError),
-    intervalWorker('late-payment-reconciler', o.lateEveryMs ?? 60_000, () => reconcileLate(d, opts), onError),
+    intervalWorker('purchase-reconciler', o.pendingEveryMs ?? 5_000, scheduled((since) => reconcilePending(d, opts, since)), onError),
+    intervalWorker('late-payment-reconciler', o.lateEveryMs ?? 60_000, scheduled((since) => reconcileLate(d, opts, since)), onError),
   ]
 }
