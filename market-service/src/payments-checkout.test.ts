@@ -192,4 +192,42 @@ describe('checkout', () => {
     expect(lib.items[0].revoked_at).toBe(body.revoked_at)
     expect((await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()).ok).toBe(true)
   })
+
+  it('a guest purchase claimed before it is paid entitles the claimant once paid', async () => {
+    const p = await (await buy({ game: `${dev.pubkey}/paid` })).json() as CreatePurchaseResponse
+    const bob = newKey()
+    const c = await h.call('/api/v1/purchases/claim', { method: 'POST', body: JSON.stringify({ receipt_code: p.receipt_code }), auth: bob })
+    expect(await c.json()).toMatchObject({ purchase_id: p.id, status: 'PENDING', owner_pubkey: bob.pubkey, entitlement_id: null })
+    await h.buyerWallet.payInvoice(p.bolt11)
+    const v = await waitPaid(p.id, { auth: bob })
+    expect(v.owner).toBe('buyer')
+    const lib = await (await h.call('/api/v1/me/library', { auth: { key: bob, createdAtOffsetSec: -1 } })).json()
+    expect(lib.items.map((x: { entitlement_id: string }) => x.entitlement_id)).toEqual([v.entitlement_id])
+  })
+
+  it('the developer pages through every sale and every entry with next_cursor; the balance owed is the sum', async () => {
+    const paid = count(`SELECT count(*) AS n FROM purchases p JOIN games g ON g.id = p.game_id JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND p.status = 'PAID'`, dev.pubkey)
+    const walk = async (path: string): Promise<{ items: Record<string, unknown>[]; last: Record<string, unknown> }> => {
+      const items: Record<string, unknown>[] = []
+      let cursor: string | null = null, last: Record<string, unknown> = {}, i = 0
+      do {
+        const r = await h.call(`${path}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { auth: { key: dev, createdAtOffsetSec: -(i++) } })
+        expect(r.status).toBe(200)
+        last = await r.json() as Record<string, unknown>
+        items.push(...(last['items'] as Record<string, unknown>[]))
+        cursor = last['next_cursor'] as string | null
+      } while (cursor)
+      return { items, last }
+    }
+    const sales = await walk('/api/v1/developer/sales')
+    expect(sales.items).toHaveLength(paid)
+    expect(new Set(sales.items.map((x) => x['purchase_id'])).size).toBe(paid)
+    const ledger = await walk('/api/v1/developer/ledger')
+    const net = ledger.items.filter((x) => x['type'] === 'DEVELOPER_NET')
+    expect(net).toHaveLength(paid)
+    const sumNet = net.reduce((a, x) => a + (x['amount_msat'] as number), 0)
+    const sumSent = ledger.items.filter((x) => x['type'] === 'PAYOUT_SENT').reduce((a, x) => a + (x['amount_msat'] as number), 0)
+    expect(ledger.last).toMatchObject({ total_net_msat: sumNet, total_paid_out_msat: sumSent, balance_owed_msat: sumNet - sumSent })
+    expect((await h.call('/api/v1/developer/sales?cursor=%%%', { auth: { key: dev, createdAtOffsetSec: -30 } })).status).toBe(400)
+  })
 })
