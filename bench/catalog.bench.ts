@@ -201,6 +201,12 @@ async function main(): Promise<void> {
   const file = keep ?? join(dir, 'catalog.db')
   const t = performance.now()
   if (!keep || !existsSync(keep)) seed(file)
+  else {
+    // A kept file still gets migrations added since it was seeded.
+    const kept = new Database(file)
+    migrate(kept)
+    kept.close()
+  }
   console.log(`seeded ${Math.round(GAMES * 1.1)} games (≈${GAMES} listed or featured) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
   const wc = writeCost()
   console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004/005's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
