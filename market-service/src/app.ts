@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
 
   documentPlainRoutes(app)
   app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', { type: 'apiKey', in: 'header', name: 'Authorization', description: 'NIP-98: `Nostr <base64 kind-27235 event>`' })
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION } })
+  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION }, servers: [{ url: ctx.config.publicUrl }] })
   // The storefront last: it answers only paths no API route took (routes/web.ts).
   if (deps.webDistDir) app.route('/', webRoutes({ distDir: deps.webDistDir }))
   return app

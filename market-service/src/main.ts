@@ -24,10 +24,18 @@ const shutdown = (signal: string): void => {
   if (signalled) return
   signalled = true
   service.log.info({ signal }, 'shutting down')
-  service.stop().then(() => process.exit(0), (err: unknown) => {
+  service.stop().then(() => process.exit(process.exitCode ?? 0), (err: unknown) => {
     service.log.error({ err }, 'shutdown failed')
     process.exit(1)
   })
 }
+// A bug that escapes every handler: log it with the stack, then stop as cleanly as possible.
+const fatal = (kind: string) => (err: unknown): void => {
+  service.log.fatal({ err }, kind)
+  process.exitCode = 1
+  shutdown(kind)
+}
+process.on('uncaughtException', fatal('uncaughtException'))
+process.on('unhandledRejection', fatal('unhandledRejection'))
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))
