@@ -2,11 +2,13 @@
  * Admin page (NIP-98 by a pubkey in ZAPCADE_ADMIN_PUBKEYS): feature, list or ban a game, and run the
  * ledger invariant check. A non-admin sees the service's refusal.
  */
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api.ts'
 import { useSession } from '../lib/session.ts'
-import type { LedgerCheckResponse as LedgerCheck } from '../lib/types.ts'
+import type { GameItem, LedgerCheckResponse as LedgerCheck, Page } from '../lib/types.ts'
 
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 export default function Admin() {
   const session = useSession()
@@ -14,20 +16,27 @@ export default function Admin() {
   const [status, setStatus] = useState('FEATURED')
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [check, setCheck] = useState<LedgerCheck>()
+  const [games, setGames] = useState<GameItem[]>([])
+  const loadGames = () => void api<Page>('GET', '/api/v1/games?sort=featured&limit=100').then((p) => setGames(p.items), () => setGames([]))
+  useEffect(loadGames, [])
   const fail = (e: unknown) => setMsg({ ok: false, text: e instanceof ApiError ? e.message : String(e) })
 
   if (!session) return <section><h1>Admin</h1><p><a href="/signin?next=%2Fadmin">Sign in</a> with an admin key.</p></section>
 
-  const setGameStatus = async (e: Event) => {
-    e.preventDefault()
-    const m = /^([0-9a-f]{64})\/([a-z0-9][a-z0-9._-]{0,63})$/.exec(game.trim())
-    if (!m) return setMsg({ ok: false, text: 'Game: <hex pubkey>/<slug>.' })
+  const apply = async (pubkey: string, slug: string, to: string) => {
     try {
-      await api('POST', `/api/v1/admin/games/${m[1]}/${m[2]}/status`, { body: { status }, auth: true })
-      setMsg({ ok: true, text: `${m[2]} is now ${status}.` })
+      await api('POST', `/api/v1/admin/games/${pubkey}/${encodeURIComponent(slug)}/status`, { body: { status: to }, auth: true })
+      setMsg({ ok: true, text: `${slug} is now ${to}.` })
+      loadGames()
     } catch (x) {
       fail(x)
     }
+  }
+  const setGameStatus = async (e: Event) => {
+    e.preventDefault()
+    const m = /^([0-9a-f]{64})\/([a-z0-9][a-z0-9._-]{0,63})$/.exec(game.trim())
+    if (!m?.[1] || !m[2]) return setMsg({ ok: false, text: 'Game: <hex pubkey>/<slug>.' })
+    await apply(m[1], m[2], status)
   }
   const runCheck = () => api<LedgerCheck>('GET', '/api/v1/admin/ledger/check', { auth: true }).then(setCheck, fail)
 
@@ -36,7 +45,8 @@ export default function Admin() {
       <h1>Admin</h1>
       {msg ? <p role={msg.ok ? 'status' : 'alert'} class={msg.ok ? 'ok' : 'error'}>{msg.text}</p> : null}
       <form class="panel" onSubmit={(e) => void setGameStatus(e)}>
-        <h2>Feature or ban a game</h2>
+        <h2>Set a game's status by address</h2>
+        <p class="note">For any game, including banned or unlisted ones that the catalog does not show.</p>
         <div class="field">
           <label for="a-game">Game (pubkey/slug)</label>
           <input id="a-game" value={game} onInput={(e) => setGame((e.currentTarget as HTMLInputElement).value)} spellcheck={false} required />
@@ -51,6 +61,33 @@ export default function Admin() {
         </div>
         <button type="submit">Apply</button>
       </form>
+      <section aria-labelledby="catalog-h">
+        <h2 id="catalog-h">Catalog</h2>
+        <table class="table" data-testid="admin-games">
+          <thead>
+            <tr>
+              <th scope="col">Game</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {games.map((g) => (
+              <tr key={`${g.pubkey}/${g.slug}`}>
+                <td data-label="Game">{g.title}</td>
+                <td data-label="Status">{g.status}</td>
+                <td data-label="">
+                  <span class="row">
+                    {g.status !== 'FEATURED' ? <button type="button" class="secondary" aria-label={`Feature ${g.title}`} onClick={() => void apply(g.pubkey, g.slug, 'FEATURED')}>Feature</button> : null}
+                    {g.status === 'FEATURED' ? <button type="button" class="secondary" aria-label={`Unfeature ${g.title}`} onClick={() => void apply(g.pubkey, g.slug, 'LISTED')}>Unfeature</button> : null}
+                    <button type="button" class="secondary" aria-label={`Ban ${g.title}`} onClick={() => confirm(`Ban ${g.title}? Buyers keep what they bought.`) && void apply(g.pubkey, g.slug, 'BANNED')}>Ban</button>
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <section class="panel" aria-labelledby="ledger-h">
         <h2 id="ledger-h">Ledger check</h2>
         <button type="button" onClick={() => void runCheck()}>Check the ledger invariants</button>
@@ -59,7 +96,7 @@ export default function Admin() {
             {check.ok ? 'All invariants hold.' : `${check.violations.length} violation(s):`}
           </p>
         ) : null}
-        {check ? <p class="muted">Checked {check.checked.purchases} purchases, {check.checked.entries} entries, {check.checked.developers} developers.</p> : null}
+        {check ? <p class="muted">Checked {plural(check.checked.purchases, 'purchase')}, {plural(check.checked.entries, 'ledger entry', 'ledger entries')}, {plural(check.checked.developers, 'developer')}.</p> : null}
         {check && !check.ok ? (
           <ul>
             {check.violations.map((v, i) => (
