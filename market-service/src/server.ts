@@ -149,9 +149,12 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
       stopping ??= (async () => {
         // Stop accepting; idle keep-alive sockets close now, in-flight requests may finish (10 s cap).
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        // A keep-alive socket whose request finishes during the stop turns idle: close it then too.
         server.closeIdleConnections()
+        const sweep = setInterval(() => server.closeIdleConnections(), 50)
         const cap = setTimeout(() => server.closeAllConnections(), 10_000)
         await closed
+        clearInterval(sweep)
         clearTimeout(cap)
         for (const w of workers) await w.stop()
         await relays.close()
