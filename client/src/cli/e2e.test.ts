@@ -13,7 +13,8 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { startMarket, type RunningMarket } from '../../../launcher/start-market.ts'
 import { makeZip } from '../../../market-service/src/adapters/zip/testing/make-zip.ts'
-import { generateSecretKey } from 'nostr-tools/pure'
+import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { nip19 } from 'nostr-tools'
 import { createZapcadeClient } from '../api/client.ts'
 import { ZapcadeApiError } from '../api/errors.ts'
 import { secretKeySigner } from '../signers/secret-key.ts'
@@ -23,10 +24,14 @@ import { jsonOf, runZapcade, type CliRun } from './testing/run-cli.ts'
 let market: RunningMarket
 let root: string
 let nwcUrl: string
+const adminSk = generateSecretKey()
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'zapcade-cli-e2e-'))
-  market = await startMarket({ dataDir: join(root, 'market'), port: 0, relayPort: 0, demo: false, web: false, log: pino({ level: 'silent' }) })
+  market = await startMarket({
+    dataDir: join(root, 'market'), port: 0, relayPort: 0, demo: false, web: false, log: pino({ level: 'silent' }),
+    env: { ...process.env, ZAPCADE_ADMIN_PUBKEYS: getPublicKey(adminSk) },
+  })
   const url = market.devnetJson?.buyer.nwc_url
   if (!url) throw new Error('startMarket gave no devnet buyer NWC URL')
   nwcUrl = url
@@ -121,7 +126,8 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
 
   it('a guest buys with a receipt code, downloads with it, and claims it into a key', async () => {
     const guest = await user('guest')
-    const bought = await guest.ok(['buy', `${devPubkey}/${slug}`], { ZAPCADE_NWC: nwcUrl })
+    const bought = await guest.ok(['buy', `${devPubkey}/${slug}`, '--amount-sats', '30'], { ZAPCADE_NWC: nwcUrl })
+    expect(bought).toMatchObject({ status: 'PAID', purchase: { amount_msat: 30_000 } })
     const code = (bought.purchase as { receipt_code?: string }).receipt_code
     expect(code).toEqual(expect.any(String))
     const human = await guest.run(['buy', `${devPubkey}/${slug}`, '--no-wait'])
@@ -211,5 +217,22 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
     for (const x of s.items) expect(x.platform_fee_msat + x.developer_net_msat).toBe(x.amount_msat)
     const payouts = (await dev.ok(['payouts'])) as { items: unknown[] }
     expect(payouts.items.length).toBeGreaterThanOrEqual(1)
+    const mine = (await dev.ok(['games'])) as { items: { slug: string; status: string }[] }
+    expect(mine.items).toEqual([expect.objectContaining({ slug, status: 'LISTED' })])
+  })
+
+  it('an admin features the game and the ledger check passes after every purchase above; a non-admin is refused', async () => {
+    const admin = await user('admin')
+    const nsec = { ZAPCADE_NSEC: nip19.nsecEncode(adminSk) }
+    const featured = await admin.ok(['admin', 'status', `${devPubkey}/${slug}`, 'FEATURED'], nsec)
+    expect(featured).toMatchObject({ status: 'FEATURED', outbox: ['PUBLISH_FEATURED_LIST'] })
+    const found = (await admin.ok(['search', 'comet'])) as { items: { slug: string; status: string }[] }
+    expect(found.items.find((g) => g.slug === slug)?.status).toBe('FEATURED')
+    const check = await admin.ok(['admin', 'ledger-check'], nsec)
+    expect(check).toMatchObject({ ok: true, violations: [] })
+    const dev = await user('dev')
+    const refused = await dev.run(['admin', 'ledger-check'])
+    expect(refused.code).toBe(2)
+    oneLine(refused)
   })
 })

@@ -15,10 +15,11 @@ import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
 import { payoutSet, payouts, sales } from './commands/developer.ts'
+import { adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
-  keyNew, keyImport, keyShow, gameInit, gamePublish, releasePublish, payoutSet, sales, payouts,
-  search, buy, claim, library, download,
+  keyNew, keyImport, keyShow, gameInit, gamePublish, releasePublish, myGames, payoutSet, sales, payouts,
+  search, buy, claim, library, download, adminStatus, adminLedgerCheck,
 ] as Command[]
 
 export const MAIN_HELP = `zapcade — publish, buy and download games on a Zapcade market (Nostr + Lightning)
@@ -28,9 +29,11 @@ Usage: zapcade <command> [options]      zapcade <command> --help
 Your key
 ${list(['key'])}
 Developers
-${list(['game', 'release', 'payout', 'sales', 'payouts'])}
+${list(['game', 'release', 'games', 'payout', 'sales', 'payouts'])}
 Buyers
 ${list(['search', 'buy', 'claim', 'library', 'download'])}
+Market admins
+${list(['admin'])}
 Global options: --api <url> (default $ZAPCADE_API or http://127.0.0.1:8787), --json, -h/--help
 Keys: ZAPCADE_NSEC, ZAPCADE_BUNKER (NIP-46), or the NIP-49 key in $ZAPCADE_CONFIG_DIR (password from
 ZAPCADE_PASSWORD or a prompt). Wallet: ZAPCADE_NWC.
