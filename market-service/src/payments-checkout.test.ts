@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
+import { gameNaddr, type Pubkey } from '@zapcade/shared/ids'
 import type { AuthTweak } from './testing/service-harness.ts'
 import { newKey, seedGame, setPayoutAddress, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
 
@@ -122,7 +123,11 @@ describe('checkout', () => {
     const more = await (await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE * 3 }, { auth: buyer })).json() as CreatePurchaseResponse
     expect(more.amount_msat).toBe(PRICE * 3)
     expect(await h.wallet.lookupInvoice(more.payment_hash)).toMatchObject({ amountMsat: PRICE * 3 })
-    const less = await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE - 1 }, { auth: buyer })
+    // The game may also be named by naddr (NIP-19) or by its 32267 coordinate.
+    const byNaddr = await buy({ game: gameNaddr({ pubkey: dev.pubkey as Pubkey, slug: 'paid' }) }, { auth: { key: buyer, createdAtOffsetSec: -1 } })
+    expect(byNaddr.status).toBe(201)
+    expect((await buy({ game: `32267:${dev.pubkey}:paid` }, { auth: { key: buyer, createdAtOffsetSec: -2 } })).status).toBe(201)
+    const less = await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE - 1 }, { auth: { key: buyer, createdAtOffsetSec: -3 } })
     expect(less.status).toBe(422)
     expect((await less.json()).code).toBe('AMOUNT_TOO_LOW')
   })
