@@ -17,8 +17,17 @@ export function lnurlpUrl(address: string, production: boolean): string {
   return `${scheme}://${domain}/.well-known/lnurlp/${encodeURIComponent(name)}`
 }
 
+const PRIVATE_IP = /^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|0\.|\[(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)\]$)/i
+
+/** In production the service never probes loopback, private or link-local literal hosts (SSRF). */
+export function isForbiddenHost(domain: string, production: boolean): boolean {
+  const host = domain.replace(/:\d+$/, '').toLowerCase()
+  return production && (host === 'localhost' || host.endsWith('.localhost') || PRIVATE_IP.test(host))
+}
+
 /** Fetch and check the payRequest; throws LNURL_INVALID when the endpoint answers wrongly. */
 export async function checkLnAddress(address: string, o: { fetch: typeof fetch; production: boolean; timeoutMs?: number }): Promise<LnAddressCheck> {
+  if (isForbiddenHost(address.split('@')[1] ?? '', o.production)) throw new AppError('LNURL_INVALID', 'a payout address must be on a public host')
   const url = lnurlpUrl(address, o.production)
   let res: Response
   try {
