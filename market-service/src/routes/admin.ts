@@ -28,7 +28,7 @@ export function adminRoutes(ctx: MountContext): OpenAPIHono {
     middleware: [authMiddleware(ctx.auth, 'admin')] as const,
     summary: "Set the market's overlay on a game: FEATURED, LISTED or BANNED",
     request: { params: Params, body: { required: true, content: { 'application/json': { schema: AdminGameStatusRequest } } } },
-    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 413) },
+    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 413, 415) },
   }), (c) => {
     const { pubkey, slug } = c.req.valid('param')
     const body = c.req.valid('json')

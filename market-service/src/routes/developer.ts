@@ -27,7 +27,7 @@ export function developerRoutes(ctx: MountContext): OpenAPIHono {
     method: 'put', path: '/api/v1/developer/profile', tags: ['developer'], security, middleware: [auth] as const,
     summary: 'Set the payout Lightning address (checked for LUD-16 syntax and, when reachable, its LNURL)',
     request: { body: { required: true, content: { 'application/json': { schema: DeveloperProfileRequest } } } },
-    responses: { 200: { description: 'saved', content: { 'application/json': { schema: DeveloperProfileResponse } } }, ...problems(400, 401, 413, 422) },
+    responses: { 200: { description: 'saved', content: { 'application/json': { schema: DeveloperProfileResponse } } }, ...problems(400, 401, 413, 415, 422) },
   }), async (c) => {
     const pubkey = callerOf(c)
     const { payout_ln_address: address } = c.req.valid('json')

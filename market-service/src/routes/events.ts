@@ -34,7 +34,7 @@ export const publishEventRoute = createRoute({
   responses: {
     200: { description: 'kept as a draft, or accepted by at least one relay', content: { 'application/json': { schema: PublishEventResponse } } },
     202: { description: 'no relay accepted it yet; queued in the outbox', content: { 'application/json': { schema: PublishEventResponse } } },
-    ...problems(400, 409, 413, 422),
+    ...problems(400, 409, 413, 415, 422),
   },
 })
 
