@@ -45,6 +45,13 @@ describe('errors', () => {
     expect((await res.json()).code).toBe('BODY_TOO_LARGE')
   })
 
+  it('refuses a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    h = await startHarness()
+    const res = await h.call('/api/v1/events', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } })
+    expect(res.status).toBe(415)
+    expect((await res.json()).code).toBe('UNSUPPORTED_MEDIA_TYPE')
+  })
+
   it('answers malformed JSON with VALIDATION_FAILED', async () => {
     h = await startHarness()
     const res = await h.call('/api/v1/events', { method: 'POST', body: '{"id":' })
