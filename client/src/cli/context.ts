@@ -1,13 +1,14 @@
 /**
  * What every command gets: where the market is, how to print (people or `--json`), and how to find the
- * user's key. Signer resolution order: ZAPCADE_NSEC → ZAPCADE_BUNKER (NIP-46 URI) → the NIP-49 key in
- * the config directory (password from ZAPCADE_PASSWORD or a hidden prompt).
+ * user's key. Signer resolution order: ZAPCADE_NSEC → ZAPCADE_KEY_FILE (nsec, hex or ncryptsec) →
+ * ZAPCADE_BUNKER (NIP-46 URI) → the NIP-49 key in the config directory (password from ZAPCADE_PASSWORD
+ * or a hidden prompt).
  */
 import { installNodeWebSocket } from '../api/node-websocket.ts'
 import { createZapcadeClient, type ZapcadeClient } from '../api/client.ts'
 import { decryptSecretKey } from '../signers/ncryptsec.ts'
 import { bunkerSigner } from '../signers/nip46.ts'
-import { signerFromEnv } from '../signers/nsec-file.ts'
+import { signerFromEnv, signerFromFile } from '../signers/nsec-file.ts'
 import { secretKeySigner } from '../signers/secret-key.ts'
 import type { Signer } from '../signers/signer.ts'
 import { UsageError } from './exit.ts'
@@ -39,6 +40,8 @@ export interface CliContext {
   signer(): Promise<Signer>
   /** The signer when the user has one configured, else undefined (guest). */
   optionalSigner(): Promise<Signer | undefined>
+  /** Where the signer came from, once resolved (for `whoami`). */
+  signerSource(): string | undefined
   client(signer?: Signer): ZapcadeClient
   /** Close connections opened for the command (bunker). */
   close(): Promise<void>
@@ -57,12 +60,24 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: stri
   }
   const dir = configDir(env)
   let cached: Promise<Signer | undefined> | undefined
+  let source: string | undefined
   const opened: Signer[] = []
 
   async function resolveSigner(): Promise<Signer | undefined> {
     const fromEnv = signerFromEnv(env)
-    if (fromEnv) return fromEnv
+    if (fromEnv) {
+      source = 'ZAPCADE_NSEC'
+      return fromEnv
+    }
+    if (env.ZAPCADE_KEY_FILE) {
+      source = `ZAPCADE_KEY_FILE (${env.ZAPCADE_KEY_FILE})`
+      return signerFromFile(env.ZAPCADE_KEY_FILE, () => askPassword(io, `Password for ${env.ZAPCADE_KEY_FILE}: `)).catch((e: unknown) => {
+        if ((e as { code?: string }).code === 'ENOENT') throw new UsageError(`ZAPCADE_KEY_FILE: no file at ${env.ZAPCADE_KEY_FILE}`)
+        throw e
+      })
+    }
     if (env.ZAPCADE_BUNKER) {
+      source = 'ZAPCADE_BUNKER (NIP-46)'
       installWebSocket()
       const s = await bunkerSigner(env.ZAPCADE_BUNKER, { onAuthUrl: (url) => io.stderr.write(`Approve this request in your signer: ${url}\n`) })
       opened.push(s)
@@ -70,6 +85,7 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: stri
     }
     const stored = await readStoredKey(keyFiles(dir))
     if (!stored) return undefined
+    source = keyFiles(dir).ncryptsec
     const password = await askPassword(io, `Password for ${keyFiles(dir).ncryptsec}: `)
     return secretKeySigner(decryptSecretKey(stored.ncryptsec, password))
   }
@@ -89,9 +105,10 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: stri
       if (flags.json) io.stdout.write(JSON.stringify(value, null, 2) + '\n')
     },
     optionalSigner: () => (cached ??= resolveSigner()),
+    signerSource: () => source,
     signer: async () => {
       const s = await ctx.optionalSigner()
-      if (!s) throw new UsageError('no key: run `zapcade key new` (or `key import`), or set ZAPCADE_NSEC or ZAPCADE_BUNKER')
+      if (!s) throw new UsageError('no key: run `zapcade key new` (or `key import`), or set ZAPCADE_NSEC, ZAPCADE_KEY_FILE or ZAPCADE_BUNKER')
       return s
     },
     client: (signer) => createZapcadeClient({ baseUrl: apiUrl, signer }),

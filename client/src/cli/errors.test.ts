@@ -7,7 +7,8 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateSecretKey } from 'nostr-tools/pure'
+import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { encryptSecretKey } from '../signers/ncryptsec.ts'
 import { nip19 } from 'nostr-tools'
 import { jsonOf, runZapcade } from './testing/run-cli.ts'
 
@@ -77,6 +78,22 @@ describe('zapcade CLI failures', () => {
     expect(r.code).toBe(0)
     const { nsec } = jsonOf<{ nsec: string }>(await runZapcade(['key', 'show', '--nsec', '--json'], { cwd: dir, env }))
     expect(nsec).toBe(nip19.nsecEncode(sk))
+  })
+
+  it('whoami names the key and its source: ZAPCADE_NSEC first, then a ZAPCADE_KEY_FILE (ncryptsec), then the stored key', async () => {
+    const { dir, env } = await tmp()
+    const stored = jsonOf<{ pubkey: string }>(await runZapcade(['key', 'new', '--json'], { cwd: dir, env }))
+    expect(jsonOf(await runZapcade(['whoami', '--json'], { cwd: dir, env }))).toMatchObject({ pubkey: stored.pubkey, source: join(dir, 'cfg', 'key.ncryptsec') })
+    const fileSk = generateSecretKey()
+    await writeFile(join(dir, 'other.key'), encryptSecretKey(fileSk, 'file-pw', 8))
+    const fromFile = await runZapcade(['whoami', '--json'], { cwd: dir, env: { ...env, ZAPCADE_KEY_FILE: join(dir, 'other.key'), ZAPCADE_PASSWORD: 'file-pw' } })
+    expect(jsonOf(fromFile)).toMatchObject({ pubkey: getPublicKey(fileSk) })
+    const envSk = generateSecretKey()
+    const fromEnv = await runZapcade(['whoami', '--json'], { cwd: dir, env: { ...env, ZAPCADE_NSEC: nip19.nsecEncode(envSk), ZAPCADE_KEY_FILE: join(dir, 'other.key') } })
+    expect(jsonOf(fromEnv)).toMatchObject({ pubkey: getPublicKey(envSk), source: 'ZAPCADE_NSEC' })
+    const missing = await runZapcade(['whoami'], { cwd: dir, env: { ...env, ZAPCADE_KEY_FILE: join(dir, 'nope.key') } })
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('ZAPCADE_KEY_FILE: no file at')
   })
 
   it('unknown commands and flags exit 1 with a hint; --help exits 0', async () => {

@@ -10,7 +10,7 @@ import { helpOf } from './command.ts'
 import { parseCommandArgs } from './args.ts'
 import { createContext, type Io } from './context.ts'
 import { EXIT, failureOf, UsageError } from './exit.ts'
-import { keyImport, keyNew, keyShow } from './commands/key.ts'
+import { keyImport, keyNew, keyShow, whoami } from './commands/key.ts'
 import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
@@ -18,7 +18,7 @@ import { payoutSet, payouts, sales } from './commands/developer.ts'
 import { adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
-  keyNew, keyImport, keyShow, gameInit, gamePublish, releasePublish, myGames, payoutSet, sales, payouts,
+  keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, payoutSet, sales, payouts,
   search, buy, claim, library, download, adminStatus, adminLedgerCheck,
 ] as Command[]
 
@@ -27,7 +27,7 @@ export const MAIN_HELP = `zapcade — publish, buy and download games on a Zapca
 Usage: zapcade <command> [options]      zapcade <command> --help
 
 Your key
-${list(['key'])}
+${list(['key', 'whoami'])}
 Developers
 ${list(['game', 'release', 'games', 'payout', 'sales', 'payouts'])}
 Buyers
@@ -35,7 +35,7 @@ ${list(['search', 'buy', 'claim', 'library', 'download'])}
 Market admins
 ${list(['admin'])}
 Global options: --api <url> (default $ZAPCADE_API or http://127.0.0.1:8787), --json, -h/--help
-Keys: ZAPCADE_NSEC, ZAPCADE_BUNKER (NIP-46), or the NIP-49 key in $ZAPCADE_CONFIG_DIR (password from
+Keys: ZAPCADE_NSEC, ZAPCADE_KEY_FILE, ZAPCADE_BUNKER (NIP-46), or the NIP-49 key in $ZAPCADE_CONFIG_DIR (password from
 ZAPCADE_PASSWORD or a prompt). Wallet: ZAPCADE_NWC.
 Exit codes: 0 ok, 1 usage or local input, 2 the service refused, 3 unreachable, 4 verification failed.
 `

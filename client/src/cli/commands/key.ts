@@ -105,3 +105,22 @@ Options:
     ctx.emit(out)
   },
 })
+
+export const whoami = defineCommand({
+  path: ['whoami'],
+  summary: 'Show which key the CLI would sign with, and where it comes from.',
+  usage: 'zapcade whoami',
+  help: `Order: ZAPCADE_NSEC, ZAPCADE_KEY_FILE (nsec, hex or ncryptsec), ZAPCADE_BUNKER (NIP-46 bunker URI),
+then the stored NIP-49 key (password from ZAPCADE_PASSWORD or a prompt).`,
+  options: {},
+  schema: z.object({ positionals: noPositionals }),
+  async run(_a, ctx) {
+    const signer = await ctx.signer()
+    const pubkey = await signer.getPublicKey()
+    const source = ctx.signerSource() ?? 'unknown'
+    ctx.say(`npub:   ${toNpub(pubkey)}`)
+    ctx.say(`pubkey: ${pubkey}`)
+    ctx.say(`from:   ${source}`)
+    ctx.emit({ pubkey, npub: toNpub(pubkey), source })
+  },
+})
