@@ -254,6 +254,7 @@ async function main(): Promise<void> {
   ]
   const scenarios: [string, string[], boolean][] = [
     ['trivial JSON route', ['/trivial'], false],
+    ['static body the size of list page 1', ['/static-page'], false],
     ...paths.map(([n, p]): [string, string[], boolean] => [`${n}, no cache`, p.map((x) => `/nocache${x}`), false]),
     ...paths.map(([n, p]): [string, string[], boolean] => [`${n}, cached`, p, true]),
   ]
@@ -282,6 +283,9 @@ function serveChild(): void {
   applyPragmas(db, 'catalog')
   const app = new Hono()
   app.get('/trivial', (c) => c.json({ ok: true, name: 'zapcade' }))
+  // The ceiling of a cached page: list page 1's exact bytes, prepared once, served as a string.
+  const page1 = JSON.stringify(sqliteCatalogReader(db).listGames(GameListQuery.parse({})))
+  app.get('/static-page', (c) => c.body(page1, 200, { 'content-type': 'application/json' }))
   const deps = { catalog: sqliteCatalogReader(db), marketPubkey: 'ab'.repeat(32), relays: ['ws://127.0.0.1:7777'], feeBps: 500, version: 'bench' }
   app.route('/', catalogRoutes(deps))
   // The same routes without the response cache: every request runs its queries.
