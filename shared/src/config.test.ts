@@ -37,7 +37,7 @@ describe('loadConfig', () => {
   it('reads S3 settings and refuses one key without the other', () => {
     const r = loadConfig({ ZAPCADE_S3_BUCKET: 'builds', ZAPCADE_S3_PATH_STYLE: 'true', ZAPCADE_S3_ENDPOINT: 'http://127.0.0.1:9000' })
     expect(r.ok && r.value.s3).toEqual({ bucket: 'builds', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000', pathStyle: true, accessKeyId: undefined, secretAccessKey: undefined })
-    expect(loadConfig({ ZAPCADE_S3_BUCKET: 'b', ZAPCADE_S3_FORCE_PATH_STYLE: '1' }).ok && (loadConfig({ ZAPCADE_S3_BUCKET: 'b', ZAPCADE_S3_FORCE_PATH_STYLE: '1' }) as { value: { s3: { pathStyle: boolean } } }).value.s3.pathStyle).toBe(true)
+    expect(loadConfig({ ZAPCADE_S3_BUCKET: 'bkt', ZAPCADE_S3_FORCE_PATH_STYLE: '1' }).ok && (loadConfig({ ZAPCADE_S3_BUCKET: 'bkt', ZAPCADE_S3_FORCE_PATH_STYLE: '1' }) as { value: { s3: { pathStyle: boolean } } }).value.s3.pathStyle).toBe(true)
     const bad = loadConfig({ ZAPCADE_S3_BUCKET: 'builds', ZAPCADE_S3_ACCESS_KEY_ID: 'k' })
     expect(bad.ok ? [] : bad.errors).toEqual(['ZAPCADE_S3_SECRET_ACCESS_KEY: set both S3 keys or neither'])
   })
