@@ -76,6 +76,13 @@ describe('web storefront in Chromium against the real market', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
     const file = await download.path()
     expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(game.releases[0]?.asset?.sha256)
+
+    // A free game downloads without any purchase or sign-in.
+    const free = await gameDetail(api, demoDev, 'zap-racer', true)
+    await page.goto(`${api}/game/${demoDev}/zap-racer`)
+    await page.getByRole('heading', { name: 'Free to play' }).waitFor()
+    const [freeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
+    expect(createHash('sha256').update(readFileSync(await freeDownload.path())).digest('hex')).toBe(free.releases[0]?.asset?.sha256)
     expect(errors).toEqual([])
     await context.close()
   }, 180_000)

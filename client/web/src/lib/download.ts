@@ -10,7 +10,8 @@ export async function startDownload(g: { pubkey: string; slug: string }, opts: {
   const q = new URLSearchParams({ format: 'json' })
   if (opts.version) q.set('version', opts.version)
   const path = `/api/v1/games/${gamePath(g)}/download?${q.toString()}`
-  const grant = await api<DownloadGrant>('GET', path, opts.receiptCode ? { receiptCode: opts.receiptCode, auth: false } : { auth: true })
+  // Free games need no entitlement: a guest asks unsigned; a signed-in buyer signs (NIP-98).
+  const grant = await api<DownloadGrant>('GET', path, opts.receiptCode ? { receiptCode: opts.receiptCode, auth: false } : { auth: 'optional' })
   location.assign(grant.url)
   return grant
 }

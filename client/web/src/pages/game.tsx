@@ -129,6 +129,11 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
               <h2 id="free-h">Free to play</h2>
               <DownloadButton game={game} />
             </section>
+          ) : info && game.zap_pubkey !== info.market_pubkey ? (
+            <section class="buy" aria-labelledby="nosale-h">
+              <h2 id="nosale-h">Not sold here</h2>
+              <p>This game's listing does not route payments to this market, so it cannot be bought here.</p>
+            </section>
           ) : (
             <BuyPanel game={game} info={info} />
           )}
