@@ -29,6 +29,11 @@ export class DevnetControl {
     this.node.releaseHeld()
   }
 
+  /** Held payments fail after all: payers refunded, invoices payable again. */
+  failHeld(reason?: string): void {
+    this.node.failHeld(reason)
+  }
+
   /** Drop the next `count` notifications (default: all, until dropNotifications(0)). */
   dropNotifications(count = Infinity): void {
     this.service.faults.dropNotifications = count
@@ -80,6 +85,7 @@ const bodies = {
   'fail-next-payment': z.object({ count: z.number().int().nonnegative().optional(), reason: z.string().optional() }),
   'hold-settlement': z.object({ ms: z.number().int().nonnegative().optional() }),
   'release-held': z.object({}),
+  'fail-held': z.object({ reason: z.string().optional() }),
   'drop-notifications': z.object({ count: z.number().int().nonnegative().optional() }),
   'slow-responses': z.object({ ms: z.number().int().nonnegative() }),
   offline: z.object({}),
@@ -120,6 +126,9 @@ export async function handleControl(control: DevnetControl, req: IncomingMessage
         break
       case 'release-held':
         control.releaseHeld()
+        break
+      case 'fail-held':
+        control.failHeld(b.reason)
         break
       case 'drop-notifications':
         control.dropNotifications(b.count ?? Infinity)

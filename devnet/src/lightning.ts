@@ -63,6 +63,8 @@ export interface PayResult {
 /** Every devnet payment is one hop inside the node, so it costs nothing. */
 export const FEE_MSAT = 0
 
+type HoldEnd = { settle: true } | { settle: false; reason: string }
+
 /** Fault knobs of the node: counted failures and held settlement. */
 export interface FaultState {
   failNext: number
@@ -84,7 +86,7 @@ export class LightningNode {
   readonly faults: FaultState = { failNext: 0, failReason: 'simulated routing failure', hold: undefined }
   private readonly nodeKeyHex: string
   private readonly listeners = new Set<(s: Settlement) => void>()
-  private readonly held = new Set<() => void>()
+  private readonly held = new Set<(end: HoldEnd) => void>()
   private readonly inflight = new Set<Promise<unknown>>()
 
   private constructor(
@@ -301,7 +303,9 @@ export class LightningNode {
     if (!outcome.ok) throw new LightningError(outcome.code, outcome.message)
     if (settled) this.emit(settled)
     if (hold !== undefined) {
-      const waiting = this.waitHold(hold).then(() => this.finish(walletId, decoded.paymentHash))
+      const waiting = this.waitHold(hold).then((end) =>
+        end.settle ? this.finish(walletId, decoded.paymentHash) : this.abort(walletId, decoded.paymentHash, end.reason),
+      )
       this.inflight.add(waiting)
       try {
         await waiting
@@ -309,8 +313,9 @@ export class LightningNode {
         this.inflight.delete(waiting)
       }
     }
-    const tx = this.lookup(walletId, { paymentHash: decoded.paymentHash })
-    return { preimage: tx.preimage ?? '', feesPaidMsat: msat(FEE_MSAT), transaction: tx }
+    const pay = this.paymentRow(walletId, decoded.paymentHash)
+    if (!pay || pay.state !== 'settled') throw new LightningError('PAYMENT_FAILED', pay?.failure ?? 'payment failed')
+    return { preimage: pay.preimage ?? '', feesPaidMsat: msat(pay.fees_msat), transaction: outgoingTx(pay) }
   }
 
   private startPayment(
@@ -378,6 +383,21 @@ export class LightningNode {
     if (settled) this.emit(settled)
   }
 
+  /** A held payment fails after all (the HTLC came back): refund the payer, reopen the invoice. */
+  private abort(payerWalletId: number, paymentHash: string, reason: string): void {
+    this.db
+      .transaction(() => {
+        const pay = this.paymentRow(payerWalletId, paymentHash)
+        if (!pay || pay.state !== 'pending') return
+        this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(pay.amount_msat + pay.fees_msat, payerWalletId)
+        this.db.prepare(`UPDATE invoices SET state = 'open' WHERE payment_hash = ? AND state = 'inflight'`).run(paymentHash)
+        this.db
+          .prepare(`UPDATE payments SET state = 'failed', failure = ?, changed_ms = ? WHERE wallet_id = ? AND payment_hash = ? AND state = 'pending'`)
+          .run(reason, this.clock.nowMs(), payerWalletId, paymentHash)
+      })
+      .immediate()
+  }
+
   /** Credit the payee and mark both sides settled; call inside a transaction. */
   private settleRows(payerWalletId: number, paymentHash: string): Settlement | undefined {
     const inv = this.invoiceRow(paymentHash)
@@ -439,7 +459,12 @@ export class LightningNode {
 
   /** Let every held payment settle now. */
   releaseHeld(): void {
-    for (const r of [...this.held]) r()
+    for (const r of [...this.held]) r({ settle: true })
+  }
+
+  /** Let every held payment fail now: payers are refunded and the invoices can be paid again. */
+  failHeld(reason = 'payment failed after being held'): void {
+    for (const r of [...this.held]) r({ settle: false, reason })
   }
 
   /** How many payments are waiting on a hold. */
@@ -447,16 +472,16 @@ export class LightningNode {
     return this.held.size
   }
 
-  private waitHold(hold: number | 'manual'): Promise<void> {
+  private waitHold(hold: number | 'manual'): Promise<HoldEnd> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined
-      const release = () => {
+      const release = (end: HoldEnd) => {
         if (timer) clearTimeout(timer)
         this.held.delete(release)
-        resolve()
+        resolve(end)
       }
       this.held.add(release)
-      if (hold !== 'manual') timer = setTimeout(release, hold)
+      if (hold !== 'manual') timer = setTimeout(() => release({ settle: true }), hold)
     })
   }
 

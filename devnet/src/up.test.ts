@@ -182,6 +182,23 @@ describe('devnet control API', () => {
     expect((await market.lookupInvoice({ payment_hash: inv.payment_hash })).preimage).toBe(paid.preimage)
   })
 
+  it('fail-held makes a held payment fail after all: the payer is refunded and the invoice stays payable', async () => {
+    const d = await start(tmp())
+    const market = client(d.marketNwcUrl)
+    const buyer = client(d.buyer.nwcUrl)
+    const inv = await market.makeInvoice({ amount: 10_000 })
+    await post(d, 'hold-settlement')
+    const paying = buyer.payInvoice({ invoice: inv.invoice })
+    await vi.waitFor(() => expect(d.node.heldCount()).toBe(1))
+    expect((await post(d, 'fail-held', { reason: 'HTLC timed out' })).status).toBe(200)
+    await expect(paying).rejects.toMatchObject({ code: 'PAYMENT_FAILED' })
+    expect((await buyer.lookupInvoice({ payment_hash: inv.payment_hash })).state).toBe('failed')
+    expect((await buyer.getBalance()).balance).toBe(BUYER_FUNDING_MSAT)
+    await post(d, 'reset')
+    await buyer.payInvoice({ invoice: inv.invoice })
+    expect((await market.lookupInvoice({ payment_hash: inv.payment_hash })).state).toBe('settled')
+  })
+
   it('drop-notifications loses the next notifications while payments still settle', async () => {
     const d = await start(tmp())
     const market = client(d.marketNwcUrl)
