@@ -187,7 +187,7 @@ export default function SignIn({ next }: { next: string }) {
 
         <section class="panel" aria-labelledby="bunker-h">
           <h2 id="bunker-h">Remote signer (NIP-46)</h2>
-          <form onSubmit={(e) => void run('bunker', () => signers.connectBunker(val(e.currentTarget, 'bunker'), setAuthUrl))(e)}>
+          <form onSubmit={(e) => void run('bunker', () => signers.connectBunker(val(e.currentTarget, 'bunker'), (u) => setAuthUrl(/^https?:\/\//i.test(u) ? u : undefined)))(e)}>
             <div class="field">
               <label for="bunker">Bunker URI</label>
               <input id="bunker" name="bunker" type="text" placeholder="bunker://…?relay=wss://…" autocomplete="off" spellcheck={false} required />
