@@ -54,6 +54,14 @@ describe('web storefront in Chromium against the real market', () => {
     await page.keyboard.press('Enter')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
 
+    // Filters live in the URL: tag puzzle + platform darwin-arm64 leaves Quiet Harbor only.
+    await page.getByLabel('Tag').selectOption('puzzle')
+    await page.getByLabel('Platform').selectOption('darwin-arm64')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await page.waitForURL(/tag=puzzle/)
+    await page.getByTestId('results').getByRole('link', { name: /Quiet Harbor/ }).waitFor()
+    await expect(page.getByTestId('results').getByRole('listitem').count()).resolves.toBe(1)
+    await page.goto(api)
     await page.getByLabel('Search games').fill('lantern')
     await page.getByRole('button', { name: 'Search' }).click()
     await page.getByRole('heading', { name: 'Results' }).waitFor()
