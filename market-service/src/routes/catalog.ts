@@ -82,11 +82,23 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
     })
   const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version })
 
+  // A list page is cached under its raw query string, and a hit is answered before validation: only
+  // answers that passed it are ever cached, so the same string would pass again.
+  const listKey = (url: string): string => {
+    const i = url.indexOf('?')
+    return i < 0 ? 'l' : `l${url.slice(i)}`
+  }
+  app.use('/api/v1/games', async (c, next) => {
+    if (c.req.method === 'GET') {
+      const hit = cache.get(d.catalog.version(), listKey(c.req.url))
+      if (hit !== undefined) return json(hit)
+    }
+    await next()
+  })
   app.openapi(listRoute, (c) => {
     // The declared schema checked the raw parameters; this adds the defaults and the q/sort rules.
     const q = parseWith(GameListQuery, c.req.query(), 'query')
-    const key = JSON.stringify(['l', q.q, q.tag, q.platform, q.sort, q.limit, q.cursor])
-    return cached(key, () => d.catalog.listGames(q))
+    return cached(listKey(c.req.url), () => d.catalog.listGames(q))
   })
   app.openapi(byAddressRoute, (c) => {
     const { pubkey: raw, slug } = c.req.valid('param')
