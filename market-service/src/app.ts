@@ -80,6 +80,8 @@ export interface AppDeps {
 
 /** What every feature's route factory receives. */
 export interface MountContext extends AppDeps {
+  /** Run an outbox pass now (set by startService once its worker exists); call after enqueueing. */
+  kickOutbox: () => void
   auth: RouteAuth
   verifyEvent: (ev: NostrEvent) => boolean
   metrics: Metrics
@@ -93,7 +95,7 @@ export type FeatureMount = (ctx: MountContext) => Hono
 export function mountContext(deps: AppDeps): MountContext {
   const verify = deps.verifyEvent ?? ((ev: NostrEvent) => verifyEvent({ ...ev }))
   const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.replayDb ?? deps.db), verifySignature: verify })
-  return { ...deps, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
+  return { ...deps, kickOutbox: () => {}, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
 }
 
 /** Build the app (from deps, or from a context made by `mountContext` to share it with workers). */

@@ -128,6 +128,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const outbox = intervalWorker('outbox', o.outboxIntervalMs ?? 2000, () => processDueJobs({
     repo: sqliteOutboxRepo(db), handlers, publisher: relays, configuredRelays: config.relays, nowSec: () => clock.nowSec(), random,
   }), (e) => log.error({ err: e }, 'outbox pass failed'))
+  ctx.kickOutbox = () => outbox.kick()
   const workers: Worker[] = [outbox]
   // ── PAYMENTS WORKERS: settlement / invoice polling and payouts are passed in `overrides.workers`. ──
   for (const make of o.workers ?? []) workers.push(make(ctx))

@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 /**
  * `zapcade`: the developer and buyer CLI. Finds the command words, parses the rest (parseArgs + zod),
  * runs it, and turns any failure into one line and a meaningful exit code (exit.ts). Never a stack trace.
@@ -106,7 +105,8 @@ const invokedDirectly = (() => {
   }
 })()
 
-if (invokedDirectly) {
+/** Run with this process's argv and streams, then exit with the command's code. */
+export function runMain(): void {
   const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
   // Open sockets (relay pools, keep-alive) must not keep a finished command alive.
   void runCli(process.argv.slice(2), io, process.env).then((code) => {
@@ -114,3 +114,5 @@ if (invokedDirectly) {
     setTimeout(() => process.exit(code), 50).unref()
   })
 }
+
+if (invokedDirectly) runMain()

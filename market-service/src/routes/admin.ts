@@ -35,6 +35,7 @@ export function adminRoutes(ctx: MountContext): OpenAPIHono {
     const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), nonce: randomUUID() })
     if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
     ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox }, 'admin changed a game status')
+    if (r.outbox.length > 0) ctx.kickOutbox()
     return c.json({ pubkey, slug, status: r.status, listing: r.listing, featured_rank: r.featuredRank, outbox: r.outbox }, 200)
   })
   return app
