@@ -6,7 +6,7 @@
  * CLI); a build takes about a second. The build goes to a temporary folder and is renamed into place so
  * a server never sees half a dist.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -52,12 +52,42 @@ export async function buildWeb(): Promise<string> {
   return distDir
 }
 
+const LOCK = join(webDir, '.build-lock')
+const STALE_LOCK_MS = 120_000
+
+/**
+ * Build under a lock directory (mkdir is atomic) so parallel test processes on a fresh clone build once:
+ * the others wait until the build is fresh. A lock older than two minutes is a crashed builder's.
+ */
+async function buildOnce(): Promise<string> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK)
+      break
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') throw e
+    }
+    try {
+      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true })
+    } catch {
+      // The lock went away between the two calls: try again.
+    }
+    await new Promise((r) => setTimeout(r, 200))
+    if (isWebBuildFresh()) return distDir
+  }
+  try {
+    return isWebBuildFresh() ? distDir : await buildWeb()
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true })
+  }
+}
+
 let pending: Promise<string> | undefined
 
-/** The storefront's dist folder, built first when missing or stale (once per process). */
+/** The storefront's dist folder, built first when missing or stale (once per process, once across processes). */
 export function ensureWebBuilt(): Promise<string> {
   if (isWebBuildFresh()) return Promise.resolve(distDir)
-  pending ??= buildWeb().finally(() => {
+  pending ??= buildOnce().finally(() => {
     pending = undefined
   })
   return pending
