@@ -4,6 +4,7 @@
  * Declared with zod (OpenAPI) from @zapcade/shared/api/catalog; reads go through the CatalogReader port.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import type { MiddlewareHandler } from 'hono'
 import type { BlankEnv } from 'hono/types'
 import { AppError } from '@zapcade/shared/errors'
 import { gameNaddr, parseGameRef, parsePubkey, SLUG_RE, type Pubkey } from '@zapcade/shared/ids'
@@ -73,8 +74,8 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
     }
     return json(body) as never
   }
-  const detail = (pubkey: Pubkey, slug: string): never =>
-    cached(`g:${pubkey}/${slug}`, () => {
+  const detail = (path: string, pubkey: Pubkey, slug: string): never =>
+    cached(`d${path}`, () => {
       const g = d.catalog.findGame(pubkey, slug)
       if (!g) throw notFound()
       const game: GameDetailResponse = { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
@@ -95,6 +96,16 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
     }
     await next()
   })
+  // A game is cached under its path (hex, npub and naddr are separate entries), answered the same way.
+  const detailHit: MiddlewareHandler = async (c, next) => {
+    if (c.req.method === 'GET') {
+      const hit = cache.get(d.catalog.version(), `d${c.req.path}`)
+      if (hit !== undefined) return json(hit)
+    }
+    await next()
+  }
+  app.use('/api/v1/games/:naddr', detailHit)
+  app.use('/api/v1/games/:pubkey/:slug', detailHit)
   app.openapi(listRoute, (c) => {
     // The declared schema checked the raw parameters; this adds the defaults and the q/sort rules.
     const q = parseWith(GameListQuery, c.req.query(), 'query')
@@ -105,13 +116,13 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
     const pubkey = parsePubkey(raw)
     if (!pubkey) throw new AppError('VALIDATION_FAILED', 'pubkey: must be 64 lowercase hex or an npub', { issues: [{ path: 'pubkey', message: 'must be 64 lowercase hex or an npub' }] })
     if (!SLUG_RE.test(slug)) throw notFound()
-    return detail(pubkey, slug)
+    return detail(c.req.path, pubkey, slug)
   })
   app.openapi(byNaddrRoute, (c) => {
     const { naddr } = c.req.valid('param')
     const ref = naddr.startsWith('naddr1') ? parseGameRef(naddr) : undefined
     if (!ref) throw new AppError('VALIDATION_FAILED', 'naddr: must be the NIP-19 naddr of a kind-32267 game', { issues: [{ path: 'naddr', message: 'must be a game naddr' }] })
-    return detail(ref.pubkey, ref.slug)
+    return detail(c.req.path, ref.pubkey, ref.slug)
   })
   app.openapi(infoRoute, (c) => c.json(info, 200))
   return app
