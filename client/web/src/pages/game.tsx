@@ -122,6 +122,11 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           {owned || receipt ? (
             <section class="buy owned" aria-labelledby="own-h">
               <h2 id="own-h">You own this game</h2>
+              {!owned && receipt ? (
+                <p class="note">
+                  Guest receipt saved in this browser: <code class="mono">{receipt.code}</code>. Keep a copy, or <a href="/library">claim it</a> into an account.
+                </p>
+              ) : null}
               <DownloadButton game={game} {...(!owned && receipt ? { receiptCode: receipt.code } : {})} />
             </section>
           ) : free ? (
