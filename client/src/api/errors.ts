@@ -26,11 +26,19 @@ export class ZapcadeApiError extends Error {
 export class ZapcadeNetworkError extends Error {
   readonly url: string
   constructor(url: string, cause: unknown) {
-    const why = cause instanceof Error ? ((cause.cause as { code?: string } | undefined)?.code ?? cause.message) : String(cause)
-    super(`cannot reach ${new URL(url).origin} (${why})`)
+    super(`cannot reach ${new URL(url).origin} (${reasonOf(cause)})`)
     this.name = 'ZapcadeNetworkError'
     this.url = url
   }
+}
+
+/** The most specific errno in an error chain (undici wraps it as `fetch failed` → cause → AggregateError). */
+function reasonOf(e: unknown, depth = 0): string {
+  if (depth > 4 || !(e instanceof Error)) return String(e)
+  const x = e as Error & { code?: unknown; errors?: unknown[] }
+  if (typeof x.code === 'string' && /^E[A-Z]+$/.test(x.code)) return x.code
+  const inner = x.errors?.[0] ?? x.cause
+  return inner !== undefined ? reasonOf(inner, depth + 1) : e.message
 }
 
 /** The service answered 2xx with a body that does not match the shared schema (a version mismatch). */

@@ -3,6 +3,8 @@
  * help promises (1 usage/local input, 3 unreachable). Runs the real CLI as a child process.
  */
 import { describe, expect, it } from 'vitest'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { mkdtemp, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -38,7 +40,7 @@ describe('zapcade CLI failures', () => {
     const r = await runZapcade(['search', 'anything', '--api', api], { cwd: dir, env })
     expect(r.code).toBe(3)
     expectOneLine(r.stderr)
-    expect(r.stderr).toContain(`cannot reach ${api}`)
+    expect(r.stderr).toContain(`cannot reach ${api} (ECONNREFUSED)`)
     const j = await runZapcade(['search', 'x', '--json'], { cwd: dir, env: { ...env, ZAPCADE_API: api } })
     expect(j.code).toBe(3)
     expect(jsonOf(j)).toMatchObject({ error: { code: 'UNREACHABLE', exit: 3 } })
@@ -94,6 +96,16 @@ describe('zapcade CLI failures', () => {
     const missing = await runZapcade(['whoami'], { cwd: dir, env: { ...env, ZAPCADE_KEY_FILE: join(dir, 'nope.key') } })
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('ZAPCADE_KEY_FILE: no file at')
+  })
+
+  it('the package bin runs from any directory (tsx resolved from the package, not the cwd)', async () => {
+    const { dir } = await tmp()
+    const bin = fileURLToPath(new URL('../../bin/zapcade.mjs', import.meta.url))
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, [bin, 'key', 'show', '--help'], { cwd: dir, env: { PATH: process.env.PATH ?? '' } }, (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }))
+    })
+    expect(out.code).toBe(0)
+    expect(out.stdout).toContain('Usage: zapcade key show')
   })
 
   it('unknown commands and flags exit 1 with a hint; --help exits 0', async () => {
