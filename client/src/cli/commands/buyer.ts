@@ -106,7 +106,8 @@ Options:
     ctx.say(`${game.title}: pay ${formatSats(msat(p.amount_msat))}${p.amount_msat > game.price_msat ? ` (price ${price(game.price_msat)})` : ''}`)
     ctx.say(`Invoice (expires ${new Date(p.expires_at * 1000).toISOString()}):`)
     ctx.say(p.bolt11)
-    if (!ctx.json && !nwc) ctx.say(await QRCode.toString(`lightning:${p.bolt11}`.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'L' }))
+    // The QR is for a person at a terminal; piped output gets the plain invoice only.
+    if (!ctx.json && !nwc && ctx.io.stdout.isTTY) ctx.say(await QRCode.toString(`lightning:${p.bolt11}`.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'L' }))
     if (p.receipt_code) {
       ctx.note('')
       ctx.note(`Receipt code: ${p.receipt_code}`)
