@@ -235,4 +235,12 @@ describe('checkout', () => {
     expect(ledger.last).toMatchObject({ total_net_msat: sumNet, total_paid_out_msat: sumSent, balance_owed_msat: sumNet - sumSent })
     expect((await h.call('/api/v1/developer/sales?cursor=%%%', { auth: { key: dev, createdAtOffsetSec: -30 } })).status).toBe(400)
   })
+
+  it('the payments routes are in /openapi.json', async () => {
+    const doc = await (await h.call('/openapi.json')).json() as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/purchases', '/api/v1/purchases/{id}', '/api/v1/purchases/claim', '/api/v1/me/library',
+      '/api/v1/developer/sales', '/api/v1/developer/ledger', '/api/v1/admin/ledger/check', '/api/v1/admin/entitlements/{id}/revoke',
+    ]))
+  })
 })

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { sqliteEntitlementRepo } from '../adapters/sqlite/entitlement-repo.ts'
 import { sqliteLedgerRepo } from '../adapters/sqlite/ledger-repo.ts'
 import type { MountContext } from '../app.ts'
@@ -22,6 +22,7 @@ import type { PurchaseRepo } from '../ports/purchase-repo.ts'
 import type { Wallet } from '../ports/wallet.ts'
 import type { Worker } from '../workers/worker.ts'
 import { ledgerRoutes } from './ledger-admin.ts'
+import { registerPaymentsDocs } from './payments-openapi.ts'
 import { libraryRoutes } from './library.ts'
 import { purchaseRoutes } from './purchases.ts'
 
@@ -71,9 +72,10 @@ export function paymentsWorkers(p: Payments, ctx: PaymentsContext, o: Partial<Re
 }
 
 /** Everything the payments feature serves, from the app's mount context (mounted by createApp). */
-export function paymentsRoutes(ctx: MountContext): Hono {
+export function paymentsRoutes(ctx: MountContext): OpenAPIHono {
   const p = makePayments(paymentsContextOf(ctx))
-  const app = new Hono()
+  const app = new OpenAPIHono()
+  registerPaymentsDocs(app)
   app.route('/', purchaseRoutes(p, ctx.auth))
   app.route('/', libraryRoutes(sqliteEntitlementRepo(ctx.db), ctx.auth))
   app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements: sqliteEntitlementRepo(ctx.db), clock: ctx.clock, auth: ctx.auth }))
