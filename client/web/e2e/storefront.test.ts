@@ -157,7 +157,15 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByRole('button', { name: 'Zap to buy' }).click()
     await payWithNwc(page, market.buyerNwcUrl)
     await page.getByRole('heading', { name: 'Paid — Block Smith is yours' }).waitFor()
-    expect(nip07.signed).toContain(9734)
+    // The 9734 per DESIGN.md section 3: one p = the market, a = the game, amount = what was paid, the market's relays.
+    const zapRequest = nip07.signed.find((e) => e.kind === 9734)
+    expect(zapRequest).toBeDefined()
+    const tags = zapRequest!.tags
+    expect(tags.filter((t) => t[0] === 'p')).toEqual([['p', market.m.marketPubkey]])
+    expect(tags).toContainEqual(['a', `32267:${demoDev}:block-smith`])
+    expect(tags).toContainEqual(['amount', '1000000'])
+    expect(tags.find((t) => t[0] === 'relays')?.slice(1)).toContain(market.m.relayUrl)
+    expect(tags.find((t) => t[0] === 'lnurl')?.[1]).toMatch(/^lnurl1/)
     // A reload brings the extension session back without a prompt, and the page knows the game is owned.
     await page.reload()
     await page.getByRole('heading', { name: 'You own this game' }).waitFor()

@@ -27,12 +27,12 @@ export async function importKey(page: Page, sk: Uint8Array): Promise<void> {
 
 /**
  * Give the page a NIP-07 provider (`window.nostr`) before any script runs, signing in Node with `sk`,
- * as an extension does outside the page. `signed` records the kinds it signed.
+ * as an extension does outside the page. `signed` records what it signed.
  */
-export async function installNip07(page: Page, sk: Uint8Array): Promise<{ signed: number[] }> {
-  const signed: number[] = []
+export async function installNip07(page: Page, sk: Uint8Array): Promise<{ signed: Array<{ kind: number; tags: string[][] }> }> {
+  const signed: Array<{ kind: number; tags: string[][] }> = []
   await page.exposeFunction('__testNip07Sign', (t: { kind: number; created_at: number; tags: string[][]; content: string }) => {
-    signed.push(t.kind)
+    signed.push({ kind: t.kind, tags: t.tags })
     return finalizeEvent(t, sk)
   })
   const pubkey = getPublicKey(sk)

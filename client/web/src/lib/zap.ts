@@ -4,6 +4,8 @@
  * `a` = the game's coordinate, `amount` = the msat amount sent as the callback's `amount`, and the
  * market's relays; the callback answers the invoice. The request is never published by us.
  */
+import { nip19 } from 'nostr-tools'
+import { buildZapRequest } from '@zapcade/shared/events/zap-request'
 import type { Signer } from '@zapcade/client/signers/signer'
 import type { Info } from './types.ts'
 
@@ -39,26 +41,26 @@ async function getJson<T>(url: string): Promise<T> {
 /** Build and sign the 9734, fetch the invoice from the market's callback; answers the bolt11. */
 export async function zapInvoice(info: Info, game: { pubkey: string; slug: string }, amountMsat: number, signer: Signer): Promise<string> {
   if (!info.lud16) throw new Error('This market has no Lightning address for zaps.')
-  const pay = await getJson<PayRequest>(lud16Url(info.lud16))
+  const payUrl = lud16Url(info.lud16)
+  const pay = await getJson<PayRequest>(payUrl)
   if (!pay.allowsNostr || pay.nostrPubkey !== info.market_pubkey || !pay.callback) {
     throw new Error('The market’s Lightning address does not accept zaps from this market key.')
   }
   if (pay.minSendable !== undefined && amountMsat < pay.minSendable) throw new Error('The amount is below what the market accepts.')
   if (pay.maxSendable !== undefined && amountMsat > pay.maxSendable) throw new Error('The amount is above what the market accepts.')
-  const zapRequest = await signer.signEvent({
-    kind: 9734,
-    created_at: Math.floor(Date.now() / 1000),
-    content: '',
-    tags: [
-      ['relays', ...info.relays],
-      ['amount', String(amountMsat)],
-      ['p', info.market_pubkey],
-      ['a', `32267:${game.pubkey}:${game.slug}`],
-      ['k', '32267'],
-    ],
-  })
+  // LUD-01: the pay URL as bech32 `lnurl`, so a client can check the receipt came from this recipient.
+  const lnurl = nip19.encodeBytes('lnurl', new TextEncoder().encode(payUrl))
+  const zapRequest = await signer.signEvent(buildZapRequest({
+    recipientPubkey: info.market_pubkey,
+    relays: info.relays,
+    amountMsat,
+    coordinate: `32267:${game.pubkey}:${game.slug}`,
+    targetKind: 32267,
+    lnurl,
+    createdAtSec: Math.floor(Date.now() / 1000),
+  }))
   const sep = pay.callback.includes('?') ? '&' : '?'
-  const url = `${pay.callback}${sep}amount=${amountMsat}&nostr=${encodeURIComponent(JSON.stringify(zapRequest))}`
+  const url = `${pay.callback}${sep}amount=${amountMsat}&nostr=${encodeURIComponent(JSON.stringify(zapRequest))}&lnurl=${lnurl}`
   const inv = await getJson<{ pr?: string }>(url)
   if (!inv.pr) throw new Error('The market answered no invoice.')
   return inv.pr
