@@ -102,6 +102,8 @@ export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = d
     if (st) {
       const r = settleFrom(d, st)
       if (r?.outcome === 'SETTLED') { report.settled++; return }
+      // Settled at the wallet but not bookable (e.g. less than the invoice): never expired, left for a person.
+      if (r?.outcome === 'REJECTED') d.log?.('a settled invoice was not booked', { purchase_id: p.id, reason: r.reason })
       if (st.state === 'SETTLED') return
     }
     // The last lookup says not settled (pending, expired, failed, or unknown to the wallet).
