@@ -99,7 +99,8 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
     JOIN users u ON u.id = g.developer_user_id WHERE ${LISTED}`)
   // One snapshot per page: a page built from several statements never mixes two states of the catalog.
-  const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn).deferred())
+  const snapshot = db.transaction((fn: () => unknown) => fn())
+  const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : (snapshot.deferred(fn) as T))
   /** Tag and platform conditions: a primary-key probe per row (`exists`) or a key range (`in`). */
   const filters = (q: GameListQuery, params: Params, style: 'exists' | 'in' = 'in'): string => {
     let sql = ''
