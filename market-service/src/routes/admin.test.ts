@@ -54,7 +54,34 @@ describe('POST /api/v1/admin/games/:pubkey/:slug/status', () => {
     expect(labels[0]).toMatchObject({ content: 'malware' })
     expect(labels[0]!.tags).toContainEqual(['a', `32267:${dev.pubkey}:beta`])
     const restore = await setStatus(h, dev.pubkey, 'beta', { status: 'LISTED' }, h.admin)
-    expect(await restore.json()).toMatchObject({ status: 'UNLISTED', listing: 'UNLISTED', featured_rank: null, outbox: [] })
+    expect(await restore.json()).toMatchObject({ status: 'UNLISTED', listing: 'UNLISTED', featured_rank: null, outbox: ['PUBLISH_DELETION'] })
+  })
+
+  it('lifting a ban publishes a NIP-09 deletion of the label by the market key, and the relay stops serving the label', async () => {
+    h = await startHarness()
+    const { dev, market } = await seed(h)
+    expect(await (await setStatus(h, dev.pubkey, 'alpha', { status: 'BANNED', reason: 'spam' }, h.admin)).json()).toMatchObject({ status: 'BANNED', outbox: ['PUBLISH_BAN_LABEL'] })
+    const labels = await eventually(async () => { const l = await h!.query({ kinds: [1985], authors: [market] }); return l.length === 1 ? l : undefined })
+    const label = labels[0]!
+    // The id recorded when the ban was made is the id of the label the outbox signed.
+    expect(h.svc.db.prepare('SELECT label_event_id FROM ban_labels WHERE game_slug = ? AND retracted_at IS NULL').pluck().all('alpha')).toEqual([label.id])
+
+    const lift = await setStatus(h, dev.pubkey, 'alpha', { status: 'LISTED' }, h.admin)
+    expect(await lift.json()).toMatchObject({ status: 'LISTED', outbox: ['PUBLISH_DELETION'] })
+    const deletions = await eventually(async () => { const d = await h!.query({ kinds: [5], authors: [market] }); return d.length === 1 ? d : undefined })
+    expect(deletions[0]!.tags).toEqual([['e', label.id], ['k', '1985']])
+    expect(await eventually(async () => (await h!.query({ kinds: [1985], authors: [market] })).length === 0 || undefined)).toBe(true)
+    expect(await h.query({ ids: [label.id] })).toEqual([])
+    expect(h.svc.db.prepare('SELECT deletion_event_id FROM ban_labels WHERE label_event_id = ?').pluck().get(label.id)).toBe(deletions[0]!.id)
+
+    // A second lift finds nothing to retract; a new ban publishes a new label that a FEATURED lift retracts in turn.
+    expect(await (await setStatus(h, dev.pubkey, 'alpha', { status: 'LISTED' }, h.admin)).json()).toMatchObject({ outbox: [] })
+    await setStatus(h, dev.pubkey, 'alpha', { status: 'BANNED' }, h.admin)
+    const second = await eventually(async () => (await h!.query({ kinds: [1985], authors: [market] }))[0])
+    expect(second.id).not.toBe(label.id)
+    expect(await (await setStatus(h, dev.pubkey, 'alpha', { status: 'FEATURED' }, h.admin)).json()).toMatchObject({ status: 'FEATURED', outbox: ['PUBLISH_FEATURED_LIST', 'PUBLISH_DELETION'] })
+    await eventually(async () => (await h!.query({ kinds: [5], authors: [market], '#e': [second.id] })).length === 1 || undefined)
+    expect(await eventually(async () => (await h!.query({ kinds: [1985], authors: [market] })).length === 0 || undefined)).toBe(true)
   })
 
   it('answers 404 for an unknown game and 400 for an unknown status or field', async () => {

@@ -1,7 +1,8 @@
 /**
  * Admin surface (NIP-98, pubkey in ZAPCADE_ADMIN_PUBKEYS): `POST /api/v1/admin/games/:pubkey/:slug/status`
  * sets FEATURED, LISTED (the developer's own listing back) or BANNED; the featured list (30267) or a
- * ban label (1985) is then published by the market key through the outbox.
+ * ban label (1985) is then published by the market key through the outbox; lifting a ban (LISTED or
+ * FEATURED) publishes a NIP-09 deletion of its label.
  */
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
@@ -32,9 +33,9 @@ export function adminRoutes(ctx: MountContext): OpenAPIHono {
   }), (c) => {
     const { pubkey, slug } = c.req.valid('param')
     const body = c.req.valid('json')
-    const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), nonce: randomUUID() })
+    const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), marketPubkey: ctx.signer.pubkey, nonce: randomUUID() })
     if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
-    ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox }, 'admin changed a game status')
+    ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox, ban_labels: r.banLabelIds }, 'admin changed a game status')
     if (r.outbox.length > 0) ctx.kickOutbox()
     return c.json({ pubkey, slug, status: r.status, listing: r.listing, featured_rank: r.featuredRank, outbox: r.outbox }, 200)
   })

@@ -17,7 +17,10 @@ export const AdminGameStatusResponse = z.object({
   /** What the developer's event asks for; restored by LISTED. */
   listing: z.enum(['DRAFT', 'UNLISTED', 'LISTED']),
   featured_rank: z.number().int().nullable(),
-  /** Outbox jobs enqueued by this change (published by the market key with retries). */
-  outbox: z.array(z.enum(['PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL'])),
+  /**
+   * Outbox jobs enqueued by this change (published by the market key with retries). Lifting a ban
+   * enqueues PUBLISH_DELETION: a NIP-09 kind 5 retracting the game's ban labels.
+   */
+  outbox: z.array(z.enum(['PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL', 'PUBLISH_DELETION'])),
 })
 export type AdminGameStatusResponse = z.infer<typeof AdminGameStatusResponse>

@@ -215,3 +215,32 @@ describe('catalog search index', () => {
     expect(search('pirates')).toEqual([])
   })
 })
+
+describe('migration 006 (ban label retraction)', () => {
+  it('rebuilds outbox_jobs keeping every row and id, and then accepts PUBLISH_DELETION but still refuses unknown types', () => {
+    const old = new Database(join(dir, 'old.db'))
+    applyPragmas(old, 'money')
+    const all = loadMigrations()
+    migrate(old, all.filter((m) => m.name < '006-'))
+    const ins = old.prepare("INSERT INTO outbox_jobs (type, payload_json, status, attempts, next_attempt_at, last_error, idempotency_key, created_at, updated_at) VALUES (?, '{\"a\":1}', ?, 2, 50, 'x', ?, 1, 2)")
+    ins.run('PUBLISH_BAN_LABEL', 'PENDING', 'k1')
+    ins.run('PUBLISH_ZAP_RECEIPT', 'DONE', 'k2')
+    expect(() => ins.run('PUBLISH_DELETION', 'PENDING', 'k3')).toThrow(/CHECK/)
+    const before = old.prepare('SELECT * FROM outbox_jobs ORDER BY id').all()
+    expect(migrate(old, all)).toContain('006-ban-label-retraction.sql')
+    expect(old.prepare('SELECT * FROM outbox_jobs ORDER BY id').all()).toEqual(before)
+    ins.run('PUBLISH_DELETION', 'PENDING', 'k3')
+    expect(() => ins.run('PUBLISH_SOMETHING', 'PENDING', 'k4')).toThrow(/CHECK/)
+    expect(() => ins.run('PUBLISH_EVENT', 'PENDING', 'k1')).toThrow(/UNIQUE/)
+    expect(old.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox_jobs' AND name = 'outbox_due'").pluck().get()).toBe('outbox_due')
+    old.close()
+  })
+
+  it('a ban label row names a 64-hex id and is retracted with its deletion id, never half', () => {
+    const ins = db.prepare('INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at, retracted_at, deletion_event_id) VALUES (?, ?, ?, 1, ?, ?)')
+    ins.run(hash(1), pk(1), 'g', null, null)
+    expect(() => ins.run('abc', pk(1), 'g', null, null)).toThrow(/CHECK/)
+    expect(() => ins.run(hash(2), pk(1), 'g', 5, null)).toThrow(/CHECK/)
+    ins.run(hash(3), pk(1), 'g', 5, hash(4))
+  })
+})

@@ -5,7 +5,7 @@ import { verifyEvent } from 'nostr-tools/pure'
 import { addGame, addUser } from '../sqlite/testing/blob-seed.ts'
 import { freshDb } from '../sqlite/testing/blob-seed.ts'
 import { keySigner } from './market-key.ts'
-import { builtinOutboxHandlers } from './outbox-handlers.ts'
+import { banLabelFor, builtinOutboxHandlers, deletionFor, eventIdAs } from './outbox-handlers.ts'
 
 describe('built-in outbox handlers', () => {
   it('gives each featured list a later created_at than the previous one, even within one second', async () => {
@@ -32,5 +32,30 @@ describe('built-in outbox handlers', () => {
     const label = await h.PUBLISH_BAN_LABEL!({ pubkey: 'e'.repeat(64), slug: 'bad', reason: 'malware' })
     expect(label).toMatchObject({ kind: 1985, pubkey: signer.pubkey, content: 'malware' })
     await expect(h.PUBLISH_BAN_LABEL!({ slug: 'x' })).rejects.toThrow()
+  })
+
+  it('signs the same ban label id on every attempt when the payload fixes created_at, and the id is known before signing', async () => {
+    const signer = keySigner(bytesToHex(generateSecretKey()))
+    let now = 1000
+    const h = builtinOutboxHandlers({ db: freshDb(), signer, nowSec: () => now })
+    const payload = { pubkey: 'e'.repeat(64), slug: 'bad', reason: 'malware', created_at: 900 }
+    const first = await h.PUBLISH_BAN_LABEL!(payload)
+    now = 2000
+    const retry = await h.PUBLISH_BAN_LABEL!(payload)
+    expect(retry.id).toBe(first.id)
+    expect(first.created_at).toBe(900)
+    expect(eventIdAs(banLabelFor(payload, now), signer.pubkey)).toBe(first.id)
+  })
+
+  it('signs a NIP-09 deletion naming each id with e and the kind with k, and refuses a payload without ids', async () => {
+    const signer = keySigner(bytesToHex(generateSecretKey()))
+    const h = builtinOutboxHandlers({ db: freshDb(), signer, nowSec: () => 1000 })
+    const payload = { event_ids: ['a'.repeat(64)], kinds: [1985], reason: 'ban lifted', created_at: 1200 }
+    const del = await h.PUBLISH_DELETION!(payload)
+    expect(del).toMatchObject({ kind: 5, pubkey: signer.pubkey, created_at: 1200, content: 'ban lifted', tags: [['e', 'a'.repeat(64)], ['k', '1985']] })
+    expect(verifyEvent({ ...del })).toBe(true)
+    expect(del.id).toBe(eventIdAs(deletionFor(payload), signer.pubkey))
+    await expect(h.PUBLISH_DELETION!({ ...payload, event_ids: [] })).rejects.toThrow()
+    await expect(h.PUBLISH_DELETION!({ ...payload, event_ids: ['nope'] })).rejects.toThrow()
   })
 })

@@ -1,9 +1,13 @@
 /**
  * The market's overlay on a game (games.status / featured_rank), changed by an admin, with the outbox
  * job that publishes it enqueued in the SAME transaction (the change and its publication never diverge).
+ * A ban records its label's event id (table ban_labels); lifting the ban enqueues a NIP-09 kind 5 by
+ * the market naming those ids (`e`) and kind 1985 (`k`), so relays stop serving the label.
  */
 import type Database from 'better-sqlite3'
+import { LABEL_KIND } from '@zapcade/shared/events/ban-label'
 import type { OutboxType } from '../../domain/outbox/outbox.ts'
+import { banLabelFor, deletionFor, eventIdAs, type BanPayload, type DeletionPayload } from '../nostr/outbox-handlers.ts'
 import { enqueueOutbox } from './outbox-repo.ts'
 
 export type OverlayStatus = 'FEATURED' | 'LISTED' | 'BANNED'
@@ -14,7 +18,9 @@ export interface OverlayResult {
   status: Status
   listing: Listing
   featuredRank: number | null
-  outbox: Extract<OutboxType, 'PUBLISH_FEATURED_LIST' | 'PUBLISH_BAN_LABEL'>[]
+  outbox: Extract<OutboxType, 'PUBLISH_FEATURED_LIST' | 'PUBLISH_BAN_LABEL' | 'PUBLISH_DELETION'>[]
+  /** The ban label published by this change (BANNED), or the labels it retracts (ban lifted). */
+  banLabelIds: string[]
 }
 
 export interface OverlayChange {
@@ -24,6 +30,8 @@ export interface OverlayChange {
   rank?: number | undefined
   reason?: string | undefined
   nowSec: number
+  /** The market key's pubkey: labels and deletions are signed by it, which fixes their ids. */
+  marketPubkey: string
   /** Makes each change's outbox keys unique (a list re-featured later must be published again). */
   nonce: string
 }
@@ -52,12 +60,46 @@ export function setGameOverlay(db: Database.Database, ch: OverlayChange): Overla
       enqueueOutbox(db, { type: 'PUBLISH_FEATURED_LIST', payload: {}, idempotencyKey: `featured:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
       outbox.push('PUBLISH_FEATURED_LIST')
     }
+    let banLabelIds: string[] = []
     if (status === 'BANNED' && g.status !== 'BANNED') {
-      const payload = { pubkey: ch.pubkey, slug: ch.slug, ...(ch.reason ? { reason: ch.reason } : {}) }
-      enqueueOutbox(db, { type: 'PUBLISH_BAN_LABEL', payload, idempotencyKey: `ban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
+      const id = recordBanLabel(db, ch)
+      enqueueOutbox(db, { type: 'PUBLISH_BAN_LABEL', payload: id.payload, idempotencyKey: `ban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
       outbox.push('PUBLISH_BAN_LABEL')
+      banLabelIds = [id.labelId]
     }
-    return { status, listing: g.listing, featuredRank: rank, outbox }
+    if (status !== 'BANNED' && g.status === 'BANNED') {
+      banLabelIds = retractBanLabels(db, ch)
+      if (banLabelIds.length > 0) outbox.push('PUBLISH_DELETION')
+    }
+    return { status, listing: g.listing, featuredRank: rank, outbox, banLabelIds }
   })
   return tx.immediate()
+}
+
+/** Fix the label's created_at and record its id; a label id already used (ban, lift, ban in one second) moves on a second. */
+function recordBanLabel(db: Database.Database, ch: OverlayChange): { labelId: string; payload: BanPayload } {
+  const used = db.prepare('SELECT 1 FROM ban_labels WHERE label_event_id = ?')
+  for (let createdAt = ch.nowSec; ; createdAt++) {
+    const payload: BanPayload = { pubkey: ch.pubkey, slug: ch.slug, ...(ch.reason ? { reason: ch.reason } : {}), created_at: createdAt }
+    const labelId = eventIdAs(banLabelFor(payload, ch.nowSec), ch.marketPubkey)
+    if (used.get(labelId)) continue
+    db.prepare('INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at) VALUES (?, ?, ?, ?)').run(labelId, ch.pubkey, ch.slug, ch.nowSec)
+    return { labelId, payload }
+  }
+}
+
+/**
+ * Enqueue one kind 5 naming every live label of the game and mark them retracted; answers their ids.
+ * Labels published before migration 006 were not recorded and cannot be named here.
+ */
+function retractBanLabels(db: Database.Database, ch: OverlayChange): string[] {
+  const ids = db.prepare('SELECT label_event_id FROM ban_labels WHERE game_pubkey = ? AND game_slug = ? AND retracted_at IS NULL ORDER BY created_at, label_event_id')
+    .pluck().all(ch.pubkey, ch.slug) as string[]
+  if (ids.length === 0) return []
+  const payload: DeletionPayload = { event_ids: ids, kinds: [LABEL_KIND], reason: 'ban lifted', created_at: ch.nowSec }
+  const deletionId = eventIdAs(deletionFor(payload), ch.marketPubkey)
+  enqueueOutbox(db, { type: 'PUBLISH_DELETION', payload, idempotencyKey: `unban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
+  const mark = db.prepare('UPDATE ban_labels SET retracted_at = ?, deletion_event_id = ? WHERE label_event_id = ? AND retracted_at IS NULL')
+  for (const id of ids) mark.run(ch.nowSec, deletionId, id)
+  return ids
 }

@@ -1,6 +1,6 @@
 /**
- * The outbox: Nostr outputs (zap receipts, the featured list, ban labels, the market's kind 0,
- * forwarded events) are jobs in SQLite, published with retries that survive restarts. One pass
+ * The outbox: Nostr outputs (zap receipts, the featured list, ban labels and their NIP-09 retractions,
+ * the market's kind 0, forwarded events) are jobs in SQLite, published with retries that survive restarts. One pass
  * (`processDueJobs`) claims due PENDING jobs, builds each event through the handler registry, publishes
  * to the job's relays ∪ the configured relays, and marks DONE once at least one relay said OK;
  * otherwise the job is retried with jittered exponential backoff (clock and randomness injected).
@@ -8,7 +8,7 @@
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { RelayAnswer, RelayPublisher } from '../../ports/relay-publisher.ts'
 
-export const OUTBOX_TYPES = ['PUBLISH_EVENT', 'PUBLISH_ZAP_RECEIPT', 'PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL', 'PUBLISH_PROFILE'] as const
+export const OUTBOX_TYPES = ['PUBLISH_EVENT', 'PUBLISH_ZAP_RECEIPT', 'PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL', 'PUBLISH_PROFILE', 'PUBLISH_DELETION'] as const
 export type OutboxType = (typeof OUTBOX_TYPES)[number]
 
 /** Builds the signed event for a job's payload (a throw counts as a failed attempt). */
