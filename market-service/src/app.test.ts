@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import { AdminGameStatusResponse } from '@zapcade/shared/api/admin'
+import { MeResponse } from '@zapcade/shared/api/me'
 import { MarketInfoResponse } from '@zapcade/shared/api/catalog'
 import { DeveloperGamesResponse, DeveloperProfileResponse } from '@zapcade/shared/api/developer'
 import { PublishEventResponse } from '@zapcade/shared/api/events'
@@ -119,6 +120,8 @@ describe('OpenAPI document', () => {
       ['post', '/api/v1/admin/games/{pubkey}/{slug}/status', `/api/v1/admin/games/${dev.pubkey}/alpha/status`, { method: 'POST', body: '{"status":"FEATURED"}', auth: h.admin }, AdminGameStatusResponse],
       ['post', '/api/v1/admin/games/{pubkey}/{slug}/status', `/api/v1/admin/games/${dev.pubkey}/alpha/status`, { method: 'POST', body: '{"status":"FEATURED"}', auth: dev }, ProblemResponse],
       ['get', '/api/v1/info', '/api/v1/info', {}, MarketInfoResponse],
+      ['get', '/api/v1/me', '/api/v1/me', { auth: dev }, MeResponse],
+      ['get', '/api/v1/me', '/api/v1/me', {}, ProblemResponse],
     ]
     for (const [method, template, path, init, schema] of cases) {
       const res = await h.call(path, init)

@@ -42,6 +42,7 @@ import { eventsRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
 import { paymentsRoutes } from './routes/payments-deps.ts'
 import { lnurlFeature } from './routes/lnurl.ts'
+import { meRoutes } from './routes/me.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.route('/', eventsRoutes(ctx))
   app.route('/', developerRoutes(ctx))
   app.route('/', adminRoutes(ctx))
+  app.route('/', meRoutes(ctx))
   app.get('/metrics', (c) => c.text(metrics.render(deps.db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
 
   // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──
