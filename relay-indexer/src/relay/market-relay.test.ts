@@ -4,6 +4,7 @@ import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import type { Filter } from 'nostr-tools/filter'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { deletion, game, makeDev, type Dev } from '../testing/fixtures.ts'
+import { relaySignatureChecks } from './event-checks.ts'
 import { startMarketRelay, type MarketRelay } from './market-relay.ts'
 
 useWebSocketImplementation(WebSocket)
@@ -116,5 +117,45 @@ describe('market relay', () => {
     await publish(relay.url, g)
     await publish(relay.url, deletion(other, { e: [g.id] }, T + 1))
     expect(await query(relay.url, [{ ids: [g.id] }])).toEqual([g.id])
+  })
+
+  it('checks the signature of each new event once, and not again for a stored duplicate', async () => {
+    const ev = game(dev, 'once', T)
+    const before = relaySignatureChecks()
+    expect((await publish(relay.url, ev)).ok).toBe(true)
+    expect(relaySignatureChecks() - before).toBe(1)
+    expect((await publish(relay.url, ev)).reason).toMatch(/^duplicate:/)
+    expect(relaySignatureChecks() - before).toBe(1)
+  })
+
+  it('sends a live event only to subscriptions whose tag filters it matches (NIP-01 #e, #p)', async () => {
+    const [x, y] = ['a'.repeat(64), 'b'.repeat(64)]
+    const evX = dev.sign({ kind: 23195, created_at: T, content: 'x', tags: [['e', x], ['p', dev.pubkey]] })
+    const evY = dev.sign({ kind: 23195, created_at: T, content: 'y', tags: [['e', y]] })
+    const ws = new WebSocket(relay.url)
+    await new Promise((r) => ws.once('open', r))
+    const got: Record<string, string[]> = { byE: [], byP: [], all: [] }
+    let eose!: () => void
+    const subscribed = new Promise<void>((r) => (eose = r))
+    let eoses = 0
+    const allSeen = new Promise<void>((resolve) => {
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as [string, string, { id: string }]
+        if (m[0] === 'EOSE' && ++eoses === 3) eose()
+        if (m[0] !== 'EVENT') return
+        got[m[1]]!.push(m[2].id)
+        if (m[1] === 'all' && got['all']!.length === 2) resolve()
+      })
+    })
+    // One socket: the relay sends in subscription order, so by the time `all` has both, the others are done.
+    ws.send(JSON.stringify(['REQ', 'byE', { kinds: [23195], '#e': [x] }]))
+    ws.send(JSON.stringify(['REQ', 'byP', { kinds: [23195], '#p': [dev.pubkey] }]))
+    ws.send(JSON.stringify(['REQ', 'all', { kinds: [23195] }]))
+    await subscribed
+    await publish(relay.url, evY)
+    await publish(relay.url, evX)
+    await allSeen
+    ws.close()
+    expect(got).toEqual({ byE: [evX.id], byP: [evX.id], all: [evY.id, evX.id] })
   })
 })

@@ -8,6 +8,7 @@ import { NostrRelay } from '@nostr-relay/core'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import { Validator } from '@nostr-relay/validator'
 import { EVENT_LIMITS } from '@zapcade/shared/events/event'
+import { installRelayEventChecks } from './event-checks.ts'
 import { deletedReason, restore, versionsToKeep } from './nip09.ts'
 
 export interface MarketRelayOptions {
@@ -46,6 +47,8 @@ export interface MarketRelay {
 
 /** Start a relay; resolves once it listens. */
 export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<MarketRelay> {
+  // nostr-wasm for the library's one signature check per event, and NIP-01 tag filters on live events.
+  await installRelayEventChecks()
   const db = new Database(opts.file ?? ':memory:')
   db.pragma('journal_mode = WAL')
   const repo = new EventRepositorySqlite(db)
