@@ -8,10 +8,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import WebSocket from 'ws'
-import { finalizeEvent, getPublicKey, type Event } from 'nostr-tools/pure'
-import { Relay, useWebSocketImplementation, type Subscription } from 'nostr-tools/relay'
+import { getPublicKey, type Event } from 'nostr-tools/pure'
+import { AbstractRelay, type Subscription } from 'nostr-tools/abstract-relay'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import { Kind } from '@zapcade/shared/kinds'
+import { initEventCrypto, signEvent, verifyEvent } from './event-crypto.ts'
 import type { LightningNode, NwcTransaction, Settlement } from './lightning.ts'
 import { decryptFrom, encryptFor, requestEncryption, type NwcEncryption } from './nwc-crypto.ts'
 import {
@@ -24,8 +25,6 @@ import {
   toNwcError,
   type NwcPermission,
 } from './nwc-methods.ts'
-
-useWebSocketImplementation(WebSocket)
 
 export interface Connection {
   clientPubkey: string
@@ -67,7 +66,7 @@ export class WalletService {
   /** Successful relay connections so far (1 after start; more after reconnects). */
   relayConnects = 0
   private readonly serviceKey: Uint8Array
-  private relay: Relay | undefined
+  private relay: AbstractRelay | undefined
   private sub: Subscription | undefined
   private stopped = false
   private reconnectTimer: NodeJS.Timeout | undefined
@@ -147,12 +146,14 @@ export class WalletService {
   /** Connect, publish the info event and start answering; resolves once subscribed. */
   async start(): Promise<void> {
     this.stopped = false
+    await initEventCrypto()
     await this.connect()
   }
 
   private async connect(): Promise<void> {
     // Pings detect a silently dead connection; onclose then reconnects with our own short backoff.
-    const relay = await Relay.connect(this.opts.relayUrl, { enablePing: true })
+    // Received requests are verified with nostr-wasm instead of nostr-tools' noble (event-crypto.ts).
+    const relay = await AbstractRelay.connect(this.opts.relayUrl, { enablePing: true, verifyEvent, websocketImplementation: WebSocket as never })
     if (this.stopped) return relay.close() // stop() came while a reconnect was under way
     this.relay = relay
     relay.onclose = () => {
@@ -191,7 +192,7 @@ export class WalletService {
 
   /** NIP-47 info event: capabilities in content, encryption and notification tags. */
   private infoEvent(): Event {
-    return finalizeEvent(
+    return signEvent(
       {
         kind: Kind.NwcInfo,
         created_at: nowSec(),
@@ -262,7 +263,7 @@ export class WalletService {
     if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs))
     if (this.faults.offline) return
     const content = JSON.stringify({ result_type: method, error: body.error ?? null, result: body.result ?? null })
-    const ev = finalizeEvent(
+    const ev = signEvent(
       {
         kind: Kind.NwcResponse,
         created_at: nowSec(),
@@ -299,7 +300,7 @@ export class WalletService {
         [Kind.NwcNotification, 'nip44_v2'],
         [Kind.NwcNotificationNip04, 'nip04'],
       ] as const) {
-        const ev = finalizeEvent(
+        const ev = signEvent(
           { kind, created_at: nowSec(), tags: [['p', conn.clientPubkey]], content: encryptFor(scheme, this.serviceKey, conn.clientPubkey, content) },
           this.serviceKey,
         )
