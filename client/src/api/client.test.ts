@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import * as nip98 from 'nostr-tools/nip98'
+import { nip19 } from 'nostr-tools'
 import { parseHttpAuth, verifyHttpAuth, sha256Hex } from '@zapcade/shared/events/http-auth'
 import { secretKeySigner } from '../signers/secret-key.ts'
 import { createZapcadeClient } from './client.ts'
@@ -169,6 +170,22 @@ describe('createZapcadeClient', () => {
     const c = createZapcadeClient({ baseUrl: base })
     const ticket = { id: 'u1', upload_url: `${base}/blobs/upload/tok`, method: 'PUT', headers: {}, expires_at: 0 }
     await expect(c.developer.uploads.put(ticket, new Uint8Array([1, 2, 3]), { sizeBytes: 3 })).rejects.toMatchObject({ code: 'UPLOAD_INVALID', detail: 'sha256 does not match' })
+  })
+
+  it('me() signs GET /api/v1/me and answers the shared MeResponse; a malformed answer is refused', async () => {
+    const sk = generateSecretKey()
+    const pk = getPublicKey(sk)
+    const me = { pubkey: pk, npub: nip19.npubEncode(pk), is_admin: true, developer: { payout_ln_address: null, games_count: 3 } }
+    let answer: unknown = me
+    const { base, seen } = await serve(() => ({ status: 200, body: JSON.stringify(answer) }))
+    const c = createZapcadeClient({ baseUrl: base, signer: secretKeySigner(sk) })
+    expect(await c.me()).toEqual(me)
+    expect(seen[0]).toMatchObject({ method: 'GET', url: '/api/v1/me' })
+    const ev = parseHttpAuth(seen[0]!.headers.authorization)
+    if (!ev.ok) throw new Error(ev.reason)
+    expect(verifyHttpAuth(ev.value, { url: `${base}/api/v1/me`, method: 'GET', nowSec: Math.floor(Date.now() / 1000) })).toEqual({ ok: true, value: pk })
+    answer = { ...me, is_admin: 'yes' }
+    await expect(c.me()).rejects.toThrow(ZapcadeResponseError)
   })
 
   it('a request that needs a key fails before any network use when there is no signer', async () => {

@@ -4,6 +4,7 @@
  * are ZapcadeApiError (problem+json), ZapcadeNetworkError or ZapcadeResponseError. Browser-safe.
  */
 import { DownloadTicket } from '@zapcade/shared/api/downloads'
+import { MeResponse } from '@zapcade/shared/api/me'
 import { GameDetailResponse, GameListResponse, MarketInfoResponse, type GameListParams } from '@zapcade/shared/api/catalog'
 import {
   claimPurchaseResponseSchema, createPurchaseResponseSchema, developerLedgerResponseSchema, ledgerCheckResponseSchema,
@@ -65,6 +66,9 @@ export function createZapcadeClient(opts: ZapcadeClientOptions) {
       claim: (receiptCode: string) =>
         request(ctx, { method: 'POST', path: 'api/v1/purchases/claim', body: { receipt_code: receiptCode }, auth: 'required', schema: claimPurchaseResponseSchema }),
     },
+
+    /** Who the signer is to this market: pubkey, npub, is_admin, payout address and game count. */
+    me: () => request(ctx, { method: 'GET', path: 'api/v1/me', auth: 'required', schema: MeResponse }),
 
     library: () => request(ctx, { method: 'GET', path: 'api/v1/me/library', auth: 'required', schema: libraryResponseSchema }),
 

@@ -219,11 +219,13 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
     expect(payouts.items.length).toBeGreaterThanOrEqual(1)
     const mine = (await dev.ok(['games'])) as { items: { slug: string; status: string }[] }
     expect(mine.items).toEqual([expect.objectContaining({ slug, status: 'LISTED' })])
+    expect(await dev.ok(['whoami', '--market'])).toMatchObject({ is_admin: false, developer: { payout_ln_address: lud16.toLowerCase(), games_count: 1 } })
   })
 
   it('an admin features the game and the ledger check passes after every purchase above; a non-admin is refused', async () => {
     const admin = await user('admin')
     const nsec = { ZAPCADE_NSEC: nip19.nsecEncode(adminSk) }
+    expect(await admin.ok(['whoami', '--market'], nsec)).toMatchObject({ pubkey: getPublicKey(adminSk), is_admin: true, developer: { payout_ln_address: null, games_count: 0 } })
     const featured = await admin.ok(['admin', 'status', `${devPubkey}/${slug}`, 'FEATURED'], nsec)
     expect(featured).toMatchObject({ status: 'FEATURED', outbox: ['PUBLISH_FEATURED_LIST'] })
     const found = (await admin.ok(['search', 'comet'])) as { items: { slug: string; status: string }[] }

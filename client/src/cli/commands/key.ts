@@ -108,19 +108,27 @@ Options:
 
 export const whoami = defineCommand({
   path: ['whoami'],
-  summary: 'Show which key the CLI would sign with, and where it comes from.',
-  usage: 'zapcade whoami',
+  summary: 'Show which key the CLI would sign with, where it comes from, and (--market) what the market knows of it.',
+  usage: 'zapcade whoami [--market]',
   help: `Order: ZAPCADE_NSEC, ZAPCADE_KEY_FILE (nsec, hex or ncryptsec), ZAPCADE_BUNKER (NIP-46 bunker URI),
-then the stored NIP-49 key (password from ZAPCADE_PASSWORD or a prompt).`,
-  options: {},
-  schema: z.object({ positionals: noPositionals }),
-  async run(_a, ctx) {
+then the stored NIP-49 key (password from ZAPCADE_PASSWORD or a prompt).
+
+Options:
+  --market   also ask the market (GET /api/v1/me, signed): admin or not, payout address, game count`,
+  options: { market: { type: 'boolean' } },
+  schema: z.object({ market: z.boolean().default(false), positionals: noPositionals }),
+  async run(a, ctx) {
     const signer = await ctx.signer()
     const pubkey = await signer.getPublicKey()
     const source = ctx.signerSource() ?? 'unknown'
     ctx.say(`npub:   ${toNpub(pubkey)}`)
     ctx.say(`pubkey: ${pubkey}`)
     ctx.say(`from:   ${source}`)
-    ctx.emit({ pubkey, npub: toNpub(pubkey), source })
+    if (!a.market) return ctx.emit({ pubkey, npub: toNpub(pubkey), source })
+    const me = await ctx.client(signer).me()
+    ctx.say(`admin:  ${me.is_admin ? 'yes' : 'no'} (at ${ctx.apiUrl})`)
+    ctx.say(`payout: ${me.developer.payout_ln_address ?? 'not set (zapcade payout set <name@domain>)'}`)
+    ctx.say(`games:  ${me.developer.games_count}`)
+    ctx.emit({ pubkey, npub: toNpub(pubkey), source, is_admin: me.is_admin, developer: me.developer })
   },
 })
