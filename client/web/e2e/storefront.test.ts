@@ -218,6 +218,10 @@ describe('web storefront in Chromium against the real market', () => {
     await page.goto(`${api}/signin?next=%2Fdeveloper`)
     await importKey(page, dev.secretKey)
     await page.getByRole('heading', { level: 1, name: 'Developer dashboard' }).waitFor()
+    // The payout form starts from the saved address (GET /api/v1/me); once that answer is in, a
+    // developer who is no admin has no Admin link.
+    await page.waitForFunction((v) => (document.getElementById('payout') as HTMLInputElement | null)?.value === v, market.m.devnet!.developer.lud16.toLowerCase())
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0)
     const games = page.getByTestId('dev-games')
     // Sales from the purchases above, and the demo builds' releases.
     await page.getByRole('region', { name: 'Sales' }).getByText(/Lantern Depths · 2,100 sats/).waitFor()
@@ -296,6 +300,8 @@ describe('web storefront in Chromium against the real market', () => {
     await page.goto(`${api}/signin?next=%2Fadmin`)
     await importKey(page, adminSk)
     await page.getByRole('heading', { level: 1, name: 'Admin' }).waitFor()
+    // The market names this key as admin (GET /api/v1/me), so the Admin link shows.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).waitFor()
     await page.getByRole('button', { name: 'Feature Quiet Harbor' }).click()
     await page.getByText('quiet-harbor is now FEATURED.').waitFor()
     await page.getByRole('button', { name: 'Unfeature Quiet Harbor' }).waitFor()

@@ -8,6 +8,7 @@ import type { ComponentType } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import './style.css'
 import { installLinkInterceptor, match, useLocation } from './lib/router.ts'
+import { useMe } from './lib/me.ts'
 import { setSession, useSession } from './lib/session.ts'
 import { shortKey } from './lib/format.ts'
 import { Browse } from './pages/browse.tsx'
@@ -60,6 +61,8 @@ function Routes() {
 
 function Header() {
   const s = useSession()
+  // The Admin link only for a pubkey the market names as admin (GET /api/v1/me).
+  const me = useMe()
   const path = useLocation().path
   const link = (href: string, label: string) => (
     <a href={href} aria-current={path === href ? 'page' : undefined}>
@@ -75,7 +78,7 @@ function Header() {
         {link('/', 'Games')}
         {link('/library', 'Library')}
         {link('/developer', 'Developers')}
-        {s ? link('/admin', 'Admin') : null}
+        {s && me?.is_admin ? link('/admin', 'Admin') : null}
       </nav>
       <div class="who">
         {s ? (

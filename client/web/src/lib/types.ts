@@ -9,6 +9,7 @@ import type {
 } from '@zapcade/shared/api/purchases'
 import type { PayoutsResponse } from '@zapcade/shared/api/payouts'
 import type { DeveloperGame, DeveloperGamesResponse } from '@zapcade/shared/api/developer'
+import type { MeResponse } from '@zapcade/shared/api/me'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 
 export type Info = MarketInfoResponse
@@ -18,6 +19,8 @@ export type GameDetail = GameDetailResponse
 export type Release = GameRelease
 export type Purchase = CreatePurchaseResponse
 export type { ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PayoutsResponse, PurchaseView, SalesResponse }
+/** `GET /api/v1/me`: the signed-in caller as the market sees it. */
+export type Me = MeResponse
 export type LibraryItem = LibraryResponse['items'][number]
 export type SignedEvent = NostrEvent
 

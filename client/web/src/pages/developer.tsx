@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, satsText } from '../lib/format.ts'
+import { forgetMe, useMe } from '../lib/me.ts'
 import { useSession } from '../lib/session.ts'
 import type { DevGame, DeveloperGamesResponse, GameDetail, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
@@ -23,6 +24,13 @@ export default function Developer() {
   const [error, setError] = useState<string>()
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [address, setAddress] = useState('')
+  const [addressEdited, setAddressEdited] = useState(false)
+  const me = useMe()
+  // Pre-fill the payout form with the saved address, unless the developer already started typing.
+  useEffect(() => {
+    const saved = me?.developer.payout_ln_address
+    if (saved && !addressEdited) setAddress(saved)
+  }, [me])
   const [releases, setReleases] = useState<Record<string, string>>({})
 
   const load = () => {
@@ -73,6 +81,7 @@ export default function Developer() {
     e.preventDefault()
     try {
       await api('PUT', '/api/v1/developer/profile', { body: { payout_ln_address: address.trim() }, auth: true })
+      forgetMe()
       say(true, 'Payout address saved.')
     } catch (x) {
       say(false, x instanceof Error ? x.message : String(x))
@@ -165,7 +174,7 @@ export default function Developer() {
         <form onSubmit={(e) => void saveAddress(e)} class="panel">
           <div class="field">
             <label for="payout">Payout Lightning address</label>
-            <input id="payout" type="email" inputMode="email" placeholder="you@wallet.example" value={address} onInput={(e) => setAddress((e.currentTarget as HTMLInputElement).value)} required />
+            <input id="payout" type="email" inputMode="email" placeholder="you@wallet.example" value={address} onInput={(e) => (setAddressEdited(true), setAddress((e.currentTarget as HTMLInputElement).value))} required />
           </div>
           <button type="submit">Save payout address</button>
         </form>
