@@ -10,11 +10,10 @@ import WebSocket from 'ws'
 import { z } from 'zod'
 import { decode } from 'light-bolt11-decoder'
 import { NWCClient, Nip47Error, Nip47WalletError } from '@getalby/sdk/nwc'
-import * as nip44 from 'nostr-tools/nip44'
-import { hexToBytes } from 'nostr-tools/utils'
 import type { Nip47Notification, Nip47Transaction } from '@getalby/sdk/nwc'
 import { AppError } from '@zapcade/shared/errors'
 import { msat } from '@zapcade/shared/money'
+import { useFastCrypto } from './sdk-crypto.ts'
 import type { Invoice, InvoiceState, InvoiceStatus, MakeInvoiceRequest, OutgoingState, PayOutcome, Wallet } from '../../ports/wallet.ts'
 
 export interface NwcWalletOptions {
@@ -96,7 +95,7 @@ export class NwcWallet implements Wallet {
   constructor(private readonly opts: NwcWalletOptions) {
     installWebSocket()
     this.client = new NWCClient({ nostrWalletConnectUrl: opts.url })
-    cacheConversationKeys(this.client)
+    useFastCrypto(this.client)
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000
     this.payTimeoutMs = opts.payTimeoutMs ?? 60_000
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 16)
@@ -250,28 +249,6 @@ export class NwcWallet implements Wallet {
     f?.()
     this.client.close()
   }
-}
-
-/**
- * The sdk derives the NIP-44 conversation key (an ECDH) on every encrypt and decrypt; with one wallet
- * pubkey per connection the key never changes, so derive it once (pure-JS ECDH is the most expensive
- * step of a request on the client side). NIP-04 keeps the sdk's own path.
- */
-function cacheConversationKeys(client: NWCClient): void {
-  const c = client as unknown as {
-    secret?: string; encryptionType: string
-    encrypt(pubkey: string, content: string): Promise<string>
-    decrypt(pubkey: string, content: string): Promise<string>
-  }
-  const keys = new Map<string, Uint8Array>()
-  const keyFor = (pubkey: string): Uint8Array => {
-    let k = keys.get(pubkey)
-    if (!k) { k = nip44.getConversationKey(hexToBytes(c.secret!), pubkey); keys.set(pubkey, k) }
-    return k
-  }
-  const { encrypt, decrypt } = { encrypt: c.encrypt.bind(client), decrypt: c.decrypt.bind(client) }
-  c.encrypt = async (pubkey, content) => c.encryptionType === 'nip44_v2' && c.secret ? nip44.encrypt(content, keyFor(pubkey)) : encrypt(pubkey, content)
-  c.decrypt = async (pubkey, content) => c.encryptionType === 'nip44_v2' && c.secret ? nip44.decrypt(content, keyFor(pubkey)) : decrypt(pubkey, content)
 }
 
 function describe(e: unknown): string {
