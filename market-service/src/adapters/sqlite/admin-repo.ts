@@ -101,5 +101,11 @@ function retractBanLabels(db: Database.Database, ch: OverlayChange): string[] {
   enqueueOutbox(db, { type: 'PUBLISH_DELETION', payload, idempotencyKey: `unban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
   const mark = db.prepare('UPDATE ban_labels SET retracted_at = ?, deletion_event_id = ? WHERE label_event_id = ? AND retracted_at IS NULL')
   for (const id of ids) mark.run(ch.nowSec, deletionId, id)
+  // A label still waiting in the outbox is not sent any more: a relay that already stored the deletion
+  // would refuse it on every retry. The deletion goes out anyway (an earlier attempt may have reached a
+  // relay that did not answer OK). A pass holding the job right now may still publish it; the kind 5 follows.
+  db.prepare(`UPDATE outbox_jobs SET status = 'FAILED', last_error = 'ban lifted before the label was published', updated_at = ?
+    WHERE type = 'PUBLISH_BAN_LABEL' AND status = 'PENDING' AND json_extract(payload_json, '$.pubkey') = ? AND json_extract(payload_json, '$.slug') = ?`)
+    .run(ch.nowSec, ch.pubkey, ch.slug)
   return ids
 }
