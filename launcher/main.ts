@@ -13,7 +13,7 @@ const dataDir = process.env.ZAPCADE_DATA_DIR ?? './data'
 
 let market: Awaited<ReturnType<typeof startMarket>>
 try {
-  market = await startMarket({ dataDir, log })
+  market = await startMarket({ dataDir, log, webInBackground: true })
 } catch (e) {
   process.stderr.write(`zapcade: could not start: ${e instanceof Error ? e.message : String(e)}\n`)
   process.exit(2)
@@ -36,6 +36,10 @@ const lines = [
   '',
 ]
 process.stdout.write(`${lines.join('\n')}\n`)
+market.webReady.then(
+  () => undefined,
+  (e: unknown) => process.stderr.write(`  storefront build failed: ${e instanceof Error ? e.message : String(e)}\n`),
+)
 market.demoReady.then(
   () => process.stdout.write('  Demo builds are uploaded: buy a game and download it.\n'),
   (e: unknown) => process.stderr.write(`  demo builds: ${e instanceof Error ? e.message : String(e)}\n`),

@@ -13,7 +13,7 @@ import { loadConfig, type Env } from '@zapcade/shared/config'
 import { CATALOG_DB_FILE, startIndexer, startMarketRelay, type Indexer, type MarketRelay } from '@zapcade/relay-indexer'
 import { startService, type RunningService } from '@zapcade/market-service/server'
 import { devnetJson, startDevnet, type Devnet, type DevnetJson } from '@zapcade/devnet/up'
-import { ensureWebBuilt } from '../client/web/build.ts'
+import { distDir, ensureWebBuilt } from '../client/web/build.ts'
 import { DEMO_GAMES, demoCoverSvg } from './demo-catalog.ts'
 import { publishDemoBuilds } from './demo-builds.ts'
 import { publishDemoOnce } from './demo-publish.ts'
@@ -30,6 +30,11 @@ export interface StartMarketOptions {
   demo?: boolean
   /** Serve the web storefront, building it first when stale (default true). */
   web?: boolean
+  /**
+   * Resolve before a stale storefront is rebuilt (default false): the API is ready at once and the
+   * storefront appears when `webReady` resolves (npm start uses this to be ready in well under 2 s).
+   */
+  webInBackground?: boolean
   /** Environment to read the rest of the configuration from (default process.env). */
   env?: Env
   log?: Logger
@@ -48,6 +53,8 @@ export interface RunningMarket {
   relay: MarketRelay
   /** Resolves once the demo games are indexed and their builds uploaded and announced. */
   demoReady: Promise<void>
+  /** Resolves once the storefront's files are built and served. */
+  webReady: Promise<void>
   stop(): Promise<void>
 }
 
@@ -92,7 +99,11 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     }
 
     // 5. The service, with the storefront and the demo covers.
-    const webDistDir = opts.web === false ? undefined : await ensureWebBuilt()
+    // webRoutes reads dist at request time, so it can be mounted before a background build lands.
+    const webDistDir = opts.web === false ? undefined : distDir
+    const webReady = opts.web === false ? Promise.resolve() : ensureWebBuilt().then(() => undefined)
+    if (!opts.webInBackground) await webReady
+    webReady.catch((err: unknown) => log.error({ err }, 'storefront build failed'))
     const demoCovers = (): Hono => {
       const app = new Hono()
       app.get('/demo/:file', (c) => {
@@ -130,7 +141,7 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
 
     return {
       apiUrl, relayUrl: relay.url, marketPubkey: info.market_pubkey, dataDir, devnet, devnetJson: json, demoDeveloper,
-      service, indexer, relay, demoReady, stop: stopAll,
+      service, indexer, relay, demoReady, webReady, stop: stopAll,
     }
   } catch (e) {
     await stopAll()
