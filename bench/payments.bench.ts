@@ -6,24 +6,26 @@
  * entitlement_id). Also p50/p99 from the buyer's pay_invoice answer to the entitlement row existing.
  * Baseline in the same run: the raw NWC round trips with no service (payee make_invoice + buyer
  * pay_invoice over the same relay and devnet), same concurrency. Goal: ≥ 200 purchases/s, p99 < 250 ms.
- * BENCH_PURCHASES (default 300) sets the count.
+ * BENCH_PURCHASES (default 300) sets the count. BENCH_INFRA=worker (default) runs the relay and the
+ * devnet wallet service each in a worker thread (payments-infra.ts), as separate processes would run in
+ * production; BENCH_INFRA=inline runs everything in one thread, as the first measurements did.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { startMarketRelay } from '@zapcade/relay-indexer'
-import { startDevnet } from '@zapcade/devnet'
 import { configFrom } from '@zapcade/shared/config'
 import { msat } from '@zapcade/shared/money'
 import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
 import { NwcWallet } from '../market-service/src/adapters/nwc/nwc-wallet.ts'
 import { startService } from '../market-service/src/server.ts'
 import { newKey, seedGame } from '../market-service/src/testing/payments-harness.ts'
+import { startInfra } from './payments-infra.ts'
 
 const N = Number(process.env['BENCH_PURCHASES'] ?? 300)
 const BUYERS = 50
 const PRICE = 10_000
+const INFRA = process.env['BENCH_INFRA'] === 'inline' ? 'inline' : 'worker'
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -32,11 +34,10 @@ const pct = (xs: number[], p: number): number => {
 const ms = (x: number): string => `${x.toFixed(0)} ms`
 
 const dir = await mkdtemp(join(tmpdir(), 'zapcade-paybench-'))
-const relay = await startMarketRelay({ port: 0 })
-const devnet = await startDevnet({ relayUrl: relay.url, dataDir: join(dir, 'devnet'), writeJson: false })
-const marketWallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 30_000 })
-const buyers = Array.from({ length: BUYERS }, () => new NwcWallet({ url: devnet.createWallet({ balanceMsat: msat(1_000_000_000) }).nwcUrl, payTimeoutMs: 60_000 }))
-const payee = new NwcWallet({ url: devnet.createWallet({ name: 'bench-payee' }).nwcUrl, requestTimeoutMs: 30_000 })
+const infra = await startInfra({ dataDir: join(dir, 'devnet'), buyers: BUYERS, buyerBalanceMsat: 1_000_000_000 }, INFRA)
+const marketWallet = new NwcWallet({ url: infra.marketNwcUrl, requestTimeoutMs: 30_000 })
+const buyers = infra.buyerUrls.map((url) => new NwcWallet({ url, payTimeoutMs: 60_000 }))
+const payee = new NwcWallet({ url: infra.payeeUrl, requestTimeoutMs: 30_000 })
 // Warm every connection (relay socket, encryption negotiation) before measuring.
 await Promise.all([marketWallet, payee, ...buyers].map((w) => w.lookupPayment('0'.repeat(64)).catch(() => undefined)))
 
@@ -65,7 +66,7 @@ const baseSec = await pool(N, BUYERS, async (i) => {
 
 // ---- end to end through the service ----
 const svc = await startService({
-  config: configFrom({ ZAPCADE_DATA_DIR: join(dir, 'svc'), ZAPCADE_PORT: '0', ZAPCADE_RELAYS: relay.url }),
+  config: configFrom({ ZAPCADE_DATA_DIR: join(dir, 'svc'), ZAPCADE_PORT: '0', ZAPCADE_RELAYS: infra.relayUrl }),
   wallet: marketWallet, overrides: { log: pino({ level: 'silent' }) },
 })
 const info = await (await fetch(`${svc.url}/api/v1/info`)).json() as { market_pubkey: string }
@@ -100,7 +101,7 @@ async function purchase(i: number): Promise<void> {
 
 const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
 const e2eRate = payToEnt.length / e2eSec, baseRate = baseLat.length / baseSec
-console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}`)
 console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
 console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases (${failed} failed): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
 console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
@@ -108,6 +109,5 @@ console.log(`(admin ledger check without auth answers ${check}; the ledger is ch
 
 await svc.stop()
 await Promise.all([marketWallet, payee, ...buyers].map((w) => w.close()))
-await devnet.stop()
-await relay.stop()
+await infra.stop()
 await rm(dir, { recursive: true, force: true })
