@@ -40,6 +40,9 @@ export async function restore(repo: Repo, events: Ev[]): Promise<void> {
 /** A reason to refuse `ev` because a stored deletion of the same author covers it, or undefined. */
 export async function deletedReason(repo: Repo, ev: Ev): Promise<string | undefined> {
   if (ev.kind === 5) return undefined // a deletion of a deletion has no effect
+  // Ephemeral events (NIP-01: 20000–29999) are never stored, so there is nothing to keep deleted; this
+  // skips a store query for every NWC request, response and notification.
+  if (ev.kind >= 20000 && ev.kind < 30000) return undefined
   const byId = (await repo.find({ kinds: [5], authors: [ev.pubkey], '#e': [ev.id] } as never)) as Ev[]
   if (byId.length > 0) return `blocked: deleted by ${byId[0]!.id}`
   if (!addressable(ev.kind)) return undefined
