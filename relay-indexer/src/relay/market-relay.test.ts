@@ -158,4 +158,11 @@ describe('market relay', () => {
     ws.close()
     expect(got).toEqual({ byE: [evX.id], byP: [evX.id], all: [evY.id, evX.id] })
   })
+
+  it('a REQ naming stored kinds next to ephemeral ones still gets the stored events', async () => {
+    const note = dev.sign({ kind: 1, created_at: T, content: 'stored', tags: [['t', 'mixed-kinds']] })
+    expect((await publish(relay.url, note)).ok).toBe(true)
+    expect(await query(relay.url, [{ kinds: [1, 23195], '#t': ['mixed-kinds'] }])).toEqual([note.id])
+    expect(await query(relay.url, [{ kinds: [23195], '#t': ['mixed-kinds'] }])).toEqual([])
+  })
 })

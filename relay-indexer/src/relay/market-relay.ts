@@ -20,6 +20,7 @@ export interface MarketRelayOptions {
 }
 
 const utf8 = new TextEncoder()
+const isEphemeralKind = (kind: number) => kind >= 20000 && kind < 30000
 
 /**
  * strfry's default limits (reliability catalogue A2): content over 64 KiB or more than 2,000 tags is
@@ -53,6 +54,10 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   db.pragma('journal_mode = WAL')
   const repo = new EventRepositorySqlite(db)
   await repo.init()
+  // Ephemeral kinds (NIP-01: 20000–29999) are broadcast, never stored: a filter asking only for them
+  // (every NWC request opens one for its reply) has no history to scan, so skip the store query.
+  const find = repo.find.bind(repo)
+  repo.find = (filter) => (filter.kinds?.length && filter.kinds.every(isEphemeralKind) ? Promise.resolve([]) : find(filter))
   // No result caches: the filter cache serves a REQ stale results for 1 s after a write, and the
   // per-id handling cache answers a republished deleted event with its first OK for 10 minutes.
   const relay = new NostrRelay(repo, { logLevel: 3 as never, filterResultCacheTtl: 0, eventHandlingResultCacheTtl: 0 })
