@@ -53,7 +53,10 @@ export async function startTestBunker(relayUrl: string, opts: { userSecretKey?: 
         const body = JSON.stringify(error === undefined ? { id: req.id, result } : { id: req.id, result: '', error })
         const reply = finalizeEvent({ kind: 24133, created_at: Math.floor(Date.now() / 1000), tags: [['p', ev.pubkey]], content: nip44.encrypt(body, ck) }, bunkerSk)
         await Promise.any(pool.publish([relayUrl], reply))
-      })()
+      })().catch(() => {
+        // The bunker was stopped while its reply was in flight (the pool rejects pending publishes):
+        // nothing waits for that reply any more.
+      })
     },
     oneose: () => subscribed(),
   })
