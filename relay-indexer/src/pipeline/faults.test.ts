@@ -1,4 +1,4 @@
-/** Fault injection at the relay edge (reliability catalogue ING-1..7, RLY-1..4, RLY-8). */
+/** Fault injection at the relay edge (reliability catalogue ING-1..7, RLY-1..5, RLY-7 by until paging, RLY-8). */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startIndexer, type IndexerOptions } from '../indexer.ts'
 import { openCatalog, type Db } from '../store/open.ts'
@@ -114,6 +114,22 @@ describe('ingestion faults', () => {
     const r = await run([(conn, sub) => { conn.send(['EVENT', sub, note]); conn.send(['EOSE', sub]) }])
     await r.indexer.whenCaughtUp()
     expect(r.indexer.counters()['rejected:unexpected-kind']).toBe(1)
+    expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(0)
+    await r.close()
+  })
+
+  it('one event sent 100 times by one relay is verified once and stored once (ING-3)', async () => {
+    const ev = game(dev, 'dup100', NOW - 5)
+    const own = await createInlineVerifier()
+    const r = await run([(conn, sub) => {
+      if (sub === 'zc-catalog') for (let k = 0; k < 100; k++) conn.send(['EVENT', sub, ev])
+      conn.send(['EOSE', sub])
+    }], { verifier: own })
+    await r.indexer.whenCaughtUp()
+    expect(own.calls()).toBe(1)
+    expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(1)
+    expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1)
+    expect(r.db.prepare('SELECT relay_url FROM event_relays WHERE event_id = ?').pluck().all(ev.id)).toEqual([r.relays[0]!.url])
     await r.close()
   })
 
@@ -234,6 +250,21 @@ describe('relay faults', () => {
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1)
     expect(new Set(r.relays[0]!.reqs.map((q) => q.n)).size).toBeGreaterThanOrEqual(2)
     await r.close()
+  })
+
+  it('a relay that always answers CLOSED auth-required is retried with a doubling backoff, never in a hot loop (RLY-8)', async () => {
+    const logs: string[] = []
+    const r = await run([(conn, sub) => conn.send(['CLOSED', sub, 'auth-required: we only serve members'])], {
+      log: (m: string) => logs.push(m), backoffBaseMs: 10, backoffMaxMs: 160,
+    })
+    const connections = () => new Set(r.relays[0]!.reqs.map((q) => q.n)).size
+    await vi.waitFor(() => expect(connections()).toBeGreaterThanOrEqual(7), { timeout: 5_000 })
+    await r.close()
+    // Each reconnect is scheduled by the backoff (random 0.5 scales base·2^n to ¾ of it), capped at the max,
+    // and the CLOSED never resets it: no connection is opened without a scheduled wait before it.
+    const delays = logs.flatMap((l) => /reconnecting in (\d+) ms/.exec(l)?.[1] ?? []).map(Number)
+    expect(delays.slice(0, 6)).toEqual([8, 15, 30, 60, 120, 120])
+    expect(connections()).toBeLessThanOrEqual(delays.length + 1)
   })
 
   it('a relay that never sends EOSE does not block catching up, and its cursor stays put', async () => {
