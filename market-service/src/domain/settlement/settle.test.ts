@@ -85,6 +85,28 @@ describe('settlePayment', () => {
     expect(db.prepare('SELECT destination_ln_address FROM payouts').get()).toEqual({ destination_ln_address: 'dev@example.test' })
   })
 
+  it('expiry boundary (INV-9, injected clock): paid_late follows the EXPIRED mark, not settled_at; 1 s before or after expiry while PENDING is on time', () => {
+    const E = T + 900
+    const before = invoice(), after = invoice(), late = invoice()
+    const idBefore = pending({ hash: before.hash, expiresAtSec: E })
+    const idAfter = pending({ hash: after.hash, expiresAtSec: E })
+    const idLate = pending({ hash: late.hash, expiresAtSec: E })
+    const at = (s: number) => ({ repo, newId: randomUUID, nowSec: () => s })
+    expect(settlePayment(at(E - 1), before.hash, { preimage: before.preimage, settledAtSec: E - 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
+    // Paid 1 s after expiry, before any sweeper marked it EXPIRED: money received entitles, on time.
+    expect(settlePayment(at(E + 1), after.hash, { preimage: after.preimage, settledAtSec: E + 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
+    // Marked EXPIRED by the sweeper, then reported: settled all the same, flagged paid_late (DESIGN.md section 3).
+    expect(repo.markExpired(idLate, E + 1)).toBe(true)
+    expect(settlePayment(at(E + 2), late.hash, { preimage: late.preimage, settledAtSec: E + 2 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
+    const rows = db.prepare('SELECT id, status, paid_late, paid_at FROM purchases WHERE id IN (?, ?, ?)').all(idBefore, idAfter, idLate)
+    expect(rows).toEqual(expect.arrayContaining([
+      { id: idBefore, status: 'PAID', paid_late: 0, paid_at: E - 1 },
+      { id: idAfter, status: 'PAID', paid_late: 0, paid_at: E + 1 },
+      { id: idLate, status: 'PAID', paid_late: 1, paid_at: E + 2 },
+    ]))
+    expect(n('SELECT count(*) AS n FROM entitlements')).toBe(3)
+  })
+
   it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
     const { preimage, hash } = invoice()
     const id = pending({ hash })
