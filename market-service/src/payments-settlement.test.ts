@@ -1,12 +1,13 @@
 /**
  * Settlement under replays, races, restarts and late payments (reliability catalogue INV-1, INV-2,
- * INV-3, INV-8): the service over real HTTP, devnet over real NIP-47 on a real relay, SQLite files.
+ * INV-3, INV-8; LED-6 at the end): the service over real HTTP, devnet over real NIP-47 on a real relay, SQLite files.
  * "The poller" here is the service's reconcile pass run from a second database handle, as a second
  * process would.
  */
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
+import { NWCClient } from '@getalby/sdk/nwc'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
 import { reconcileLate, reconcilePending, defaultReconcileOptions } from './domain/settlement/settlement-workers.ts'
 import type { InvoiceStatus } from './ports/wallet.ts'
@@ -161,5 +162,13 @@ describe('settlement', () => {
     const out = n(`SELECT COALESCE(sum(amount_msat), 0) AS n FROM ledger_entries WHERE type = 'PAYOUT_SENT'`)
     const fees = n(`SELECT COALESCE(sum(fees_paid_msat), 0) AS n FROM payouts WHERE status = 'SENT'`)
     expect(h.devnet.node.balance(h.devnet.node.wallet('market').id)).toBe(paid - out - fees)
+    // LED-6: the same figure as the wallet reports it over NIP-47 get_balance (no payout is pending here).
+    const client = new NWCClient({ nostrWalletConnectUrl: h.devnet.marketNwcUrl })
+    try {
+      expect(n(`SELECT count(*) AS n FROM payouts WHERE status NOT IN ('SENT', 'SCHEDULED', 'CANCELED')`)).toBe(0)
+      expect((await client.getBalance()).balance).toBe(paid - out - fees)
+    } finally {
+      client.close()
+    }
   })
 })
