@@ -9,9 +9,10 @@ import type { GameStatus } from '../../domain/download/decide.ts'
 
 /** The downloads port on a better-sqlite3 handle (migrations already applied). */
 export function sqliteDownloadRepo(db: Database.Database): DownloadRepo {
-  const game = db.prepare<[string, string], { id: number; slug: string; status: GameStatus; price_msat: number; pubkey: string }>(
-    `SELECT g.id, g.slug, g.status, g.price_msat, u.pubkey FROM games g JOIN users u ON u.id = g.developer_user_id
-     WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`)
+  // Deleted games too: their buyers keep their builds (decide.ts answers GAME_NOT_FOUND to anyone else).
+  const game = db.prepare<[string, string], { id: number; slug: string; status: GameStatus; price_msat: number; pubkey: string; deleted: number }>(
+    `SELECT g.id, g.slug, g.status, g.price_msat, u.pubkey, g.deleted_at IS NOT NULL AS deleted FROM games g
+     JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?`)
   const releaseCols = `r.id, r.version, a.sha256, a.size_bytes,
     COALESCE(a.object_key, (SELECT up.object_key FROM uploads up WHERE up.game_id = r.game_id AND up.sha256 = a.sha256
       AND up.status = 'VERIFIED' ORDER BY up.verified_at DESC LIMIT 1)) AS object_key
@@ -43,7 +44,7 @@ export function sqliteDownloadRepo(db: Database.Database): DownloadRepo {
   return {
     findGame(pubkey, slug) {
       const r = game.get(pubkey, slug)
-      return r && { id: r.id, slug: r.slug, status: r.status, priceMsat: r.price_msat, developerPubkey: r.pubkey }
+      return r && { id: r.id, slug: r.slug, status: r.status, priceMsat: r.price_msat, developerPubkey: r.pubkey, deleted: r.deleted === 1 }
     },
     findRelease: (gameId, version) => toRelease(version === undefined ? latest.get(gameId) : byVersion.get(gameId, version)),
     entitlementForUser: (pubkey, gameId) => toEnt(forUser.get(pubkey, gameId)),

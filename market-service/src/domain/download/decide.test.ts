@@ -4,8 +4,8 @@ import type { DownloadFacts, GameStatus } from './decide.ts'
 import { TokenBuckets } from './rate-limit.ts'
 
 const DEV = 'd'.repeat(64), BUYER = 'b'.repeat(64)
-const facts = (o: { status?: GameStatus; price?: number; caller?: string; auth?: boolean; ent?: { id: string; revokedAtSec: number | null } }): DownloadFacts => ({
-  game: { status: o.status ?? 'LISTED', priceMsat: o.price ?? 1000, developerPubkey: DEV },
+const facts = (o: { status?: GameStatus; price?: number; caller?: string; auth?: boolean; deleted?: boolean; ent?: { id: string; revokedAtSec: number | null } }): DownloadFacts => ({
+  game: { status: o.status ?? 'LISTED', priceMsat: o.price ?? 1000, developerPubkey: DEV, deleted: o.deleted ?? false },
   callerPubkey: o.caller, authenticated: o.auth ?? o.caller !== undefined, entitlement: o.ent,
 })
 const active = { id: 'e1', revokedAtSec: null }, revoked = { id: 'e2', revokedAtSec: 5 }
@@ -24,6 +24,11 @@ describe('who may download', () => {
     ['banned, free', { status: 'BANNED', price: 0 }, 'FORBIDDEN'],
     ['banned, its developer', { status: 'BANNED', caller: DEV }, 'FORBIDDEN'],
     ['draft, someone else', { status: 'DRAFT', price: 0, caller: BUYER }, 'GAME_NOT_FOUND'],
+    ['deleted paid + active entitlement (RPL-6)', { deleted: true, caller: BUYER, ent: active }, 'ENTITLED'],
+    ['deleted, its developer', { deleted: true, caller: DEV }, 'DEVELOPER'],
+    ['deleted free, anonymous', { deleted: true, price: 0 }, 'GAME_NOT_FOUND'],
+    ['deleted paid, no entitlement', { deleted: true, caller: BUYER }, 'GAME_NOT_FOUND'],
+    ['deleted paid, revoked entitlement', { deleted: true, caller: BUYER, ent: revoked }, 'GAME_NOT_FOUND'],
   ]
   it.each(table)('%s → %s', (_n, f, expected) => {
     const d = decideDownload(facts(f))

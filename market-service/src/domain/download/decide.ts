@@ -1,14 +1,15 @@
 /**
  * Who may download a game's build (DESIGN.md section 4, issue 7): free games need no entitlement; a
  * paid game needs an entitlement that was not revoked; a banned game serves nobody; a draft only its
- * developer. Pure: the facts come in, a decision goes out.
+ * developer; a deleted game only its buyers and its developer. Pure: the facts come in, a decision goes out.
  */
 import type { ErrorCode } from '@zapcade/shared/errors'
 
 export type GameStatus = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
 
 export interface DownloadFacts {
-  game: { status: GameStatus; priceMsat: number; developerPubkey: string }
+  /** `deleted`: the developer deleted the game (NIP-09); its buyers keep their builds (DESIGN.md section 2). */
+  game: { status: GameStatus; priceMsat: number; developerPubkey: string; deleted: boolean }
   /** The authenticated caller (NIP-98), if any. */
   callerPubkey: string | undefined
   /** Whether the caller presented anything at all (NIP-98 or a receipt code). */
@@ -28,6 +29,10 @@ export function decideDownload(f: DownloadFacts): DownloadDecision {
   const isDeveloper = f.callerPubkey !== undefined && f.callerPubkey === f.game.developerPubkey
   if (f.game.status === 'DRAFT' && !isDeveloper) return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
   if (isDeveloper) return { allow: true, entitlementId: null, basis: 'DEVELOPER' }
+  // A deleted game is hidden from everyone except those who bought it: deleting never takes a build
+  // away from a buyer (RPL-6), but it is no longer free for all, nor a reason to tell strangers it exists.
+  const entitled = f.entitlement !== undefined && f.entitlement.revokedAtSec === null
+  if (f.game.deleted && !entitled) return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
   // An active entitlement is recorded even for a game that became free, so the audit trail stays whole.
   if (f.entitlement && f.entitlement.revokedAtSec === null) return { allow: true, entitlementId: f.entitlement.id, basis: 'ENTITLED' }
   if (f.game.priceMsat === 0) return { allow: true, entitlementId: null, basis: 'FREE' }

@@ -10,6 +10,8 @@ export interface DownloadGame {
   status: GameStatus
   priceMsat: number
   developerPubkey: string
+  /** Deleted by its developer (NIP-09): served to its buyers only. */
+  deleted: boolean
 }
 
 export interface DownloadRelease {
