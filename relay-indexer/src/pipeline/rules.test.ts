@@ -48,6 +48,15 @@ const cases: Case[] = [
     check: (db, evs) => expect(gameRow(db, 'g2')?.event_id).toBe([...evs].sort((p, q) => (p.id < q.id ? -1 : 1))[0]!.id),
   },
   {
+    name: 'on equal created_at the lowest id wins when it arrives first, too (RPL-2)',
+    events: () => {
+      const x = game(a, 'g2b', T, { title: 'X' })
+      const y = game(a, 'g2b', T, { title: 'Y' })
+      return x.id < y.id ? [x, y] : [y, x]
+    },
+    check: (db, evs) => expect(gameRow(db, 'g2b')?.event_id).toBe(evs[0]!.id),
+  },
+  {
     name: 'a deletion by e hides the game and a republished copy of that id stays deleted (RPL-3)',
     events: () => {
       const g = game(a, 'g3', T)
