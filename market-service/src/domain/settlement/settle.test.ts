@@ -107,6 +107,17 @@ describe('settlePayment', () => {
     expect(n('SELECT count(*) AS n FROM entitlements')).toBe(3)
   })
 
+  it('an overpayment entitles and is booked at the invoice amount, the ledger balanced (INV-5, DESIGN.md: no buyer credit in v1)', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5, amountMsat: msat(50_000) })).toMatchObject({ outcome: 'SETTLED', purchaseId: id })
+    expect(db.prepare(`SELECT type, amount_msat FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED' ORDER BY id`).all(id)).toEqual([
+      { type: 'INVOICE_PAID', amount_msat: 10_001 }, { type: 'PLATFORM_FEE', amount_msat: 333 }, { type: 'DEVELOPER_NET', amount_msat: 9_668 },
+    ])
+    expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', id)).toBe(1)
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
   it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
     const { preimage, hash } = invoice()
     const id = pending({ hash })
