@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RECEIVE_ONLY } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'
+import { NwcWallet } from '../../adapters/nwc/nwc-wallet.ts'
 import { invoiceExpiresAtSec } from '../../adapters/lnurl/decode-invoice.ts'
 import { lnurlPayClient } from '../../adapters/lnurl/lnurl-pay-client.ts'
 import { sqlitePayoutRepo } from '../../adapters/sqlite/payout-repo.ts'
@@ -152,6 +154,36 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(w.devnet.node.balance(dev.walletId)).toBe(3_000)
     await expect(cancelPayout(admin, id, 'too late')).rejects.toMatchObject({ code: 'CONFLICT' })
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_FAILED', 'PAYOUT_SENT'])
+  })
+
+  it('a wallet refusal (RESTRICTED from a receive-only connection, as for QUOTA_EXCEEDED/RATE_LIMITED) backs off and keeps the payout owed; it is paid once when allowed (PAY-5, AUT-5)', async () => {
+    const clock = testClock()
+    const dev = devWallet()
+    const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
+    const id = addPayout(w.db, userId, 4_000, clock.nowSec())
+    const before = marketBalance()
+    const receiveOnly = new NwcWallet({ url: w.devnet.connect(w.marketWalletId, RECEIVE_ONLY), requestTimeoutMs: 10_000 })
+    try {
+      const restricted = new PayoutWorker({
+        repo: sqlitePayoutRepo(w.db), wallet: receiveOnly, lnurl: lnurlPayClient({ production: false }), clock,
+        random: () => 0.5, invoiceExpiresAtSec, policy: { baseBackoffSec: 60 },
+      })
+      expect((await restricted.tick()).get(id)).toBe('RETRYING')
+      const row = payoutRow(w.db, id)
+      expect(row).toMatchObject({ status: 'RETRYING', attempts: 1 })
+      expect(row.last_error).toContain('RESTRICTED')
+      expect(row.next_attempt_at).toBeGreaterThan(clock.nowSec())
+      expect((await restricted.tick()).has(id)).toBe(false) // backing off
+      expect(ledgerOf(w.db, id)).toEqual([]) // still owed: no PAYOUT_SENT, no PAYOUT_FAILED
+      expect(settledIncoming(w.devnet, dev.walletId)).toEqual([])
+      expect(marketBalance()).toBe(before)
+    } finally {
+      await receiveOnly.close()
+    }
+    clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
+    expect((await worker(clock).tick()).get(id)).toBe('SENT')
+    expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
+    expect(marketBalance()).toBe(before - 4_000)
   })
 
   it('leaves a payment in flight alone when another pass looks it up (PENDING), and books it once it settles', async () => {
