@@ -118,6 +118,21 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
+  it('a booking that cannot be completed balanced is rolled back whole: no INVOICE_PAID without its FEE and NET, no PAID, no entitlement (LED-2)', () => {
+    const { preimage, hash } = invoice()
+    const id = pending({ hash })
+    // Make the last leg of the booking fail inside the settlement transaction.
+    db.exec(`CREATE TEMP TRIGGER refuse_net BEFORE INSERT ON ledger_entries WHEN NEW.type = 'DEVELOPER_NET' BEGIN SELECT RAISE(ABORT, 'net leg refused (test)'); END`)
+    expect(() => settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toThrow(/net leg refused/)
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED'`, id)).toBe(0)
+    expect(n('SELECT count(*) AS n FROM entitlements')).toBe(0)
+    expect(n('SELECT count(*) AS n FROM payouts')).toBe(0)
+    expect(repo.byId(id)?.status).toBe('PENDING')
+    db.exec('DROP TRIGGER refuse_net')
+    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
   it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
     const { preimage, hash } = invoice()
     const id = pending({ hash })
