@@ -133,6 +133,19 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
+  it('every amount is integer msat: booked rows are SQLite integers and msat() refuses fractions, negatives and unsafe numbers (LED-4)', () => {
+    for (const amount of [1, 999, 10_001, 123_457]) {
+      const { preimage, hash } = invoice()
+      pending({ hash, amountMsat: msat(amount) })
+      expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
+    }
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE typeof(amount_msat) <> 'integer'`)).toBe(0)
+    expect(n(`SELECT count(*) AS n FROM payouts WHERE typeof(amount_msat) <> 'integer'`)).toBe(0)
+    expect(n(`SELECT count(*) AS n FROM ledger_entries`)).toBe(16)
+    for (const bad of [1.5, -1, Number.MAX_SAFE_INTEGER + 2, Number.NaN]) expect(() => msat(bad)).toThrow(RangeError)
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
   it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
     const { preimage, hash } = invoice()
     const id = pending({ hash })
