@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { NWCClient } from '@getalby/sdk/nwc'
 import { RECEIVE_ONLY } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'
 import { NwcWallet } from '../../adapters/nwc/nwc-wallet.ts'
@@ -186,15 +187,23 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(marketBalance()).toBe(before - 4_000)
   })
 
-  it('leaves a payment in flight alone when another pass looks it up (PENDING), and books it once it settles', async () => {
+  it('leaves a payment in flight alone when another pass looks it up (PENDING), and books it once it settles; get_balance differs from the ledger by exactly the pending payout (LED-6)', async () => {
     const clock = testClock()
     const dev = devWallet()
     const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
     const id = addPayout(w.db, userId, 4_000, clock.nowSec())
+    const nwc = new NWCClient({ nostrWalletConnectUrl: w.devnet.marketNwcUrl })
+    const walletBefore = (await nwc.getBalance()).balance
     w.devnet.control.holdSettlement()
     const first = worker(clock).tick()
     try {
       await expect.poll(() => w.devnet.node.heldCount(), { timeout: 15_000 }).toBe(1)
+      // LED-6: while it is in flight the wallet (NIP-47 get_balance) is short by exactly the pending payout,
+      // which the ledger does not have yet (no PAYOUT_SENT): the difference is the payout with a hash, not SENT.
+      const pendingMsat = (w.db.prepare(`SELECT COALESCE(sum(amount_msat), 0) AS s FROM payouts WHERE id = ? AND payment_hash IS NOT NULL AND status <> 'SENT'`).get(id) as { s: number }).s
+      expect(pendingMsat).toBe(4_000)
+      expect(ledgerOf(w.db, id)).toEqual([])
+      expect((await nwc.getBalance()).balance).toBe(walletBefore - pendingMsat)
       // A second process (a restart) looks the recorded hash up first: in flight, so it neither pays nor re-invoices.
       const second = worker(clock)
       expect(await second.recover()).toBe(0)
@@ -207,6 +216,13 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect((await first).get(id)).toBe('SENT')
     expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
+    // Settled: the same difference is now explained by the PAYOUT_SENT entry (plus its routing fee).
+    try {
+      const fees = (w.db.prepare('SELECT fees_paid_msat AS f FROM payouts WHERE id = ?').get(id) as { f: number | null }).f ?? 0
+      expect((await nwc.getBalance()).balance).toBe(walletBefore - ledgerOf(w.db, id)[0]!.amount_msat - fees)
+    } finally {
+      nwc.close()
+    }
   })
 
   it('refuses an over-payout (LED-5): a payout the developer ledger does not cover is never paid', async () => {
