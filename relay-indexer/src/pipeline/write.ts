@@ -3,6 +3,7 @@
  * transaction (reliability catalogue A3: ~100k rows/s batched vs ~22k/s one per txn; ING-8), together
  * with provenance, counters and cursors, so a crash never leaves a cursor ahead of its events.
  */
+import { statSync } from 'node:fs'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { CatalogWriter } from '../store/catalog-writer.ts'
 import type { Counters } from '../store/counters.ts'
@@ -19,6 +20,15 @@ export type WriteItem =
   | { t: 'eose'; relay: string }
   /** The relay's connection dropped: until the next EOSE its cursor stays where it is. */
   | { t: 'reset'; relay: string }
+
+/**
+ * WAL size past which a commit is followed by wal_checkpoint(RESTART) (reliability catalogue B6, DB-4).
+ * SQLite's own autocheckpoint is PASSIVE: while the service reads without pause from its process, it
+ * never finds a moment with no reader to restart the log, and the WAL grew with every commit (180 MB for
+ * 18k games in wal.test.ts). RESTART waits (busy_timeout) for the readers of the moment, which are
+ * short, then the next commit writes the log from its start.
+ */
+export const WAL_RESTART_BYTES = 4 * 1024 * 1024
 
 /** Outcomes that prove an event was verified and valid, so they may move a cursor. */
 const CURSOR_OUTCOMES = new Set(['accepted', 'pending', 'stale', 'duplicate'])
@@ -83,6 +93,19 @@ export class BatchWriter {
     })
     run.immediate()
     this.commits++
+    this.boundWal()
     return outcomes
+  }
+
+  /** Restart the WAL once it is past WAL_RESTART_BYTES (a file database in WAL mode only). */
+  private boundWal(): void {
+    if (this.db.memory) return
+    let size: number
+    try {
+      size = statSync(`${this.db.name}-wal`).size
+    } catch {
+      return
+    }
+    if (size > WAL_RESTART_BYTES) this.db.pragma('wal_checkpoint(RESTART)')
   }
 }
