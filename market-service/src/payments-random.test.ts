@@ -1,10 +1,16 @@
 /**
- * Seeded randomized run (reliability catalogue LED-1, INV-8, DB-1 in spirit): 300 purchases through the
- * real checkout and settlement code, invoices made and paid on devnet over real NIP-47 on a real relay,
- * with crashes (the database closed and reopened, the notification listener lost meanwhile), dropped
- * notifications, expiry sweeps, late payments, repeated Idempotency-Keys and guest claims interleaved.
- * Afterwards: the ledger check is clean, every invoice the wallet says is settled is a PAID purchase and
- * no other is, and the money in the devnet wallets equals what the ledger says (nothing created or lost).
+ * Seeded randomized run (reliability catalogue LED-1, INV-8, PAY-1, DB-1 in spirit): 1,000 operations
+ * (PAYMENTS_RANDOM_N overrides) through the real checkout, zap-callback, settlement and payout-worker code,
+ * invoices made and paid on devnet over real NIP-47 on a real relay. Interleaved: private checkouts (some
+ * guests, some pay-what-you-want, repeated Idempotency-Keys, guest claims), signed NIP-57 zap requests to
+ * the callback (some below price or anonymous: tips; some callbacks retried), crashes (the database closed
+ * and reopened, the notification listener lost, the payout worker restarted with recover()), dropped
+ * notifications, expiry sweeps, late payments, and payout-worker ticks paying the developers' real devnet
+ * Lightning addresses over LNURL (one developer has none), with payments made to fail now and then.
+ * Afterwards (restart, pollers, payout ticks until nothing payable is due): the ledger check is clean, every
+ * invoice the wallet says is settled is a PAID purchase and no other is, the buyer paid Σ INVOICE_PAID, the
+ * market kept Σ INVOICE_PAID − Σ PAYOUT_SENT, each developer wallet holds its Σ PAYOUT_SENT (≤ its
+ * Σ DEVELOPER_NET), and no payout was paid twice: nothing created or lost (devnet charges no fees).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -16,18 +22,27 @@ import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
 import { startDevnet, type Devnet } from '@zapcade/devnet'
 import { applyPragmas, migrate } from '@zapcade/shared/db/migrate'
 import { msat } from '@zapcade/shared/money'
+import { buildZapRequest } from '@zapcade/shared/events/zap-request'
+import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure'
+import { invoiceExpiresAtSec } from './adapters/lnurl/decode-invoice.ts'
+import { lnurlPayClient } from './adapters/lnurl/lnurl-pay-client.ts'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
+import { sqlitePayoutRepo } from './adapters/sqlite/payout-repo.ts'
+import { sqliteZapRepo } from './adapters/sqlite/zap-repo.ts'
+import { PayoutWorker } from './domain/payout/payout-worker.ts'
+import { zapCallback, type ZapDeps } from './domain/zap/zap-callback.ts'
 import { sqliteLedgerRepo } from './adapters/sqlite/ledger-repo.ts'
 import { checkLedger } from './domain/ledger/ledger-check.ts'
 import { checkout } from './domain/purchase/checkout.ts'
 import { claimPurchase } from './domain/purchase/claim.ts'
 import { defaultReconcileOptions, paymentListener, reconcileLate, reconcilePending } from './domain/settlement/settlement-workers.ts'
 import { makePayments, type Payments } from './routes/payments-deps.ts'
-import { newKey, seedGame, setPayoutAddress } from './testing/payments-harness.ts'
+import { seedGame, setPayoutAddress } from './testing/payments-harness.ts'
+import { newKey } from './testing/service-harness.ts'
 import type { Worker } from './workers/worker.ts'
 
 const SEED = Number(process.env['PAYMENTS_SEED'] ?? 20261125)
-const PURCHASES = Number(process.env['PAYMENTS_RANDOM_N'] ?? 300)
+const PURCHASES = Number(process.env['PAYMENTS_RANDOM_N'] ?? 1000)
 const BATCH = 10
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
@@ -42,13 +57,18 @@ function prng(seed: number): () => number {
   }
 }
 
-describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () => {
+describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} operations)`, () => {
   let relay: MarketRelay, devnet: Devnet, wallet: NwcWallet, dir: string, file: string
   let db: Database.Database, payments: Payments, listener: Worker | undefined
   let offsetSec = 0
   const nowSec = (): number => Math.floor(Date.now() / 1000) + offsetSec
+  // The payout worker's clock runs ahead when told (so backoffs elapse); its jitter has its own seeded stream.
+  let payoutAheadSec = 0
+  const payoutClock = { nowSec: () => nowSec() + payoutAheadSec, nowMs: () => (nowSec() + payoutAheadSec) * 1000 }
+  let payouts: PayoutWorker, zaps: ZapDeps
   const market = newKey()
   const rand = prng(SEED)
+  const jitter = prng(SEED ^ 0x5bd1e995)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
 
   const open = (): void => {
@@ -57,12 +77,23 @@ describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () =>
     migrate(db)
     payments = makePayments({ db, clock: { nowSec, nowMs: () => nowSec() * 1000 }, secret: Buffer.from('random-run'), marketPubkey: market.pubkey, feeBps: 250, wallet })
     listener = paymentListener({ wallet, settle: payments.settle })
+    payouts = new PayoutWorker({
+      repo: sqlitePayoutRepo(db), wallet, lnurl: lnurlPayClient({ production: false }), clock: payoutClock, random: jitter, invoiceExpiresAtSec,
+    })
+    zaps = {
+      config: {
+        name: 'zaps', host: 'market.test', callbackUrl: 'http://market.test/lnurlp/zaps/callback', zapperPubkey: market.pubkey, marketPubkey: market.pubkey,
+        minSendableMsat: msat(1_000), maxSendableMsat: msat(1_000_000_000), commentAllowed: 280, feeBps: 250, invoiceExpirySec: 900, invoiceProvider: 'nwc',
+      },
+      repo: sqliteZapRepo(db), wallet, nowSec, newId: randomUUID,
+    }
   }
-  /** A crash: the listener is gone (its notifications lost) and the database handle closed mid-run. */
+  /** A crash: the listener is gone (its notifications lost), the database handle closed, the payout worker restarted (recover() first). */
   const crash = async (): Promise<void> => {
     await listener?.stop()
     db.close()
     open()
+    await payouts.recover()
   }
 
   beforeAll(async () => {
@@ -83,33 +114,73 @@ describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () =>
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('after crashes, drops, expiries and late payments the ledger is clean and the wallets hold what it says', async () => {
+  it('after crashes, drops, expiries, late payments, zaps and payouts the ledger is clean and the wallets hold what it says', async () => {
     const devs = [newKey(), newKey(), newKey()]
-    const games: { ref: string; price: number }[] = []
+    const devWallets: { walletId: number; pubkey: string }[] = []
+    const games: { ref: string; coordinate: string; price: number }[] = []
     devs.forEach((d, i) => {
       for (let g = 0; g < 2; g++) {
         const price = 1_000 * (1 + Math.floor(rand() * 50)) + Math.floor(rand() * 1000)
         seedGame(db, d, `g${i}-${g}`, { priceMsat: price, marketPubkey: market.pubkey })
-        games.push({ ref: `${d.pubkey}/g${i}-${g}`, price })
+        games.push({ ref: `${d.pubkey}/g${i}-${g}`, coordinate: `32267:${d.pubkey}:g${i}-${g}`, price })
       }
-      setPayoutAddress(db, d, i === 0 ? null : `dev${i}@example.test`)
+      // Developer 0 has no payout address: its payouts stay SCHEDULED. The others get a real devnet Lightning address.
+      if (i === 0) setPayoutAddress(db, d, null)
+      else {
+        const w = devnet.createWallet({ name: `dev${i}` })
+        setPayoutAddress(db, d, w.lud16!)
+        devWallets.push({ walletId: w.walletId, pubkey: d.pubkey })
+      }
     })
-    const buyers = Array.from({ length: 8 }, () => newKey().pubkey)
+    const buyers = Array.from({ length: 8 }, () => newKey())
     const buyerBefore = devnet.node.balance(devnet.node.wallet('buyer').id)
-    const marketBefore = devnet.node.balance(devnet.node.wallet('market').id)
+    const marketId = devnet.node.wallet('market').id
+    const marketBefore = devnet.node.balance(marketId)
     const created: { id: string; bolt11: string; hash: string; receipt?: string }[] = []
     const unpaid: typeof created = []
-    const stats = { crashes: 0, dropped: 0, sweeps: 0, paid: 0, claims: 0, replays: 0 }
+    const stats = { crashes: 0, dropped: 0, sweeps: 0, paid: 0, claims: 0, replays: 0, zaps: 0, tips: 0, anon: 0, ticks: 0, payout_fail_injected: 0 }
+    const hashOf = (id: string): string => {
+      const row = db.prepare('SELECT invoice_id FROM purchases WHERE id = ?').get(id) as { invoice_id: string } | undefined
+      return row!.invoice_id
+    }
+    /** One payout-worker pass, the clock moved on so that backoffs elapse; an injected failure never outlives the tick. */
+    const tick = async (fail: boolean): Promise<void> => {
+      payoutAheadSec += 400
+      if (fail) { devnet.control.failNextPayment(1); stats.payout_fail_injected++ }
+      try { await payouts.tick() } finally { devnet.node.failNextPayments(0) }
+      stats.ticks++
+    }
 
     for (let done = 0; done < PURCHASES; done += BATCH) {
-      // A batch of checkouts made concurrently (invoices over NWC), some retried with the same key.
+      // A batch of checkouts and zap callbacks made concurrently (invoices over NWC), some retried.
       const batch = await Promise.all(Array.from({ length: Math.min(BATCH, PURCHASES - done) }, async () => {
         const g = pick(games)
+        if (rand() < 0.25) {
+          // A zap: a signed 9734 to the market for a game, at or above price (a purchase) or below it or anonymous (a tip).
+          const anon = rand() < 0.2
+          const below = rand() < 0.3
+          const amount = below ? 1_000 + Math.floor(rand() * Math.max(1, g.price - 1_000)) : g.price + Math.floor(rand() * 3_000)
+          const sender = anon ? generateSecretKey() : pick(buyers).sk
+          const again = rand() < 0.2
+          const unsigned = buildZapRequest({ recipientPubkey: market.pubkey, relays: [relay.url], amountMsat: amount, coordinate: g.coordinate, targetKind: 32267, comment: rand() < 0.5 ? 'gg' : '', createdAtSec: nowSec() })
+          const raw = JSON.stringify(finalizeEvent({ ...unsigned, tags: anon ? [...unsigned.tags, ['anon']] : unsigned.tags }, sender))
+          const z = await zapCallback(zaps, { amount: String(amount), nostr: raw })
+          if (again) {
+            // A wallet retrying the callback gets the same invoice, not a second purchase.
+            expect((await zapCallback(zaps, { amount: String(amount), nostr: raw })).purchaseId).toBe(z.purchaseId)
+            stats.replays++
+          }
+          stats.zaps++
+          if (z.isTip) stats.tips++
+          if (anon) { stats.anon++; expect(z.isTip).toBe(true) }
+          if (!anon && amount < g.price) expect(z.isTip).toBe(true)
+          return { id: z.purchaseId, bolt11: z.pr, hash: hashOf(z.purchaseId) }
+        }
         const guest = rand() < 0.3
         const amount = rand() < 0.2 ? g.price + Math.floor(rand() * 5_000) : undefined
         const key = rand() < 0.2 ? randomUUID() : undefined
         const retry = rand() < 0.5 // drawn before any await, so the sequence of draws is the seed's
-        const req = { game: g.ref, amountMsat: amount === undefined ? undefined : msat(amount), buyerPubkey: guest ? undefined : pick(buyers), idempotencyKey: key }
+        const req = { game: g.ref, amountMsat: amount === undefined ? undefined : msat(amount), buyerPubkey: guest ? undefined : pick(buyers).pubkey, idempotencyKey: key }
         const a = await checkout(payments.checkout!, req)
         if (key && retry) {
           const again = await checkout(payments.checkout!, req)
@@ -127,7 +198,7 @@ describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () =>
       for (const x of plan) {
         if (x.pay) {
           stats.paid++
-          if (x.p.receipt && x.claim) { claimPurchase(payments.claims, x.p.receipt, pick(buyers)); stats.claims++ }
+          if (x.p.receipt && x.claim) { claimPurchase(payments.claims, x.p.receipt, pick(buyers).pubkey); stats.claims++ }
         } else unpaid.push(x.p)
         if (x.crash) { await crash(); stats.crashes++ }
       }
@@ -142,12 +213,29 @@ describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () =>
         await Promise.all(late.map((p) => devnet.control.payInvoice('buyer', p.bolt11)))
         stats.paid += late.length
       }
+      // Payout-worker ticks between batches, a payment made to fail now and then, a crash between two ticks.
+      if (rand() < 0.5) {
+        const fail = rand() < 0.15
+        const crashAfter = rand() < 0.1
+        const twice = rand() < 0.3
+        await tick(fail)
+        if (crashAfter) { await crash(); stats.crashes++ }
+        if (twice) await tick(false)
+      }
     }
 
-    // Recovery after the run: a restart, then the pollers (pending and late) settle whatever was missed.
+    // Recovery after the run: a restart, then the pollers (pending and late) settle whatever was missed...
     await crash()
     await reconcilePending({ repo: payments.repo, wallet, settle: payments.settle, nowSec }, { ...defaultReconcileOptions, minAgeSec: 0 })
     await reconcileLate({ repo: payments.repo, wallet, settle: payments.settle, nowSec }, { ...defaultReconcileOptions, lateWindowSec: 7 * 24 * 3600 })
+    // ...and the payout worker runs, its clock past every backoff, until no payout with an address is still due.
+    const dueWithAddress = (): number => (db.prepare(`SELECT count(*) AS n FROM payouts p JOIN developer_profiles d ON d.user_id = p.developer_user_id
+      WHERE p.status IN ('SCHEDULED', 'RETRYING') AND d.payout_ln_address IS NOT NULL`).get() as { n: number }).n
+    for (let i = 0; dueWithAddress() > 0; i++) {
+      expect(i).toBeLessThan(200)
+      payoutAheadSec += 7 * 3600
+      await tick(false)
+    }
 
     const check = checkLedger(sqliteLedgerRepo(db).facts())
     expect(check.violations).toEqual([])
@@ -167,14 +255,34 @@ describe(`seeded random purchases (seed ${SEED}, ${PURCHASES} purchases)`, () =>
     }
     expect(settledAtWallet).toBe(stats.paid)
 
-    // Money: what left the buyer arrived at the market, and equals Σ INVOICE_PAID (devnet charges no fee).
+    // Money (devnet charges no fee): what left the buyer is Σ INVOICE_PAID; the market kept that less Σ PAYOUT_SENT;
+    // each developer wallet holds exactly its Σ PAYOUT_SENT, never more than it earned.
     const sum = (type: string): number => (db.prepare('SELECT COALESCE(sum(amount_msat), 0) AS s FROM ledger_entries WHERE type = ?').get(type) as { s: number }).s
     const paidIn = sum('INVOICE_PAID')
+    const paidOut = sum('PAYOUT_SENT')
     expect(buyerBefore - devnet.node.balance(devnet.node.wallet('buyer').id)).toBe(paidIn)
-    expect(devnet.node.balance(devnet.node.wallet('market').id) - marketBefore).toBe(paidIn)
+    expect(devnet.node.balance(marketId) - marketBefore).toBe(paidIn - paidOut)
     expect(sum('PLATFORM_FEE') + sum('DEVELOPER_NET')).toBe(paidIn)
+    const devSum = (pubkey: string, type: string): number => (db.prepare(`SELECT COALESCE(sum(l.amount_msat), 0) AS s FROM ledger_entries l
+      LEFT JOIN payouts p ON p.id = l.payout_id JOIN users u ON u.id = COALESCE(l.developer_user_id, p.developer_user_id)
+      WHERE u.pubkey = ? AND l.type = ?`).get(pubkey, type) as { s: number }).s
+    for (const d of devs) expect(devSum(d.pubkey, 'PAYOUT_SENT')).toBeLessThanOrEqual(devSum(d.pubkey, 'DEVELOPER_NET'))
+    expect(devSum(devs[0]!.pubkey, 'PAYOUT_SENT')).toBe(0)
+    for (const w of devWallets) expect(devnet.node.balance(w.walletId)).toBe(devSum(w.pubkey, 'PAYOUT_SENT'))
+    // No payout paid twice: one settled outgoing payment per SENT payout hash, and no other outgoing payment.
+    const outgoing = devnet.node.listTransactions(marketId, { type: 'outgoing' }).transactions.filter((t) => t.state === 'settled')
+    const perHash = new Map<string, number>()
+    for (const t of outgoing) perHash.set(t.payment_hash, (perHash.get(t.payment_hash) ?? 0) + 1)
+    const sent = db.prepare(`SELECT payment_hash FROM payouts WHERE status = 'SENT'`).all() as { payment_hash: string }[]
+    expect([...perHash.values()].filter((n) => n > 1)).toEqual([])
+    expect(new Set(perHash.keys())).toEqual(new Set(sent.map((r) => r.payment_hash)))
+    expect(outgoing.reduce((a, t) => a + t.amount, 0)).toBe(paidOut)
+    const payoutCounts = Object.fromEntries((db.prepare('SELECT status, count(*) AS n FROM payouts GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]))
+
+    const retried = (db.prepare('SELECT count(*) AS n FROM payouts WHERE attempts > 1').get() as { n: number }).n
     const lateCount = (db.prepare('SELECT count(*) AS n FROM purchases WHERE paid_late = 1').get() as { n: number }).n
     expect(stats.crashes + stats.dropped + stats.sweeps).toBeGreaterThan(0)
-    console.log(JSON.stringify({ seed: SEED, ...stats, paid_late: lateCount, paid_in_msat: paidIn }))
+    expect(stats.zaps * stats.tips * stats.anon * stats.payout_fail_injected * sent.length).toBeGreaterThan(0)
+    console.log(JSON.stringify({ seed: SEED, ...stats, paid_late: lateCount, paid_in_msat: paidIn, paid_out_msat: paidOut, payouts: payoutCounts, payouts_retried: retried }))
   }, 300_000)
 })
