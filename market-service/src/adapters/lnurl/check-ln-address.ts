@@ -4,17 +4,13 @@
  * endpoint cannot be reached at all the address is kept unverified; a wrong answer is refused.
  */
 import { AppError } from '@zapcade/shared/errors'
+import { lud16Url } from './lnurl-pay-client.ts'
 
 export type LnAddressCheck = { reachable: true } | { reachable: false; reason: string }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
-
-/** The LUD-16 well-known URL for `name@domain`. */
+/** The LUD-16 well-known URL for `name@domain` (the payout client's rule: http only for loopback outside production). */
 export function lnurlpUrl(address: string, production: boolean): string {
-  const [name, domain] = address.split('@') as [string, string]
-  const host = domain.replace(/:\d+$/, '')
-  const scheme = !production && LOOPBACK.test(host) ? 'http' : 'https'
-  return `${scheme}://${domain}/.well-known/lnurlp/${encodeURIComponent(name)}`
+  return lud16Url(address, production).href
 }
 
 const PRIVATE_IP = /^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|0\.|\[(::1?|f[cd][0-9a-f]{2}:.*|fe80:.*)\]$)/i
