@@ -4,12 +4,11 @@
  * digest open decision (a)), `f` platforms, `url` = the market's gated download URL (optional in NIP-82).
  */
 import { Kind } from '../kinds.ts'
-import { SLUG_RE, type EventId, type Pubkey } from '../ids.ts'
+import type { EventId, Pubkey } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { requiredTag, singleTag, tagValues, type NostrEvent, type UnsignedEvent } from './event.ts'
 import { PLATFORM_RE, isHttpUrl } from './game.ts'
-import { isSemver } from './semver.ts'
-import { checkKindAndLimits, requiredHexTag } from './tag-rules.ts'
+import { checkKindAndLimits, requiredHexTag, requiredSlugAndVersion } from './tag-rules.ts'
 
 export const BUILD_ASSET_KIND = Kind.BuildAsset
 /** v1 builds are zip archives, exactly this MIME type. */
@@ -36,12 +35,8 @@ export interface BuildAsset {
 export function parseBuildAsset(ev: NostrEvent): Parsed<BuildAsset> {
   const base = checkKindAndLimits(ev, BUILD_ASSET_KIND)
   if (!base.ok) return base
-  const i = requiredTag(ev, 'i')
-  if (!i.ok) return i
-  if (!SLUG_RE.test(i.value)) return fail('i: slug must match [a-z0-9][a-z0-9._-]{0,63}')
-  const version = requiredTag(ev, 'version')
-  if (!version.ok) return version
-  if (!isSemver(version.value)) return fail('version: must be SemVer 2.0.0 (e.g. 1.2.3), at most 64 characters')
+  const sv = requiredSlugAndVersion(ev)
+  if (!sv.ok) return sv
   const x = requiredHexTag(ev, 'x', 'sha256')
   if (!x.ok) return x
   const size = requiredTag(ev, 'size')
@@ -61,8 +56,8 @@ export function parseBuildAsset(ev: NostrEvent): Parsed<BuildAsset> {
   return ok({
     eventId: ev.id as EventId,
     pubkey: ev.pubkey as Pubkey,
-    slug: i.value,
-    version: version.value,
+    slug: sv.value.slug,
+    version: sv.value.version,
     sha256: x.value,
     sizeBytes,
     mime: BUILD_MIME,

@@ -4,11 +4,10 @@
  * exactly one `e` to the build asset (v1: one primary zip per release). `created_at` is the publish date.
  */
 import { Kind } from '../kinds.ts'
-import { SLUG_RE, isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
+import { isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { requiredTag, singleTag, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
-import { isSemver } from './semver.ts'
-import { checkKindAndLimits } from './tag-rules.ts'
+import { checkKindAndLimits, requiredSlugAndVersion } from './tag-rules.ts'
 
 export { compareSemver, isSemver, parseSemver, type Semver } from './semver.ts'
 
@@ -39,15 +38,12 @@ export interface Release {
 export function parseRelease(ev: NostrEvent): Parsed<Release> {
   const base = checkKindAndLimits(ev, RELEASE_KIND)
   if (!base.ok) return base
-  const i = requiredTag(ev, 'i')
-  if (!i.ok) return i
-  if (!SLUG_RE.test(i.value)) return fail('i: slug must match [a-z0-9][a-z0-9._-]{0,63}')
-  const version = requiredTag(ev, 'version')
-  if (!version.ok) return version
-  if (!isSemver(version.value)) return fail('version: must be SemVer 2.0.0 (e.g. 1.2.3), at most 64 characters')
+  const sv = requiredSlugAndVersion(ev)
+  if (!sv.ok) return sv
+  const { slug, version } = sv.value
   const d = requiredTag(ev, 'd')
   if (!d.ok) return d
-  if (d.value !== `${i.value}@${version.value}`) return fail('d: must be <slug>@<version>')
+  if (d.value !== `${slug}@${version}`) return fail('d: must be <slug>@<version>')
   const c = singleTag(ev, 'c', false)
   if (!c.ok) return c
   const channel = c.value ?? DEFAULT_CHANNEL
@@ -57,12 +53,12 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
   // the game. When present it must name the same developer's game (DESIGN.md section 2, v1 rules).
   const a = singleTag(ev, 'a', false)
   if (!a.ok) return a
-  const gameCoordinate = `${Kind.Game}:${ev.pubkey}:${i.value}`
+  const gameCoordinate = `${Kind.Game}:${ev.pubkey}:${slug}`
   if (a.value !== undefined) {
     const coord = parseCoordinate(a.value)
     if (!coord || coord.kind !== Kind.Game) return fail('a: must be 32267:<pubkey>:<slug>')
     if (coord.pubkey !== ev.pubkey) return fail("a: game pubkey must be the release's pubkey")
-    if (coord.d !== i.value) return fail('a: game slug must equal i')
+    if (coord.d !== slug) return fail('a: game slug must equal i')
   }
 
   const es = tagsNamed(ev, 'e')
@@ -74,8 +70,8 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
     eventId: ev.id as EventId,
     pubkey: ev.pubkey as Pubkey,
     d: d.value,
-    slug: i.value,
-    version: version.value,
+    slug,
+    version,
     channel,
     gameCoordinate,
     assetEventId: e[1] as EventId,

@@ -3,9 +3,10 @@
  * Every function answers a Parsed with a reason that starts with the field (the indexer counts
  * rejections as `rejected:parse:<field>`).
  */
-import { isHex64, parseCoordinate } from '../ids.ts'
+import { SLUG_RE, isHex64 } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { EVENT_LIMITS, singleTag, type NostrEvent } from './event.ts'
+import { EVENT_LIMITS, requiredTag, singleTag, type NostrEvent } from './event.ts'
+import { isSemver } from './semver.ts'
 
 const utf8 = new TextEncoder()
 
@@ -43,7 +44,13 @@ export function requiredHexTag(ev: NostrEvent, name: string, what: string): Pars
   return ok(t.value as string)
 }
 
-/** Whether a string is an `a` coordinate `<kind>:<hex pubkey>:<d>` (NIP-01). */
-export function isCoordinate(a: string): boolean {
-  return parseCoordinate(a) !== undefined
+/** The required `i` (game slug) and `version` (SemVer) tags of NIP-82 releases and build assets, checked in that order. */
+export function requiredSlugAndVersion(ev: NostrEvent): Parsed<{ slug: string; version: string }> {
+  const i = requiredTag(ev, 'i')
+  if (!i.ok) return i
+  if (!SLUG_RE.test(i.value)) return fail('i: slug must match [a-z0-9][a-z0-9._-]{0,63}')
+  const version = requiredTag(ev, 'version')
+  if (!version.ok) return version
+  if (!isSemver(version.value)) return fail('version: must be SemVer 2.0.0 (e.g. 1.2.3), at most 64 characters')
+  return ok({ slug: i.value, version: version.value })
 }
