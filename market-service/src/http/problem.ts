@@ -7,7 +7,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from 'pino'
+import { ProblemResponse } from '@zapcade/shared/api/problem'
 import { AppError, statusOf, titleOf, type ErrorCode } from '@zapcade/shared/errors'
+import { requestIdOf } from './request-log.ts'
 
 export const PROBLEM_TYPE_BASE = 'https://zapcade.dev/problems/'
 
@@ -27,6 +29,9 @@ export function problemOf(code: ErrorCode, detail: string, extra: Record<string,
   if (requestId !== undefined) p.request_id = requestId
   return p
 }
+
+/** OpenAPI `responses` entries: a problem+json body for each status code. */
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
 
 /** Respond with a problem document. */
 export function problemResponse(c: Context, p: Problem): Response {
@@ -48,7 +53,7 @@ const httpCode = (status: number): ErrorCode => {
 /** `app.onError`: AppError → its problem; HTTPException → its status's code; anything else → INTERNAL. */
 export function problemErrorHandler(log: Logger): ErrorHandler {
   return (err, c) => {
-    const requestId = c.get('requestId' as never) as string | undefined
+    const requestId = requestIdOf(c)
     if (err instanceof AppError) {
       if (err.status >= 500) log.error({ err, request_id: requestId, code: err.code }, 'request failed')
       if (err.code === 'RATE_LIMITED' && typeof err.extra?.retry_after_sec === 'number') c.header('retry-after', String(err.extra.retry_after_sec))
@@ -66,4 +71,4 @@ export function problemErrorHandler(log: Logger): ErrorHandler {
 
 /** `app.notFound`: unknown routes are a NOT_FOUND problem too. */
 export const problemNotFound: NotFoundHandler = (c) =>
-  problemResponse(c, problemOf('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, {}, c.get('requestId' as never) as string | undefined))
+  problemResponse(c, problemOf('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, {}, requestIdOf(c)))

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
 import { AdminGameStatusRequest, AdminGameStatusResponse } from '@zapcade/shared/api/admin'
-import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { parsePubkey, SLUG_RE } from '@zapcade/shared/ids'
 import { setGameOverlay } from '../adapters/sqlite/admin-repo.ts'
@@ -15,7 +15,6 @@ import type { MountContext } from '../app.ts'
 import { authMiddleware } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
 
 const Params = z.object({
   pubkey: z.string().transform((s, ctx) => parsePubkey(s) ?? (ctx.addIssue({ code: 'custom', message: 'must be a hex pubkey or npub' }), z.NEVER)),

@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { DeveloperGamesResponse, DeveloperProfileRequest, DeveloperProfileResponse, type DeveloperGame } from '@zapcade/shared/api/developer'
-import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { problems } from '../http/problem.ts'
 import { parseGame } from '@zapcade/shared/events/game'
 import { checkLnAddress } from '../adapters/lnurl/check-ln-address.ts'
 import { sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
@@ -14,7 +14,6 @@ import type { MountContext } from '../app.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
 const security = [{ nip98: [] }]
 
 export function developerRoutes(ctx: MountContext): OpenAPIHono {

@@ -6,7 +6,7 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { PublishEventRequest, PublishEventResponse } from '@zapcade/shared/api/events'
-import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { parseBuildAsset } from '@zapcade/shared/events/build-asset'
 import { parseDeletion } from '@zapcade/shared/events/deletion'
@@ -25,7 +25,6 @@ import { zodHook } from '../http/validate.ts'
 /** Events further in the future than this are refused (the indexer's rule too). */
 export const MAX_FUTURE_SEC = 600
 
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
 
 export const publishEventRoute = createRoute({
   method: 'post', path: '/api/v1/events', tags: ['publishing'],

@@ -5,14 +5,13 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { ProblemResponse } from '@zapcade/shared/api/problem'
+import { problems } from '../http/problem.ts'
 import {
   claimPurchaseBodySchema, claimPurchaseResponseSchema, createPurchaseBodySchema, createPurchaseResponseSchema,
   developerLedgerResponseSchema, ledgerCheckResponseSchema, libraryResponseSchema, pageQuerySchema, purchaseViewSchema,
   revokeEntitlementBodySchema, revokeEntitlementResponseSchema, salesResponseSchema,
 } from '@zapcade/shared/api/purchases'
 
-const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } })
 const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } })
 const nip98 = [{ nip98: [] }]
