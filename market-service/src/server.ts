@@ -125,8 +125,9 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   // 5. Workers. The outbox first; payments workers (settlement poller, payouts) go in `o.workers`.
   const random = ctx.random
   const handlers: OutboxHandlers = { ...builtinOutboxHandlers({ db, signer, nowSec: () => clock.nowSec() }), ...zapOutboxHandlers({ db, signer }), ...o.outboxHandlers }
+  const outboxRepo = sqliteOutboxRepo(db)
   const outbox = intervalWorker('outbox', o.outboxIntervalMs ?? 2000, () => processDueJobs({
-    repo: sqliteOutboxRepo(db), handlers, publisher: relays, configuredRelays: config.relays, nowSec: () => clock.nowSec(), random,
+    repo: outboxRepo, handlers, publisher: relays, configuredRelays: config.relays, nowSec: () => clock.nowSec(), random,
   }), (e) => log.error({ err: e }, 'outbox pass failed'))
   ctx.kickOutbox = () => outbox.kick()
   const workers: Worker[] = [outbox]

@@ -77,8 +77,9 @@ export function paymentsRoutes(ctx: MountContext): OpenAPIHono {
   const app = new OpenAPIHono()
   registerPaymentsDocs(app)
   app.route('/', purchaseRoutes(p, ctx.auth))
-  app.route('/', libraryRoutes(sqliteEntitlementRepo(ctx.db), ctx.auth))
-  app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements: sqliteEntitlementRepo(ctx.db), clock: ctx.clock, auth: ctx.auth }))
+  const entitlements = sqliteEntitlementRepo(ctx.db)
+  app.route('/', libraryRoutes(entitlements, ctx.auth))
+  app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements, clock: ctx.clock, auth: ctx.auth }))
   return app
 }
 
