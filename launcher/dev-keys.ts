@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { isHex64 } from '@zapcade/shared/ids'
 
 export interface KeyPair {
   secretKey: Uint8Array
@@ -17,7 +18,7 @@ export function loadOrCreateKey(dataDir: string, name: string): KeyPair {
   const file = join(dataDir, `${name}.key`)
   if (existsSync(file)) {
     const hex = readFileSync(file, 'utf8').trim()
-    if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a 64-hex secret key`)
+    if (!isHex64(hex)) throw new Error(`${file}: not a 64-hex secret key`)
     const secretKey = hexToBytes(hex)
     return { secretKey, pubkey: getPublicKey(secretKey) }
   }

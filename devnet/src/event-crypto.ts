@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto'
 import { initNostrWasm, type Nostr } from 'nostr-wasm'
 import type { Event, EventTemplate } from 'nostr-tools/pure'
+import { isHex64 } from '@zapcade/shared/ids'
 
-const HEX64 = /^[0-9a-f]{64}$/
 const HEX128 = /^[0-9a-f]{128}$/
 
 let ready: Promise<Nostr> | undefined
@@ -34,7 +34,7 @@ export function signEvent(t: EventTemplate, secretKey: Uint8Array): Event {
 /** NIP-01 check of a received event: hex shapes, the id recomputed with node:crypto, the BIP-340 signature. */
 export function verifyEvent(ev: Event): boolean {
   // nostr-wasm copies hex into fixed scratch buffers: a short string would leave stale bytes there.
-  if (typeof ev.id !== 'string' || !HEX64.test(ev.id) || typeof ev.pubkey !== 'string' || !HEX64.test(ev.pubkey)) return false
+  if (!isHex64(ev.id) || !isHex64(ev.pubkey)) return false
   if (typeof ev.sig !== 'string' || !HEX128.test(ev.sig)) return false
   const id = createHash('sha256').update(JSON.stringify([0, ev.pubkey, ev.created_at, ev.kind, ev.tags, ev.content])).digest('hex')
   if (id !== ev.id) return false
