@@ -8,13 +8,32 @@ import { navigate } from '../lib/router.ts'
 import type { GameItem, Page } from '../lib/types.ts'
 import { GameCard } from './game-card.tsx'
 
-const SORTS: Array<[string, string]> = [
+/** A select's option: [value, label]. */
+type Choice = [string, string]
+
+const SORTS: Choice[] = [
   ['', 'Best match'],
   ['new', 'Newest'],
   ['featured', 'Featured first'],
   ['title', 'Title A–Z'],
   ['price', 'Price'],
 ]
+
+/** One labelled filter select of the search form, starting at the value in the URL. */
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | null; options: Choice[] }) {
+  return (
+    <div class="field">
+      <label for={name}>{label}</label>
+      <select id={name} name={name} defaultValue={value ?? ''}>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </div>
+  )
+}
 
 function catalogUrl(q: URLSearchParams, cursor?: string): string {
   const p = new URLSearchParams()
@@ -79,38 +98,9 @@ export function Browse({ query }: { query: URLSearchParams }) {
           <label for="q">Search games</label>
           <input id="q" name="q" type="search" defaultValue={query.get('q') ?? ''} placeholder="roguelike, puzzle, space…" />
         </div>
-        <div class="field">
-          <label for="tag">Tag</label>
-          <select id="tag" name="tag" defaultValue={query.get('tag') ?? ''}>
-            <option value="">Any tag</option>
-            {tags.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="platform">Platform</label>
-          <select id="platform" name="platform" defaultValue={query.get('platform') ?? ''}>
-            <option value="">Any platform</option>
-            {platforms.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="sort">Sort</label>
-          <select id="sort" name="sort" defaultValue={query.get('sort') ?? ''}>
-            {SORTS.map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect name="tag" label="Tag" value={query.get('tag')} options={[['', 'Any tag'], ...tags.map((t): Choice => [t, t])]} />
+        <FilterSelect name="platform" label="Platform" value={query.get('platform')} options={[['', 'Any platform'], ...platforms.map((t): Choice => [t, t])]} />
+        <FilterSelect name="sort" label="Sort" value={query.get('sort')} options={SORTS} />
         <button type="submit">Search</button>
       </form>
 
