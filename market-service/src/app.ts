@@ -4,7 +4,7 @@
  * body limit on /api → routes. Feature route factories receive a `MountContext` (deps + the NIP-98
  * `auth`); see "FEATURE MOUNTS" below for where to add one.
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type Database from 'better-sqlite3'
 import type { Hono } from 'hono'
@@ -20,6 +20,7 @@ import { sqliteDownloadRepo } from './adapters/sqlite/download-repo.ts'
 import { sqliteReplayCache } from './adapters/sqlite/nip98-replay.ts'
 import { sqliteUploadRepo } from './adapters/sqlite/upload-repo.ts'
 import { zipDirectoryReader } from './adapters/zip/zip-directory.ts'
+import { hashReceiptCode } from './domain/purchase/receipt-code.ts'
 import { makeDownloadLimits } from './domain/download/download-service.ts'
 import { defaultZipLimits } from './domain/upload/zip-policy.ts'
 import { nip98Auth } from './http/auth-nip98.ts'
@@ -162,7 +163,7 @@ function mountBlobFeatures(app: OpenAPIHono, ctx: MountContext, store: BlobStore
   const downloads = {
     repo: sqliteDownloadRepo(db), store, nowMs: () => clock.nowMs(), urlTtlSec: 600,
     ipHash: (ip: string) => createHmac('sha256', secret).update(ip).digest('hex'),
-    receiptHash: (code: string) => createHash('sha256').update(code).digest('hex'),
+    receiptHash: hashReceiptCode,
     limits: makeDownloadLimits(),
   }
   if (store instanceof FsBlobStore) app.route('/', blobRoutes({ store, onStored: completeStored(uploads) }))
