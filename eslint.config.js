@@ -22,9 +22,10 @@ export default tseslint.config(
     },
   },
   {
-    // shared: only zod and nostr-tools (the browser imports it too). Node built-ins only in shared/src/db.
+    // shared: only zod and nostr-tools (the browser imports it too). Node built-ins only in shared/src/db
+    // and shared/src/crypto (server-side event signatures and NIP-44 on node:crypto + tiny-secp256k1).
     files: ['shared/src/**/*.ts'],
-    ignores: ['shared/src/db/**', ...testFiles],
+    ignores: ['shared/src/db/**', 'shared/src/crypto/**', ...testFiles],
     rules: {
       'no-restricted-imports': forbid(
         [[...driverAndIo, ...nodeOnly, 'preact', 'preact/*', 'bolt11', 'light-bolt11-decoder'], 'shared imports only zod and nostr-tools.'],
@@ -84,6 +85,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')], 'client talks to the service over HTTP only.'],
+      ),
+    },
+  },
+  {
+    // The browser bundle cannot load node:crypto: the storefront never imports shared's server-side crypto.
+    files: ['client/web/**/*.ts', 'client/web/**/*.tsx'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': forbid(
+        [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')], 'client talks to the service over HTTP only.'],
+        [['@zapcade/shared/crypto/*', '**/shared/src/crypto/**'], 'shared/src/crypto is Node-only (node:crypto).'],
       ),
     },
   },

@@ -1,8 +1,8 @@
 /**
  * Downloads (issue 7). Two figures, each against a baseline measured in the same run:
- * 1. Download authorisations/s in process: NIP-98 check (nostr-wasm verify, kind/u/method/created_at,
+ * 1. Download authorisations/s in process: NIP-98 check (shared event-sig verify, kind/u/method/created_at,
  *    replay row in nip98_replay) + entitlement lookup + rate limits + DownloadEvent row + signed local
- *    URL, on a SQLite file in WAL mode. Goal ≥ 1,500/s. Baseline: the bare wasm verify rate.
+ *    URL, on a SQLite file in WAL mode. Goal ≥ 1,500/s. Baseline: the bare verify rate.
  *    (The service's own NIP-98 middleware was not merged when this was written; the check here follows
  *    DESIGN.md section 5 and should be swapped for it.)
  * 2. Local-store throughput: a 512 MiB build fetched through the real service process (302 followed to
@@ -18,9 +18,8 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { initNostrWasm } from 'nostr-wasm'
-import { finalizeEvent, generateSecretKey, getPublicKey, setNostrWasm, verifyEvent } from 'nostr-tools/wasm'
-import type { NostrEvent } from 'nostr-tools'
+import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { signEvent, verifyEvent, type SignedEvent as NostrEvent } from '@zapcade/shared/crypto/event-sig'
 import { FsBlobStore } from '../market-service/src/adapters/fs-blob/fs-blob-store.ts'
 import { sqliteDownloadRepo } from '../market-service/src/adapters/sqlite/download-repo.ts'
 import { addEntitlement, addGame, addRelease, addUser, freshDb } from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
@@ -28,7 +27,6 @@ import { authorizeDownload, makeDownloadLimits } from '../market-service/src/dom
 import { buildObjectKey } from '../market-service/src/ports/blob-store.ts'
 import { spawnService } from '../market-service/src/routes/testing/spawn-service.ts'
 
-setNostrWasm(await initNostrWasm())
 const N = Number(process.env['BENCH_AUTHS'] ?? 6000)
 const BUYERS = 200
 const NOW = Math.floor(Date.now() / 1000)
@@ -44,7 +42,7 @@ const buyers = Array.from({ length: BUYERS }, () => generateSecretKey())
 for (const sk of buyers) addEntitlement(db, gameId, { userId: addUser(db, getPublicKey(sk)) })
 const url = `http://127.0.0.1:8787/api/v1/games/${dev}/space-game/download`
 const t0 = performance.now()
-const auths: NostrEvent[] = Array.from({ length: N }, (_, i) => finalizeEvent({ kind: 27235, created_at: NOW, tags: [['u', url], ['method', 'GET']], content: String(i) }, buyers[i % BUYERS]!))
+const auths: NostrEvent[] = Array.from({ length: N }, (_, i) => signEvent({ kind: 27235, created_at: NOW, tags: [['u', url], ['method', 'GET']], content: String(i) }, buyers[i % BUYERS]!))
 console.log(`signed ${N} NIP-98 events in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 
 const secret = randomBytes(32)
@@ -65,7 +63,7 @@ function nip98(e: NostrEvent): string {
   return e.pubkey
 }
 
-// Baseline: verify alone, on fresh copies (verifyEvent caches its result on the object).
+// Baseline: verify alone, on fresh copies (as the service would see them).
 const copies = auths.map((e) => JSON.parse(JSON.stringify(e)) as NostrEvent)
 let t = performance.now()
 for (const e of copies) verifyEvent(e)
@@ -80,7 +78,7 @@ for (let i = 0; i < N; i++) {
 const authRate = N / ((performance.now() - t) / 1000)
 const rows = (db.prepare('SELECT count(*) AS n FROM download_events').get() as { n: number }).n
 if (rows !== N) throw new Error(`expected ${N} audit rows, found ${rows}`)
-console.log(`authorisations: ${Math.round(authRate)}/s (goal ≥ 1,500/s); wasm verify alone ${Math.round(verifyRate)}/s; ratio ${(authRate / verifyRate).toFixed(2)}`)
+console.log(`authorisations: ${Math.round(authRate)}/s (goal ≥ 1,500/s); verify alone ${Math.round(verifyRate)}/s; ratio ${(authRate / verifyRate).toFixed(2)}`)
 db.close()
 await rm(dir, { recursive: true, force: true })
 

@@ -1,7 +1,7 @@
 /**
  * Indexer throughput (issue 3). 100,000 distinct pre-signed events (games, build assets, releases from
  * 20 developers; 10% invalid: half forged signatures, half edited content) go through the real pipeline
- * (receive → id check → nostr-wasm verify in 2 worker threads → parse → rules → batched SQLite writes).
+ * (receive → id check → signature verify (tiny-secp256k1) in 2 worker threads → parse → rules → batched SQLite writes).
  * Reported: the verify-only ceiling of the same verifier in the same run, end-to-end events/s and its
  * ratio to the ceiling, peak RSS, and ingest over WebSocket (a plain frame server, and the market relay).
  * The corpus is signed once and cached in the OS temp dir (signing 100k takes ~50 s).
@@ -178,8 +178,8 @@ const r = (x: number) => Math.round(x).toLocaleString('en-US')
 console.log(`
 | measure | events/s |
 | --- | --- |
-| verify-only ceiling, nostr-wasm inline (1 thread, 20k events) | ${r(inlineCeiling)} |
-| verify-only ceiling, nostr-wasm pool (2 workers, ${r(N)} events; before / after the run) | ${r(poolCeiling)} (${r(ceilingBefore)} / ${r(ceilingAfter)}) |
+| verify-only ceiling, inline (1 thread, 20k events) | ${r(inlineCeiling)} |
+| verify-only ceiling, pool (2 workers, ${r(N)} events; before / after the run) | ${r(poolCeiling)} (${r(ceilingBefore)} / ${r(ceilingAfter)}) |
 | end-to-end pipeline into SQLite (same pool) | ${r(e2e.rate)} (${((e2e.rate / poolCeiling) * 100).toFixed(0)}% of the ceiling) |
 | over WebSocket, plain frame server (${r(N)} events, paged by 500) | ${r(wsPlain)} |
 | over WebSocket, market relay (@nostr-relay, ${r(WS_MARKET_N)} events) | ${r(wsMarket)} |

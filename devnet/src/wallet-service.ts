@@ -12,7 +12,7 @@ import { getPublicKey, type Event } from 'nostr-tools/pure'
 import { AbstractRelay, type Subscription } from 'nostr-tools/abstract-relay'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import { Kind } from '@zapcade/shared/kinds'
-import { initEventCrypto, signEvent, verifyEvent } from './event-crypto.ts'
+import { signEvent, verifyEvent } from '@zapcade/shared/crypto/event-sig'
 import type { LightningNode, NwcTransaction, Settlement } from './lightning.ts'
 import { decryptFrom, encryptFor, requestEncryption, type NwcEncryption } from './nwc-crypto.ts'
 import {
@@ -146,13 +146,12 @@ export class WalletService {
   /** Connect, publish the info event and start answering; resolves once subscribed. */
   async start(): Promise<void> {
     this.stopped = false
-    await initEventCrypto()
     await this.connect()
   }
 
   private async connect(): Promise<void> {
     // Pings detect a silently dead connection; onclose then reconnects with our own short backoff.
-    // Received requests are verified with nostr-wasm instead of nostr-tools' noble (event-crypto.ts).
+    // Received requests are verified with shared's event-sig (libsecp256k1 in WASM), not nostr-tools' noble.
     const relay = await AbstractRelay.connect(this.opts.relayUrl, { enablePing: true, verifyEvent, websocketImplementation: WebSocket as never })
     if (this.stopped) return relay.close() // stop() came while a reconnect was under way
     this.relay = relay

@@ -10,7 +10,7 @@ import type Database from 'better-sqlite3'
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
-import { verifyEvent } from 'nostr-tools/pure'
+import { verifyEvent } from '@zapcade/shared/crypto/event-sig'
 import { marketLud16, type Config } from '@zapcade/shared/config'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { AppError } from '@zapcade/shared/errors'
@@ -72,7 +72,7 @@ export interface AppDeps {
    * restart (only an OS crash could lose the last window's ids). Defaults to `db`.
    */
   replayDb?: Database.Database
-  /** Event id + signature check for NIP-98 headers and submitted events (startService: nostr-wasm). */
+  /** Event id + signature check for NIP-98 headers and submitted events; default shared's event-sig. */
   verifyEvent?: (ev: NostrEvent) => boolean
   /** Extra route factories mounted after the built-in ones (launcher, tests, payments wiring). */
   features?: FeatureMount[]
@@ -95,7 +95,7 @@ export type FeatureMount = (ctx: MountContext) => Hono
 
 /** The context route factories and workers receive: deps plus the NIP-98 auth and defaults filled. */
 export function mountContext(deps: AppDeps): MountContext {
-  const verify = deps.verifyEvent ?? ((ev: NostrEvent) => verifyEvent({ ...ev }))
+  const verify = deps.verifyEvent ?? verifyEvent
   const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.replayDb ?? deps.db), verifySignature: verify })
   return { ...deps, kickOutbox: () => {}, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
 }

@@ -19,7 +19,6 @@ import { withDevSecrets } from './adapters/nostr/dev-secrets.ts'
 import { keySigner } from './adapters/nostr/market-key.ts'
 import { builtinOutboxHandlers } from './adapters/nostr/outbox-handlers.ts'
 import { poolRelayPublisher } from './adapters/nostr/relay-publisher.ts'
-import { wasmEventVerifier } from './adapters/nostr/wasm-verify.ts'
 import { makeS3Client, S3BlobStore } from './adapters/s3/s3-blob-store.ts'
 import { enqueueOutbox, sqliteOutboxRepo } from './adapters/sqlite/outbox-repo.ts'
 import { createApp, mountContext, type AppDeps, type MountContext } from './app.ts'
@@ -113,8 +112,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const signer = o.signer ?? keySigner(base.marketSecretKeyHex)
   const relays = o.relays ?? poolRelayPublisher({ relays: config.relays })
   const blobStore = o.blobStore ?? blobStoreFor(config, publicUrl, secret, () => clock.nowSec())
-  const verifyEvent = o.verifyEvent ?? await wasmEventVerifier()
-  const deps: AppDeps = { ...o, config, secret, clock, db, replayDb, log, relays, signer, blobStore, verifyEvent }
+  const deps: AppDeps = { ...o, config, secret, clock, db, replayDb, log, relays, signer, blobStore }
   if (opts.wallet ?? o.wallet) deps.wallet = (opts.wallet ?? o.wallet)!
   // ZAPCADE_NWC_URL: the market's own wallet over NIP-47, owned (and closed) by the service.
   const ownedWallet = !deps.wallet && config.nwcUrl ? new NwcWallet({ url: config.nwcUrl, log: (msg, f) => log.warn(f ?? {}, msg) }) : undefined

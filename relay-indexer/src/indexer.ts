@@ -21,7 +21,7 @@ export interface IndexerOptions {
   /** Clock in ms; injected for tests. */
   now?: () => number
   random?: () => number
-  /** The verifier; default a 2-worker nostr-wasm pool. */
+  /** The verifier; default a 2-worker signature-check pool. */
   verifier?: Verifier
   log?: (msg: string) => void
   backoffBaseMs?: number

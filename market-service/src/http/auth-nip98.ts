@@ -19,7 +19,7 @@ export interface Nip98Options {
   adminPubkeys: readonly string[]
   clock: Clock
   replay: ReplayCache
-  /** Id + signature check (the service passes nostr-wasm); default nostr-tools. */
+  /** Id + signature check (the service passes shared's event-sig); default nostr-tools. */
   verifySignature?: ((ev: NostrEvent) => boolean) | undefined
 }
 

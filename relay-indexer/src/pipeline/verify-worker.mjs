@@ -1,19 +1,26 @@
-// Worker thread of the verify pool (verify.ts): checks BIP-340 signatures with nostr-wasm (deps.md Exp 2).
-// Plain .mjs so it loads under node, tsx and vitest alike. Receives {seq, json}; answers {seq, ok: boolean[]}.
+// Worker thread of the verify pool (verify.ts): checks BIP-340 signatures of events whose ids the
+// pipeline already recomputed, with tiny-secp256k1, the same check as shared/src/crypto/event-sig.ts
+// (which this plain .mjs cannot import: it must load under node, tsx and vitest alike).
+// Receives {seq, json}; answers {seq, ok: boolean[]}.
 import { parentPort } from 'node:worker_threads'
-import { initNostrWasm } from 'nostr-wasm'
+import { verifySchnorr } from 'tiny-secp256k1'
 
-const nw = await initNostrWasm()
+const HEX64 = /^[0-9a-f]{64}$/
+const HEX128 = /^[0-9a-f]{128}$/
+
+function signatureValid(ev) {
+  if (typeof ev.id !== 'string' || !HEX64.test(ev.id) || typeof ev.pubkey !== 'string' || !HEX64.test(ev.pubkey)) return false
+  if (typeof ev.sig !== 'string' || !HEX128.test(ev.sig)) return false
+  try {
+    return verifySchnorr(Buffer.from(ev.id, 'hex'), Buffer.from(ev.pubkey, 'hex'), Buffer.from(ev.sig, 'hex'))
+  } catch {
+    return false
+  }
+}
+
 parentPort.on('message', (msg) => {
   // Events arrive as one JSON string: cheaper to copy across threads than a structured clone.
-  const ok = JSON.parse(msg.json).map((ev) => {
-    try {
-      nw.verifyEvent(ev)
-      return true
-    } catch {
-      return false
-    }
-  })
+  const ok = JSON.parse(msg.json).map(signatureValid)
   parentPort.postMessage({ seq: msg.seq, ok })
 })
 parentPort.postMessage({ ready: true })

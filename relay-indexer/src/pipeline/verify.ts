@@ -1,14 +1,14 @@
 /**
  * Stage 2: verify. The id is recomputed with node:crypto (NIP-01: sha256 of the compact JSON
- * serialization) before any signature work, then the BIP-340 signature is checked by nostr-wasm
- * (libsecp256k1 in WASM, 5x noble; deps.md Exp 2), inline or in a worker_threads pool (A1: 2 workers
- * ~4.8k/s on 2 cores). Everything sits behind one `VerifyBatch` function so the pipeline and the
- * benchmark use the same code.
+ * serialization) before any signature work, then the BIP-340 signature is checked with tiny-secp256k1
+ * (libsecp256k1 in WASM; shared/src/crypto/event-sig.ts), inline or in a worker_threads pool (A1).
+ * Everything sits behind one `VerifyBatch` function so the pipeline and the benchmark use the same code.
  */
-import { createHash } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
-import { initNostrWasm } from 'nostr-wasm'
+import { verifyEventSignature } from '@zapcade/shared/crypto/event-sig'
 import type { NostrEvent } from '@zapcade/shared/events/event'
+
+export { computeEventId } from '@zapcade/shared/crypto/event-sig'
 
 /** Verify the signatures of events whose ids were already recomputed; answers one boolean per event. */
 export type VerifyBatch = (events: NostrEvent[]) => Promise<boolean[]>
@@ -20,31 +20,17 @@ export interface Verifier {
   close(): Promise<void>
 }
 
-/** The NIP-01 event id: sha256 of `[0, pubkey, created_at, kind, tags, content]` as compact JSON. */
-export function computeEventId(ev: Pick<NostrEvent, 'pubkey' | 'created_at' | 'kind' | 'tags' | 'content'>): string {
-  const serialized = JSON.stringify([0, ev.pubkey, ev.created_at, ev.kind, ev.tags, ev.content])
-  return createHash('sha256').update(serialized).digest('hex')
-}
-
-/** nostr-wasm on the calling thread. */
-export async function createInlineVerifier(): Promise<Verifier> {
-  const nw = await initNostrWasm()
+/** Signatures checked on the calling thread. */
+export function createInlineVerifier(): Promise<Verifier> {
   let calls = 0
-  return {
-    async verify(events) {
+  return Promise.resolve({
+    verify(events) {
       calls += events.length
-      return events.map((ev) => {
-        try {
-          nw.verifyEvent(ev)
-          return true
-        } catch {
-          return false
-        }
-      })
+      return Promise.resolve(events.map((ev) => verifyEventSignature(ev)))
     },
     calls: () => calls,
     async close() {},
-  }
+  })
 }
 
 interface PoolWorker {
@@ -54,8 +40,8 @@ interface PoolWorker {
 }
 
 /**
- * A pool of `size` worker threads running nostr-wasm. A batch is split evenly across workers; the
- * answer keeps the input order. Rejects pending calls if a worker dies (the caller counts them as failed).
+ * A pool of `size` worker threads checking signatures (verify-worker.mjs). A batch is split evenly
+ * across workers; the answer keeps the input order. Rejects pending calls if a worker dies (the caller counts them as failed).
  */
 export async function createWorkerVerifier(size = 2): Promise<Verifier> {
   const url = new URL('./verify-worker.mjs', import.meta.url)

@@ -2,22 +2,21 @@
  * Two fixes to @nostr-relay/common 0.0.40's `EventUtils`, which the library calls through the class
  * (so replacing the static methods changes what every NostrRelay in the process does):
  * - Signatures: the library checks each new event once (`EventUtils.validate`: id, then signature) with
- *   pure-JS noble, ~5x slower than nostr-wasm (deps.md Exp 2) and most of the relay's CPU under NWC
- *   traffic. The same single check now runs on node:crypto (id) and nostr-wasm (signature).
+ *   pure-JS noble, ~5x slower than libsecp256k1 in WASM (deps.md Exp 2) and most of the relay's CPU
+ *   under NWC traffic. The same single check now runs on shared's event-sig (id on node:crypto, the
+ *   signature with tiny-secp256k1); `validate` checks the id before it asks for the signature.
  * - Live subscriptions: `isMatchingFilter` ignores tag filters (`#e`, `#p`, …), so a new event went to
  *   every subscription with matching kinds and authors. NIP-01 requires every tag filter to match; NWC
  *   clients hold one `#e` subscription per request, so each reply went to all of them (and each client
  *   verified every copy before dropping it).
  * Installed once by `startMarketRelay`; both replacements are stateless and correct for any relay.
  */
-import { initNostrWasm } from 'nostr-wasm'
 import { EventUtils, type Event as RelayEvent, type Filter as RelayFilter } from '@nostr-relay/common'
-import { computeEventId } from '../pipeline/verify.ts'
+import { computeEventId, verifyEventSignature } from '@zapcade/shared/crypto/event-sig'
 
 const HEX64 = /^[0-9a-f]{64}$/
-const HEX128 = /^[0-9a-f]{128}$/
 
-let installed: Promise<void> | undefined
+let installed = false
 let signatureChecks = 0
 
 /** Signature checks run by the relay so far (tests assert one per new event). */
@@ -35,10 +34,10 @@ export function tagFiltersMatch(event: Pick<RelayEvent, 'tags'>, filter: object)
   return true
 }
 
-/** Replace the library's id, signature and live-filter checks (idempotent). */
+/** Replace the library's id, signature and live-filter checks (idempotent; synchronous, a promise for old callers). */
 export function installRelayEventChecks(): Promise<void> {
-  installed ??= (async () => {
-    const nw = await initNostrWasm()
+  if (!installed) {
+    installed = true
     const utils = EventUtils as unknown as {
       isIdValid(e: RelayEvent): boolean
       isSigValid(e: RelayEvent): boolean
@@ -47,17 +46,10 @@ export function installRelayEventChecks(): Promise<void> {
     utils.isIdValid = (e) => typeof e.id === 'string' && HEX64.test(e.id) && computeEventId(e) === e.id
     utils.isSigValid = (e) => {
       signatureChecks += 1
-      // nostr-wasm copies hex into fixed scratch buffers: a short string would leave stale bytes there.
-      if (!HEX64.test(e.id) || !HEX64.test(e.pubkey) || typeof e.sig !== 'string' || !HEX128.test(e.sig)) return false
-      try {
-        nw.verifyEvent({ id: e.id, pubkey: e.pubkey, sig: e.sig, kind: e.kind, created_at: e.created_at, tags: e.tags, content: e.content })
-        return true
-      } catch {
-        return false
-      }
+      return verifyEventSignature(e)
     }
     const matches = utils.isMatchingFilter.bind(EventUtils)
     utils.isMatchingFilter = (e, f) => matches(e, f) && tagFiltersMatch(e, f)
-  })()
-  return installed
+  }
+  return Promise.resolve()
 }

@@ -1,16 +1,14 @@
 /**
- * Test fixtures: developers with fresh keys per run, signing with nostr-wasm (5x noble, deps.md Exp 2),
+ * Test fixtures: developers with fresh keys per run, signing with shared's event-sig (libsecp256k1 in WASM),
  * and the events of our NIP-82 profile (DESIGN.md section 2).
  */
 import { randomBytes, createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { initNostrWasm, type Nostr } from 'nostr-wasm'
+import { publicKeyOf, signEvent } from '@zapcade/shared/crypto/event-sig'
 import { buildGame, type GameInput } from '@zapcade/shared/events/game'
 import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
-
-let nw: Nostr | undefined
 
 export interface Dev {
   pubkey: string
@@ -18,19 +16,12 @@ export interface Dev {
 }
 
 /** A developer with a key generated for this run. */
-export async function makeDev(): Promise<Dev> {
-  nw ??= await initNostrWasm()
-  const w = nw
-  const sk = w.generateSecretKey()
-  const pubkey = Buffer.from(w.getPublicKey(sk)).toString('hex')
-  return {
-    pubkey,
-    sign(u) {
-      const ev = { ...u, tags: u.tags.map((t) => [...t]), pubkey, id: '', sig: '' }
-      w.finalizeEvent(ev, sk)
-      return ev
-    },
-  }
+export function makeDev(): Promise<Dev> {
+  const sk = new Uint8Array(randomBytes(32))
+  return Promise.resolve({
+    pubkey: publicKeyOf(sk),
+    sign: (u) => signEvent({ ...u, tags: u.tags.map((t) => [...t]) }, sk),
+  })
 }
 
 export const game = (dev: Dev, slug: string, createdAt: number, extra: Partial<GameInput> = {}): NostrEvent =>

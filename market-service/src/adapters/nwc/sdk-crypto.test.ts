@@ -18,7 +18,7 @@ type Internals = {
   pool: { ensureRelay(url: string): Promise<{ verifyEvent(ev: NostrEvent): boolean; close(): void }> }
 }
 
-describe('NWC client crypto (nostr-wasm, cached NIP-44 key)', () => {
+describe('NWC client crypto (shared event-sig, cached NIP-44 key)', () => {
   it('signs what nostr-tools verifies, encrypts what the wallet decrypts, and its relay still refuses forged events', async () => {
     const relay = await startMarketRelay({ port: 0 })
     const walletSk = generateSecretKey()

@@ -4,15 +4,13 @@
  * verifies every event its relay connection receives and derives the NIP-44 key (an ECDH) for each
  * encrypt and decrypt. Under 50 concurrent buyers these were most of the client side's CPU.
  * - NIP-44 conversation keys: derived once per wallet pubkey (the key never changes for a connection).
- * - Signing: nostr-wasm (libsecp256k1, ~5x noble: deps.md Exp 2).
- * - Received events: the relay connection's `verifyEvent` is our nostr-wasm verifier (id recomputed
- *   with node:crypto, then the signature): still one check per received event, as the sdk did.
+ * - Signing and received events: shared's event-sig (libsecp256k1 in WASM, the pubkey derived once);
+ *   still one full check (id recomputed, then the signature) per received event, as the sdk did.
  */
-import { initNostrWasm } from 'nostr-wasm'
 import * as nip44 from 'nostr-tools/nip44'
 import { hexToBytes } from 'nostr-tools/utils'
 import type { NWCClient } from '@getalby/sdk/nwc'
-import { wasmEventVerifier, type EventVerifier } from '../nostr/wasm-verify.ts'
+import { signEvent, verifyEvent } from '@zapcade/shared/crypto/event-sig'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 
 interface EventTemplate { kind: number; created_at: number; tags: string[][]; content: string }
@@ -24,19 +22,6 @@ interface SdkClient {
   decrypt(pubkey: string, content: string): Promise<string>
   signEvent(t: EventTemplate): Promise<NostrEvent>
   pool: { ensureRelay(url: string, params?: unknown): Promise<SdkRelay> }
-}
-
-let wasm: Promise<{ verify: EventVerifier; sign: (t: EventTemplate, sk: Uint8Array) => NostrEvent }> | undefined
-function wasmCrypto(): NonNullable<typeof wasm> {
-  wasm ??= Promise.all([wasmEventVerifier(), initNostrWasm()]).then(([verify, nw]) => ({
-    verify,
-    sign(t, sk) {
-      const ev = { kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content, pubkey: '', id: '', sig: '' }
-      nw.finalizeEvent(ev, sk)
-      return ev
-    },
-  }))
-  return wasm
 }
 
 /** Install the cheaper paths on one client (its methods and its pool's relays). */
@@ -57,14 +42,14 @@ export function useFastCrypto(client: NWCClient): void {
   c.decrypt = async (pubkey, content) => c.encryptionType === 'nip44_v2' && c.secret ? nip44.decrypt(content, keyFor(pubkey)) : decrypt(pubkey, content)
 
   const secretKey = c.secret ? hexToBytes(c.secret) : undefined
-  const signEvent = c.signEvent.bind(client)
-  c.signEvent = async (t) => secretKey ? (await wasmCrypto()).sign(t, secretKey) : signEvent(t)
+  const sdkSign = c.signEvent.bind(client)
+  c.signEvent = async (t) => secretKey ? signEvent(t, secretKey) : sdkSign(t)
 
   // The sdk subscribes only after ensureRelay resolves, so no event reaches a relay before this is set.
   const ensureRelay = c.pool.ensureRelay.bind(c.pool)
   c.pool.ensureRelay = async (url, params) => {
-    const [relay, { verify }] = await Promise.all([ensureRelay(url, params), wasmCrypto()])
-    relay.verifyEvent = verify
+    const relay = await ensureRelay(url, params)
+    relay.verifyEvent = verifyEvent
     return relay
   }
 }
