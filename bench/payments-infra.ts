@@ -9,8 +9,15 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { startMarketRelay } from '@zapcade/relay-indexer'
 import { startDevnet } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'
+import { NWC_METHODS } from '@zapcade/devnet'
 
-export interface InfraRequest { dataDir: string; buyers: number; buyerBalanceMsat: number }
+export interface InfraRequest {
+  dataDir: string
+  buyers: number
+  buyerBalanceMsat: number
+  /** Buyer connections get notifications (payment_sent) too; default pay-only, like our CLI's and storefront's. */
+  buyerNotifications?: boolean
+}
 interface Urls { relayUrl: string; marketNwcUrl: string; buyerUrls: string[]; payeeUrl: string }
 export interface Infra extends Urls { stop(): Promise<void> }
 type Part<T> = T & { stop(): Promise<void> }
@@ -25,7 +32,8 @@ async function startWallets(relayUrl: string, req: InfraRequest): Promise<Part<O
   const devnet = await startDevnet({ relayUrl, dataDir: req.dataDir, writeJson: false })
   return {
     marketNwcUrl: devnet.marketNwcUrl,
-    buyerUrls: Array.from({ length: req.buyers }, () => devnet.createWallet({ balanceMsat: msat(req.buyerBalanceMsat) }).nwcUrl),
+    buyerUrls: Array.from({ length: req.buyers }, () =>
+      devnet.createWallet({ balanceMsat: msat(req.buyerBalanceMsat), permissions: req.buyerNotifications ? [...NWC_METHODS, 'notifications'] : NWC_METHODS }).nwcUrl),
     payeeUrl: devnet.createWallet({ name: 'bench-payee' }).nwcUrl,
     stop: () => devnet.stop(),
   }

@@ -6,7 +6,10 @@
  * entitlement_id). Also p50/p99 from the buyer's pay_invoice answer to the entitlement row existing.
  * Baseline in the same run: the raw NWC round trips with no service (payee make_invoice + buyer
  * pay_invoice over the same relay and devnet), same concurrency. Goal: ≥ 200 purchases/s, p99 < 250 ms.
- * BENCH_PURCHASES (default 300) sets the count. BENCH_INFRA=worker (default) runs the relay and the
+ * BENCH_PURCHASES (default 300) sets the count. Buyer connections are pay-only by default, as the
+ * connections our CLI and storefront use (they never listen for payment_sent); BENCH_BUYER_NOTIFICATIONS=1
+ * grants them notifications, so devnet also signs and publishes each buyer's payment_sent (twice).
+ * BENCH_INFRA=worker (default) runs the relay and the
  * devnet wallet service each in a worker thread (payments-infra.ts), as separate processes would run in
  * production; BENCH_INFRA=inline runs everything in one thread, as the first measurements did.
  */
@@ -26,6 +29,7 @@ const N = Number(process.env['BENCH_PURCHASES'] ?? 300)
 const BUYERS = 50
 const PRICE = 10_000
 const INFRA = process.env['BENCH_INFRA'] === 'inline' ? 'inline' : 'worker'
+const BUYER_NOTIFICATIONS = process.env['BENCH_BUYER_NOTIFICATIONS'] === '1'
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -34,7 +38,7 @@ const pct = (xs: number[], p: number): number => {
 const ms = (x: number): string => `${x.toFixed(0)} ms`
 
 const dir = await mkdtemp(join(tmpdir(), 'zapcade-paybench-'))
-const infra = await startInfra({ dataDir: join(dir, 'devnet'), buyers: BUYERS, buyerBalanceMsat: 1_000_000_000 }, INFRA)
+const infra = await startInfra({ dataDir: join(dir, 'devnet'), buyers: BUYERS, buyerBalanceMsat: 1_000_000_000, buyerNotifications: BUYER_NOTIFICATIONS }, INFRA)
 const marketWallet = new NwcWallet({ url: infra.marketNwcUrl, requestTimeoutMs: 30_000 })
 const buyers = infra.buyerUrls.map((url) => new NwcWallet({ url, payTimeoutMs: 60_000 }))
 const payee = new NwcWallet({ url: infra.payeeUrl, requestTimeoutMs: 30_000 })
@@ -101,7 +105,7 @@ async function purchase(i: number): Promise<void> {
 
 const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
 const e2eRate = payToEnt.length / e2eSec, baseRate = baseLat.length / baseSec
-console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}`)
+console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}; buyer connections ${BUYER_NOTIFICATIONS ? 'with' : 'without'} notifications`)
 console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
 console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases (${failed} failed): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
 console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
