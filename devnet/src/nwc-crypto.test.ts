@@ -26,6 +26,19 @@ describe('NWC payload encryption', () => {
     }
   })
 
+  it('NIP-44: long texts (extended length prefix past 65,535 bytes) interoperate; a wrong key or peer is refused', () => {
+    const service = generateSecretKey()
+    const client = generateSecretKey()
+    const key = nip44.getConversationKey(client, getPublicKey(service))
+    for (const text of ['⚡'.repeat(21_845), 'y'.repeat(65_535), 'z'.repeat(70_000)]) {
+      expect(nip44.decrypt(encryptFor('nip44_v2', service, getPublicKey(client), text), key)).toBe(text)
+      expect(decryptFrom('nip44_v2', service, getPublicKey(client), nip44.encrypt(text, key))).toBe(text)
+    }
+    const stranger = getPublicKey(generateSecretKey())
+    expect(() => decryptFrom('nip44_v2', service, stranger, nip44.encrypt('secret', key))).toThrow('invalid MAC')
+    expect(() => encryptFor('nip44_v2', service, 'ff'.repeat(32), 'hi')).toThrow(/public key/)
+  })
+
   it('a NIP-04 payload for another key does not decrypt to the text', () => {
     const service = generateSecretKey()
     const payload = nip04.encrypt(generateSecretKey(), getPublicKey(generateSecretKey()), 'secret')

@@ -1,9 +1,10 @@
 /**
  * NIP-47 payload encryption: NIP-44 v2 when the request says `["encryption","nip44_v2"]`, NIP-04 when it
- * says `nip04` or carries no encryption tag at all (NIP-47 "Encryption").
+ * says `nip04` or carries no encryption tag at all (NIP-47 "Encryption"). Both run on node:crypto; NIP-44
+ * through @zapcade/shared/crypto/nip44, byte-for-byte nostr-tools/nip44 without its pure-JS cost.
  */
 import { createCipheriv, createDecipheriv, createECDH, randomBytes } from 'node:crypto'
-import * as nip44 from 'nostr-tools/nip44'
+import * as nip44 from '@zapcade/shared/crypto/nip44'
 
 export type NwcEncryption = 'nip44_v2' | 'nip04'
 export const SUPPORTED_ENCRYPTIONS: readonly NwcEncryption[] = ['nip44_v2', 'nip04']
