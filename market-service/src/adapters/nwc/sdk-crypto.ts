@@ -3,11 +3,12 @@
  * and, per request, signs the 23194 (a scalar multiplication for the pubkey plus a BIP-340 signature),
  * verifies every event its relay connection receives and derives the NIP-44 key (an ECDH) for each
  * encrypt and decrypt. Under 50 concurrent buyers these were most of the client side's CPU.
- * - NIP-44 conversation keys: derived once per wallet pubkey (the key never changes for a connection).
+ * - NIP-44: shared/src/crypto/nip44 (node:crypto, 2.5-6x the pure-JS code), the conversation key
+ *   derived once per wallet pubkey (the key never changes for a connection).
  * - Signing and received events: shared's event-sig (libsecp256k1 in WASM, the pubkey derived once);
  *   still one full check (id recomputed, then the signature) per received event, as the sdk did.
  */
-import * as nip44 from 'nostr-tools/nip44'
+import * as nip44 from '@zapcade/shared/crypto/nip44'
 import { hexToBytes } from 'nostr-tools/utils'
 import type { NWCClient } from '@getalby/sdk/nwc'
 import { signEvent, verifyEvent } from '@zapcade/shared/crypto/event-sig'
