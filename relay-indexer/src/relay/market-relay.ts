@@ -6,8 +6,8 @@ import Database from 'better-sqlite3'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { NostrRelay } from '@nostr-relay/core'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
-import { Validator } from '@nostr-relay/validator'
 import { EVENT_LIMITS } from '@zapcade/shared/events/event'
+import { frameText, parseClientMessage } from './client-message.ts'
 import { installRelayEventChecks } from './event-checks.ts'
 import { deletedReason, restore, versionsToKeep } from './nip09.ts'
 
@@ -33,11 +33,9 @@ export function oversizedReason(ev: { content?: unknown; tags?: unknown }): stri
   return undefined
 }
 
-interface Event {
-  id: string
-  kind: number
-  content: string
-  tags: string[][]
+/** The EVENT payload of a frame as sent (before validation): an EVENT always gets an OK (NIP-01) naming it. */
+function sentEvent(frame: unknown): { id?: unknown; content?: unknown; tags?: unknown } | undefined {
+  return Array.isArray(frame) && frame[0] === 'EVENT' && typeof frame[1] === 'object' && frame[1] ? frame[1] : undefined
 }
 
 export interface MarketRelay {
@@ -68,37 +66,34 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       return reason ? { canHandle: false, message: reason } : { canHandle: true }
     },
   })
-  const validator = new Validator()
   const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: 512 * 1024 })
   wss.on('connection', (ws: WebSocket) => {
     relay.handleConnection(ws as never)
     ws.on('message', async (data) => {
-      // Peek at the frame first: an EVENT always gets an OK (NIP-01), even when the validator refuses it.
-      let peek: unknown
+      // Each frame is JSON.parsed once; the size limits and the message checks (client-message.ts, which
+      // replaced @nostr-relay/validator's zod schemas) both read that one value.
+      let sent: ReturnType<typeof sentEvent>
+      const okFalse = (reason: string) => ws.send(JSON.stringify(['OK', typeof sent?.id === 'string' ? sent.id : '', false, reason]))
       try {
-        peek = JSON.parse(String(data))
-      } catch {
-        peek = undefined
-      }
-      const ev = Array.isArray(peek) && peek[0] === 'EVENT' && typeof peek[1] === 'object' && peek[1] ? (peek[1] as Event) : undefined
-      const okFalse = (reason: string) => ws.send(JSON.stringify(['OK', typeof ev?.id === 'string' ? ev.id : '', false, reason]))
-      try {
-        const tooBig = ev ? oversizedReason(ev) : undefined
+        const frame: unknown = JSON.parse(frameText(data))
+        sent = sentEvent(frame)
+        const tooBig = sent ? oversizedReason(sent) : undefined
         if (tooBig) return void okFalse(tooBig)
-        const msg = await validator.validateIncomingMessage(data as never)
-        const wasStored = ev?.kind === 5 ? await repo.findOne({ ids: [ev.id] }) : undefined
-        const keep = ev?.kind === 5 && !wasStored ? await versionsToKeep(repo, ev as never) : []
+        const msg = parseClientMessage(frame)
+        const ev = msg[0] === 'EVENT' && msg[1].kind === 5 ? msg[1] : undefined
+        const wasStored = ev ? await repo.findOne({ ids: [ev.id] }) : undefined
+        const keep = ev && !wasStored ? await versionsToKeep(repo, ev) : []
         const result = (await relay.handleMessage(ws as never, msg)) as { success?: boolean } | undefined
         await restore(repo, keep)
         // @nostr-relay 0.0.40 applies a kind-5 request but neither stores nor broadcasts the request
         // itself, so no indexer could ever learn of it. NIP-09: relays SHOULD keep and serve it.
-        if (ev && ev.kind === 5 && !wasStored && result?.success) {
-          await repo.upsert(ev as never)
-          await relay.broadcast(ev as never)
+        if (ev && !wasStored && result?.success) {
+          await repo.upsert(ev)
+          await relay.broadcast(ev)
         }
       } catch (e) {
         const reason = `invalid: ${e instanceof Error ? e.message : String(e)}`
-        if (ev) okFalse(reason)
+        if (sent) okFalse(reason)
         else ws.send(JSON.stringify(['NOTICE', reason]))
       }
     })
