@@ -22,6 +22,7 @@ import { msat } from '@zapcade/shared/money'
 import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
 import { NwcWallet } from '../market-service/src/adapters/nwc/nwc-wallet.ts'
 import { startService } from '../market-service/src/server.ts'
+import { groupCommit } from '../market-service/src/adapters/sqlite/group-commit.ts'
 import { newKey, seedGame } from '../market-service/src/testing/payments-harness.ts'
 import { startInfra } from './payments-infra.ts'
 
@@ -104,11 +105,13 @@ async function purchase(i: number): Promise<void> {
 }
 
 const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
+const gc = groupCommit(svc.db).stats()
 const e2eRate = payToEnt.length / e2eSec, baseRate = baseLat.length / baseSec
 console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}; buyer connections ${BUYER_NOTIFICATIONS ? 'with' : 'without'} notifications`)
 console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
 console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases (${failed} failed): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
 console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
+console.log(`money writes: ${gc.units} units in ${gc.commits} group commits (${(gc.units / Math.max(1, gc.commits)).toFixed(1)} per fsync; ${(gc.commits / Math.max(1, payToEnt.length)).toFixed(2)} fsyncs per purchase)`)
 console.log(`(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`)
 
 await svc.stop()

@@ -6,12 +6,13 @@
  * over real HTTP with its real NWC adapter and settlement listener; devnet speaks real NIP-47.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { finalizeEvent, getPublicKey, generateSecretKey } from 'nostr-tools/pure'
 import * as nip44 from 'nostr-tools/nip44'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
+import { groupCommit } from './adapters/sqlite/group-commit.ts'
 import type { InvoiceStatus } from './ports/wallet.ts'
 import { newKey, seedGame, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
 
@@ -116,6 +117,8 @@ describe('forged NWC notifications are ignored (INV-6)', () => {
       // the listeners; the wrong preimage and the unknown hash did, and settlement refused them.
       expect(delivered.filter((s) => s.preimage === truePreimage)).toEqual([])
       expect(delivered.map((s) => s.paymentHash)).toEqual(expect.arrayContaining([p.payment_hash, unknownHash, markerHash]))
+      // A barrier: a unit queued now commits after every settlement the deliveries queued before it.
+      await groupCommit(h.svc.db).run(() => undefined)
       expect(effects(p.id)).toEqual({ status: 'PENDING', ledger: 1, entitlements: 0, payouts: 0 }) // INVOICE_CREATED only
 
       // The real payment is still booked, once, with its true preimage.
@@ -127,8 +130,8 @@ describe('forged NWC notifications are ignored (INV-6)', () => {
     } finally {
       offWatch()
     }
-    // The service's listener was subscribed first and settles synchronously, so it has run by now.
-    expect(effects(p.id)).toEqual({ status: 'PAID', ledger: 4, entitlements: 1, payouts: 1 })
+    // The service's listener was subscribed first; its settlement commits with the next group commit.
+    await vi.waitFor(() => expect(effects(p.id)).toEqual({ status: 'PAID', ledger: 4, entitlements: 1, payouts: 1 }), { timeout: 5000 })
     expect((h.svc.db.prepare('SELECT preimage FROM purchases WHERE id = ?').get(p.id) as { preimage: string }).preimage).toBe(truePreimage)
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type = 'INVOICE_PAID' AND json_extract(meta_json, '$.payment_hash') = ?`, unknownHash)).toBe(0)
     expect(n('SELECT count(*) AS n FROM purchases WHERE invoice_id = ?', unknownHash)).toBe(0)

@@ -76,7 +76,7 @@ describe('settlement', () => {
     await h.buyerWallet.payInvoice(p.bolt11)
     const s = await note
     const a = paymentsOn(otherHandle()), b = paymentsOn(otherHandle())
-    const outcomes = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).settle(s.paymentHash, { preimage: s.preimage!, settledAtSec: s.settledAtSec ?? 0 }).outcome)
+    const outcomes = (await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).settle(s.paymentHash, { preimage: s.preimage!, settledAtSec: s.settledAtSec ?? 0 })))).map((r) => r.outcome)
     await waitStatus(p.id, 'PAID')
     expect(outcomes.filter((o) => o === 'SETTLED').length).toBeLessThanOrEqual(1)
     expect(outcomes.every((o) => o === 'SETTLED' || o === 'ALREADY_SETTLED')).toBe(true)

@@ -119,8 +119,11 @@ export interface PurchaseRepo {
   entitlementOf(purchaseId: string): { id: string; userId: number | null; revokedAtSec: number | null } | undefined
   gameRef(gameId: number): { pubkey: string; slug: string; title: string } | undefined
 
-  /** Start an idempotent request: NEW (a PROCESSING row now held), the stored answer, MISMATCH or IN_FLIGHT. */
-  beginIdempotent(c: IdempotencyClaim, nowSec: number, staleAfterSec: number): IdempotencyBegin
+  /**
+   * Start an idempotent request: NEW (a PROCESSING row now held), the stored answer, MISMATCH or
+   * IN_FLIGHT. Resolves once durable (this and the next two are group-committed).
+   */
+  beginIdempotent(c: IdempotencyClaim, nowSec: number, staleAfterSec: number): Promise<IdempotencyBegin>
   /** Drop a PROCESSING row whose request failed before any effect (so it may be retried). */
   abandonIdempotent(key: string): void
   /** Store an answer for a key without any other effect (a claim's record). */
@@ -130,7 +133,7 @@ export interface PurchaseRepo {
    * One immediate transaction: the buyer's users row (when a pubkey), the PENDING purchase, ledger
    * INVOICE_CREATED and, when given, the idempotency record turned DONE with its answer.
    */
-  createPending(p: NewPurchase, idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined, ledgerKey: string): void
+  createPending(p: NewPurchase, idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined, ledgerKey: string): Promise<void>
 
   /**
    * Move a guest purchase (and its entitlement, if any) to the pubkey: buyer set, receipt hash cleared,
@@ -141,8 +144,11 @@ export interface PurchaseRepo {
   /** A recorded claim answer by key (kept for ever, so a second claim is recognised). */
   idempotentAnswer(key: string): { requestHash: string; answer: IdempotentAnswer } | undefined
 
-  /** Run `fn` in one BEGIN IMMEDIATE transaction (settlement). */
-  settlement<T>(fn: (tx: SettlementTx) => T): T
+  /**
+   * Run `fn` atomically in a BEGIN IMMEDIATE transaction (settlement), shared with other units of the
+   * same event-loop turn, each in its own savepoint; resolves with its result once committed.
+   */
+  settlement<T>(fn: (tx: SettlementTx) => T): Promise<T>
 
   /** PENDING purchases created at or before `createdBeforeSec`, oldest first. */
   pending(createdBeforeSec: number, limit: number): PurchaseRecord[]

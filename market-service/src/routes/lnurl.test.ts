@@ -35,7 +35,7 @@ async function payAndSettle(pr: string): Promise<{ hash: string; settledAtSec: n
   await w.devnet.control.payInvoice('buyer', pr)
   const st = await w.wallet.lookupInvoice(hash)
   expect(st?.state).toBe('SETTLED')
-  const out = settlePayment({ repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec: () => Math.floor(Date.now() / 1000) }, hash, { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! })
+  const out = await settlePayment({ repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec: () => Math.floor(Date.now() / 1000) }, hash, { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! })
   expect(out.outcome).toBe('SETTLED')
   return { hash, settledAtSec: st!.settledAtSec! }
 }

@@ -42,7 +42,7 @@ export interface Payments {
   repo: PurchaseRepo
   checkout: CheckoutDeps | undefined
   claims: ClaimDeps
-  settle: (paymentHash: string, input: SettleInput) => SettleOutcome
+  settle: (paymentHash: string, input: SettleInput) => Promise<SettleOutcome>
 }
 
 /** Build the payments dependencies once per app. */

@@ -35,7 +35,7 @@ const payments = makePayments({ db, clock: systemClock, secret: Buffer.from('sig
 process.stdout.write('READY\n')
 for (;;) {
   const { body } = await checkout(payments.checkout!, { game, amountMsat: undefined, buyerPubkey: undefined, idempotencyKey: undefined })
-  const out = payments.settle(body.payment_hash, { preimage: preimages.get(body.payment_hash)!, settledAtSec: systemClock.nowSec(), amountMsat: msat(body.amount_msat) })
+  const out = await payments.settle(body.payment_hash, { preimage: preimages.get(body.payment_hash)!, settledAtSec: systemClock.nowSec(), amountMsat: msat(body.amount_msat) })
   if (out.outcome !== 'SETTLED') throw new Error(`settle answered ${out.outcome}`)
   process.stdout.write(`ACK ${out.purchaseId}\n`)
 }

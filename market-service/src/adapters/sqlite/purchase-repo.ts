@@ -2,10 +2,13 @@
  * SQLite adapter of the purchases port (ports/purchase-repo.ts) over the shared schema: purchases,
  * ledger_entries (append-only), entitlements, payouts, outbox_jobs, idempotency_records, users, games.
  * Read-modify-write runs in BEGIN IMMEDIATE (reliability catalogue B6); status writes are guarded.
+ * The money writes of the purchase path (idempotency start, PENDING purchase, settlement) go through the
+ * connection's group commit: one fsync per event-loop turn instead of one per write (group-commit.ts).
  */
 import type Database from 'better-sqlite3'
 import type { Msat } from '@zapcade/shared/money'
 import type { PurchaseStatus } from '../../domain/purchase/purchase-machine.ts'
+import { groupCommit } from './group-commit.ts'
 import type {
   CatalogGame, GameStatus, IdempotencyBegin, NewLedgerEntry, PurchaseKind, PurchaseRecord, PurchaseRepo, SettlementTx,
 } from '../../ports/purchase-repo.ts'
@@ -85,6 +88,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     enqueueOutbox: (j) => q.outbox.run(j.type, JSON.stringify(j.payload), JSON.stringify(j.relays), j.nowSec, j.idempotencyKey, j.nowSec, j.nowSec).changes === 1,
   }
   const immediate = <T>(fn: () => T): T => db.transaction(fn).immediate()
+  const commit = groupCommit(db)
 
   return {
     findGame(pubkey, slug): CatalogGame | undefined {
@@ -100,8 +104,8 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     entitlementOf: (pid) => { const r = q.entitlement.get(pid); return r && { id: r.id, userId: r.user_id, revokedAtSec: r.revoked_at } },
     gameRef: (gameId) => q.gameRef.get(gameId),
 
-    beginIdempotent(c, nowSec, staleAfterSec): IdempotencyBegin {
-      return immediate(() => {
+    beginIdempotent(c, nowSec, staleAfterSec): Promise<IdempotencyBegin> {
+      return commit.run((): IdempotencyBegin => {
         const r = q.idem.get(c.key)
         if (r && (r.state === 'DONE' || r.created_at > nowSec - staleAfterSec)) {
           if (r.request_hash !== c.requestHash || r.scope !== c.scope) return { state: 'MISMATCH' }
@@ -121,7 +125,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     },
 
     createPending(p, idem, ledgerKey) {
-      immediate(() => {
+      return commit.run(() => {
         const buyer = p.buyerPubkey !== null ? ensureUser(p.buyerPubkey, p.createdAtSec) : null
         q.insertPurchase.run(p.id, buyer, p.guestReceiptCodeHash, p.gameId, p.kind, p.isTip ? 1 : 0, p.invoiceProvider, p.paymentHash,
           p.bolt11, p.amountMsat, p.priceMsat, p.feeBps, p.zapRequest, p.createdAtSec, p.expiresAtSec, p.createdAtSec)
@@ -143,7 +147,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       })
     },
 
-    settlement: (fn) => immediate(() => fn(tx)),
+    settlement: (fn) => commit.run(() => fn(tx)),
     pending: (before, limit) => q.pending.all(before, limit).map(toRecord),
     recentlyExpired: (after, limit) => q.expired.all(after, limit).map(toRecord),
     markExpired: (id, nowSec) => q.markExpired.run(nowSec, id).changes === 1,

@@ -72,7 +72,7 @@ export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<Che
     key: `purchases:${r.buyerPubkey ?? 'guest'}:${r.idempotencyKey}`, scope: 'purchases', requestHash: requestHash(r),
   }
   if (claim) {
-    const begun = d.repo.beginIdempotent(claim, d.nowSec(), IDEMPOTENCY_STALE_SEC)
+    const begun = await d.repo.beginIdempotent(claim, d.nowSec(), IDEMPOTENCY_STALE_SEC)
     if (begun.state === 'MISMATCH') throw new AppError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body')
     if (begun.state === 'IN_FLIGHT') throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still running')
     if (begun.state === 'DONE') return replay(d, claim, begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
@@ -112,7 +112,7 @@ async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string
     id, status: 'PENDING', bolt11: invoice.bolt11, payment_hash: invoice.paymentHash, amount_msat: amountMsat,
     expires_at: invoice.expiresAtSec,
   }
-  d.repo.createPending({
+  await d.repo.createPending({
     id, buyerPubkey: r.buyerPubkey ?? null, guestReceiptCodeHash: receiptCode ? d.hashReceiptCode(receiptCode) : null,
     gameId: game.id, kind: 'CHECKOUT', isTip: false, invoiceProvider: d.invoiceProvider, paymentHash: invoice.paymentHash,
     bolt11: invoice.bolt11, amountMsat: msat(amountMsat), priceMsat: game.priceMsat, feeBps: d.feeBps, zapRequest: null,

@@ -22,9 +22,9 @@ function invoice(): { preimage: string; hash: string } {
   return { preimage, hash: createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex') }
 }
 
-function pending(o: Partial<NewPurchase> & { hash: string }): string {
+async function pending(o: Partial<NewPurchase> & { hash: string }): Promise<string> {
   const id = randomUUID()
-  repo.createPending({
+  await repo.createPending({
     id, buyerPubkey: null, guestReceiptCodeHash: randomBytes(32).toString('hex'), gameId, kind: 'CHECKOUT', isTip: false, invoiceProvider: 'test',
     paymentHash: o.hash, bolt11: 'lnbcrt1', amountMsat: msat(10_001), priceMsat: msat(10_000), feeBps: 333, zapRequest: null,
     createdAtSec: T, expiresAtSec: T + 900, ...o,
@@ -45,10 +45,10 @@ beforeEach(() => {
 afterEach(() => { db.close(); rmSync(dir, { recursive: true, force: true }) })
 
 describe('settlePayment', () => {
-  it('books PAID, INVOICE_PAID = PLATFORM_FEE (floor of bps) + DEVELOPER_NET, one entitlement and a payout with no address yet', () => {
+  it('books PAID, INVOICE_PAID = PLATFORM_FEE (floor of bps) + DEVELOPER_NET, one entitlement and a payout with no address yet', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
-    const r = settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })
+    const id = await pending({ hash })
+    const r = await settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })
     expect(r).toMatchObject({ outcome: 'SETTLED', purchaseId: id, paidLate: false })
     const rows = db.prepare('SELECT type, amount_msat, developer_user_id, idempotency_key FROM ledger_entries WHERE purchase_id = ? ORDER BY id').all(id)
     expect(rows).toEqual([
@@ -65,39 +65,40 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
-  it('replayed ten times it books once', () => {
+  it('replayed ten times it books once', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
-    const outcomes = Array.from({ length: 10 }, () => settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 }).outcome)
+    const id = await pending({ hash })
+    // All ten at once: they share one group commit, and the status guard still books only the first.
+    const outcomes = (await Promise.all(Array.from({ length: 10 }, () => settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })))).map((r) => r.outcome)
     expect(outcomes).toEqual(['SETTLED', ...Array(9).fill('ALREADY_SETTLED')])
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE purchase_id = ? AND type = 'INVOICE_PAID'`, id)).toBe(1)
     expect(n('SELECT count(*) AS n FROM entitlements')).toBe(1)
     expect(n('SELECT count(*) AS n FROM payouts')).toBe(1)
   })
 
-  it('a payment after EXPIRED is booked with paid_late; the payout goes to the address set at that time', () => {
+  it('a payment after EXPIRED is booked with paid_late; the payout goes to the address set at that time', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
+    const id = await pending({ hash })
     db.prepare('INSERT INTO developer_profiles (user_id, payout_ln_address, updated_at) VALUES (?, ?, 1)').run(devId, 'dev@example.test')
     expect(repo.markExpired(id, T + 2000)).toBe(true)
-    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 2100 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
+    expect(await settlePayment(deps(), hash, { preimage, settledAtSec: T + 2100 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
     expect(db.prepare('SELECT status, paid_late FROM purchases WHERE id = ?').get(id)).toEqual({ status: 'PAID', paid_late: 1 })
     expect(db.prepare('SELECT destination_ln_address FROM payouts').get()).toEqual({ destination_ln_address: 'dev@example.test' })
   })
 
-  it('expiry boundary (INV-9, injected clock): paid_late follows the EXPIRED mark, not settled_at; 1 s before or after expiry while PENDING is on time', () => {
+  it('expiry boundary (INV-9, injected clock): paid_late follows the EXPIRED mark, not settled_at; 1 s before or after expiry while PENDING is on time', async () => {
     const E = T + 900
     const before = invoice(), after = invoice(), late = invoice()
-    const idBefore = pending({ hash: before.hash, expiresAtSec: E })
-    const idAfter = pending({ hash: after.hash, expiresAtSec: E })
-    const idLate = pending({ hash: late.hash, expiresAtSec: E })
+    const idBefore = await pending({ hash: before.hash, expiresAtSec: E })
+    const idAfter = await pending({ hash: after.hash, expiresAtSec: E })
+    const idLate = await pending({ hash: late.hash, expiresAtSec: E })
     const at = (s: number) => ({ repo, newId: randomUUID, nowSec: () => s })
-    expect(settlePayment(at(E - 1), before.hash, { preimage: before.preimage, settledAtSec: E - 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
+    expect(await settlePayment(at(E - 1), before.hash, { preimage: before.preimage, settledAtSec: E - 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
     // Paid 1 s after expiry, before any sweeper marked it EXPIRED: money received entitles, on time.
-    expect(settlePayment(at(E + 1), after.hash, { preimage: after.preimage, settledAtSec: E + 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
+    expect(await settlePayment(at(E + 1), after.hash, { preimage: after.preimage, settledAtSec: E + 1 })).toMatchObject({ outcome: 'SETTLED', paidLate: false })
     // Marked EXPIRED by the sweeper, then reported: settled all the same, flagged paid_late (DESIGN.md section 3).
     expect(repo.markExpired(idLate, E + 1)).toBe(true)
-    expect(settlePayment(at(E + 2), late.hash, { preimage: late.preimage, settledAtSec: E + 2 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
+    expect(await settlePayment(at(E + 2), late.hash, { preimage: late.preimage, settledAtSec: E + 2 })).toMatchObject({ outcome: 'SETTLED', paidLate: true })
     const rows = db.prepare('SELECT id, status, paid_late, paid_at FROM purchases WHERE id IN (?, ?, ?)').all(idBefore, idAfter, idLate)
     expect(rows).toEqual(expect.arrayContaining([
       { id: idBefore, status: 'PAID', paid_late: 0, paid_at: E - 1 },
@@ -107,10 +108,10 @@ describe('settlePayment', () => {
     expect(n('SELECT count(*) AS n FROM entitlements')).toBe(3)
   })
 
-  it('an overpayment entitles and is booked at the invoice amount, the ledger balanced (INV-5, DESIGN.md: no buyer credit in v1)', () => {
+  it('an overpayment entitles and is booked at the invoice amount, the ledger balanced (INV-5, DESIGN.md: no buyer credit in v1)', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
-    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5, amountMsat: msat(50_000) })).toMatchObject({ outcome: 'SETTLED', purchaseId: id })
+    const id = await pending({ hash })
+    expect(await settlePayment(deps(), hash, { preimage, settledAtSec: T + 5, amountMsat: msat(50_000) })).toMatchObject({ outcome: 'SETTLED', purchaseId: id })
     expect(db.prepare(`SELECT type, amount_msat FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED' ORDER BY id`).all(id)).toEqual([
       { type: 'INVOICE_PAID', amount_msat: 10_001 }, { type: 'PLATFORM_FEE', amount_msat: 333 }, { type: 'DEVELOPER_NET', amount_msat: 9_668 },
     ])
@@ -118,26 +119,26 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
-  it('a booking that cannot be completed balanced is rolled back whole: no INVOICE_PAID without its FEE and NET, no PAID, no entitlement (LED-2)', () => {
+  it('a booking that cannot be completed balanced is rolled back whole: no INVOICE_PAID without its FEE and NET, no PAID, no entitlement (LED-2)', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
+    const id = await pending({ hash })
     // Make the last leg of the booking fail inside the settlement transaction.
     db.exec(`CREATE TEMP TRIGGER refuse_net BEFORE INSERT ON ledger_entries WHEN NEW.type = 'DEVELOPER_NET' BEGIN SELECT RAISE(ABORT, 'net leg refused (test)'); END`)
-    expect(() => settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toThrow(/net leg refused/)
+    await expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).rejects.toThrow(/net leg refused/)
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED'`, id)).toBe(0)
     expect(n('SELECT count(*) AS n FROM entitlements')).toBe(0)
     expect(n('SELECT count(*) AS n FROM payouts')).toBe(0)
     expect(repo.byId(id)?.status).toBe('PENDING')
     db.exec('DROP TRIGGER refuse_net')
-    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
+    expect(await settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
-  it('every amount is integer msat: booked rows are SQLite integers and msat() refuses fractions, negatives and unsafe numbers (LED-4)', () => {
+  it('every amount is integer msat: booked rows are SQLite integers and msat() refuses fractions, negatives and unsafe numbers (LED-4)', async () => {
     for (const amount of [1, 999, 10_001, 123_457]) {
       const { preimage, hash } = invoice()
-      pending({ hash, amountMsat: msat(amount) })
-      expect(settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
+      await pending({ hash, amountMsat: msat(amount) })
+      expect(await settlePayment(deps(), hash, { preimage, settledAtSec: T + 5 })).toMatchObject({ outcome: 'SETTLED' })
     }
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE typeof(amount_msat) <> 'integer'`)).toBe(0)
     expect(n(`SELECT count(*) AS n FROM payouts WHERE typeof(amount_msat) <> 'integer'`)).toBe(0)
@@ -146,25 +147,25 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
-  it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', () => {
+  it('refuses what does not prove payment: a preimage of another hash, an amount below the invoice, an unknown hash', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
-    expect(settlePayment(deps(), hash, { preimage: invoice().preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED', purchaseId: id })
-    expect(settlePayment(deps(), hash, { preimage, settledAtSec: T, amountMsat: msat(10_000) })).toMatchObject({ outcome: 'REJECTED' })
+    const id = await pending({ hash })
+    expect(await settlePayment(deps(), hash, { preimage: invoice().preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED', purchaseId: id })
+    expect(await settlePayment(deps(), hash, { preimage, settledAtSec: T, amountMsat: msat(10_000) })).toMatchObject({ outcome: 'REJECTED' })
     const other = invoice()
-    expect(settlePayment(deps(), other.hash, { preimage: other.preimage, settledAtSec: T })).toEqual({ outcome: 'UNKNOWN_HASH' })
+    expect(await settlePayment(deps(), other.hash, { preimage: other.preimage, settledAtSec: T })).toEqual({ outcome: 'UNKNOWN_HASH' })
     expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type <> 'INVOICE_CREATED'`)).toBe(0)
     expect(repo.byId(id)?.status).toBe('PENDING')
   })
 
-  it('a zap: one PUBLISH_ZAP_RECEIPT outbox job with the zap request\'s relays; a tip books money but no entitlement', () => {
+  it('a zap: one PUBLISH_ZAP_RECEIPT outbox job with the zap request\'s relays; a tip books money but no entitlement', async () => {
     const zapRequest = JSON.stringify({ kind: 9734, tags: [['p', 'a'.repeat(64)], ['relays', 'wss://r1.example', 'wss://r2.example', 'https://not-a-relay']] })
     const zap = invoice(), tip = invoice()
-    const zid = pending({ hash: zap.hash, kind: 'ZAP', zapRequest, guestReceiptCodeHash: null })
-    const tid = pending({ hash: tip.hash, kind: 'ZAP', zapRequest, isTip: true, guestReceiptCodeHash: null, amountMsat: msat(500) })
+    const zid = await pending({ hash: zap.hash, kind: 'ZAP', zapRequest, guestReceiptCodeHash: null })
+    const tid = await pending({ hash: tip.hash, kind: 'ZAP', zapRequest, isTip: true, guestReceiptCodeHash: null, amountMsat: msat(500) })
     for (let i = 0; i < 3; i++) {
-      settlePayment(deps(), zap.hash, { preimage: zap.preimage, settledAtSec: T })
-      settlePayment(deps(), tip.hash, { preimage: tip.preimage, settledAtSec: T })
+      await settlePayment(deps(), zap.hash, { preimage: zap.preimage, settledAtSec: T })
+      await settlePayment(deps(), tip.hash, { preimage: tip.preimage, settledAtSec: T })
     }
     const jobs = db.prepare('SELECT type, payload_json, relays_json, idempotency_key FROM outbox_jobs ORDER BY id').all()
     expect(jobs).toEqual([
@@ -176,10 +177,10 @@ describe('settlePayment', () => {
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
   })
 
-  it('the ledger check reports a tampered booking, and the database refuses edits of ledger rows', () => {
+  it('the ledger check reports a tampered booking, and the database refuses edits of ledger rows', async () => {
     const { preimage, hash } = invoice()
-    const id = pending({ hash })
-    settlePayment(deps(), hash, { preimage, settledAtSec: T })
+    const id = await pending({ hash })
+    await settlePayment(deps(), hash, { preimage, settledAtSec: T })
     expect(() => db.prepare('UPDATE ledger_entries SET amount_msat = 1').run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM ledger_entries').run()).toThrow(/append-only/)
     db.prepare(`INSERT INTO ledger_entries (purchase_id, type, amount_msat, idempotency_key, created_at) VALUES (?, 'PLATFORM_FEE', 1, 'forged', 1)`).run(id)

@@ -54,14 +54,14 @@ export function zapRequestRelays(zapRequest: string | null): string[] {
 }
 
 /** Book a received payment. Idempotent on `paymentHash`; never throws for a business outcome. */
-export function settlePayment(d: SettleDeps, paymentHash: string, input: SettleInput): SettleOutcome {
+export async function settlePayment(d: SettleDeps, paymentHash: string, input: SettleInput): Promise<SettleOutcome> {
   if (!preimageMatches(input.preimage, paymentHash)) {
     const p = d.repo.byPaymentHash(paymentHash)
     if (!p) return { outcome: 'UNKNOWN_HASH' }
     return { outcome: 'REJECTED', purchaseId: p.id, reason: 'preimage does not hash to the payment hash' }
   }
   const nowSec = d.nowSec()
-  return d.repo.settlement((tx) => {
+  return d.repo.settlement((tx): SettleOutcome => {
     const p = tx.purchaseByHash(paymentHash)
     if (!p) return { outcome: 'UNKNOWN_HASH' }
     const from = settlesFrom(p.status)

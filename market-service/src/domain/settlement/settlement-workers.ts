@@ -17,7 +17,7 @@ import { intervalWorker } from '../../workers/worker.ts'
 import type { Worker } from '../../workers/worker.ts'
 import type { SettleInput, SettleOutcome } from './settle.ts'
 
-export type Settle = (paymentHash: string, input: SettleInput) => SettleOutcome
+export type Settle = (paymentHash: string, input: SettleInput) => Promise<SettleOutcome>
 export type Log = (msg: string, fields?: Record<string, unknown>) => void
 
 export interface ReconcileDeps {
@@ -64,7 +64,7 @@ export interface ReconcileReport {
 }
 
 /** Settle from a wallet answer when it proves payment. */
-function settleFrom(d: Pick<ReconcileDeps, 'settle'>, st: InvoiceStatus): SettleOutcome | undefined {
+async function settleFrom(d: Pick<ReconcileDeps, 'settle'>, st: InvoiceStatus): Promise<SettleOutcome | undefined> {
   if (st.state !== 'SETTLED' || st.preimage === undefined) return undefined
   return d.settle(st.paymentHash, { preimage: st.preimage, settledAtSec: st.settledAtSec ?? 0, amountMsat: msat(st.amountMsat) })
 }
@@ -100,7 +100,7 @@ export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = d
     report.looked++
     if (st === 'ERROR') { report.unknown++; return }
     if (st) {
-      const r = settleFrom(d, st)
+      const r = await settleFrom(d, st)
       if (r?.outcome === 'SETTLED') { report.settled++; return }
       // Settled at the wallet but not bookable (e.g. less than the invoice): never expired, left for a person.
       if (r?.outcome === 'REJECTED') d.log?.('a settled invoice was not booked', { purchase_id: p.id, reason: r.reason })
@@ -121,26 +121,35 @@ export async function reconcileLate(d: ReconcileDeps, o: ReconcileOptions = defa
     const st = await lookUp(d, p)
     report.looked++
     if (st === 'ERROR') { report.unknown++; return }
-    if (st && settleFrom(d, st)?.outcome === 'SETTLED') report.settled++
+    if (st && (await settleFrom(d, st))?.outcome === 'SETTLED') report.settled++
   })
   return report
 }
 
 /** Subscribe to payment_received from creation until stopped; each notification goes to settlement (idempotent). */
 export function paymentListener(d: { wallet: Pick<Wallet, 'onPaymentReceived'>; settle: Settle; log?: Log }): Worker {
+  // Settlements in flight (queued for the next group commit), so stop() lets them finish first.
+  const inFlight = new Set<Promise<void>>()
   const unsubscribe = d.wallet.onPaymentReceived((st) => {
-    try {
-      const r = settleFrom(d, st)
-      if (r && r.outcome === 'REJECTED') d.log?.('payment notification not booked', { payment_hash: st.paymentHash, reason: r.reason })
-    } catch (e) {
-      // The poller will find it; a notification must never crash the process.
-      d.log?.('settlement from a notification failed', { payment_hash: st.paymentHash, error: String(e) })
-    }
+    const settled = settleFrom(d, st).then(
+      (r) => {
+        if (r && r.outcome === 'REJECTED') d.log?.('payment notification not booked', { payment_hash: st.paymentHash, reason: r.reason })
+      },
+      (e: unknown) => {
+        // The poller will find it; a notification must never crash the process.
+        d.log?.('settlement from a notification failed', { payment_hash: st.paymentHash, error: String(e) })
+      },
+    )
+    inFlight.add(settled)
+    void settled.then(() => inFlight.delete(settled))
   })
   return {
     name: 'payment-listener',
     kick() {},
-    async stop() { unsubscribe() },
+    async stop() {
+      unsubscribe()
+      await Promise.all(inFlight)
+    },
   }
 }
 

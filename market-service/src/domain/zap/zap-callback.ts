@@ -140,7 +140,7 @@ export async function zapCallback(d: ZapDeps, input: ZapCallbackInput): Promise<
     throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered an invoice that does not match the request')
 
   const id = d.newId()
-  d.repo.createPending({
+  await d.repo.createPending({
     id, buyerPubkey: zr.senderPubkey, guestReceiptCodeHash: null, gameId: game?.id ?? null, kind: 'ZAP', isTip,
     invoiceProvider: c.invoiceProvider, paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, amountMsat,
     priceMsat: game?.priceMsat ?? msat(0), feeBps: c.feeBps, zapRequest: raw, createdAtSec: d.nowSec(),
