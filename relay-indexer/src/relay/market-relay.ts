@@ -46,7 +46,7 @@ export interface MarketRelay {
 
 /** Start a relay; resolves once it listens. */
 export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<MarketRelay> {
-  // nostr-wasm for the library's one signature check per event, and NIP-01 tag filters on live events.
+  // shared's event-sig for the library's one signature check per event, and NIP-01 tag filters on live events.
   await installRelayEventChecks()
   const db = new Database(opts.file ?? ':memory:')
   db.pragma('journal_mode = WAL')
@@ -92,7 +92,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
           await relay.broadcast(ev)
         }
       } catch (e) {
-        const reason = `invalid: ${e instanceof Error ? e.message : String(e)}`
+        // NIP-01 machine-readable prefix, once (client-message.ts errors already carry it).
+        const text = e instanceof Error ? e.message : String(e)
+        const reason = text.startsWith('invalid: ') ? text : `invalid: ${text}`
         if (sent) okFalse(reason)
         else ws.send(JSON.stringify(['NOTICE', reason]))
       }
