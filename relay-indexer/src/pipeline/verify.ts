@@ -1,7 +1,7 @@
 /**
  * Stage 2: verify. The id is recomputed with node:crypto (NIP-01: sha256 of the compact JSON
- * serialization) before any signature work, then the BIP-340 signature is checked with tiny-secp256k1
- * (libsecp256k1 in WASM; shared/src/crypto/event-sig.ts), inline or in a worker_threads pool (A1).
+ * serialization) before any signature work, then the BIP-340 signature is checked with libsecp256k1
+ * (native, else WASM; shared/src/crypto/event-sig.ts), inline or in a worker_threads pool (A1).
  * Everything sits behind one `VerifyBatch` function so the pipeline and the benchmark use the same code.
  */
 import { Worker } from 'node:worker_threads'

@@ -1,11 +1,37 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent as nobleVerify } from 'nostr-tools/pure'
-import { computeEventId, publicKeyOf, signEvent, verifyEvent, verifyEventSignature, type SignedEvent } from './event-sig.ts'
+import {
+  computeEventId, publicKeyOf, schnorrBackend, schnorrBackends, signEvent, useSchnorrBackend, verifyEvent, verifyEventSignature,
+  type SchnorrBackend, type SignedEvent,
+} from './event-sig.ts'
 
 const template = (i: number) => ({ kind: 23194, created_at: 1_760_000_000 + i, tags: [['p', 'ab'.repeat(32)], ['encryption', 'nip44_v2']], content: `payload ${i} ✓ "quoted"\n` })
 const flip = (hex: string, at: number) => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1)
 
-describe('event ids and BIP-340 signatures (tiny-secp256k1), checked against nostr-tools (noble)', () => {
+const backends = [schnorrBackends.native, schnorrBackends.wasm].filter((b): b is SchnorrBackend => b !== undefined)
+
+it('uses native libsecp256k1 when bcrypto built (npm install compiles it, as it does better-sqlite3)', () => {
+  expect(schnorrBackends.native).toBeDefined()
+  expect(schnorrBackend()).toBe(schnorrBackends.native)
+})
+
+it('each backend verifies what the other signs, and they derive the same public keys', () => {
+  const native = schnorrBackends.native!, wasm = schnorrBackends.wasm
+  for (let i = 0; i < 50; i++) {
+    const sk = generateSecretKey()
+    const hash = Buffer.from(computeEventId({ ...template(i), pubkey: getPublicKey(sk) }), 'hex')
+    expect(Buffer.from(native.publicKey(sk)).toString('hex')).toBe(Buffer.from(wasm.publicKey(sk)).toString('hex'))
+    const pub = Buffer.from(native.publicKey(sk))
+    expect(wasm.verify(hash, pub, Buffer.from(native.sign(hash, sk, Buffer.alloc(32, i))))).toBe(true)
+    expect(native.verify(hash, pub, Buffer.from(wasm.sign(hash, sk, Buffer.alloc(32, i))))).toBe(true)
+  }
+})
+
+describe.each(backends)('event ids and BIP-340 signatures with $name, checked against nostr-tools (noble)', (b) => {
+  const previous = schnorrBackend()
+  beforeAll(() => useSchnorrBackend(b))
+  afterAll(() => useSchnorrBackend(previous))
+
   it('what we sign nostr-tools accepts, and what nostr-tools signs we accept (100 keys each way)', () => {
     for (let i = 0; i < 100; i++) {
       const sk = generateSecretKey()

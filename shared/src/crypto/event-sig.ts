@@ -2,13 +2,59 @@
  * NIP-01 event ids and BIP-340 signatures for every server-side party: the relay, the indexer, the
  * service (NIP-98, submitted events, the market key), the NWC adapter and devnet. One module so they
  * agree on the rules (hex shapes first, then the id recomputed, then the signature) and share the
- * fastest path measured here: the id on node:crypto, the signature with tiny-secp256k1 (libsecp256k1
- * via rust-secp256k1 in WASM, built with the full precomputed tables): per operation 1.3x faster to
- * verify and 1.8x faster to sign than nostr-wasm, whose table is small and which derives the key pair
- * again for every signature (bench/README.md, "Payments"). Synchronous: the WASM loads on import.
+ * fastest path measured here (bench/README.md, "Payments"; per operation on this machine):
+ * - native libsecp256k1 through bcrypto's N-API binding: sign ~58 µs, verify ~49 µs;
+ * - tiny-secp256k1 (libsecp256k1 via rust-secp256k1 in WASM), the fallback when bcrypto's binding did
+ *   not build: sign ~200 µs, verify ~220 µs (nostr-wasm, used before: 364 and 280 µs);
+ * - nostr-tools' pure-JS noble: ~2,000 and ~1,500 µs.
+ * Signatures were most of the CPU of a purchase (17 per purchase across relay, devnet and clients).
+ * The id is always sha256 on node:crypto. Synchronous: both backends load on import.
  */
 import { createHash, randomBytes } from 'node:crypto'
+import bcryptoSchnorr from 'bcrypto/lib/schnorr.js'
 import { signSchnorr, verifySchnorr, xOnlyPointFromScalar } from 'tiny-secp256k1'
+
+/** One BIP-340 implementation: x-only public keys, 32-byte message hashes, 64-byte signatures. */
+export interface SchnorrBackend {
+  name: string
+  publicKey(secretKey: Uint8Array): Uint8Array
+  sign(hash: Buffer, secretKey: Uint8Array, aux: Buffer): Uint8Array
+  /** False for an invalid signature; may throw for a key that is not a curve point (callers catch). */
+  verify(hash: Buffer, publicKey: Buffer, sig: Buffer): boolean
+}
+
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+
+/** Both backends, for the tests (each runs the same suite) and the benchmarks' report. */
+export const schnorrBackends: { native: SchnorrBackend | undefined; wasm: SchnorrBackend } = {
+  native: bcryptoSchnorr.native === 2
+    ? {
+        name: 'libsecp256k1 (native, bcrypto)',
+        publicKey: (sk) => bcryptoSchnorr.publicKeyCreate(asBuffer(sk)),
+        sign: (hash, sk, aux) => bcryptoSchnorr.sign(hash, asBuffer(sk), aux),
+        verify: (hash, pub, sig) => bcryptoSchnorr.verify(hash, sig, pub),
+      }
+    : undefined,
+  wasm: {
+    name: 'libsecp256k1 (WASM, tiny-secp256k1)',
+    publicKey: (sk) => xOnlyPointFromScalar(sk),
+    sign: (hash, sk, aux) => signSchnorr(hash, sk, aux),
+    verify: (hash, pub, sig) => verifySchnorr(hash, pub, sig),
+  },
+}
+
+let backend: SchnorrBackend = schnorrBackends.native ?? schnorrBackends.wasm
+
+/** The implementation in use (native when bcrypto's binding built). */
+export function schnorrBackend(): SchnorrBackend {
+  return backend
+}
+
+/** Switch implementation (tests run every check against each; never needed in production). */
+export function useSchnorrBackend(b: SchnorrBackend): void {
+  backend = b
+  publicKeys = new WeakMap()
+}
 
 export interface SignedEvent {
   id: string
@@ -44,7 +90,7 @@ export function computeEventId(ev: IdFields): string {
 /** BIP-340 check of `sig` over the 32-byte id by the x-only `pubkey` (all lowercase hex, shapes already checked). */
 function schnorrValid(idHex: string, pubkeyHex: string, sigHex: string): boolean {
   try {
-    return verifySchnorr(Buffer.from(idHex, 'hex'), Buffer.from(pubkeyHex, 'hex'), Buffer.from(sigHex, 'hex'))
+    return backend.verify(Buffer.from(idHex, 'hex'), Buffer.from(pubkeyHex, 'hex'), Buffer.from(sigHex, 'hex'))
   } catch {
     // Not a point on the curve, or a scalar out of range: invalid, never an exception for the caller.
     return false
@@ -69,14 +115,13 @@ export function verifyEvent(ev: SignedEvent): boolean {
 }
 
 // The x-only public key costs about half a signature: derive it once per secret key object.
-const publicKeys = new WeakMap<Uint8Array, string>()
+let publicKeys = new WeakMap<Uint8Array, string>()
 
 /** The x-only public key of a 32-byte secret key, as hex. Throws on an invalid secret key. */
 export function publicKeyOf(secretKey: Uint8Array): string {
   let pubkey = publicKeys.get(secretKey)
   if (pubkey === undefined) {
-    const point = xOnlyPointFromScalar(secretKey)
-    pubkey = Buffer.from(point).toString('hex')
+    pubkey = Buffer.from(backend.publicKey(secretKey)).toString('hex')
     publicKeys.set(secretKey, pubkey)
   }
   return pubkey
@@ -87,6 +132,6 @@ export function signEvent(t: EventTemplate, secretKey: Uint8Array): SignedEvent 
   const pubkey = publicKeyOf(secretKey)
   const unsigned = { kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content, pubkey }
   const hash = idHash(unsigned)
-  const sig = signSchnorr(hash, secretKey, randomBytes(32))
+  const sig = backend.sign(hash, secretKey, randomBytes(32))
   return { ...unsigned, id: hash.toString('hex'), sig: Buffer.from(sig).toString('hex') }
 }
