@@ -1,11 +1,12 @@
 /**
- * SIGKILL loop on the money database (reliability catalogue DB-1, run with 12 kills instead of 50 to keep
- * CI time sane). A child process books guest purchases through the real checkout and settlement code on
- * a real SQLite file (testing/settle-loop-child.ts) and prints `ACK <id>` after each committed
- * settlement; the parent kills it with SIGKILL after a varying number of acknowledgements, then checks
- * the file: integrity_check ok, the ledger invariant holds, and every acknowledged payment is PAID with
- * exactly one INVOICE_PAID ledger entry and one entitlement. A SIGKILL is a process crash, not a power
- * cut: it shows the transactions are atomic, and synchronous=FULL (DB-2) is what covers the OS side.
+ * SIGKILL loop on the money database (reliability catalogue DB-1: 50 kills). A child process books
+ * guest purchases through the real checkout and settlement code on a real SQLite file
+ * (testing/settle-loop-child.ts), four at once so group commits hold several, and prints `ACK <id>`
+ * after each committed settlement; the parent kills it with SIGKILL after a varying number of
+ * acknowledgements, then checks the file: integrity_check ok, the ledger invariant holds, and every
+ * acknowledged payment is PAID with exactly one INVOICE_PAID ledger entry and one entitlement. A SIGKILL
+ * is a process crash, not a power cut: it shows the transactions are atomic, and synchronous=FULL
+ * (DB-2) is what covers the OS side.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -21,7 +22,7 @@ import { checkLedger } from './domain/ledger/ledger-check.ts'
 import { newKey, seedGame } from './testing/payments-harness.ts'
 
 const CHILD = fileURLToPath(new URL('./testing/settle-loop-child.ts', import.meta.url))
-const KILLS = 12
+const KILLS = 50
 
 /** Start the child, let it acknowledge `acks` payments, SIGKILL it; resolves with the acknowledged ids. */
 async function runAndKill(file: string, game: string, market: string, acks: number): Promise<string[]> {
@@ -85,5 +86,5 @@ describe(`SIGKILL x${KILLS} while payments are booked (DB-1)`, () => {
       }
     }
     expect(acked.length).toBeGreaterThanOrEqual(KILLS)
-  }, 60_000)
+  }, 240_000)
 })

@@ -1,6 +1,6 @@
 /**
  * Child process of db-sigkill.test.ts (DB-1): opens `<file>` the way the service does (money pragmas,
- * migrated) and books guest purchases through the real checkout and settlement code in a tight loop,
+ * migrated) and books guest purchases through the real checkout and settlement code in four tight loops,
  * with an in-process wallet that mints an invoice and its preimage. A line `ACK <purchase id>` is
  * written only after settlement returned SETTLED (its transaction committed): that is the acknowledgement
  * the parent holds the database to after a SIGKILL. Args: <file> <game ref> <market pubkey>.
@@ -33,9 +33,14 @@ applyPragmas(db, 'money')
 migrate(db)
 const payments = makePayments({ db, clock: systemClock, secret: Buffer.from('sigkill-child'), marketPubkey: market, feeBps: 250, wallet })
 process.stdout.write('READY\n')
-for (;;) {
-  const { body } = await checkout(payments.checkout!, { game, amountMsat: undefined, buyerPubkey: undefined, idempotencyKey: undefined })
-  const out = await payments.settle(body.payment_hash, { preimage: preimages.get(body.payment_hash)!, settledAtSec: systemClock.nowSec(), amountMsat: msat(body.amount_msat) })
-  if (out.outcome !== 'SETTLED') throw new Error(`settle answered ${out.outcome}`)
-  process.stdout.write(`ACK ${out.purchaseId}\n`)
+// Four buyers at once, so the money writes share group commits (several units per transaction) and a
+// kill can land in the middle of a batch.
+const buyer = async (): Promise<never> => {
+  for (;;) {
+    const { body } = await checkout(payments.checkout!, { game, amountMsat: undefined, buyerPubkey: undefined, idempotencyKey: undefined })
+    const out = await payments.settle(body.payment_hash, { preimage: preimages.get(body.payment_hash)!, settledAtSec: systemClock.nowSec(), amountMsat: msat(body.amount_msat) })
+    if (out.outcome !== 'SETTLED') throw new Error(`settle answered ${out.outcome}`)
+    process.stdout.write(`ACK ${out.purchaseId}\n`)
+  }
 }
+await Promise.all([buyer(), buyer(), buyer(), buyer()])
