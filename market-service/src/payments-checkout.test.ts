@@ -5,7 +5,10 @@
  */
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CreatePurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
+import type { CreatePurchaseResponse, PaymentAlertsResponse, PurchaseView } from '@zapcade/shared/api/purchases'
+import { msat } from '@zapcade/shared/money'
+import { systemClock } from './ports/clock.ts'
+import { makePayments } from './routes/payments-deps.ts'
 import { gameNaddr, type Pubkey } from '@zapcade/shared/ids'
 import type { AuthTweak } from './testing/service-harness.ts'
 import { newKey, seedGame, setPayoutAddress, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
@@ -236,11 +239,40 @@ describe('checkout', () => {
     expect((await h.call('/api/v1/developer/sales?cursor=%%%', { auth: { key: dev, createdAtOffsetSec: -30 } })).status).toBe(400)
   })
 
+  it('a payment the wallet proves short of the invoice is not booked: an admin sees the alert and resolves it (the purchase becomes FAILED)', async () => {
+    const p = await (await buy({ game: `${dev.pubkey}/paid` })).json() as CreatePurchaseResponse
+    // A wallet that reports less than the invoice amount (devnet pays exactly, so the report is made up
+    // here from the invoice's real preimage): settlement refuses to book it.
+    const { preimage } = h.devnet.node.db.prepare('SELECT preimage FROM invoices WHERE payment_hash = ?').get(p.payment_hash) as { preimage: string }
+    const settle = makePayments({ db: h.svc.db, clock: systemClock, secret: Buffer.from('x'), marketPubkey: h.marketPubkey, feeBps: 250, wallet: undefined }).settle
+    expect(await settle(p.payment_hash, { preimage, settledAtSec: 0, amountMsat: msat(PRICE - 1) })).toMatchObject({ outcome: 'REJECTED' })
+    let n = 0
+    const as = (key: Key) => ({ key, createdAtOffsetSec: -(n++) })
+    const list = async (q = '') => h.call(`/api/v1/admin/payment-alerts${q}`, { auth: as(h.admin) })
+    expect((await h.call('/api/v1/admin/payment-alerts', { auth: as(dev) })).status).toBe(403)
+    const open = await (await list()).json() as PaymentAlertsResponse
+    expect(open.items).toEqual([expect.objectContaining({
+      purchase_id: p.id, payment_hash: p.payment_hash, amount_msat: PRICE, received_msat: PRICE - 1, purchase_status: 'PENDING',
+      reason: `received ${PRICE - 1} msat of ${PRICE}`, seen_count: 1, resolved_at: null, resolved_note: null,
+    })])
+    const resolve = (id: string) => h.call(`/api/v1/admin/payment-alerts/${id}/resolve`, { method: 'POST', body: JSON.stringify({ note: 'refunded off-platform' }), auth: as(h.admin) })
+    const r = await resolve(p.id)
+    expect(r.status).toBe(200)
+    expect(await r.json()).toMatchObject({ purchase_id: p.id, purchase_status: 'FAILED', resolved_note: 'refunded off-platform', resolved_at: expect.any(Number) })
+    expect((await resolve(p.id)).status).toBe(409)
+    expect((await resolve('no-such-purchase')).status).toBe(404)
+    expect((await (await list()).json() as PaymentAlertsResponse).items).toEqual([])
+    expect((await (await list('?status=all')).json() as PaymentAlertsResponse).items).toHaveLength(1)
+    expect((await list('?status=bogus')).status).toBe(400)
+    expect((await (await h.call('/api/v1/admin/ledger/check', { auth: as(h.admin) })).json()).ok).toBe(true)
+  })
+
   it('the payments routes are in /openapi.json', async () => {
     const doc = await (await h.call('/openapi.json')).json() as { paths: Record<string, unknown> }
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
       '/api/v1/purchases', '/api/v1/purchases/{id}', '/api/v1/purchases/claim', '/api/v1/me/library',
       '/api/v1/developer/sales', '/api/v1/developer/ledger', '/api/v1/admin/ledger/check', '/api/v1/admin/entitlements/{id}/revoke',
+      '/api/v1/admin/payment-alerts', '/api/v1/admin/payment-alerts/{purchaseId}/resolve',
     ]))
   })
 })

@@ -95,6 +95,8 @@ export interface SettlementTx {
   schedulePayout(p: { id: string; developerUserId: number; purchaseId: string; amountMsat: Msat; destination: string | null; idempotencyKey: string; nowSec: number }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
   enqueueOutbox(j: { type: 'PUBLISH_ZAP_RECEIPT'; payload: unknown; relays: string[]; idempotencyKey: string; nowSec: number }): boolean
+  /** A proven payment that cannot be booked: record it for an admin (again: last seen and count bumped). */
+  raiseAlert(a: { purchaseId: string; paymentHash: string; reason: string; receivedMsat: Msat | null; nowSec: number }): void
 }
 
 export type LedgerEntryType = 'INVOICE_CREATED' | 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET' | 'PAYOUT_SENT' | 'PAYOUT_FAILED'

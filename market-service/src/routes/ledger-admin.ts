@@ -1,23 +1,26 @@
 /**
  * Money views (DESIGN.md section 5): `GET /api/v1/admin/ledger/check` (admin) → `{ok, violations}` over
- * every invariant of section 3; `POST /api/v1/admin/entitlements/:id/revoke` (admin);
+ * every invariant of section 3; `POST /api/v1/admin/entitlements/:id/revoke` (admin); payment alerts
+ * (admin: proven payments settlement could not book — list, and resolve with a note);
  * `GET /api/v1/developer/sales` and `/api/v1/developer/ledger` (NIP-98, cursor pages). The developer's
  * balance owed is Σ DEVELOPER_NET − Σ PAYOUT_SENT, summed on each request, never stored.
  */
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
-import { pageQuerySchema, revokeEntitlementBodySchema } from '@zapcade/shared/api/purchases'
-import type { DeveloperLedgerResponse, SalesResponse } from '@zapcade/shared/api/purchases'
+import { pageQuerySchema, paymentAlertsQuerySchema, resolvePaymentAlertBodySchema, revokeEntitlementBodySchema } from '@zapcade/shared/api/purchases'
+import type { DeveloperLedgerResponse, PaymentAlert, PaymentAlertsResponse, SalesResponse } from '@zapcade/shared/api/purchases'
 import { checkLedger } from '../domain/ledger/ledger-check.ts'
 import { parseBody, parseWith } from '../http/validate.ts'
 import type { Clock } from '../ports/clock.ts'
 import type { EntitlementRepo } from '../ports/entitlement-repo.ts'
 import type { LedgerRepo } from '../ports/ledger-repo.ts'
+import type { PaymentAlertRecord, PaymentAlertRepo } from '../ports/payment-alert-repo.ts'
 import type { RouteAuth } from './route-auth.ts'
 
 export interface LedgerRoutesDeps {
   ledger: LedgerRepo
   entitlements: EntitlementRepo
+  alerts: PaymentAlertRepo
   clock: Clock
   auth: RouteAuth
 }
@@ -25,6 +28,11 @@ export interface LedgerRoutesDeps {
 const enc = (s: string): string => Buffer.from(s, 'utf8').toString('base64url')
 const dec = (s: string): string => Buffer.from(s, 'base64url').toString('utf8')
 const badCursor = (): AppError => new AppError('VALIDATION_FAILED', 'cursor: not a cursor from next_cursor')
+const alertView = (a: PaymentAlertRecord): PaymentAlert => ({
+  purchase_id: a.purchaseId, payment_hash: a.paymentHash, reason: a.reason, amount_msat: a.amountMsat, received_msat: a.receivedMsat,
+  purchase_status: a.purchaseStatus, first_seen_at: a.firstSeenAtSec, last_seen_at: a.lastSeenAtSec, seen_count: a.seenCount,
+  resolved_at: a.resolvedAtSec, resolved_note: a.resolvedNote,
+})
 
 /** Hono routes for the ledger check, revokes and developer money views; mount at the app root. */
 export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
@@ -40,6 +48,23 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
     const r = d.entitlements.revoke(c.req.param('id'), body.reason, d.clock.nowSec())
     if (!r) throw new AppError('NOT_FOUND', 'no such entitlement')
     return c.json({ id: r.id, revoked_at: r.revokedAtSec, revoked_reason: r.revokedReason })
+  })
+  app.get('/api/v1/admin/payment-alerts', async (c) => {
+    await d.auth.admin(c)
+    const q = parseWith(paymentAlertsQuerySchema, c.req.query(), 'query')
+    const body: PaymentAlertsResponse = { items: d.alerts.list(q.status ?? 'open', 500).map(alertView) }
+    c.header('cache-control', 'no-store')
+    return c.json(body)
+  })
+  app.post('/api/v1/admin/payment-alerts/:purchaseId/resolve', async (c) => {
+    await d.auth.admin(c)
+    const body = await parseBody(c, resolvePaymentAlertBodySchema)
+    const id = c.req.param('purchaseId')
+    if (!d.alerts.resolve(id, body.note, d.clock.nowSec())) {
+      if (!d.alerts.byPurchase(id)) throw new AppError('NOT_FOUND', 'no payment alert for this purchase')
+      throw new AppError('CONFLICT', 'this payment alert is already resolved')
+    }
+    return c.json(alertView(d.alerts.byPurchase(id)!))
   })
   app.get('/api/v1/developer/sales', async (c) => {
     const pubkey = await d.auth.required(c)

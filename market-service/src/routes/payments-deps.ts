@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { sqliteEntitlementRepo } from '../adapters/sqlite/entitlement-repo.ts'
 import { sqliteLedgerRepo } from '../adapters/sqlite/ledger-repo.ts'
+import { sqlitePaymentAlertRepo } from '../adapters/sqlite/payment-alert-repo.ts'
 import type { MountContext } from '../app.ts'
 import { sqlitePurchaseRepo } from '../adapters/sqlite/purchase-repo.ts'
 import type { CheckoutDeps } from '../domain/purchase/checkout.ts'
@@ -79,7 +80,7 @@ export function paymentsRoutes(ctx: MountContext): OpenAPIHono {
   app.route('/', purchaseRoutes(p, ctx.auth))
   const entitlements = sqliteEntitlementRepo(ctx.db)
   app.route('/', libraryRoutes(entitlements, ctx.auth))
-  app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements, clock: ctx.clock, auth: ctx.auth }))
+  app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements, alerts: sqlitePaymentAlertRepo(ctx.db), clock: ctx.clock, auth: ctx.auth }))
   return app
 }
 

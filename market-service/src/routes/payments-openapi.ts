@@ -9,6 +9,7 @@ import { problems } from '../http/problem.ts'
 import {
   claimPurchaseBodySchema, claimPurchaseResponseSchema, createPurchaseBodySchema, createPurchaseResponseSchema,
   developerLedgerResponseSchema, ledgerCheckResponseSchema, libraryResponseSchema, pageQuerySchema, purchaseViewSchema,
+  paymentAlertSchema, paymentAlertsQuerySchema, paymentAlertsResponseSchema, resolvePaymentAlertBodySchema,
   revokeEntitlementBodySchema, revokeEntitlementResponseSchema, salesResponseSchema,
 } from '@zapcade/shared/api/purchases'
 
@@ -55,6 +56,17 @@ export function registerPaymentsDocs(app: OpenAPIHono): void {
   r.registerPath({
     method: 'get', path: '/api/v1/admin/ledger/check', tags: ['admin'], security: nip98, summary: 'Check every ledger invariant',
     responses: { 200: json(ledgerCheckResponseSchema, '{ok, violations}'), ...problems(401, 403) },
+  })
+  r.registerPath({
+    method: 'get', path: '/api/v1/admin/payment-alerts', tags: ['admin'], security: nip98,
+    summary: 'Payments the wallet proved that settlement could not book (short, or for a FAILED purchase)',
+    request: { query: paymentAlertsQuerySchema }, responses: { 200: json(paymentAlertsResponseSchema, 'alerts, oldest first'), ...problems(400, 401, 403) },
+  })
+  r.registerPath({
+    method: 'post', path: '/api/v1/admin/payment-alerts/{purchaseId}/resolve', tags: ['admin'], security: nip98,
+    summary: 'Resolve a payment alert with a note; a still PENDING purchase becomes FAILED',
+    request: { params: z.object({ purchaseId: z.string() }), ...body(resolvePaymentAlertBodySchema) },
+    responses: { 200: json(paymentAlertSchema, 'resolved'), ...problems(400, 401, 403, 404, 409) },
   })
   r.registerPath({
     method: 'post', path: '/api/v1/admin/entitlements/{id}/revoke', tags: ['admin'], security: nip98, summary: 'Revoke an entitlement (once)',

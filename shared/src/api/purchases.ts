@@ -138,3 +138,30 @@ export const revokeEntitlementResponseSchema = z.object({
   revoked_at: z.number().int(),
   revoked_reason: z.string(),
 })
+
+/**
+ * A payment the wallet proved (valid preimage) that settlement could not book: less than the invoice,
+ * or a purchase that can no longer be paid. `GET /api/v1/admin/payment-alerts` lists them.
+ */
+export const paymentAlertSchema = z.object({
+  purchase_id: z.string(),
+  payment_hash: z.string(),
+  reason: z.string(),
+  amount_msat: z.number().int(),
+  received_msat: z.number().int().nullable(),
+  purchase_status: z.string(),
+  first_seen_at: z.number().int(),
+  last_seen_at: z.number().int(),
+  seen_count: z.number().int(),
+  resolved_at: z.number().int().nullable(),
+  resolved_note: z.string().nullable(),
+})
+export type PaymentAlert = z.infer<typeof paymentAlertSchema>
+
+/** `GET /api/v1/admin/payment-alerts?status=open|all` (default open), oldest first, at most 500. */
+export const paymentAlertsQuerySchema = z.object({ status: z.enum(['open', 'all']).optional() }).strict()
+export const paymentAlertsResponseSchema = z.object({ items: z.array(paymentAlertSchema) })
+export type PaymentAlertsResponse = z.infer<typeof paymentAlertsResponseSchema>
+
+/** `POST /api/v1/admin/payment-alerts/:purchaseId/resolve`: what the admin did (refunded, booked by hand…). */
+export const resolvePaymentAlertBodySchema = z.object({ note: z.string().min(1).max(500) }).strict()

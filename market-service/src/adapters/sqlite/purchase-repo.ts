@@ -69,6 +69,9 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     pending: db.prepare<[number, number], PurchaseRow>(`${SELECT_PURCHASE} WHERE p.status = 'PENDING' AND p.created_at <= ? ORDER BY p.expires_at, p.id LIMIT ?`),
     expired: db.prepare<[number, number], PurchaseRow>(`${SELECT_PURCHASE} WHERE p.status = 'EXPIRED' AND p.expires_at > ? ORDER BY p.expires_at DESC, p.id LIMIT ?`),
     markExpired: db.prepare(`UPDATE purchases SET status = 'EXPIRED', updated_at = ? WHERE id = ? AND status = 'PENDING'`),
+    alert: db.prepare(`INSERT INTO payment_alerts (purchase_id, payment_hash, reason, received_msat, first_seen_at, last_seen_at)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO UPDATE SET
+        reason = excluded.reason, received_msat = excluded.received_msat, last_seen_at = excluded.last_seen_at, seen_count = seen_count + 1`),
   }
   const ensureUser = (pubkey: string, nowSec: number): number => {
     const found = q.userId.get(pubkey)
@@ -86,6 +89,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     grantEntitlement: (e) => q.grant.run(e.id, e.purchaseId, e.gameId, e.userId, e.grantedAtSec).changes === 1,
     schedulePayout: (p) => q.payout.run(p.id, p.developerUserId, p.purchaseId, p.amountMsat, p.destination, p.idempotencyKey, p.nowSec, p.nowSec, p.nowSec).changes === 1,
     enqueueOutbox: (j) => q.outbox.run(j.type, JSON.stringify(j.payload), JSON.stringify(j.relays), j.nowSec, j.idempotencyKey, j.nowSec, j.nowSec).changes === 1,
+    raiseAlert: (a) => { q.alert.run(a.purchaseId, a.paymentHash, a.reason, a.receivedMsat, a.nowSec, a.nowSec) },
   }
   const immediate = <T>(fn: () => T): T => db.transaction(fn).immediate()
   const commit = groupCommit(db)

@@ -158,6 +158,28 @@ describe('settlePayment', () => {
     expect(repo.byId(id)?.status).toBe('PENDING')
   })
 
+  it('a proven payment that cannot be booked raises one admin alert (bumped when seen again); a forged preimage raises none', async () => {
+    const short = invoice(), failed = invoice()
+    const shortId = await pending({ hash: short.hash })
+    const failedId = await pending({ hash: failed.hash })
+    db.prepare(`UPDATE purchases SET status = 'FAILED' WHERE id = ?`).run(failedId)
+    const alerts = () => db.prepare('SELECT purchase_id, reason, received_msat, seen_count FROM payment_alerts ORDER BY purchase_id').all()
+    // A forged notification (the preimage of another invoice) proves nothing: refused, no alert.
+    expect(await settlePayment(deps(), short.hash, { preimage: invoice().preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED' })
+    expect(alerts()).toEqual([])
+    for (let i = 0; i < 2; i++) {
+      expect(await settlePayment(deps(), short.hash, { preimage: short.preimage, settledAtSec: T, amountMsat: msat(9_000) })).toMatchObject({ outcome: 'REJECTED', purchaseId: shortId })
+    }
+    expect(await settlePayment(deps(), failed.hash, { preimage: failed.preimage, settledAtSec: T })).toMatchObject({ outcome: 'REJECTED', purchaseId: failedId })
+    expect(alerts()).toEqual([
+      { purchase_id: shortId, reason: 'received 9000 msat of 10001', received_msat: 9_000, seen_count: 2 },
+      { purchase_id: failedId, reason: 'a FAILED purchase cannot be paid', received_msat: null, seen_count: 1 },
+    ].sort((a, b) => a.purchase_id.localeCompare(b.purchase_id)))
+    // Nothing was booked for either.
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type <> 'INVOICE_CREATED'`)).toBe(0)
+    expect(repo.byId(shortId)?.status).toBe('PENDING')
+  })
+
   it('a zap: one PUBLISH_ZAP_RECEIPT outbox job with the zap request\'s relays; a tip books money but no entitlement', async () => {
     const zapRequest = JSON.stringify({ kind: 9734, tags: [['p', 'a'.repeat(64)], ['relays', 'wss://r1.example', 'wss://r2.example', 'https://not-a-relay']] })
     const zap = invoice(), tip = invoice()

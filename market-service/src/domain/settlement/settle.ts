@@ -65,13 +65,18 @@ export async function settlePayment(d: SettleDeps, paymentHash: string, input: S
     const p = tx.purchaseByHash(paymentHash)
     if (!p) return { outcome: 'UNKNOWN_HASH' }
     const from = settlesFrom(p.status)
+    // From here the preimage proves the money arrived: what cannot be booked is raised for an admin.
+    const refuse = (reason: string): SettleOutcome => {
+      tx.raiseAlert({ purchaseId: p.id, paymentHash, reason, receivedMsat: input.amountMsat ?? null, nowSec })
+      return { outcome: 'REJECTED', purchaseId: p.id, reason }
+    }
     if (!from) {
       return p.status === 'PAID' || p.status === 'REFUNDED'
         ? { outcome: 'ALREADY_SETTLED', purchaseId: p.id }
-        : { outcome: 'REJECTED', purchaseId: p.id, reason: `a ${p.status} purchase cannot be paid` }
+        : refuse(`a ${p.status} purchase cannot be paid`)
     }
     if (input.amountMsat !== undefined && input.amountMsat < p.amountMsat) {
-      return { outcome: 'REJECTED', purchaseId: p.id, reason: `received ${input.amountMsat} msat of ${p.amountMsat}` }
+      return refuse(`received ${input.amountMsat} msat of ${p.amountMsat}`)
     }
     const paidAtSec = input.settledAtSec > 0 ? input.settledAtSec : nowSec
     if (!tx.markPaid(p.id, p.status, { paidAtSec, preimage: input.preimage, paidLate: from.paidLate, nowSec })) {
