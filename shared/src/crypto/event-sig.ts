@@ -13,6 +13,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import bcryptoSchnorr from 'bcrypto/lib/schnorr.js'
 import { signSchnorr, verifySchnorr, xOnlyPointFromScalar } from 'tiny-secp256k1'
+import type { NostrEvent, UnsignedEvent } from '../events/event.ts'
 
 /** One BIP-340 implementation: x-only public keys, 32-byte message hashes, 64-byte signatures. */
 export interface SchnorrBackend {
@@ -56,22 +57,9 @@ export function useSchnorrBackend(b: SchnorrBackend): void {
   publicKeys = new WeakMap()
 }
 
-export interface SignedEvent {
-  id: string
-  pubkey: string
-  created_at: number
-  kind: number
-  tags: string[][]
-  content: string
-  sig: string
-}
-
-export interface EventTemplate {
-  kind: number
-  created_at: number
-  tags: string[][]
-  content: string
-}
+/** A signed NIP-01 event (the seven fields) and the four it is signed from. */
+export type SignedEvent = NostrEvent
+export type EventTemplate = UnsignedEvent
 
 const HEX64 = /^[0-9a-f]{64}$/
 const HEX128 = /^[0-9a-f]{128}$/
