@@ -8,7 +8,7 @@ import { MeResponse } from '@zapcade/shared/api/me'
 import { GameDetailResponse, GameListResponse, MarketInfoResponse, type GameListParams } from '@zapcade/shared/api/catalog'
 import {
   claimPurchaseResponseSchema, createPurchaseResponseSchema, developerLedgerResponseSchema, ledgerCheckResponseSchema,
-  libraryResponseSchema, purchaseViewSchema, revokeEntitlementResponseSchema, salesResponseSchema,
+  libraryResponseSchema, paymentAlertSchema, paymentAlertsResponseSchema, purchaseViewSchema, revokeEntitlementResponseSchema, salesResponseSchema,
   type CreatePurchaseBody,
 } from '@zapcade/shared/api/purchases'
 import type { NostrEvent } from '@zapcade/shared/events/event'
@@ -91,6 +91,11 @@ export function createZapcadeClient(opts: ZapcadeClientOptions) {
     admin: {
       ...adminApi(ctx),
       ledgerCheck: () => request(ctx, { method: 'GET', path: 'api/v1/admin/ledger/check', auth: 'required', schema: ledgerCheckResponseSchema }),
+      /** Proven payments settlement could not book (open ones by default). */
+      paymentAlerts: (status: 'open' | 'all' = 'open') =>
+        request(ctx, { method: 'GET', path: 'api/v1/admin/payment-alerts', query: { status }, auth: 'required', schema: paymentAlertsResponseSchema }),
+      resolvePaymentAlert: (purchaseId: string, note: string) =>
+        request(ctx, { method: 'POST', path: `api/v1/admin/payment-alerts/${encodeURIComponent(purchaseId)}/resolve`, body: { note }, auth: 'required', schema: paymentAlertSchema }),
       revokeEntitlement: (id: string, reason: string) =>
         request(ctx, { method: 'POST', path: `api/v1/admin/entitlements/${encodeURIComponent(id)}/revoke`, body: { reason }, auth: 'required', schema: revokeEntitlementResponseSchema }),
     },

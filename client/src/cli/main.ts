@@ -14,11 +14,11 @@ import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
 import { payoutSet, payouts, sales } from './commands/developer.ts'
-import { adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
+import { adminAlerts, adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
   keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, payoutSet, sales, payouts,
-  search, buy, claim, library, download, adminStatus, adminLedgerCheck,
+  search, buy, claim, library, download, adminStatus, adminLedgerCheck, adminAlerts,
 ] as Command[]
 
 export const MAIN_HELP = `zapcade — publish, buy and download games on a Zapcade market (Nostr + Lightning)

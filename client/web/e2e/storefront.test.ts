@@ -312,6 +312,8 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByText('zap-racer is now FEATURED.').waitFor()
     await page.getByRole('button', { name: 'Check the ledger invariants' }).click()
     await page.getByText('All invariants hold.').waitFor()
+    await page.getByRole('button', { name: 'Show open payment alerts' }).click()
+    await page.getByText('No open payment alerts.').waitFor()
     await shot(page, 'admin')
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Games' }).click()

@@ -1,4 +1,7 @@
-/** `zapcade games` (the developer's own games, drafts included) and the admin's `admin status` and `admin ledger-check`. */
+/**
+ * `zapcade games` (the developer's own games, drafts included) and the admin's `admin status`,
+ * `admin ledger-check` and `admin alerts` (payment alerts: list, or resolve one with a note).
+ */
 import { z } from 'zod'
 import { formatSats, msat } from '@zapcade/shared/money'
 import { parseGameRef } from '@zapcade/shared/ids'
@@ -62,5 +65,40 @@ export const adminLedgerCheck = defineCommand({
     ctx.emit(r)
     if (!r.ok) throw new RefusedError('LEDGER_VIOLATIONS', `${r.violations.length} ledger invariant violation(s)`)
     ctx.say('Ledger OK.')
+  },
+})
+
+export const adminAlerts = defineCommand({
+  path: ['admin', 'alerts'],
+  summary: 'Admin: payments the wallet proved that could not be booked; --resolve one with a --note.',
+  usage: 'zapcade admin alerts [--all] | zapcade admin alerts --resolve <purchase id> --note <text>',
+  help: `Lists the open payment alerts (short of the invoice, or for a failed purchase); --all includes resolved ones.
+Resolving records what was done (refunded, booked by hand…); a purchase still PENDING becomes FAILED.
+
+Options:
+  --all                  include resolved alerts
+  --resolve <purchase>   resolve the alert of this purchase (needs --note)
+  --note <text>          what was done about it`,
+  options: { all: { type: 'boolean' }, resolve: { type: 'string' }, note: { type: 'string' } },
+  schema: z.object({
+    all: z.boolean().optional(),
+    resolve: z.string().min(1).max(100).optional(),
+    note: z.string().min(1).max(500).optional(),
+    positionals: z.array(z.string()).max(0, 'takes no arguments'),
+  }).refine((a) => (a.resolve === undefined) === (a.note === undefined), { message: '--resolve and --note go together' }),
+  async run(a, ctx) {
+    const admin = ctx.client(await ctx.signer()).admin
+    if (a.resolve !== undefined && a.note !== undefined) {
+      const r = await admin.resolvePaymentAlert(a.resolve, a.note)
+      ctx.say(`Resolved: purchase ${r.purchase_id} is ${r.purchase_status}.`)
+      ctx.emit(r)
+      return
+    }
+    const r = await admin.paymentAlerts(a.all ? 'all' : 'open')
+    if (r.items.length === 0) ctx.say(a.all ? 'No payment alerts.' : 'No open payment alerts.')
+    for (const p of r.items) {
+      ctx.say(`${p.purchase_id}  ${p.reason}  (${p.purchase_status}; invoice ${formatSats(msat(p.amount_msat))}; seen ${p.seen_count}x)${p.resolved_note ? `  resolved: ${p.resolved_note}` : ''}`)
+    }
+    ctx.emit(r)
   },
 })

@@ -5,7 +5,8 @@
  */
 import type { GameDetailResponse, GameListItem, GameListResponse, GameRelease, MarketInfoResponse } from '@zapcade/shared/api/catalog'
 import type {
-  ClaimPurchaseResponse, CreatePurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PurchaseView, SalesResponse,
+  ClaimPurchaseResponse, CreatePurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PaymentAlert, PaymentAlertsResponse,
+  PurchaseView, SalesResponse,
 } from '@zapcade/shared/api/purchases'
 import type { PayoutsResponse } from '@zapcade/shared/api/payouts'
 import type { DeveloperGame, DeveloperGamesResponse } from '@zapcade/shared/api/developer'
@@ -18,7 +19,10 @@ export type Page = GameListResponse
 export type GameDetail = GameDetailResponse
 export type Release = GameRelease
 export type Purchase = CreatePurchaseResponse
-export type { ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PayoutsResponse, PurchaseView, SalesResponse }
+export type {
+  ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PaymentAlert, PaymentAlertsResponse, PayoutsResponse, PurchaseView,
+  SalesResponse,
+}
 /** `GET /api/v1/me`: the signed-in caller as the market sees it. */
 export type Me = MeResponse
 export type LibraryItem = LibraryResponse['items'][number]

@@ -1,11 +1,13 @@
 /**
- * Admin page (NIP-98 by a pubkey in ZAPCADE_ADMIN_PUBKEYS): feature, list or ban a game, and run the
- * ledger invariant check. A non-admin sees the service's refusal.
+ * Admin page (NIP-98 by a pubkey in ZAPCADE_ADMIN_PUBKEYS): feature, list or ban a game, run the
+ * ledger invariant check, and see and resolve payment alerts (proven payments settlement could not
+ * book). A non-admin sees the service's refusal.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api.ts'
 import { useSession } from '../lib/session.ts'
-import type { GameItem, LedgerCheckResponse as LedgerCheck, Page } from '../lib/types.ts'
+import { satsText } from '../lib/format.ts'
+import type { GameItem, LedgerCheckResponse as LedgerCheck, Page, PaymentAlert, PaymentAlertsResponse } from '../lib/types.ts'
 
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
@@ -16,6 +18,7 @@ export default function Admin() {
   const [status, setStatus] = useState('FEATURED')
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [check, setCheck] = useState<LedgerCheck>()
+  const [alerts, setAlerts] = useState<PaymentAlert[]>()
   const [games, setGames] = useState<GameItem[]>([])
   const loadGames = () => void api<Page>('GET', '/api/v1/games?sort=featured&limit=100').then((p) => setGames(p.items), () => setGames([]))
   useEffect(loadGames, [])
@@ -39,6 +42,18 @@ export default function Admin() {
     await apply(m[1], m[2], status)
   }
   const runCheck = () => api<LedgerCheck>('GET', '/api/v1/admin/ledger/check', { auth: true }).then(setCheck, fail)
+  const loadAlerts = () => api<PaymentAlertsResponse>('GET', '/api/v1/admin/payment-alerts', { auth: true }).then((r) => setAlerts(r.items), fail)
+  const resolveAlert = async (a: PaymentAlert) => {
+    const note = prompt(`What was done about purchase ${a.purchase_id}? (refunded, booked by hand…)`)
+    if (!note) return
+    try {
+      await api('POST', `/api/v1/admin/payment-alerts/${encodeURIComponent(a.purchase_id)}/resolve`, { body: { note }, auth: true })
+      setMsg({ ok: true, text: `Alert for ${a.purchase_id} resolved.` })
+      await loadAlerts()
+    } catch (x) {
+      fail(x)
+    }
+  }
 
   return (
     <section>
@@ -87,6 +102,22 @@ export default function Admin() {
             ))}
           </tbody>
         </table>
+      </section>
+      <section class="panel" aria-labelledby="alerts-h">
+        <h2 id="alerts-h">Payment alerts</h2>
+        <p class="note">Payments the wallet proved that could not be booked (less than the invoice, or for a failed purchase).</p>
+        <button type="button" onClick={() => void loadAlerts()}>Show open payment alerts</button>
+        {alerts?.length === 0 ? <p role="status" class="ok">No open payment alerts.</p> : null}
+        {alerts?.length ? (
+          <ul data-testid="payment-alerts">
+            {alerts.map((a) => (
+              <li key={a.purchase_id}>
+                <strong>{a.reason}</strong> — purchase {a.purchase_id} ({a.purchase_status}), invoice {satsText(a.amount_msat)}, seen {plural(a.seen_count, 'time')}{' '}
+                <button type="button" class="secondary" onClick={() => void resolveAlert(a)}>Resolve</button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
       <section class="panel" aria-labelledby="ledger-h">
         <h2 id="ledger-h">Ledger check</h2>
