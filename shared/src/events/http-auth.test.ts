@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure'
-import { buildHttpAuth, decodeBase64, httpAuthHeader, parseHttpAuth, sha256Hex, verifyHttpAuth, EMPTY_SHA256 } from './http-auth.ts'
+import { Kind } from '../kinds.ts'
+import { buildHttpAuth, decodeBase64, httpAuthHeader, parseHttpAuth, sha256Hex, verifyHttpAuth, EMPTY_SHA256, HTTP_AUTH_KIND } from './http-auth.ts'
 import type { NostrEvent } from './event.ts'
 
 const NOW = 1_800_000_000
@@ -8,6 +9,11 @@ const URL_ = 'https://market.example/api/v1/developer/games?x=1'
 const sk = generateSecretKey()
 const signed = (over: Partial<Parameters<typeof buildHttpAuth>[0]> = {}): NostrEvent =>
   JSON.parse(JSON.stringify(finalizeEvent(buildHttpAuth({ url: URL_, method: "GET", createdAtSec: NOW, ...over }), sk))) as NostrEvent
+
+it('the zod-free builder signs the NIP-98 kind (written out there, so it is checked here)', () => {
+  expect(HTTP_AUTH_KIND).toBe(Kind.HttpAuth)
+  expect(buildHttpAuth({ url: URL_, method: 'get', createdAtSec: NOW }).kind).toBe(27235)
+})
 
 describe('NIP-98 event checks', () => {
   it('accepts a fresh event bound to the URL and method, answering the signer', () => {

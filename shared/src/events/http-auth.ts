@@ -5,53 +5,11 @@
  * Header decoding takes standard and url-safe base64, padded or not (BUD-11 style).
  */
 import { verifyEvent } from 'nostr-tools/pure'
-import { Kind } from '../kinds.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { parseEventShape, singleTag, type NostrEvent, type UnsignedEvent } from './event.ts'
+import { parseEventShape, singleTag, type NostrEvent } from './event.ts'
+import { HTTP_AUTH_KIND, HTTP_AUTH_WINDOW_SEC } from './http-auth-header.ts'
 
-export const HTTP_AUTH_KIND = Kind.HttpAuth
-
-/** Accepted clock skew either way, seconds (NIP-98 suggests 60). */
-export const HTTP_AUTH_WINDOW_SEC = 60
-
-export interface HttpAuthInput {
-  url: string
-  method: string
-  /** sha256 hex of the raw body, when the request has one (see `sha256Hex`). */
-  payloadSha256?: string
-  createdAtSec: number
-  /** Random by default: two identical requests in one second would otherwise sign the same event id,
-   *  and servers accept each id once (the second would be refused as a replay). */
-  nonce?: string
-}
-
-/** 16 random bytes as hex (WebCrypto: Node 20 and browsers). */
-export function randomNonce(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
-/** The unsigned kind-27235 event for a request. */
-export function buildHttpAuth(a: HttpAuthInput): UnsignedEvent {
-  const tags = [['u', a.url], ['method', a.method.toUpperCase()]]
-  if (a.payloadSha256 !== undefined) tags.push(['payload', a.payloadSha256])
-  tags.push(['nonce', a.nonce ?? randomNonce()])
-  return { kind: HTTP_AUTH_KIND, created_at: a.createdAtSec, tags, content: '' }
-}
-
-/** The Authorization header value for a signed auth event (standard base64). */
-export function httpAuthHeader(ev: NostrEvent): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(ev))
-  let bin = ''
-  for (const b of bytes) bin += String.fromCharCode(b)
-  return `Nostr ${btoa(bin)}`
-}
-
-/** sha256 hex of bytes or a UTF-8 string (WebCrypto: Node 20 and browsers). */
-export async function sha256Hex(body: Uint8Array | string): Promise<string> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
+export { HTTP_AUTH_KIND, HTTP_AUTH_WINDOW_SEC, buildHttpAuth, httpAuthHeader, randomNonce, sha256Hex, type HttpAuthInput } from './http-auth-header.ts'
 
 /** Decode standard or url-safe base64, with or without padding; undefined when it is not base64. */
 export function decodeBase64(text: string): Uint8Array | undefined {

@@ -4,7 +4,7 @@
  * sha256 of the exact body bytes sent. Errors come back as application/problem+json and are thrown
  * as ApiError with the service's `detail`.
  */
-import type { UnsignedEvent } from '@zapcade/shared/events/event'
+import { buildHttpAuth, httpAuthHeader, sha256Hex } from '@zapcade/shared/events/http-auth-header'
 import { getSession } from './session.ts'
 import type { Problem } from './types.ts'
 
@@ -27,33 +27,17 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
-const hex = (buf: ArrayBuffer): string => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('')
-const randomHex = (bytes: number): string => hex(crypto.getRandomValues(new Uint8Array(bytes)).buffer)
-
-/** sha256 hex of a UTF-8 string (WebCrypto; the storefront is served from a secure context). */
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-}
-
-function base64Utf8(text: string): string {
-  let bin = ''
-  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b)
-  return btoa(bin)
-}
-
-/** The `Authorization: Nostr …` header for one request (NIP-98, kind 27235). */
+/** The `Authorization: Nostr …` header for one request (NIP-98, kind 27235; shared's zod-free builder). */
 export async function nip98Header(url: string, method: string, body: string | undefined): Promise<string> {
   const s = getSession()
   if (!s) throw new ApiError({ status: 401, code: 'AUTH_REQUIRED', detail: 'Sign in first.' })
-  const tags = [['u', url], ['method', method]]
-  if (body !== undefined) tags.push(['payload', await sha256Hex(body)])
-  // The market accepts each auth event id once. Two identical requests in the same second (a poll and
-  // a reload, or two tabs) would sign the very same event, so each carries a random nonce (extra tags
-  // are allowed by NIP-98 and ignored by the server's checks).
-  tags.push(['nonce', randomHex(8)])
-  const t: UnsignedEvent = { kind: 27235, created_at: Math.floor(Date.now() / 1000), tags, content: '' }
-  const ev = await s.signer.signEvent(t)
-  return `Nostr ${base64Utf8(JSON.stringify(ev))}`
+  // The market accepts each auth event id once; buildHttpAuth adds a random nonce so two identical
+  // requests in the same second (a poll and a reload, or two tabs) still sign different events.
+  const t = buildHttpAuth({
+    url, method, createdAtSec: Math.floor(Date.now() / 1000),
+    ...(body !== undefined ? { payloadSha256: await sha256Hex(body) } : {}),
+  })
+  return httpAuthHeader(await s.signer.signEvent(t))
 }
 
 /** Call the API; answers the parsed JSON body or throws ApiError. */
