@@ -15,6 +15,7 @@ import { cancelPayout, retryPayout, type PayoutAdminDeps } from '../domain/payou
 import type { Payout } from '../domain/payout/payout-repo.ts'
 import { PayoutWorker, type PayoutPolicy } from '../domain/payout/payout-worker.ts'
 import { intervalWorker, type Worker } from '../workers/worker.ts'
+import { parseWith } from '../http/validate.ts'
 
 /** The wire shape of a payout. */
 export function payoutView(p: Payout): PayoutView {
@@ -41,10 +42,9 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
   const app = new Hono()
   app.get('/api/v1/developer/payouts', async (c) => {
     const pubkey = await ctx.auth.required(c)
-    const q = payoutsQuerySchema.safeParse(c.req.query())
-    if (!q.success) throw new AppError('VALIDATION_FAILED', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-    const limit = q.data.limit ?? 50
-    const after = q.data.cursor === undefined ? undefined : decodeCursor(q.data.cursor)
+    const q = parseWith(payoutsQuerySchema, c.req.query(), 'query')
+    const limit = q.limit ?? 50
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
     const rows = repo.listForDeveloper(pubkey, { limit: limit + 1, ...(after ? { beforeCreatedAtSec: after.atSec, beforeId: after.id } : {}) })
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
@@ -58,6 +58,7 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
   })
   app.post('/api/v1/admin/payouts/:id/cancel', async (c) => {
     await ctx.auth.admin(c)
+    // The body is optional here (a bare POST cancels with a default reason); when present it is checked.
     const text = await c.req.text()
     let reason = 'by an admin'
     if (text.trim().length > 0) {
@@ -65,11 +66,9 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
       try {
         json = JSON.parse(text)
       } catch {
-        throw new AppError('VALIDATION_FAILED', 'body: not JSON')
+        throw new AppError('VALIDATION_FAILED', 'body: must be JSON', { issues: [{ path: '(root)', message: 'must be JSON' }] })
       }
-      const b = cancelPayoutBodySchema.safeParse(json)
-      if (!b.success) throw new AppError('VALIDATION_FAILED', b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-      if (b.data.reason) reason = b.data.reason
+      reason = parseWith(cancelPayoutBodySchema, json, 'body').reason ?? reason
     }
     return c.json(payoutView(await cancelPayout(admin, c.req.param('id'), reason)))
   })
