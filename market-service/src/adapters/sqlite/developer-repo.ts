@@ -1,5 +1,6 @@
 /** Users, developer profiles and a developer's own games (catalog rows) in SQLite. */
 import type Database from 'better-sqlite3'
+import { userIdOf } from './users.ts'
 
 export interface DeveloperProfileRow {
   pubkey: string
@@ -18,13 +19,8 @@ export interface CatalogGameRow {
   updatedAtSec: number
 }
 
-/** The user id for a pubkey, creating the user row when absent. */
-export function ensureUser(db: Database.Database, pubkey: string, nowSec: number): number {
-  db.prepare('INSERT OR IGNORE INTO users (pubkey, created_at) VALUES (?, ?)').run(pubkey, nowSec)
-  return (db.prepare('SELECT id FROM users WHERE pubkey = ?').get(pubkey) as { id: number }).id
-}
-
 export function sqliteDeveloperRepo(db: Database.Database) {
+  const ensureUser = userIdOf(db)
   const upsert = db.prepare(`INSERT INTO developer_profiles (user_id, payout_ln_address, verified, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (user_id) DO UPDATE SET payout_ln_address = excluded.payout_ln_address, verified = excluded.verified, updated_at = excluded.updated_at`)
   const games = db.prepare(`SELECT u.pubkey, g.slug, g.title, g.status, g.price_msat, g.event_id, g.updated_at FROM games g
@@ -43,7 +39,7 @@ export function sqliteDeveloperRepo(db: Database.Database) {
       return count.get(pubkey, pubkey) as number
     },
     setPayoutAddress(pubkey: string, address: string, verified: boolean, nowSec: number): DeveloperProfileRow {
-      db.transaction(() => upsert.run(ensureUser(db, pubkey, nowSec), address, verified ? 1 : 0, nowSec)).immediate()
+      db.transaction(() => upsert.run(ensureUser(pubkey, nowSec), address, verified ? 1 : 0, nowSec)).immediate()
       return { pubkey, payoutLnAddress: address, verified, updatedAtSec: nowSec }
     },
     games(pubkey: string): CatalogGameRow[] {

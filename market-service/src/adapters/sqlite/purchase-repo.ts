@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3'
 import type { Msat } from '@zapcade/shared/money'
 import type { PurchaseStatus } from '../../domain/purchase/purchase-machine.ts'
 import { groupCommit } from './group-commit.ts'
+import { userIdOf } from './users.ts'
 import type {
   CatalogGame, GameStatus, IdempotencyBegin, NewLedgerEntry, PurchaseKind, PurchaseRecord, PurchaseRepo, SettlementTx,
 } from '../../ports/purchase-repo.ts'
@@ -43,8 +44,6 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     byReceipt: db.prepare<[string], PurchaseRow>(`${SELECT_PURCHASE} WHERE p.guest_receipt_code_hash = ?`),
     entitlement: db.prepare<[string], { id: string; user_id: number | null; revoked_at: number | null }>('SELECT id, user_id, revoked_at FROM entitlements WHERE purchase_id = ?'),
     gameRef: db.prepare<[number], { pubkey: string; slug: string; title: string }>('SELECT u.pubkey, g.slug, g.title FROM games g JOIN users u ON u.id = g.developer_user_id WHERE g.id = ?'),
-    userId: db.prepare<[string], { id: number }>('SELECT id FROM users WHERE pubkey = ?'),
-    insertUser: db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, ?) ON CONFLICT (pubkey) DO NOTHING'),
     idem: db.prepare<[string], { scope: string; request_hash: string; state: 'PROCESSING' | 'DONE'; status_code: number | null; response_json: string | null; created_at: number }>(
       'SELECT scope, request_hash, state, status_code, response_json, created_at FROM idempotency_records WHERE key = ?'),
     idemInsert: db.prepare(`INSERT INTO idempotency_records (key, scope, request_hash, state, status_code, response_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -73,12 +72,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO UPDATE SET
         reason = excluded.reason, received_msat = excluded.received_msat, last_seen_at = excluded.last_seen_at, seen_count = seen_count + 1`),
   }
-  const ensureUser = (pubkey: string, nowSec: number): number => {
-    const found = q.userId.get(pubkey)
-    if (found) return found.id
-    q.insertUser.run(pubkey, nowSec)
-    return q.userId.get(pubkey)!.id
-  }
+  const ensureUser = userIdOf(db)
   const appendLedger = (e: NewLedgerEntry): boolean => q.ledger.run(e.purchaseId, e.payoutId, e.developerUserId, e.type, e.amountMsat,
     JSON.stringify(e.meta), e.idempotencyKey, e.createdAtSec).changes === 1
   const tx: SettlementTx = {
