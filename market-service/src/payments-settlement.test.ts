@@ -7,10 +7,11 @@
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
+import { msat } from '@zapcade/shared/money'
 import { NWCClient } from '@getalby/sdk/nwc'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
 import { reconcileLate, reconcilePending, defaultReconcileOptions } from './domain/settlement/settlement-workers.ts'
-import type { InvoiceStatus } from './ports/wallet.ts'
+import type { InvoiceStatus, Wallet } from './ports/wallet.ts'
 import { makePayments } from './routes/payments-deps.ts'
 import { newKey, seedGame, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
 
@@ -29,7 +30,7 @@ describe('settlement', () => {
   const paymentsOn = (db: Database.Database, nowSec = () => Math.floor(Date.now() / 1000)) => makePayments({
     db, clock: { nowSec, nowMs: () => nowSec() * 1000 }, secret: Buffer.from('s'), marketPubkey: h.marketPubkey, feeBps: h.svc.config.feeBps, wallet: h.wallet,
   })
-  const poll = (db: Database.Database, o: { nowSec?: () => number; wallet?: NwcWallet } = {}) => {
+  const poll = (db: Database.Database, o: { nowSec?: () => number; wallet?: Pick<Wallet, 'lookupInvoice'> } = {}) => {
     const p = paymentsOn(db, o.nowSec)
     return reconcilePending({ repo: p.repo, wallet: o.wallet ?? h.wallet, settle: p.settle, nowSec: o.nowSec ?? (() => Math.floor(Date.now() / 1000)) }, { ...defaultReconcileOptions, minAgeSec: 0 })
   }
@@ -152,6 +153,27 @@ describe('settlement', () => {
       h.devnet.control.slowResponses(0)
       await impatient.close()
     }
+  })
+
+  it('INV-7: a wallet whose lookup reports the invoice settled for less is not booked; the purchase is never expired and an admin alert says why', async () => {
+    const p = await create()
+    // Devnet settles only in full, so this wallet is made up: lookup_invoice answers SETTLED with the
+    // invoice's true preimage (the money is proven) but 1 msat short of the invoice.
+    const { preimage } = h.devnet.node.db.prepare('SELECT preimage FROM invoices WHERE payment_hash = ?').get(p.payment_hash) as { preimage: string }
+    const short: Pick<Wallet, 'lookupInvoice'> = {
+      lookupInvoice: async (hash) => hash === p.payment_hash
+        ? { paymentHash: hash, state: 'SETTLED', amountMsat: msat(PRICE - 1), preimage, settledAtSec: p.expires_at - 5 }
+        : h.wallet.lookupInvoice(hash),
+    }
+    for (let pass = 0; pass < 2; pass++) {
+      // Long past expiry + grace: an unpaid invoice would be expired here; a short-paid one never is.
+      const r = await poll(otherHandle(), { nowSec: () => p.expires_at + 10_000, wallet: short })
+      expect(r.settled).toBe(0)
+      expect(status(p.id).status).toBe('PENDING')
+    }
+    expect(once(p.id)).toEqual({ invoicePaid: 0, fee: 0, net: 0, entitlements: 0, payouts: 0 })
+    expect(h.svc.db.prepare('SELECT reason, received_msat, seen_count, resolved_at FROM payment_alerts WHERE purchase_id = ?').get(p.id))
+      .toEqual({ reason: `received ${PRICE - 1} msat of ${PRICE}`, received_msat: PRICE - 1, seen_count: 2, resolved_at: null })
   })
 
   it('after all of it the ledger check is clean and the market wallet holds what the ledger says was paid', async () => {
