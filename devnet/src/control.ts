@@ -1,13 +1,15 @@
 /**
  * Fault knobs of devnet, as function calls and as a small local HTTP API (POST /control/<knob>, JSON
  * bodies) served beside the Lightning addresses. Knobs: fail the next payments, hold settlement (for ms
- * or until released), drop notifications, answer slowly, go offline and come back; plus paying an
+ * or until released), drop notifications, answer slowly, refuse the next requests with a NIP-47 error
+ * code (QUOTA_EXCEEDED, RATE_LIMITED…), go offline and come back; plus paying an
  * invoice from a named wallet directly, for tests and people trying the market by hand.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { LightningError, type LightningNode, type PayResult } from './lightning.ts'
 import type { WalletService } from './wallet-service.ts'
+import { NWC_ERROR_CODES, type NwcErrorCode } from './nwc-methods.ts'
 
 export class DevnetControl {
   constructor(
@@ -39,6 +41,11 @@ export class DevnetControl {
     this.service.faults.dropNotifications = count
   }
 
+  /** Refuse the next `count` NWC requests (of `method`, or any) with the NIP-47 error `code`; no effect on money. */
+  refuseRequests(count: number, code: NwcErrorCode, method?: string): void {
+    this.service.faults.refuse = { count, code, method }
+  }
+
   /** Delay every NWC response by `ms` (0 = answer at once). */
   slowResponses(ms: number): void {
     this.service.faults.delayMs = ms
@@ -59,12 +66,13 @@ export class DevnetControl {
     this.node.clearHold()
     this.service.faults.dropNotifications = 0
     this.service.faults.delayMs = 0
+    this.service.faults.refuse = { count: 0, code: 'OTHER' }
     if (this.service.faults.offline) await this.service.goOnline()
   }
 
   state() {
     const { failNext, hold } = this.node.faults
-    const { dropNotifications, delayMs, offline } = this.service.faults
+    const { dropNotifications, delayMs, offline, refuse } = this.service.faults
     return {
       fail_next: failNext,
       hold: hold ?? null,
@@ -72,6 +80,7 @@ export class DevnetControl {
       drop_notifications: Number.isFinite(dropNotifications) ? dropNotifications : 'all',
       delay_ms: delayMs,
       offline,
+      refuse: refuse.count > 0 ? { count: refuse.count, code: refuse.code, method: refuse.method ?? null } : null,
     }
   }
 
@@ -88,6 +97,11 @@ const bodies = {
   'fail-held': z.object({ reason: z.string().optional() }),
   'drop-notifications': z.object({ count: z.number().int().nonnegative().optional() }),
   'slow-responses': z.object({ ms: z.number().int().nonnegative() }),
+  'refuse-requests': z.object({
+    count: z.number().int().nonnegative().optional(),
+    code: z.enum(NWC_ERROR_CODES),
+    method: z.string().optional(),
+  }),
   offline: z.object({}),
   online: z.object({}),
   reset: z.object({}),
@@ -115,7 +129,7 @@ export async function handleControl(control: DevnetControl, req: IncomingMessage
   }
   const parsed = bodies[route].safeParse(raw)
   if (!parsed.success) return send(400, { error: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') }), true
-  const b = parsed.data as { count?: number; reason?: string; ms?: number; wallet?: string; bolt11?: string }
+  const b = parsed.data as { count?: number; reason?: string; ms?: number; wallet?: string; bolt11?: string; code?: NwcErrorCode; method?: string }
   try {
     switch (route) {
       case 'fail-next-payment':
@@ -135,6 +149,9 @@ export async function handleControl(control: DevnetControl, req: IncomingMessage
         break
       case 'slow-responses':
         control.slowResponses(b.ms ?? 0)
+        break
+      case 'refuse-requests':
+        control.refuseRequests(b.count ?? 1, b.code!, b.method)
         break
       case 'offline':
         control.goOffline()

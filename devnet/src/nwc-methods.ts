@@ -16,18 +16,11 @@ export const ALL_PERMISSIONS: readonly NwcPermission[] = [...NWC_METHODS, 'notif
 export const RECEIVE_ONLY: readonly NwcPermission[] = ['get_info', 'get_balance', 'make_invoice', 'lookup_invoice', 'list_transactions', 'notifications']
 export const NOTIFICATION_TYPES = ['payment_received', 'payment_sent'] as const
 
-export type NwcErrorCode =
-  | 'RATE_LIMITED'
-  | 'NOT_IMPLEMENTED'
-  | 'INSUFFICIENT_BALANCE'
-  | 'QUOTA_EXCEEDED'
-  | 'RESTRICTED'
-  | 'UNAUTHORIZED'
-  | 'INTERNAL'
-  | 'UNSUPPORTED_ENCRYPTION'
-  | 'NOT_FOUND'
-  | 'PAYMENT_FAILED'
-  | 'OTHER'
+export const NWC_ERROR_CODES = [
+  'RATE_LIMITED', 'NOT_IMPLEMENTED', 'INSUFFICIENT_BALANCE', 'QUOTA_EXCEEDED', 'RESTRICTED', 'UNAUTHORIZED',
+  'INTERNAL', 'UNSUPPORTED_ENCRYPTION', 'NOT_FOUND', 'PAYMENT_FAILED', 'OTHER',
+] as const
+export type NwcErrorCode = (typeof NWC_ERROR_CODES)[number]
 
 export class NwcError extends Error {
   constructor(

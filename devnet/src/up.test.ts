@@ -254,4 +254,18 @@ describe('devnet control API', () => {
     expect(state).toMatchObject({ fail_next: 2, offline: false, delay_ms: 0 })
     expect((await post(d, 'reset')).body.fail_next).toBe(0)
   })
+
+  it('refuse-requests answers the next requests of a method with a NIP-47 error code and moves no money', async () => {
+    const d = await start(tmp())
+    expect((await post(d, 'refuse-requests', { code: 'NO_SUCH_CODE' })).status).toBe(400)
+    expect((await post(d, 'refuse-requests', { count: 1, code: 'QUOTA_EXCEEDED', method: 'pay_invoice' })).status).toBe(200)
+    expect(((await (await fetch(`${d.controlUrl}/state`)).json()) as Record<string, unknown>).refuse).toEqual({ count: 1, code: 'QUOTA_EXCEEDED', method: 'pay_invoice' })
+    const market = client(d.marketNwcUrl), buyer = client(d.buyer.nwcUrl)
+    const balance = (await buyer.getBalance()).balance
+    const inv = await market.makeInvoice({ amount: 2_000 }) // another method: not refused
+    expect(await codeOf(buyer.payInvoice({ invoice: inv.invoice }))).toBe('QUOTA_EXCEEDED')
+    expect((await buyer.getBalance()).balance).toBe(balance)
+    await buyer.payInvoice({ invoice: inv.invoice }) // the knob is used up
+    expect((await buyer.getBalance()).balance).toBeLessThan(balance)
+  })
 })

@@ -20,6 +20,7 @@ import {
   NOTIFICATION_TYPES,
   NWC_METHODS,
   NwcError,
+  type NwcErrorCode,
   isNwcMethod,
   runMethod,
   toNwcError,
@@ -40,6 +41,8 @@ export interface ServiceFaults {
   /** Extra delay before each response is published. */
   delayMs: number
   offline: boolean
+  /** The next `count` requests for `method` (any method when absent) are refused with this NIP-47 code. */
+  refuse: { count: number; code: NwcErrorCode; method?: string | undefined }
 }
 
 export interface WalletServiceOptions {
@@ -60,7 +63,7 @@ const nowSec = () => Math.floor(Date.now() / 1000)
 
 export class WalletService {
   readonly servicePubkey: string
-  readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false }
+  readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false, refuse: { count: 0, code: 'OTHER' } }
   /** Requests answered (for tests and the control API). */
   answered = 0
   /** Successful relay connections so far (1 after start; more after reconnects). */
@@ -249,6 +252,11 @@ export class WalletService {
       if (!conn) throw new NwcError('UNAUTHORIZED', 'no wallet is connected to this client key')
       if (!isNwcMethod(method)) throw new NwcError('NOT_IMPLEMENTED', `method ${method || '(none)'} is not implemented`)
       if (!conn.permissions.includes(method)) throw new NwcError('RESTRICTED', `this connection may not ${method}`)
+      const refuse = this.faults.refuse
+      if (refuse.count > 0 && (refuse.method === undefined || refuse.method === method)) {
+        refuse.count -= 1
+        throw new NwcError(refuse.code, `devnet refuses this ${method} (fault knob)`)
+      }
       const lud16 = this.opts.lud16For?.(conn.walletId)
       const result = await runMethod({ node: this.node, walletId: conn.walletId, permissions: conn.permissions, ...(lud16 ? { lud16 } : {}) }, method, body.params)
       await this.respond(ev, scheme, method, { result })

@@ -187,6 +187,32 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(marketBalance()).toBe(before - 4_000)
   })
 
+  it.each(['QUOTA_EXCEEDED', 'RATE_LIMITED'] as const)('a wallet answering pay_invoice with %s: the payout backs off, stays owed, nothing moves; paid once when the wallet allows again (PAY-5)', async (code) => {
+    const clock = testClock()
+    const dev = devWallet()
+    const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
+    const id = addPayout(w.db, userId, 3_000, clock.nowSec())
+    const before = marketBalance()
+    w.devnet.control.refuseRequests(1, code, 'pay_invoice')
+    try {
+      expect((await worker(clock).tick()).get(id)).toBe('RETRYING')
+      const row = payoutRow(w.db, id)
+      expect(row).toMatchObject({ status: 'RETRYING', attempts: 1 })
+      expect(row.last_error).toContain(code)
+      expect(row.next_attempt_at).toBeGreaterThan(clock.nowSec())
+      expect((await worker(clock).tick()).has(id)).toBe(false) // backing off
+      expect(ledgerOf(w.db, id)).toEqual([]) // still owed: no PAYOUT_SENT, no PAYOUT_FAILED
+      expect(settledIncoming(w.devnet, dev.walletId)).toEqual([])
+      expect(marketBalance()).toBe(before)
+    } finally {
+      w.devnet.control.refuseRequests(0, 'OTHER')
+    }
+    clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
+    expect((await worker(clock).tick()).get(id)).toBe('SENT')
+    expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
+    expect(marketBalance()).toBe(before - 3_000)
+  })
+
   it('leaves a payment in flight alone when another pass looks it up (PENDING), and books it once it settles; get_balance differs from the ledger by exactly the pending payout (LED-6)', async () => {
     const clock = testClock()
     const dev = devWallet()
