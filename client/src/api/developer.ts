@@ -2,7 +2,7 @@
 import { AdminGameStatusResponse, type AdminGameStatusRequest } from '@zapcade/shared/api/admin'
 import { DeveloperGamesResponse, DeveloperProfileResponse, type DeveloperProfileRequest } from '@zapcade/shared/api/developer'
 import { PublishEventResponse } from '@zapcade/shared/api/events'
-import { payoutsResponseSchema, payoutViewSchema, type PayoutsQuery } from '@zapcade/shared/api/payouts'
+import { adminPayoutsResponseSchema, payoutsResponseSchema, payoutViewSchema, type PayoutStatusDto, type PayoutsQuery } from '@zapcade/shared/api/payouts'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { gameAddressOf, type GameRef } from './game-ref.ts'
 import { request, type HttpContext } from './http.ts'
@@ -36,6 +36,9 @@ export function adminApi(ctx: HttpContext) {
       const a = gameAddressOf(ref)
       return request(ctx, { method: 'POST', path: `api/v1/admin/games/${a.pubkey}/${encodeURIComponent(a.slug)}/status`, body, auth: 'required', schema: AdminGameStatusResponse })
     },
+    /** Payouts needing a person (FAILED and RETRYING; 'attention', the default) or of one status. */
+    payouts: (status: 'attention' | PayoutStatusDto = 'attention') =>
+      request(ctx, { method: 'GET', path: 'api/v1/admin/payouts', query: { status }, auth: 'required', schema: adminPayoutsResponseSchema }),
     retryPayout: (id: string) =>
       request(ctx, { method: 'POST', path: `api/v1/admin/payouts/${encodeURIComponent(id)}/retry`, auth: 'required', schema: payoutViewSchema }),
     cancelPayout: (id: string, reason?: string) =>

@@ -7,7 +7,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { z } from 'zod'
 import { DownloadQuery, DownloadTicket } from '@zapcade/shared/api/downloads'
-import { cancelPayoutBodySchema, payoutViewSchema, payoutsQuerySchema, payoutsResponseSchema } from '@zapcade/shared/api/payouts'
+import { adminPayoutsQuerySchema, adminPayoutsResponseSchema, cancelPayoutBodySchema, payoutViewSchema, payoutsQuerySchema, payoutsResponseSchema } from '@zapcade/shared/api/payouts'
 import { ProblemResponse } from '@zapcade/shared/api/problem'
 import {
   claimPurchaseBodySchema, claimPurchaseResponseSchema, createPurchaseBodySchema, createPurchaseResponseSchema, developerLedgerResponseSchema,
@@ -53,6 +53,7 @@ export const PLAIN_ROUTES: PlainRoute[] = [
   { method: 'get', path: '/api/v1/developer/payouts', summary: 'Payouts to the caller', tags: ['developer'], auth: 'nip98', query: payoutsQuerySchema, responses: { 200: payoutsResponseSchema, 401: ProblemResponse } },
   { method: 'get', path: '/api/v1/admin/ledger/check', summary: 'Check the ledger invariants', tags: ['admin'], auth: 'nip98', responses: { 200: ledgerCheckResponseSchema, 401: ProblemResponse, 403: ProblemResponse } },
   { method: 'post', path: '/api/v1/admin/entitlements/:id/revoke', summary: 'Revoke an entitlement', tags: ['admin'], auth: 'nip98', body: revokeEntitlementBodySchema, responses: { 200: revokeEntitlementResponseSchema, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse } },
+  { method: 'get', path: '/api/v1/admin/payouts', summary: 'Payouts needing a person (FAILED, RETRYING) or of one status', tags: ['admin'], auth: 'nip98', query: adminPayoutsQuerySchema, responses: { 200: adminPayoutsResponseSchema, 400: ProblemResponse, 401: ProblemResponse, 403: ProblemResponse } },
   { method: 'post', path: '/api/v1/admin/payouts/:id/retry', summary: 'Retry a failed payout', tags: ['admin'], auth: 'nip98', responses: { 200: payoutViewSchema, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse } },
   { method: 'post', path: '/api/v1/admin/payouts/:id/cancel', summary: 'Cancel a payout', tags: ['admin'], auth: 'nip98', body: cancelPayoutBodySchema, responses: { 200: payoutViewSchema, 401: ProblemResponse, 403: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse } },
   { method: 'get', path: '/.well-known/lnurlp/:name', summary: 'LUD-16/LUD-06 pay request of the market (allowsNostr, nostrPubkey)', tags: ['zaps'], responses: { 200: undefined, 404: undefined } },

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
 import { startDevnet, type Devnet } from '@zapcade/devnet'
-import { payoutsResponseSchema, payoutViewSchema } from '@zapcade/shared/api/payouts'
+import { adminPayoutsResponseSchema, payoutsResponseSchema, payoutViewSchema } from '@zapcade/shared/api/payouts'
 import { buildZapRequest } from '@zapcade/shared/events/zap-request'
 import { parseZapReceipt } from '@zapcade/shared/events/zap-receipt'
 import { splitFee, msat } from '@zapcade/shared/money'
@@ -126,6 +126,16 @@ describe('zap to payout through the running service (real HTTP, devnet over NIP-
     db.prepare(`INSERT INTO payouts (id, developer_user_id, amount_msat, status, idempotency_key, next_attempt_at, created_at, updated_at)
       VALUES ('sched-1', ?, 1000, 'SCHEDULED', 'sched-1', 9999999999, 1, 1)`).run(uid)
     const sent = (db.prepare("SELECT id FROM payouts WHERE status = 'SENT'").get() as { id: string }).id
+
+    // The admin finds what needs a person: FAILED and RETRYING payouts, with their developer.
+    let n = 10
+    const admin = () => ({ key: h.admin, createdAtOffsetSec: -(n++) })
+    expect((await h.call('/api/v1/admin/payouts', { auth: dev })).status).toBe(403)
+    const attention = adminPayoutsResponseSchema.parse(await (await h.call('/api/v1/admin/payouts', { auth: admin() })).json())
+    expect(attention.items.map((p) => [p.id, p.status, p.developer_pubkey, p.last_error])).toEqual([['failed-1', 'FAILED', dev.pubkey, 'payment failed: no route']])
+    const scheduled = adminPayoutsResponseSchema.parse(await (await h.call('/api/v1/admin/payouts?status=SCHEDULED', { auth: admin() })).json())
+    expect(scheduled.items.map((p) => p.id)).toContain('sched-1')
+    expect((await h.call('/api/v1/admin/payouts?status=LOST', { auth: admin() })).status).toBe(400)
 
     expect((await h.call('/api/v1/admin/payouts/failed-1/retry', { method: 'POST', auth: dev })).status).toBe(403)
     const retried = await h.call('/api/v1/admin/payouts/failed-1/retry', { method: 'POST', auth: h.admin })

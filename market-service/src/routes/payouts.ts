@@ -6,7 +6,9 @@
  */
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
-import { cancelPayoutBodySchema, payoutsQuerySchema, type PayoutView, type PayoutsResponse } from '@zapcade/shared/api/payouts'
+import {
+  adminPayoutsQuerySchema, cancelPayoutBodySchema, payoutsQuerySchema, type AdminPayoutsResponse, type PayoutView, type PayoutsResponse,
+} from '@zapcade/shared/api/payouts'
 import { invoiceExpiresAtSec } from '../adapters/lnurl/decode-invoice.ts'
 import { lnurlPayClient } from '../adapters/lnurl/lnurl-pay-client.ts'
 import { sqlitePayoutRepo } from '../adapters/sqlite/payout-repo.ts'
@@ -50,6 +52,14 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
     const last = page[page.length - 1]
     const body: PayoutsResponse = { items: page.map(payoutView), next_cursor: rows.length > limit && last ? encodeCursor(last) : null }
     c.header('cache-control', 'private, no-store')
+    return c.json(body)
+  })
+  app.get('/api/v1/admin/payouts', async (c) => {
+    await ctx.auth.admin(c)
+    const q = parseWith(adminPayoutsQuerySchema, c.req.query(), 'query')
+    const statuses = q.status === undefined || q.status === 'attention' ? (['FAILED', 'RETRYING'] as const) : [q.status]
+    const body: AdminPayoutsResponse = { items: repo.listByStatus(statuses, 500).map((p) => ({ ...payoutView(p), developer_pubkey: p.developerPubkey })) }
+    c.header('cache-control', 'no-store')
     return c.json(body)
   })
   app.post('/api/v1/admin/payouts/:id/retry', async (c) => {

@@ -44,6 +44,15 @@ export const payoutsResponseSchema = z.object({
 })
 export type PayoutsResponse = z.infer<typeof payoutsResponseSchema>
 
+/** `GET /api/v1/admin/payouts?status=…`: payouts needing a person (default FAILED and RETRYING), oldest first. */
+export const adminPayoutsQuerySchema = z.object({
+  status: z.enum(['attention', 'SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED']).optional(),
+}).strict()
+export const adminPayoutsResponseSchema = z.object({
+  items: z.array(payoutViewSchema.extend({ developer_pubkey: hex64 })),
+})
+export type AdminPayoutsResponse = z.infer<typeof adminPayoutsResponseSchema>
+
 /** `POST /api/v1/admin/payouts/:id/cancel` body (optional reason). */
 export const cancelPayoutBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict()
 export type CancelPayoutBody = z.infer<typeof cancelPayoutBodySchema>

@@ -77,6 +77,9 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
     `SELECT ${COLS} WHERE u.pubkey = ? AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))
      ORDER BY p.created_at DESC, p.id DESC LIMIT ?`)
 
+  const byStatus = db.prepare<[string, number], Row>(
+    `SELECT ${COLS} WHERE p.status IN (SELECT value FROM json_each(?)) ORDER BY p.created_at, p.id LIMIT ?`)
+
   const changed = (r: Database.RunResult): boolean => r.changes === 1
 
   const recordInvoice = db.transaction((id: string, status: string, expectHash: string | null, hash: string, bolt11: string, attempts: number, now: number): 'RECORDED' | 'MOVED' | 'OVER_BALANCE' => {
@@ -116,6 +119,7 @@ export function sqlitePayoutRepo(db: Database.Database): PayoutRepo {
     },
     markFailed: (id, from, hash, o) => markFailed.immediate(id, from, hash, o.attempts, o.lastError, o.clearInvoice, o.nowSec),
     markCanceled: (id, from, hash, o) => changed(canceled.run(o.reason, o.nowSec, id, from, hash)),
+    listByStatus: (statuses, limit) => byStatus.all(JSON.stringify(statuses), limit).map(toPayout),
     listForDeveloper: (pubkey, o) => forDev.all(pubkey, o.beforeCreatedAtSec ?? Number.MAX_SAFE_INTEGER,
       o.beforeCreatedAtSec ?? Number.MAX_SAFE_INTEGER, o.beforeId ?? '\uffff', o.limit).map(toPayout),
   }

@@ -65,6 +65,8 @@ export interface PayoutRepo {
   markFailed(id: string, from: ActivePayoutStatus, paymentHash: string | null, o: { attempts: number; lastError: string; clearInvoice: boolean; nowSec: number }): boolean
   /** CANCELED, guarded by status and payment hash. */
   markCanceled(id: string, from: PayoutStatus, paymentHash: string | null, o: { reason: string; nowSec: number }): boolean
+  /** Payouts in these statuses, oldest first (the admin's view of what needs a person). */
+  listByStatus(statuses: readonly PayoutStatus[], limit: number): Payout[]
   /** A developer's payouts, newest first. */
   listForDeveloper(pubkey: string, o: { limit: number; beforeCreatedAtSec?: number; beforeId?: string }): Payout[]
 }
