@@ -4,14 +4,16 @@
  * agree on the rules (hex shapes first, then the id recomputed, then the signature) and share the
  * fastest path measured here (bench/README.md, "Payments"; per operation on this machine):
  * - native libsecp256k1 through bcrypto's N-API binding: sign ~58 µs, verify ~49 µs;
- * - tiny-secp256k1 (libsecp256k1 via rust-secp256k1 in WASM), the fallback when bcrypto's binding did
- *   not build: sign ~200 µs, verify ~220 µs (nostr-wasm, used before: 364 and 280 µs);
+ * - tiny-secp256k1 (libsecp256k1 via rust-secp256k1 in WASM), the fallback when bcrypto (an optional
+ *   dependency: its binding needs a C compiler at install) is absent or did not build: sign ~200 µs,
+ *   verify ~220 µs (nostr-wasm, used before: 364 and 280 µs);
  * - nostr-tools' pure-JS noble: ~2,000 and ~1,500 µs.
  * Signatures were most of the CPU of a purchase (17 per purchase across relay, devnet and clients).
  * The id is always sha256 on node:crypto. Synchronous: both backends load on import.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import bcryptoSchnorr from 'bcrypto/lib/schnorr.js'
+import { createRequire } from 'node:module'
+import type bcryptoSchnorrModule from 'bcrypto/lib/schnorr.js'
 import { signSchnorr, verifySchnorr, xOnlyPointFromScalar } from 'tiny-secp256k1'
 import type { NostrEvent, UnsignedEvent } from '../events/event.ts'
 
@@ -26,9 +28,20 @@ export interface SchnorrBackend {
 
 const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 
+/** bcrypto's BIP-340 module when it is installed with its native binding; otherwise undefined. */
+function loadNativeSchnorr(): typeof bcryptoSchnorrModule | undefined {
+  try {
+    const m = createRequire(import.meta.url)('bcrypto/lib/schnorr.js') as typeof bcryptoSchnorrModule
+    return m.native === 2 ? m : undefined // 0/1: bcrypto's own JavaScript, slower than the WASM fallback
+  } catch {
+    return undefined // not installed: the optional dependency failed to build here
+  }
+}
+const bcryptoSchnorr = loadNativeSchnorr()
+
 /** Both backends, for the tests (each runs the same suite) and the benchmarks' report. */
 export const schnorrBackends: { native: SchnorrBackend | undefined; wasm: SchnorrBackend } = {
-  native: bcryptoSchnorr.native === 2
+  native: bcryptoSchnorr
     ? {
         name: 'libsecp256k1 (native, bcrypto)',
         publicKey: (sk) => bcryptoSchnorr.publicKeyCreate(asBuffer(sk)),
