@@ -321,16 +321,7 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
       }))
     const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
     const game: CatalogGame = {
-      pubkey: g.pubkey,
-      slug: g.slug,
-      title: g.title,
-      summary: g.summary,
-      icon: g.icon,
-      tags: JSON.parse(g.tags_json) as string[],
-      platforms: JSON.parse(g.platforms_json) as string[],
-      price_msat: g.price_msat,
-      status: g.status,
-      updated_at: g.updated_at,
+      ...toItem(g),
       description: g.description,
       images: JSON.parse(g.images_json) as string[],
       url: g.url,
