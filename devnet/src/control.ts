@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { z } from 'zod'
 import { LightningError, type LightningNode, type PayResult } from './lightning.ts'
-import type { WalletService } from './wallet-service.ts'
+import { NO_REFUSAL, type WalletService } from './wallet-service.ts'
 import { NWC_ERROR_CODES, type NwcErrorCode } from './nwc-methods.ts'
 
 export class DevnetControl {
@@ -66,7 +66,7 @@ export class DevnetControl {
     this.node.clearHold()
     this.service.faults.dropNotifications = 0
     this.service.faults.delayMs = 0
-    this.service.faults.refuse = { count: 0, code: 'OTHER' }
+    this.service.faults.refuse = NO_REFUSAL
     if (this.service.faults.offline) await this.service.goOnline()
   }
 

@@ -45,6 +45,9 @@ export interface ServiceFaults {
   refuse: { count: number; code: NwcErrorCode; method?: string | undefined }
 }
 
+/** The `refuse` knob at rest: no request is refused. */
+export const NO_REFUSAL: ServiceFaults['refuse'] = Object.freeze({ count: 0, code: 'OTHER' })
+
 export interface WalletServiceOptions {
   relayUrl: string
   /** Lightning address of a wallet, if it has one (shown in get_info and the URI). */
@@ -63,7 +66,7 @@ const nowSec = () => Math.floor(Date.now() / 1000)
 
 export class WalletService {
   readonly servicePubkey: string
-  readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false, refuse: { count: 0, code: 'OTHER' } }
+  readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false, refuse: NO_REFUSAL }
   /** Requests answered (for tests and the control API). */
   answered = 0
   /** Successful relay connections so far (1 after start; more after reconnects). */

@@ -34,8 +34,8 @@ export function tagFiltersMatch(event: Pick<RelayEvent, 'tags'>, filter: object)
   return true
 }
 
-/** Replace the library's id, signature and live-filter checks (idempotent; synchronous, a promise for old callers). */
-export function installRelayEventChecks(): Promise<void> {
+/** Replace the library's id, signature and live-filter checks (idempotent). */
+export function installRelayEventChecks(): void {
   if (!installed) {
     installed = true
     const utils = EventUtils as unknown as {
@@ -51,5 +51,4 @@ export function installRelayEventChecks(): Promise<void> {
     const matches = utils.isMatchingFilter.bind(EventUtils)
     utils.isMatchingFilter = (e, f) => matches(e, f) && tagFiltersMatch(e, f)
   }
-  return Promise.resolve()
 }

@@ -47,7 +47,7 @@ export interface MarketRelay {
 /** Start a relay; resolves once it listens. */
 export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<MarketRelay> {
   // shared's event-sig for the library's one signature check per event, and NIP-01 tag filters on live events.
-  await installRelayEventChecks()
+  installRelayEventChecks()
   const db = new Database(opts.file ?? ':memory:')
   db.pragma('journal_mode = WAL')
   const repo = new EventRepositorySqlite(db)
