@@ -47,20 +47,22 @@ export const nostrEventSchema = z.object({
 
 const utf8 = new TextEncoder()
 
+export type EventLimits = { [K in keyof typeof EVENT_LIMITS]: number }
+
 /** Check shape and size of an untrusted value; keep only the seven fields. */
-export function parseEventShape(input: unknown): Parsed<NostrEvent> {
+export function parseEventShape(input: unknown, limits: EventLimits = EVENT_LIMITS): Parsed<NostrEvent> {
   const r = nostrEventSchema.safeParse(input)
   if (!r.success) {
     const issue = r.error.issues[0]
     return fail(`event: malformed ${issue ? issue.path.join('.') || 'event' : 'event'}`)
   }
   const ev = r.data
-  if (ev.tags.length > EVENT_LIMITS.maxTags) return fail(`event: more than ${EVENT_LIMITS.maxTags} tags`)
-  if (utf8.encode(ev.content).length > EVENT_LIMITS.maxContentBytes) return fail('event: content over 64 KiB')
+  if (ev.tags.length > limits.maxTags) return fail(`event: more than ${limits.maxTags} tags`)
+  if (utf8.encode(ev.content).length > limits.maxContentBytes) return fail('event: content over 64 KiB')
   for (const tag of ev.tags) {
     if (tag.length === 0) return fail('event: empty tag')
-    if (tag.length > EVENT_LIMITS.maxTagValues) return fail('event: tag with too many values')
-    for (const v of tag) if (v.length > EVENT_LIMITS.maxTagValueBytes) return fail('event: tag value over 1 KiB')
+    if (tag.length > limits.maxTagValues) return fail('event: tag with too many values')
+    for (const v of tag) if (v.length > limits.maxTagValueBytes) return fail('event: tag value over 1 KiB')
   }
   return ok(ev)
 }

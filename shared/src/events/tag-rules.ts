@@ -5,7 +5,7 @@
  */
 import { SLUG_RE, isHex64 } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { EVENT_LIMITS, requiredTag, singleTag, type NostrEvent } from './event.ts'
+import { EVENT_LIMITS, requiredTag, singleTag, type EventLimits, type NostrEvent } from './event.ts'
 import { isSemver } from './semver.ts'
 
 const utf8 = new TextEncoder()
@@ -16,14 +16,14 @@ function fitsBytes(s: string, max: number): boolean {
 }
 
 /** The kind is `kind` and the event is within EVENT_LIMITS (parsers may see events that skipped parseEventShape). */
-export function checkKindAndLimits(ev: NostrEvent, kind: number): Parsed<true> {
+export function checkKindAndLimits(ev: NostrEvent, kind: number, limits: EventLimits = EVENT_LIMITS): Parsed<true> {
   if (ev.kind !== kind) return fail(`kind: expected ${kind}, got ${ev.kind}`)
-  if (!fitsBytes(ev.content, EVENT_LIMITS.maxContentBytes)) return fail('content: over 64 KiB')
-  if (ev.tags.length > EVENT_LIMITS.maxTags) return fail(`tags: more than ${EVENT_LIMITS.maxTags} tags`)
+  if (!fitsBytes(ev.content, limits.maxContentBytes)) return fail('content: over 64 KiB')
+  if (ev.tags.length > limits.maxTags) return fail(`tags: more than ${limits.maxTags} tags`)
   for (const t of ev.tags) {
     if (t.length === 0) return fail('tags: empty tag')
-    if (t.length > EVENT_LIMITS.maxTagValues) return fail(`${t[0]}: tag with more than ${EVENT_LIMITS.maxTagValues} values`)
-    for (const v of t) if (!fitsBytes(v, EVENT_LIMITS.maxTagValueBytes)) return fail(`${t[0]}: tag value over 1 KiB`)
+    if (t.length > limits.maxTagValues) return fail(`${t[0]}: tag with more than ${limits.maxTagValues} values`)
+    for (const v of t) if (!fitsBytes(v, limits.maxTagValueBytes)) return fail(`${t[0]}: tag value over 1 KiB`)
   }
   return ok(true)
 }

@@ -1,23 +1,32 @@
 /**
  * Zap request, kind 9734 (NIP-57). Signed by the payer and sent to the LNURL callback, never published.
- * `parseZapRequest` applies the server checks of NIP-57 Appendix D; `checkZapRequestForMarket` adds
- * Zapcade's (DESIGN.md section 3: exactly one `p` = the market, `amount` tag = the query amount).
- * Whether the zapped game is purchasable is the service's decision, not this file's.
+ * `parseZapRequest` applies the server checks of NIP-57 Appendix D as real clients meet them
+ * (docs/architecture.md "Zaps"): `amount` is optional (Damus never sends it) and must equal the query
+ * amount only when present; `relays` is optional and never a reason to refuse (Primal sends every relay
+ * it knows, noStrudel a `nostr-idb://` cache); `lnurl` in any form; a bad `k` is ignored. What guards
+ * money stays strict: the signature, one `p`, at most one `e`/`a`/`P`, a valid coordinate, the amount.
+ * Who may be zapped and whether the game is purchasable are the service's decisions, not this file's.
  */
 import { verifyEvent } from 'nostr-tools/pure'
 import { Kind } from '../kinds.ts'
 import { isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
 import { parseMsat, type Msat } from '../money.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { parseEventShape, singleTag, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
+import { EVENT_LIMITS, parseEventShape, singleTag, tagsNamed, type EventLimits, type NostrEvent, type UnsignedEvent } from './event.ts'
 import { checkKindAndLimits, optionalHexTag } from './tag-rules.ts'
 
 export const ZAP_REQUEST_KIND = Kind.ZapRequest
 
 /** Longest zap comment we keep (LUD-12 commentAllowed is usually far below; URLs cap near 2000). */
 export const MAX_ZAP_COMMENT = 2000
-/** At most this many relays in a `relays` tag (EVENT_LIMITS.maxTagValues caps the tag anyway). */
-export const MAX_ZAP_RELAYS = 15
+/** At most this many of the zapper's relays receive the receipt (the market's own relays come on top). */
+export const MAX_RECEIPT_RELAYS = 10
+
+/**
+ * A zap request's size limits: a `relays` tag may list hundreds of relays (Primal web sends every relay
+ * it is connected to); the callback caps the whole request at 16 KiB anyway.
+ */
+export const ZAP_REQUEST_LIMITS: EventLimits = { ...EVENT_LIMITS, maxTagValues: 512 }
 
 export interface ZapRequest {
   /** The zap request's own id (it is signed but not published). */
@@ -34,11 +43,11 @@ export interface ZapRequest {
   targetKind: number | undefined
   /** The optional `P` tag of the request. */
   senderTag: Pubkey | undefined
-  /** Where the receipt is to be published (the `relays` tag). */
+  /** The `relays` tag as sent (any strings; see `cleanZapRelays` before connecting to any). */
   relays: string[]
   /** The `amount` tag in msat, when present (recommended, not required by the NIP). */
   amountMsat: Msat | undefined
-  /** The `lnurl` tag, when present. */
+  /** The first `lnurl` tag's value, when present (bech32 in any case, a URL or an address: kept, never checked). */
   lnurl: string | undefined
   /** The zap comment. */
   comment: string
@@ -57,7 +66,7 @@ export function isWsUrl(s: string): boolean {
 
 /** Parse a signature-verified kind-9734 event by NIP-57 Appendix D, or the rule it breaks. */
 export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
-  const base = checkKindAndLimits(ev, ZAP_REQUEST_KIND)
+  const base = checkKindAndLimits(ev, ZAP_REQUEST_KIND, ZAP_REQUEST_LIMITS)
   if (!base.ok) return base
   if (ev.tags.length === 0) return fail('tags: a zap request must have tags')
 
@@ -75,21 +84,12 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
   if (!a.ok) return fail('a: at most one a tag')
   if (a.value !== undefined && !parseCoordinate(a.value)) return fail('a: must be a coordinate <kind>:<pubkey>:<d>')
 
-  const k = singleTag(ev, 'k', false)
-  if (!k.ok) return k
-  let targetKind: number | undefined
-  if (k.value !== undefined) {
-    if (!/^(0|[1-9][0-9]{0,4})$/.test(k.value) || Number(k.value) > 65535) return fail('k: must be an event kind 0..65535')
-    targetKind = Number(k.value)
-  }
+  // `k` is informational (copied into the receipt): a value that is not a kind is dropped, not refused.
+  const kValue = tagsNamed(ev, 'k')[0]?.[1]
+  const targetKind = kValue !== undefined && /^(0|[1-9][0-9]{0,4})$/.test(kValue) && Number(kValue) <= 65535 ? Number(kValue) : undefined
 
-  const relayTags = tagsNamed(ev, 'relays')
-  if (relayTags.length === 0) return fail('relays: a relays tag is required')
-  if (relayTags.length > 1) return fail('relays: duplicate tag')
-  const relays = relayTags[0]!.slice(1)
-  if (relays.length === 0) return fail('relays: lists no relay')
-  if (relays.length > MAX_ZAP_RELAYS) return fail(`relays: more than ${MAX_ZAP_RELAYS} relays`)
-  if (relays.some((r) => !isWsUrl(r))) return fail('relays: every relay must be a ws:// or wss:// URL')
+  // Appendix D: "there should be a relays tag". Any number, duplicates, junk: all kept as sent here.
+  const relays = tagsNamed(ev, 'relays').flatMap((t) => t.slice(1)).filter((r) => typeof r === 'string')
 
   const amount = singleTag(ev, 'amount', false)
   if (!amount.ok) return amount
@@ -100,8 +100,7 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
     amountMsat = m
   }
 
-  const lnurl = singleTag(ev, 'lnurl', false)
-  if (!lnurl.ok) return lnurl
+  const lnurl = tagsNamed(ev, 'lnurl')[0]?.[1]
   if (ev.content.length > MAX_ZAP_COMMENT) return fail(`content: comment longer than ${MAX_ZAP_COMMENT} characters`)
 
   return ok({
@@ -114,7 +113,7 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
     senderTag: P.value as Pubkey | undefined,
     relays,
     amountMsat,
-    lnurl: lnurl.value,
+    lnurl,
     comment: ev.content,
     createdAtSec: ev.created_at,
   })
@@ -131,7 +130,7 @@ export function parseZapRequestJson(json: string): Parsed<{ event: NostrEvent; z
   } catch {
     return fail('nostr: not JSON')
   }
-  const shape = parseEventShape(raw)
+  const shape = parseEventShape(raw, ZAP_REQUEST_LIMITS)
   if (!shape.ok) return fail(`nostr: ${shape.reason}`)
   // verifyEvent checks both the id hash and the BIP-340 signature; it caches on the object, so pass a copy.
   if (!verifyEvent({ ...shape.value })) return fail('sig: zap request id or signature is invalid')
@@ -140,21 +139,57 @@ export function parseZapRequestJson(json: string): Parsed<{ event: NostrEvent; z
   return ok({ event: shape.value, zapRequest: zr.value })
 }
 
-/** A zap request that passed the market's checks: its amount is known and equals the invoice's. */
-export type MarketZapRequest = ZapRequest & { amountMsat: Msat }
+/**
+ * The `amount` rule of Appendix D: when the request names an amount it must equal the callback's
+ * `amount` query parameter (msat); a request without one (Damus) takes the query amount.
+ */
+export function checkZapAmount(zr: ZapRequest, queryAmountMsat: number): Parsed<Msat> {
+  if (zr.amountMsat !== undefined && zr.amountMsat !== queryAmountMsat)
+    return fail('amount: tag must equal the amount query parameter')
+  return ok(queryAmountMsat as Msat)
+}
 
 /**
- * Zapcade's checks on top of App. D (DESIGN.md section 3): the one `p` is the market's pubkey and
- * the `amount` tag is present and equals the callback's `amount` query. The game check is the service's.
+ * One relay URL normalised as relays are compared: trimmed, scheme and host lowercased (the URL parser
+ * does both), default port and a trailing slash on the bare path dropped; undefined when it is not a
+ * ws:// or wss:// URL with a host (e.g. noStrudel's `nostr-idb://cache-relay`) or carries credentials.
  */
-export function checkZapRequestForMarket(
-  zr: ZapRequest,
-  opts: { marketPubkey: string; queryAmountMsat: number },
-): Parsed<MarketZapRequest> {
-  if (zr.recipientPubkey !== opts.marketPubkey) return fail('p: must be the market pubkey')
-  if (zr.amountMsat === undefined) return fail('amount: the amount tag is required')
-  if (zr.amountMsat !== opts.queryAmountMsat) return fail('amount: tag must equal the amount query parameter')
-  return ok({ ...zr, amountMsat: zr.amountMsat })
+export function normaliseRelayUrl(raw: string): string | undefined {
+  let u: URL
+  try {
+    u = new URL(raw.trim())
+  } catch {
+    return undefined
+  }
+  if ((u.protocol !== 'wss:' && u.protocol !== 'ws:') || u.hostname.length === 0) return undefined
+  if (u.username !== '' || u.password !== '') return undefined
+  u.hash = ''
+  const s = u.toString()
+  return u.pathname === '/' && u.search === '' ? s.slice(0, -1) : s.replace(/\/$/, '')
+}
+
+export interface CleanRelaysOptions {
+  /** Whether the market may connect to this host (SSRF: private and loopback hosts only in development). */
+  allowHost: (hostname: string) => boolean
+  /** Keep at most this many (default MAX_RECEIPT_RELAYS). */
+  max?: number
+}
+
+/**
+ * The relays a receipt goes to, from a zap request's `relays` as clients send them: normalised, deduped
+ * in order, non-ws entries and hosts the market must not reach dropped, capped. Never fails.
+ */
+export function cleanZapRelays(relays: readonly string[], o: CleanRelaysOptions): string[] {
+  const out: string[] = []
+  const max = o.max ?? MAX_RECEIPT_RELAYS
+  for (const raw of relays) {
+    if (out.length >= max) break
+    const url = normaliseRelayUrl(raw)
+    if (url === undefined || out.includes(url)) continue
+    if (!o.allowHost(new URL(url).hostname)) continue
+    out.push(url)
+  }
+  return out
 }
 
 export interface ZapRequestInput {
