@@ -14,6 +14,7 @@ import { AppError } from '@zapcade/shared/errors'
 import type { FsBlobStore } from '../adapters/fs-blob/fs-blob-store.ts'
 import { attachmentDisposition } from '../ports/blob-store.ts'
 import type { ByteRange } from '../ports/blob-store.ts'
+import { CLIENT_CLOSED_REQUEST, clientAborted, markClientAbort } from '../http/request-log.ts'
 
 /** What happens after bytes were stored: the upload domain verifies them (size, sha256, zip checks). */
 export type OnStored = (key: string) => Promise<Record<string, unknown>>
@@ -63,7 +64,14 @@ async function serve(c: Context, store: FsBlobStore, head: boolean): Promise<Res
   if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${obj.sizeBytes}`
   const status = range ? 206 : 200
   if (head) return new Response(null, { status, headers })
-  const stream = await store.openRead(obj.key, range)
+  let stream: Readable
+  try {
+    stream = await store.openRead(obj.key, range)
+  } catch (e) {
+    // Deleted between the stat and the open (a revoked build): the object is gone, not a server fault.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', 'object not found')
+    throw e
+  }
   // On @hono/node-server, pipe the file straight into the socket: going through a web ReadableStream
   // costs most of the throughput (bench/README.md). Elsewhere (app.request in tests) use a web stream.
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
@@ -81,7 +89,18 @@ export function blobRoutes(deps: BlobRoutesDeps): Hono {
   app.put('/blobs/upload/:token', async (c) => {
     const body = c.req.raw.body
     if (!body) throw new AppError('UPLOAD_INVALID', 'empty body')
-    const stored = await deps.store.receive(c.req.param('token'), body as unknown as AsyncIterable<Uint8Array>, c.req.header('content-type'))
+    let stored
+    try {
+      stored = await deps.store.receive(c.req.param('token'), body as unknown as AsyncIterable<Uint8Array>, c.req.header('content-type'))
+    } catch (e) {
+      // The uploader went away mid-body: nobody is left to answer and nothing failed on our side
+      // (the partial temp file is already removed). Logged and counted as a client abort, not a 5xx.
+      if (clientAborted(c)) {
+        markClientAbort(c)
+        return c.body(null, CLIENT_CLOSED_REQUEST as never)
+      }
+      throw e
+    }
     return c.json({ size_bytes: stored.sizeBytes, sha256: stored.sha256, ...(await deps.onStored(stored.key)) })
   })
   app.get('/blobs/get/:token', (c) => serve(c, deps.store, false))

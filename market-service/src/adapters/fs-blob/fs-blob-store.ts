@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '@zapcade/shared/errors'
 import type { BlobDigest, BlobStat, BlobStore, ByteRange, GetBinding, PresignedPut, PutBinding } from '../../ports/blob-store.ts'
-import { assertSafeObjectKey, safeFilename } from '../../ports/blob-store.ts'
+import { assertSafeObjectKey, isSafeObjectKey, safeFilename } from '../../ports/blob-store.ts'
 import { signToken, verifyToken } from './signed-token.ts'
 import type { GetClaims, PutClaims } from './signed-token.ts'
 
@@ -33,6 +33,16 @@ export interface SignedObject {
   filename: string
   sha256: string
   sizeBytes: number
+}
+
+/**
+ * The key a signed token names, refused as a client error (400) unless it has the shape the service
+ * makes: a token signed with the secret but naming `../x`, `/etc/passwd` or `builds%2F..` must not
+ * reach the filesystem, nor turn into a 500 when `#path` refuses it.
+ */
+function signedKey(key: string): string {
+  if (!isSafeObjectKey(key)) throw new AppError('VALIDATION_FAILED', 'signed URL names no valid object key')
+  return key
 }
 
 export class FsBlobStore implements BlobStore {
@@ -74,7 +84,9 @@ export class FsBlobStore implements BlobStore {
       const s = await stat(this.#path(key))
       return s.isFile() ? { sizeBytes: s.size } : undefined
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      // ENOTDIR: a path component is a file, so the object cannot exist either.
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
       throw e
     }
   }
@@ -114,6 +126,7 @@ export class FsBlobStore implements BlobStore {
    */
   async receive(token: string, body: AsyncIterable<Uint8Array>, contentType: string | undefined): Promise<{ key: string; sizeBytes: number; sha256: string }> {
     const c = verifyToken(this.#secret, 'put', token, this.#nowSec())
+    signedKey(c.k)
     if (contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() !== c.ct) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', `content type must be ${c.ct}`)
     }
@@ -146,7 +159,7 @@ export class FsBlobStore implements BlobStore {
   /** Resolve `GET /blobs/get/<token>`: the token's MAC and expiry are checked, then the object is stat'ed. */
   async openSigned(token: string): Promise<SignedObject> {
     const c = verifyToken(this.#secret, 'get', token, this.#nowSec())
-    const s = await this.stat(c.k)
+    const s = await this.stat(signedKey(c.k))
     if (!s) throw new AppError('NOT_FOUND', 'object not found')
     return { key: c.k, filename: c.fn, sha256: c.h, sizeBytes: s.sizeBytes }
   }

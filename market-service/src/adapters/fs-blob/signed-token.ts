@@ -40,9 +40,23 @@ export function signToken<P extends TokenPurpose>(secret: Buffer, purpose: P, cl
   return `${body}.${mac(secret, purpose, body).toString('base64url')}`
 }
 
+const SHA256_RE = /^[0-9a-f]{64}$/
+
+/**
+ * The claims' shape, checked after the MAC: a token signed with the right secret but not minted by
+ * the store (a leaked secret, a test, an older format) must still fail as a client error, never crash
+ * a handler on a missing field. The object key itself is checked by the store (`isSafeObjectKey`).
+ */
+function wellFormed(purpose: TokenPurpose, c: Record<string, unknown>): boolean {
+  if (typeof c['k'] !== 'string' || typeof c['h'] !== 'string' || !SHA256_RE.test(c['h'])) return false
+  if (purpose === 'get') return typeof c['fn'] === 'string'
+  return typeof c['ct'] === 'string' && Number.isSafeInteger(c['s']) && (c['s'] as number) >= 0
+}
+
 /**
  * Verify a token's MAC (constant-time) and expiry; answers its claims or throws AppError
- * `URL_INVALID` (403, tampered or malformed) / `URL_EXPIRED` (410).
+ * `URL_INVALID` (403, tampered or malformed), `URL_EXPIRED` (410), or `VALIDATION_FAILED` (400, a
+ * correctly signed token whose claims lack a field or have the wrong type).
  */
 export function verifyToken<P extends TokenPurpose>(secret: Buffer, purpose: P, token: string, nowSec: number): ClaimsOf<P> {
   const dot = token.indexOf('.')
@@ -60,8 +74,10 @@ export function verifyToken<P extends TokenPurpose>(secret: Buffer, purpose: P, 
   } catch {
     throw new AppError('URL_INVALID', 'malformed signed URL')
   }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new AppError('URL_INVALID', 'malformed signed URL')
   const exp = (claims as { exp?: unknown }).exp
   if (typeof exp !== 'number') throw new AppError('URL_INVALID', 'malformed signed URL')
   if (nowSec >= exp) throw new AppError('URL_EXPIRED', 'this URL has expired')
+  if (!wellFormed(purpose, claims as Record<string, unknown>)) throw new AppError('VALIDATION_FAILED', 'signed URL claims are malformed')
   return claims as ClaimsOf<P>
 }
