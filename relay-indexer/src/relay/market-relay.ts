@@ -10,6 +10,7 @@ import { EVENT_LIMITS } from '@zapcade/shared/events/event'
 import { frameText, parseClientMessage } from './client-message.ts'
 import { installRelayEventChecks } from './event-checks.ts'
 import { deletedReason, restore, versionsToKeep } from './nip09.ts'
+import { createNegentropyHandler } from './negentropy.ts'
 
 export interface MarketRelayOptions {
   /** 0 = any free port. */
@@ -17,6 +18,8 @@ export interface MarketRelayOptions {
   host?: string
   /** SQLite file for the relay's own event store; ':memory:' by default. */
   file?: string
+  /** Answer NIP-77 NEG-OPEN/NEG-MSG/NEG-CLOSE (default true; false to act as a relay without negentropy). */
+  negentropy?: boolean
 }
 
 const utf8 = new TextEncoder()
@@ -66,6 +69,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       return reason ? { canHandle: false, message: reason } : { canHandle: true }
     },
   })
+  const neg = opts.negentropy === false ? undefined : createNegentropyHandler(db)
   const wss = new WebSocketServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, maxPayload: 512 * 1024 })
   wss.on('connection', (ws: WebSocket) => {
     relay.handleConnection(ws as never)
@@ -77,6 +81,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       try {
         const frame: unknown = JSON.parse(frameText(data))
         sent = sentEvent(frame)
+        if (neg?.handle(ws, frame, (m) => ws.send(JSON.stringify(m)))) return
         const tooBig = sent ? oversizedReason(sent) : undefined
         if (tooBig) return void okFalse(tooBig)
         const msg = parseClientMessage(frame)
