@@ -5,12 +5,17 @@
  * with autocannon at 50 connections: the trivial route, list (page 1 and deep pages by cursor), a tag
  * filter, search (a rotating set of one- and two-word queries with a prefix last word) and detail
  * (random games). Each line gives req/s, p50, p99 and the ratio to the trivial route of the same run.
- * Goal: search ≥ 50% of the trivial route's throughput, p99 < 20 ms.
+ * Then the search classes (common word, popular word, rare word, two words, prefix, tag+sort), each
+ * with and without the response cache, first on a quiet catalog and then while a writer process
+ * commits a batch of game updates every 100 ms (what the live indexer does): every commit moves the
+ * catalog's version, so the cached routes see a miss on every key at once (the stampede).
+ * Goal: every class ≥ 50% of the trivial route with the writer and p99 < 20 ms; uncached ≥ 25%.
+ * `BENCH_PART=search` runs only the search classes; `BENCH_PART=base` only the original scenarios.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +36,11 @@ import { GameListQuery, type GameListParams } from '@zapcade/shared/api/catalog'
 const GAMES = Number(process.env['BENCH_GAMES'] ?? 50_000)
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8)
 const CONNECTIONS = 50
+const PART = process.env['BENCH_PART'] ?? 'all'
+const CLASS_SECONDS = Number(process.env['BENCH_CLASS_SECONDS'] ?? 5)
+/** The writer's commit period and batch (games updated per commit). */
+const WRITE_MS = Number(process.env['BENCH_WRITE_MS'] ?? 100)
+const WRITE_GAMES = Number(process.env['BENCH_WRITE_GAMES'] ?? 5)
 
 // ---- seed ----
 /** Deterministic PRNG (mulberry32), so every run seeds the same catalog. */
@@ -69,6 +79,21 @@ const TAIL = (() => {
   const syl = 'ka ri to mu ne sa lo vi da ze po qu ar el in os un ba ce fi go hu ja ky ly my ny'.split(' ')
   return Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(r() * 3) }, () => syl[Math.floor(r() * syl.length)]).join(''))
 })()
+
+/**
+ * The search classes, five query strings each (the query part of `GET /api/v1/games`): a function
+ * word found in nearly every game, a game word (~9% of games), a long-tail word (<1%), two title
+ * words, a half-typed game word (prefix), and a game word within a genre sorted by another order.
+ */
+const SEARCH_CLASSES: [string, string[]][] = [
+  ['common word', ['the', 'and', 'of', 'you', 'with'].map((w) => `q=${w}`)],
+  ['popular word', ['pirates', 'dragons', 'explore', 'physics', 'robots'].map((w) => `q=${w}`)],
+  ['rare word', TAIL.slice(0, 5).map((w) => `q=${w}`)],
+  ['two words', ['neon dungeon', 'lost castle', 'iron tower', 'dark forest', 'cosmic station'].map((w) => `q=${encodeURIComponent(w)}`)],
+  ['prefix', ['pira', 'drag', 'expl', 'robo', 'wiza'].map((w) => `q=${w}`)],
+  ['tag+sort', [['pirates', 'roguelike', 'new'], ['dragons', 'rpg', 'price'], ['explore', 'puzzle', 'title'], ['robots', 'action', 'new'],
+    ['the', 'strategy', 'price']].map(([w, t, o]) => `q=${w}&tag=${t}&sort=${o}`)],
+]
 
 function seed(file: string): void {
   const db = new Database(file)
@@ -179,6 +204,21 @@ function inProcess(db: Database.Database): void {
     const matches = q.q ? ` (${count.get(ftsQuery(q.q)!)} FTS matches)` : ''
     console.log(`in process: ${name.padEnd(36)} ${String(Math.round(median * 1000)).padStart(6)} µs${matches}`)
   }
+  // Each search class: the median over its five queries of each query's median page time.
+  for (const [name, qs] of SEARCH_CLASSES) {
+    const per = qs.map((qs1) => {
+      const q = GameListQuery.parse(Object.fromEntries(new URLSearchParams(qs1)))
+      const times: number[] = []
+      for (let i = 0; i < 11; i++) {
+        const t = performance.now()
+        reader.listGames(q)
+        times.push(performance.now() - t)
+      }
+      return { ms: times.sort((a, b) => a - b)[5]!, matches: count.get(ftsQuery(q.q!)!) ?? 0 }
+    }).sort((a, b) => a.ms - b.ms)
+    console.log(`in process: class ${name.padEnd(30)} ${String(Math.round(per[2]!.ms * 1000)).padStart(6)} µs median, ` +
+      `${Math.round(per[0]!.ms * 1000)}–${Math.round(per[4]!.ms * 1000)} µs (${Math.min(...per.map((x) => x.matches))}–${Math.max(...per.map((x) => x.matches))} FTS matches)`)
+  }
 }
 
 // ---- load ----
@@ -194,37 +234,7 @@ async function load(url: string, paths: string[], seconds = SECONDS): Promise<Re
   })
 }
 
-async function main(): Promise<void> {
-  // BENCH_DB keeps the seeded file between runs (seeded when missing).
-  const keep = process.env['BENCH_DB']
-  const dir = mkdtempSync(join(tmpdir(), 'zapcade-catbench-'))
-  const file = keep ?? join(dir, 'catalog.db')
-  const t = performance.now()
-  if (!keep || !existsSync(keep)) seed(file)
-  else {
-    // A kept file still gets migrations added since it was seeded.
-    const kept = new Database(file)
-    migrate(kept)
-    kept.close()
-  }
-  console.log(`seeded ${Math.round(GAMES * 1.1)} games (≈${GAMES} listed or featured) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-  const wc = writeCost()
-  console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004/005's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
-  const db = new Database(file, { readonly: true })
-  inProcess(db)
-  const listed = db.prepare(`SELECT count(*) FROM games WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL`).pluck().get() as number
-  const addrs = db.prepare(`SELECT u.pubkey || '/' || g.slug FROM games g JOIN users u ON u.id = g.developer_user_id
-    WHERE g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL ORDER BY random() LIMIT 2000`).pluck().all() as string[]
-  db.close()
-
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! })
-    rl.once('line', (l) => { rl.close(); resolve(l) })
-    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)))
-  })
-  const { url } = JSON.parse(line) as { url: string }
-
+async function baseScenarios(url: string, addrs: string[], listed: number): Promise<void> {
   // Queries people type: a title word, a genre, two words, a half-typed last word.
   const r = rng(7)
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
@@ -271,6 +281,95 @@ async function main(): Promise<void> {
     const ratio = Math.round((100 * res.requests.average) / base.requests.average)
     console.log(`${name.padEnd(44)} ${String(Math.round(res.requests.average)).padStart(6)} req/s  p50 ${res.latency.p50} ms  p99 ${String(res.latency.p99).padStart(4)} ms  ${String(ratio).padStart(3)}% of trivial (${Math.round(base.requests.average)} req/s, p99 ${base.latency.p99} ms)`)
   }
+}
+
+const load1 = (): string => loadavg()[0]!.toFixed(1)
+
+/**
+ * Each search class on the uncached and the cached routes, each right after its own trivial
+ * baseline (measured under the same conditions: with the writer running when it runs). "computed"
+ * is how many pages the cached routes built during the run (misses), from the child's counter.
+ */
+async function searchClasses(url: string, writing: boolean): Promise<void> {
+  const baseSeconds = Math.max(2, Math.ceil(CLASS_SECONDS / 2))
+  console.log(`search classes ${writing ? `WITH a writer committing ${WRITE_GAMES} game updates every ${WRITE_MS} ms` : 'on a quiet catalog'}` +
+    `; each ${CLASS_SECONDS} s after ${baseSeconds} s of the trivial route; load average ${load1()}`)
+  const computed = async (): Promise<number> => ((await (await fetch(`${url}/bench-stats`)).json()) as { computed: number }).computed
+  for (const [name, qs] of SEARCH_CLASSES) {
+    for (const cache of [false, true]) {
+      const paths = qs.map((x) => `${cache ? '' : '/nocache'}/api/v1/games?${x}`)
+      for (const x of paths) {
+        const res = await fetch(`${url}${x}`)
+        if (!res.ok) throw new Error(`${x}: ${res.status}`)
+        await res.arrayBuffer()
+      }
+      const base = await load(url, ['/trivial'], baseSeconds)
+      const before = await computed()
+      const res = await load(url, paths, CLASS_SECONDS)
+      const made = (await computed()) - before
+      if (res.non2xx > 0 || res.errors > 0) throw new Error(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`)
+      const ratio = Math.round((100 * res.requests.average) / base.requests.average)
+      const label = `${writing ? 'writer' : 'quiet'} | ${name} | ${cache ? 'cache' : 'no cache'}`
+      console.log(`${label.padEnd(36)} ${String(Math.round(res.requests.average)).padStart(6)} req/s  p50 ${res.latency.p50} ms  ` +
+        `p99 ${String(res.latency.p99).padStart(4)} ms  ${String(ratio).padStart(3)}% of trivial (${Math.round(base.requests.average)} req/s, ` +
+        `p99 ${base.latency.p99} ms)${cache ? `  computed ${made} pages` : ''}  load ${load1()}`)
+    }
+  }
+}
+
+/** The writer process (see writerChild); `stop` ends it and answers its summary line. */
+function startWriter(file: string): { stop: () => Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--write', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString() })
+  return {
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      return out.trim()
+    },
+  }
+}
+
+async function main(): Promise<void> {
+  // BENCH_DB keeps the seeded file between runs (seeded when missing).
+  const keep = process.env['BENCH_DB']
+  const dir = mkdtempSync(join(tmpdir(), 'zapcade-catbench-'))
+  const file = keep ?? join(dir, 'catalog.db')
+  const t = performance.now()
+  if (!keep || !existsSync(keep)) seed(file)
+  else {
+    // A kept file still gets migrations added since it was seeded.
+    const kept = new Database(file)
+    migrate(kept)
+    kept.close()
+  }
+  console.log(`seeded ${Math.round(GAMES * 1.1)} games (≈${GAMES} listed or featured) in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  const wc = PART === 'search' ? undefined : writeCost()
+  if (wc) console.log(`indexer upsertGame: ${Math.round(wc.with004)} games/s with 004/005's indexes, ${Math.round(wc.without004)} without (${Math.round((100 * wc.with004) / wc.without004)}%)`)
+  const db = new Database(file, { readonly: true })
+  inProcess(db)
+  const listed = db.prepare(`SELECT count(*) FROM games WHERE status IN ('LISTED', 'FEATURED') AND deleted_at IS NULL`).pluck().get() as number
+  const addrs = db.prepare(`SELECT u.pubkey || '/' || g.slug FROM games g JOIN users u ON u.id = g.developer_user_id
+    WHERE g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL ORDER BY random() LIMIT 2000`).pluck().all() as string[]
+  db.close()
+
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! })
+    rl.once('line', (l) => { rl.close(); resolve(l) })
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)))
+  })
+  const { url } = JSON.parse(line) as { url: string }
+
+  if (PART !== 'search') await baseScenarios(url, addrs, listed)
+  if (PART !== 'base') {
+    await searchClasses(url, false)
+    const writer = startWriter(file)
+    await searchClasses(url, true)
+    console.log(await writer.stop())
+  }
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
@@ -286,10 +385,15 @@ function serveChild(): void {
   // The ceiling of a cached page: list page 1's exact bytes, prepared once, served as a string.
   const page1 = JSON.stringify(sqliteCatalogReader(db).listGames(GameListQuery.parse({})))
   app.get('/static-page', (c) => c.body(page1, 200, { 'content-type': 'application/json' }))
-  const deps = { catalog: sqliteCatalogReader(db), marketPubkey: 'ab'.repeat(32), relays: ['ws://127.0.0.1:7777'], feeBps: 500, version: 'bench' }
+  // Pages the cached routes computed (cache misses), read by the parent at /bench-stats.
+  let computed = 0
+  const reader = sqliteCatalogReader(db)
+  const counting = { ...reader, listGames: (q: GameListQuery) => { computed++; return reader.listGames(q) } }
+  app.get('/bench-stats', (c) => c.json({ computed }))
+  const deps = { catalog: counting, marketPubkey: 'ab'.repeat(32), relays: ['ws://127.0.0.1:7777'], feeBps: 500, version: 'bench' }
   app.route('/', catalogRoutes(deps))
   // The same routes without the response cache: every request runs its queries.
-  app.route('/nocache', catalogRoutes({ ...deps, cacheEntries: 0 }))
+  app.route('/nocache', catalogRoutes({ ...deps, catalog: reader, cacheEntries: 0 }))
   app.onError((err, c) => {
     const status = err instanceof AppError ? err.status : 500
     return c.json({ code: err instanceof AppError ? err.code : 'INTERNAL', detail: err.message }, status as 400)
@@ -298,6 +402,52 @@ function serveChild(): void {
   process.on('SIGTERM', () => server.close(() => { db.close(); process.exit(0) }))
 }
 
+// ---- child: the writer ----
+/**
+ * What a live indexer does to the catalog: every WRITE_MS one transaction of WRITE_GAMES new versions
+ * of random existing games (new title and description, so the FTS trigger rewrites their documents),
+ * through the indexer's own CatalogWriter, on its own connection. Prints its commit count on SIGTERM.
+ */
+function writerChild(): void {
+  const db = new Database(process.argv[3]!)
+  applyPragmas(db, 'catalog')
+  const w = new CatalogWriter(db)
+  const r = rng(process.pid)
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
+  const maxId = db.prepare('SELECT max(id) FROM games').pluck().get() as number
+  const row = db.prepare<[number], { user: number; slug: string; tags_json: string; platforms_json: string; price_msat: number }>(
+    'SELECT developer_user_id AS user, slug, tags_json, platforms_json, price_msat FROM games WHERE id = ?')
+  let commits = 0
+  let busy = 0
+  let t0 = 1_830_000_000
+  const commit = db.transaction(() => {
+    for (let k = 0; k < WRITE_GAMES; k++) {
+      const g = row.get(1 + Math.floor(r() * maxId))
+      if (!g) continue
+      t0++
+      w.upsertGame(g.user, {
+        pubkey: 'cd'.repeat(32) as Pubkey, slug: g.slug, title: `${pick(ADJ)} ${pick(NOUN)}`, summary: `A ${pick(ADJ)} ${pick(GENRES)} game.`,
+        description: Array.from({ length: 40 + Math.floor(r() * 80) }, () => { const x = r(); return x < 0.6 ? pick(COMMON) : x < 0.75 ? pick(WORDS) : pick(TAIL) }).join(' '),
+        icon: undefined, images: [], tags: JSON.parse(g.tags_json) as string[], platforms: JSON.parse(g.platforms_json) as string[], url: undefined,
+        license: undefined, priceMsat: g.price_msat as Msat, listing: 'LISTED', zapPubkey: undefined, zapRelay: undefined, createdAtSec: t0,
+        eventId: (t0 * 7919).toString(16).padStart(64, '0'),
+      }, t0)
+    }
+  })
+  const timer = setInterval(() => {
+    const t = performance.now()
+    commit.immediate()
+    busy += performance.now() - t
+    commits++
+  }, WRITE_MS)
+  process.on('SIGTERM', () => {
+    clearInterval(timer)
+    db.close()
+    console.log(`writer: ${commits} commits of ${WRITE_GAMES} games, ${(busy / Math.max(1, commits)).toFixed(1)} ms each on average`)
+    process.exit(0)
+  })
+}
 
 if (process.argv[2] === '--serve') serveChild()
+else if (process.argv[2] === '--write') writerChild()
 else await main()
