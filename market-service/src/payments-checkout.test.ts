@@ -164,13 +164,21 @@ describe('checkout', () => {
     const other = await buy({ game: `${dev.pubkey}/paid`, amount_msat: PRICE + 1 }, { auth: buyer, headers })
     expect(other.status).toBe(422)
     expect((await other.json()).code).toBe('IDEMPOTENCY_MISMATCH')
-    // A guest's replay gets the same receipt code back, although only its hash is stored.
+    // A guest's replay names the same purchase but never carries the receipt code: the key is no proof of
+    // being that guest (anyone may send the same key and body), and the code is random, not derived from it.
     const g1 = await (await buy({ game: `${dev.pubkey}/paid` }, { headers: { 'idempotency-key': 'guest-key-1' } })).json() as CreatePurchaseResponse
-    const g2 = await (await buy({ game: `${dev.pubkey}/paid` }, { headers: { 'idempotency-key': 'guest-key-1' } })).json() as CreatePurchaseResponse
-    expect(g2).toEqual(g1)
+    const r2 = await buy({ game: `${dev.pubkey}/paid` }, { headers: { 'idempotency-key': 'guest-key-1' } })
+    expect(r2.status).toBe(201)
+    const g2 = await r2.json() as CreatePurchaseResponse
     expect(g1.receipt_code).toMatch(/^ZC-/)
+    const { receipt_code: _code, ...rest } = g1
+    expect(g2).toEqual({ ...rest, receipt_code_withheld: true })
+    expect(JSON.stringify(g2)).not.toContain(g1.receipt_code!)
     const stored = h.svc.db.prepare(`SELECT response_json FROM idempotency_records WHERE key LIKE '%guest-key-1'`).get() as { response_json: string }
     expect(stored.response_json).not.toContain(g1.receipt_code!)
+    // The replay gives no access either: the purchase is shown only with the code.
+    expect((await h.call(`/api/v1/purchases/${g2.id}`, { headers: { 'x-receipt-code': 'ZC-0000' } })).status).toBe(404)
+    expect((await h.call(`/api/v1/purchases/${g1.id}`, { headers: { 'x-receipt-code': g1.receipt_code! } })).status).toBe(200)
   })
 
   it('the same Idempotency-Key sent twice at once: one purchase; the other request waits its turn or gets IDEMPOTENCY_IN_FLIGHT', async () => {
@@ -201,16 +209,60 @@ describe('checkout', () => {
     expect((await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()).ok).toBe(true)
   })
 
-  it('a guest purchase claimed before it is paid entitles the claimant once paid', async () => {
+  it('an unpaid guest purchase cannot be claimed (409 PURCHASE_NOT_PAID, the code still works); once paid it can', async () => {
     const p = await (await buy({ game: `${dev.pubkey}/paid` })).json() as CreatePurchaseResponse
     const bob = newKey()
-    const c = await h.call('/api/v1/purchases/claim', { method: 'POST', body: JSON.stringify({ receipt_code: p.receipt_code }), auth: bob })
-    expect(await c.json()).toMatchObject({ purchase_id: p.id, status: 'PENDING', owner_pubkey: bob.pubkey, entitlement_id: null })
+    let n = 0
+    const claim = () => h.call('/api/v1/purchases/claim', { method: 'POST', body: JSON.stringify({ receipt_code: p.receipt_code }), auth: { key: bob, createdAtOffsetSec: -(n++) } })
+    const early = await claim()
+    expect(early.status).toBe(409)
+    expect(early.headers.get('content-type')).toMatch(/application\/problem\+json/)
+    expect(await early.json()).toMatchObject({ code: 'PURCHASE_NOT_PAID', status: 409, detail: expect.stringMatching(/pending/) })
+    // Nothing moved: the guest still reads the purchase with its code, no owner was set.
+    expect(count('SELECT count(*) AS n FROM purchases WHERE id = ? AND buyer_user_id IS NULL AND guest_receipt_code_hash = ?', p.id, sha(p.receipt_code!))).toBe(1)
+    expect((await h.call(`/api/v1/purchases/${p.id}`, { headers: { 'x-receipt-code': p.receipt_code! } })).status).toBe(200)
+    // An expired one is refused the same way.
+    const x = await (await buy({ game: `${dev.pubkey}/paid` })).json() as CreatePurchaseResponse
+    h.svc.db.prepare(`UPDATE purchases SET status = 'EXPIRED' WHERE id = ?`).run(x.id)
+    const expired = await h.call('/api/v1/purchases/claim', { method: 'POST', body: JSON.stringify({ receipt_code: x.receipt_code }), auth: { key: bob, createdAtOffsetSec: -(n++) } })
+    expect(await expired.json()).toMatchObject({ code: 'PURCHASE_NOT_PAID', status: 409, detail: expect.stringMatching(/expired/) })
+
     await h.buyerWallet.payInvoice(p.bolt11)
-    const v = await waitPaid(p.id, { auth: bob })
-    expect(v.owner).toBe('buyer')
-    const lib = await (await h.call('/api/v1/me/library', { auth: { key: bob, createdAtOffsetSec: -1 } })).json()
-    expect(lib.items.map((x: { entitlement_id: string }) => x.entitlement_id)).toEqual([v.entitlement_id])
+    await waitPaid(p.id, { headers: { 'x-receipt-code': p.receipt_code! } })
+    const c = await claim()
+    expect(c.status).toBe(200)
+    const claimed = await c.json()
+    expect(claimed).toMatchObject({ purchase_id: p.id, status: 'PAID', owner_pubkey: bob.pubkey, entitlement_id: expect.any(String) })
+    const lib = await (await h.call('/api/v1/me/library', { auth: { key: bob, createdAtOffsetSec: -(n++) } })).json()
+    expect(lib.items.map((x: { entitlement_id: string }) => x.entitlement_id)).toEqual([claimed.entitlement_id])
+  })
+
+  it('a paid game with no verified build is not sold (409 NO_BUILD, nothing written) and shows as coming soon', async () => {
+    seedGame(h.svc.db, dev, 'soon', { priceMsat: PRICE, build: false, marketPubkey: h.marketPubkey, title: 'Soon' })
+    const before = count('SELECT count(*) AS n FROM purchases')
+    const r = await buy({ game: `${dev.pubkey}/soon` })
+    expect(r.status).toBe(409)
+    expect(await r.json()).toMatchObject({ code: 'NO_BUILD', detail: expect.stringMatching(/no verified build/) })
+    expect(count('SELECT count(*) AS n FROM purchases')).toBe(before)
+    const game = await (await h.call(`/api/v1/games/${dev.pubkey}/soon`)).json()
+    expect(game).toMatchObject({ coming_soon: true })
+    const built = await (await h.call(`/api/v1/games/${dev.pubkey}/paid`)).json()
+    expect(built).toMatchObject({ coming_soon: false })
+    const list = await (await h.call('/api/v1/games?q=soon')).json()
+    expect(list.items).toEqual([expect.objectContaining({ slug: 'soon', coming_soon: true })])
+    // An admin cannot feature it either.
+    const feature = await h.call(`/api/v1/admin/games/${dev.pubkey}/soon/status`, { method: 'POST', body: JSON.stringify({ status: 'FEATURED' }), auth: h.admin })
+    expect(feature.status).toBe(409)
+    expect((await feature.json()).code).toBe('NO_BUILD')
+
+    // Once the bytes of its release are verified (an upload with the asset's sha256), it is sold.
+    const g = h.svc.db.prepare(`SELECT g.id, g.developer_user_id FROM games g WHERE g.slug = 'soon'`).get() as { id: number; developer_user_id: number }
+    h.svc.db.prepare(`INSERT INTO uploads (id, game_id, developer_user_id, version, object_key, sha256, size_bytes, content_type, status, expires_at, created_at, verified_at)
+      VALUES ('up-soon', ?, ?, '1.0.0', 'builds/soon.zip', ?, 1234, 'application/zip', 'VERIFIED', 9, 1, 2)`).run(g.id, g.developer_user_id, 'c'.repeat(64))
+    expect((await buy({ game: `${dev.pubkey}/soon` })).status).toBe(201)
+    expect(await (await h.call(`/api/v1/games/${dev.pubkey}/soon`)).json()).toMatchObject({ coming_soon: false })
+    const featured = await h.call(`/api/v1/admin/games/${dev.pubkey}/soon/status`, { method: 'POST', body: JSON.stringify({ status: 'FEATURED' }), auth: { key: h.admin, createdAtOffsetSec: -1 } })
+    expect(featured.status).toBe(200)
   })
 
   it('the developer pages through every sale and every entry with next_cursor; the balance owed is the sum', async () => {

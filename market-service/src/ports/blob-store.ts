@@ -98,7 +98,7 @@ export function safeFilename(name: string): string {
   return cleaned.length > 0 ? cleaned : 'download.zip'
 }
 
-/** One central-directory record of a zip, as the upload checks need it (never the file data). */
+/** One entry of a zip: its central-directory record and its local header (never the file data). */
 export interface ZipEntryInfo {
   /** The effective entry name (Info-ZIP Unicode Path honoured), backslashes kept as they are. */
   name: string
@@ -108,6 +108,25 @@ export interface ZipEntryInfo {
   /** Unix mode S_IFLNK in the external attributes of a Unix-made entry. */
   isSymlink: boolean
   isEncrypted: boolean
+  compressedSize: number
+  uncompressedSize: number
+  /** The header fields as the central directory gives them, and as the entry's own local header does. */
+  central: ZipHeaderFields
+  local: ZipHeaderFields
+}
+
+/**
+ * The fields a zip repeats in an entry's local header and its central-directory record. Extractors that
+ * stream the local headers (unzip -, many game launchers) trust those, so they must agree.
+ */
+export interface ZipHeaderFields {
+  /** The raw name bytes, hex. */
+  nameHex: string
+  /** General purpose bit flag. */
+  flags: number
+  /** Compression method. */
+  method: number
+  crc32: number
   compressedSize: number
   uncompressedSize: number
 }

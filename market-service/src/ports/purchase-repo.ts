@@ -42,6 +42,8 @@ export interface CatalogGame {
   deleted: boolean
   developerUserId: number
   developerPubkey: string
+  /** A release of it has a build the market holds verified bytes for (what a sale delivers). */
+  hasVerifiedBuild: boolean
 }
 
 export interface NewPurchase {

@@ -1,8 +1,8 @@
 /**
  * Admin surface (NIP-98, pubkey in ZAPCADE_ADMIN_PUBKEYS): `POST /api/v1/admin/games/:pubkey/:slug/status`
- * sets FEATURED, LISTED (the developer's own listing back) or BANNED; the featured list (30267) or a
- * ban label (1985) is then published by the market key through the outbox; lifting a ban (LISTED or
- * FEATURED) publishes a NIP-09 deletion of its label.
+ * sets FEATURED (a paid game only once it has a verified build: NO_BUILD), LISTED (the developer's own
+ * listing back) or BANNED; the featured list (30267) or a ban label (1985) is then published by the
+ * market key through the outbox; lifting a ban (LISTED or FEATURED) publishes a NIP-09 deletion of its label.
  */
 import { randomUUID } from 'node:crypto'
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
@@ -11,6 +11,7 @@ import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { parsePubkey, SLUG_RE } from '@zapcade/shared/ids'
 import { setGameOverlay } from '../adapters/sqlite/admin-repo.ts'
+import { hasVerifiedBuildSql } from '../adapters/sqlite/verified-build.ts'
 import type { MountContext } from '../app.ts'
 import { authMiddleware } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
@@ -23,15 +24,23 @@ const Params = z.object({
 
 export function adminRoutes(ctx: MountContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
+  // Nothing is promoted that cannot be delivered: a paid game is featured only once it has a verified build.
+  const unbuilt = ctx.db.prepare<[string, string], { price_msat: number; has_build: number }>(
+    `SELECT g.price_msat, ${hasVerifiedBuildSql('g.id')} AS has_build FROM games g JOIN users u ON u.id = g.developer_user_id
+     WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`)
   app.openapi(createRoute({
     method: 'post', path: '/api/v1/admin/games/{pubkey}/{slug}/status', tags: ['admin'], security: [{ nip98: [] }],
     middleware: [authMiddleware(ctx.auth, 'admin')] as const,
     summary: "Set the market's overlay on a game: FEATURED, LISTED or BANNED",
     request: { params: Params, body: { required: true, content: { 'application/json': { schema: AdminGameStatusRequest } } } },
-    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 413, 415) },
+    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 409, 413, 415) },
   }), (c) => {
     const { pubkey, slug } = c.req.valid('param')
     const body = c.req.valid('json')
+    if (body.status === 'FEATURED') {
+      const g = unbuilt.get(pubkey, slug)
+      if (g && g.price_msat > 0 && g.has_build !== 1) throw new AppError('NO_BUILD', 'a paid game is featured only once a release of it has a verified build')
+    }
     const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), marketPubkey: ctx.signer.pubkey, nonce: randomUUID() })
     if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
     ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox, ban_labels: r.banLabelIds }, 'admin changed a game status')

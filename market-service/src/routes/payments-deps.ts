@@ -3,7 +3,7 @@
  * SQLite adapters, the wallet, the clock, ids and receipt codes. Routes and server.ts both use it, so
  * the HTTP side and the workers book through the same settlement function.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { sqliteEntitlementRepo } from '../adapters/sqlite/entitlement-repo.ts'
@@ -57,8 +57,6 @@ export function makePayments(ctx: PaymentsContext): Payments {
       repo, wallet: ctx.wallet, marketPubkey: ctx.marketPubkey, feeBps: ctx.feeBps, invoiceExpirySec: ctx.invoiceExpirySec ?? 900,
       invoiceProvider: 'nwc', nowSec, newId: randomUUID,
       newReceiptCode: () => formatReceiptCode(randomBytes(20)),
-      // Derived, not stored: an idempotent guest retry gets the same code back (HMAC with the server secret).
-      receiptCodeForKey: (key) => formatReceiptCode(createHmac('sha256', ctx.secret).update(`receipt-code:${key}`).digest()),
       hashReceiptCode,
     },
     claims: { repo, nowSec, hashReceiptCode },

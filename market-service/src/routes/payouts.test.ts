@@ -9,6 +9,7 @@ import { buildZapRequest } from '@zapcade/shared/events/zap-request'
 import { parseZapReceipt } from '@zapcade/shared/events/zap-receipt'
 import { splitFee, msat } from '@zapcade/shared/money'
 import { NwcWallet } from '../adapters/nwc/nwc-wallet.ts'
+import { addRelease } from '../adapters/sqlite/testing/blob-seed.ts'
 import { newKey, sign, startHarness, type Harness, type Key } from '../testing/service-harness.ts'
 
 let relay: MarketRelay
@@ -32,8 +33,10 @@ beforeAll(async () => {
   const db = h.svc.db
   const uid = Number(db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run(dev.pubkey).lastInsertRowid)
   db.prepare('INSERT INTO developer_profiles (user_id, payout_ln_address, updated_at) VALUES (?, ?, 1)').run(uid, devWallet.lud16)
-  db.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, zap_pubkey, event_id, event_created_at, created_at, updated_at)
-    VALUES (?, 'moon-miner', 'Moon Miner', 'LISTED', 'LISTED', 21000, ?, ?, 1, 1, 1)`).run(uid, marketPubkey, 'e'.repeat(64))
+  const gameId = Number(db.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, zap_pubkey, event_id, event_created_at, created_at, updated_at)
+    VALUES (?, 'moon-miner', 'Moon Miner', 'LISTED', 'LISTED', 21000, ?, ?, 1, 1, 1)`).run(uid, marketPubkey, 'e'.repeat(64)).lastInsertRowid)
+  // A paid game is sold only once a release of it has a verified build.
+  addRelease(db, gameId, '1.0.0', { sha256: 'c'.repeat(64), sizeBytes: 1234, objectKey: `builds/${gameId}/moon-miner.zip` })
 })
 afterAll(async () => {
   await h.stop()

@@ -22,8 +22,11 @@ export interface PaymentsHarness extends Harness {
   stopAll(): Promise<void>
 }
 
-/** A game row as the indexer would write it; `zap` defaults to the market (purchasable when priced). */
-export function seedGame(db: Database.Database, dev: Key, slug: string, o: { priceMsat: number; status?: string; zapPubkey?: string | null; deleted?: boolean; marketPubkey: string; title?: string }): number {
+/**
+ * A game row as the indexer would write it; `zap` defaults to the market (purchasable when priced). Its
+ * release 1.0.0 has a verified build (the asset's object_key set) unless `build: false` (coming soon).
+ */
+export function seedGame(db: Database.Database, dev: Key, slug: string, o: { priceMsat: number; status?: string; zapPubkey?: string | null; deleted?: boolean; marketPubkey: string; title?: string; build?: boolean }): number {
   db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) ON CONFLICT (pubkey) DO NOTHING').run(dev.pubkey)
   const devId = (db.prepare('SELECT id FROM users WHERE pubkey = ?').get(dev.pubkey) as { id: number }).id
   const status = o.status ?? 'LISTED'
@@ -33,7 +36,8 @@ export function seedGame(db: Database.Database, dev: Key, slug: string, o: { pri
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1)`).run(devId, slug, o.title ?? `Game ${slug}`, status, listing, o.priceMsat, zap, 'e'.repeat(64), o.deleted ? 2 : null).lastInsertRowid)
   const rid = Number(db.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, '1.0.0', 10, ?, ?, 1, 1)`)
     .run(id, 'a'.repeat(64), 'b'.repeat(64)).lastInsertRowid)
-  db.prepare(`INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, 1234, 'application/zip', 1)`).run(rid, 'a'.repeat(64), 'c'.repeat(64))
+  db.prepare(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 1234, 'application/zip', 1)`)
+    .run(rid, 'a'.repeat(64), o.build === false ? null : `builds/${id}/seeded.zip`, 'c'.repeat(64))
   return id
 }
 

@@ -60,6 +60,8 @@ export const GameListItem = z.object({
   price_msat: MsatAmount,
   status: PublicGameStatus,
   updated_at: Sec,
+  /** No release with a build the market holds verified bytes for: shown, never sold ("coming soon"). */
+  coming_soon: z.boolean(),
 })
 export type GameListItem = z.infer<typeof GameListItem>
 

@@ -18,7 +18,10 @@ export const createPurchaseBodySchema = z.object({
 }).strict()
 export type CreatePurchaseBody = z.infer<typeof createPurchaseBodySchema>
 
-/** The 201 answer; `receipt_code` only for a guest, only in this answer (and its idempotent replays). */
+/**
+ * The 201 answer; `receipt_code` only for a guest, only in this answer. An idempotent replay to a guest
+ * never carries it (`receipt_code_withheld: true`): whoever sends the same key is not proven to be that guest.
+ */
 export const createPurchaseResponseSchema = z.object({
   id: z.string(),
   status: purchaseStatusSchema,
@@ -27,6 +30,7 @@ export const createPurchaseResponseSchema = z.object({
   amount_msat: msatInt,
   expires_at: z.number().int(),
   receipt_code: z.string().optional(),
+  receipt_code_withheld: z.boolean().optional(),
 })
 export type CreatePurchaseResponse = z.infer<typeof createPurchaseResponseSchema>
 

@@ -107,7 +107,7 @@ describe('filters and sorts', () => {
   it('answers list items in the documented shape', () => {
     expect(list({ tag: 'rpg', platform: 'web' }).items[0]).toEqual({
       pubkey: dev.pubkey, slug: 'c', title: 'cherry', summary: null, icon: null, tags: ['rpg'], platforms: ['web', 'linux-x86_64'],
-      price_msat: 2000, status: 'LISTED', updated_at: 200,
+      price_msat: 2000, status: 'LISTED', updated_at: 200, coming_soon: true,
     })
   })
 })

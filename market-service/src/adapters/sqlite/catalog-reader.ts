@@ -17,10 +17,12 @@ import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRe
 import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './catalog-cursor.ts'
 import { ftsQuery } from './fts-query.ts'
+import { hasVerifiedBuildSql } from './verified-build.ts'
 
 /** Publicly listed, verbatim as in the partial indexes of migration 004. */
 const LISTED = `g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL`
-const ITEM_COLS = `g.id, u.pubkey, g.slug, g.title, g.summary, g.icon, g.tags_json, g.platforms_json, g.price_msat, g.status, g.updated_at`
+const ITEM_COLS = `g.id, u.pubkey, g.slug, g.title, g.summary, g.icon, g.tags_json, g.platforms_json, g.price_msat, g.status, g.updated_at,
+  ${hasVerifiedBuildSql('g.id')} AS has_build`
 const FROM = `FROM games g JOIN users u ON u.id = g.developer_user_id`
 /** Featured games without a rank sort after ranked ones (larger than any rank an admin sets). */
 const UNRANKED = 9_007_199_254_740_991
@@ -39,6 +41,7 @@ interface ItemRow {
   price_msat: number
   status: PublicGameStatus
   updated_at: number
+  has_build: number
   rank?: number
   frank?: number
 }
@@ -74,6 +77,7 @@ function toItem(r: ItemRow): GameListItem {
     price_msat: r.price_msat,
     status: r.status,
     updated_at: r.updated_at,
+    coming_soon: r.has_build !== 1,
   }
 }
 
@@ -261,9 +265,9 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
     id: number; pubkey: string; slug: string; title: string; summary: string | null; description: string; icon: string | null
     images_json: string; tags_json: string; platforms_json: string; url: string | null; license: string | null; price_msat: number
     zap_pubkey: string | null; status: PublicGameStatus; created_at: number; updated_at: number
-    display_name: string | null; avatar_url: string | null; lud16: string | null
+    display_name: string | null; avatar_url: string | null; lud16: string | null; has_build: number
   }>(`SELECT g.id, u.pubkey, g.slug, g.title, g.summary, g.description, g.icon, g.images_json, g.tags_json, g.platforms_json,
-      g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at,
+      g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at, ${hasVerifiedBuildSql('g.id')} AS has_build,
       u.display_name, u.avatar_url, u.lud16
     ${FROM} WHERE u.pubkey = ? AND g.slug = ? AND g.status IN ('LISTED', 'FEATURED', 'UNLISTED') AND g.deleted_at IS NULL`)
   const releaseRows = db.prepare<[number], { version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(

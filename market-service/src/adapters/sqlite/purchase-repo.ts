@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3'
 import type { Msat } from '@zapcade/shared/money'
 import type { PurchaseStatus } from '../../domain/purchase/purchase-machine.ts'
 import { groupCommit } from './group-commit.ts'
+import { hasVerifiedBuildSql } from './verified-build.ts'
 import { userIdOf } from './users.ts'
 import type {
   CatalogGame, GameStatus, IdempotencyBegin, NewLedgerEntry, PurchaseKind, PurchaseRecord, PurchaseRepo, SettlementTx,
@@ -36,8 +37,9 @@ function toRecord(r: PurchaseRow): PurchaseRecord {
 /** The purchases port on a better-sqlite3 handle (migrations applied). */
 export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
   const q = {
-    game: db.prepare<[string, string], { id: number; slug: string; title: string; status: GameStatus; price_msat: number; zap_pubkey: string | null; deleted_at: number | null; developer_user_id: number; pubkey: string }>(
-      `SELECT g.id, g.slug, g.title, g.status, g.price_msat, g.zap_pubkey, g.deleted_at, g.developer_user_id, u.pubkey
+    game: db.prepare<[string, string], { id: number; slug: string; title: string; status: GameStatus; price_msat: number; zap_pubkey: string | null; deleted_at: number | null; developer_user_id: number; pubkey: string; has_build: number }>(
+      `SELECT g.id, g.slug, g.title, g.status, g.price_msat, g.zap_pubkey, g.deleted_at, g.developer_user_id, u.pubkey,
+       ${hasVerifiedBuildSql('g.id')} AS has_build
        FROM games g JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?`),
     byId: db.prepare<[string], PurchaseRow>(`${SELECT_PURCHASE} WHERE p.id = ?`),
     byHash: db.prepare<[string], PurchaseRow>(`${SELECT_PURCHASE} WHERE p.invoice_id = ?`),
@@ -94,6 +96,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       return r && {
         id: r.id, slug: r.slug, title: r.title, status: r.status, priceMsat: r.price_msat as Msat, zapPubkey: r.zap_pubkey,
         deleted: r.deleted_at !== null, developerUserId: r.developer_user_id, developerPubkey: r.pubkey,
+        hasVerifiedBuild: r.has_build === 1,
       }
     },
     byId: (id) => { const r = q.byId.get(id); return r && toRecord(r) },

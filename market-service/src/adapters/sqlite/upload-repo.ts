@@ -48,7 +48,12 @@ export function sqliteUploadRepo(db: Database.Database): UploadRepo {
   const reject = db.prepare(`UPDATE uploads SET status = 'REJECTED', reject_reason = ? WHERE id = ? AND status = 'PENDING'`)
   const verifiedKey = db.prepare<[number, string], { object_key: string }>(
     `SELECT object_key FROM uploads WHERE game_id = ? AND sha256 = ? AND status = 'VERIFIED' ORDER BY verified_at DESC LIMIT 1`)
+  const published = db.prepare<[number, string], { sha256: string }>(
+    `SELECT a.sha256 FROM releases r JOIN build_assets a ON a.release_id = r.id
+     WHERE r.game_id = ? AND r.version = ? AND r.deleted_at IS NULL AND (a.object_key IS NOT NULL OR EXISTS (
+       SELECT 1 FROM uploads up WHERE up.game_id = r.game_id AND up.sha256 = a.sha256 AND up.status = 'VERIFIED'))`)
   return {
+    publishedSha256: (gameId, version) => published.get(gameId, version)?.sha256,
     findGame(pubkey, slug): OwnedGame | undefined {
       const r = findGame.get(pubkey, slug)
       return r && { id: r.id, slug: r.slug, developerUserId: r.developer_user_id, developerPubkey: r.pubkey }

@@ -10,11 +10,24 @@ declare module 'yauzl' {
     externalFileAttributes: number
     compressedSize: number
     uncompressedSize: number
+    compressionMethod: number
+    crc32: number
+    relativeOffsetOfLocalHeader: number
     isEncrypted(): boolean
+  }
+  export interface LocalFileHeader {
+    generalPurposeBitFlag: number
+    compressionMethod: number
+    crc32: number
+    compressedSize: number
+    uncompressedSize: number
+    fileName: Buffer
+    extraField: Buffer
   }
   export interface ZipFile {
     entryCount: number
     eachEntry(): AsyncIterable<Entry>
+    readLocalFileHeader(entry: Entry, callback: (err: Error | null, header: LocalFileHeader) => void): void
     close(): void
   }
   export interface Options {

@@ -1,8 +1,9 @@
 /**
- * Zip central-directory reader over any BlobStore (yauzl 3, a maintained zip reader): it reads only the
- * end-of-central-directory record and the central directory, through ranged reads of the stored object,
- * and never opens an entry's data (no extraction, nothing written). Reads are served from a 1 MiB block
- * cache so a directory of thousands of entries costs a handful of S3 range requests, not two per entry.
+ * Zip directory reader over any BlobStore (yauzl 3, a maintained zip reader): it reads the
+ * end-of-central-directory record, the central directory and each entry's local header (which the upload
+ * policy compares with its central record), through ranged reads of the stored object, and never opens
+ * an entry's data (no extraction, nothing written). Reads are served from 1 MiB cached blocks
+ * so a directory of thousands of entries costs a handful of S3 range requests, not two per entry.
  */
 import { PassThrough } from 'node:stream'
 import type { Readable } from 'node:stream'
@@ -21,9 +22,13 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(parts)
 }
 
-/** yauzl's RandomAccessReader backed by BlobStore.openRead with a one-block cache. */
+/**
+ * yauzl's RandomAccessReader backed by BlobStore.openRead with a two-block cache: the central directory
+ * and the local headers it points to are read in turns, each from its own block (the least recently
+ * used block is replaced), so the walk does not fetch the directory again for every entry.
+ */
 class BlobReader extends yauzl.RandomAccessReader {
-  #cache: { start: number; data: Buffer } | undefined
+  #cache: { start: number; data: Buffer }[] = []
   constructor(private readonly store: BlobStore, private readonly key: string, private readonly size: number) {
     super()
   }
@@ -35,23 +40,51 @@ class BlobReader extends yauzl.RandomAccessReader {
   }
 
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    const c = this.#cache
-    if (c && position >= c.start && position + length <= c.start + c.data.length) {
+    const hit = this.#cache.findIndex((c) => position >= c.start && position + length <= c.start + c.data.length)
+    if (hit >= 0) {
+      const c = this.#cache[hit]!
+      if (hit > 0) this.#cache = [c, ...this.#cache.filter((_, i) => i !== hit)]
       c.data.copy(buffer, offset, position - c.start, position - c.start + length)
       return callback(null)
     }
     const end = Math.min(this.size, position + Math.max(length, BLOCK))
     this.store.openRead(this.key, { start: position, end: end - 1 }).then(readAll).then((data) => {
       if (data.length < length) throw new Error('short read')
-      this.#cache = { start: position, data }
+      this.#cache = [{ start: position, data }, ...this.#cache].slice(0, 2)
       data.copy(buffer, offset, 0, length)
       callback(null)
     }, (e: Error) => callback(e)).catch((e: Error) => callback(e))
   }
 }
 
-/** Map a yauzl central-directory record to what the upload policy checks. */
-function toInfo(e: yauzl.Entry): ZipEntryInfo {
+const ZIP64_EXTRA = 0x0001
+const MAX32 = 0xffffffff
+
+/** The local header's sizes, from its ZIP64 extra field when the 32-bit fields say so. */
+function localSizes(h: yauzl.LocalFileHeader): { compressedSize: number; uncompressedSize: number } {
+  let uncompressedSize = h.uncompressedSize, compressedSize = h.compressedSize
+  if (uncompressedSize !== MAX32 && compressedSize !== MAX32) return { compressedSize, uncompressedSize }
+  const x = h.extraField
+  for (let i = 0; i + 4 <= x.length;) {
+    const id = x.readUInt16LE(i), len = x.readUInt16LE(i + 2)
+    if (id === ZIP64_EXTRA && i + 4 + len <= x.length) {
+      // APPNOTE 4.5.3: in a local header both sizes are present, uncompressed first.
+      let at = i + 4
+      if (uncompressedSize === MAX32 && at + 8 <= i + 4 + len) { uncompressedSize = Number(x.readBigUInt64LE(at)); at += 8 }
+      if (compressedSize === MAX32 && at + 8 <= i + 4 + len) compressedSize = Number(x.readBigUInt64LE(at))
+      break
+    }
+    i += 4 + len
+  }
+  return { compressedSize, uncompressedSize }
+}
+
+function readLocal(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<yauzl.LocalFileHeader> {
+  return new Promise((resolve, reject) => zip.readLocalFileHeader(e, (err, h) => (err ? reject(err) : resolve(h))))
+}
+
+/** Map a yauzl central-directory record and the entry's local header to what the upload policy checks. */
+function toInfo(e: yauzl.Entry, local: yauzl.LocalFileHeader): ZipEntryInfo {
   const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, true)
   const unixMode = (e.externalFileAttributes >>> 16) & 0xffff
   return {
@@ -62,6 +95,14 @@ function toInfo(e: yauzl.Entry): ZipEntryInfo {
     isEncrypted: e.isEncrypted(),
     compressedSize: e.compressedSize,
     uncompressedSize: e.uncompressedSize,
+    central: {
+      nameHex: e.fileNameRaw.toString('hex'), flags: e.generalPurposeBitFlag, method: e.compressionMethod, crc32: e.crc32,
+      compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize,
+    },
+    local: {
+      nameHex: local.fileName.toString('hex'), flags: local.generalPurposeBitFlag, method: local.compressionMethod, crc32: local.crc32,
+      ...localSizes(local),
+    },
   }
 }
 
@@ -77,8 +118,17 @@ export function zipDirectoryReader(store: BlobStore): ZipDirectoryReader {
         throw new ZipUnreadableError(`not a readable zip: ${(e as Error).message}`)
       }
       try {
-        for await (const entry of zip.eachEntry()) yield toInfo(entry)
+        for await (const entry of zip.eachEntry()) {
+          let local: yauzl.LocalFileHeader
+          try {
+            local = await readLocal(zip, entry)
+          } catch (e) {
+            throw new ZipUnreadableError(`corrupt local header of ${JSON.stringify(entry.fileNameRaw.toString('utf8').slice(0, 120))}: ${(e as Error).message}`)
+          }
+          yield toInfo(entry, local)
+        }
       } catch (e) {
+        if (e instanceof ZipUnreadableError) throw e
         throw new ZipUnreadableError(`corrupt zip central directory: ${(e as Error).message}`)
       } finally {
         zip.close()

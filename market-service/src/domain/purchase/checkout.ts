@@ -1,9 +1,9 @@
 /**
  * Private checkout (DESIGN.md section 3): `POST /api/v1/purchases` → the market's wallet makes an
  * invoice for the price (or more: pay what you want) → PENDING purchase + ledger INVOICE_CREATED in one
- * transaction. A guest gets a receipt code once; only its sha256 is stored. An Idempotency-Key replays
- * the first answer (Stripe semantics, reliability catalogue B2); no SQLite transaction is held across
- * the wallet round trip (A5).
+ * transaction. A guest gets a receipt code once (random); only its sha256 is stored. An Idempotency-Key
+ * replays the first answer, without a guest's receipt code (Stripe semantics, reliability catalogue B2);
+ * no SQLite transaction is held across the wallet round trip (A5).
  */
 import { createHash } from 'node:crypto'
 import { AppError } from '@zapcade/shared/errors'
@@ -27,8 +27,6 @@ export interface CheckoutDeps {
   newId: () => string
   /** A fresh random receipt code (≥ 128 bits). */
   newReceiptCode: () => string
-  /** The receipt code of an idempotent guest request, derived from its key with a server secret. */
-  receiptCodeForKey: (idempotencyKey: string) => string
   /** sha256 hex of a receipt code: what purchases.guest_receipt_code_hash and the download route compare. */
   hashReceiptCode: (code: string) => string
 }
@@ -50,12 +48,22 @@ const IDEMPOTENCY_STALE_SEC = 120
 
 /** Why a game cannot be bought, or undefined when it can (DESIGN.md section 2, v1 rules). */
 export function unpurchasableReason(g: CatalogGame, marketPubkey: string): string | undefined {
-  if (g.deleted) return 'deleted by its developer'
-  if (g.status === 'BANNED') return 'banned'
-  if (g.status === 'DRAFT') return 'a draft'
-  if (g.priceMsat === 0) return 'free: no purchase needed'
+  return unpurchasable(g, marketPubkey)?.reason
+}
+
+/**
+ * The refusal of a sale with its problem code: GAME_NOT_PURCHASABLE, or NO_BUILD for a paid game that
+ * has no release with a verified build yet (nothing is sold that cannot be delivered: "coming soon").
+ */
+export function unpurchasable(g: CatalogGame, marketPubkey: string): { code: 'GAME_NOT_PURCHASABLE' | 'NO_BUILD'; reason: string } | undefined {
+  const no = (reason: string) => ({ code: 'GAME_NOT_PURCHASABLE' as const, reason })
+  if (g.deleted) return no('deleted by its developer')
+  if (g.status === 'BANNED') return no('banned')
+  if (g.status === 'DRAFT') return no('a draft')
+  if (g.priceMsat === 0) return no('free: no purchase needed')
   // isPurchasableBy (shared/events/game.ts): a paid game's zap tag must name this market.
-  if (g.zapPubkey !== marketPubkey) return 'its zap tag does not route payments to this market'
+  if (g.zapPubkey !== marketPubkey) return no('its zap tag does not route payments to this market')
+  if (!g.hasVerifiedBuild) return { code: 'NO_BUILD', reason: 'not released yet: it has no verified build (coming soon)' }
   return undefined
 }
 
@@ -75,7 +83,7 @@ export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<Che
     const begun = await d.repo.beginIdempotent(claim, d.nowSec(), IDEMPOTENCY_STALE_SEC)
     if (begun.state === 'MISMATCH') throw new AppError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body')
     if (begun.state === 'IN_FLIGHT') throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still running')
-    if (begun.state === 'DONE') return replay(d, claim, begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
+    if (begun.state === 'DONE') return replay(begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
   }
   try {
     return await create(d, r, ref, claim)
@@ -86,17 +94,23 @@ export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<Che
   }
 }
 
-function replay(d: CheckoutDeps, claim: IdempotencyClaim, statusCode: number, body: CreatePurchaseResponse, r: CheckoutRequest): CheckoutAnswer {
-  // The code itself is never stored; a guest's replay derives it again from the key.
-  if (r.buyerPubkey === undefined && r.idempotencyKey !== undefined) return { statusCode, body: { ...body, receipt_code: d.receiptCodeForKey(claim.key) } }
-  return { statusCode, body }
+/**
+ * A stored answer again. A guest's receipt code is never in it: the code is random, only its hash is
+ * stored, and an Idempotency-Key is no proof of being that guest (anyone may send the same key and body).
+ * The replay says so (`receipt_code_withheld`): a guest who lost the first answer starts a new checkout
+ * rather than pay an invoice whose receipt code it does not hold.
+ */
+function replay(statusCode: number, body: CreatePurchaseResponse, r: CheckoutRequest): CheckoutAnswer {
+  const { receipt_code: _never, ...stored } = body
+  if (r.buyerPubkey === undefined) return { statusCode, body: { ...stored, receipt_code_withheld: true } }
+  return { statusCode, body: stored }
 }
 
 async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string; slug: string }, claim: IdempotencyClaim | undefined): Promise<CheckoutAnswer> {
   const game = d.repo.findGame(ref.pubkey, ref.slug)
   if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
-  const why = unpurchasableReason(game, d.marketPubkey)
-  if (why) throw new AppError('GAME_NOT_PURCHASABLE', why)
+  const why = unpurchasable(game, d.marketPubkey)
+  if (why) throw new AppError(why.code, `the game is ${why.reason}`)
   const amountMsat = r.amountMsat ?? game.priceMsat
   if (amountMsat < game.priceMsat) throw new AppError('AMOUNT_TOO_LOW', `the price is ${game.priceMsat} msat`, { price_msat: game.priceMsat })
 
@@ -105,7 +119,8 @@ async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string
     throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered an invoice that does not match the request')
   }
   const guest = r.buyerPubkey === undefined
-  const receiptCode = guest ? (claim ? d.receiptCodeForKey(claim.key) : d.newReceiptCode()) : undefined
+  // Always random, never derived from the Idempotency-Key: holding the key must not give the code.
+  const receiptCode = guest ? d.newReceiptCode() : undefined
   const nowSec = d.nowSec()
   const id = d.newId()
   const body: CreatePurchaseResponse = {

@@ -3,7 +3,7 @@
  * the holder of its guest receipt code (compared in constant time); to anyone else it does not exist.
  * A claim moves a guest purchase and its entitlement to a pubkey; the claim is recorded under the
  * code's hash so a second claim is recognised: the same pubkey gets the same answer, another pubkey
- * ALREADY_CLAIMED.
+ * ALREADY_CLAIMED. Only a PAID purchase can be claimed (PURCHASE_NOT_PAID otherwise, the code unchanged).
  */
 import { timingSafeEqual } from 'node:crypto'
 import { AppError } from '@zapcade/shared/errors'
@@ -63,6 +63,11 @@ export function claimPurchase(d: ClaimDeps, receiptCode: string, pubkey: string)
   if (prior) return prior
   const p = d.repo.byReceiptHash(hash)
   if (!p) throw new AppError('RECEIPT_INVALID', 'no purchase holds this receipt code')
+  // Only a paid purchase holds a game: claiming a pending, expired or failed one would move nothing, and
+  // the code must stay with its holder (an EXPIRED invoice paid late becomes PAID, claimable then).
+  if (p.status !== 'PAID') {
+    throw new AppError('PURCHASE_NOT_PAID', `this purchase is ${p.status.toLowerCase()}, not paid: nothing to claim yet`, { status: p.status, purchase_id: p.id })
+  }
   const answer: ClaimPurchaseResponse = { purchase_id: p.id, status: p.status, owner_pubkey: pubkey, entitlement_id: d.repo.entitlementOf(p.id)?.id ?? null }
   const record = { claim: { key, scope: 'claim', requestHash: hash }, answer: { statusCode: 200, body: answer } }
   if (d.repo.claim(p.id, hash, pubkey, record, d.nowSec())) return answer

@@ -41,6 +41,11 @@ export interface UploadRepo {
   markVerified(id: string, atSec: number): boolean
   /** PENDING → REJECTED with a reason; answers false when it was no longer PENDING. */
   markRejected(id: string, reason: string): boolean
+  /**
+   * The sha256 of the build of a published version: a release of this game and version (not deleted)
+   * whose asset the market holds verified bytes for. Such a version is immutable.
+   */
+  publishedSha256(gameId: number, version: string): string | undefined
   /** The object key of a VERIFIED upload of this game with this sha256 (what may back a 3063 asset). */
   verifiedKeyFor(gameId: number, sha256: string): string | undefined
 }

@@ -58,6 +58,7 @@ export async function createUpload(d: UploadDeps, r: UploadRequest): Promise<Upl
   if (!isHex64(r.sha256)) throw new AppError('VALIDATION_FAILED', 'sha256 must be 64 lowercase hex characters')
   if (!Number.isSafeInteger(r.sizeBytes) || r.sizeBytes <= 0) throw new AppError('VALIDATION_FAILED', 'size_bytes must be a positive integer')
   if (r.sizeBytes > d.maxUploadBytes) throw new AppError('BODY_TOO_LARGE', `builds are at most ${d.maxUploadBytes} bytes`)
+  refuseRepublish(d, game.id, r.version, r.sha256)
   const now = d.nowSec()
   const rec: UploadRecord = {
     id: d.uuid(),
@@ -78,6 +79,17 @@ export async function createUpload(d: UploadDeps, r: UploadRequest): Promise<Upl
   d.repo.insert(rec)
   const put = await d.store.presignPut(rec.objectKey, { sizeBytes: rec.sizeBytes, sha256: rec.sha256, contentType: rec.contentType, expiresAtSec: rec.expiresAtSec })
   return { id: rec.id, put }
+}
+
+/**
+ * Releases are immutable once published: a version whose build the market verified never gets other
+ * bytes (buyers checked that hash). The same bytes again are fine (a retried upload).
+ */
+function refuseRepublish(d: UploadDeps, gameId: number, version: string, sha256: string): void {
+  const published = d.repo.publishedSha256(gameId, version)
+  if (published !== undefined && published !== sha256) {
+    throw new AppError('VERSION_PUBLISHED', `version ${version} is published with another build; publish a new version`, { version, sha256: published })
+  }
 }
 
 /** Why the stored bytes may not back an asset, or undefined when they pass every check. */
@@ -120,6 +132,14 @@ export async function completeUpload(d: UploadDeps, id: string, callerPubkey?: s
       throw new AppError('UPLOAD_EXPIRED', 'the upload URL expired; ask for a new one')
     }
     throw new AppError('CONFLICT', 'no bytes were uploaded yet')
+  }
+  // The version may have been published with other bytes since this upload was asked for.
+  try {
+    refuseRepublish(d, u.gameId, u.version, u.sha256)
+  } catch (e) {
+    d.repo.markRejected(id, (e as Error).message)
+    await d.store.delete(u.objectKey)
+    throw e
   }
   const problem = await inspect(d, u)
   if (problem) {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { ZipEntryInfo } from '../../ports/blob-store.ts'
-import { entryNameProblem, ZipTally } from './zip-policy.ts'
+import { entryNameProblem, localHeaderProblem, ZipTally } from './zip-policy.ts'
 
-const entry = (o: Partial<ZipEntryInfo>): ZipEntryInfo => ({ name: 'a', rawName: 'a', isDirectory: false, isSymlink: false, isEncrypted: false, compressedSize: 10, uncompressedSize: 10, ...o })
+const header = { nameHex: Buffer.from('a').toString('hex'), flags: 0x800, method: 8, crc32: 7, compressedSize: 10, uncompressedSize: 10 }
+const entry = (o: Partial<ZipEntryInfo>): ZipEntryInfo => ({
+  name: 'a', rawName: 'a', isDirectory: false, isSymlink: false, isEncrypted: false, compressedSize: 10, uncompressedSize: 10,
+  central: header, local: header, ...o,
+})
 
 describe('zip entry names', () => {
   it.each(['../x', 'a/../../x', 'a/..', '/etc/passwd', 'C:/win.ini', 'c:x', 'a\\b', 'a\0b', ''])('%j is unsafe', (name) => {
@@ -35,5 +39,28 @@ describe('zip totals', () => {
     const bomb = new ZipTally({ ...limits, maxTotalUncompressedBytes: 1e12 })
     bomb.add(entry({ uncompressedSize: 10_001 }))
     expect(bomb.finish(100)).toMatch(/expansion ratio/)
+  })
+})
+
+describe('local header against central directory', () => {
+  it.each([
+    ['name', { nameHex: Buffer.from('../../x').toString('hex') }, /local header names "\.\.\/\.\.\/x"/],
+    ['flags', { flags: 0x801 }, /flags/],
+    ['method', { method: 0 }, /compression method/],
+    ['compressed size', { compressedSize: 11 }, /sizes/],
+    ['uncompressed size', { uncompressedSize: 9 }, /sizes/],
+    ['crc', { crc32: 8 }, /CRC/],
+  ] as const)('a different %s is refused', (_what, change, reason) => {
+    expect(localHeaderProblem(header, { ...header, ...change })).toMatch(reason)
+    expect(new ZipTally({ maxEntries: 10, maxTotalUncompressedBytes: 1e9, maxExpansionRatio: 100 }).add(entry({ local: { ...header, ...change } }))).toMatch(/local header/)
+  })
+  it('with a data descriptor (flag bit 3) the local sizes and CRC are zero and not compared; name and method still are', () => {
+    const central = { ...header, flags: 0x808 }
+    const local = { ...central, crc32: 0, compressedSize: 0, uncompressedSize: 0 }
+    expect(localHeaderProblem(central, local)).toBeUndefined()
+    expect(localHeaderProblem(central, { ...local, method: 0 })).toMatch(/compression method/)
+  })
+  it('agreeing headers pass', () => {
+    expect(localHeaderProblem(header, { ...header })).toBeUndefined()
   })
 })

@@ -1,9 +1,11 @@
 /**
  * What a build zip may contain (reliability catalogue B5 "Zip Slip", DL-5), judged from its central
- * directory alone: names that could escape an extraction directory, symlinks, encrypted entries, too
- * many entries, and an absurd expansion ratio or total size (zip bombs). Pure: no I/O.
+ * directory and each entry's local header: names that could escape an extraction directory, symlinks,
+ * encrypted entries, too many entries, an absurd expansion ratio or total size (zip bombs), and a local
+ * header that disagrees with its central record (a streaming extractor would write what the local header
+ * says: `../../x` behind a central `game/readme.txt`). Pure: no I/O.
  */
-import type { ZipEntryInfo } from '../../ports/blob-store.ts'
+import type { ZipEntryInfo, ZipHeaderFields } from '../../ports/blob-store.ts'
 
 export interface ZipLimits {
   maxEntries: number
@@ -31,6 +33,26 @@ export function entryNameProblem(name: string): string | undefined {
   return undefined
 }
 
+/** General purpose flag bit 3: CRC and sizes follow the data (the local header's are zero). */
+const DATA_DESCRIPTOR = 0x0008
+
+/** Why an entry's local header disagrees with its central-directory record, or undefined when they agree. */
+export function localHeaderProblem(central: ZipHeaderFields, local: ZipHeaderFields): string | undefined {
+  if (local.nameHex !== central.nameHex) {
+    const shown = Buffer.from(local.nameHex, 'hex').toString('utf8').slice(0, 120)
+    return `local header names ${JSON.stringify(shown)}, the central directory another name`
+  }
+  if (local.flags !== central.flags) return `local header flags 0x${local.flags.toString(16)} differ from the central directory's 0x${central.flags.toString(16)}`
+  if (local.method !== central.method) return `local header compression method ${local.method} differs from the central directory's ${central.method}`
+  if ((central.flags & DATA_DESCRIPTOR) === 0) {
+    if (local.compressedSize !== central.compressedSize || local.uncompressedSize !== central.uncompressedSize) {
+      return `local header sizes ${local.compressedSize}/${local.uncompressedSize} differ from the central directory's ${central.compressedSize}/${central.uncompressedSize}`
+    }
+    if (local.crc32 !== central.crc32) return 'local header CRC-32 differs from the central directory\'s'
+  }
+  return undefined
+}
+
 /** Accumulates entries as they stream out of the central directory; the first problem stops the check. */
 export class ZipTally {
   entries = 0
@@ -46,6 +68,8 @@ export class ZipTally {
     if (nameProblem) return `${nameProblem}: ${JSON.stringify(e.name.slice(0, 120))}`
     if (e.isSymlink) return `symlink entry: ${JSON.stringify(e.name.slice(0, 120))}`
     if (e.isEncrypted) return `encrypted entry: ${JSON.stringify(e.name.slice(0, 120))}`
+    const mismatch = localHeaderProblem(e.central, e.local)
+    if (mismatch) return `${mismatch}: ${JSON.stringify(e.name.slice(0, 120))}`
     this.totalUncompressed += e.uncompressedSize
     if (this.totalUncompressed > this.limits.maxTotalUncompressedBytes) return `uncompressed size exceeds ${this.limits.maxTotalUncompressedBytes} bytes`
     return undefined
