@@ -108,7 +108,7 @@ const NOSTR_TOOLS_ORDER: EventKey[] = ['kind', 'created_at', 'content', 'tags', 
  *   var query = [URLQueryItem(name: "amount", value: "\(msats)")]
  *   query.append(URLQueryItem(name: "nostr", value: json))
  *   if zap_type != .priv, let comment, let limit = payreq.commentAllowed, limit != 0 { ... "comment" ... }
- *   base_url.queryItems = query
+ *   base_url.queryItems = query            // replaces any query the callback URL already had
  * damus/Core/Nostr/NostrEvent.swift `encode_json`: JSONEncoder with `.withoutEscapingSlashes`; nostrdb/NdbNote.swift
  * `encode(to:)` writes id, sig, pubkey, created_at, kind, content, tags, but swift-foundation's JSONEncoder keeps
  * objects in a Swift `[String: JSONEncoderValue]` dictionary (JSONEncoder.swift `case object(...)`), whose order
