@@ -24,6 +24,7 @@ import { hashReceiptCode } from './domain/purchase/receipt-code.ts'
 import { makeDownloadLimits } from './domain/download/download-service.ts'
 import { defaultZipLimits } from './domain/upload/zip-policy.ts'
 import { nip98Auth } from './http/auth-nip98.ts'
+import { apiCors } from './http/cors.ts'
 import { documentPlainRoutes } from './http/openapi-plain.ts'
 import { Metrics } from './http/metrics.ts'
 import { problemErrorHandler, problemNotFound } from './http/problem.ts'
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.use('*', requestLog({ log: deps.log, metrics, nowMs: deps.clock.nowMs }))
   app.onError(problemErrorHandler(deps.log))
   app.notFound(problemNotFound)
+  app.use('/api/*', apiCors()) // any origin, never credentials: NIP-98 carries no cookies (http/cors.ts)
   // JSON API bodies are small; the streamed blob PUT (/blobs/*) is bounded by its signed size instead.
   const limit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw new AppError('BODY_TOO_LARGE', `request body over ${deps.config.maxBodyBytes} bytes`) } })
   app.use('/api/*', limit)
