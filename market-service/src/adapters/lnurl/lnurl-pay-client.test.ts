@@ -85,8 +85,9 @@ describe('LNURL-pay client (LUD-06 payer checks)', () => {
     { name: 'metadata with two text/plain entries', handler: () => honest({ metadata: JSON.stringify([['text/plain', 'x'], ['text/plain', 'y'], ['text/identifier', 'b@c']]) }), reason: /exactly one text\/plain/, callbacks: 0 },
     { name: 'minSendable above maxSendable', handler: () => honest({ minSendable: 5000, maxSendable: 2000 }), reason: /minSendable above maxSendable/, callbacks: 0 },
     {
+      // The remote reason is not repeated (the error reaches the developer): only our summary.
       name: 'a LUD-06 error answer (any HTTP status)',
-      handler: () => (_url, res) => json(res, { status: 'ERROR', reason: 'wallet is closed' }, 200), reason: /wallet is closed/, callbacks: 0,
+      handler: () => (_url, res) => json(res, { status: 'ERROR', reason: 'wallet is closed' }, 200), reason: /^(?!.*wallet is closed).*answered status ERROR/, callbacks: 0,
     },
     {
       name: 'a redirect',
@@ -131,5 +132,48 @@ describe('LNURL-pay client (LUD-06 payer checks)', () => {
     const prod = lnurlPayClient({ production: true, timeoutMs: 2000 })
     await expect(prod.requestInvoice(address(), msat(21_000))).rejects.toMatchObject({ code: 'LNURL_INVALID' })
     expect(hits).toEqual([])
+  })
+
+  it('refuses numeric and IPv6-mapped spellings of an address host without fetching', async () => {
+    for (const host of ['0x7f000001', '2130706433', '127.1', '0177.0.0.1']) {
+      const port = domain.split(':')[1]
+      await expect(client.requestInvoice(`bob@${host}:${port}`, msat(21_000))).rejects.toMatchObject({ code: 'LNURL_INVALID' })
+    }
+    expect(hits).toEqual([])
+  })
+
+  it('refuses a callback on a link-local (metadata) address before calling it', async () => {
+    handler = honest({ callback: 'https://169.254.169.254/latest/meta-data' })
+    const err = await client.requestInvoice(address(), msat(21_000)).then(() => undefined, (e: unknown) => e)
+    expect(err).toMatchObject({ code: 'LNURL_INVALID', message: expect.stringContaining('not a public address (link-local)') })
+    expect(hits).toEqual(['/.well-known/lnurlp/bob'])
+  })
+})
+
+describe('LNURL-pay client in production: names are resolved and every address checked', () => {
+  const payRequest = {
+    tag: 'payRequest', callback: 'https://cb.wallet.example/pay', minSendable: 1000, maxSendable: 100_000,
+    metadata: JSON.stringify([['text/plain', 'pay bob'], ['text/identifier', 'bob@wallet.example']]),
+  }
+  const answering = (fetched: string[]): typeof fetch => (async (u: string | URL) => {
+    fetched.push(String(u))
+    return Response.json(payRequest)
+  }) as typeof fetch
+
+  it('refuses an address host that resolves to a private address, without fetching', async () => {
+    const fetched: string[] = []
+    const prod = lnurlPayClient({ production: true, fetch: answering(fetched), resolve: async () => ['10.0.0.5'] })
+    await expect(prod.requestInvoice('bob@wallet.example', msat(21_000)))
+      .rejects.toMatchObject({ code: 'LNURL_INVALID', message: expect.stringContaining('resolves to an address that is not public (private)') })
+    expect(fetched).toEqual([])
+  })
+
+  it('refuses a callback host that resolves to loopback: the pay request was fetched, the callback never', async () => {
+    const fetched: string[] = []
+    const resolve = async (h: string): Promise<string[]> => (h === 'wallet.example' ? ['93.184.216.34'] : ['93.184.216.35', '::1'])
+    const prod = lnurlPayClient({ production: true, fetch: answering(fetched), resolve })
+    await expect(prod.requestInvoice('bob@wallet.example', msat(21_000)))
+      .rejects.toMatchObject({ code: 'LNURL_INVALID', message: expect.stringContaining('cb.wallet.example resolves to an address that is not public (loopback)') })
+    expect(fetched).toEqual(['https://wallet.example/.well-known/lnurlp/bob'])
   })
 })

@@ -2,7 +2,9 @@
  * LNURL-pay client (LUD-06, LUD-16, LUD-12): `name@host` → `https://host/.well-known/lnurlp/name` → pay
  * request checked → `callback?amount=` → the invoice decoded and checked: amount = asked (LUD-06 step 8,
  * PAY-2) and description hash = sha256(metadata) (step 7, PAY-3). Plain http only for loopback hosts
- * and only outside production. HTTP statuses are ignored; bodies decide (LUD-01).
+ * and only outside production. HTTP statuses are ignored; bodies decide (LUD-01). Every host fetched
+ * (the address's and the callback's) passes host-policy.ts first, names resolved (PAY-6). Errors carry
+ * our own summary, never text from the remote body: they reach the developer's payout view.
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
@@ -10,6 +12,7 @@ import { AppError } from '@zapcade/shared/errors'
 import type { Msat } from '@zapcade/shared/money'
 import type { LnurlInvoice, LnurlPayClient } from '../../domain/payout/lnurl-pay.ts'
 import { decodeInvoice } from './decode-invoice.ts'
+import { checkResolvedHost, hostRefusal, systemResolve, type Resolve } from './host-policy.ts'
 
 export interface LnurlClientOptions {
   /** In production plain http is refused even for loopback hosts. */
@@ -17,6 +20,8 @@ export interface LnurlClientOptions {
   timeoutMs?: number
   maxBodyBytes?: number
   fetch?: typeof fetch
+  /** Name → addresses, checked before each fetch; default the system resolver. */
+  resolve?: Resolve
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1'])
@@ -77,8 +82,11 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
   const doFetch = o.fetch ?? fetch
   const timeoutMs = o.timeoutMs ?? 10_000
   const maxBody = o.maxBodyBytes ?? 128 * 1024
+  const resolve = o.resolve ?? systemResolve
 
   async function getJson(url: URL): Promise<unknown> {
+    const host = await checkResolvedHost(url.hostname, { production: o.production, resolve, timeoutMs })
+    if (!host.ok) throw invalid(`${url.host}: ${'refused' in host ? host.refused : host.unresolved}`)
     let res: Response
     try {
       // No redirects: a redirect could lead to a host or scheme we would not have accepted.
@@ -95,14 +103,17 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
       throw invalid(`${url.host}: answered HTTP ${res.status} without JSON`)
     }
     if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'ERROR') {
-      const reason = (body as { reason?: unknown }).reason
-      throw invalid(`${url.host}: ${typeof reason === 'string' ? reason.slice(0, 300) : 'error'}`)
+      // The remote `reason` is not repeated: it is a stranger's text, and this error reaches the developer.
+      throw invalid(`${url.host}: answered status ERROR (HTTP ${res.status})`)
     }
     return body
   }
 
   return {
     async requestInvoice(address: string, amountMsat: Msat, comment?: string): Promise<LnurlInvoice> {
+      // The host as written: `0x7f000001` would reach lud16Url's URL parser as 127.0.0.1.
+      const refused = hostRefusal(address.slice(address.lastIndexOf('@') + 1).toLowerCase(), o.production)
+      if (refused) throw invalid(`payout address: ${refused}`)
       const wellKnown = lud16Url(address, o.production)
       const pr = payRequestSchema.safeParse(await getJson(wellKnown))
       if (!pr.success) throw invalid(`pay request: ${pr.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
@@ -120,7 +131,7 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
       try {
         decoded = decodeInvoice(inv.data.pr)
       } catch (e) {
-        throw invalid(`invoice does not decode: ${e instanceof Error ? e.message : String(e)}`)
+        throw invalid(`invoice does not decode: ${e instanceof Error ? e.message.slice(0, 100) : 'unknown error'}`)
       }
       if (decoded.amountMsat !== amountMsat) throw invalid(`invoice amount ${decoded.amountMsat ?? 'none'} msat, asked ${amountMsat}`)
       const expectHash = createHash('sha256').update(req.metadata, 'utf8').digest('hex')
