@@ -38,7 +38,13 @@ export interface GameAddress {
   slug: string
 }
 
-export const SLUG_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/
+/**
+ * A game's address (`d` of 32267, `i` of releases and assets): NIP-82 app ids such as `com.Example.app`
+ * keep their case, so the check is case-sensitive and accepts capitals (our tools suggest lowercase).
+ */
+export const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+/** SLUG_RE as text, for reasons and help. */
+export const SLUG_RULE = '[A-Za-z0-9][A-Za-z0-9._-]{0,63}'
 
 /** The `a` coordinate of a game. */
 export function gameCoordinate(a: GameAddress): string {

@@ -3,6 +3,8 @@ export const Kind = {
   Profile: 0,
   Deletion: 5,
   BuildAsset: 3063,
+  /** NIP-94 file metadata: the asset kind of older (NIP-51 era) Zapstore releases, read like 3063. */
+  FileMetadata: 1063,
   ZapRequest: 9734,
   ZapReceipt: 9735,
   Label: 1985,

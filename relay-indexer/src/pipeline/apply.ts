@@ -3,11 +3,16 @@
  * - NIP-01 replaceable/addressable: newest created_at wins, tie → lowest id (also for out-of-order arrival).
  * - NIP-09: deletions by `e` and by `a` (up to the deletion's created_at), same author only; tombstones
  *   are kept so a deletion that arrives first still applies; a deletion of a deletion does nothing.
- * - DESIGN.md section 2: releases link to the same author's game (`i` = slug) and build asset (`e`);
- *   whichever arrives first waits as PENDING and is linked when the other arrives.
+ * - Releases (docs/event-profile.md) link to the same author's game (`i` = slug) and to every asset they
+ *   list (`e`); until all are there the release waits as PENDING. Then the one `application/zip` asset is
+ *   the primary build and the others are extra files; a release without exactly one zip is refused, and
+ *   so is one that would change the build of a version whose build is verified (published builds never
+ *   change).
+ * - Why a known developer's event is refused or waiting is recorded for them (developer_events).
  */
 import { Kind, kindClass } from '@zapcade/shared/kinds'
 import { parseCoordinate } from '@zapcade/shared/ids'
+import { ASSET_KINDS, BUILD_MIME, asBuild, type Asset } from '@zapcade/shared/events/build-asset'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { CatalogWriter, RawState } from '../store/catalog-writer.ts'
 import { rowToEvent } from '../store/catalog-writer.ts'
@@ -41,7 +46,11 @@ export function wins(a: { created_at: number; id: string }, b: { created_at: num
 export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonly string[]): string {
   const { w, nowSec } = ctx
   const ev = p.ev
-  if (p.kind === 'game' && p.game.listing === 'DRAFT') return 'rejected:draft' // drafts never reach relays
+  if (p.kind === 'game' && p.game.listing === 'DRAFT') {
+    // Drafts never reach relays: the market keeps them (POST /api/v1/events).
+    tellDeveloper(ctx, ev, 'REFUSED', 'status: a draft is kept by the market, never indexed from a relay')
+    return 'rejected:draft'
+  }
   const d = addressD(ev)
   const store = (state: RawState): void => {
     w.insertRaw(ev, d, state, nowSec)
@@ -62,7 +71,7 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('ACCEPTED')
     for (const row of w.pendingReleasesOfAsset(ev.pubkey, ev.id)) {
       const r = parseReleaseInfo(rowToEvent(row))
-      if (r.ok && r.value.assetEventId === ev.id && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
+      if (r.ok && r.value.assets.some((a) => a.id === ev.id)) settleRelease(ctx, rowToEvent(row), r.value)
     }
     return 'accepted'
   }
@@ -72,7 +81,10 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('SUPERSEDED')
     return 'stale'
   }
-  if (cur && cur.state !== 'DELETED') w.setState(cur.id, 'SUPERSEDED')
+  if (cur && cur.state !== 'DELETED') {
+    w.setState(cur.id, 'SUPERSEDED')
+    if (cur.state === 'PENDING') w.clearDeveloperEvent(ev.pubkey, cur.id)
+  }
   if (p.kind === 'game') {
     store('ACCEPTED')
     const userId = w.ensureUser(ev.pubkey, nowSec)
@@ -80,15 +92,14 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     for (const row of w.pendingOf(Kind.Profile, ev.pubkey)) if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
     for (const row of w.pendingReleasesOfGame(ev.pubkey, p.game.slug)) {
       const r = parseReleaseInfo(rowToEvent(row))
-      if (r.ok && r.value.slug === p.game.slug && linkRelease(ctx, rowToEvent(row), r.value)) ctx.counters.inc('linked')
+      if (r.ok && r.value.slug === p.game.slug) settleRelease(ctx, rowToEvent(row), r.value)
     }
     return 'accepted'
   }
   if (p.kind === 'release') {
     store('PENDING')
-    if (linkRelease(ctx, ev, p.release)) return 'accepted'
-    w.notePendingRelease(p.release.assetEventId, ev.id)
-    return 'pending'
+    const out = settleRelease(ctx, ev, p.release, false)
+    return out.t === 'linked' ? 'accepted' : out.t === 'pending' ? 'pending' : out.counter
   }
   // Profile (kind 0): shown only for developers whose games are indexed; waits for the first game.
   store('PENDING')
@@ -104,19 +115,93 @@ function applyProfileRow(ctx: ApplyContext, ev: NostrEvent): boolean {
   return true
 }
 
-/** Link a winning release to its game and build asset when both are there; answers whether it linked. */
-function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): boolean {
+/** Record for a known developer why `ev` is refused or waiting (nothing for unknown pubkeys). */
+function tellDeveloper(ctx: ApplyContext, ev: NostrEvent, state: 'REFUSED' | 'PENDING', reason: string): void {
+  if (ctx.w.isKnownDeveloper(ev.pubkey)) ctx.w.noteDeveloperEvent(ev, state, reason, ctx.nowSec)
+}
+
+/** How the refusal of a release that would change a verified build starts (the rest says which version). */
+export const VERSION_PUBLISHED = 'version already published'
+
+type LinkOutcome =
+  | { t: 'linked' }
+  | { t: 'pending'; reason: string; waitingFor: string[] }
+  | { t: 'refused'; reason: string; counter: string }
+
+/**
+ * Try to link a winning release to its game and assets, then record the outcome: linked (catalog
+ * updated), pending (what it waits for, remembered for the developer) or refused (the catalog keeps
+ * the version it had). `later` = called when something it waited for arrived (counts `linked`).
+ */
+function settleRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, later = true): LinkOutcome {
+  const { w } = ctx
+  const out = linkRelease(ctx, ev, r)
+  if (out.t === 'linked') {
+    if (later) ctx.counters.inc('linked')
+    w.clearDeveloperEvent(ev.pubkey, ev.id)
+  } else if (out.t === 'pending') {
+    for (const id of out.waitingFor) w.notePendingRelease(id, ev.id)
+    tellDeveloper(ctx, ev, 'PENDING', out.reason)
+  } else {
+    refuseRelease(ctx, ev, r, out.reason)
+    if (later) ctx.counters.inc(out.counter)
+  }
+  return out
+}
+
+/** Link a winning release when its game and every asset it lists are there (see the file comment). */
+function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOutcome {
   const { w, nowSec } = ctx
   const gameId = w.gameId(ev.pubkey, r.slug)
-  const assetRow = w.raw(r.assetEventId)
-  if (gameId === undefined || !assetRow || assetRow.pubkey !== ev.pubkey || assetRow.kind !== Kind.BuildAsset) return false
-  if (assetRow.state === 'DELETED') return false
-  const asset = parseAssetInfo(rowToEvent(assetRow))
-  if (!asset.ok) return false
-  const releaseId = w.upsertRelease(gameId, ev, r, nowSec)
-  w.upsertAsset(releaseId, assetRow.id, asset.value, nowSec)
+  if (gameId === undefined) return { t: 'pending', reason: `waiting for game ${r.slug} (kind 32267 with d=${r.slug})`, waitingFor: [] }
+  const refused = (reason: string, counter = 'rejected:release-assets'): LinkOutcome => ({ t: 'refused', reason, counter })
+  const assets: Asset[] = []
+  const missing: string[] = []
+  const notes: string[] = []
+  for (const ref of r.assets) {
+    const row = w.raw(ref.id)
+    if (!row || row.state === 'DELETED') {
+      missing.push(ref.id)
+      const why = row ? 'deleted by its author' : w.refusalOf(ev.pubkey, ref.id)
+      notes.push(why ? `${ref.id} (${row ? why : `refused: ${why}`})` : ref.id)
+      continue
+    }
+    if (row.pubkey !== ev.pubkey) return refused(`e: asset ${ref.id} is signed by another key`)
+    if (!ASSET_KINDS.includes(row.kind)) return refused(`e: ${ref.id} is a kind-${row.kind} event, not an asset (3063 or 1063)`)
+    const a = parseAssetInfo(rowToEvent(row))
+    if (!a.ok) return refused(`e: asset ${ref.id}: ${a.reason}`)
+    assets.push(a.value)
+  }
+  if (missing.length > 0) return { t: 'pending', reason: `waiting for asset ${notes.join(', ')}`, waitingFor: missing }
+  const zips = assets.filter((a) => a.mime === BUILD_MIME)
+  if (zips.length !== 1) {
+    return refused(`e: a release needs exactly one ${BUILD_MIME} asset (its build), found ${zips.length} among ${assets.length}`)
+  }
+  const zip = zips[0]!
+  const build = asBuild({ ...zip, slug: zip.slug ?? r.slug, version: zip.version ?? r.version })
+  if (!build.ok) return refused(`e: build asset ${zip.eventId}: ${build.reason}`)
+  const published = w.publishedBuild(gameId, r.version)
+  if (published && published.verified && published.sha256 !== build.value.sha256) {
+    return refused(`${VERSION_PUBLISHED}: ${r.version} has a verified build (sha256 ${published.sha256}); publish a new version`, 'rejected:version-published')
+  }
+  const releaseId = w.upsertRelease(gameId, ev, r, build.value.eventId, nowSec)
+  w.upsertAsset(releaseId, build.value, nowSec)
+  w.replaceReleaseFiles(releaseId, assets.filter((a) => a !== zip), nowSec)
   w.setState(ev.id, 'ACCEPTED')
-  return true
+  return { t: 'linked' }
+}
+
+/**
+ * A refused release never reaches the catalog: it stops being the address's winner (SUPERSEDED) and the
+ * release event the catalog shows for that version wins again.
+ */
+function refuseRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, reason: string): void {
+  const { w } = ctx
+  w.setState(ev.id, 'SUPERSEDED')
+  const gameId = w.gameId(ev.pubkey, r.slug)
+  const shown = gameId === undefined ? undefined : w.publishedBuild(gameId, r.version)?.releaseEventId
+  if (shown && shown !== ev.id && w.raw(shown)?.state === 'SUPERSEDED') w.setState(shown, 'ACCEPTED')
+  tellDeveloper(ctx, ev, 'REFUSED', reason)
 }
 
 /** NIP-09: tombstone every target; hide what the same author already published. */
@@ -131,6 +216,7 @@ function applyDeletion(ctx: ApplyContext, del: NostrEvent, eventIds: string[], c
       continue
     }
     if (target.kind === Kind.Deletion || target.state === 'DELETED') continue // no undelete (NIP-09)
+    if (target.state === 'PENDING') w.clearDeveloperEvent(del.pubkey, id)
     w.setState(id, 'DELETED')
     w.markCatalogDeleted(id, del.created_at)
   }
@@ -148,9 +234,13 @@ function applyDeletion(ctx: ApplyContext, del: NostrEvent, eventIds: string[], c
   }
 }
 
-/** Parse then apply; a parse failure answers its counter name. */
+/** Parse then apply; a parse failure answers its counter name (and is recorded for a known developer). */
 export function parseAndApply(ctx: ApplyContext, ev: NostrEvent, relayUrls: readonly string[]): string {
   const p = parseIndexed(ev)
-  if (!p.ok) return p.reason.startsWith('kind:') ? 'rejected:unexpected-kind' : parseCounterName(p.reason)
+  if (!p.ok) {
+    if (p.reason.startsWith('kind:')) return 'rejected:unexpected-kind'
+    if (ev.kind !== Kind.Profile && ev.kind !== Kind.Deletion) tellDeveloper(ctx, ev, 'REFUSED', p.reason)
+    return parseCounterName(p.reason)
+  }
   return applyEvent(ctx, p.value, relayUrls)
 }

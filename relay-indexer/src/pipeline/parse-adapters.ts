@@ -4,20 +4,20 @@
  */
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { parseRelease } from '@zapcade/shared/events/release'
-import { parseBuildAsset } from '@zapcade/shared/events/build-asset'
+import { parseAsset } from '@zapcade/shared/events/build-asset'
 import { parseProfile } from '@zapcade/shared/events/profile'
 import { parseDeletion } from '@zapcade/shared/events/deletion'
 import { ok, type Parsed } from '@zapcade/shared/result'
 import type { AssetInfo, DeletionInfo, ProfileInfo, ReleaseInfo } from './parse.ts'
 
-/** Release (30063): shared `parseRelease` (d = <slug>@<version>, SemVer, same-author `a`, one `e`). */
+/** Release (30063): shared `parseRelease` (d = <slug>@<version>, loose versions, same-author `a`, one or more `e`). */
 export function parseReleaseInfo(ev: NostrEvent): Parsed<ReleaseInfo> {
   return parseRelease(ev)
 }
 
-/** Build asset (3063): shared `parseBuildAsset` (x sha256, size, m = application/zip). */
+/** Asset (3063 or legacy 1063): shared `parseAsset` (x sha256, m, urls); which one is the build is the release's rule. */
 export function parseAssetInfo(ev: NostrEvent): Parsed<AssetInfo> {
-  return parseBuildAsset(ev)
+  return parseAsset(ev)
 }
 
 /** Profile (kind 0): shared `parseProfile`; the catalog shows display_name, else name. */

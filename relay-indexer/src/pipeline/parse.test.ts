@@ -45,7 +45,7 @@ describe('parseIndexed with the shared profile', () => {
 })
 
 describe('indexing through the shared parsers', () => {
-  it('a release naming another developer’s game or a non-SemVer version is refused and counted by field', async () => {
+  it('a release naming another developer’s game or a string that is no version is refused and counted by field', async () => {
     const as = asset(dev, 'g1', '1.0.0', T + 1)
     const stolen = dev.sign({
       kind: 30063, created_at: T + 2, content: '',
@@ -53,7 +53,7 @@ describe('indexing through the shared parsers', () => {
     })
     const loose = dev.sign({
       kind: 30063, created_at: T + 2, content: '',
-      tags: [['d', 'g1@1.0'], ['i', 'g1'], ['version', '1.0'], ['e', as.id]],
+      tags: [['d', 'g1@latest'], ['i', 'g1'], ['version', 'latest'], ['e', as.id]],
     })
     const r = await indexInOrder([game(dev, 'g1', T), as, stolen, loose], verifier)
     expect(r.indexer.counters()).toMatchObject({ 'rejected:parse:a': 1, 'rejected:parse:version': 1 })
@@ -74,14 +74,18 @@ describe('indexing through the shared parsers', () => {
     await r.close()
   })
 
-  it('a build asset that is not a zip is refused as rejected:parse:m', async () => {
+  it('an asset that is not a zip is kept, but a release whose only asset it is has no build and is refused', async () => {
     const apk = dev.sign({
       kind: 3063, created_at: T + 1, content: '',
       tags: [['i', 'g3'], ['version', '1.0.0'], ['x', 'ab'.repeat(32)], ['size', '10'], ['m', 'application/vnd.android.package-archive']],
     })
-    const r = await indexInOrder([game(dev, 'g3', T), apk, release(dev, 'g3', '1.0.0', apk.id, T + 2)], verifier)
-    expect(r.indexer.counters()).toMatchObject({ 'rejected:parse:m': 1 })
+    const rel = release(dev, 'g3', '1.0.0', apk.id, T + 2)
+    const r = await indexInOrder([game(dev, 'g3', T), apk, rel], verifier)
+    expect(r.indexer.counters()).toMatchObject({ 'rejected:release-assets': 1 })
     expect(r.db.prepare('SELECT count(*) FROM releases').pluck().get()).toBe(0)
+    expect(r.db.prepare('SELECT state, reason FROM developer_events WHERE event_id = ?').get(rel.id)).toEqual({
+      state: 'REFUSED', reason: 'e: a release needs exactly one application/zip asset (its build), found 0 among 1',
+    })
     await r.close()
   })
 })

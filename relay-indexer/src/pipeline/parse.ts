@@ -6,15 +6,15 @@ import { Kind } from '@zapcade/shared/kinds'
 import { parseGame, type Game } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { Release } from '@zapcade/shared/events/release'
-import type { BuildAsset } from '@zapcade/shared/events/build-asset'
+import type { Asset } from '@zapcade/shared/events/build-asset'
 import { fail, ok, type Parsed } from '@zapcade/shared/result'
 import { parseReleaseInfo, parseAssetInfo, parseProfileInfo, parseDeletionInfo } from './parse-adapters.ts'
 
-/** A release as the shared profile parses it (slug, version, channel, notes, publishedAtSec, assetEventId, …). */
+/** A release as the shared profile parses it (slug, version, channel, notes, publishedAtSec, assets, …). */
 export type ReleaseInfo = Release
 
-/** A build asset as the shared profile parses it (sha256, sizeBytes, mime, platforms, …). */
-export type AssetInfo = BuildAsset
+/** An asset (3063, or legacy 1063) as the shared profile parses it (sha256, mime, sizeBytes, urls, …). */
+export type AssetInfo = Asset
 
 export interface ProfileInfo {
   displayName: string | undefined
@@ -35,8 +35,11 @@ export type ParsedEvent =
   | { kind: 'profile'; ev: NostrEvent; profile: ProfileInfo }
   | { kind: 'deletion'; ev: NostrEvent; deletion: DeletionInfo }
 
-/** Kinds the indexer subscribes to (DESIGN.md section 2 plus NIP-09 and kind 0 profiles). */
-export const INDEXED_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset, Kind.Deletion, Kind.Profile] as const
+/**
+ * Kinds the indexer subscribes to (docs/event-profile.md): games, releases, assets (3063 and the legacy
+ * NIP-94 1063 older Zapstore releases point to), NIP-09 deletions and kind-0 profiles.
+ */
+export const INDEXED_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset, Kind.FileMetadata, Kind.Deletion, Kind.Profile] as const
 
 /** Parse a verified event; the reason of a failure starts with the field that broke the profile. */
 export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
@@ -49,7 +52,8 @@ export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
       const r = parseReleaseInfo(ev)
       return r.ok ? ok({ kind: 'release', ev, release: r.value }) : r
     }
-    case Kind.BuildAsset: {
+    case Kind.BuildAsset:
+    case Kind.FileMetadata: {
       const r = parseAssetInfo(ev)
       return r.ok ? ok({ kind: 'asset', ev, asset: r.value }) : r
     }

@@ -1,11 +1,23 @@
 /**
  * The SQL of the catalog tables the indexer owns (raw_events, event_relays, deletions, users, games,
- * game_tags, game_platforms, releases, build_assets). Every method runs inside the caller's batch
- * transaction. Never touches purchases, entitlements, ledger_entries or payouts.
+ * game_tags, game_platforms, releases, build_assets, release_files, developer_events). Every method runs
+ * inside the caller's batch transaction. Never touches purchases, entitlements, ledger_entries or payouts.
  */
 import type { Game } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import type { AssetInfo, ProfileInfo, ReleaseInfo } from '../pipeline/parse.ts'
+import type { Asset, BuildAsset } from '@zapcade/shared/events/build-asset'
+import type { ProfileInfo, ReleaseInfo } from '../pipeline/parse.ts'
+
+/** Developer events kept per developer (the newest; older ones are dropped). */
+export const DEVELOPER_EVENTS_KEPT = 200
+
+/** What the catalog holds for one version of a game: its release event and primary build. */
+export interface PublishedBuild {
+  releaseEventId: string
+  sha256: string
+  /** The market holds a verified upload of this build (buyers may have downloaded it). */
+  verified: boolean
+}
 import type { Db } from './open.ts'
 
 export type RawState = 'ACCEPTED' | 'PENDING' | 'SUPERSEDED' | 'DELETED'
@@ -70,12 +82,27 @@ export class CatalogWriter {
           published_at = excluded.published_at, asset_event_id = excluded.asset_event_id, event_id = excluded.event_id,
           deleted_at = NULL, updated_at = excluded.updated_at
         RETURNING id`).pluck(),
-      upsertAsset: p(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, platforms_json, created_at)
-          VALUES (?, ?, NULL, ?, ?, ?, ?, ?)
+      upsertAsset: p(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, platforms_json,
+          urls_json, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (release_id) DO UPDATE SET event_id = excluded.event_id,
           object_key = CASE WHEN build_assets.sha256 = excluded.sha256 THEN build_assets.object_key ELSE NULL END,
           sha256 = excluded.sha256, size_bytes = excluded.size_bytes, content_type = excluded.content_type,
-          platforms_json = excluded.platforms_json`),
+          platforms_json = excluded.platforms_json, urls_json = excluded.urls_json`),
+      delFiles: p('DELETE FROM release_files WHERE release_id = ?'),
+      addFile: p(`INSERT OR IGNORE INTO release_files (release_id, event_id, sha256, size_bytes, content_type, platforms_json, urls_json,
+          variant, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      // A version's build counts as verified once the market holds it (object_key) or a VERIFIED upload of
+      // the game has its sha256; deleted releases count too (their buyers verified that hash).
+      publishedBuild: p(`SELECT r.event_id, a.sha256, (a.object_key IS NOT NULL OR EXISTS (SELECT 1 FROM uploads up
+          WHERE up.game_id = r.game_id AND up.sha256 = a.sha256 AND up.status = 'VERIFIED')) AS verified
+        FROM releases r JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.version = ?`),
+      isUser: p('SELECT 1 FROM users WHERE pubkey = ?').pluck(),
+      noteDevEvent: p(`INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (pubkey, event_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, seen_at = excluded.seen_at`),
+      trimDevEvents: p(`DELETE FROM developer_events WHERE pubkey = ? AND id < (SELECT id FROM developer_events WHERE pubkey = ?
+        ORDER BY id DESC LIMIT 1 OFFSET ${DEVELOPER_EVENTS_KEPT - 1})`),
+      clearDevEvent: p('DELETE FROM developer_events WHERE pubkey = ? AND event_id = ?'),
+      devEventReason: p(`SELECT reason FROM developer_events WHERE pubkey = ? AND event_id = ? AND state = 'REFUSED'`).pluck(),
       pendingOf: p(`SELECT * FROM raw_events WHERE state = 'PENDING' AND kind = ? AND pubkey = ?`),
       // A release's d is `<slug>@<version>` (NIP-82): its pending releases are one index range.
       pendingReleasesOfGame: p(`SELECT * FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`),
@@ -149,11 +176,42 @@ export class CatalogWriter {
     this.s.gameDeleted.run(atSec, id)
     this.s.releaseDeleted.run(atSec, id)
   }
-  upsertRelease(gameId: number, ev: NostrEvent, r: ReleaseInfo, nowSec: number): number {
-    return this.s.upsertRelease.get(gameId, r.version, r.channel, r.notes, r.publishedAtSec, r.assetEventId, ev.id, nowSec, ev.created_at) as number
+  /** The release row of `version`, pointing at its primary build asset `primaryAssetId`. */
+  upsertRelease(gameId: number, ev: NostrEvent, r: ReleaseInfo, primaryAssetId: string, nowSec: number): number {
+    return this.s.upsertRelease.get(gameId, r.version, r.channel, r.notes, r.publishedAtSec, primaryAssetId, ev.id, nowSec, ev.created_at) as number
   }
-  upsertAsset(releaseId: number, assetEventId: string, a: AssetInfo, nowSec: number): void {
-    this.s.upsertAsset.run(releaseId, assetEventId, a.sha256, a.sizeBytes, a.mime, JSON.stringify(a.platforms), nowSec)
+  /** The primary build zip of a release (every url kept). */
+  upsertAsset(releaseId: number, a: BuildAsset, nowSec: number): void {
+    this.s.upsertAsset.run(releaseId, a.eventId, a.sha256, a.sizeBytes, a.mime, JSON.stringify(a.platforms), JSON.stringify(a.urls), nowSec)
+  }
+  /** A release's other assets, replacing what an older version of the release listed. */
+  replaceReleaseFiles(releaseId: number, files: Asset[], nowSec: number): void {
+    this.s.delFiles.run(releaseId)
+    for (const f of files) {
+      this.s.addFile.run(releaseId, f.eventId, f.sha256, f.sizeBytes ?? null, f.mime, JSON.stringify(f.platforms), JSON.stringify(f.urls), f.variant ?? null, nowSec)
+    }
+  }
+  /** The catalog's build of `version` of a game, when there is one. */
+  publishedBuild(gameId: number, version: string): PublishedBuild | undefined {
+    const r = this.s.publishedBuild.get(gameId, version) as { event_id: string; sha256: string; verified: number } | undefined
+    return r && { releaseEventId: r.event_id, sha256: r.sha256, verified: r.verified === 1 }
+  }
+  /** A developer the market knows: a users row (every game's developer has one). */
+  isKnownDeveloper(pubkey: string): boolean {
+    return this.s.isUser.get(pubkey) !== undefined
+  }
+  /** Record why an event of `ev.pubkey` is refused or waits; the newest DEVELOPER_EVENTS_KEPT per developer are kept. */
+  noteDeveloperEvent(ev: NostrEvent, state: 'REFUSED' | 'PENDING', reason: string, nowSec: number): void {
+    this.s.noteDevEvent.run(ev.pubkey, ev.id, ev.kind, state, reason, ev.created_at, nowSec)
+    this.s.trimDevEvents.run(ev.pubkey, ev.pubkey)
+  }
+  /** The event is applied (or replaced): nothing to tell any more. */
+  clearDeveloperEvent(pubkey: string, eventId: string): void {
+    this.s.clearDevEvent.run(pubkey, eventId)
+  }
+  /** Why event `eventId` of `pubkey` was refused, when recorded. */
+  refusalOf(pubkey: string, eventId: string): string | undefined {
+    return this.s.devEventReason.get(pubkey, eventId) as string | undefined
   }
   pendingOf(kind: number, pubkey: string): RawRow[] {
     return this.s.pendingOf.all(kind, pubkey) as RawRow[]

@@ -109,12 +109,15 @@ describe('constraints refuse what they must', () => {
     expect(insertGame(insertUser(2), 'same')).toBeGreaterThan(0)
   })
 
-  it('a game status outside the seed, a negative price, a bad slug', () => {
+  it('a game status outside the seed, a negative price, a bad slug (case is kept: NIP-82 ids)', () => {
     const u = insertUser(1)
     expect(() => insertGame(u, 'a', { status: 'HIDDEN' })).toThrow(/CHECK/)
     expect(() => insertGame(u, 'b', { price_msat: -1 })).toThrow(/CHECK/)
     expect(() => insertGame(u, '-bad')).toThrow(/CHECK/)
-    expect(() => insertGame(u, 'Upper')).toThrow(/CHECK/)
+    expect(() => insertGame(u, 'a b')).toThrow(/CHECK/)
+    expect(() => insertGame(u, 'x@1')).toThrow(/CHECK/)
+    expect(insertGame(u, 'com.Example.App')).toBeGreaterThan(0)
+    expect(insertGame(u, 'com.example.app')).toBeGreaterThan(0)
   })
 
   it('a game whose developer does not exist (foreign keys are on)', () => {
@@ -242,5 +245,47 @@ describe('migration 006 (ban label retraction)', () => {
     expect(() => ins.run('abc', pk(1), 'g', null, null)).toThrow(/CHECK/)
     expect(() => ins.run(hash(2), pk(1), 'g', 5, null)).toThrow(/CHECK/)
     ins.run(hash(3), pk(1), 'g', 5, hash(4))
+  })
+})
+
+describe('migration 009 (NIP-82 shapes)', () => {
+  it('rebuilds games keeping rows, ids, references, indexes and search triggers; slugs keep their case', () => {
+    const old = new Database(join(dir, 'old9.db'))
+    applyPragmas(old, 'money')
+    const all = loadMigrations()
+    migrate(old, all.filter((m) => m.name < '009-'))
+    const u = Number(old.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) RETURNING id').pluck().get(pk(1)))
+    const ins = old.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, tags_json, event_id,
+      event_created_at, created_at, updated_at) VALUES (?, ?, ?, 'LISTED', 'LISTED', 0, '["rogue"]', ?, 1, 1, 1) RETURNING id`).pluck()
+    const g1 = Number(ins.get(u, 'alpha', 'Alpha Dungeon', hash(1)))
+    const g2 = Number(ins.get(u, 'beta', 'Beta Skies', hash(2)))
+    old.prepare('INSERT INTO game_tags (game_id, tag) VALUES (?, ?)').run(g1, 'rogue')
+    old.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
+      VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`).run(g2, hash(3), hash(4))
+    expect(() => ins.get(u, 'Upper', 'U', hash(5))).toThrow(/CHECK/)
+    const indexes = () => old.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'games' AND type IN ('index', 'trigger') ORDER BY name").pluck().all()
+    const before = { games: old.prepare('SELECT * FROM games ORDER BY id').all(), indexes: indexes() }
+    expect(migrate(old, all)).toContain('009-nip82-shapes.sql')
+    expect(old.prepare('SELECT * FROM games ORDER BY id').all()).toEqual(before.games)
+    expect(indexes()).toEqual(before.indexes)
+    expect(old.prepare('SELECT game_id FROM game_tags').pluck().all()).toEqual([g1])
+    expect(old.prepare('SELECT game_id FROM releases').pluck().all()).toEqual([g2])
+    expect(old.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(old.prepare('PRAGMA foreign_key_check').all()).toEqual([])
+    const g3 = Number(ins.get(u, 'com.Example.App', 'Gamma Lanes', hash(6)))
+    const search = (q: string) => old.prepare('SELECT rowid FROM games_fts WHERE games_fts MATCH ?').pluck().all(q)
+    expect(search('dungeon')).toEqual([g1])
+    expect(search('gamma')).toEqual([g3])
+    expect(() => old.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
+      VALUES (999, '1', 1, ?, ?, 1, 1)`).run(hash(7), hash(8))).toThrow(/FOREIGN KEY/)
+    old.close()
+  })
+
+  it('developer events: one row per (developer, event), REFUSED or PENDING only', () => {
+    const ins = db.prepare(`INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, 30063, ?, 'r', 1, 2)`)
+    ins.run(pk(1), hash(1), 'PENDING')
+    expect(() => ins.run(pk(1), hash(1), 'REFUSED')).toThrow(/UNIQUE/)
+    expect(() => ins.run(pk(1), hash(2), 'ACCEPTED')).toThrow(/CHECK/)
+    ins.run(pk(2), hash(1), 'REFUSED')
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { adding, newKey, replacing, sign, signTags, withTags, without } from './testing/sign.ts'
 import type { UnsignedEvent } from './event.ts'
 import { buildGame, isHttpUrl, isPurchasableBy, parseGame, parsePriceTag } from './game.ts'
+import { ZSP_DEFAULT_COMMUNITY, zspApp } from './testing/nip82-fixtures.ts'
 
 const dev = newKey()
 const market = newKey()
@@ -85,7 +86,8 @@ describe('parseGame (kind 32267)', () => {
 
   const invalid: [string, (t: string[][]) => string[][], string][] = [
     ['no d', without('d'), 'd: missing'],
-    ['a d that is not a slug', replacing(['d', 'Star Miner']), 'd: slug must match [a-z0-9][a-z0-9._-]{0,63}'],
+    ['a d that is not a slug', replacing(['d', 'Star Miner']), 'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}'],
+    ['a d with @ (a release address)', replacing(['d', 'star@1.0.0']), 'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}'],
     ['two d tags', adding(['d', 'other']), 'd: duplicate tag'],
     ['no name', without('name'), 'name: missing'],
     ['a blank name', replacing(['name', '   ']), 'name: empty'],
@@ -119,6 +121,29 @@ describe('parseGame (kind 32267)', () => {
 
   it('rejects another kind', () => {
     expect(parseGame(sign({ ...paid(), kind: 30023 }, dev))).toEqual({ ok: false, reason: 'kind: expected 32267, got 30023' })
+  })
+})
+
+describe('parseGame: NIP-82 apps as zsp publishes them (testing/nip82-fixtures.ts)', () => {
+  const app = (packageId: string, extra: Partial<Parameters<typeof zspApp>[0]> = {}) =>
+    zspApp({
+      packageId, name: 'Example App', description: 'A test application', summary: 'Test app', website: 'https://example.com',
+      license: 'MIT', repository: 'https://github.com/example/app', tags: ['game', 'arcade'], iconUrl: 'https://cdn.example.com/icon.png',
+      imageUrls: ['https://cdn.example.com/screenshot1.png'], platforms: ['android-arm64-v8a', 'android-armeabi-v7a'], createdAtSec: 1_760_000_000, ...extra,
+    })
+  const shapes: [string, UnsignedEvent, Record<string, unknown>][] = [
+    ['zsp app (h community, repository)', app('com.example.app'), { slug: 'com.example.app', platforms: ['android-arm64-v8a', 'android-armeabi-v7a'] }],
+    ['a d with capitals keeps its case', app('com.Example.App'), { slug: 'com.Example.App', title: 'Example App' }],
+    ['unknown tags are ignored', withTags(app('g'), adding(['alt', 'x'], ['a', '30617:' + 'ab'.repeat(32) + ':repo'], ['h', 'other'])), { slug: 'g' }],
+  ]
+  it.each(shapes)('accepts %s', (_name, u, expected) => {
+    const ev = sign(u, dev)
+    expect(ev.tags).toContainEqual(['h', ZSP_DEFAULT_COMMUNITY])
+    const r = parseGame(ev)
+    expect(r.ok && r.value).toMatchObject({ ...expected, description: 'A test application', url: 'https://example.com', priceMsat: 0 })
+  })
+  it('an app without ["t","game"] is still not a game (our marketplace rule)', () => {
+    expect(parseGame(sign(app('com.example.app', { tags: ['arcade'] }), dev))).toEqual({ ok: false, reason: 't: a game must carry ["t","game"]' })
   })
 })
 

@@ -5,9 +5,10 @@
  */
 import { Kind } from '../kinds.ts'
 import { MAX_PRICE_SATS, parseSats, satsToMsat, type Msat } from '../money.ts'
-import { SLUG_RE, isHex64, type Pubkey } from '../ids.ts'
+import { isHex64, type Pubkey } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { requiredTag, singleTag, tagValues, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
+import { checkSlug } from './tag-rules.ts'
 
 export const GAME_KIND = Kind.Game
 
@@ -73,7 +74,8 @@ export function parseGame(ev: NostrEvent): Parsed<Game> {
   if (ev.kind !== GAME_KIND) return fail(`kind: expected ${GAME_KIND}, got ${ev.kind}`)
   const d = requiredTag(ev, 'd')
   if (!d.ok) return d
-  if (!SLUG_RE.test(d.value)) return fail('d: slug must match [a-z0-9][a-z0-9._-]{0,63}')
+  const slug = checkSlug('d', d.value)
+  if (!slug.ok) return slug
   const name = requiredTag(ev, 'name')
   if (!name.ok) return name
   const title = name.value.trim()

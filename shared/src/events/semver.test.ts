@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareSemver, isSemver, parseSemver } from './semver.ts'
+import { coerceVersion, compareSemver, isSemver, isVersion, parseSemver } from './semver.ts'
 
 describe('isSemver (SemVer 2.0.0 grammar)', () => {
   it.each(['0.0.0', '1.2.3', '10.20.30', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-0.3.7', '1.0.0-x.7.z.92', '1.0.0+20130313144700', '1.0.0-beta+exp.sha.5114f85', '1.0.0-rc.1+build.1', '99999999999999999999.0.0'])(
@@ -34,5 +34,38 @@ describe('compareSemver (SemVer 2.0.0 section 11 precedence)', () => {
   it('sorts newest first with (a, b) => compareSemver(b, a), non-SemVer last', () => {
     const vs = ['1.0.0', 'junk', '1.1.0-beta', '0.9.9', '1.1.0']
     expect(vs.sort((a, b) => compareSemver(b, a))).toEqual(['1.1.0', '1.1.0-beta', '1.0.0', '0.9.9', 'junk'])
+  })
+})
+
+describe('loose versions (NIP-82 App. D: SemVer where possible)', () => {
+  it.each([
+    ['1.0', '1.0.0', []],
+    ['v1.2.3', '1.2.3', []],
+    ['V2', '2.0.0', []],
+    ['1.2.3.4', '1.2.3', [4n]],
+    ['2024.01.15', '2024.1.15', []],
+    ['1.0rc1', '1.0.0', []],
+    ['1.2.3-beta01', '1.2.3', []],
+    ['1.2.3_beta', '1.2.3', []],
+    ['01.2.3', '1.2.3', []],
+  ] as const)('%s coerces to %s', (v, core, extra) => {
+    const c = coerceVersion(v)
+    expect(c && `${c.major}.${c.minor}.${c.patch}`).toBe(core)
+    expect(c?.extra).toEqual(extra)
+    expect(isVersion(v)).toBe(true)
+  })
+  it.each(['latest', 'beta', '', 'v', '1.2.3-', '1..2', '1.2 ', 'ver1.0', '1.0@2', `1.${'0'.repeat(70)}`])('%j is no version', (v) => {
+    expect(isVersion(v)).toBe(false)
+  })
+  it('strict SemVer keeps its exact fields (build metadata and all)', () => {
+    expect(coerceVersion('1.0.0-rc.1+b')).toEqual({ major: 1n, minor: 0n, patch: 0n, extra: [], prerelease: ['rc', '1'], build: ['b'] })
+  })
+  it('orders loose and strict versions together by their coercion', () => {
+    const vs = ['1.0', 'v1.2.3', '1.2.3.4', '1.10', '1.2', '0.9.9', 'latest', '1.2.3-beta01', '2.0.0-rc.1']
+    expect(vs.sort((a, b) => compareSemver(b, a))).toEqual(['2.0.0-rc.1', '1.10', '1.2.3.4', 'v1.2.3', '1.2.3-beta01', '1.2', '1.0', '0.9.9', 'latest'])
+  })
+  it('equal coercions compare equal (1.0 = 1.0.0 = v1.0.0)', () => {
+    expect(compareSemver('1.0', '1.0.0')).toBe(0)
+    expect(compareSemver('v1.0.0', '1.0')).toBe(0)
   })
 })

@@ -3,10 +3,10 @@
  * Every function answers a Parsed with a reason that starts with the field (the indexer counts
  * rejections as `rejected:parse:<field>`).
  */
-import { SLUG_RE, isHex64 } from '../ids.ts'
+import { SLUG_RE, SLUG_RULE, isHex64 } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { EVENT_LIMITS, requiredTag, singleTag, type EventLimits, type NostrEvent } from './event.ts'
-import { isSemver } from './semver.ts'
+import { isVersion } from './semver.ts'
 
 const utf8 = new TextEncoder()
 
@@ -44,13 +44,27 @@ export function requiredHexTag(ev: NostrEvent, name: string, what: string): Pars
   return ok(t.value as string)
 }
 
-/** The required `i` (game slug) and `version` (SemVer) tags of NIP-82 releases and build assets, checked in that order. */
+/** A version as publishers write it: SemVer or a loose version that coerces (`1.0`, `v1.2.3`). */
+export function checkVersion(field: string, value: string): Parsed<string> {
+  if (!isVersion(value)) return fail(`${field}: not a version (SemVer such as 1.2.3, or 1.0, v1.2.3), at most 64 characters`)
+  return ok(value)
+}
+
+/** A game's address (`d`, `i`): SLUG_RE, case kept. */
+export function checkSlug(field: string, value: string): Parsed<string> {
+  if (!SLUG_RE.test(value)) return fail(`${field}: slug must match ${SLUG_RULE}`)
+  return ok(value)
+}
+
+/** The required `i` (game slug) and `version` tags of NIP-82 releases and build assets, checked in that order. */
 export function requiredSlugAndVersion(ev: NostrEvent): Parsed<{ slug: string; version: string }> {
   const i = requiredTag(ev, 'i')
   if (!i.ok) return i
-  if (!SLUG_RE.test(i.value)) return fail('i: slug must match [a-z0-9][a-z0-9._-]{0,63}')
+  const slug = checkSlug('i', i.value)
+  if (!slug.ok) return slug
   const version = requiredTag(ev, 'version')
   if (!version.ok) return version
-  if (!isSemver(version.value)) return fail('version: must be SemVer 2.0.0 (e.g. 1.2.3), at most 64 characters')
+  const v = checkVersion('version', version.value)
+  if (!v.ok) return v
   return ok({ slug: i.value, version: version.value })
 }
