@@ -5,9 +5,11 @@
  */
 import { Kind } from '@zapcade/shared/kinds'
 import type { Filter } from 'nostr-tools/filter'
+import { INDEXED_KINDS } from './pipeline/parse.ts'
 import { Counters, readCounters } from './store/counters.ts'
 import { readCursor, resumeSince } from './store/cursors.ts'
 import { openCatalog, type Db } from './store/open.ts'
+import { localSyncItems, RefusedEvents } from './store/sync-set.ts'
 import { Receiver } from './pipeline/receive.ts'
 import { RelaySubscription } from './pipeline/subscribe.ts'
 import { createWorkerVerifier, createInlineVerifier, type Verifier } from './pipeline/verify.ts'
@@ -29,6 +31,13 @@ export interface IndexerOptions {
   eoseTimeoutMs?: number
   batchMax?: number
   batchDelayMs?: number
+  /**
+   * Time between two full sync rounds of a relay (NIP-77 negentropy, or a re-scan paged by `until` where
+   * the relay has no negentropy); default 60 s (ZAPCADE_SYNC_INTERVAL_SEC).
+   */
+  syncIntervalMs?: number
+  /** Try NIP-77 negentropy before re-scanning (default true). */
+  negentropy?: boolean
 }
 
 export interface Indexer {
@@ -40,11 +49,16 @@ export interface Indexer {
   backlog(): number
   whenIdle(): Promise<void>
   whenCaughtUp(): Promise<void>
+  /** Resolves once every relay finished its running or next sync round, and what it brought is committed. */
+  whenSynced(): Promise<void>
+  /** How each relay was last reconciled: 'negentropy' or 'scan' (absent before its first round). */
+  syncModes(): Record<string, 'negentropy' | 'scan'>
   verifier: Verifier
   stop(): Promise<void>
 }
 
-const CATALOG_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset]
+/** Every indexed kind but profiles and deletions, which are asked for by author or by `k`. */
+const CATALOG_KINDS: number[] = INDEXED_KINDS.filter((k) => k !== Kind.Profile && k !== Kind.Deletion)
 /** Backfill pauses (no further page is asked) while this many events wait in the pipeline. */
 const BACKLOG_HIGH_WATER = 5000
 /** One relay may hold at most this many events in the pipeline before its socket is paused (RLY-5). */
@@ -65,6 +79,7 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
   const developers = (): string[] =>
     (db.prepare('SELECT DISTINCT u.pubkey FROM users u JOIN games g ON g.developer_user_id = u.id ORDER BY u.pubkey').pluck().all() as string[])
   let devs = developers()
+  const refused = new RefusedEvents()
   const subs: RelaySubscription[] = []
   const receiver = new Receiver({
     writer,
@@ -74,9 +89,11 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
     ...(opts.batchMax !== undefined ? { batchMax: opts.batchMax } : {}),
     ...(opts.batchDelayMs !== undefined ? { batchDelayMs: opts.batchDelayMs } : {}),
     onError: (err) => log(`write failed: ${err instanceof Error ? err.message : String(err)}`),
-    onCommit: (outcomes) => {
+    onCommit: (outcomes, events) => {
       // Flow control: a flooding relay is paused, the others keep flowing; resumed once drained.
       for (const s of subs) if (s.paused && receiver.queuedFrom(s.url) < RELAY_LOW_WATER) s.resume()
+      // Refused by the rules (not stored): remembered so that sync rounds do not fetch them again.
+      outcomes.forEach((o, i) => o.startsWith('rejected:') && o !== 'rejected:deleted' && refused.add(events[i]!))
       if (!outcomes.includes('accepted')) return
       const next = developers()
       if (next.length !== devs.length) {
@@ -89,13 +106,11 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
   for (const url of opts.relays) {
     const sub: RelaySubscription = new RelaySubscription({
       url,
-      catalogFilters: (): Filter[] => {
-        const since = resumeSince(readCursor(db, url))
-        const s = since === undefined ? {} : { since }
-        // NIP-09 deletions carry a `k` per targeted kind; the developers' own are also fetched by author.
-        return [{ kinds: CATALOG_KINDS, ...s }, { kinds: [Kind.Deletion], '#k': CATALOG_KINDS.map(String), ...s }]
-      },
+      // NIP-09 deletions carry a `k` per targeted kind; the developers' own are also fetched by author.
+      catalogFilters: (): Filter[] => [{ kinds: CATALOG_KINDS }, { kinds: [Kind.Deletion], '#k': CATALOG_KINDS.map(String) }],
+      resumeSince: () => resumeSince(readCursor(db, url)),
       profileFilters: () => (devs.length === 0 ? undefined : [{ kinds: [Kind.Profile, Kind.Deletion], authors: devs }]),
+      localItems: (filter) => localSyncItems(db, filter, refused),
       onEvent: (u, ev) => {
         receiver.event(u, ev)
         if (receiver.queuedFrom(u) >= RELAY_HIGH_WATER && !sub.paused) {
@@ -112,6 +127,8 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
       ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
       ...(opts.backoffMaxMs !== undefined ? { backoffMaxMs: opts.backoffMaxMs } : {}),
       ...(opts.eoseTimeoutMs !== undefined ? { eoseTimeoutMs: opts.eoseTimeoutMs } : {}),
+      ...(opts.syncIntervalMs !== undefined ? { syncIntervalMs: opts.syncIntervalMs } : {}),
+      ...(opts.negentropy !== undefined ? { negentropy: opts.negentropy } : {}),
     })
     subs.push(sub)
     sub.start()
@@ -134,6 +151,11 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
         if (receiver.backlog() === 0 && !subs.some((s) => s.profilesPending())) break
       }
     },
+    async whenSynced() {
+      await Promise.all(subs.map((s) => s.whenSynced()))
+      await receiver.whenIdle()
+    },
+    syncModes: () => Object.fromEntries(subs.flatMap((s) => (s.syncMode ? [[s.url, s.syncMode]] : []))),
     async stop() {
       for (const s of subs) s.stop()
       await receiver.whenIdle()

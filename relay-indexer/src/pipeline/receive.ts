@@ -22,8 +22,11 @@ export interface ReceiverOptions {
   batchMax?: number
   batchDelayMs?: number
   lruSize?: number
-  /** Called after each commit (the indexer refreshes its developer list from it). */
-  onCommit?: (outcomes: string[]) => void
+  /**
+   * Called after each commit with the outcome of each written event and the events, in the same order
+   * (the indexer refreshes its developer list and remembers events refused by the rules).
+   */
+  onCommit?: (outcomes: string[], events: NostrEvent[]) => void
   /** A batch could not be written (e.g. SQLITE_BUSY past the timeout); its events are counted as lost. */
   onError?: (err: unknown) => void
 }
@@ -195,7 +198,7 @@ export class Receiver {
       for (const item of out) if (item.t === 'event') this.forget(item.ev)
       throw err
     }
-    this.o.onCommit?.(committed)
+    this.o.onCommit?.(committed, out.flatMap((i) => (i.t === 'event' ? [i.ev] : [])))
   }
 
   private rememberRejected(key: string): void {

@@ -214,8 +214,11 @@ export function relayItems(db: Database.Database, filter: Filter, maxRecords = M
     where.push(`kind IN (${filter.kinds.map(() => '?').join(',') || 'NULL'})`)
     params.push(...filter.kinds)
   }
-  if (typeof filter.since === 'number') (where.push('created_at >= ?'), params.push(filter.since))
-  if (typeof filter.until === 'number') (where.push('created_at <= ?'), params.push(filter.until))
+  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+    if (typeof bound !== 'number') continue
+    where.push(`created_at ${op} ?`)
+    params.push(bound)
+  }
   const needsTags = Object.keys(filter).some((k) => k.startsWith('#'))
   const match: Filter = { ...filter }
   delete match.limit
