@@ -12,6 +12,7 @@ import { useMe } from './lib/me.ts'
 import { setSession, useSession } from './lib/session.ts'
 import { shortKey } from './lib/format.ts'
 import { Browse } from './pages/browse.tsx'
+import { safeNext } from './lib/safe-next.ts'
 
 /** A page component loaded on first use. */
 function lazyPage<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
@@ -45,7 +46,7 @@ function Routes() {
   const g = match('/game/:pubkey/:slug', loc.path)
   if (loc.path === '/' || loc.path === '') return <Browse query={loc.query} />
   if (g?.pubkey && g.slug) return <GamePage pubkey={g.pubkey} slug={g.slug} />
-  if (loc.path === '/signin') return <SignIn next={loc.query.get('next') ?? '/'} />
+  if (loc.path === '/signin') return <SignIn next={safeNext(loc.query.get('next'))} />
   if (loc.path === '/library') return <Library />
   if (loc.path === '/developer') return <Developer />
   if (loc.path === '/admin') return <Admin />

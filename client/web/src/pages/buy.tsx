@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { satsText } from '../lib/format.ts'
-import { saveReceipt } from '../lib/receipts.ts'
+import { saveReceipt, setReceiptStatus } from '../lib/receipts.ts'
 import { startDownload } from '../lib/download.ts'
 import { useSession } from '../lib/session.ts'
 import type { GameDetail, Info, LibraryResponse, Purchase, PurchaseView } from '../lib/types.ts'
@@ -15,10 +15,14 @@ import { ownsGame } from './library-data.ts'
 
 type Step =
   | { at: 'form' }
-  | { at: 'invoice'; bolt11: string; amountMsat: number; purchase?: Purchase; zap?: boolean }
+  | { at: 'invoice'; bolt11: string; amountMsat: number; expiresAt?: number; purchase?: Purchase; zap?: boolean }
   | { at: 'done'; state: PayState; purchase?: Purchase; zap?: boolean }
 
-export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefined }) {
+/**
+ * `onGuestCheckout` is told when a guest's checkout is left (cancelled, or final), so the game page can
+ * show it as resumable (pending) or owned (paid) from the saved receipt.
+ */
+export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; info: Info | undefined; onGuestCheckout?: () => void }) {
   const session = useSession()
   const [step, setStep] = useState<Step>({ at: 'form' })
   const [error, setError] = useState<string>()
@@ -41,8 +45,14 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
     setError(undefined)
     try {
       const p = await api<Purchase>('POST', '/api/v1/purchases', { body: { game: ref, amount_msat: amt }, auth: 'optional' })
-      if (p.receipt_code) saveReceipt({ game: ref, title: game.title, code: p.receipt_code, purchaseId: p.id, savedAtMs: Date.now() })
-      setStep({ at: 'invoice', bolt11: p.bolt11, amountMsat: p.amount_msat, purchase: p })
+      // Saved as PENDING with its invoice: resumable and forgettable, never "owned" until the market says PAID.
+      if (p.receipt_code) {
+        saveReceipt({
+          game: ref, title: game.title, code: p.receipt_code, purchaseId: p.id, savedAtMs: Date.now(), status: 'PENDING',
+          bolt11: p.bolt11, amountMsat: p.amount_msat, expiresAt: p.expires_at,
+        })
+      }
+      setStep({ at: 'invoice', bolt11: p.bolt11, amountMsat: p.amount_msat, expiresAt: p.expires_at, purchase: p })
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
     } finally {
@@ -84,9 +94,25 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
         {p?.receipt_code ? (
           <p class="note">You are buying as a guest. Your receipt code appears here once the payment arrives; it is also kept in this browser.</p>
         ) : null}
-        <InvoiceView bolt11={step.bolt11} amountMsat={step.amountMsat} poll={poll} onFinal={(state) => setStep({ at: 'done', state, ...(p ? { purchase: p } : {}), ...(step.zap ? { zap: true } : {}) })} />
-        <button type="button" class="link" onClick={() => setStep({ at: 'form' })}>
-          Cancel
+        <InvoiceView
+          bolt11={step.bolt11}
+          amountMsat={step.amountMsat}
+          {...(step.expiresAt !== undefined ? { expiresAt: step.expiresAt } : {})}
+          poll={poll}
+          onFinal={(state) => {
+            if (p?.receipt_code) setReceiptStatus(p.id, state)
+            setStep({ at: 'done', state, ...(p ? { purchase: p } : {}), ...(step.zap ? { zap: true } : {}) })
+          }}
+        />
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            setStep({ at: 'form' })
+            if (p?.receipt_code) onGuestCheckout?.()
+          }}
+        >
+          {p?.receipt_code ? 'Pay later' : 'Cancel'}
         </button>
       </section>
     )
@@ -98,7 +124,13 @@ export function BuyPanel({ game, info }: { game: GameDetail; info: Info | undefi
       return (
         <section class="buy">
           <p role="alert">{step.state === 'EXPIRED' ? 'The invoice expired.' : 'The payment failed.'}</p>
-          <button type="button" onClick={() => setStep({ at: 'form' })}>
+          <button
+            type="button"
+            onClick={() => {
+              setStep({ at: 'form' })
+              if (step.purchase?.receipt_code) onGuestCheckout?.()
+            }}
+          >
             Try again
           </button>
         </section>

@@ -25,6 +25,7 @@ export function GameCard({ g }: { g: GameItem }) {
           {g.summary ? <span class="card-summary">{g.summary}</span> : null}
           <span class="card-meta">
             <span class="price">{priceText(g.price_msat)}</span>
+            {g.coming_soon ? <span class="pill soon">Coming soon</span> : null}
             {g.tags.slice(0, 3).map((t) => (
               <span class="tag" key={t}>
                 {t}

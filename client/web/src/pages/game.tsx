@@ -1,16 +1,18 @@
 /**
  * A game's page: icon, images, the developer's markdown description rendered safely (lib/markdown.ts),
  * price, releases with notes, the developer's profile and the zap count; then the buy panel, or the
- * download button when the visitor already owns it (library when signed in, a saved guest receipt).
+ * download button when the visitor owns it (library when signed in, a saved guest receipt the market says
+ * is PAID), a guest's pending checkout to resume or forget, or "coming soon" for a game with no build.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, shortKey, sizeText } from '../lib/format.ts'
 import { renderMarkdown } from '../lib/markdown.ts'
-import { receiptFor } from '../lib/receipts.ts'
+import { checkReceipt, forgetReceipt, receiptsFor, resumable, setReceiptStatus, type SavedReceipt } from '../lib/receipts.ts'
 import { useSession } from '../lib/session.ts'
-import type { GameDetail, Info, LibraryResponse } from '../lib/types.ts'
+import type { GameDetail, Info, LibraryResponse, PurchaseView } from '../lib/types.ts'
 import { BuyPanel, DownloadButton } from './buy.tsx'
+import { InvoiceView, type PayState } from './invoice.tsx'
 import { Icon } from './game-card.tsx'
 import { ownsGame } from './library-data.ts'
 
@@ -34,7 +36,8 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   const [error, setError] = useState<string>()
   const [owned, setOwned] = useState(false)
   const ref = `${pubkey}/${slug}`
-  const receipt = receiptFor(ref)
+  const guest = useGuestReceipt(ref)
+  const receipt = guest.paid
 
   useEffect(() => {
     setGame(undefined)
@@ -129,6 +132,25 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
               ) : null}
               <DownloadButton game={game} {...(!owned && receipt ? { receiptCode: receipt.code } : {})} />
             </section>
+          ) : guest.checking ? (
+            <p aria-busy="true">Checking your saved receipt…</p>
+          ) : guest.pending ? (
+            <PendingCheckout
+              receipt={guest.pending}
+              onFinal={(state) => {
+                setReceiptStatus(guest.pending!.purchaseId, state)
+                guest.recheck()
+              }}
+              onForget={() => {
+                forgetReceipt(guest.pending!.code)
+                guest.recheck()
+              }}
+            />
+          ) : game.coming_soon ? (
+            <section class="buy soon" aria-labelledby="soon-h" data-testid="coming-soon">
+              <h2 id="soon-h">Coming soon</h2>
+              <p>No build of this game has been released here yet, so it is not on sale. Come back when its first release is out.</p>
+            </section>
           ) : free ? (
             <section class="buy" aria-labelledby="free-h">
               <h2 id="free-h">Free to play</h2>
@@ -140,7 +162,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
               <p>This game's listing does not route payments to this market, so it cannot be bought here.</p>
             </section>
           ) : (
-            <BuyPanel game={game} info={info} />
+            <BuyPanel game={game} info={info} onGuestCheckout={guest.recheck} />
           )}
           <section class="developer" aria-labelledby="dev-h">
             <h2 id="dev-h">Developer</h2>
@@ -179,5 +201,60 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
         </ol>
       </section>
     </article>
+  )
+}
+
+/** The guest's saved receipts for this game, as the market sees them now: one PAID, or one pending checkout. */
+function useGuestReceipt(ref: string): { checking: boolean; paid?: SavedReceipt; pending?: SavedReceipt; recheck: () => void } {
+  const [state, setState] = useState<{ checking: boolean; paid?: SavedReceipt; pending?: SavedReceipt }>({ checking: false })
+  const [round, setRound] = useState(0)
+  useEffect(() => {
+    let live = true
+    const mine = receiptsFor(ref)
+    setState({ checking: mine.length > 0 })
+    if (mine.length === 0) return
+    void (async () => {
+      let pending: SavedReceipt | undefined
+      for (const r of mine) {
+        const now = await checkReceipt(r)
+        if (!live) return
+        if (now === 'PAID') return setState({ checking: false, paid: r })
+        // Unreachable market: a receipt last seen PAID still is (money received always entitles).
+        if (now === 'UNKNOWN' && r.status === 'PAID') return setState({ checking: false, paid: r })
+        if (now === 'PENDING' && !pending && resumable(r)) pending = r
+      }
+      if (live) setState(pending ? { checking: false, pending } : { checking: false })
+    })()
+    return () => {
+      live = false
+    }
+  }, [ref, round])
+  return { ...state, recheck: () => setRound((n) => n + 1) }
+}
+
+/** A guest checkout left unpaid: its invoice again with the time left, or forget it and buy afresh. */
+function PendingCheckout({ receipt, onFinal, onForget }: { receipt: SavedReceipt; onFinal: (s: PayState) => void; onForget: () => void }) {
+  const poll = async (): Promise<PayState> => {
+    const v = await api<PurchaseView>('GET', `/api/v1/purchases/${encodeURIComponent(receipt.purchaseId)}`, { receiptCode: receipt.code, auth: false })
+    return v.status === 'REFUNDED' ? 'FAILED' : v.status
+  }
+  return (
+    <section class="buy pending" aria-labelledby="pending-h" data-testid="pending-checkout">
+      <h2 id="pending-h">Checkout waiting for payment</h2>
+      <p class="note">
+        You started buying this game as a guest and the invoice is not paid yet. Pay it below, or forget it to start again. Receipt
+        code (valid once paid): <code class="mono">{receipt.code}</code>
+      </p>
+      <InvoiceView
+        bolt11={receipt.bolt11 ?? ''}
+        amountMsat={receipt.amountMsat ?? 0}
+        {...(receipt.expiresAt !== undefined ? { expiresAt: receipt.expiresAt } : {})}
+        poll={poll}
+        onFinal={onFinal}
+      />
+      <button type="button" class="link" onClick={onForget}>
+        Forget this checkout
+      </button>
+    </section>
   )
 }

@@ -15,7 +15,24 @@ interface WebLN {
 
 const POLL_MS = 1500
 
-export function InvoiceView(props: { bolt11: string; amountMsat: number; poll: () => Promise<PayState>; onFinal: (s: PayState) => void }) {
+/** "12:34 left" until `expiresAt` (unix seconds), ticking each second; "expired" after it. */
+export function Countdown({ expiresAt }: { expiresAt: number }) {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(t)
+  }, [expiresAt])
+  const left = Math.max(0, Math.floor(expiresAt - now / 1000))
+  const text = left === 0 ? 'expired' : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left to pay`
+  // Not a live region: a screen reader would hear every second. The status line above announces the outcome.
+  return (
+    <span class="countdown muted" data-testid="invoice-countdown" title={`Expires at ${new Date(expiresAt * 1000).toLocaleTimeString()}`}>
+      {text}
+    </span>
+  )
+}
+
+export function InvoiceView(props: { bolt11: string; amountMsat: number; expiresAt?: number; poll: () => Promise<PayState>; onFinal: (s: PayState) => void }) {
   const { bolt11 } = props
   const [qr, setQr] = useState<string>()
   const [state, setState] = useState<PayState>('PENDING')
@@ -83,6 +100,11 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; poll: (
       </p>
       {state === 'PENDING' ? (
         <>
+          {props.expiresAt !== undefined ? (
+            <p>
+              <Countdown expiresAt={props.expiresAt} />
+            </p>
+          ) : null}
           <div class="qr">{qr ? <img src={qr} width={280} height={280} alt="QR code of the Lightning invoice: scan it with a wallet" /> : <p>Drawing the QR code…</p>}</div>
           <div class="field">
             <label for="bolt11">Lightning invoice</label>

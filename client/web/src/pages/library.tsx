@@ -1,14 +1,15 @@
 /**
  * The library: games owned by the signed-in pubkey (GET /api/v1/me/library) with download buttons;
- * claiming a guest receipt into the account (POST /api/v1/purchases/claim, NIP-98); and the guest
- * receipts saved in this browser, downloadable without an account.
+ * claiming a guest receipt into the account (POST /api/v1/purchases/claim, NIP-98; refused while unpaid,
+ * and the code is then kept); and the guest receipts saved in this browser with what the market says of
+ * each: paid ones downloadable without an account, pending ones resumable, unpaid ones forgettable.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText } from '../lib/format.ts'
-import { forgetReceipt, savedReceipts } from '../lib/receipts.ts'
+import { checkReceipt, forgetReceipt, resumable, savedReceipts, type ReceiptCheck } from '../lib/receipts.ts'
 import { useSession } from '../lib/session.ts'
-import type { LibraryItem, LibraryResponse } from '../lib/types.ts'
+import type { ClaimPurchaseResponse, LibraryItem, LibraryResponse } from '../lib/types.ts'
 import { DownloadButton } from './buy.tsx'
 import { itemRef } from './library-data.ts'
 
@@ -19,6 +20,20 @@ export default function Library() {
   const [claimMsg, setClaimMsg] = useState<{ ok: boolean; text: string }>()
   const [receipts, setReceipts] = useState(savedReceipts)
   const [code, setCode] = useState('')
+  const [statuses, setStatuses] = useState<Record<string, ReceiptCheck>>({})
+
+  // Each saved receipt as the market sees it now: only a PAID one is a game owned.
+  useEffect(() => {
+    let live = true
+    for (const r of receipts) {
+      void checkReceipt(r).then((st) => {
+        if (live) setStatuses((m) => ({ ...m, [r.purchaseId]: st }))
+      })
+    }
+    return () => {
+      live = false
+    }
+  }, [receipts])
 
   const load = () => {
     if (!session) return setItems(undefined)
@@ -32,14 +47,23 @@ export default function Library() {
   const claim = async (receiptCode: string) => {
     setClaimMsg(undefined)
     try {
-      await api('POST', '/api/v1/purchases/claim', { body: { receipt_code: receiptCode.trim() }, auth: true })
+      const r = await api<ClaimPurchaseResponse>('POST', '/api/v1/purchases/claim', { body: { receipt_code: receiptCode.trim() }, auth: true })
+      // The market claims only paid purchases; anything else keeps the code here.
+      if (r.status !== 'PAID') throw new Error(`This purchase is ${r.status.toLowerCase()}, not paid: keep the receipt code.`)
       forgetReceipt(receiptCode.trim())
       setReceipts(savedReceipts())
       setCode('')
       setClaimMsg({ ok: true, text: 'Claimed: the game is now in your library.' })
       load()
     } catch (e) {
-      setClaimMsg({ ok: false, text: e instanceof ApiError ? e.message : String(e) })
+      // The code is kept (in this browser and in the form) whatever went wrong.
+      const notPaid = e instanceof ApiError && e.code === 'PURCHASE_NOT_PAID'
+      setClaimMsg({
+        ok: false,
+        text: notPaid
+          ? `Not claimed: this receipt's purchase is not paid (${e.message}). Pay its invoice first; the code is kept.`
+          : e instanceof Error ? e.message : String(e),
+      })
     }
   }
 
@@ -93,17 +117,33 @@ export default function Library() {
       {receipts.length > 0 ? (
         <section aria-labelledby="guest-h" class="panel">
           <h2 id="guest-h">Guest purchases saved in this browser</h2>
-          <p class="note">These receipt codes live only in this browser. Keep a copy elsewhere, or claim them into an account.</p>
-          <ul class="library">
+          <p class="note">These receipt codes live only in this browser. Keep a copy elsewhere, or claim paid ones into an account.</p>
+          <ul class="library" data-testid="guest-receipts">
             {receipts.map((r) => {
               const [pubkey = '', slug = ''] = r.game.split('/')
+              const st = statuses[r.purchaseId]
+              const forget = () => {
+                forgetReceipt(r.code)
+                setReceipts(savedReceipts())
+              }
               return (
-                <li key={r.purchaseId}>
-                  <a href={`/game/${gamePath({ pubkey, slug })}`}>{r.title}</a> <code class="mono">{r.code}</code>
-                  <DownloadButton game={{ pubkey, slug }} receiptCode={r.code} />
-                  {session ? (
-                    <button type="button" class="secondary" onClick={() => void claim(r.code)}>
-                      Claim
+                <li key={r.purchaseId} data-status={st ?? 'CHECKING'}>
+                  <a href={`/game/${gamePath({ pubkey, slug })}`}>{r.title}</a> <code class="mono">{r.code}</code>{' '}
+                  <ReceiptState status={st} resumable={resumable(r)} />
+                  {st === 'PAID' || (st === 'UNKNOWN' && r.status === 'PAID') ? (
+                    <>
+                      <DownloadButton game={{ pubkey, slug }} receiptCode={r.code} />
+                      {session ? (
+                        <button type="button" class="secondary" onClick={() => void claim(r.code)}>
+                          Claim
+                        </button>
+                      ) : null}
+                    </>
+                  ) : null}
+                  {st === 'PENDING' && resumable(r) ? <a href={`/game/${gamePath({ pubkey, slug })}`}>Resume payment</a> : null}
+                  {st !== undefined && st !== 'PAID' && st !== 'UNKNOWN' ? (
+                    <button type="button" class="link" onClick={forget}>
+                      Forget
                     </button>
                   ) : null}
                 </li>
@@ -114,4 +154,17 @@ export default function Library() {
       ) : null}
     </section>
   )
+}
+
+function ReceiptState({ status, resumable }: { status: ReceiptCheck | undefined; resumable: boolean }) {
+  const text =
+    status === undefined ? 'checking…'
+    : status === 'PAID' ? 'paid'
+    : status === 'PENDING' ? (resumable ? 'waiting for payment' : 'not paid (invoice expired)')
+    : status === 'EXPIRED' ? 'not paid (invoice expired)'
+    : status === 'FAILED' ? 'not paid (payment failed)'
+    : status === 'REFUNDED' ? 'refunded'
+    : status === 'GONE' ? 'claimed into an account'
+    : 'market unreachable'
+  return <small class={status === 'PAID' ? 'ok' : 'muted'}>{text} </small>
 }

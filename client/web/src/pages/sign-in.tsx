@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks'
 import { navigate } from '../lib/router.ts'
 import { useSession } from '../lib/session.ts'
 import * as signers from '../lib/signers.ts'
+import { safeNext } from '../lib/safe-next.ts'
 
 function useAction(next: string) {
   const [error, setError] = useState<string>()
@@ -73,7 +74,9 @@ function KeyExport() {
   )
 }
 
-export default function SignIn({ next }: { next: string }) {
+export default function SignIn(props: { next: string }) {
+  // Checked again here: whoever renders this page, only a same-origin path is followed or linked.
+  const next = safeNext(props.next)
   const session = useSession()
   const { error, busy, run } = useAction(next)
   const stored = signers.storedNcryptsec()
