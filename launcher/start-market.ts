@@ -87,7 +87,10 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     let config = loaded.value
 
     // 3. The indexer, on the same SQLite file the service reads.
-    const indexer = await startIndexer({ dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, log: (m) => log.info({ svc: 'indexer' }, m) })
+    const indexer = await startIndexer({
+      dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, syncIntervalMs: config.syncIntervalSec * 1000,
+      log: (m) => log.info({ svc: 'indexer' }, m),
+    })
     stops.push(() => indexer.stop())
 
     // 4. devnet as the market's wallet, unless a real wallet is configured (never in production).

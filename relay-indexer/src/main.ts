@@ -19,6 +19,9 @@ const Env = z.object({
     .pipe(z.array(relayUrl)),
   ZAPCADE_RELAY_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(7777),
   ZAPCADE_HOST: z.string().default('127.0.0.1'),
+  /** Seconds between two full sync rounds of each relay (NIP-77 negentropy, or a re-scan where it has none). */
+  ZAPCADE_SYNC_INTERVAL_SEC: z.string().regex(/^\d+$/, 'must be a whole number').default('60').transform(Number)
+    .pipe(z.number().int().min(1).max(86_400)),
 })
 
 const parsed = Env.safeParse(process.env)
@@ -43,7 +46,7 @@ if (relays.length === 0) {
   process.exit(2)
 }
 const started = Date.now()
-const indexer = await startIndexer({ dbFile: join(env.ZAPCADE_DATA_DIR, CATALOG_DB_FILE), relays })
+const indexer = await startIndexer({ dbFile: join(env.ZAPCADE_DATA_DIR, CATALOG_DB_FILE), relays, syncIntervalMs: env.ZAPCADE_SYNC_INTERVAL_SEC * 1000 })
 console.error(`[indexer] indexing ${relays.join(', ')}`)
 void indexer.whenCaughtUp().then(() => console.error(`[indexer] caught up: ${formatProgress(indexer.counters(), Date.now() - started)}`))
 

@@ -41,4 +41,14 @@ describe('loadConfig', () => {
     const bad = loadConfig({ ZAPCADE_S3_BUCKET: 'builds', ZAPCADE_S3_ACCESS_KEY_ID: 'k' })
     expect(bad.ok ? [] : bad.errors).toEqual(['ZAPCADE_S3_SECRET_ACCESS_KEY: set both S3 keys or neither'])
   })
+
+  it('reads the indexer sync interval (default 60 s) and refuses a zero, a word or more than a day', () => {
+    expect(loadConfig({}).ok && (loadConfig({}) as { value: { syncIntervalSec: number } }).value.syncIntervalSec).toBe(60)
+    const r = loadConfig({ ZAPCADE_SYNC_INTERVAL_SEC: '5' })
+    expect(r.ok && r.value.syncIntervalSec).toBe(5)
+    for (const bad of ['0', 'soon', '86401', '1.5']) {
+      const b = loadConfig({ ZAPCADE_SYNC_INTERVAL_SEC: bad })
+      expect(b.ok ? [] : b.errors.map((e) => e.split(':')[0])).toEqual(['ZAPCADE_SYNC_INTERVAL_SEC'])
+    }
+  })
 })

@@ -40,6 +40,8 @@ export interface Config {
   maxUploadBytes: number
   /** Largest JSON request body accepted by /api routes. */
   maxBodyBytes: number
+  /** Seconds between two full sync rounds of each relay by the indexer (NIP-77 negentropy, or a re-scan). */
+  syncIntervalSec: number
 }
 
 export type Env = Record<string, string | undefined>
@@ -78,6 +80,7 @@ const fields = {
   ZAPCADE_MARKET_PICTURE: httpUrl.optional(),
   ZAPCADE_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 2 ** 30),
   ZAPCADE_MAX_BODY_BYTES: int(1024, 16 * 2 ** 20).default(256 * 1024),
+  ZAPCADE_SYNC_INTERVAL_SEC: int(1, 86_400).default(60),
 }
 type ParsedEnv = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> }
 
@@ -169,6 +172,7 @@ export function loadConfig(env: Env): ConfigResult {
       marketPicture: e.ZAPCADE_MARKET_PICTURE,
       maxUploadBytes: e.ZAPCADE_MAX_UPLOAD_BYTES,
       maxBodyBytes: e.ZAPCADE_MAX_BODY_BYTES,
+      syncIntervalSec: e.ZAPCADE_SYNC_INTERVAL_SEC,
     },
   }
 }
