@@ -1,15 +1,19 @@
 /**
  * Developer surface (NIP-98): `PUT /api/v1/developer/profile` (payout Lightning address, LUD-16 syntax,
- * its LNURL checked when reachable) and `GET /api/v1/developer/games` (their catalog games and drafts).
+ * its LNURL checked when reachable), `GET /api/v1/developer/games` (their catalog games and drafts) and
+ * `GET /api/v1/developer/events` (their events the indexer refused or holds, with the reason).
  * Sales, ledger and payouts views are mounted by the payments feature.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
-import { DeveloperGamesResponse, DeveloperProfileRequest, DeveloperProfileResponse, type DeveloperGame } from '@zapcade/shared/api/developer'
+import {
+  DeveloperEventsResponse, DeveloperGamesResponse, DeveloperProfileRequest, DeveloperProfileResponse, type DeveloperGame,
+} from '@zapcade/shared/api/developer'
 import { problems } from '../http/problem.ts'
 import { parseGame } from '@zapcade/shared/events/game'
 import { checkLnAddress } from '../adapters/lnurl/check-ln-address.ts'
 import { sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
 import { sqliteDeveloperRepo } from '../adapters/sqlite/developer-repo.ts'
+import { sqliteDeveloperEvents } from '../adapters/sqlite/developer-events.ts'
 import type { MountContext } from '../app.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
@@ -20,6 +24,7 @@ export function developerRoutes(ctx: MountContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
   const repo = sqliteDeveloperRepo(ctx.db)
   const drafts = sqliteDraftRepo(ctx.db)
+  const devEvents = sqliteDeveloperEvents(ctx.db)
   const auth = authMiddleware(ctx.auth, 'required')
 
   app.openapi(createRoute({
@@ -55,5 +60,11 @@ export function developerRoutes(ctx: MountContext): OpenAPIHono {
     }
     return c.json({ items }, 200)
   })
+
+  app.openapi(createRoute({
+    method: 'get', path: '/api/v1/developer/events', tags: ['developer'], security, middleware: [auth] as const,
+    summary: "The caller's events that did not reach the catalog: refused (with the rule) or pending (with what they wait for)",
+    responses: { 200: { description: 'newest first', content: { 'application/json': { schema: DeveloperEventsResponse } } }, ...problems(401) },
+  }), (c) => c.json({ items: devEvents.of(callerOf(c)) }, 200))
   return app
 }

@@ -38,3 +38,20 @@ export type DeveloperGame = z.infer<typeof DeveloperGame>
 
 export const DeveloperGamesResponse = z.object({ items: z.array(DeveloperGame) })
 export type DeveloperGamesResponse = z.infer<typeof DeveloperGamesResponse>
+
+/** One of the caller's events that did not reach the catalog, and why (written by the indexer). */
+export const DeveloperEvent = z.object({
+  event_id: z.string(),
+  kind: z.number().int(),
+  /** REFUSED: it breaks a rule (a corrected event is needed); PENDING: it waits for what the reason names. */
+  state: z.enum(['REFUSED', 'PENDING']),
+  reason: z.string(),
+  /** The event's own created_at. */
+  created_at: z.number().int(),
+  /** When the indexer last saw it. */
+  seen_at: z.number().int(),
+})
+export type DeveloperEvent = z.infer<typeof DeveloperEvent>
+
+export const DeveloperEventsResponse = z.object({ items: z.array(DeveloperEvent) })
+export type DeveloperEventsResponse = z.infer<typeof DeveloperEventsResponse>
