@@ -82,7 +82,7 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     })
     zaps = {
       config: {
-        name: 'zaps', host: 'market.test', callbackUrl: 'http://market.test/lnurlp/zaps/callback', zapperPubkey: market.pubkey, marketPubkey: market.pubkey,
+        name: 'zaps', host: 'market.test', baseUrl: 'http://market.test', callbackUrl: 'http://market.test/lnurlp/zaps/callback', zapperPubkey: market.pubkey, marketPubkey: market.pubkey,
         minSendableMsat: msat(1_000), maxSendableMsat: msat(1_000_000_000), commentAllowed: 280, feeBps: 250, invoiceExpirySec: 900, invoiceProvider: 'nwc',
       },
       repo: sqliteZapRepo(db), wallet, nowSec, newId: randomUUID,

@@ -16,6 +16,12 @@ export interface S3Settings {
   secretAccessKey: string | undefined
 }
 
+/** A token bucket: `burst` requests at once, `perMinute` more each minute. */
+export interface RateLimit {
+  burst: number
+  perMinute: number
+}
+
 export interface Config {
   production: boolean
   dataDir: string
@@ -30,6 +36,8 @@ export interface Config {
   marketSecretKeyHex: string | undefined
   adminPubkeys: string[]
   feeBps: number
+  /** Fee on tips (zaps that buy nothing) through a developer's market-hosted Lightning address. */
+  tipFeeBps: number
   s3: S3Settings | undefined
   /** HMAC key for signed URLs and IP hashes; undefined in dev until generated into the data dir. */
   secret: string | undefined
@@ -42,6 +50,8 @@ export interface Config {
   maxBodyBytes: number
   /** Seconds between two full sync rounds of each relay by the indexer (NIP-77 negentropy, or a re-scan). */
   syncIntervalSec: number
+  /** Unauthenticated writes, per client IP hash (and per author key for drafts); undefined = off. */
+  rateLimits: { drafts: RateLimit | undefined; guestCheckouts: RateLimit | undefined }
 }
 
 export type Env = Record<string, string | undefined>
@@ -51,6 +61,12 @@ export type ConfigResult = { ok: true; value: Config } | { ok: false; errors: st
 const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v))
 const int = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max))
 const httpUrl = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol) } catch { return false } }, 'must be an http(s) URL')
+const rate = z.string().regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,6})$/, 'must be <burst>/<per minute> (e.g. 60/30) or off')
+  .transform((v): RateLimit | null => {
+    if (v === 'off') return null
+    const [burst, perMinute] = v.split('/').map(Number) as [number, number]
+    return { burst, perMinute }
+  })
 const wsUrl = z.string().refine((s) => { try { return ['ws:', 'wss:'].includes(new URL(s).protocol) } catch { return false } }, 'must be a ws:// or wss:// URL')
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)
 
@@ -66,6 +82,7 @@ const fields = {
   ZAPCADE_MARKET_NSEC: z.string().optional(),
   ZAPCADE_ADMIN_PUBKEYS: z.string().default(''),
   ZAPCADE_FEE_BPS: int(0, 10000).default(500),
+  ZAPCADE_TIP_FEE_BPS: int(0, 10000).default(0),
   ZAPCADE_S3_BUCKET: z.string().min(3).optional(),
   ZAPCADE_S3_REGION: z.string().min(1).default('us-east-1'),
   ZAPCADE_S3_ENDPOINT: httpUrl.optional(),
@@ -81,6 +98,9 @@ const fields = {
   ZAPCADE_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 2 ** 30),
   ZAPCADE_MAX_BODY_BYTES: int(1024, 16 * 2 ** 20).default(256 * 1024),
   ZAPCADE_SYNC_INTERVAL_SEC: int(1, 86_400).default(60),
+  /** `<burst>/<per minute>` or `off`; the defaults leave room for the payments bench (1,200 guest checkouts). */
+  ZAPCADE_RATE_LIMIT_DRAFTS: rate.default({ burst: 60, perMinute: 30 }),
+  ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: rate.default({ burst: 2000, perMinute: 1200 }),
 }
 type ParsedEnv = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> }
 
@@ -158,6 +178,7 @@ export function loadConfig(env: Env): ConfigResult {
       marketSecretKeyHex,
       adminPubkeys,
       feeBps: e.ZAPCADE_FEE_BPS,
+      tipFeeBps: e.ZAPCADE_TIP_FEE_BPS,
       s3: e.ZAPCADE_S3_BUCKET === undefined ? undefined : {
         bucket: e.ZAPCADE_S3_BUCKET,
         region: e.ZAPCADE_S3_REGION,
@@ -173,6 +194,7 @@ export function loadConfig(env: Env): ConfigResult {
       maxUploadBytes: e.ZAPCADE_MAX_UPLOAD_BYTES,
       maxBodyBytes: e.ZAPCADE_MAX_BODY_BYTES,
       syncIntervalSec: e.ZAPCADE_SYNC_INTERVAL_SEC,
+      rateLimits: { drafts: e.ZAPCADE_RATE_LIMIT_DRAFTS ?? undefined, guestCheckouts: e.ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS ?? undefined },
     },
   }
 }

@@ -11,13 +11,14 @@ export interface PurchaseLedgerFacts {
   id: string
   status: PurchaseStatus
   isTip: boolean
+  kind: 'CHECKOUT' | 'ZAP'
   gameId: number | null
   amountMsat: number
   feeBps: number
   entitlements: number
   /** Sum and count of entries per type for this purchase. */
   sums: Partial<Record<LedgerEntryType, { total: number; count: number }>>
-  /** The developer_user_id on its DEVELOPER_NET entry, if any; and the game's developer. */
+  /** The developer_user_id on its DEVELOPER_NET entry, if any; and the game's developer (or a tip's recipient). */
   netDeveloperUserId: number | null
   gameDeveloperUserId: number | null
   payouts: { amountMsat: number; status: string }[]
@@ -32,8 +33,22 @@ export interface DeveloperLedgerFacts {
   payoutsOpenOrSentMsat: number
 }
 
+/** One zapper's PAID non-tip zaps toward one game (zaps add up to a purchase). */
+export interface ZapGroupFacts {
+  buyerUserId: number
+  gameId: number
+  totalMsat: number
+  /** The highest price any of these zaps was made at (settlement entitles at the price of the zap that reaches it). */
+  maxPriceMsat: number
+  /** Entitlements granted on these zaps (revoked ones included). */
+  zapEntitlements: number
+  /** Entitlements the zapper holds to the game from anything else (a checkout). */
+  otherEntitlements: number
+}
+
 export interface LedgerFacts {
   purchases: PurchaseLedgerFacts[]
+  zapGroups: ZapGroupFacts[]
   developers: DeveloperLedgerFacts[]
   /** Entitlements whose purchase is not PAID (REFUNDED ones revoked are fine). */
   orphanEntitlements: { id: string; purchaseId: string; purchaseStatus: string | null; revoked: boolean }[]

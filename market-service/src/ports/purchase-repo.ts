@@ -15,6 +15,8 @@ export interface PurchaseRecord {
   buyerPubkey: string | null
   guestReceiptCodeHash: string | null
   gameId: number | null
+  /** The developer a gameless tip through their Lightning address belongs to (else null). */
+  recipientUserId: number | null
   kind: PurchaseKind
   isTip: boolean
   paymentHash: string
@@ -51,6 +53,8 @@ export interface NewPurchase {
   buyerPubkey: string | null
   guestReceiptCodeHash: string | null
   gameId: number | null
+  /** A gameless tip through a developer's Lightning address: that developer (a users row is made). */
+  recipientPubkey?: string | null
   kind: PurchaseKind
   isTip: boolean
   invoiceProvider: string
@@ -87,6 +91,12 @@ export interface SettlementTx {
   purchaseByHash(paymentHash: string): PurchaseRecord | undefined
   /** The developer of a game and the payout address they have set now. */
   developerOf(gameId: number): { userId: number; payoutLnAddress: string | null } | undefined
+  /** A developer by users.id and the payout address they have set now (a gameless tip's recipient). */
+  developerByUser(userId: number): { userId: number; payoutLnAddress: string | null }
+  /** Σ amount of the PAID, non-tip zaps from this user toward this game (zaps add up to a purchase). */
+  zapTotal(buyerUserId: number, gameId: number): Msat
+  /** Whether the user holds an active (not revoked) entitlement to the game. */
+  ownsGame(userId: number, gameId: number): boolean
   /** Guarded UPDATE to PAID; true when exactly one row changed. */
   markPaid(id: string, from: PurchaseStatus, set: { paidAtSec: number; preimage: string; paidLate: boolean; nowSec: number }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */

@@ -1,8 +1,9 @@
 /**
- * The market's Lightning address (LUD-16) for zaps: `GET /.well-known/lnurlp/:name` answers the pay
- * request (NIP-57 `allowsNostr`, `nostrPubkey`) and `GET /lnurlp/:name/callback?amount=&nostr=` the
- * invoice. Refusals are LUD-06 style `{status: "ERROR", reason}` with HTTP 400 and our stable `code`
- * (an unknown name: 404; wallet trouble: 503). CORS is open, as web wallets call these from the browser.
+ * The market's Lightning addresses (LUD-16) for zaps: the market's own and every developer's
+ * (`<npub>@host` or a claimed short name). `GET /.well-known/lnurlp/:name` answers the pay request
+ * (NIP-57 `allowsNostr`, `nostrPubkey`) and `GET /lnurlp/:name/callback?amount=&nostr=` the invoice.
+ * Refusals are LUD-06 style `{status: "ERROR", reason}` with HTTP 400 and our stable `code` (an unknown
+ * name: 404; wallet trouble: 503). CORS is open, as web wallets call these from the browser.
  */
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
@@ -13,17 +14,15 @@ import { sqlitePurchaseRepo } from '../adapters/sqlite/purchase-repo.ts'
 import { sqliteZapRepo } from '../adapters/sqlite/zap-repo.ts'
 import type { MountContext } from '../app.ts'
 import type { OutboxHandlers } from '../domain/outbox/outbox.ts'
-import { payRequest, zapCallback, type ZapDeps, type ZapServerConfig } from '../domain/zap/zap-callback.ts'
+import {
+  lnurlCallbackPath, payRequest, resolveZapAddress, zapCallback, type ZapDeps, type ZapServerConfig,
+} from '../domain/zap/zap-callback.ts'
 import { zapReceiptHandler } from '../domain/zap/zap-receipt-job.ts'
 
-/** Where the callback lives for a name (the config's callbackUrl points here). */
-export const lnurlCallbackPath = (name: string): string => `/lnurlp/${name}/callback`
+export { lnurlCallbackPath }
 
-/**
- * A query parameter percent-decoded exactly once and otherwise untouched: the zap request bytes must
- * be hashed as sent (NIP-57), so `+` is not turned into a space as form decoding would.
- */
-export function rawQueryParam(url: string, name: string): string | undefined {
+/** A query parameter exactly as it stands in the URL (not decoded), or undefined when absent. */
+function queryValue(url: string, name: string): string | undefined {
   const q = url.indexOf('?')
   if (q < 0) return undefined
   const end = url.indexOf('#', q)
@@ -31,14 +30,39 @@ export function rawQueryParam(url: string, name: string): string | undefined {
     const eq = pair.indexOf('=')
     const key = eq < 0 ? pair : pair.slice(0, eq)
     if (key !== name) continue
-    const value = eq < 0 ? '' : pair.slice(eq + 1)
-    try {
-      return decodeURIComponent(value)
-    } catch {
-      throw new AppError('VALIDATION_FAILED', `${name}: bad percent-encoding`)
-    }
+    return eq < 0 ? '' : pair.slice(eq + 1)
   }
   return undefined
+}
+
+function percentDecode(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    throw new AppError('VALIDATION_FAILED', `${name}: bad percent-encoding`)
+  }
+}
+
+/**
+ * A query parameter percent-decoded exactly once and otherwise untouched: the zap request bytes must
+ * be hashed as sent (NIP-57), so `+` is not turned into a space as form decoding would.
+ */
+export function rawQueryParam(url: string, name: string): string | undefined {
+  const v = queryValue(url, name)
+  return v === undefined ? undefined : percentDecode(name, v)
+}
+
+/**
+ * The readings of a query parameter a zap server tries, in order: percent-decoded only (a literal `+`
+ * stays, as Damus sends it), then form-decoded (`+` is a space, as URLSearchParams, Amethyst and NDK
+ * send it). One reading when they agree.
+ */
+export function queryReadings(url: string, name: string): string[] {
+  const v = queryValue(url, name)
+  if (v === undefined) return []
+  const asSent = percentDecode(name, v)
+  if (!v.includes('+')) return [asSent]
+  return [asSent, percentDecode(name, v.replace(/\+/g, ' '))]
 }
 
 function lnurlError(c: Context, e: unknown): Response {
@@ -55,15 +79,23 @@ export function lnurlRoutes(d: ZapDeps): Hono {
   const app = new Hono()
   app.use('/.well-known/lnurlp/*', async (c, next) => { await next(); c.header('access-control-allow-origin', '*') })
   app.use('/lnurlp/*', async (c, next) => { await next(); c.header('access-control-allow-origin', '*') })
+  const addressee = (name: string) => {
+    const to = resolveZapAddress(d, name)
+    if (!to) throw new AppError('NOT_FOUND', 'unknown lightning address')
+    return to
+  }
   app.get('/.well-known/lnurlp/:name', (c) => {
-    if (c.req.param('name') !== d.config.name) return lnurlError(c, new AppError('NOT_FOUND', 'unknown lightning address'))
-    return c.json(payRequest(d.config))
+    try {
+      return c.json(payRequest(d.config, addressee(c.req.param('name'))))
+    } catch (e) {
+      return lnurlError(c, e)
+    }
   })
   app.get('/lnurlp/:name/callback', async (c) => {
     try {
-      if (c.req.param('name') !== d.config.name) throw new AppError('NOT_FOUND', 'unknown lightning address')
+      const to = addressee(c.req.param('name'))
       const url = c.req.url
-      const answer = await zapCallback(d, { amount: rawQueryParam(url, 'amount'), nostr: rawQueryParam(url, 'nostr') })
+      const answer = await zapCallback(d, { amount: rawQueryParam(url, 'amount'), nostr: queryReadings(url, 'nostr'), to })
       c.header('cache-control', 'no-store')
       return c.json({ pr: answer.pr, routes: answer.routes })
     } catch (e) {
@@ -77,7 +109,8 @@ export function lnurlRoutes(d: ZapDeps): Hono {
 export function zapServerConfig(ctx: Pick<MountContext, 'config' | 'signer'>, o: Partial<ZapServerConfig> = {}): ZapServerConfig {
   const name = ctx.config.lud16Name
   return {
-    name, host: new URL(ctx.config.publicUrl).host, callbackUrl: `${ctx.config.publicUrl}${lnurlCallbackPath(name)}`,
+    name, host: new URL(ctx.config.publicUrl).host, baseUrl: ctx.config.publicUrl,
+    callbackUrl: `${ctx.config.publicUrl}${lnurlCallbackPath(name)}`, tipFeeBps: ctx.config.tipFeeBps,
     zapperPubkey: ctx.signer.pubkey, marketPubkey: ctx.signer.pubkey,
     minSendableMsat: satsToMsat(1), maxSendableMsat: satsToMsat(MAX_PRICE_SATS), commentAllowed: 280,
     feeBps: ctx.config.feeBps, invoiceExpirySec: 900, invoiceProvider: 'nwc', ...o,

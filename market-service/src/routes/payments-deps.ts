@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { isPublicHost } from '@zapcade/shared/net/public-address'
 import { sqliteEntitlementRepo } from '../adapters/sqlite/entitlement-repo.ts'
 import { sqliteLedgerRepo } from '../adapters/sqlite/ledger-repo.ts'
 import { sqlitePaymentAlertRepo } from '../adapters/sqlite/payment-alert-repo.ts'
@@ -37,6 +38,8 @@ export interface PaymentsContext {
   log?: (msg: string, fields?: Record<string, unknown>) => void
   /** Invoice expiry of checkouts (default 900 s). */
   invoiceExpirySec?: number
+  /** Production: zap receipts go only to relays on public hosts (a stranger names them in the zap request). */
+  production?: boolean
 }
 
 export interface Payments {
@@ -50,7 +53,7 @@ export interface Payments {
 export function makePayments(ctx: PaymentsContext): Payments {
   const repo = sqlitePurchaseRepo(ctx.db)
   const nowSec = (): number => ctx.clock.nowSec()
-  const settleDeps = { repo, newId: randomUUID, nowSec }
+  const settleDeps = { repo, newId: randomUUID, nowSec, ...(ctx.production ? { allowRelayHost: isPublicHost } : {}) }
   return {
     repo,
     checkout: ctx.wallet && {
@@ -91,6 +94,7 @@ export function paymentsServiceWorkers(ctx: MountContext, o: Partial<ReconcileOp
 function paymentsContextOf(ctx: MountContext): PaymentsContext {
   return {
     db: ctx.db, clock: ctx.clock, secret: ctx.secret, marketPubkey: ctx.signer.pubkey, feeBps: ctx.config.feeBps, wallet: ctx.wallet,
+    production: ctx.config.production,
     log: (msg, fields) => ctx.log.warn(fields ?? {}, msg),
   }
 }

@@ -10,10 +10,18 @@ import type { LedgerEntryType } from '../../ports/purchase-repo.ts'
 /** The ledger read port on a better-sqlite3 handle. */
 export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
   const q = {
-    purchases: db.prepare<[], { id: string; status: PurchaseStatus; is_tip: number; game_id: number | null; amount_msat: number; fee_bps: number; entitlements: number; dev: number | null }>(
-      `SELECT p.id, p.status, p.is_tip, p.game_id, p.amount_msat, p.fee_bps, g.developer_user_id AS dev,
+    purchases: db.prepare<[], { id: string; status: PurchaseStatus; kind: 'CHECKOUT' | 'ZAP'; is_tip: number; game_id: number | null; amount_msat: number; fee_bps: number; entitlements: number; dev: number | null }>(
+      `SELECT p.id, p.status, p.kind, p.is_tip, p.game_id, p.amount_msat, p.fee_bps, COALESCE(g.developer_user_id, p.recipient_user_id) AS dev,
          (SELECT count(*) FROM entitlements e WHERE e.purchase_id = p.id) AS entitlements
        FROM purchases p LEFT JOIN games g ON g.id = p.game_id`),
+    zapGroups: db.prepare<[], { buyer: number; game: number; total: number; max_price: number; zap_ents: number; other_ents: number }>(
+      `SELECT p.buyer_user_id AS buyer, p.game_id AS game, sum(p.amount_msat) AS total, max(p.price_msat) AS max_price,
+         (SELECT count(*) FROM entitlements e JOIN purchases z ON z.id = e.purchase_id
+           WHERE z.kind = 'ZAP' AND z.buyer_user_id = p.buyer_user_id AND e.game_id = p.game_id) AS zap_ents,
+         (SELECT count(*) FROM entitlements e JOIN purchases c ON c.id = e.purchase_id
+           WHERE c.kind <> 'ZAP' AND e.user_id = p.buyer_user_id AND e.game_id = p.game_id) AS other_ents
+       FROM purchases p WHERE p.kind = 'ZAP' AND p.is_tip = 0 AND p.status = 'PAID' AND p.buyer_user_id IS NOT NULL AND p.game_id IS NOT NULL
+       GROUP BY p.buyer_user_id, p.game_id`),
     sums: db.prepare<[], { purchase_id: string; type: LedgerEntryType; total: number; n: number; dev: number | null }>(
       `SELECT purchase_id, type, sum(amount_msat) AS total, count(*) AS n, max(developer_user_id) AS dev
        FROM ledger_entries WHERE purchase_id IS NOT NULL GROUP BY purchase_id, type`),
@@ -40,8 +48,8 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       `SELECT p.id, g.slug, g.title, p.kind, p.is_tip, p.amount_msat, p.paid_at, p.paid_late,
          COALESCE((SELECT sum(amount_msat) FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'PLATFORM_FEE'), 0) AS fee,
          COALESCE((SELECT sum(amount_msat) FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'DEVELOPER_NET'), 0) AS net
-       FROM purchases p JOIN games g ON g.id = p.game_id
-       WHERE g.developer_user_id = ? AND p.status IN ('PAID', 'REFUNDED') AND (p.paid_at < ? OR (p.paid_at = ? AND p.id < ?))
+       FROM purchases p LEFT JOIN games g ON g.id = p.game_id
+       WHERE COALESCE(g.developer_user_id, p.recipient_user_id) = ? AND p.status IN ('PAID', 'REFUNDED') AND (p.paid_at < ? OR (p.paid_at = ? AND p.id < ?))
        ORDER BY p.paid_at DESC, p.id DESC LIMIT ?`),
     entries: db.prepare<[number, number, number], { id: number; type: LedgerEntryType; amount_msat: number; purchase_id: string | null; payout_id: string | null; created_at: number }>(
       `SELECT id, type, amount_msat, purchase_id, payout_id, created_at FROM ledger_entries WHERE developer_user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`),
@@ -57,7 +65,7 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
         const byId = new Map<string, PurchaseLedgerFacts>()
         for (const p of q.purchases.all()) {
           byId.set(p.id, {
-            id: p.id, status: p.status, isTip: p.is_tip === 1, gameId: p.game_id, amountMsat: p.amount_msat, feeBps: p.fee_bps,
+            id: p.id, status: p.status, isTip: p.is_tip === 1, kind: p.kind, gameId: p.game_id, amountMsat: p.amount_msat, feeBps: p.fee_bps,
             entitlements: p.entitlements, sums: {}, netDeveloperUserId: null, gameDeveloperUserId: p.dev, payouts: [],
           })
         }
@@ -70,6 +78,9 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
         for (const po of q.payouts.all()) byId.get(po.purchase_id)?.payouts.push({ amountMsat: po.amount_msat, status: po.status })
         return {
           purchases: [...byId.values()],
+          zapGroups: q.zapGroups.all().map((g) => ({
+            buyerUserId: g.buyer, gameId: g.game, totalMsat: g.total, maxPriceMsat: g.max_price, zapEntitlements: g.zap_ents, otherEntitlements: g.other_ents,
+          })),
           developers: q.developers.all().map((d) => ({ userId: d.user_id, pubkey: d.pubkey, netMsat: d.net, payoutSentMsat: d.sent, payoutsOpenOrSentMsat: d.promised })),
           orphanEntitlements: q.orphans.all().map((o) => ({ id: o.id, purchaseId: o.purchase_id, purchaseStatus: o.status, revoked: o.revoked_at !== null })),
           sentPayoutsWithoutEntry: q.sentWithout.all().map((s) => ({ id: s.id, amountMsat: s.amount_msat, entries: s.n, entryTotal: s.total })),

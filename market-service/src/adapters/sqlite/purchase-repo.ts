@@ -17,7 +17,7 @@ import type {
 
 interface PurchaseRow {
   id: string; buyer_user_id: number | null; buyer_pubkey: string | null; guest_receipt_code_hash: string | null
-  game_id: number | null; kind: PurchaseKind; is_tip: number; invoice_id: string; bolt11: string; amount_msat: number
+  game_id: number | null; recipient_user_id: number | null; kind: PurchaseKind; is_tip: number; invoice_id: string; bolt11: string; amount_msat: number
   price_msat: number; fee_bps: number; zap_request: string | null; status: PurchaseStatus; paid_late: number
   preimage: string | null; created_at: number; expires_at: number; paid_at: number | null
 }
@@ -27,7 +27,7 @@ const SELECT_PURCHASE = `SELECT p.*, u.pubkey AS buyer_pubkey FROM purchases p L
 function toRecord(r: PurchaseRow): PurchaseRecord {
   return {
     id: r.id, buyerUserId: r.buyer_user_id, buyerPubkey: r.buyer_pubkey, guestReceiptCodeHash: r.guest_receipt_code_hash,
-    gameId: r.game_id, kind: r.kind, isTip: r.is_tip === 1, paymentHash: r.invoice_id, bolt11: r.bolt11,
+    gameId: r.game_id, recipientUserId: r.recipient_user_id, kind: r.kind, isTip: r.is_tip === 1, paymentHash: r.invoice_id, bolt11: r.bolt11,
     amountMsat: r.amount_msat as Msat, priceMsat: r.price_msat as Msat, feeBps: r.fee_bps, zapRequest: r.zap_request,
     status: r.status, paidLate: r.paid_late === 1, preimage: r.preimage, createdAtSec: r.created_at, expiresAtSec: r.expires_at,
     paidAtSec: r.paid_at,
@@ -52,14 +52,18 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, request_hash = excluded.request_hash, state = excluded.state,
       status_code = excluded.status_code, response_json = excluded.response_json, created_at = excluded.created_at`),
     idemDelete: db.prepare(`DELETE FROM idempotency_records WHERE key = ? AND state = 'PROCESSING'`),
-    insertPurchase: db.prepare(`INSERT INTO purchases (id, buyer_user_id, guest_receipt_code_hash, game_id, kind, is_tip, invoice_provider,
-      invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`),
+    insertPurchase: db.prepare(`INSERT INTO purchases (id, buyer_user_id, guest_receipt_code_hash, game_id, recipient_user_id, kind, is_tip,
+      invoice_provider, invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`),
     ledger: db.prepare(`INSERT INTO ledger_entries (purchase_id, payout_id, developer_user_id, type, amount_msat, meta_json, idempotency_key, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`),
     markPaid: db.prepare(`UPDATE purchases SET status = 'PAID', paid_at = ?, preimage = ?, paid_late = ?, updated_at = ? WHERE id = ? AND status = ?`),
     developer: db.prepare<[number], { user_id: number; payout_ln_address: string | null }>(
       `SELECT g.developer_user_id AS user_id, d.payout_ln_address FROM games g LEFT JOIN developer_profiles d ON d.user_id = g.developer_user_id WHERE g.id = ?`),
+    developerByUser: db.prepare<[number], { payout_ln_address: string | null }>('SELECT payout_ln_address FROM developer_profiles WHERE user_id = ?'),
+    zapTotal: db.prepare<[number, number], { total: number }>(`SELECT coalesce(sum(amount_msat), 0) AS total FROM purchases
+      WHERE buyer_user_id = ? AND game_id = ? AND kind = 'ZAP' AND status = 'PAID' AND is_tip = 0`),
+    owns: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM entitlements WHERE user_id = ? AND game_id = ? AND revoked_at IS NULL'),
     grant: db.prepare(`INSERT INTO entitlements (id, purchase_id, game_id, user_id, granted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO NOTHING`),
     payout: db.prepare(`INSERT INTO payouts (id, developer_user_id, purchase_id, amount_msat, destination_ln_address, status, idempotency_key, next_attempt_at, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, 'SCHEDULED', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`),
@@ -80,6 +84,9 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
   const tx: SettlementTx = {
     purchaseByHash: (h) => { const r = q.byHash.get(h); return r && toRecord(r) },
     developerOf: (gameId) => { const r = q.developer.get(gameId); return r && { userId: r.user_id, payoutLnAddress: r.payout_ln_address } },
+    developerByUser: (userId) => ({ userId, payoutLnAddress: q.developerByUser.get(userId)?.payout_ln_address ?? null }),
+    zapTotal: (buyer, gameId) => q.zapTotal.get(buyer, gameId)!.total as Msat,
+    ownsGame: (userId, gameId) => q.owns.get(userId, gameId)!.n > 0,
     markPaid: (id, from, s) => q.markPaid.run(s.paidAtSec, s.preimage, s.paidLate ? 1 : 0, s.nowSec, id, from).changes === 1,
     appendLedger,
     grantEntitlement: (e) => q.grant.run(e.id, e.purchaseId, e.gameId, e.userId, e.grantedAtSec).changes === 1,
@@ -128,7 +135,8 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     createPending(p, idem, ledgerKey) {
       return commit.run(() => {
         const buyer = p.buyerPubkey !== null ? ensureUser(p.buyerPubkey, p.createdAtSec) : null
-        q.insertPurchase.run(p.id, buyer, p.guestReceiptCodeHash, p.gameId, p.kind, p.isTip ? 1 : 0, p.invoiceProvider, p.paymentHash,
+        const recipient = p.recipientPubkey ? ensureUser(p.recipientPubkey, p.createdAtSec) : null
+        q.insertPurchase.run(p.id, buyer, p.guestReceiptCodeHash, p.gameId, recipient, p.kind, p.isTip ? 1 : 0, p.invoiceProvider, p.paymentHash,
           p.bolt11, p.amountMsat, p.priceMsat, p.feeBps, p.zapRequest, p.createdAtSec, p.expiresAtSec, p.createdAtSec)
         appendLedger({
           type: 'INVOICE_CREATED', amountMsat: p.amountMsat, purchaseId: p.id, payoutId: null, developerUserId: null,

@@ -2,8 +2,8 @@
  * The ledger invariants of DESIGN.md section 3, checked over the facts the ledger port gathers:
  * append-only (both triggers present); per paid purchase INVOICE_PAID = amount = PLATFORM_FEE +
  * DEVELOPER_NET with the fee floor(amount × fee_bps / 10000); one of each per purchase; no booking on an
- * unpaid purchase; every PAID purchase entitles (tips excepted) and no entitlement without a PAID
- * purchase; per developer Σ PAYOUT_SENT ≤ Σ DEVELOPER_NET and payouts promised ≤ Σ DEVELOPER_NET;
+ * unpaid purchase; every PAID checkout entitles (tips excepted) and no entitlement without a PAID
+ * purchase; zaps toward a game entitle at most once, and a zapper whose paid zaps reach the price owns it; per developer Σ PAYOUT_SENT ≤ Σ DEVELOPER_NET and payouts promised ≤ Σ DEVELOPER_NET;
  * every SENT payout has its PAYOUT_SENT entry.
  */
 import { msat, splitFee } from '@zapcade/shared/money'
@@ -41,10 +41,19 @@ export function checkLedger(f: LedgerFacts): LedgerCheckResponse {
       if (fee.total !== want.feeMsat) add('fee-is-floor-bps', subject, `PLATFORM_FEE ${fee.total} ≠ floor(${p.amountMsat} × ${p.feeBps} / 10000) = ${want.feeMsat}`)
       if (net.count === 1 && p.netDeveloperUserId !== p.gameDeveloperUserId) add('net-names-the-developer', subject, `DEVELOPER_NET names user ${p.netDeveloperUserId}, the game's developer is ${p.gameDeveloperUserId}`)
     }
-    if (!p.isTip && p.entitlements !== 1) add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for a paid purchase`)
+    // A zap entitles only when it brings its zapper's total to the price (checked per zapper below).
+    if (!p.isTip && p.kind === 'CHECKOUT' && p.entitlements !== 1) add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for a paid purchase`)
+    if (!p.isTip && p.kind === 'ZAP' && p.entitlements > 1) add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for one zap`)
     if (p.isTip && p.entitlements > 0) add('tip-does-not-entitle', subject, 'a tip has an entitlement')
     const promised = p.payouts.filter((x) => x.status !== 'CANCELED').reduce((a, x) => a + x.amountMsat, 0)
     if (promised > net.total) add('payout-within-net', subject, `payouts ${promised} > DEVELOPER_NET ${net.total}`)
+  }
+
+  for (const g of f.zapGroups) {
+    const subject = `zapper:${g.buyerUserId}:game:${g.gameId}`
+    if (g.zapEntitlements > 1) add('zaps-entitle-once', subject, `${g.zapEntitlements} entitlements from zaps toward one game`)
+    if (g.totalMsat >= g.maxPriceMsat && g.zapEntitlements + g.otherEntitlements === 0)
+      add('zaps-reaching-price-entitle', subject, `zaps total ${g.totalMsat} ≥ price ${g.maxPriceMsat} but no entitlement`)
   }
 
   for (const d of f.developers) {

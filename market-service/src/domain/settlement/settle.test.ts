@@ -183,8 +183,8 @@ describe('settlePayment', () => {
   it('a zap: one PUBLISH_ZAP_RECEIPT outbox job with the zap request\'s relays; a tip books money but no entitlement', async () => {
     const zapRequest = JSON.stringify({ kind: 9734, tags: [['p', 'a'.repeat(64)], ['relays', 'wss://r1.example', 'wss://r2.example', 'https://not-a-relay']] })
     const zap = invoice(), tip = invoice()
-    const zid = await pending({ hash: zap.hash, kind: 'ZAP', zapRequest, guestReceiptCodeHash: null })
-    const tid = await pending({ hash: tip.hash, kind: 'ZAP', zapRequest, isTip: true, guestReceiptCodeHash: null, amountMsat: msat(500) })
+    const zid = await pending({ hash: zap.hash, kind: 'ZAP', zapRequest, guestReceiptCodeHash: null, buyerPubkey: 'b'.repeat(64) })
+    const tid = await pending({ hash: tip.hash, kind: 'ZAP', zapRequest, isTip: true, guestReceiptCodeHash: null, buyerPubkey: 'b'.repeat(64), amountMsat: msat(500) })
     for (let i = 0; i < 3; i++) {
       await settlePayment(deps(), zap.hash, { preimage: zap.preimage, settledAtSec: T })
       await settlePayment(deps(), tip.hash, { preimage: tip.preimage, settledAtSec: T })
@@ -197,6 +197,43 @@ describe('settlePayment', () => {
     expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', tid)).toBe(0)
     expect(n('SELECT count(*) AS n FROM entitlements WHERE purchase_id = ?', zid)).toBe(1)
     expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
+  it('zaps from one pubkey toward one game add up: the zap that reaches the price entitles, once; other keys do not add', async () => {
+    const zapper = 'c'.repeat(64), other = 'd'.repeat(64)
+    const zap = (buyerPubkey: string, amount: number) => {
+      const inv = invoice()
+      return { inv, id: pending({ hash: inv.hash, kind: 'ZAP', zapRequest: '{}', guestReceiptCodeHash: null, buyerPubkey, amountMsat: msat(amount) }) }
+    }
+    const half1 = zap(zapper, 5_000), half2 = zap(zapper, 5_000), more = zap(zapper, 5_000), stranger = zap(other, 9_999)
+    const settle = async (z: ReturnType<typeof zap>) => settlePayment(deps(), z.inv.hash, { preimage: z.inv.preimage, settledAtSec: T })
+    expect(await settle(half1)).toMatchObject({ outcome: 'SETTLED', entitlementId: null })
+    expect(await settle(stranger)).toMatchObject({ outcome: 'SETTLED', entitlementId: null })
+    const second = await settle(half2)
+    expect(second).toMatchObject({ outcome: 'SETTLED', entitlementId: expect.any(String) })
+    expect(await settle(more)).toMatchObject({ outcome: 'SETTLED', entitlementId: null })
+    expect(await settle(half2)).toMatchObject({ outcome: 'ALREADY_SETTLED' })
+    const owners = db.prepare(`SELECT u.pubkey, e.purchase_id FROM entitlements e JOIN users u ON u.id = e.user_id`).all()
+    expect(owners).toEqual([{ pubkey: zapper, purchase_id: await half2.id }])
+    // Every zap is booked in full: three legs each, fee and net split per zap.
+    expect(n(`SELECT count(*) AS n FROM ledger_entries WHERE type = 'INVOICE_PAID'`)).toBe(4)
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+  })
+
+  it('the ledger check flags a zapper whose zaps reached the price but who owns nothing, and zaps that entitled twice', async () => {
+    const zapper = 'e'.repeat(64)
+    const ids: string[] = []
+    for (const amount of [6_000, 6_000]) {
+      const inv = invoice()
+      ids.push(await pending({ hash: inv.hash, kind: 'ZAP', zapRequest: '{}', guestReceiptCodeHash: null, buyerPubkey: zapper, amountMsat: msat(amount) }))
+      await settlePayment(deps(), inv.hash, { preimage: inv.preimage, settledAtSec: T })
+    }
+    expect(checkLedger(sqliteLedgerRepo(db).facts())).toMatchObject({ ok: true })
+    db.prepare('DELETE FROM entitlements').run()
+    expect(checkLedger(sqliteLedgerRepo(db).facts()).violations.map((v) => v.rule)).toEqual(['zaps-reaching-price-entitle'])
+    const user = (db.prepare('SELECT id FROM users WHERE pubkey = ?').get(zapper) as { id: number }).id
+    for (const pid of ids) db.prepare('INSERT INTO entitlements (id, purchase_id, game_id, user_id, granted_at) VALUES (?, ?, ?, ?, ?)').run(randomUUID(), pid, gameId, user, T)
+    expect(checkLedger(sqliteLedgerRepo(db).facts()).violations.map((v) => v.rule)).toEqual(['zaps-entitle-once'])
   })
 
   it('the ledger check reports a tampered booking, and the database refuses edits of ledger rows', async () => {

@@ -1,11 +1,14 @@
 /**
- * Settlement (DESIGN.md section 3): the one function that books a received payment, idempotent on the
- * payment hash, in ONE immediate transaction — purchase PAID (paid_late from EXPIRED), ledger
- * INVOICE_PAID + PLATFORM_FEE + DEVELOPER_NET, the entitlement (not for tips), the developer's payout
- * SCHEDULED, and for zaps the outbox job that publishes the 9735 receipt. Notifications and the
+ * Settlement (docs/architecture.md "Money flows"): the one function that books a received payment,
+ * idempotent on the payment hash, in ONE immediate transaction — purchase PAID (paid_late from EXPIRED),
+ * ledger INVOICE_PAID + PLATFORM_FEE + DEVELOPER_NET, the entitlement, the developer's payout SCHEDULED,
+ * and for zaps the outbox job that publishes the 9735 receipt. A checkout entitles its buyer; zaps from
+ * one pubkey toward one game add up, and the zap whose settlement brings the total to the price entitles
+ * (once: a zapper who owns the game is not granted again); tips entitle nobody. Notifications and the
  * reconcile poller both call it; whichever comes second finds the purchase PAID and changes nothing.
  */
 import { createHash } from 'node:crypto'
+import { cleanZapRelays } from '@zapcade/shared/events/zap-request'
 import { msat, splitFee } from '@zapcade/shared/money'
 import type { Msat } from '@zapcade/shared/money'
 import type { PurchaseRecord, PurchaseRepo, SettlementTx } from '../../ports/purchase-repo.ts'
@@ -15,6 +18,12 @@ export interface SettleDeps {
   repo: PurchaseRepo
   newId: () => string
   nowSec: () => number
+  /**
+   * Whether a zap receipt may be sent to a relay on this host (the zapper chose it: in production no
+   * private or loopback address, so a stranger cannot make the market connect inside its network).
+   * Default: any host (development).
+   */
+  allowRelayHost?: (hostname: string) => boolean
 }
 
 export interface SettleInput {
@@ -39,15 +48,18 @@ export function preimageMatches(preimage: string, paymentHash: string): boolean 
   return createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex') === paymentHash
 }
 
-/** The relays of a zap request's `relays` tag (NIP-57), at most 10, ws(s) URLs only. */
-export function zapRequestRelays(zapRequest: string | null): string[] {
+/**
+ * Where a zap's receipt goes (besides the market's own relays, which the outbox always adds): the zap
+ * request's `relays` cleaned — normalised, deduped, non-ws and disallowed hosts dropped, at most 10.
+ */
+export function zapRequestRelays(zapRequest: string | null, allowHost: (hostname: string) => boolean = () => true): string[] {
   if (!zapRequest) return []
+  // The stored request was verified at the callback; only its relays tags are read here.
   try {
     const ev = JSON.parse(zapRequest) as { tags?: unknown }
     if (!Array.isArray(ev.tags)) return []
-    const tag = ev.tags.find((t): t is string[] => Array.isArray(t) && t[0] === 'relays')
-    if (!tag) return []
-    return [...new Set(tag.slice(1).filter((u) => typeof u === 'string' && /^wss?:\/\/\S+$/.test(u)))].slice(0, 10)
+    const relays = ev.tags.filter((t): t is unknown[] => Array.isArray(t) && t[0] === 'relays').flatMap((t) => t.slice(1))
+    return cleanZapRelays(relays.filter((r): r is string => typeof r === 'string'), { allowHost })
   } catch {
     return []
   }
@@ -89,8 +101,9 @@ export async function settlePayment(d: SettleDeps, paymentHash: string, input: S
 }
 
 function book(d: SettleDeps, tx: SettlementTx, p: PurchaseRecord, paidAtSec: number, paidLate: boolean, nowSec: number): string | null {
-  const dev = p.gameId !== null ? tx.developerOf(p.gameId) : undefined
-  // A tip with no game (or no developer) is the market's: all of it is the platform's share.
+  const dev = p.gameId !== null ? tx.developerOf(p.gameId)
+    : p.recipientUserId !== null ? tx.developerByUser(p.recipientUserId) : undefined
+  // A tip with no game and no developer (a zap to the market itself) is all the platform's share.
   const { feeMsat, netMsat } = dev ? splitFee(p.amountMsat, p.feeBps) : { feeMsat: p.amountMsat, netMsat: msat(0) }
   const entry = (type: 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET', amountMsat: Msat, developerUserId: number | null) =>
     tx.appendLedger({
@@ -103,9 +116,9 @@ function book(d: SettleDeps, tx: SettlementTx, p: PurchaseRecord, paidAtSec: num
   if (dev) entry('DEVELOPER_NET', netMsat, dev.userId)
 
   let entitlementId: string | null = null
-  if (!p.isTip && p.gameId !== null) {
+  if (entitles(tx, p)) {
     const id = d.newId()
-    if (tx.grantEntitlement({ id, purchaseId: p.id, gameId: p.gameId, userId: p.buyerUserId, grantedAtSec: paidAtSec })) entitlementId = id
+    if (tx.grantEntitlement({ id, purchaseId: p.id, gameId: p.gameId!, userId: p.buyerUserId, grantedAtSec: paidAtSec })) entitlementId = id
   }
   if (dev && netMsat > 0) {
     tx.schedulePayout({
@@ -115,9 +128,21 @@ function book(d: SettleDeps, tx: SettlementTx, p: PurchaseRecord, paidAtSec: num
   }
   if (p.kind === 'ZAP') {
     tx.enqueueOutbox({
-      type: 'PUBLISH_ZAP_RECEIPT', payload: { purchase_id: p.id }, relays: zapRequestRelays(p.zapRequest),
+      type: 'PUBLISH_ZAP_RECEIPT', payload: { purchase_id: p.id }, relays: zapRequestRelays(p.zapRequest, d.allowRelayHost),
       idempotencyKey: `zap-receipt:${p.id}`, nowSec,
     })
   }
   return entitlementId
+}
+
+/**
+ * Whether this (just PAID) purchase grants the game: a checkout always; a zap when the zapper's paid
+ * zaps toward the game (this one included) reach the price and the zapper does not own it already.
+ */
+function entitles(tx: SettlementTx, p: PurchaseRecord): boolean {
+  if (p.isTip || p.gameId === null) return false
+  if (p.kind !== 'ZAP') return true
+  if (p.buyerUserId === null) return false
+  if (tx.ownsGame(p.buyerUserId, p.gameId)) return false
+  return tx.zapTotal(p.buyerUserId, p.gameId) >= p.priceMsat
 }

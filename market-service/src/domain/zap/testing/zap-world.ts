@@ -54,7 +54,7 @@ export async function startZapWorld(): Promise<ZapWorld> {
   const served = await serveApp((url) => {
     const host = new URL(url).host
     const config: ZapServerConfig = {
-      name: LNURL_NAME, host, callbackUrl: `${url}${lnurlCallbackPath(LNURL_NAME)}`, zapperPubkey: signer.pubkey,
+      name: LNURL_NAME, host, baseUrl: url, callbackUrl: `${url}${lnurlCallbackPath(LNURL_NAME)}`, zapperPubkey: signer.pubkey,
       marketPubkey: signer.pubkey, minSendableMsat: satsToMsat(1), maxSendableMsat: satsToMsat(1_000_000), commentAllowed: 280,
       feeBps: 500, invoiceExpirySec: 600, invoiceProvider: 'nwc',
     }
@@ -78,15 +78,41 @@ export async function startZapWorld(): Promise<ZapWorld> {
   }
 }
 
-/** A game row as the indexer writes it; answers its coordinate. */
-export function seedGame(w: ZapWorld, slug: string, o: { priceSats?: number; status?: string; zapPubkey?: string | null; deleted?: boolean } = {}): string {
+export interface SeedGameOptions {
+  priceSats?: number
+  status?: string
+  zapPubkey?: string | null
+  deleted?: boolean
+  /** Without a verified build a paid game is "coming soon" and not for sale (default: with one). */
+  build?: boolean
+  /** Ids the indexer saw for this listing (raw_events): the current 32267, older versions, a release. */
+  eventIds?: { listing?: string[]; release?: string[] }
+  /** Whose game (default the world's developer). */
+  developer?: { userId: number; pubkey: string }
+}
+
+/** A game row as the indexer writes it (with a release and its verified build); answers its coordinate. */
+export function seedGame(w: ZapWorld, slug: string, o: SeedGameOptions = {}): string {
   const status = o.status ?? 'LISTED'
   const listing = ['DRAFT', 'UNLISTED', 'LISTED'].includes(status) ? status : 'LISTED'
-  w.db.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, zap_pubkey, event_id, event_created_at,
-    deleted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1)`)
-    .run(w.developer.userId, slug, slug, status, listing, satsToMsat(o.priceSats ?? 10), o.zapPubkey === undefined ? w.signer.pubkey : o.zapPubkey,
-      'e'.repeat(64), o.deleted ? 2 : null)
-  return `32267:${w.developer.pubkey}:${slug}`
+  const dev = o.developer ?? w.developer
+  const listingIds = o.eventIds?.listing ?? []
+  const gameId = Number(w.db.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, zap_pubkey, event_id,
+    event_created_at, deleted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1)`)
+    .run(dev.userId, slug, slug, status, listing, satsToMsat(o.priceSats ?? 10), o.zapPubkey === undefined ? w.signer.pubkey : o.zapPubkey,
+      listingIds[0] ?? 'e'.repeat(64), o.deleted ? 2 : null).lastInsertRowid)
+  const raw = w.db.prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+    VALUES (?, ?, ?, 1, ?, '', ?, ?, ?, 1)`)
+  listingIds.forEach((id, i) => raw.run(id, dev.pubkey, 32267, JSON.stringify([['d', slug]]), '0'.repeat(128), slug, i === 0 ? 'ACCEPTED' : 'SUPERSEDED'))
+  for (const id of o.eventIds?.release ?? [])
+    raw.run(id, dev.pubkey, 30063, JSON.stringify([['d', `${slug}@1.0.0`], ['i', slug]]), '0'.repeat(128), `${slug}@1.0.0`, 'ACCEPTED')
+  if (o.build !== false) {
+    const releaseId = Number(w.db.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
+      VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`).run(gameId, 'a'.repeat(64), 'b'.repeat(64)).lastInsertRowid)
+    w.db.prepare(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, created_at)
+      VALUES (?, ?, ?, ?, 1, 'application/zip', 1)`).run(releaseId, 'a'.repeat(64), `builds/${slug}.zip`, 'c'.repeat(64))
+  }
+  return `32267:${dev.pubkey}:${slug}`
 }
 
 /** A buyer key. */
