@@ -29,6 +29,7 @@ import { documentPlainRoutes } from './http/openapi-plain.ts'
 import { Metrics } from './http/metrics.ts'
 import { problemErrorHandler, problemNotFound } from './http/problem.ts'
 import { requestLog } from './http/request-log.ts'
+import { unauthenticatedWriteLimits } from './http/rate-limit.ts'
 import { zodHook } from './http/validate.ts'
 import type { BlobStore } from './ports/blob-store.ts'
 import type { Clock } from './ports/clock.ts'
@@ -48,6 +49,7 @@ import { meRoutes } from './routes/me.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
+import { socketIp } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
 import { webRoutes } from './routes/web.ts'
 
@@ -115,6 +117,12 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   const limit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw new AppError('BODY_TOO_LARGE', `request body over ${deps.config.maxBodyBytes} bytes`) } })
   app.use('/api/*', limit)
   app.use('/.well-known/*', limit)
+  // Unauthenticated writes (draft games, guest checkouts): token buckets per IP hash and author key.
+  const writes = unauthenticatedWriteLimits({
+    ...deps.config.rateLimits, nowMs: () => deps.clock.nowMs(), secret: deps.secret, clientIp: socketIp, verifyEvent: ctx.verifyEvent,
+  })
+  app.use('/api/v1/events', writes.drafts)
+  app.use('/api/v1/purchases', writes.guestCheckouts)
 
   app.route('/', healthRoutes(ctx))
   app.route('/', wellKnownRoutes(ctx))
