@@ -1,6 +1,6 @@
 /** SDK sections for publishing events, the developer's profile and games, and the admin's actions. */
 import { AdminGameStatusResponse, type AdminGameStatusRequest } from '@zapcade/shared/api/admin'
-import { DeveloperGamesResponse, DeveloperProfileResponse, type DeveloperProfileRequest } from '@zapcade/shared/api/developer'
+import { DeveloperEventsResponse, DeveloperGamesResponse, DeveloperProfileResponse, type DeveloperProfileRequest } from '@zapcade/shared/api/developer'
 import { PublishEventResponse } from '@zapcade/shared/api/events'
 import { adminPayoutsResponseSchema, payoutsResponseSchema, payoutViewSchema, type PayoutStatusDto, type PayoutsQuery } from '@zapcade/shared/api/payouts'
 import type { NostrEvent } from '@zapcade/shared/events/event'
@@ -25,6 +25,8 @@ export function developerApi(ctx: HttpContext) {
       request(ctx, { method: 'PUT', path: 'api/v1/developer/profile', body, auth: 'required', schema: DeveloperProfileResponse }),
     /** The caller's own games, drafts included. */
     games: () => request(ctx, { method: 'GET', path: 'api/v1/developer/games', auth: 'required', schema: DeveloperGamesResponse }),
+    /** The caller's events the market's indexer refused or holds, newest first, each with its reason. */
+    events: () => request(ctx, { method: 'GET', path: 'api/v1/developer/events', auth: 'required', schema: DeveloperEventsResponse }),
     payouts: (q: PayoutsQuery = {}) =>
       request(ctx, { method: 'GET', path: 'api/v1/developer/payouts', query: q, auth: 'required', schema: payoutsResponseSchema }),
   }
