@@ -47,6 +47,44 @@ describe('NIP-98 middleware', () => {
     }
   })
 
+  it("accepts two tokens nostr-tools' nip98.getToken makes for one URL in one second (same id, two signatures) once each", async () => {
+    h = await startHarness()
+    const dev = newKey()
+    const { getToken } = await import('nostr-tools/nip98')
+    const { finalizeEvent } = await import('nostr-tools/pure')
+    const url = `${h.svc.config.publicUrl}${GAMES}`
+    const sign = (e: Parameters<typeof finalizeEvent>[0]) => Promise.resolve(finalizeEvent(e, dev.sk))
+    const idOf = (t: string) => (JSON.parse(Buffer.from(t, 'base64').toString()) as { id: string }).id
+    let a = '', b = ''
+    // Same second, same URL and method: the event ids are equal; BIP-340 nonces make the signatures differ.
+    do { a = await getToken(url, 'get', sign); b = await getToken(url, 'get', sign) } while (idOf(a) !== idOf(b))
+    expect(a).not.toBe(b)
+    for (const token of [a, b]) {
+      const res = await fetch(`${h.svc.url}${GAMES}`, { headers: { authorization: `Nostr ${token}` } })
+      expect(res.status).toBe(200)
+    }
+    const replay = await fetch(`${h.svc.url}${GAMES}`, { headers: { authorization: `Nostr ${a}` } })
+    expect((await replay.json()).code).toBe('AUTH_REPLAYED')
+  })
+
+  it('compares a URL that ends in a bare ? as clients sign and send it (fetch drops the empty query on the wire)', async () => {
+    h = await startHarness()
+    const dev = newKey()
+    const { authHeader } = await import('../testing/service-harness.ts')
+    const { request } = await import('node:http')
+    const signed = await authHeader({ key: dev }, `${h.svc.config.publicUrl}${GAMES}?`, 'GET', undefined)
+    expect((await fetch(`${h.svc.url}${GAMES}?`, { headers: { authorization: signed } })).status).toBe(200)
+    // A client whose HTTP stack keeps the `?` on the wire, signing without it: the same URL too.
+    const plain = await authHeader({ key: dev }, `${h.svc.config.publicUrl}${GAMES}`, 'GET', undefined)
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${h!.svc.url}${GAMES}?`, { headers: { authorization: plain } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) }).on('error', reject).end()
+    })
+    expect(status).toBe(200)
+    // Anything more than a bare `?` is a different URL.
+    const other = await authHeader({ key: dev }, `${h.svc.config.publicUrl}${GAMES}?x`, 'GET', undefined)
+    expect((await (await fetch(`${h.svc.url}${GAMES}?`, { headers: { authorization: other } })).json()).code).toBe('AUTH_INVALID')
+  })
+
   it.each([
     ['expired (created_at 61 s ago)', { createdAtOffsetSec: -61 }, 'created_at: expired'],
     ['from the future (created_at +10 min)', { createdAtOffsetSec: 600 }, 'created_at: in the future'],

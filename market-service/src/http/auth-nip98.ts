@@ -1,7 +1,8 @@
 /**
  * NIP-98 as the app's RouteAuth: the URL is rebuilt from the configured public URL + path + query
  * (never Host or X-Forwarded-* headers), method and raw-body sha256 bound, created_at within 60 s
- * either way, each event id accepted once (SQLite replay cache), admins from configuration.
+ * either way, each signed token accepted once (SQLite replay cache, keyed on the signature: two tokens a
+ * client makes for the same URL in the same second share an id but not a signature), admins from configuration.
  * The verified pubkey is memoised per request, so calling `required` twice is harmless.
  */
 import { createHash } from 'node:crypto'
@@ -25,10 +26,15 @@ export interface Nip98Options {
 
 const VERIFIED = 'nip98Pubkey'
 
-/** The absolute URL a client must have signed: public URL + the request's path and query, verbatim. */
+/**
+ * The absolute URL a client must have signed: public URL + the request's path and query, verbatim as
+ * the client sent them (a bare trailing `?` included, which URL parsing would drop).
+ */
 export function canonicalUrl(publicUrl: string, requestUrl: string): string {
   const u = new URL(requestUrl)
-  return `${publicUrl}${u.pathname}${u.search}`
+  const rest = requestUrl.startsWith(u.origin) ? requestUrl.slice(u.origin.length) : `${u.pathname}${u.search}`
+  const hash = rest.indexOf('#')
+  return `${publicUrl}${hash < 0 ? rest : rest.slice(0, hash)}`
 }
 
 async function bodySha256(c: Context): Promise<string | undefined> {
@@ -60,7 +66,7 @@ async function verifyRequest(c: Context, o: Nip98Options): Promise<string> {
   })
   if (!checked.ok) throw new AppError('AUTH_INVALID', checked.reason)
   // Kept past the whole window the event could be valid in, whatever clock skew it used.
-  if (!o.replay.accept(parsed.value.id, parsed.value.created_at + HTTP_AUTH_WINDOW_SEC + 1, nowSec)) {
+  if (!o.replay.accept(parsed.value.sig, parsed.value.created_at + HTTP_AUTH_WINDOW_SEC + 1, nowSec)) {
     throw new AppError('AUTH_REPLAYED', 'this auth event was already used; sign a fresh one per request')
   }
   c.set(VERIFIED as never, checked.value as never)

@@ -61,7 +61,10 @@ export function verifyHttpAuth(ev: NostrEvent, x: HttpAuthExpect): Parsed<string
   if (ev.created_at < x.nowSec - window) return fail('created_at: expired')
   const u = singleTag(ev, 'u', true)
   if (!u.ok) return u
-  if (u.value !== x.url) return fail('u: does not match the request URL')
+  // A bare trailing `?` is the same URL: clients sign the string they were given (`…/games?`) while
+  // fetch sends it without the empty query, and the server sees the request without it.
+  const bare = (s: string): string => (s.endsWith('?') ? s.slice(0, -1) : s)
+  if (bare(u.value!) !== bare(x.url)) return fail('u: does not match the request URL')
   const method = singleTag(ev, 'method', true)
   if (!method.ok) return method
   if ((method.value ?? '').toUpperCase() !== x.method.toUpperCase()) return fail('method: does not match the request method')

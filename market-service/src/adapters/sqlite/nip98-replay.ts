@@ -1,12 +1,15 @@
 /**
- * NIP-98 replay cache in SQLite (table nip98_replay): each auth event id is accepted once, and the
- * record outlives a restart. Rows are kept until the event could no longer pass the time window anyway.
+ * NIP-98 replay cache in SQLite (table nip98_replay): each auth token is accepted once, and the record
+ * outlives a restart. The key is the token's signature (column event_id keeps its first name): a client
+ * that signs the same URL twice in one second gets the same event id with two different BIP-340
+ * signatures, both legitimate; a replayed header repeats the signature. Rows are kept until the event
+ * could no longer pass the time window anyway.
  */
 import type Database from 'better-sqlite3'
 
 export interface ReplayCache {
-  /** True the first time `eventId` is seen; false for a replay. */
-  accept(eventId: string, expiresAtSec: number, nowSec: number): boolean
+  /** True the first time `key` (the token's signature) is seen; false for a replay. */
+  accept(key: string, expiresAtSec: number, nowSec: number): boolean
 }
 
 /** The SQLite replay cache; prunes expired rows every `pruneEvery` accepts. */
@@ -15,12 +18,12 @@ export function sqliteReplayCache(db: Database.Database, pruneEvery = 500): Repl
   const prune = db.prepare('DELETE FROM nip98_replay WHERE expires_at < ?')
   let sincePrune = 0
   return {
-    accept(eventId, expiresAtSec, nowSec) {
+    accept(key, expiresAtSec, nowSec) {
       if (++sincePrune >= pruneEvery) {
         sincePrune = 0
         prune.run(nowSec)
       }
-      return insert.run(eventId, expiresAtSec).changes === 1
+      return insert.run(key, expiresAtSec).changes === 1
     },
   }
 }
