@@ -1,7 +1,7 @@
 /**
  * Developer dashboard (NIP-98 as the developer): their games including drafts, each draft listable in
- * one click (a newer signed 32267 without the draft tag), releases, sales, balance owed, payouts, and
- * the payout Lightning address.
+ * one click (a newer signed 32267 without the draft tag), releases, the events the market refused or
+ * holds (with the reason), sales, balance owed, payouts, and the payout Lightning address.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
@@ -11,9 +11,32 @@ import { useSession } from '../lib/session.ts'
 import type { DevGame, DeveloperGamesResponse, GameDetail, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
 import { DraftForm } from './dev-draft.tsx'
+import type { DeveloperEvent, DeveloperEventsResponse } from '@zapcade/shared/api/developer'
 
 type Sale = SalesResponse['items'][number]
 type Payout = PayoutsResponse['items'][number]
+
+const KIND_NAMES: Record<number, string> = { 32267: 'Game', 30063: 'Release', 3063: 'Build asset', 1063: 'File (legacy)', 5: 'Deletion', 0: 'Profile' }
+
+/** Events the indexer refused (a rule broken: publish a corrected event) or holds (what they wait for). */
+function EventsPanel({ events }: { events: DeveloperEvent[] | undefined }) {
+  return (
+    <section aria-labelledby="events-h">
+      <h2 id="events-h">Refused or waiting events</h2>
+      {events?.length === 0 ? <p>Nothing refused or waiting: every event the market saw from you is in its catalog.</p> : null}
+      <ul class="plain" data-testid="dev-events">
+        {events?.map((e) => (
+          <li key={e.event_id}>
+            <span class={e.state === 'REFUSED' ? 'pill warn' : 'pill'}>{e.state === 'REFUSED' ? 'Refused' : 'Waiting'}</span>{' '}
+            {KIND_NAMES[e.kind] ?? `Kind ${e.kind}`} of {dateText(e.created_at)} · <code title={e.event_id}>{e.event_id.slice(0, 12)}…</code>
+            <br />
+            <small>{e.reason}</small>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
 
 export default function Developer() {
   const session = useSession()
@@ -21,6 +44,7 @@ export default function Developer() {
   const [sales, setSales] = useState<Sale[]>()
   const [payouts, setPayouts] = useState<Payout[]>()
   const [ledger, setLedger] = useState<DeveloperLedgerResponse>()
+  const [events, setEvents] = useState<DeveloperEvent[]>()
   const [error, setError] = useState<string>()
   const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
   const [address, setAddress] = useState('')
@@ -40,6 +64,7 @@ export default function Developer() {
     api<SalesResponse>('GET', '/api/v1/developer/sales', { auth: true }).then((r) => setSales(r.items), fail)
     api<PayoutsResponse>('GET', '/api/v1/developer/payouts', { auth: true }).then((r) => setPayouts(r.items), fail)
     api<DeveloperLedgerResponse>('GET', '/api/v1/developer/ledger', { auth: true }).then(setLedger, fail)
+    api<DeveloperEventsResponse>('GET', '/api/v1/developer/events', { auth: true }).then((r) => setEvents(r.items), fail)
   }
   useEffect(load, [session?.pubkey])
 
@@ -143,6 +168,8 @@ export default function Developer() {
           </tbody>
         </table>
       </section>
+
+      <EventsPanel events={events} />
 
       <DraftForm onDone={(ok, text) => (say(ok, text), ok && load())} />
 
