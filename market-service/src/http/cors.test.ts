@@ -13,7 +13,11 @@ afterAll(async () => {
 
 /** The CORS headers of an answer, lower-cased names. */
 function cors(res: Response): Record<string, string> {
-  return Object.fromEntries([...res.headers].filter(([k]) => k.startsWith('access-control-')))
+  const out: Record<string, string> = {}
+  res.headers.forEach((v, k) => {
+    if (k.startsWith('access-control-')) out[k] = v
+  })
+  return out
 }
 
 describe('CORS on /api', () => {

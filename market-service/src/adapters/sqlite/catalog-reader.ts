@@ -270,9 +270,14 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
       g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at, ${hasVerifiedBuildSql('g.id')} AS has_build,
       u.display_name, u.avatar_url, u.lud16
     ${FROM} WHERE u.pubkey = ? AND g.slug = ? AND g.status IN ('LISTED', 'FEATURED', 'UNLISTED') AND g.deleted_at IS NULL`)
-  const releaseRows = db.prepare<[number], { version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
-    `SELECT r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes
+  const releaseRows = db.prepare<[number], { id: number; version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
+    `SELECT r.id, r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes
      FROM releases r LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL`)
+  // A release's other assets (an APK, a signature…): listed, never served by the market.
+  const fileRows = db.prepare<[number], { release_id: number; sha256: string; size_bytes: number | null; content_type: string; platforms_json: string
+    variant: string | null; urls_json: string }>(
+    `SELECT f.release_id, f.sha256, f.size_bytes, f.content_type, f.platforms_json, f.variant, f.urls_json FROM release_files f
+     JOIN releases r ON r.id = f.release_id WHERE r.game_id = ? AND r.deleted_at IS NULL ORDER BY f.id`)
   const zapTotals = db.prepare<[number], { count: number; total: number }>(
     `SELECT count(*) AS count, ifnull(sum(amount_msat), 0) AS total FROM purchases WHERE game_id = ? AND status = 'PAID' AND kind = 'ZAP'`)
 
@@ -314,6 +319,17 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   function gamePage(pubkey: string, slug: string): CatalogGame | undefined {
     const g = gameRow.get(pubkey, slug)
     if (!g) return undefined
+    // Extra files' own URLs are shown for free games only: a paid game's files come from nowhere but the market.
+    const files = new Map<number, GameRelease['files']>()
+    for (const f of fileRows.all(g.id)) {
+      const list = files.get(f.release_id) ?? []
+      list.push({
+        sha256: f.sha256, size_bytes: f.size_bytes, content_type: f.content_type, platforms: JSON.parse(f.platforms_json) as string[],
+        variant: f.variant, urls: g.price_msat > 0 ? [] : (JSON.parse(f.urls_json) as string[]),
+      })
+      files.set(f.release_id, list)
+    }
+    // Newest first by version precedence (loose versions such as 1.0 or v1.2.3 by their coercion), then date.
     const releases: GameRelease[] = releaseRows.all(g.id)
       .sort((a, b) => compareSemver(b.version, a.version) || b.published_at - a.published_at)
       .map((r) => ({
@@ -322,6 +338,7 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
         notes: r.release_notes,
         published_at: r.published_at,
         asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, size_bytes: r.size_bytes } : null,
+        files: files.get(r.id) ?? [],
       }))
     const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
     const game: CatalogGame = {
