@@ -93,19 +93,46 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
     await writeFile(join(dev.home, 'CHANGELOG.md'), '## 1.0.0\n- first comet\n')
     await until('the game to be indexed (an upload needs a game the developer owns)', async () => (await dev.run(['search', 'comet', '--json'])).stdout.includes(slug))
     const rel = await dev.ok(['release', 'publish', '--version', '1.0.0', '--file', 'build.zip', '--notes', 'CHANGELOG.md'])
-    expect(rel).toMatchObject({ version: '1.0.0', sha256: sha256(zip), size_bytes: zip.length, url: `${market.apiUrl}/games/${devPubkey}/${slug}` })
+    expect(rel).toMatchObject({ version: '1.0.0', sha256: sha256(zip), size_bytes: zip.length, url: `${market.apiUrl}/game/${devPubkey}/${slug}` })
     expect(rel.asset_result).toMatchObject({ status: 'FORWARDED' })
     expect(rel.release_result).toMatchObject({ status: 'FORWARDED' })
     expect((rel.release as { tags: string[][] }).tags).toContainEqual(['e', (rel.asset as { id: string }).id, market.relayUrl])
+  })
+
+  it('a published version never changes: other bytes are refused (publish a new version); the same bytes again keep the notes', async () => {
+    const dev = await user('dev')
+    const notesOf = async (): Promise<string | undefined> => {
+      const g = await (await fetch(`${market.apiUrl}/api/v1/games/${devPubkey}/${slug}`)).json() as { releases: { version: string; notes: string }[] }
+      return g.releases.find((r) => r.version === '1.0.0')?.notes
+    }
+    await until('release 1.0.0 to be indexed with its build', async () => (await notesOf()) === '## 1.0.0\n- first comet\n')
+    const other = makeZip([{ name: 'comet-run/run.sh', data: Buffer.from('#!/bin/sh\necho other\n') }])
+    await writeFile(join(dev.home, 'other.zip'), other)
+    const refused = await dev.run(['release', 'publish', '--version', '1.0.0', '--file', 'other.zip'])
+    expect(refused.code).toBe(2)
+    oneLine(refused)
+    expect(refused.stderr).toMatch(/comet-run 1\.0\.0 is already published with another build.*publish a new version \(e\.g\. --version 1\.0\.1\)/)
+    const asJson = await dev.run(['release', 'publish', '--version', '1.0.0', '--file', 'other.zip', '--json'])
+    expect(jsonOf(asJson)).toMatchObject({ error: { code: 'VERSION_PUBLISHED', exit: 2 } })
+
+    // The same bytes again without --notes: the release is re-signed with the notes it had.
+    const again = await dev.ok(['release', 'publish', '--version', '1.0.0', '--file', 'build.zip'])
+    expect((again.release as { content: string }).content).toBe('## 1.0.0\n- first comet\n')
+    await until('the re-signed release to be indexed', async () => {
+      const g = await (await fetch(`${market.apiUrl}/api/v1/games/${devPubkey}/${slug}`)).json() as { releases: { version: string; published_at: number }[] }
+      return g.releases.some((r) => r.version === '1.0.0' && r.published_at === (again.release as { created_at: number }).created_at)
+    })
+    expect(await notesOf()).toBe('## 1.0.0\n- first comet\n')
   })
 
   it('a buyer finds it by search, buys it with the devnet NWC wallet, sees it in the library and downloads a verified build', async () => {
     const buyer = await user('buyer')
     await buyer.ok(['key', 'new'])
     let found: { items: { pubkey: string; slug: string; price_msat: number }[] } = { items: [] }
-    await until('search to find the game', async () => {
+    // Sold only once its release has a verified build: until then the catalog says coming_soon.
+    await until('search to find the game with its build', async () => {
       found = (await buyer.ok(['search', 'dodge', 'comets'])) as typeof found
-      return found.items.some((g) => g.slug === slug)
+      return found.items.some((g) => g.slug === slug && (g as { coming_soon?: boolean }).coming_soon === false)
     })
     expect(found.items.find((g) => g.slug === slug)).toMatchObject({ pubkey: devPubkey, price_msat: 21_000 })
 
@@ -147,13 +174,15 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
   it('a build changed in storage after verification is refused against the signed sha256 and deleted (exit 4)', async () => {
     const buyer = await user('buyer')
     const blobDir = join(market.dataDir, 'blobs')
-    const files = (await readdir(blobDir, { recursive: true })).filter((f) => f.endsWith('.zip'))
-    expect(files).toHaveLength(1)
-    const blob = join(blobDir, files[0]!)
-    const original = await readFile(blob)
-    const tampered = Buffer.from(original)
-    tampered[40] = tampered[40]! ^ 0xff
-    await writeFile(blob, tampered)
+    // One stored copy of the build per verified upload (the same bytes were published twice above).
+    const files = (await readdir(blobDir, { recursive: true })).filter((f) => f.endsWith('.zip')).map((f) => join(blobDir, f))
+    expect(files.length).toBeGreaterThanOrEqual(1)
+    const originals = await Promise.all(files.map((f) => readFile(f)))
+    for (const [i, f] of files.entries()) {
+      const tampered = Buffer.from(originals[i]!)
+      tampered[40] = tampered[40]! ^ 0xff
+      await writeFile(f, tampered)
+    }
     try {
       const r = await buyer.run(['download', `${devPubkey}/${slug}`, '--out', 'tampered'])
       expect(r.code).toBe(4)
@@ -161,7 +190,7 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
       expect(r.stderr).toContain('sha256 mismatch')
       expect(await readdir(join(buyer.home, 'tampered'))).toEqual([])
     } finally {
-      await writeFile(blob, original)
+      for (const [i, f] of files.entries()) await writeFile(f, originals[i]!)
     }
   })
 

@@ -115,5 +115,5 @@ Options:
 
 /** The storefront page of a game. */
 export function gameUrl(ctx: CliContext, pubkey: string, slug: string): string {
-  return `${ctx.apiUrl}/games/${pubkey}/${encodeURIComponent(slug)}`
+  return `${ctx.apiUrl}/game/${pubkey}/${encodeURIComponent(slug)}`
 }

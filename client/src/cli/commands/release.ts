@@ -2,6 +2,9 @@
  * `zapcade release publish --version 1.2.0 --file build.zip --notes CHANGELOG.md`: hash the zip
  * (streamed), ask for an upload ticket, PUT the bytes with a progress bar, wait until the market has
  * verified them, then sign and publish the 3063 build asset and the 30063 release that points to it.
+ * A published version is immutable: the market refuses other bytes for it (VERSION_PUBLISHED), and the
+ * command then says to publish a new version. Re-publishing the same bytes keeps the version's notes
+ * unless `--notes` gives new ones.
  */
 import { readFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
@@ -10,7 +13,7 @@ import { BUILD_MIME, buildBuildAsset, parseBuildAsset } from '@zapcade/shared/ev
 import { buildRelease, CHANNEL_RE, isSemver, parseRelease } from '@zapcade/shared/events/release'
 import { hashFile, putFile } from '../../api/node-file.ts'
 import { ZapcadeApiError } from '../../api/errors.ts'
-import { toNpub } from '@zapcade/shared/ids'
+import { toNpub, type Pubkey } from '@zapcade/shared/ids'
 import type { ZapcadeClient } from '../../api/client.ts'
 import { listFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
@@ -46,18 +49,32 @@ export async function waitVerified(ctx: CliContext, client: ZapcadeClient, id: s
   }
 }
 
+/** The next patch version of a SemVer (1.2.3 → 1.2.4; pre-release and build parts dropped). */
+export function nextPatch(version: string): string {
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version)
+  return m ? `${m[1]}.${m[2]}.${Number(m[3]) + 1}` : version
+}
+
+/** A market refusal of other bytes for a published version, said as what to do. */
+function republishRefusal(e: unknown, slug: string, version: string): unknown {
+  if (!(e instanceof ZapcadeApiError) || e.code !== 'VERSION_PUBLISHED') return e
+  return new RefusedError('VERSION_PUBLISHED', `${slug} ${version} is already published with another build, and a published release never changes: `
+    + `publish a new version (e.g. --version ${nextPatch(version)})`)
+}
+
 export const releasePublish = defineCommand({
   path: ['release', 'publish'],
   summary: 'Upload a build zip, wait for the market to verify it, and publish the signed release.',
   usage: 'zapcade release publish --version <semver> --file <build.zip> [--notes <CHANGELOG.md>] [--channel main] [--platforms linux,windows] [--manifest <file>]',
   help: `Steps: sha256 of the file (streamed) → POST /api/v1/developer/uploads → PUT the bytes (progress bar) →
 wait until VERIFIED → sign and publish the build asset (kind 3063: sha256, size, download URL) → sign and
-publish the release (kind 30063, notes as content) → print the game's URL.
+publish the release (kind 30063, notes as content) → print the game's URL. A published version never
+changes: other bytes for it are refused (publish a new version instead); the same bytes again keep its notes.
 
 Options:
   --version <semver>   the release version, e.g. 1.2.0
   --file <zip>         the build (application/zip)
-  --notes <file>       release notes (Markdown); default none
+  --notes <file>       release notes (Markdown); default: the notes this version already has, else none
   --channel <name>     default main
   --platforms <a,b>    platforms of this build; default the manifest's
   --manifest <file>    default ./${MANIFEST_FILE}`,
@@ -77,7 +94,7 @@ Options:
   async run(a, ctx) {
     const { manifest } = await loadManifest(resolve(ctx.io.cwd, a.manifest))
     const file = resolve(ctx.io.cwd, a.file)
-    const notes = a.notes === undefined ? '' : await readFile(resolve(ctx.io.cwd, a.notes), 'utf8').catch(() => {
+    const newNotes = a.notes === undefined ? undefined : await readFile(resolve(ctx.io.cwd, a.notes), 'utf8').catch(() => {
       throw new UsageError(`cannot read the notes file ${a.notes}`)
     })
     const platforms = a.platforms ?? manifest.platforms
@@ -97,15 +114,24 @@ Options:
       if (e instanceof ZapcadeApiError && /NOT_FOUND$/.test(e.code)) {
         throw new RefusedError(e.code, `${e.detail}: the market has no game ${manifest.slug} signed by this key (${toNpub(pubkey)}); publish it first with \`zapcade game publish\``)
       }
-      throw e
+      throw republishRefusal(e, manifest.slug, a.version)
     })
     const bar = byteBar(ctx, 'Uploading', sizeBytes)
     try {
-      await putFile(ticket, file, { onProgress: (n) => bar.update(n) })
+      await putFile(ticket, file, { onProgress: (n) => bar.update(n) }).catch((e: unknown) => {
+        throw republishRefusal(e, manifest.slug, a.version)
+      })
     } finally {
       bar.stop()
     }
-    await waitVerified(ctx, client, ticket.id)
+    await waitVerified(ctx, client, ticket.id).catch((e: unknown) => {
+      throw republishRefusal(e, manifest.slug, a.version)
+    })
+    // Re-publishing a version without --notes keeps the notes it has (an empty content would erase them).
+    const notes = newNotes ?? await client.games.get({ pubkey: pubkey as Pubkey, slug: manifest.slug }).then(
+      (g) => g.releases.find((r) => r.version === a.version)?.notes ?? '',
+      () => '',
+    )
     ctx.note('Upload verified by the market.')
 
     const now = Math.floor(Date.now() / 1000)
