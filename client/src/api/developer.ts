@@ -2,6 +2,7 @@
 import { AdminGameStatusResponse, type AdminGameStatusRequest } from '@zapcade/shared/api/admin'
 import { DeveloperEventsResponse, DeveloperGamesResponse, DeveloperProfileResponse, type DeveloperProfileRequest } from '@zapcade/shared/api/developer'
 import { PublishEventResponse } from '@zapcade/shared/api/events'
+import { LightningAddressResponse } from '@zapcade/shared/api/lightning-address'
 import { adminPayoutsResponseSchema, payoutsResponseSchema, payoutViewSchema, type PayoutStatusDto, type PayoutsQuery } from '@zapcade/shared/api/payouts'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { gameAddressOf, type GameRef } from './game-ref.ts'
@@ -29,6 +30,12 @@ export function developerApi(ctx: HttpContext) {
     events: () => request(ctx, { method: 'GET', path: 'api/v1/developer/events', auth: 'required', schema: DeveloperEventsResponse }),
     payouts: (q: PayoutsQuery = {}) =>
       request(ctx, { method: 'GET', path: 'api/v1/developer/payouts', query: q, auth: 'required', schema: payoutsResponseSchema }),
+    /** The caller's market-hosted Lightning addresses (`<npub>@host`, and a claimed short name). */
+    lightningAddress: () =>
+      request(ctx, { method: 'GET', path: 'api/v1/developer/lightning-address', auth: 'required', schema: LightningAddressResponse }),
+    /** Claim or change the short name of the caller's Lightning address; null releases it. */
+    setLightningName: (name: string | null) =>
+      request(ctx, { method: 'PUT', path: 'api/v1/developer/lightning-address', body: { name }, auth: 'required', schema: LightningAddressResponse }),
   }
 }
 

@@ -13,12 +13,12 @@ import { keyImport, keyNew, keyShow, whoami } from './commands/key.ts'
 import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
-import { payoutSet, payouts, sales } from './commands/developer.ts'
+import { developerAddress, payoutSet, payouts, sales } from './commands/developer.ts'
 import { events } from './commands/events.ts'
 import { adminAlerts, adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
-  keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, events, payoutSet, sales, payouts,
+  keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, events, payoutSet, developerAddress, sales, payouts,
   search, buy, claim, library, download, adminStatus, adminLedgerCheck, adminAlerts,
 ] as Command[]
 
@@ -29,7 +29,7 @@ Usage: zapcade <command> [options]      zapcade <command> --help
 Your key
 ${list(['key', 'whoami'])}
 Developers
-${list(['game', 'release', 'games', 'events', 'payout', 'sales', 'payouts'])}
+${list(['game', 'release', 'games', 'events', 'payout', 'developer', 'sales', 'payouts'])}
 Buyers
 ${list(['search', 'buy', 'claim', 'library', 'download'])}
 Market admins

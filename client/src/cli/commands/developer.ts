@@ -1,4 +1,4 @@
-/** Developer money commands: `payout set <lightning-address>`, `sales`, `payouts`. */
+/** Developer money commands: `payout set <lightning-address>`, `developer address`, `sales`, `payouts`. */
 import { z } from 'zod'
 import { LN_ADDRESS_RE } from '@zapcade/shared/events/profile'
 import { formatSats, msat } from '@zapcade/shared/money'
@@ -21,6 +21,38 @@ Example:
   async run(a, ctx) {
     const r = await ctx.client(await ctx.signer()).developer.setProfile({ payout_ln_address: a.positionals[0] })
     ctx.say(`Payouts go to ${r.payout_ln_address ?? a.positionals[0]}${r.verified ? '' : ' (its LNURL endpoint did not answer yet; check the address)'}.`)
+    ctx.emit(r)
+  },
+})
+
+export const developerAddress = defineCommand({
+  path: ['developer', 'address'],
+  summary: 'Show your market-hosted Lightning address for zaps; claim a short name for it.',
+  usage: 'zapcade developer address [--name <name> | --release]',
+  help: `Every developer has a Lightning address at the market, <npub>@<market host>, with nothing to register,
+and may claim one short name (name@<market host>: first come, changeable, also your NIP-05 there).
+
+Put it in your Nostr profile's lud16 (kind 0) and every zap from every client (Damus, Amethyst, Primal,
+noStrudel, any NDK app) pays through the market, even from clients that ignore your listings' zap tags:
+  - a zap naming one of your games (its listing or a release) buys it, or counts toward it: zaps from one
+    key add up, and the one that reaches the price entitles the zapper;
+  - any other zap is a tip for you (the market's tip fee applies, 0 by default).
+The market holds the money until it pays you out to your payout address (zapcade payout set ...), minus its
+fee on sales; zap receipts are signed by the market's key, which the address announces as nostrPubkey.
+
+Options:
+  --name <name>   claim or change your short name (a-z 0-9 . _ -)
+  --release       give your short name up`,
+  options: { name: { type: 'string' }, release: { type: 'boolean' } },
+  schema: z.object({ name: z.string().optional(), release: z.boolean().optional(), positionals: z.array(z.string()).max(0, 'takes no arguments') })
+    .refine((a) => !(a.name !== undefined && a.release), '--name and --release exclude each other'),
+  async run(a, ctx) {
+    const dev = ctx.client(await ctx.signer()).developer
+    const r = a.name !== undefined ? await dev.setLightningName(a.name) : a.release ? await dev.setLightningName(null) : await dev.lightningAddress()
+    ctx.say(`Your Lightning address: ${r.name_address ?? r.npub_address}`)
+    if (r.name_address) ctx.say(`Also: ${r.npub_address}`)
+    ctx.say(`Put it in your profile's lud16 to sell and receive tips by zap from any Nostr client.`)
+    ctx.say(r.payout_ln_address ? `Payouts go to ${r.payout_ln_address}.` : 'Set where the market pays you: zapcade payout set <your-wallet@domain>')
     ctx.emit(r)
   },
 })
