@@ -98,6 +98,9 @@ export interface MarketRelay {
   port: number
   /** The NIP-11 document served at the relay's address. */
   info: ReturnType<typeof relayInformation>
+  /** Messages this relay refused itself so far, by NIP-01 prefix (`invalid`, `rate-limited`, `error`,
+   * `auth-required`); refusals by the library (bad signature, deleted) are not counted. */
+  refusals(): Record<string, number>
   stop(): Promise<void>
 }
 
@@ -122,6 +125,12 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   const info = relayInformation(opts.info ?? {}, limits, { authRequired })
   const limiter = opts.rateLimit === false ? undefined : new RateLimiter(opts.rateLimit ?? {}, now)
   const publicHost = opts.publicUrl ? relayHost(opts.publicUrl) : undefined
+  const refusals: Record<string, number> = {}
+  const counted = (reason: string) => {
+    const prefix = reason.slice(0, Math.max(0, reason.indexOf(':')))
+    refusals[prefix] = (refusals[prefix] ?? 0) + 1
+    return reason
+  }
   // Our Connection.subs gate REQs before the library sees them; its LRU gets room to spare so it never
   // evicts (a CLOSE racing a REQ still in its store query can leave it one entry it no longer needs).
   const relay = new NostrRelay(repo, {
@@ -150,7 +159,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       bucket: limiter?.connectionBucket(),
       subs: new Set(),
     }
-    const notice = (reason: string) => ws.send(JSON.stringify(['NOTICE', reason]))
+    const notice = (reason: string) => ws.send(JSON.stringify(['NOTICE', counted(reason)]))
     relay.handleConnection(ws as never)
     // NIP-42: the challenge goes out at once, so a client can authenticate whenever it wants to.
     ws.send(JSON.stringify(['AUTH', conn.challenge]))
@@ -159,8 +168,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       // replaced @nostr-relay/validator's zod schemas) both read that one value.
       let sent: ReturnType<typeof sentEvent>
       let subId: string | undefined
-      const okFalse = (reason: string) => ws.send(JSON.stringify(['OK', typeof sent?.id === 'string' ? sent.id : '', false, reason]))
-      const closed = (reason: string) => ws.send(JSON.stringify(['CLOSED', subId, reason]))
+      const okFalse = (reason: string) =>
+        ws.send(JSON.stringify(['OK', typeof sent?.id === 'string' ? sent.id : '', false, counted(reason)]))
+      const closed = (reason: string) => ws.send(JSON.stringify(['CLOSED', subId, counted(reason)]))
       try {
         const frame: unknown = JSON.parse(frameText(data))
         sent = sentEvent(frame) ?? authEvent(frame)
@@ -206,7 +216,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     function answerAuth(ev: Parameters<typeof authEventReason>[0]): void {
       const reason = authEventReason(ev, conn.challenge, conn.hosts, Math.floor(now() / 1000))
       if (!reason) conn.pubkey = ev.pubkey
-      ws.send(JSON.stringify(['OK', ev.id, !reason, reason ?? '']))
+      ws.send(JSON.stringify(['OK', ev.id, !reason, reason ? counted(reason) : '']))
     }
 
     ws.on('close', () => relay.handleDisconnect(ws as never))
@@ -253,6 +263,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     url: `ws://127.0.0.1:${port}`,
     port,
     info,
+    refusals: () => ({ ...refusals }),
     async stop() {
       for (const c of wss.clients) c.terminate()
       await new Promise<void>((r) => wss.close(() => r()))

@@ -176,6 +176,7 @@ describe('REQ refusals are CLOSED with a NIP-01 prefix', () => {
     expect(await c.req('', {})).toBe('CLOSED invalid: empty subscription id')
     // The connection still works after each refusal.
     expect(await c.req('fine', { kinds: [1] })).toBe('EOSE')
+    expect(relay.refusals()).toEqual({ invalid: 5 })
   })
 
   it('a REQ whose id cannot be read gets a NOTICE', async () => {
@@ -234,6 +235,7 @@ describe('rate limits', () => {
       expect((await c.publish(dev.sign({ kind: 23194, created_at: T0, content: `n${i}`, tags: [] })))[0]).toBe(true)
     expect(await c.req('r2', { kinds: [23195] })).toBe('EOSE')
     expect((await c.publish(dev.sign({ kind: 23194, created_at: T0, content: 'n3', tags: [] })))[1]).toMatch(/^rate-limited: /)
+    expect(relay.refusals()).toEqual({ 'rate-limited': 3 })
   })
 
   it('over the IP bucket a second connection from the same address is refused too', async () => {
