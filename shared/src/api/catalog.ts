@@ -79,6 +79,18 @@ export const GameRelease = z.object({
   notes: z.string(),
   published_at: Sec,
   asset: z.object({ sha256: Hex64, size_bytes: z.number().int().positive() }).nullable(),
+  /**
+   * The release's other assets (NIP-82 lets a release list several: an APK, a signature…), shown as extra
+   * files and never served by the market; `urls` (the publisher's own) only for free games.
+   */
+  files: z.array(z.object({
+    sha256: Hex64,
+    size_bytes: z.number().int().positive().nullable(),
+    content_type: z.string(),
+    platforms: z.array(z.string()),
+    variant: z.string().nullable(),
+    urls: z.array(z.string()),
+  })),
 })
 export type GameRelease = z.infer<typeof GameRelease>
 

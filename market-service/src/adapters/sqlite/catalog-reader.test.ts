@@ -216,7 +216,7 @@ describe('game details', () => {
     f.release(g, '2.0.0+build.2', 120, { sha256: sha('e'), sizeBytes: 6 })
     const game = reader.findGame(d.pubkey, 'nova')!
     expect(game.releases.map((r) => r.version)).toEqual(['2.0.0+build.2', '2.0.0+build.1', '1.10.0', '1.10.0-beta.10', '1.10.0-beta.2', '1.9.0'])
-    expect(game.releases[2]).toEqual({ version: '1.10.0', channel: 'main', notes: 'big update', published_at: 200, asset: { sha256: sha('b'), size_bytes: 1000 } })
+    expect(game.releases[2]).toEqual({ version: '1.10.0', channel: 'main', notes: 'big update', published_at: 200, asset: { sha256: sha('b'), size_bytes: 1000 }, files: [] })
     expect(game.releases[3]!.asset).toBeNull()
     expect(game).toMatchObject({
       pubkey: d.pubkey, slug: 'nova', title: 'Nova', summary: 'space', description: '# Nova', price_msat: 21_000, status: 'LISTED',
