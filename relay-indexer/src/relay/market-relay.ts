@@ -33,6 +33,10 @@ export interface MarketRelayOptions {
   rateLimit?: RateLimitOptions | false
   /** NIP-42: refuse EVENT and REQ (`auth-required:`) until the connection has authenticated. Default false. */
   authRequired?: boolean
+  /** NIP-42: when the challenge is sent. 'on-connect' (default): to every new connection, so any client
+   * may authenticate. 'on-demand': only right before an `auth-required:` refusal, for clients whose
+   * library treats any AUTH as a request to leave (NDK's `disconnect` auth policy does). */
+  authChallenge?: 'on-connect' | 'on-demand'
   /** The relay's public URL (`wss://relay.example.com`): a NIP-42 `relay` tag naming its host is accepted,
    * as is one naming the Host header the client connected with. */
   publicUrl?: string
@@ -161,8 +165,13 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     }
     const notice = (reason: string) => ws.send(JSON.stringify(['NOTICE', counted(reason)]))
     relay.handleConnection(ws as never)
-    // NIP-42: the challenge goes out at once, so a client can authenticate whenever it wants to.
-    ws.send(JSON.stringify(['AUTH', conn.challenge]))
+    // NIP-42: the challenge goes out at once (unless on demand), so a client may authenticate at any time.
+    let challengeSent = false
+    const sendChallenge = () => {
+      if (!challengeSent) ws.send(JSON.stringify(['AUTH', conn.challenge]))
+      challengeSent = true
+    }
+    if (opts.authChallenge !== 'on-demand') sendChallenge()
     ws.on('message', async (data) => {
       // Each frame is JSON.parsed once; the size limits and the message checks (client-message.ts, which
       // replaced @nostr-relay/validator's zod schemas) both read that one value.
@@ -178,6 +187,8 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
         if (neg?.handle(ws, frame, (m) => ws.send(JSON.stringify(m)))) return
         const verb = Array.isArray(frame) ? (frame[0] as Verb) : undefined
         const refused = admissionReason(frame, verb, sent, conn)
+        // NIP-42: the client must hold a challenge when it reads an auth-required refusal.
+        if (refused?.startsWith('auth-required:')) sendChallenge()
         if (refused) return void (verb === 'REQ' && subId !== undefined ? closed(refused) : sent ? okFalse(refused) : notice(refused))
         const msg = parseClientMessage(frame)
         if (msg[0] === 'AUTH') return void answerAuth(msg[1])
