@@ -8,7 +8,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { PublishEventRequest, PublishEventResponse } from '@zapcade/shared/api/events'
 import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
-import { parseBuildAsset } from '@zapcade/shared/events/build-asset'
+import { BUILD_MIME, asBuild, parseAsset } from '@zapcade/shared/events/build-asset'
 import { parseDeletion } from '@zapcade/shared/events/deletion'
 import { parseEventShape, type NostrEvent } from '@zapcade/shared/events/event'
 import { parseGame } from '@zapcade/shared/events/game'
@@ -40,7 +40,8 @@ export const publishEventRoute = createRoute({
 const ACCEPTED_KINDS: Record<number, (ev: NostrEvent) => Parsed<unknown>> = {
   [Kind.Game]: parseGame,
   [Kind.Release]: parseRelease,
-  [Kind.BuildAsset]: parseBuildAsset,
+  [Kind.BuildAsset]: parseAsset,
+  [Kind.FileMetadata]: parseAsset,
   [Kind.Deletion]: parseDeletion,
   [Kind.Profile]: parseProfile,
 }
@@ -67,10 +68,16 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
         return c.json({ id: ev.id, kind: ev.kind, status: 'DRAFT_STORED' as const, relays: [] }, 200)
       }
     }
-    if (ev.kind === Kind.BuildAsset) {
-      const asset = parseBuildAsset(ev)
-      if (asset.ok && !hasVerifiedUpload(ctx.db, ev.pubkey, asset.value.sha256, asset.value.sizeBytes)) {
-        throw new AppError('UPLOAD_INVALID', 'x/size name no verified upload of this developer; upload the build first')
+    if (ev.kind === Kind.BuildAsset || ev.kind === Kind.FileMetadata) {
+      // The zip is the build the market serves: it must name a verified upload. A release's other assets
+      // (an APK, a signature…) are only listed, never served, and need none.
+      const asset = parseAsset(ev)
+      if (asset.ok && asset.value.mime === BUILD_MIME) {
+        const build = asBuild(asset.value)
+        if (!build.ok) throw new AppError('INVALID_EVENT', build.reason)
+        if (!hasVerifiedUpload(ctx.db, ev.pubkey, build.value.sha256, build.value.sizeBytes)) {
+          throw new AppError('UPLOAD_INVALID', 'x/size name no verified upload of this developer; upload the build first')
+        }
       }
     }
 
