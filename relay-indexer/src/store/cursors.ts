@@ -2,6 +2,9 @@
  * Per-relay resume points (`relay_cursors`). A cursor only moves from verified events that passed the
  * rules, never past now (reliability catalogue RLY-2/RLY-3: one forged future event must not blind
  * the resume point), and resuming subtracts an overlap so same-second events are not lost (RLY-4).
+ * The cursor only shortens the backfill: events older than it that a relay holds (signed offline,
+ * back-dated releases) are found by the sync rounds (pipeline/subscribe.ts), and live events are never
+ * filtered by it.
  */
 import type { Db } from './open.ts'
 
