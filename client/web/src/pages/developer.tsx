@@ -30,7 +30,7 @@ function EventsPanel({ events }: { events: DeveloperEvent[] | undefined }) {
             <span class={e.state === 'REFUSED' ? 'pill warn' : 'pill'}>{e.state === 'REFUSED' ? 'Refused' : 'Waiting'}</span>{' '}
             {KIND_NAMES[e.kind] ?? `Kind ${e.kind}`} of {dateText(e.created_at)} · <code title={e.event_id}>{e.event_id.slice(0, 12)}…</code>
             <br />
-            <small>{e.reason}</small>
+            <small class="reason">{e.reason}</small>
           </li>
         ))}
       </ul>
