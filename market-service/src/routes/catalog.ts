@@ -25,6 +25,12 @@ export interface CatalogRoutesDeps {
   version: string
   /** Serialised list pages and games kept while the catalog is unchanged (ResponseCache); 0 = none. */
   cacheEntries?: number
+  /**
+   * How long (ms) a list or search page may still be served after a commit changed the catalog, while
+   * one recomputation runs in the background (ResponseCache `staleMs`); 0 (default) = never stale.
+   * Game pages are never served stale (they carry zap totals).
+   */
+  cacheStaleMs?: number
 }
 
 const problem = { 'application/problem+json': { schema: { type: 'object' as const } } }
@@ -59,19 +65,15 @@ const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
 /** The catalog sub-app; mount at the app root (routes carry their full paths). */
 export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: zodHook })
-  const cache = new ResponseCache(d.cacheEntries ?? 2000)
+  const cache = new ResponseCache(d.cacheEntries ?? 2000, undefined, { staleMs: d.cacheStaleMs ?? 0 })
   const json = (body: string): Response => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
   /**
    * The cached body for `key`, or `make()` serialised (and cached). Typed `never` for the OpenAPI
    * handlers: the body is the declared response schema, serialised once rather than per request.
    */
-  const cached = (key: string, make: () => GameListResponse | GameDetailResponse): never => {
-    const version = d.catalog.version()
-    let body = cache.get(version, key)
-    if (body === undefined) {
-      body = JSON.stringify(make())
-      cache.set(version, key, body)
-    }
+  const cached = (key: string, make: () => GameListResponse | GameDetailResponse, staleOk = false): never => {
+    // The reader is synchronous, so the body is a string (compute shares only asynchronous work).
+    const body = cache.compute(d.catalog.version(), key, () => JSON.stringify(make()), staleOk) as string
     return json(body) as never
   }
   const detail = (path: string, pubkey: Pubkey, slug: string): never =>
@@ -109,7 +111,7 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   app.openapi(listRoute, (c) => {
     // The declared schema checked the raw parameters; this adds the defaults and the q/sort rules.
     const q = parseWith(GameListQuery, c.req.query(), 'query')
-    return cached(listKey(c.req.url), () => d.catalog.listGames(q))
+    return cached(listKey(c.req.url), () => d.catalog.listGames(q), true)
   })
   app.openapi(byAddressRoute, (c) => {
     const { pubkey: raw, slug } = c.req.valid('param')
