@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '@zapcade/shared/errors'
 import { GameListQuery, type GameListParams } from '@zapcade/shared/api/catalog'
 import type { CatalogReader } from '../../ports/catalog-reader.ts'
-import { sqliteCatalogReader } from './catalog-reader.ts'
+import { EXACT_RANK_LIMIT, sqliteCatalogReader } from './catalog-reader.ts'
 import { ftsQuery } from './fts-query.ts'
 import { catalogFixture, type CatalogFixture } from './testing/catalog-seed.ts'
 
@@ -199,6 +199,75 @@ describe('keyset pagination', () => {
     expect(code(() => list({ cursor: 'bm90LWpzb24' }))).toBe('VALIDATION_FAILED')
     expect(code(() => list({ cursor: Buffer.from('["new",0,"x",1]').toString('base64url') }))).toBe('VALIDATION_FAILED')
     expect(code(() => list({ sort: 'title', cursor: next }))).toBe('no error')
+  })
+})
+
+describe('relevance over a bounded candidate set', () => {
+  // A reader that ranks by bm25 up to 3 matches: the production bound (EXACT_RANK_LIMIT) scaled down.
+  let small: CatalogReader
+  const smallSlugs = (p: GameListParams) => small.listGames(GameListQuery.parse(p)).items.map((i) => i.slug)
+  function smallWalk(p: GameListParams, between: (page: number) => void = () => {}): string[] {
+    const out: string[] = []
+    let cursor: string | undefined
+    for (let page = 0; page < 100; page++) {
+      const r = small.listGames(GameListQuery.parse(cursor === undefined ? p : { ...p, cursor }))
+      out.push(...r.items.map((i) => i.slug))
+      if (r.next_cursor === null) return out
+      cursor = r.next_cursor
+      between(page)
+    }
+    throw new Error('pagination did not end')
+  }
+  beforeEach(() => {
+    small = sqliteCatalogReader(f.db, { exactRankLimit: 3 })
+    // Inserted in this order (ids ascending); the title match is the oldest game.
+    f.game(dev, { slug: 'title-match', title: 'Comet Run', description: 'fly' })
+    f.game(dev, { slug: 'desc-1', title: 'One', description: 'a comet passes' })
+    f.game(dev, { slug: 'hidden', title: 'Draft comet', description: 'comet' })
+    f.db.prepare(`UPDATE games SET status = 'DRAFT', listing = 'DRAFT' WHERE slug = 'hidden'`).run()
+    f.game(dev, { slug: 'desc-2', title: 'Two', description: 'comet comet comet' })
+    f.game(dev, { slug: 'tag-match', title: 'Three', tags: ['comet'] })
+    f.game(dev, { slug: 'desc-3', title: 'Four', description: 'the comet again' })
+    f.game(dev, { slug: 'other', title: 'Five', description: 'nothing' })
+  })
+
+  it('ranks by bm25 while a query matches at most the bound, newest first above it', () => {
+    expect(EXACT_RANK_LIMIT).toBeGreaterThanOrEqual(500)
+    // "comet" matches 6 games (one a draft) > 3: newest game first, no bm25.
+    expect(smallSlugs({ q: 'comet' })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
+    // The default reader still ranks them: the title match first, then the tag match.
+    expect(slugs({ q: 'comet' }).slice(0, 2)).toEqual(['title-match', 'tag-match'])
+    // "comet run" matches one game, then two: within the bound, bm25 as before (title match first).
+    expect(smallSlugs({ q: 'comet run' })).toEqual(['title-match'])
+    f.game(dev, { slug: 'run-desc', title: 'Six', description: 'run from the comet' })
+    expect(smallSlugs({ q: 'comet run' })).toEqual(['title-match', 'run-desc'])
+    // Filters apply within the walk.
+    expect(smallSlugs({ q: 'comet', tag: 'comet' })).toEqual(['tag-match'])
+  })
+
+  it('pages the newest-first walk exactly, keeping its mode when games come and go between pages', () => {
+    expect(smallWalk({ q: 'comet', limit: 2 })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
+    let n = 0
+    const seen = smallWalk({ q: 'comet', limit: 2 }, (page) => {
+      if (page === 0) {
+        // A new match (sorts before the cursor: not shown to this reader), and two matches leave, so
+        // the query now matches 3 games: within the bound, but the walk keeps its order.
+        n++
+        f.game(dev, { slug: `late-${n}`, title: 'Late comet' })
+        f.db.prepare(`UPDATE games SET deleted_at = 1 WHERE slug IN ('desc-2', 'tag-match')`).run()
+      }
+    })
+    expect(seen).toEqual(['desc-3', 'tag-match', 'desc-1', 'title-match'])
+    expect(new Set(seen).size).toBe(seen.length)
+  })
+
+  it('filters an index-ordered search the same whether FTS5 probes each row or builds the match set', () => {
+    // "come" is within the prefix index (a probe per walked row), "comet" is not (the match set).
+    for (const sort of ['new', 'title', 'price', 'featured'] as const) {
+      expect(slugs({ q: 'come', sort, limit: 100 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
+      expect(walk({ q: 'come', sort, limit: 2 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
+    }
+    expect(slugs({ q: 'come', sort: 'new', limit: 100 })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
   })
 })
 

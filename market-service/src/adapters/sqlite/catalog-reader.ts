@@ -16,7 +16,7 @@ import { compareSemver } from '@zapcade/shared/events/semver'
 import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRelease, PublicGameStatus } from '@zapcade/shared/api/catalog'
 import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './catalog-cursor.ts'
-import { ftsQuery } from './fts-query.ts'
+import { ftsQuery, probeable } from './fts-query.ts'
 import { hasVerifiedBuildSql } from './verified-build.ts'
 
 /** Publicly listed, verbatim as in the partial indexes of migration 004. */
@@ -28,6 +28,10 @@ const FROM = `FROM games g JOIN users u ON u.id = g.developer_user_id`
 const UNRANKED = 9_007_199_254_740_991
 /** Rows of the ordered index a filtered page may scan before switching to the filter-driven plan. */
 const SCAN_BUDGET = 1000
+/** Above this many FTS matches relevance is walked newest first instead of by bm25 (see `relevance`). */
+export const EXACT_RANK_LIMIT = 1000
+/** The cursor key of the newest-first relevance walk: positive, where bm25 ranks are negative. */
+const RECENCY_KEY = 1
 
 interface ItemRow {
   id: number
@@ -83,8 +87,14 @@ function toItem(r: ItemRow): GameListItem {
 
 type Params = Record<string, string | number>
 
+export interface CatalogReaderOptions {
+  /** Relevance ranks by bm25 up to this many matches, newest first above it (EXACT_RANK_LIMIT). */
+  exactRankLimit?: number
+}
+
 /** The catalog read port on a better-sqlite3 handle (migrations applied; the indexer fills the tables). */
-export function sqliteCatalogReader(db: Database.Database): CatalogReader {
+export function sqliteCatalogReader(db: Database.Database, options: CatalogReaderOptions = {}): CatalogReader {
+  const exactRankLimit = options.exactRankLimit ?? EXACT_RANK_LIMIT
   // One prepared statement per query shape (sort × filters × cursor), made on first use.
   const prepared = new Map<string, Database.Statement<[Params], unknown>>()
   function cachedStmt<R>(sql: string): Database.Statement<[Params], R> {
@@ -99,6 +109,8 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   const boundStmt = (sql: string) => cachedStmt<{ k: number | string; id: number }>(sql)
   const rankStmt = (sql: string) => cachedStmt<{ id: number; r: number }>(sql)
   const rankNow = db.prepare<[string, number, number], number>('SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?').pluck()
+  // How many games match, counting no further than the bound (an unranked doclist walk that stops).
+  const matchesUpTo = db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM games_fts WHERE games_fts MATCH ? LIMIT ?)').pluck()
   // CROSS JOIN keeps json_each as the outer loop: otherwise the planner may walk the whole listed index.
   const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
     JOIN users u ON u.id = g.developer_user_id WHERE ${LISTED}`)
@@ -124,6 +136,15 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
   }
 
   /**
+   * The text condition of an index walk. A probe per walked row (`rowid = g.id`: a seek per word; the
+   * walk stops when the page is full) where FTS5 can seek; else the match set, built once: for a word
+   * in most of the catalog that set is ~50,000 rowids (5-10 ms) where the probes of a page are ~0.5 ms.
+   */
+  const matchFilter = (match: string): string => probeable(match)
+    ? ' AND EXISTS (SELECT 1 FROM games_fts WHERE games_fts MATCH @match AND rowid = g.id)'
+    : ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
+
+  /**
    * A page of an index-ordered sort (new, title, price). Without filters it is a range scan of the
    * order's partial index from the cursor. With filters (tag, platform, q) the density of matches
    * decides the best plan, so try the cheap one first: walk the order's index from the cursor, at most
@@ -141,7 +162,7 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
       params['id'] = after.id
     }
     const tail = ` ORDER BY ${order.orderBy} LIMIT @limit`
-    const matchIn = match !== undefined ? ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)' : ''
+    const matchIn = match !== undefined ? matchFilter(match) : ''
     if (match !== undefined) params['match'] = match
     const probes = filters(q, params, 'exists')
     if (probes === '' && match === undefined) {
@@ -189,14 +210,23 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
    * matches, the rank it had is used. The lookup says `rowid BETWEEN ? AND ?`, not `rowid = ?`:
    * SQLite 3.53's FTS5 answers bm25 differently from the full scan on its rowid-equality path (seen
    * here: every document scored as the shortest one), which made the walk loop forever.
+   *
+   * Bounded cost: bm25 needs a pass over every match (FTS5 counts each phrase's documents for its
+   * IDF, then scores each match), ~1 µs per match, so a word found in most of the catalog cost
+   * 30–40 ms a page. A query matching more than `exactRankLimit` games is therefore walked in a static
+   * order instead: newest game id first (the order games were first indexed), read straight off the
+   * FTS doclists, which stops as soon as the page is full. Its cursor key is RECENCY_KEY (bm25 ranks
+   * are always negative), so every later page of that query keeps the mode its first page chose.
    */
   function relevance(q: GameListQuery, match: string, after: Cursor | undefined, limit: number): ItemRow[] {
+    const recency = after ? (after.key as number) > 0 : (matchesUpTo.get(match, exactRankLimit + 1) ?? 0) > exactRankLimit
     const rows: ItemRow[] = []
     let batch = limit * 2 + 8
-    let from: { k: number; id: number } | undefined = after ? { k: rankNow.get(match, after.id, after.id) ?? (after.key as number), id: after.id } : undefined
+    let from: { k: number; id: number } | undefined
+    if (after) from = { k: recency ? RECENCY_KEY : (rankNow.get(match, after.id, after.id) ?? (after.key as number)), id: after.id }
     for (;;) {
       const params: Params = { match, batch }
-      let inner = `SELECT rowid AS id, rank AS r FROM games_fts WHERE games_fts MATCH @match`
+      let inner = `SELECT rowid AS id, ${recency ? RECENCY_KEY : 'rank'} AS r FROM games_fts WHERE games_fts MATCH @match`
       if (q.tag !== undefined) {
         inner += ' AND rowid IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
         params['tag'] = q.tag
@@ -206,11 +236,11 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
         params['platform'] = q.platform
       }
       if (from) {
-        inner += ' AND (rank, rowid) > (@k, @id)'
-        params['k'] = from.k
+        inner += recency ? ' AND rowid < @id' : ' AND (rank, rowid) > (@k, @id)'
+        if (!recency) params['k'] = from.k
         params['id'] = from.id
       }
-      const top = rankStmt(`${inner} ORDER BY r, id LIMIT @batch`).all(params)
+      const top = rankStmt(`${inner} ORDER BY ${recency ? 'rowid DESC' : 'r, id'} LIMIT @batch`).all(params)
       if (top.length > 0) {
         const byId = new Map(rowsById.all(JSON.stringify(top.map((t) => t.id))).map((g) => [g.id, g]))
         for (const t of top) {
@@ -236,7 +266,7 @@ export function sqliteCatalogReader(db: Database.Database): CatalogReader {
       let sql = `SELECT ${ITEM_COLS}, ifnull(g.featured_rank, ${UNRANKED}) AS frank FROM games g INDEXED BY games_featured_rank
         JOIN users u ON u.id = g.developer_user_id WHERE g.status = 'FEATURED' AND g.deleted_at IS NULL${filters(q, params, 'exists')}`
       if (match !== undefined) {
-        sql += ' AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
+        sql += matchFilter(match)
         params['match'] = match
       }
       if (after) {

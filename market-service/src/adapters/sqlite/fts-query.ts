@@ -11,6 +11,22 @@ const MAX_WORDS = 8
 /** A one- or two-letter prefix expands to a large share of the vocabulary; it is searched as a whole word. */
 const MIN_PREFIX_LENGTH = 3
 
+/**
+ * Prefix lengths FTS5 keeps a prefix index for (migration 010): such a prefix is one doclist, read
+ * lazily; a longer one is answered by merging the doclists of every term it starts, up front.
+ */
+export const INDEXED_PREFIX_MAX = 4
+
+/**
+ * Whether FTS5 can test one row against `match` (an ftsQuery answer) with a seek per word, rather
+ * than building the whole match set first: true unless its prefix word is longer than the prefix
+ * index covers.
+ */
+export function probeable(match: string): boolean {
+  const prefix = /"((?:[^"]|"")*)"\*$/u.exec(match)
+  return prefix === null || [...prefix[1]!.replaceAll('""', '"')].length <= INDEXED_PREFIX_MAX
+}
+
 /** The MATCH expression for `q`, or undefined when it holds no searchable word. */
 export function ftsQuery(q: string): string | undefined {
   const words = (q.normalize('NFKC').match(WORD) ?? []).slice(0, MAX_WORDS)
