@@ -11,7 +11,17 @@ export interface LibraryItem {
   releases: { version: string; channel: string; notes: string; publishedAtSec: number; asset: { sha256: string; sizeBytes: number } | null }[]
 }
 
+/** Zaps toward a game the zapper does not own yet: they add up, and the one reaching the price entitles. */
+export interface ZapProgress {
+  game: { pubkey: string; slug: string; title: string }
+  paidMsat: number
+  /** The game's price now. */
+  priceMsat: number
+}
+
 export interface EntitlementRepo {
+  /** Games the pubkey has zapped toward (paid, not tips) without owning them, with the total so far. */
+  zapProgress(pubkey: string): ZapProgress[]
   /** Every entitlement held by the pubkey (revoked ones included, flagged), with the game's releases. */
   library(pubkey: string): LibraryItem[]
   /** Set revoked_at once (guarded on it being NULL); answers the row, or undefined when none. */

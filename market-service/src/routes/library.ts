@@ -1,4 +1,7 @@
-/** `GET /api/v1/me/library` (NIP-98): every game the caller is entitled to, with its releases. */
+/**
+ * `GET /api/v1/me/library` (NIP-98): every game the caller is entitled to, with its releases, and the
+ * games they zapped toward without owning yet (how far their zaps got toward the price).
+ */
 import { Hono } from 'hono'
 import type { LibraryResponse } from '@zapcade/shared/api/purchases'
 import type { EntitlementRepo } from '../ports/entitlement-repo.ts'
@@ -18,6 +21,7 @@ export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): Hono {
           asset: r.asset && { sha256: r.asset.sha256, size_bytes: r.asset.sizeBytes },
         })),
       })),
+      zap_progress: repo.zapProgress(pubkey).map((z) => ({ game: z.game, paid_msat: z.paidMsat, price_msat: z.priceMsat })),
     }
     c.header('cache-control', 'private, no-store')
     return c.json(body)

@@ -82,6 +82,12 @@ export const libraryResponseSchema = z.object({
       asset: z.object({ sha256: hex64, size_bytes: z.number().int() }).nullable(),
     })),
   })),
+  /** Games the caller zapped toward without owning them yet: zaps from one key add up to the price. */
+  zap_progress: z.array(z.object({
+    game: z.object({ pubkey: hex64, slug: z.string(), title: z.string() }),
+    paid_msat: z.number().int(),
+    price_msat: z.number().int(),
+  })).default([]),
 })
 export type LibraryResponse = z.infer<typeof libraryResponseSchema>
 

@@ -12,6 +12,12 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
     releases: db.prepare<[number], { version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
       `SELECT r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes FROM releases r
        LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL ORDER BY r.published_at DESC, r.id DESC`),
+    zapProgress: db.prepare<[string, string], { dev: string; slug: string; title: string; paid: number; price: number }>(
+      `SELECT du.pubkey AS dev, g.slug, g.title, sum(p.amount_msat) AS paid, g.price_msat AS price
+       FROM purchases p JOIN users u ON u.id = p.buyer_user_id JOIN games g ON g.id = p.game_id JOIN users du ON du.id = g.developer_user_id
+       WHERE u.pubkey = ? AND p.kind = 'ZAP' AND p.is_tip = 0 AND p.status = 'PAID'
+         AND NOT EXISTS (SELECT 1 FROM entitlements e JOIN users eu ON eu.id = e.user_id WHERE eu.pubkey = ? AND e.game_id = g.id)
+       GROUP BY g.id ORDER BY max(p.paid_at) DESC`),
     revoke: db.prepare('UPDATE entitlements SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
     one: db.prepare<[string], { id: string; revoked_at: number | null; revoked_reason: string | null }>('SELECT id, revoked_at, revoked_reason FROM entitlements WHERE id = ?'),
   }
@@ -26,6 +32,9 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
         })),
       }))
     },
+    zapProgress: (pubkey) => q.zapProgress.all(pubkey, pubkey).map((r) => ({
+      game: { pubkey: r.dev, slug: r.slug, title: r.title }, paidMsat: r.paid, priceMsat: r.price,
+    })),
     revoke(id, reason, nowSec) {
       const changed = q.revoke.run(nowSec, reason, id).changes === 1
       const r = q.one.get(id)
