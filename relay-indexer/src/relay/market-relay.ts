@@ -120,8 +120,6 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   // (every NWC request opens one for its reply) has no history to scan, so skip the store query.
   const find = repo.find.bind(repo)
   repo.find = (filter) => (filter.kinds?.length && filter.kinds.every(isEphemeralKind) ? Promise.resolve([]) : find(filter))
-  // No result caches: the filter cache serves a REQ stale results for 1 s after a write, and the
-  // per-id handling cache answers a republished deleted event with its first OK for 10 minutes.
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...opts.limits }
   limits.maxLimit = Math.min(limits.maxLimit, STORE_MAX_LIMIT)
   const now = opts.now ?? Date.now
@@ -135,7 +133,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     refusals[prefix] = (refusals[prefix] ?? 0) + 1
     return reason
   }
-  // Our Connection.subs gate REQs before the library sees them; its LRU gets room to spare so it never
+  // No result caches: the filter cache serves a REQ stale results for 1 s after a write, and the
+  // per-id handling cache answers a republished deleted event with its first OK for 10 minutes.
+  // Connection.subs gate REQs before the library sees them; its LRU gets room to spare so it never
   // evicts (a CLOSE racing a REQ still in its store query can leave it one entry it no longer needs).
   const relay = new NostrRelay(repo, {
     logLevel: 3 as never,
