@@ -3,7 +3,9 @@
  * (PAYMENTS_RANDOM_N overrides) through the real checkout, zap-callback, settlement and payout-worker code,
  * invoices made and paid on devnet over real NIP-47 on a real relay. Interleaved: private checkouts (some
  * guests, some pay-what-you-want, repeated Idempotency-Keys, guest claims), signed NIP-57 zap requests to
- * the callback (some below price or anonymous: tips; some callbacks retried), crashes (the database closed
+ * the callback in the shapes real clients send (ours, Damus and Primal to the developer's market-hosted
+ * address, Amethyst, noStrudel, NDK and nostr-tools to the market's; some below price, adding up per zapper,
+ * some anonymous: tips; some callbacks retried), crashes (the database closed
  * and reopened, the notification listener lost, the payout worker restarted with recover()), dropped
  * notifications, expiry sweeps, late payments, and payout-worker ticks paying the developers' real devnet
  * Lightning addresses over LNURL (one developer has none), with payments made to fail now and then.
@@ -24,13 +26,16 @@ import { applyPragmas, migrate } from '@zapcade/shared/db/migrate'
 import { msat } from '@zapcade/shared/money'
 import { buildZapRequest } from '@zapcade/shared/events/zap-request'
 import { finalizeEvent, generateSecretKey } from 'nostr-tools/pure'
+import { nip19 } from 'nostr-tools'
+import { CLIENT_ZAPS, type ClientName } from './domain/zap/testing/client-zap-shapes.ts'
+import { queryReadings } from './routes/lnurl.ts'
 import { invoiceExpiresAtSec } from './adapters/lnurl/decode-invoice.ts'
 import { lnurlPayClient } from './adapters/lnurl/lnurl-pay-client.ts'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
 import { sqlitePayoutRepo } from './adapters/sqlite/payout-repo.ts'
 import { sqliteZapRepo } from './adapters/sqlite/zap-repo.ts'
 import { PayoutWorker } from './domain/payout/payout-worker.ts'
-import { zapCallback, type ZapDeps } from './domain/zap/zap-callback.ts'
+import { zapCallback, type ZapCallbackInput, type ZapDeps } from './domain/zap/zap-callback.ts'
 import { sqliteLedgerRepo } from './adapters/sqlite/ledger-repo.ts'
 import { checkLedger } from './domain/ledger/ledger-check.ts'
 import { checkout } from './domain/purchase/checkout.ts'
@@ -44,6 +49,8 @@ import type { Worker } from './workers/worker.ts'
 const SEED = Number(process.env['PAYMENTS_SEED'] ?? 20261125)
 const PURCHASES = Number(process.env['PAYMENTS_RANDOM_N'] ?? 1000)
 const BATCH = 10
+/** Zap request shapes of the run: ours (storefront, CLI) and the clients' (domain/zap/testing/client-zap-shapes.ts). */
+const ZAP_SHAPES: readonly ('ours' | Exclude<ClientName, 'damusAnon' | 'nip57Spec'>)[] = ['ours', 'damus', 'amethyst', 'primal', 'noStrudel', 'ndk', 'nostrTools']
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -117,12 +124,17 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
   it('after crashes, drops, expiries, late payments, zaps and payouts the ledger is clean and the wallets hold what it says', async () => {
     const devs = [newKey(), newKey(), newKey()]
     const devWallets: { walletId: number; pubkey: string }[] = []
-    const games: { ref: string; coordinate: string; price: number }[] = []
+    const games: { ref: string; coordinate: string; price: number; dev: string; listingId: string; slug: string }[] = []
     devs.forEach((d, i) => {
       for (let g = 0; g < 2; g++) {
         const price = 1_000 * (1 + Math.floor(rand() * 50)) + Math.floor(rand() * 1000)
-        seedGame(db, d, `g${i}-${g}`, { priceMsat: price, marketPubkey: market.pubkey })
-        games.push({ ref: `${d.pubkey}/g${i}-${g}`, coordinate: `32267:${d.pubkey}:g${i}-${g}`, price })
+        const slug = `g${i}-${g}`
+        seedGame(db, d, slug, { priceMsat: price, marketPubkey: market.pubkey })
+        // The listing event as the indexer keeps it, so clients that name the game only by `e` resolve.
+        const listingId = `${i}${g}`.padEnd(64, 'a')
+        db.prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+          VALUES (?, ?, 32267, 1, ?, '', ?, ?, 'ACCEPTED', 1)`).run(listingId, d.pubkey, JSON.stringify([['d', slug]]), '0'.repeat(128), slug)
+        games.push({ ref: `${d.pubkey}/${slug}`, coordinate: `32267:${d.pubkey}:${slug}`, price, dev: d.pubkey, listingId, slug })
       }
       // Developer 0 has no payout address: its payouts stay SCHEDULED. The others get a real devnet Lightning address.
       if (i === 0) setPayoutAddress(db, d, null)
@@ -162,18 +174,36 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
           const amount = below ? 1_000 + Math.floor(rand() * Math.max(1, g.price - 1_000)) : g.price + Math.floor(rand() * 3_000)
           const sender = anon ? generateSecretKey() : pick(buyers).sk
           const again = rand() < 0.2
-          const unsigned = buildZapRequest({ recipientPubkey: market.pubkey, relays: [relay.url], amountMsat: amount, coordinate: g.coordinate, targetKind: 32267, comment: rand() < 0.5 ? 'gg' : '', createdAtSec: nowSec() })
-          const raw = JSON.stringify(finalizeEvent({ ...unsigned, tags: anon ? [...unsigned.tags, ['anon']] : unsigned.tags }, sender))
-          const z = await zapCallback(zaps, { amount: String(amount), nostr: raw })
+          const shape = pick(ZAP_SHAPES)
+          const comment = rand() < 0.5 ? 'gg + thanks' : ''
+          let readings: string[]
+          let to: ZapCallbackInput['to']
+          if (shape === 'ours') {
+            const unsigned = buildZapRequest({ recipientPubkey: market.pubkey, relays: [relay.url], amountMsat: amount, coordinate: g.coordinate, targetKind: 32267, comment, createdAtSec: nowSec() })
+            readings = [JSON.stringify(finalizeEvent({ ...unsigned, tags: anon ? [...unsigned.tags, ['anon']] : unsigned.tags }, sender))]
+          } else {
+            // Clients that ignore zap splits pay the developer's own lud16: their market-hosted address.
+            const toDeveloper = shape === 'damus' || shape === 'primal'
+            const event = { id: g.listingId, pubkey: g.dev, kind: 32267, tags: [['d', g.slug]] }
+            const zap = CLIENT_ZAPS[shape]({ sk: sender, recipientPubkey: toDeveloper ? g.dev : market.pubkey, target: { event }, amountMsat: amount, relays: [relay.url], comment, lnurl: '' })
+            // The callback reads `nostr` as the route does: as sent, then with `+` as a space.
+            readings = anon
+              ? [JSON.stringify(finalizeEvent({ kind: 9734, created_at: zap.event.created_at, content: zap.event.content, tags: [...zap.event.tags, ['anon']] }, sender))]
+              : queryReadings(`http://market.test/cb?${zap.callbackQuery}`, 'nostr')
+            to = toDeveloper ? { kind: 'DEVELOPER', name: nip19.npubEncode(g.dev), pubkey: g.dev } : undefined
+          }
+          const input = { amount: String(amount), nostr: readings, ...(to ? { to } : {}) }
+          const z = await zapCallback(zaps, input)
           if (again) {
             // A wallet retrying the callback gets the same invoice, not a second purchase.
-            expect((await zapCallback(zaps, { amount: String(amount), nostr: raw })).purchaseId).toBe(z.purchaseId)
+            expect((await zapCallback(zaps, input)).purchaseId).toBe(z.purchaseId)
             stats.replays++
           }
           stats.zaps++
           if (z.isTip) stats.tips++
           if (anon) { stats.anon++; expect(z.isTip).toBe(true) }
-          if (!anon && amount < g.price) expect(z.isTip).toBe(true)
+          // Below the price a zap counts toward the game (zaps from one key add up), it is no tip.
+          if (!anon) expect(z.isTip).toBe(false)
           return { id: z.purchaseId, bolt11: z.pr, hash: hashOf(z.purchaseId) }
         }
         const guest = rand() < 0.3
