@@ -109,6 +109,11 @@ Options:
     ctx.say(`${manifest.title} (${manifest.status}, ${manifest.price_sats > 0 ? formatSats(satsToMsat(manifest.price_sats)) : 'free'})`)
     ctx.say(`Game: ${gameUrl(ctx, pubkey, manifest.slug)}`)
     ctx.say(`naddr: ${naddr}`)
+    if (manifest.status !== 'draft' && manifest.price_sats > 0) {
+      // Nothing is sold that cannot be delivered: until a release has a verified build the game is "coming soon".
+      const soon = await client.games.get({ pubkey, slug: manifest.slug }).then((g) => g.coming_soon, () => true)
+      if (soon) ctx.note(`Shown as "coming soon" and not sold until a release has a verified build: run \`zapcade release publish\`.`)
+    }
     ctx.emit({ event: ev, naddr, url: gameUrl(ctx, pubkey, manifest.slug), ...result })
   },
 })
