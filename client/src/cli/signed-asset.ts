@@ -34,14 +34,15 @@ export async function fetchSignedAsset(relays: string[], pubkey: string, slug: s
     if (!rel) return undefined
     const r = parseRelease(rel)
     if (!r.ok) return undefined
-    const assetId = rel.tags.find((t) => t[0] === 'e')?.[1]
-    if (!assetId) return undefined
-    const assets = await pool.querySync(relays, { ids: [assetId] }, { maxWait: maxWaitMs })
-    const ev = newestSigned(assets.filter((e) => e.kind === Kind.BuildAsset && e.id === assetId), pubkey)
-    if (!ev) return undefined
-    const a = parseBuildAsset(ev)
-    if (!a.ok || a.value.slug !== slug || a.value.version !== version) return undefined
-    return a.value
+    // A release may list several assets (NIP-82): the build is the one zip among them.
+    const ids = r.value.assets.map((a) => a.id)
+    const assets = await pool.querySync(relays, { ids }, { maxWait: maxWaitMs })
+    for (const id of ids) {
+      const ev = newestSigned(assets.filter((e) => (e.kind === Kind.BuildAsset || e.kind === Kind.FileMetadata) && e.id === id), pubkey)
+      const a = ev && parseBuildAsset(ev)
+      if (a?.ok && a.value.slug === slug && a.value.version === version) return a.value
+    }
+    return undefined
   } finally {
     pool.destroy()
   }
