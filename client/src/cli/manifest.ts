@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
 import { PLATFORM_RE, TAG_RE, isHttpUrl, type GameInput, type GameListing } from '@zapcade/shared/events/game'
-import { SLUG_RE } from '@zapcade/shared/ids'
+import { SLUG_RE, SLUG_RULE } from '@zapcade/shared/ids'
 import { MAX_PRICE_SATS } from '@zapcade/shared/money'
 import { describeIssues } from './args.ts'
 import { UsageError } from './exit.ts'
@@ -18,7 +18,7 @@ const httpUrl = z.string().refine(isHttpUrl, 'must be an http(s) URL')
 
 export const manifestSchema = z
   .object({
-    slug: z.string().regex(SLUG_RE, 'must match [a-z0-9][a-z0-9._-]{0,63}'),
+    slug: z.string().regex(SLUG_RE, `must match ${SLUG_RULE}`),
     title: z.string().trim().min(1, 'must not be empty').max(120),
     summary: z.string().max(280).optional(),
     /** Markdown file with the long description, relative to the manifest. */

@@ -28,7 +28,7 @@ export const gameInit = defineCommand({
 Defaults: slug from the folder name, status draft (kept by the market, not sent to relays), free.
 
 Options:
-  --slug <slug>          address of the game, [a-z0-9][a-z0-9._-]{0,63}
+  --slug <slug>          address of the game, [A-Za-z0-9][A-Za-z0-9._-]{0,63} (case kept; lowercase suggested)
   --title <title>        display name
   --summary <text>       one line, at most 280 characters
   --price-sats <n>       price in whole sats (0 = free)

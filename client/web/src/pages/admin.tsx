@@ -37,7 +37,7 @@ export default function Admin() {
   }
   const setGameStatus = async (e: Event) => {
     e.preventDefault()
-    const m = /^([0-9a-f]{64})\/([a-z0-9][a-z0-9._-]{0,63})$/.exec(game.trim())
+    const m = /^([0-9a-f]{64})\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/.exec(game.trim())
     if (!m?.[1] || !m[2]) return setMsg({ ok: false, text: 'Game: <hex pubkey>/<slug>.' })
     await apply(m[1], m[2], status)
   }
