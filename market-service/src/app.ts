@@ -46,6 +46,7 @@ import { healthRoutes } from './routes/health.ts'
 import { paymentsRoutes } from './routes/payments-deps.ts'
 import { lnurlFeature } from './routes/lnurl.ts'
 import { lightningAddressRoutes } from './routes/lightning-address.ts'
+import { nostrLinkRoutes } from './routes/nostr-links.ts'
 import { meRoutes } from './routes/me.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.route('/', adminRoutes(ctx))
   app.route('/', meRoutes(ctx))
   app.route('/', lightningAddressRoutes(ctx))
+  app.route('/', nostrLinkRoutes(ctx.db))
   app.get('/metrics', (c) => c.text(metrics.render(deps.db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
 
   // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──

@@ -13,6 +13,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import Database from 'better-sqlite3'
 import { pino, type Logger } from 'pino'
 import { marketLud16, type Config } from '@zapcade/shared/config'
+import { buildAppHandler } from '@zapcade/shared/events/app-handler'
 import { applyPragmas, migrate } from '@zapcade/shared/db/migrate'
 import { FsBlobStore } from './adapters/fs-blob/fs-blob-store.ts'
 import { withDevSecrets } from './adapters/nostr/dev-secrets.ts'
@@ -24,6 +25,7 @@ import { enqueueOutbox, sqliteOutboxRepo } from './adapters/sqlite/outbox-repo.t
 import { createApp, mountContext, type AppDeps, type MountContext } from './app.ts'
 import { processDueJobs, type OutboxHandlers } from './domain/outbox/outbox.ts'
 import type { BlobStore } from './ports/blob-store.ts'
+import type { MarketSigner } from './ports/market-signer.ts'
 import { systemClock } from './ports/clock.ts'
 import type { Wallet } from './ports/wallet.ts'
 import { intervalWorker, type Worker } from './workers/worker.ts'
@@ -70,6 +72,16 @@ function blobStoreFor(config: Config, publicUrl: string, secret: Buffer, nowSec:
     ...(s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : {}),
   })
   return new S3BlobStore({ client, bucket: s3.bucket, nowSec })
+}
+
+/**
+ * The market's NIP-89 handler (kind 31990) for games and releases, signed now and published through the
+ * outbox once per distinct content, so any client meeting a game event can send its user to the store.
+ */
+export function enqueueMarketAppHandler(db: Database.Database, config: Config, signer: MarketSigner, nowSec: number): void {
+  const unsigned = buildAppHandler({ publicUrl: config.publicUrl, name: config.marketName, picture: config.marketPicture, nip05: marketLud16(config), createdAtSec: nowSec })
+  const key = `app-handler:${createHash('sha256').update(JSON.stringify([unsigned.content, unsigned.tags])).digest('hex')}`
+  enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: signer.sign(unsigned), idempotencyKey: key, nowSec })
 }
 
 /** Start the service; resolves once it listens. */
@@ -137,6 +149,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   if (ctx.wallet) workers.push(payoutWorker(ctx))
 
   enqueueMarketProfile(db, config, clock.nowSec())
+  enqueueMarketAppHandler(db, config, signer, clock.nowSec())
   outbox.kick()
   holder.fetch = (req, env) => app.fetch(req, env)
   const url = `http://${base.host.includes(':') ? `[${base.host}]` : base.host}:${port}`
