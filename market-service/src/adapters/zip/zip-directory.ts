@@ -2,8 +2,9 @@
  * Zip directory reader over any BlobStore (yauzl 3, a maintained zip reader): it reads the
  * end-of-central-directory record, the central directory and each entry's local header (which the upload
  * policy compares with its central record), through ranged reads of the stored object, and never opens
- * an entry's data (no extraction, nothing written). Reads are served from 1 MiB cached blocks
- * so a directory of thousands of entries costs a handful of S3 range requests, not two per entry.
+ * an entry's data (no extraction, nothing written). Reads are served from cached blocks (1 MiB read on,
+ * 64 KiB after a jump), so the central directory of thousands of entries costs a handful of S3 range
+ * requests, and so do the local headers of small files; a local header past a large file costs one more.
  */
 import { PassThrough } from 'node:stream'
 import type { Readable } from 'node:stream'
@@ -12,6 +13,8 @@ import type { BlobStore, ZipDirectoryReader, ZipEntryInfo } from '../../ports/bl
 import { ZipUnreadableError } from '../../ports/blob-store.ts'
 
 const BLOCK = 1 << 20
+/** A read that jumps away from the cached blocks (a local header past a large file) fetches less. */
+const JUMP = 64 << 10
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
 const MADE_BY_UNIX = 3
@@ -47,7 +50,9 @@ class BlobReader extends yauzl.RandomAccessReader {
       c.data.copy(buffer, offset, position - c.start, position - c.start + length)
       return callback(null)
     }
-    const end = Math.min(this.size, position + Math.max(length, BLOCK))
+    // Reading on from a cached block (the central directory) fetches a whole block; a jump fetches 64 KiB.
+    const onward = this.#cache.some((c) => position >= c.start && position <= c.start + c.data.length)
+    const end = Math.min(this.size, position + Math.max(length, onward ? BLOCK : JUMP))
     this.store.openRead(this.key, { start: position, end: end - 1 }).then(readAll).then((data) => {
       if (data.length < length) throw new Error('short read')
       this.#cache = [{ start: position, data }, ...this.#cache].slice(0, 2)
