@@ -296,8 +296,10 @@ async function searchClasses(url: string, writing: boolean): Promise<void> {
     `; each ${CLASS_SECONDS} s after ${baseSeconds} s of the trivial route; load average ${load1()}`)
   const computed = async (): Promise<number> => ((await (await fetch(`${url}/bench-stats`)).json()) as { computed: number }).computed
   for (const [name, qs] of SEARCH_CLASSES) {
-    for (const cache of [false, true]) {
-      const paths = qs.map((x) => `${cache ? '' : '/nocache'}/api/v1/games?${x}`)
+    for (const variant of ['no cache', 'cache', 'cache, stale ≤1 s'] as const) {
+      const cache = variant !== 'no cache'
+      const prefix = variant === 'no cache' ? '/nocache' : variant === 'cache' ? '' : '/swr'
+      const paths = qs.map((x) => `${prefix}/api/v1/games?${x}`)
       for (const x of paths) {
         const res = await fetch(`${url}${x}`)
         if (!res.ok) throw new Error(`${x}: ${res.status}`)
@@ -309,8 +311,8 @@ async function searchClasses(url: string, writing: boolean): Promise<void> {
       const made = (await computed()) - before
       if (res.non2xx > 0 || res.errors > 0) throw new Error(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`)
       const ratio = Math.round((100 * res.requests.average) / base.requests.average)
-      const label = `${writing ? 'writer' : 'quiet'} | ${name} | ${cache ? 'cache' : 'no cache'}`
-      console.log(`${label.padEnd(36)} ${String(Math.round(res.requests.average)).padStart(6)} req/s  p50 ${res.latency.p50} ms  ` +
+      const label = `${writing ? 'writer' : 'quiet'} | ${name} | ${variant}`
+      console.log(`${label.padEnd(44)} ${String(Math.round(res.requests.average)).padStart(6)} req/s  p50 ${res.latency.p50} ms  ` +
         `p99 ${String(res.latency.p99).padStart(4)} ms  ${String(ratio).padStart(3)}% of trivial (${Math.round(base.requests.average)} req/s, ` +
         `p99 ${base.latency.p99} ms)${cache ? `  computed ${made} pages` : ''}  load ${load1()}`)
     }
@@ -394,6 +396,8 @@ function serveChild(): void {
   app.route('/', catalogRoutes(deps))
   // The same routes without the response cache: every request runs its queries.
   app.route('/nocache', catalogRoutes({ ...deps, catalog: reader, cacheEntries: 0 }))
+  // The cached routes with list pages served up to 1 s stale while one recomputation runs.
+  app.route('/swr', catalogRoutes({ ...deps, cacheStaleMs: 1000 }))
   app.onError((err, c) => {
     const status = err instanceof AppError ? err.status : 500
     return c.json({ code: err instanceof AppError ? err.code : 'INTERNAL', detail: err.message }, status as 400)

@@ -177,11 +177,16 @@ describe('keyset pagination', () => {
 
   it('switches to the filter-driven plan for a rare filter and still pages exactly', () => {
     const insert = f.db.transaction(() => {
-      for (let i = 0; i < 1500; i++) f.game(dev, { slug: `bulk-${i}`, title: `Bulk ${i}`, tags: i % 500 === 0 ? ['rare', 'arcade'] : ['arcade'], updatedAt: 2000 + i })
+      for (let i = 0; i < 1500; i++) f.game(dev, { slug: `bulk-${i}`, title: `Bulkhead ${i}`, tags: i % 500 === 0 ? ['rare', 'arcade'] : ['arcade'], updatedAt: 2000 + i })
     })
     insert()
     const rare = walk({ tag: 'rare', limit: 2 })
     expect(rare).toEqual(['bulk-1000', 'bulk-500', 'bulk-0'])
+    // With text too: probed per row ("bulk", a prefix FTS5 indexes) or as a match set ("bulkhead"), then
+    // driven from the tag's rows filtered by the match set.
+    for (const q of ['bulk', 'bulkhead']) {
+      for (const sort of ['new', 'featured'] as const) expect(walk({ q, tag: 'rare', sort, limit: 2 }), `${q} ${sort}`).toEqual(rare)
+    }
     expect(walk({ tag: 'arcade', limit: 100 })).toHaveLength(1523)
   })
 
@@ -265,6 +270,7 @@ describe('relevance over a bounded candidate set', () => {
     // "come" is within the prefix index (a probe per walked row), "comet" is not (the match set).
     for (const sort of ['new', 'title', 'price', 'featured'] as const) {
       expect(slugs({ q: 'come', sort, limit: 100 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
+      expect(slugs({ q: 'come', tag: 'comet', sort }), sort).toEqual(['tag-match'])
       expect(walk({ q: 'come', sort, limit: 2 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
     }
     expect(slugs({ q: 'come', sort: 'new', limit: 100 })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
