@@ -48,6 +48,7 @@ import { lnurlFeature } from './routes/lnurl.ts'
 import { lightningAddressRoutes } from './routes/lightning-address.ts'
 import { nostrLinkRoutes } from './routes/nostr-links.ts'
 import { meRoutes } from './routes/me.ts'
+import { entitlementRoutes } from './routes/entitlements.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { wellKnownRoutes } from './routes/well-known.ts'
 import type { RouteAuth } from './routes/route-auth.ts'
@@ -153,6 +154,8 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   // Zaps: the market's Lightning address and its callback (routes/lnurl.ts); payouts list and admin actions.
   app.route('/', lnurlFeature(ctx))
   app.route('/', payoutRoutes(ctx))
+  // Ownership a launcher can verify: check and market-signed proof (routes/entitlements.ts).
+  app.route('/', entitlementRoutes(ctx))
 
   // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
   for (const f of deps.features ?? []) app.route('/', f(ctx))

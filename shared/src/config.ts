@@ -50,6 +50,8 @@ export interface Config {
   maxBodyBytes: number
   /** Seconds between two full sync rounds of each relay by the indexer (NIP-77 negentropy, or a re-scan). */
   syncIntervalSec: number
+  /** How long a market-signed ownership proof stays valid (NIP-40 expiration), in seconds. */
+  ownershipProofTtlSec: number
   /** Unauthenticated writes, per client IP hash (and per author key for drafts); undefined = off. */
   rateLimits: { drafts: RateLimit | undefined; guestCheckouts: RateLimit | undefined }
 }
@@ -98,6 +100,7 @@ const fields = {
   ZAPCADE_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 2 ** 30),
   ZAPCADE_MAX_BODY_BYTES: int(1024, 16 * 2 ** 20).default(256 * 1024),
   ZAPCADE_SYNC_INTERVAL_SEC: int(1, 86_400).default(60),
+  ZAPCADE_OWNERSHIP_PROOF_TTL_DAYS: int(1, 365).default(30),
   /** `<burst>/<per minute>` or `off`; the defaults leave room for the payments bench (1,200 guest checkouts). */
   ZAPCADE_RATE_LIMIT_DRAFTS: rate.default({ burst: 60, perMinute: 30 }),
   ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: rate.default({ burst: 2000, perMinute: 1200 }),
@@ -194,6 +197,7 @@ export function loadConfig(env: Env): ConfigResult {
       maxUploadBytes: e.ZAPCADE_MAX_UPLOAD_BYTES,
       maxBodyBytes: e.ZAPCADE_MAX_BODY_BYTES,
       syncIntervalSec: e.ZAPCADE_SYNC_INTERVAL_SEC,
+      ownershipProofTtlSec: e.ZAPCADE_OWNERSHIP_PROOF_TTL_DAYS * 86_400,
       rateLimits: { drafts: e.ZAPCADE_RATE_LIMIT_DRAFTS ?? undefined, guestCheckouts: e.ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS ?? undefined },
     },
   }

@@ -19,7 +19,19 @@ export interface ZapProgress {
   priceMsat: number
 }
 
+/** What decides whether a key owns a game (routes/entitlements.ts). */
+export interface OwnershipFacts {
+  game: { id: number; status: string; priceMsat: number; deleted: boolean; createdAtSec: number }
+  /**
+   * The key's entitlement to the game: an active one first (not revoked, its purchase not REFUNDED), else
+   * the latest inactive one; undefined when the key never held one. `revokedAtSec` is the revocation time.
+   */
+  entitlement: { id: string; grantedAtSec: number; active: boolean; revokedAtSec: number | null } | undefined
+}
+
 export interface EntitlementRepo {
+  /** The game `<developer>/<slug>` and the key's entitlement to it; undefined when no such game row. */
+  ownership(owner: string, game: { pubkey: string; slug: string }): OwnershipFacts | undefined
   /** Games the pubkey has zapped toward (paid, not tips) without owning them, with the total so far. */
   zapProgress(pubkey: string): ZapProgress[]
   /** Every entitlement held by the pubkey (revoked ones included, flagged), with the game's releases. */

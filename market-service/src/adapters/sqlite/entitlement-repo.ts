@@ -1,6 +1,6 @@
 /** SQLite adapter of the entitlements port (ports/entitlement-repo.ts): library and admin revoke. */
 import type Database from 'better-sqlite3'
-import type { EntitlementRepo, LibraryItem } from '../../ports/entitlement-repo.ts'
+import type { EntitlementRepo, LibraryItem, OwnershipFacts } from '../../ports/entitlement-repo.ts'
 
 /** The entitlements port on a better-sqlite3 handle. */
 export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
@@ -20,6 +20,16 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
        GROUP BY g.id ORDER BY max(p.paid_at) DESC`),
     revoke: db.prepare('UPDATE entitlements SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL'),
     one: db.prepare<[string], { id: string; revoked_at: number | null; revoked_reason: string | null }>('SELECT id, revoked_at, revoked_reason FROM entitlements WHERE id = ?'),
+    game: db.prepare<[string, string], { id: number; status: string; price_msat: number; deleted_at: number | null; created_at: number }>(
+      `SELECT g.id, g.status, g.price_msat, g.deleted_at, g.created_at FROM games g JOIN users u ON u.id = g.developer_user_id
+       WHERE u.pubkey = ? AND g.slug = ?`),
+    // A refunded purchase's entitlement is inactive even before (or without) its revoked_at being set.
+    ownedBy: db.prepare<[string, number], { id: string; granted_at: number; revoked_at: number | null; refunded: number }>(
+      `SELECT e.id, e.granted_at, e.revoked_at, coalesce(p.status = 'REFUNDED', 0) AS refunded
+       FROM entitlements e JOIN users u ON u.id = e.user_id LEFT JOIN purchases p ON p.id = e.purchase_id
+       WHERE u.pubkey = ? AND e.game_id = ?
+       ORDER BY (e.revoked_at IS NULL AND coalesce(p.status, '') <> 'REFUNDED') DESC,
+         CASE WHEN e.revoked_at IS NULL THEN e.granted_at END ASC, e.revoked_at DESC, e.id LIMIT 1`),
   }
   return {
     library(pubkey): LibraryItem[] {
@@ -31,6 +41,15 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
           asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, sizeBytes: r.size_bytes } : null,
         })),
       }))
+    },
+    ownership(owner, game): OwnershipFacts | undefined {
+      const g = q.game.get(game.pubkey, game.slug)
+      if (!g) return undefined
+      const e = q.ownedBy.get(owner, g.id)
+      return {
+        game: { id: g.id, status: g.status, priceMsat: g.price_msat, deleted: g.deleted_at !== null, createdAtSec: g.created_at },
+        entitlement: e && { id: e.id, grantedAtSec: e.granted_at, active: e.revoked_at === null && e.refunded === 0, revokedAtSec: e.revoked_at },
+      }
     },
     zapProgress: (pubkey) => q.zapProgress.all(pubkey, pubkey).map((r) => ({
       game: { pubkey: r.dev, slug: r.slug, title: r.title }, paidMsat: r.paid, priceMsat: r.price,
