@@ -1,19 +1,20 @@
 /**
- * The Wallet port over Nostr Wallet Connect (NIP-47) with @getalby/sdk 8.0.3's NWCClient (NIP-44,
- * notifications; deps.md Exp 5). Every request has our own deadline: a timeout, a lost relay or an
- * ambiguous wallet error is an UNKNOWN payment outcome, to be looked up later, never guessed
- * (STYLE.md "Money and state"). Replies are validated with zod. The sdk's ReconnectingPool re-opens a
- * dropped relay with backoff and re-sends the notification subscription; missed notifications are the
- * reconcile poller's job (NIP-47 events are ephemeral).
+ * The Wallet port over Nostr Wallet Connect (NIP-47) with the project's own NIP-47 client
+ * (shared/src/nwc: NIP-44 v2 with the NIP-04 fallback, one standing reply subscription per relay,
+ * notifications). Every request has our own deadline: a timeout, a lost relay or an ambiguous wallet
+ * error is an UNKNOWN payment outcome, to be looked up later, never guessed. Replies are validated with
+ * zod. The client re-opens a dropped relay with backoff and re-sends its subscriptions; missed
+ * notifications are the reconcile poller's job (NIP-47 events are ephemeral).
  */
 import WebSocket from 'ws'
 import { z } from 'zod'
 import { decode } from 'light-bolt11-decoder'
-import { NWCClient, Nip47Error, Nip47WalletError } from '@getalby/sdk/nwc'
-import type { Nip47Notification, Nip47Transaction } from '@getalby/sdk/nwc'
+import { NwcClient, type Nip47Notification, type NwcClientOptions } from '@zapcade/shared/nwc/client'
+import { nodeNwcCrypto } from '@zapcade/shared/crypto/nwc-node'
+import { NwcError, NwcWalletError } from '@zapcade/shared/nwc/uri'
+import type { SocketClass } from '@zapcade/shared/nwc/relay-link'
 import { AppError } from '@zapcade/shared/errors'
 import { msat } from '@zapcade/shared/money'
-import { useFastCrypto } from './sdk-crypto.ts'
 import type { Invoice, InvoiceState, InvoiceStatus, MakeInvoiceRequest, OutgoingState, PayOutcome, Wallet } from '../../ports/wallet.ts'
 
 export interface NwcWalletOptions {
@@ -24,12 +25,10 @@ export interface NwcWalletOptions {
   /** Deadline of pay_invoice before the outcome is UNKNOWN (default 60 s). */
   payTimeoutMs?: number
   log?: (msg: string, fields?: Record<string, unknown>) => void
-  /**
-   * Requests in flight at once (default 16). Each NIP-47 request holds a reply subscription on the
-   * relay, and relays cap subscriptions per connection (@nostr-relay: 20, evicting the least recently
-   * used — which would be the notification subscription); queued requests wait for a slot.
-   */
+  /** Requests in flight at once (default 256); more wait for a slot before they are sent. */
   maxInFlight?: number
+  /** How the client receives replies (default: one standing subscription when the wallet tags `p`). */
+  replies?: NwcClientOptions['replies']
 }
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
@@ -52,18 +51,6 @@ const notificationSchema = z.object({ notification_type: z.string(), notificatio
 /** NIP-47 error codes after which a payment was definitely not made (the request was refused). */
 const DEFINITE_PAY_FAILURES = new Set(['PAYMENT_FAILED', 'INSUFFICIENT_BALANCE', 'QUOTA_EXCEEDED', 'RESTRICTED', 'UNAUTHORIZED', 'NOT_IMPLEMENTED', 'RATE_LIMITED', 'UNSUPPORTED_ENCRYPTION', 'NOT_FOUND'])
 
-let wsInstalled = false
-/** The sdk reads the global WebSocket when it connects; Node 20 has none (deps.md Exp 4, 5). */
-function installWebSocket(): void {
-  if (wsInstalled) return
-  const g = globalThis as { WebSocket?: unknown }
-  g.WebSocket ??= WebSocket
-  wsInstalled = true
-}
-
-type Exec = (method: string, params: unknown, validator: (r: unknown) => boolean, t: { replyTimeout: number; publishTimeout: number }) => Promise<unknown>
-
-class DeadlineError extends Error {}
 
 function stateOf(s: string | undefined): InvoiceState {
   if (s === 'settled') return 'SETTLED'
@@ -82,7 +69,7 @@ function toStatus(t: z.infer<typeof txSchema>): InvoiceStatus {
 
 /** A Wallet speaking NIP-47 to one wallet service. */
 export class NwcWallet implements Wallet {
-  private readonly client: NWCClient
+  private readonly client: NwcClient
   private readonly listeners = new Set<(s: InvoiceStatus) => void>()
   private unsubscribe: Promise<(() => void) | undefined> | undefined
   private closed = false
@@ -93,12 +80,12 @@ export class NwcWallet implements Wallet {
   private readonly waiting: (() => void)[] = []
 
   constructor(private readonly opts: NwcWalletOptions) {
-    installWebSocket()
-    this.client = new NWCClient({ nostrWalletConnectUrl: opts.url })
-    useFastCrypto(this.client)
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000
     this.payTimeoutMs = opts.payTimeoutMs ?? 60_000
-    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 16)
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 256)
+    const o: NwcClientOptions = { crypto: nodeNwcCrypto, WebSocket: WebSocket as unknown as SocketClass, timeoutMs: this.requestTimeoutMs }
+    if (opts.replies) o.replies = opts.replies
+    this.client = new NwcClient(opts.url, o)
   }
 
   private async slot(): Promise<() => void> {
@@ -115,26 +102,13 @@ export class NwcWallet implements Wallet {
     return this.client.walletPubkey
   }
 
-  /**
-   * One NIP-47 request with our deadline. The sdk's request function takes reply/publish timeouts but
-   * its public methods do not pass them (60 s) and log every wallet error with console.error; the
-   * pinned 8.0.3 request function is used directly, with a race as a second deadline.
-   */
-  private async request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
-    if (this.closed) throw new DeadlineError('wallet closed')
-    const exec = (this.client as unknown as { executeNip47Request?: Exec }).executeNip47Request
-    if (typeof exec !== 'function') throw new Error('@getalby/sdk NWCClient without executeNip47Request: pin 8.0.3')
-    // The deadline starts once the request is sent: a request still queued here was never sent.
+  /** One NIP-47 request with our deadline, which starts once the request has a slot (queued = not sent). */
+  private async request(method: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+    if (this.closed) throw new NwcError('CLOSED', 'wallet closed')
     const release = await this.slot()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new DeadlineError(`${method}: no answer in ${timeoutMs} ms`)), timeoutMs) })
     try {
-      return await Promise.race([
-        exec.call(this.client, method, params, (r) => r !== undefined && r !== null, { replyTimeout: timeoutMs, publishTimeout: Math.min(timeoutMs, 5_000) }),
-        deadline,
-      ])
+      return await this.client.request(method, params, { timeoutMs })
     } finally {
-      clearTimeout(timer)
       release()
     }
   }
@@ -159,7 +133,7 @@ export class NwcWallet implements Wallet {
     try {
       raw = await this.request('lookup_invoice', { payment_hash: paymentHash }, this.requestTimeoutMs)
     } catch (e) {
-      if (e instanceof Nip47WalletError && e.code === 'NOT_FOUND') return undefined
+      if (e instanceof NwcWalletError && e.code === 'NOT_FOUND') return undefined
       throw new AppError('WALLET_UNAVAILABLE', `lookup_invoice failed: ${describe(e)}`)
     }
     const t = txSchema.safeParse(raw)
@@ -179,7 +153,7 @@ export class NwcWallet implements Wallet {
     try {
       raw = await this.request('pay_invoice', { invoice: bolt11 }, this.payTimeoutMs)
     } catch (e) {
-      if (e instanceof Nip47WalletError && DEFINITE_PAY_FAILURES.has(e.code)) return { status: 'FAILED', reason: `${e.code}: ${e.message}` }
+      if (e instanceof NwcWalletError && DEFINITE_PAY_FAILURES.has(e.code)) return { status: 'FAILED', reason: e.message }
       // Timeouts, lost relays, INTERNAL/OTHER: the wallet may or may not have paid.
       return { status: 'UNKNOWN', reason: describe(e) }
     }
@@ -193,7 +167,7 @@ export class NwcWallet implements Wallet {
     try {
       raw = await this.request('lookup_invoice', { payment_hash: paymentHash }, this.requestTimeoutMs)
     } catch (e) {
-      if (e instanceof Nip47WalletError && e.code === 'NOT_FOUND') return { status: 'NOT_FOUND' }
+      if (e instanceof NwcWalletError && e.code === 'NOT_FOUND') return { status: 'NOT_FOUND' }
       throw new AppError('WALLET_UNAVAILABLE', `lookup of a payment failed: ${describe(e)}`)
     }
     const t = txSchema.safeParse(raw)
@@ -208,7 +182,7 @@ export class NwcWallet implements Wallet {
 
   onPaymentReceived(listener: (status: InvoiceStatus) => void): () => void {
     this.listeners.add(listener)
-    this.unsubscribe ??= this.client.subscribeNotifications((n: Nip47Notification) => this.deliver(n), ['payment_received'])
+    this.unsubscribe ??= this.client.subscribeNotifications((n: Nip47Notification) => this.deliver(n), { timeoutMs: this.requestTimeoutMs })
       .catch((e: unknown) => {
         this.opts.log?.('NWC notification subscription failed; the reconcile poller covers it', { error: describe(e) })
         this.unsubscribe = undefined
@@ -228,8 +202,7 @@ export class NwcWallet implements Wallet {
   private deliver(n: Nip47Notification): void {
     const parsed = notificationSchema.safeParse(n)
     if (!parsed.success || parsed.data.notification_type !== 'payment_received') return
-    const tx: Nip47Transaction | z.infer<typeof txSchema> = parsed.data.notification
-    if (tx.type === 'outgoing') return
+    if (parsed.data.notification.type === 'outgoing') return
     const status = toStatus(parsed.data.notification)
     for (const l of this.listeners) l(status)
   }
@@ -252,6 +225,7 @@ export class NwcWallet implements Wallet {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof Nip47Error) return `${e.code}: ${e.message}`
+  if (e instanceof NwcWalletError) return e.message
+  if (e instanceof NwcError) return `${e.code}: ${e.message}`
   return e instanceof Error ? e.message : String(e)
 }
