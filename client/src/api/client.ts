@@ -17,6 +17,7 @@ import { request, type HttpContext } from './http.ts'
 import { gameAddressOf, type GameRef } from './game-ref.ts'
 import { uploadApi } from './uploads.ts'
 import { developerApi, adminApi, eventsApi } from './developer.ts'
+import { entitlementsApi } from './entitlements.ts'
 
 export interface ZapcadeClientOptions {
   /** The market's public origin, e.g. `http://127.0.0.1:8787` (NIP-98 `u` is built from it). */
@@ -71,6 +72,9 @@ export function createZapcadeClient(opts: ZapcadeClientOptions) {
     me: () => request(ctx, { method: 'GET', path: 'api/v1/me', auth: 'required', schema: MeResponse }),
 
     library: () => request(ctx, { method: 'GET', path: 'api/v1/me/library', auth: 'required', schema: libraryResponseSchema }),
+
+    /** Ownership for launchers: `check(game)` and the market-signed `proof(game)` (NIP-98 by the player). */
+    entitlements: entitlementsApi(ctx),
 
     /** A short-lived download URL with the expected sha256 and size (`?format=json`). */
     download: (ref: GameRef, o: { version?: string | undefined; receiptCode?: string | undefined } = {}) =>

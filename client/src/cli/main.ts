@@ -13,13 +13,14 @@ import { keyImport, keyNew, keyShow, whoami } from './commands/key.ts'
 import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
+import { owns } from './commands/owns.ts'
 import { developerAddress, payoutSet, payouts, sales } from './commands/developer.ts'
 import { events } from './commands/events.ts'
 import { adminAlerts, adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
   keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, events, payoutSet, developerAddress, sales, payouts,
-  search, buy, claim, library, download, adminStatus, adminLedgerCheck, adminAlerts,
+  search, buy, claim, library, download, owns, adminStatus, adminLedgerCheck, adminAlerts,
 ] as Command[]
 
 export const MAIN_HELP = `zapcade — publish, buy and download games on a Zapcade market (Nostr + Lightning)
@@ -31,7 +32,7 @@ ${list(['key', 'whoami'])}
 Developers
 ${list(['game', 'release', 'games', 'events', 'payout', 'developer', 'sales', 'payouts'])}
 Buyers
-${list(['search', 'buy', 'claim', 'library', 'download'])}
+${list(['search', 'buy', 'claim', 'library', 'download', 'owns'])}
 Market admins
 ${list(['admin'])}
 Global options: --api <url> (default $ZAPCADE_API or http://127.0.0.1:8787), --json, -h/--help
