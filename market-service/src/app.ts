@@ -183,7 +183,7 @@ function mountBlobFeatures(app: OpenAPIHono, ctx: MountContext, store: BlobStore
     receiptHash: hashReceiptCode,
     limits: makeDownloadLimits(),
   }
-  if (store instanceof FsBlobStore) app.route('/', blobRoutes({ store, onStored: completeStored(uploads) }))
+  if (store instanceof FsBlobStore) app.route('/', blobRoutes({ store, onStored: completeStored(uploads), accelRedirect: config.accelRedirect }))
   app.route('/', uploadRoutes({ uploads, downloads: downloads.repo, auth: ctx.auth }))
   app.route('/', downloadRoutes({ downloads, auth: ctx.auth }))
 }

@@ -39,6 +39,8 @@ export interface Config {
   /** Fee on tips (zaps that buy nothing) through a developer's market-hosted Lightning address. */
   tipFeeBps: number
   s3: S3Settings | undefined
+  /** Behind nginx: the `internal` location prefix local downloads are handed to (docs/deploy-nginx.md). */
+  accelRedirect: string | undefined
   /** HMAC key for signed URLs and IP hashes; undefined in dev until generated into the data dir. */
   secret: string | undefined
   /** The name part of the market's lud16 / nip05 (`<name>@<public host>`). */
@@ -93,6 +95,7 @@ const fields = {
   ZAPCADE_S3_FORCE_PATH_STYLE: bool.optional(),
   ZAPCADE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   ZAPCADE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ZAPCADE_ACCEL_REDIRECT: z.string().regex(/^\/(?:(?!\.\.?\/)[A-Za-z0-9._~-]+\/)+$/, 'must be a path prefix such as /protected-blobs/').optional(),
   ZAPCADE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ZAPCADE_LUD16_NAME: z.string().regex(/^[a-z0-9._-]{1,64}$/, 'must be a LUD-16 name: [a-z0-9._-]').default('zapcade'),
   ZAPCADE_MARKET_NAME: z.string().min(1).max(100).default('Zapcade'),
@@ -163,6 +166,9 @@ export function loadConfig(env: Env): ConfigResult {
   if ((e.ZAPCADE_S3_ACCESS_KEY_ID === undefined) !== (e.ZAPCADE_S3_SECRET_ACCESS_KEY === undefined)) {
     errors.push(`${e.ZAPCADE_S3_ACCESS_KEY_ID === undefined ? 'ZAPCADE_S3_ACCESS_KEY_ID' : 'ZAPCADE_S3_SECRET_ACCESS_KEY'}: set both S3 keys or neither`)
   }
+  if (e.ZAPCADE_ACCEL_REDIRECT !== undefined && e.ZAPCADE_S3_BUCKET !== undefined) {
+    errors.push('ZAPCADE_ACCEL_REDIRECT: only for the local blob store (S3 downloads already redirect to the bucket)')
+  }
   if (errors.length > 0) return { ok: false, errors }
 
   const hostForUrl = e.ZAPCADE_HOST === '0.0.0.0' || e.ZAPCADE_HOST === '::' ? '127.0.0.1' : e.ZAPCADE_HOST
@@ -190,6 +196,7 @@ export function loadConfig(env: Env): ConfigResult {
         accessKeyId: e.ZAPCADE_S3_ACCESS_KEY_ID,
         secretAccessKey: e.ZAPCADE_S3_SECRET_ACCESS_KEY,
       },
+      accelRedirect: e.ZAPCADE_ACCEL_REDIRECT,
       secret: e.ZAPCADE_SECRET,
       lud16Name: e.ZAPCADE_LUD16_NAME,
       marketName: e.ZAPCADE_MARKET_NAME,

@@ -2,7 +2,8 @@
  * The local blob store's own URLs (only mounted when the store is local): `PUT /blobs/upload/<token>`
  * receives a developer's build, `GET|HEAD /blobs/get/<token>` serves a download. Both tokens are
  * HMAC-signed with an expiry (fs-blob/signed-token.ts); the NIP-98 / entitlement decision happened
- * when the token was minted, so these routes check only the token.
+ * when the token was minted, so these routes check only the token. Behind nginx with
+ * `ZAPCADE_ACCEL_REDIRECT` set, the download route checks the token and hands the bytes to nginx.
  */
 import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
@@ -22,6 +23,12 @@ export type OnStored = (key: string) => Promise<Record<string, unknown>>
 export interface BlobRoutesDeps {
   store: FsBlobStore
   onStored: OnStored
+  /**
+   * Production mode behind nginx (docs/deploy-nginx.md): a path prefix such as `/protected-blobs/`. A
+   * verified download token is then answered with an empty response carrying `X-Accel-Redirect:
+   * <prefix><object key>`, and nginx serves the bytes (ranges included) from its `internal` location.
+   */
+  accelRedirect?: string | undefined
 }
 
 /** Parse a single `bytes=` range against the object size; `undefined` = serve whole, `null` = unsatisfiable. */
@@ -41,7 +48,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end }
 }
 
-async function serve(c: Context, store: FsBlobStore, head: boolean): Promise<Response> {
+async function serve(c: Context, store: FsBlobStore, head: boolean, accel: string | undefined): Promise<Response> {
   const obj = await store.openSigned(c.req.param('token') ?? '')
   const etag = `"${obj.sha256}"`
   const headers: Record<string, string> = {
@@ -53,6 +60,12 @@ async function serve(c: Context, store: FsBlobStore, head: boolean): Promise<Res
     'cache-control': 'private, no-store',
   }
   if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers })
+  if (accel !== undefined) {
+    // nginx keeps Content-Type, Content-Disposition and Cache-Control from this answer, answers Range and
+    // If-Range itself, and sets the ETag from `$upstream_http_etag` (the sha256, as without nginx).
+    // Object keys are `builds/<id>/<uuid>.zip` (isSafeObjectKey): nothing in them needs escaping.
+    return new Response(null, { status: 200, headers: { ...headers, 'x-accel-redirect': `${accel}${obj.key}` } })
+  }
   // If-Range with another validator means the client's partial copy is stale: send everything.
   const ifRange = c.req.header('if-range')
   const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(c.req.header('range'), obj.sizeBytes)
@@ -103,7 +116,7 @@ export function blobRoutes(deps: BlobRoutesDeps): Hono {
     }
     return c.json({ size_bytes: stored.sizeBytes, sha256: stored.sha256, ...(await deps.onStored(stored.key)) })
   })
-  app.get('/blobs/get/:token', (c) => serve(c, deps.store, false))
-  app.on('HEAD', '/blobs/get/:token', (c) => serve(c, deps.store, true))
+  app.get('/blobs/get/:token', (c) => serve(c, deps.store, false, deps.accelRedirect))
+  app.on('HEAD', '/blobs/get/:token', (c) => serve(c, deps.store, true, deps.accelRedirect))
   return app
 }
