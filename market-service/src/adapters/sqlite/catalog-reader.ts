@@ -146,8 +146,9 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
    */
   const walkFilter = (probes: string, match: string | undefined): string => {
     if (match === undefined) return probes
-    const text = 'EXISTS (SELECT 1 FROM games_fts WHERE games_fts MATCH @match AND rowid = g.id)'
-    if (!probeable(match)) return `${probes} AND g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)`
+    const text = probeable(match)
+      ? 'EXISTS (SELECT 1 FROM games_fts WHERE games_fts MATCH @match AND rowid = g.id)'
+      : 'g.id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
     return probes === '' ? ` AND ${text}` : ` AND CASE WHEN 1${probes} THEN ${text} ELSE 0 END`
   }
 
