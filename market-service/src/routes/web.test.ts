@@ -59,7 +59,7 @@ describe('storefront static files', () => {
   })
 
   it('answers index.html for deep links that are not API paths (SPA fallback)', async () => {
-    for (const path of ['/game/abc/def', '/library', '/signin?next=%2F']) {
+    for (const path of ['/game/abc/def', '/game/abc/com.Example.App', '/library', '/signin?next=%2F']) {
       const res = await makeApp().request(path)
       expect(res.status, path).toBe(200)
       expect(res.headers.get('cache-control'), path).toBe(REVALIDATE)

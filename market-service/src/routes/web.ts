@@ -3,7 +3,8 @@
  * win, and this handler passes every request it does not serve on to the app's NOT_FOUND problem.
  * Caching: Vite's content-hashed `/assets/*` are immutable for a year; index.html and other unhashed
  * files are `no-cache` (revalidated by ETag) so a new deploy is picked up at once. Non-API paths
- * without a file extension get index.html (SPA fallback: deep links like /game/<pubkey>/<slug>).
+ * without a file extension, and every /game/ path, get index.html (SPA fallback: deep links like
+ * /game/<pubkey>/<slug>, where a slug may be a dotted NIP-82 id).
  * HTML carries a Content-Security-Policy that forbids inline and foreign scripts: a developer's
  * markdown is rendered without raw HTML, and even if something slipped through it could not run.
  */
@@ -135,7 +136,8 @@ export function webRoutes(d: WebRoutesDeps): Hono {
     const f = file === root ? undefined : load(file)
     if (f) return send(c, file, f, hashed ? IMMUTABLE : REVALIDATE)
     // A missing asset or any other file name is a real 404: answering HTML for a .js would break loudly later.
-    if (hashed || extname(rel) !== '') return next()
+    // Game pages are routes whatever their slug: NIP-82 ids are reverse-domain (`/game/<pubkey>/com.example.app`).
+    if (hashed || (extname(rel) !== '' && !rel.startsWith('/game/'))) return next()
     const index = join(root, 'index.html')
     const idx = existsSync(index) ? load(index) : undefined
     if (!idx) return next()

@@ -76,7 +76,8 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
 
   const dev = game.developer
   const devName = dev?.display_name || shortKey(game.pubkey)
-  const releases = [...(game.releases ?? [])].sort((a, b) => b.published_at - a.published_at)
+  // The API orders releases newest first by version (loose versions such as 1.0 or v1.2 by their coercion).
+  const releases = game.releases ?? []
   const free = game.price_msat === 0
 
   return (
@@ -196,6 +197,28 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
                 {r.asset ? <small class="muted"> · {sizeText(r.asset.size_bytes)}</small> : null}
               </h3>
               {r.notes ? <Markdown text={r.notes} label={`Release notes ${r.version}`} /> : null}
+              {r.files.length > 0 ? (
+                <details class="files">
+                  <summary>Other files ({r.files.length})</summary>
+                  <ul class="plain">
+                    {r.files.map((f) => (
+                      <li key={f.sha256}>
+                        {f.variant ?? f.content_type}
+                        {f.platforms.length > 0 ? ` · ${f.platforms.join(', ')}` : ''}
+                        {f.size_bytes ? ` · ${sizeText(f.size_bytes)}` : ''}
+                        {f.urls.map((u, i) => (
+                          <span key={u}>
+                            {' · '}
+                            <a href={u} rel="nofollow noopener noreferrer">{i === 0 ? 'download' : `mirror ${i}`}</a>
+                          </span>
+                        ))}
+                        <br />
+                        <small class="mono muted">sha256 {f.sha256}</small>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
             </li>
           ))}
         </ol>
