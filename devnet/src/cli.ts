@@ -1,13 +1,14 @@
 /**
  * `npm run devnet -- <command>`: pay invoices from the devnet buyer wallet by hand, over real NWC
- * (@getalby/sdk NWCClient), reading <data dir>/devnet.json written by `npm start`.
+ * (the project's NIP-47 client, shared/src/nwc), reading <data dir>/devnet.json written by `npm start`.
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import WebSocket from 'ws'
 import { z } from 'zod'
-import { NWCClient } from '@getalby/sdk/nwc'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
+import type { NwcClient } from '@zapcade/shared/nwc/client'
 import { formatSats, msat } from '@zapcade/shared/money'
 import { decodeInvoice, normalizeInvoice } from './lightning.ts'
 
@@ -55,10 +56,9 @@ function readDevnetJson(env: CliIo['env']): DevnetFile {
   return parsed.data
 }
 
-async function withBuyer<T>(env: CliIo['env'], fn: (c: NWCClient) => Promise<T>): Promise<T> {
-  // Node 20 has no global WebSocket; the sdk reads the global one (deps.md Exp 5).
-  ;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
-  const client = new NWCClient({ nostrWalletConnectUrl: readDevnetJson(env).buyer.nwc_url })
+async function withBuyer<T>(env: CliIo['env'], fn: (c: NwcClient) => Promise<T>): Promise<T> {
+  // Node 20 has no global WebSocket: the client gets `ws`.
+  const client = nodeNwcClient(readDevnetJson(env).buyer.nwc_url, WebSocket)
   try {
     return await fn(client)
   } catch (e) {

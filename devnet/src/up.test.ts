@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { NWCClient } from '@getalby/sdk/nwc'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
+import type { NwcClient } from '@zapcade/shared/nwc/client'
 import { finalizeEvent, type Event } from 'nostr-tools/pure'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import * as nip44 from 'nostr-tools/nip44'
@@ -13,12 +14,11 @@ import { msat } from '@zapcade/shared/money'
 import { BUYER_FUNDING_MSAT, startDevnet, type Devnet, type DevnetJson } from './up.ts'
 import { RECEIVE_ONLY } from './nwc-methods.ts'
 
-;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
 useWebSocketImplementation(WebSocket)
 
 let relay: MarketRelay
 const dirs: string[] = []
-const clients: NWCClient[] = []
+const clients: NwcClient[] = []
 const running: Devnet[] = []
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'devnet-up-'))
@@ -26,7 +26,7 @@ const tmp = () => {
   return d
 }
 const client = (url: string) => {
-  const c = new NWCClient({ nostrWalletConnectUrl: url })
+  const c = nodeNwcClient(url, WebSocket)
   clients.push(c)
   return c
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { NWCClient } from '@getalby/sdk/nwc'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
+import type { NwcClient } from '@zapcade/shared/nwc/client'
 import { finalizeEvent, type Event } from 'nostr-tools/pure'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import * as nip04 from 'nostr-tools/nip04'
@@ -16,7 +17,6 @@ import { RECEIVE_ONLY } from './nwc-methods.ts'
 import { nwcContract } from './testing/nwc-contract.ts'
 import { seededRandom } from './testing/seeded-random.ts'
 
-;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
 useWebSocketImplementation(WebSocket)
 
 nwcContract('devnet', async () => {
@@ -46,9 +46,9 @@ describe('devnet wallet service beyond the contract', () => {
   let relay: MarketRelay
   let devnet: Devnet
   let dataDir: string
-  const clients: NWCClient[] = []
+  const clients: NwcClient[] = []
   const client = (url: string) => {
-    const c = new NWCClient({ nostrWalletConnectUrl: url })
+    const c = nodeNwcClient(url, WebSocket)
     clients.push(c)
     return c
   }

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
 import { msat } from '@zapcade/shared/money'
-import { NWCClient } from '@getalby/sdk/nwc'
+import WebSocket from 'ws'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
 import { NwcWallet } from './adapters/nwc/nwc-wallet.ts'
 import { reconcileLate, reconcilePending, defaultReconcileOptions } from './domain/settlement/settlement-workers.ts'
 import type { InvoiceStatus, Wallet } from './ports/wallet.ts'
@@ -186,7 +187,7 @@ describe('settlement', () => {
     const fees = n(`SELECT COALESCE(sum(fees_paid_msat), 0) AS n FROM payouts WHERE status = 'SENT'`)
     expect(h.devnet.node.balance(h.devnet.node.wallet('market').id)).toBe(paid - out - fees)
     // LED-6: the same figure as the wallet reports it over NIP-47 get_balance (no payout is pending here).
-    const client = new NWCClient({ nostrWalletConnectUrl: h.devnet.marketNwcUrl })
+    const client = nodeNwcClient(h.devnet.marketNwcUrl, WebSocket)
     try {
       expect(n(`SELECT count(*) AS n FROM payouts WHERE status NOT IN ('SENT', 'SCHEDULED', 'CANCELED')`)).toBe(0)
       expect((await client.getBalance()).balance).toBe(paid - out - fees)

@@ -1,20 +1,20 @@
 /**
  * The NWC wallet contract: what Zapcade needs from any NIP-47 wallet, checked over the real protocol
- * with @getalby/sdk's NWCClient (the client the market's adapter uses). It takes the wallet under test
+ * with the project's own NIP-47 client (shared/src/nwc, the one the market's adapter uses). It takes the wallet under test
  * as a parameter so the same suite runs against devnet today and any other wallet later.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import bolt11 from 'bolt11'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { NWCClient } from '@getalby/sdk/nwc'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
+import type { Nip47Notification, NwcClient } from '@zapcade/shared/nwc/client'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import { finalizeEvent, getPublicKey, verifyEvent, type Event } from 'nostr-tools/pure'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import * as nip04 from 'nostr-tools/nip04'
 
-// Node 20 has no global WebSocket; the sdk reads the global one (deps.md Exp 5).
-;(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket
+// Node 20 has no global WebSocket: nostr-tools' Relay (the raw checks below) gets `ws`.
 useWebSocketImplementation(WebSocket)
 
 export interface NwcWalletUnderTest {
@@ -33,8 +33,8 @@ export interface NwcWalletUnderTest {
   stop(): Promise<void>
 }
 
-type Client = NWCClient
-type Notification = Parameters<Parameters<Client['subscribeNotifications']>[0]>[0]
+type Client = NwcClient
+type Notification = Nip47Notification
 
 const sha256 = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
 
@@ -46,12 +46,6 @@ async function errorCode(p: Promise<unknown>): Promise<string> {
     return (e as { code?: string }).code ?? 'NO_CODE'
   }
   return 'NO_ERROR'
-}
-
-/** A client that uses NIP-04 although the wallet offers NIP-44 (NWCClient always prefers nip44_v2). */
-function forceNip04(c: Client): Client {
-  ;(c as unknown as { _encryptionType: string })._encryptionType = 'nip04'
-  return c
 }
 
 /**
@@ -79,8 +73,9 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
   describe(`NWC wallet contract: ${name}`, () => {
     let w: NwcWalletUnderTest
     const clients: Client[] = []
-    const client = (url: string) => {
-      const c = new NWCClient({ nostrWalletConnectUrl: url })
+    const client = (url: string, o: { nip04?: boolean } = {}) => {
+      // A NIP-04 client although the wallet offers NIP-44 (the negotiation would pick nip44_v2).
+      const c = nodeNwcClient(url, WebSocket, o.nip04 ? { encryption: 'nip04' } : {})
       clients.push(c)
       return c
     }
@@ -88,9 +83,6 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     let payee: Client
 
     beforeAll(async () => {
-      // The sdk logs every error reply and the nip04 deprecation; the assertions say what matters.
-      vi.spyOn(console, 'error').mockImplementation(() => undefined)
-      vi.spyOn(console, 'warn').mockImplementation(() => undefined)
       w = await setup()
       payer = client(w.payerUrl)
       payee = client(w.payeeUrl)
@@ -98,7 +90,6 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     afterAll(async () => {
       for (const c of clients) c.close()
       await w?.stop()
-      vi.restoreAllMocks()
     })
 
     it('publishes an info event offering nip44_v2 and nip04, the methods and both notifications', async () => {
@@ -205,7 +196,7 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     })
 
     it('a method the wallet does not know is NOT_IMPLEMENTED', async () => {
-      expect(await errorCode(payer.signMessage({ message: 'hi' }))).toBe('NOT_IMPLEMENTED')
+      expect(await errorCode(payer.request('sign_message', { message: 'hi' }))).toBe('NOT_IMPLEMENTED')
     })
 
     it('an invoice the wallet has no route to fails with PAYMENT_FAILED', async () => {
@@ -227,8 +218,8 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     })
 
     it('a NIP-04 client is answered in NIP-04 for every method and gets 23196 notifications', async () => {
-      const p04 = forceNip04(client(w.payerUrl))
-      const q04 = forceNip04(client(w.payeeUrl))
+      const p04 = client(w.payerUrl, { nip04: true })
+      const q04 = client(w.payeeUrl, { nip04: true })
       expect((await p04.getInfo()).methods).toContain('pay_invoice')
       expect((await p04.getBalance()).balance).toBeGreaterThan(0)
       const tx = await q04.makeInvoice({ amount: 9_000, description: 'nip04' })

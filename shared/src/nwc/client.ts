@@ -49,19 +49,20 @@ export interface NwcClientOptions {
   replies?: 'auto' | 'standing' | 'per-request'
 }
 
+/** A transaction as NIP-47 describes it (what a wallet should send: callers that need certainty validate). */
 export interface Nip47Transaction {
-  type?: 'incoming' | 'outgoing'
+  type: 'incoming' | 'outgoing'
   state?: string
-  invoice?: string
+  invoice: string
   description?: string
   description_hash?: string
-  preimage?: string | null
+  preimage?: string
   payment_hash: string
   amount: number
-  fees_paid?: number | null
+  fees_paid: number
   created_at: number
-  expires_at?: number | null
-  settled_at?: number | null
+  expires_at: number
+  settled_at?: number
   metadata?: unknown
 }
 export interface Nip47Notification { notification_type: string; notification: Nip47Transaction }
@@ -188,6 +189,11 @@ export class NwcClient {
     })
   }
 
+  /** How replies arrive now: one standing subscription, one per request, or not yet known. */
+  get replyMode(): 'standing' | 'per-request' | 'probing' {
+    return this.pTagged === undefined ? 'probing' : this.pTagged ? 'standing' : 'per-request'
+  }
+
   // ---- methods ----
 
   getInfo(o?: CallOptions): Promise<Nip47Info> {
@@ -198,8 +204,8 @@ export class NwcClient {
     return this.request('get_balance', {}, o) as Promise<unknown> as Promise<{ balance: number }>
   }
 
-  makeInvoice(params: MakeInvoiceParams, o?: CallOptions): Promise<Nip47Transaction & { invoice: string }> {
-    return this.request('make_invoice', { ...params }, o) as Promise<unknown> as Promise<Nip47Transaction & { invoice: string }>
+  makeInvoice(params: MakeInvoiceParams, o?: CallOptions): Promise<Nip47Transaction> {
+    return this.request('make_invoice', { ...params }, o) as Promise<unknown> as Promise<Nip47Transaction>
   }
 
   lookupInvoice(params: { payment_hash: string } | { invoice: string }, o?: CallOptions): Promise<Nip47Transaction> {
@@ -210,8 +216,8 @@ export class NwcClient {
     return this.request('pay_invoice', { ...params }, o) as Promise<unknown> as Promise<{ preimage: string; fees_paid?: number }>
   }
 
-  listTransactions(params: ListTransactionsParams, o?: CallOptions): Promise<{ transactions: Nip47Transaction[] }> {
-    return this.request('list_transactions', { ...params }, o) as Promise<unknown> as Promise<{ transactions: Nip47Transaction[] }>
+  listTransactions(params: ListTransactionsParams, o?: CallOptions): Promise<{ transactions: Nip47Transaction[]; total_count?: number }> {
+    return this.request('list_transactions', { ...params }, o) as Promise<unknown> as Promise<{ transactions: Nip47Transaction[]; total_count?: number }>
   }
 
   /** The wallet's 13194 info event: capabilities, encryptions (none listed = NIP-04 only), notifications. */
@@ -309,8 +315,12 @@ export class NwcClient {
     return await Promise.race([reply, deadline])
   }
 
-  /** The standing reply subscription, live on at least one relay. */
+  /** The standing reply subscription, live on at least one relay (per-request mode: a connected relay). */
   private async repliesLive(): Promise<void> {
+    if (this.replies === 'per-request') {
+      await anyOf(this.links.map((l) => l.ensureOpen()))
+      return
+    }
     if (!this.replySubOpen) {
       this.replySubOpen = true
       const filter = { kinds: [K_RESPONSE], authors: [this.walletPubkey], '#p': [this.clientPubkey] }

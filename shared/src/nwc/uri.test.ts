@@ -33,8 +33,9 @@ describe('parseNwcUri', () => {
     expect(c.lud16).toBe('alice@example.com')
   })
 
-  it('accepts the scheme without // (as some wallets print it)', () => {
+  it('accepts the scheme without //, and a / before the query (as URL serialisers write it)', () => {
     expect(parseNwcUri(`nostr+walletconnect:${WALLET}?relay=wss://r.example&secret=${SECRET}`).walletPubkey).toBe(WALLET)
+    expect(parseNwcUri(`nostr+walletconnect://${WALLET}/?relay=wss://r.example&secret=${SECRET}`).walletPubkey).toBe(WALLET)
   })
 
   it.each([

@@ -43,7 +43,7 @@ function hexToBytes(hex: string): Uint8Array {
 
 /** Parse a wallet-connect URI; throws NwcError('BAD_URI') saying what is wrong (never the secret). */
 export function parseNwcUri(uri: string): NwcConnection {
-  const m = /^nostr\+walletconnect:(?:\/\/)?([0-9a-f]{64})\?(.*)$/i.exec(uri.trim())
+  const m = /^nostr\+walletconnect:(?:\/\/)?([0-9a-f]{64})\/?\?(.*)$/i.exec(uri.trim())
   if (!m?.[1] || m[2] === undefined) {
     throw new NwcError('BAD_URI', 'not a wallet connection URI (nostr+walletconnect://<wallet pubkey>?relay=…&secret=…)')
   }

@@ -57,11 +57,35 @@ describe('NWC adapter under concurrency', () => {
       await wallet.notificationsReady()
       const invoices = await Promise.all(Array.from({ length: 60 }, (_, i) => wallet.makeInvoice({ amountMsat: msat(1_000 + i), description: 'burst', expirySec: 600 })))
       expect(new Set(invoices.map((i) => i.paymentHash)).size).toBe(60)
+      // devnet tags its replies `["p", client]` (as Alby Hub does): the first reply moved the client to
+      // one standing reply subscription, so these 60 requests opened no subscription each.
+      expect(wallet.replyMode).toBe('standing')
       await devnet.control.payInvoice('buyer', invoices[0]!.bolt11)
       for (let i = 0; i < 100 && !seen.has(invoices[0]!.paymentHash); i++) await new Promise((r) => setTimeout(r, 50))
       expect(seen.has(invoices[0]!.paymentHash)).toBe(true)
     } finally {
       off()
+      await wallet.close()
+      await devnet.stop()
+      await relay.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('NWC adapter with a subscription per request (the fallback for wallets that do not tag p)', () => {
+  it('makes, pays and looks up as the standing mode does', async () => {
+    const relay = await startMarketRelay({ port: 0 })
+    const dataDir = mkdtempSync(join(tmpdir(), 'nwc-per-request-'))
+    const devnet = await startDevnet({ relayUrl: relay.url, dataDir, writeJson: false })
+    const wallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 10_000, replies: 'per-request' })
+    try {
+      const invoices = await Promise.all(Array.from({ length: 30 }, (_, i) => wallet.makeInvoice({ amountMsat: msat(2_000 + i), description: 'per request', expirySec: 600 })))
+      await devnet.control.payInvoice('buyer', invoices[3]!.bolt11)
+      expect(await wallet.lookupInvoice(invoices[3]!.paymentHash)).toMatchObject({ state: 'SETTLED', amountMsat: 2_003 })
+      expect(await wallet.lookupInvoice(invoices[4]!.paymentHash)).toMatchObject({ state: 'PENDING' })
+      expect(wallet.replyMode).toBe('per-request')
+    } finally {
       await wallet.close()
       await devnet.stop()
       await relay.stop()

@@ -97,6 +97,11 @@ export class NwcWallet implements Wallet {
     }
   }
 
+  /** How the client receives replies: devnet tags `p`, so one standing subscription after the first reply. */
+  get replyMode(): 'standing' | 'per-request' | 'probing' {
+    return this.client.replyMode
+  }
+
   /** The wallet service's pubkey (from the URL). */
   get walletPubkey(): string {
     return this.client.walletPubkey

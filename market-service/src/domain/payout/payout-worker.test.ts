@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { NWCClient } from '@getalby/sdk/nwc'
+import WebSocket from 'ws'
+import { nodeNwcClient } from '@zapcade/shared/crypto/nwc-node'
 import { RECEIVE_ONLY } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'
 import { NwcWallet } from '../../adapters/nwc/nwc-wallet.ts'
@@ -218,7 +219,7 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     const dev = devWallet()
     const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
     const id = addPayout(w.db, userId, 4_000, clock.nowSec())
-    const nwc = new NWCClient({ nostrWalletConnectUrl: w.devnet.marketNwcUrl })
+    const nwc = nodeNwcClient(w.devnet.marketNwcUrl, WebSocket)
     const walletBefore = (await nwc.getBalance()).balance
     w.devnet.control.holdSettlement()
     const first = worker(clock).tick()
