@@ -5,8 +5,9 @@
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { finalizeEvent } from 'nostr-tools/pure'
-import { Relay } from 'nostr-tools/relay'
+import { AbstractRelay } from 'nostr-tools/abstract-relay'
+import { finalizeEvent, verifyEvent } from 'nostr-tools/pure'
+import WebSocket from 'ws'
 import { buildGame } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { DEMO_GAMES } from './demo-catalog.ts'
@@ -51,7 +52,8 @@ export async function publishDemoOnce(o: DemoPublishOptions): Promise<number> {
   const marker = join(o.dataDir, 'demo-published')
   if (existsSync(marker)) return 0
   const events = demoGameEvents(o)
-  const relay = await Relay.connect(o.relayUrl)
+  // Node 20 has no global WebSocket: hand nostr-tools the `ws` one.
+  const relay = await AbstractRelay.connect(o.relayUrl, { verifyEvent, websocketImplementation: WebSocket as never })
   try {
     for (const ev of events) await relay.publish(ev)
   } finally {

@@ -5,15 +5,20 @@
  */
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { startMarket } from './start-market.ts'
+import { partsHostFromEnv, spawnParts, type SpawnedParts } from './parts.ts'
+import type { RunningMarket } from './start-market.ts'
 
 const startedMs = Date.now()
 const log = pino({ base: { svc: 'zapcade' }, level: process.env.LOG_LEVEL ?? 'warn' })
 const dataDir = process.env.ZAPCADE_DATA_DIR ?? './data'
 
-let market: Awaited<ReturnType<typeof startMarket>>
+let market: RunningMarket
 try {
-  market = await startMarket({ dataDir, log, webInBackground: true })
+  // The relay's and the indexer's threads (or processes) boot while this thread loads the rest.
+  const host = partsHostFromEnv(process.env)
+  const spawned: SpawnedParts | undefined = host === 'inline' ? undefined : spawnParts(host, log)
+  const { startMarket } = await import('./start-market.ts')
+  market = await startMarket({ dataDir, log, webInBackground: true, ...(spawned ? { spawned } : { host }) })
 } catch (e) {
   process.stderr.write(`zapcade: could not start: ${e instanceof Error ? e.message : String(e)}\n`)
   process.exit(2)
@@ -46,10 +51,15 @@ market.demoReady.then(
 )
 
 let stopping = false
-const shutdown = (): void => {
+const shutdown = (code: number): void => {
   if (stopping) return
   stopping = true
-  market.stop().then(() => process.exit(0), () => process.exit(1))
+  market.stop().then(() => process.exit(code), () => process.exit(1))
 }
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+process.on('SIGINT', () => shutdown(0))
+process.on('SIGTERM', () => shutdown(0))
+// The relay or the indexer ended by itself: stop the rest and exit non-zero, for a supervisor to see.
+void market.failed.then((e) => {
+  process.stderr.write(`zapcade: ${e.message}; stopping\n`)
+  shutdown(1)
+})

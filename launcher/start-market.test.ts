@@ -2,12 +2,18 @@
  * The all-in-one launcher end to end: a fresh data directory gets the demo catalog through the real
  * relay and indexer, a guest buys a paid demo game with the devnet buyer wallet, downloads the exact
  * build, the developer is paid out over LNURL, the ledger check is clean, and a restart keeps it all.
+ * The relay and the indexer run in worker threads (the default) or child processes: an event published
+ * to the relay reaches the catalog through them, and they end with the launcher's stop.
  */
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
+import { AbstractRelay } from 'nostr-tools/abstract-relay'
+import { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent } from 'nostr-tools/pure'
+import { threadId } from 'node:worker_threads'
+import WebSocket from 'ws'
+import { buildGame } from '@zapcade/shared/events/game'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_GAMES } from './demo-catalog.ts'
@@ -36,6 +42,29 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
     if (v !== undefined) return v
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Publish a free game signed by a fresh key to `relayUrl`; answers its API path. */
+async function publishFreeGame(relayUrl: string, slug: string): Promise<string> {
+  const sk = generateSecretKey()
+  const ev = finalizeEvent(buildGame({ slug, title: `Flood test ${slug}`, description: 'A test game.', createdAtSec: Math.floor(Date.now() / 1000) }), sk)
+  const relay = await AbstractRelay.connect(relayUrl, { verifyEvent, websocketImplementation: WebSocket as never })
+  try {
+    await relay.publish(ev)
+  } finally {
+    relay.close()
+  }
+  return `/api/v1/games/${getPublicKey(sk)}/${slug}`
+}
+
+/** Whether process `pid` still exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -99,9 +128,26 @@ describe('npm start on a fresh data directory', () => {
     expect(check).toMatchObject({ ok: true, violations: [] })
   }, 60_000)
 
+  it('runs relay and indexer in worker threads: an event published to the relay reaches the catalog', async () => {
+    expect(market.host).toBe('worker')
+    expect(market.relay.place).toMatchObject({ mode: 'worker' })
+    expect(market.indexer.place).toMatchObject({ mode: 'worker' })
+    expect(new Set([threadId, market.relay.place!.id, market.indexer.place!.id]).size).toBe(3)
+    const path = await publishFreeGame(market.relayUrl, 'worker-hosted')
+    const game = await until('game in catalog', async () => {
+      const r = await fetch(`${market.apiUrl}${path}`)
+      return r.ok ? ((await r.json()) as { title: string }) : undefined
+    })
+    expect(game.title).toBe('Flood test worker-hosted')
+    expect((await market.indexer.counters())['accepted']).toBeGreaterThan(0)
+  })
+
   it('restarts on the same data directory without republishing the demo, keeping games and money', async () => {
     const before = await json<{ items: unknown[] }>(fetch(`${market.apiUrl}/api/v1/games?limit=50`))
+    const places = [market.relay.place!, market.indexer.place!]
     await market.stop()
+    // The relay's and the indexer's threads ended, cleanly, with the launcher's stop.
+    expect(await Promise.all(places.map((p) => p.exited))).toEqual([0, 0])
     market = await startMarket({ dataDir, port: 0, relayPort: 0, web: false, env, log: quiet })
     await market.demoReady
     const after = await json<{ items: unknown[] }>(fetch(`${market.apiUrl}/api/v1/games?limit=50`))
@@ -109,4 +155,29 @@ describe('npm start on a fresh data directory', () => {
     const check = await json<{ ok: boolean }>(signedFetch(admin, `${market.apiUrl}/api/v1/admin/ledger/check`, { method: 'GET' }))
     expect(check.ok).toBe(true)
   }, 60_000)
+})
+
+describe('npm start with ZAPCADE_RELAY_INDEXER_HOST=process', () => {
+  it('runs relay and indexer in child processes that index a published event and end with stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zapcade-launcher-proc-'))
+    const m = await startMarket({ dataDir: dir, port: 0, relayPort: 0, web: false, demo: false, env: { ZAPCADE_RELAY_INDEXER_HOST: 'process' }, log: quiet })
+    const places = [m.relay.place!, m.indexer.place!]
+    try {
+      expect(m.host).toBe('process')
+      expect(places.map((p) => p.mode)).toEqual(['process', 'process'])
+      expect(places.every((p) => p.id !== process.pid && alive(p.id))).toBe(true)
+      const path = await publishFreeGame(m.relayUrl, 'process-hosted')
+      await until('game in catalog', async () => ((await fetch(`${m.apiUrl}${path}`)).ok ? true : undefined))
+    } finally {
+      await m.stop()
+    }
+    expect(await Promise.all(places.map((p) => p.exited))).toEqual([0, 0])
+    expect(places.some((p) => alive(p.id))).toBe(false)
+  }, 60_000)
+
+  it('refuses an unknown host mode, naming the variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zapcade-launcher-bad-'))
+    await expect(startMarket({ dataDir: dir, port: 0, relayPort: 0, web: false, demo: false, env: { ZAPCADE_RELAY_INDEXER_HOST: 'thread' }, log: quiet }))
+      .rejects.toThrow(/ZAPCADE_RELAY_INDEXER_HOST/)
+  })
 })

@@ -1,16 +1,21 @@
 /**
- * The whole marketplace in one process (DESIGN.md section 1, the all-in-one launcher): the embedded
+ * The whole marketplace from one command (DESIGN.md section 1, the all-in-one launcher): the embedded
  * market relay → the indexer on `<data>/zapcade.db` → devnet Lightning as the market's wallet (unless
  * ZAPCADE_NWC_URL names a real one) → the market service with the storefront → the demo catalog on a
  * fresh data directory. `npm start` runs it from main.ts; end-to-end tests start it on free ports.
  * This is the one file allowed to import every package.
+ *
+ * The relay and the indexer run off the service's event loop, each in a worker thread of its own (or a
+ * child process, or inline: ZAPCADE_RELAY_INDEXER_HOST), so a flood of events on the relay never stalls
+ * the API; the indexer meets the service in the database (WAL). Measured in bench/README.md "Flood".
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Hono } from 'hono'
 import { pino, type Logger } from 'pino'
 import { loadConfig, type Env } from '@zapcade/shared/config'
-import { CATALOG_DB_FILE, startIndexer, startMarketRelay, type Indexer, type MarketRelay } from '@zapcade/relay-indexer'
+import { CATALOG_DB_FILE } from '@zapcade/relay-indexer/catalog-file'
+import { startHostedIndexer, startHostedRelay, type HostedPart } from '@zapcade/relay-indexer/worker-host'
 import { startService, type RunningService } from '@zapcade/market-service/server'
 import { devnetJson, startDevnet, type Devnet, type DevnetJson } from '@zapcade/devnet/up'
 import { distDir, ensureWebBuilt } from '../client/web/build.ts'
@@ -18,6 +23,7 @@ import { DEMO_GAMES, demoCoverSvg } from './demo-catalog.ts'
 import { publishDemoBuilds } from './demo-builds.ts'
 import { publishDemoOnce } from './demo-publish.ts'
 import { loadOrCreateKey, type KeyPair } from './dev-keys.ts'
+import { partsHostFromEnv, spawnParts, type PartsHost, type SpawnedParts } from './parts.ts'
 import { expectOk, signedFetch } from './signed-fetch.ts'
 
 export interface StartMarketOptions {
@@ -38,6 +44,42 @@ export interface StartMarketOptions {
   /** Environment to read the rest of the configuration from (default process.env). */
   env?: Env
   log?: Logger
+  /**
+   * Where the relay and the indexer run (default ZAPCADE_RELAY_INDEXER_HOST, else 'worker'): a worker
+   * thread each, a child process each, or 'inline' on the service's own event loop (as before; kept to
+   * measure against).
+   */
+  host?: PartsHost
+  /** Relay and indexer parts already booting (main.ts spawns them before it loads the rest). */
+  spawned?: SpawnedParts
+}
+
+/** Where a part runs when off the service's loop: its worker's thread id or its child's pid, and its end. */
+export interface PartPlace {
+  mode: 'worker' | 'process'
+  id: number
+  /** Resolves with the exit code once the thread or process ended. */
+  exited: Promise<number>
+}
+
+/** The embedded relay, wherever it runs. */
+export interface RelayHandle {
+  url: string
+  port: number
+  /** Undefined when inline. */
+  place?: PartPlace
+  /** Messages the relay refused itself, by NIP-01 prefix (`rate-limited`, `invalid`, …). */
+  refusals(): Promise<Record<string, number>>
+  stop(): Promise<void>
+}
+
+/** The indexer, wherever it runs. */
+export interface IndexerHandle {
+  /** Undefined when inline. */
+  place?: PartPlace
+  counters(): Promise<Record<string, number>>
+  whenCaughtUp(): Promise<void>
+  stop(): Promise<void>
 }
 
 export interface RunningMarket {
@@ -49,14 +91,20 @@ export interface RunningMarket {
   devnetJson: DevnetJson | undefined
   demoDeveloper: KeyPair
   service: RunningService
-  indexer: Indexer
-  relay: MarketRelay
+  indexer: IndexerHandle
+  relay: RelayHandle
+  /** Where the relay and the indexer run. */
+  host: PartsHost
+  /** Resolves (never rejects) if the relay's or the indexer's thread or process ends before `stop`. */
+  failed: Promise<Error>
   /** Resolves once the demo games are indexed and their builds uploaded and announced. */
   demoReady: Promise<void>
   /** Resolves once the storefront's files are built and served. */
   webReady: Promise<void>
   stop(): Promise<void>
 }
+
+const placeOf = (p: HostedPart<unknown>): PartPlace => ({ mode: p.mode, id: p.id, exited: p.exited })
 
 /** Start relay, indexer, devnet, service and the demo catalog; resolves when the service listens. */
 export async function startMarket(opts: StartMarketOptions): Promise<RunningMarket> {
@@ -69,10 +117,31 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err }, 'stop failed'))
     stops.length = 0
   }
+  const host = opts.spawned?.mode ?? opts.host ?? partsHostFromEnv(env)
+  const spawned = opts.spawned ?? (host === 'inline' ? undefined : spawnParts(host, log))
+  // Threads or processes that never got their job (startup failed first) end with the rest.
+  if (spawned) stops.push(async () => void (await Promise.all([spawned.relay.kill(), spawned.indexer.kill()])))
+  let stopping = false
+  let reportFailure: (e: Error) => void = () => {}
+  const failed = new Promise<Error>((r) => (reportFailure = r))
+  const watch = (what: string, part: HostedPart<unknown>) =>
+    void part.exited.then((code) => {
+      if (!stopping) reportFailure(new Error(`the ${what} ${part.mode === 'worker' ? 'thread' : 'process'} ended (exit code ${code})`))
+    })
   try {
     // 1. The embedded market relay (also where the market publishes zap receipts and its lists).
     const relayPort = opts.relayPort ?? (env.ZAPCADE_RELAY_PORT !== undefined ? Number(env.ZAPCADE_RELAY_PORT) : 7777)
-    const relay = await startMarketRelay({ port: relayPort, host: env.ZAPCADE_HOST ?? '127.0.0.1', file: join(dataDir, 'relay.db') })
+    const relayOpts = { port: relayPort, host: env.ZAPCADE_HOST ?? '127.0.0.1', file: join(dataDir, 'relay.db') }
+    let relay: RelayHandle
+    if (spawned) {
+      const part = await startHostedRelay(spawned.relay, relayOpts)
+      watch('relay', part)
+      relay = { ...part.info, place: placeOf(part), refusals: () => part.call('refusals'), stop: () => part.stop() }
+    } else {
+      const { startMarketRelay } = await import('@zapcade/relay-indexer')
+      const inline = await startMarketRelay(relayOpts)
+      relay = { url: inline.url, port: inline.port, refusals: async () => inline.refusals(), stop: () => inline.stop() }
+    }
     stops.push(() => relay.stop())
 
     // 2. Configuration, as the service reads it, with the embedded relay as the default relay.
@@ -86,20 +155,31 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     if (!loaded.ok) throw new Error(`invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`)
     let config = loaded.value
 
-    // 3. The indexer, on the same SQLite file the service reads.
-    const indexer = await startIndexer({
-      dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, syncIntervalMs: config.syncIntervalSec * 1000,
-      log: (m) => log.info({ svc: 'indexer' }, m),
-    })
-    stops.push(() => indexer.stop())
-
-    // 4. devnet as the market's wallet, unless a real wallet is configured (never in production).
-    let devnet: Devnet | undefined
-    if (!config.nwcUrl) {
-      devnet = await startDevnet({ relayUrl: relay.url, dataDir, writeJson: false })
-      stops.push(() => devnet!.stop())
-      config = { ...config, nwcUrl: devnet.marketNwcUrl }
+    // 3. The indexer, on the same SQLite file the service reads (it migrates it before the service opens
+    // it), and 4. devnet as the market's wallet unless a real wallet is configured (never in production),
+    // both at once: each needs only the relay.
+    const indexerOpts = { dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, syncIntervalMs: config.syncIntervalSec * 1000 }
+    const startIndexer = async (): Promise<IndexerHandle> => {
+      if (spawned) {
+        const part = await startHostedIndexer(spawned.indexer, indexerOpts)
+        watch('indexer', part)
+        return { place: placeOf(part), counters: () => part.call('counters'), whenCaughtUp: () => part.call('caughtUp'), stop: () => part.stop() }
+      }
+      const m = await import('@zapcade/relay-indexer')
+      const inline = await m.startIndexer({ ...indexerOpts, log: (msg) => log.info({ svc: 'indexer' }, msg) })
+      return { counters: async () => inline.counters(), whenCaughtUp: () => inline.whenCaughtUp(), stop: () => inline.stop() }
     }
+    const [indexerStarted, devnetStarted] = await Promise.allSettled([
+      startIndexer(),
+      config.nwcUrl ? Promise.resolve(undefined) : startDevnet({ relayUrl: relay.url, dataDir, writeJson: false }),
+    ])
+    if (indexerStarted.status === 'fulfilled') stops.push(() => indexerStarted.value.stop())
+    const devnet: Devnet | undefined = devnetStarted.status === 'fulfilled' ? devnetStarted.value : undefined
+    if (devnet) stops.push(() => devnet.stop())
+    if (indexerStarted.status === 'rejected') throw indexerStarted.reason
+    if (devnetStarted.status === 'rejected') throw devnetStarted.reason
+    const indexer = indexerStarted.value
+    if (devnet) config = { ...config, nwcUrl: devnet.marketNwcUrl }
 
     // 5. The service, with the storefront and the demo covers.
     // webRoutes reads dist at request time, so it can be mounted before a background build lands.
@@ -144,9 +224,14 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
 
     return {
       apiUrl, relayUrl: relay.url, marketPubkey: info.market_pubkey, dataDir, devnet, devnetJson: json, demoDeveloper,
-      service, indexer, relay, demoReady, webReady, stop: stopAll,
+      service, indexer, relay, host, failed, demoReady, webReady,
+      stop: () => {
+        stopping = true
+        return stopAll()
+      },
     }
   } catch (e) {
+    stopping = true
     await stopAll()
     throw e
   }

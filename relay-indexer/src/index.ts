@@ -8,6 +8,4 @@ export { openCatalog, type Db } from './store/open.ts'
 export { readCounters } from './store/counters.ts'
 export { createInlineVerifier, createWorkerVerifier, computeEventId, type Verifier, type VerifyBatch } from './pipeline/verify.ts'
 export { formatProgress } from './progress.ts'
-
-/** File name of the catalog database inside the data directory (shared with the service). */
-export const CATALOG_DB_FILE = 'zapcade.db'
+export { CATALOG_DB_FILE } from './catalog-file.ts'
