@@ -5,19 +5,30 @@
  *    URL, on a SQLite file in WAL mode. Goal ≥ 1,500/s. Baseline: the bare verify rate.
  *    (The service's own NIP-98 middleware was not merged when this was written; the check here follows
  *    DESIGN.md section 5 and should be swapped for it.)
- * 2. Local-store throughput: a 512 MiB build fetched through the real service process (302 followed to
- *    `/blobs/get/<token>`) vs `cat` of the same file to /dev/null. Goal ≥ 60% of cat.
+ * 2. Local-store throughput, one run, same 512 MiB file, same curl, warm page cache: the real service
+ *    alone (302 followed to `/blobs/get/<token>`, the service streams), the service behind Debian's nginx
+ *    with ZAPCADE_ACCEL_REDIRECT (the service authorises and audits, nginx sends the bytes; the server
+ *    block of docs/deploy-nginx.md), and nginx alone serving the file from a plain location. Goal: service
+ *    + nginx ≥ 90% of nginx alone.
+ * 3. Authorisation 302 latency (p50/p99, sequential keep-alive requests): the service with the local
+ *    store, the same through nginx, the service with the S3 adapter (presigned GET on s3rver), and nginx's
+ *    own `return 302` as the floor. Goal for S3: p50 < 1 ms.
+ * nginx is started from /usr/sbin/nginx (`.ci/run` installs Debian's nginx-light); without it the bench stops.
  */
-import { execFile, execFileSync } from 'node:child_process'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { pipeline } from 'node:stream'
+import { execFile, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { Agent, request } from 'node:http'
+import { loadavg, tmpdir } from 'node:os'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import Database from 'better-sqlite3'
+import S3rver from 's3rver'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { signEvent, verifyEvent, type SignedEvent as NostrEvent } from '@zapcade/shared/crypto/event-sig'
 import { FsBlobStore } from '../market-service/src/adapters/fs-blob/fs-blob-store.ts'
@@ -25,7 +36,8 @@ import { sqliteDownloadRepo } from '../market-service/src/adapters/sqlite/downlo
 import { addEntitlement, addGame, addRelease, addUser, freshDb } from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
 import { authorizeDownload, makeDownloadLimits } from '../market-service/src/domain/download/download-service.ts'
 import { buildObjectKey } from '../market-service/src/ports/blob-store.ts'
-import { spawnService } from '../market-service/src/routes/testing/spawn-service.ts'
+import { makeS3Client } from '../market-service/src/adapters/s3/s3-blob-store.ts'
+import { freePort, nginxInstalled, startNginx } from '../market-service/src/routes/testing/nginx.ts'
 
 const N = Number(process.env['BENCH_AUTHS'] ?? 6000)
 const BUYERS = 200
@@ -82,55 +94,138 @@ console.log(`authorisations: ${Math.round(authRate)}/s (goal ≥ 1,500/s); verif
 db.close()
 await rm(dir, { recursive: true, force: true })
 
-// ---- 2. local-store throughput ----
-const SIZE = 512 * 2 ** 20
-const sha = 'b'.repeat(64) // served as the ETag only; the bench skips upload verification
+// ---- 2. local-store throughput: service alone, service + nginx, nginx alone ----
+if (!nginxInstalled()) throw new Error('nginx is not installed (/usr/sbin/nginx): apt-get install nginx-light, as .ci/run does')
+const SIZE = Number(process.env['BENCH_DOWNLOAD_MIB'] ?? 512) * 2 ** 20
+const ROUNDS = 5
+const work = await mkdtemp(join(tmpdir(), 'zapcade-dlbench-'))
+const file = join(work, 'build.zip')
 const key = buildObjectKey(1, randomUUID())
-const svc = await spawnService((sdb) => {
-  const g = addGame(sdb, addUser(sdb, dev), 'big-game')
-  addRelease(sdb, g, '1.0.0', { sha256: sha, sizeBytes: SIZE, objectKey: key })
-})
-const file = join(svc.dir, 'blobs', key)
-mkdirSync(dirname(file), { recursive: true })
 const block = randomBytes(1 << 20)
+const fileHash = createHash('sha256')
 await new Promise<void>((resolve, reject) => {
   const w = createWriteStream(file)
   let i = 0
-  const more = (): void => { while (i < SIZE / block.length) { i++; if (!w.write(block)) { w.once('drain', more); return } } w.end(resolve) }
+  const more = (): void => {
+    while (i < SIZE / block.length) { i++; fileHash.update(block); if (!w.write(block)) { w.once('drain', more); return } }
+    w.end(resolve)
+  }
   w.on('error', reject)
   more()
 })
-const catOnce = (): number => { const s = performance.now(); execFileSync('sh', ['-c', `cat '${file}' > /dev/null`]); return performance.now() - s }
-catOnce() // warm the page cache for both readers
-const mbps = (ms: number): number => SIZE / 2 ** 20 / (ms / 1000)
-// Ceiling of Node itself: a bare node:http server piping the same file (no Hono, no token, no DB).
-const raw = createServer((_req, res) => { res.writeHead(200, { 'content-length': String(SIZE) }); pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), res, () => undefined) })
-await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r))
-const rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`
+const fileSha = fileHash.digest('hex')
+
+interface Child { url: string; publicUrl: string; blobDir: string; stop(): Promise<void> }
+/** The real service in its own process (bench/downloads-service.ts), configured by `env`. */
+async function service(env: Record<string, string>): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./downloads-service.ts', import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', BENCH_KEY: key, BENCH_SHA256: fileSha, BENCH_SIZE: String(SIZE), BENCH_DEV: dev, ...env },
+  })
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! })
+    rl.once('line', (l) => { rl.close(); resolve(l) })
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)))
+  })
+  return { ...(JSON.parse(line) as Omit<Child, 'stop'>), stop: async () => { const e = new Promise((r) => child.once('exit', r)); child.kill('SIGTERM'); await e } }
+}
+
+const nginxPort = await freePort()
+const plain = await service({ ZAPCADE_PORT: '0', BENCH_FILE: file })
+const behind = await service({ ZAPCADE_PORT: '0', BENCH_FILE: file, ZAPCADE_PUBLIC_URL: `http://127.0.0.1:${nginxPort}`, ZAPCADE_ACCEL_REDIRECT: '/protected-blobs/' })
+const nginx = await startNginx({
+  port: nginxPort, upstream: new URL(behind.url).host, blobDir: behind.blobDir,
+  // The baselines: the same file from a plain location, and nginx's cheapest 302.
+  extraLocations: `    location /direct/ { alias ${behind.blobDir}/; }\n    location = /bench-302 { return 302 http://127.0.0.1/x; }`,
+})
+
 const curl = promisify(execFile)
+const mbps = (ms: number): number => SIZE / 2 ** 20 / (ms / 1000)
+/** curl's own clock (`time_total`, the 302 included): no process start-up in the figure. */
 const curlMbps = async (u: string): Promise<number> => {
-  const s = performance.now()
-  const { stdout } = await curl('curl', ['-s', '-L', '-o', '/dev/null', '-w', '%{size_download}', u])
-  if (Number(stdout) !== SIZE) throw new Error(`curl downloaded ${stdout} of ${SIZE} bytes`)
-  return mbps(performance.now() - s)
+  const { stdout } = await curl('curl', ['-s', '-L', '-o', '/dev/null', '-w', '%{size_download} %{http_code} %{time_total}', u])
+  const [bytes, status, seconds] = stdout.split(' ')
+  if (bytes !== String(SIZE) || status !== '200') throw new Error(`curl ${u}: ${stdout} (expected ${SIZE} bytes, 200)`)
+  return mbps(Number(seconds) * 1000)
 }
-const results: { cat: number; http: number; curl: number; raw: number }[] = []
-for (let run = 0; run < 3; run++) {
-  const catMs = catOnce()
-  const s = performance.now()
-  const res = await fetch(`${svc.url}/api/v1/games/${dev}/big-game/download`)
-  let n = 0
-  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) n += c.length
-  const httpMs = performance.now() - s
-  if (n !== SIZE) throw new Error(`downloaded ${n} of ${SIZE} bytes`)
-  // curl as a second client: undici's fetch is itself a ceiling on loopback.
-  const viaCurl = await curlMbps(`${svc.url}/api/v1/games/${dev}/big-game/download`)
-  results.push({ cat: mbps(catMs), http: mbps(httpMs), curl: viaCurl, raw: await curlMbps(rawUrl) })
+/** download_events rows in a child's database (read-only, beside its writer in WAL mode). */
+const audits = (c: Child): number => {
+  const d = new Database(join(dirname(c.blobDir), 'zapcade.db'), { readonly: true })
+  try { return (d.prepare('SELECT count(*) AS n FROM download_events').get() as { n: number }).n } finally { d.close() }
 }
-const rss = (await (await fetch(`${svc.url}/__rss`)).json()) as { max_rss_bytes: number }
-await svc.stop()
-raw.close()
+const downloadPath = `/api/v1/games/${dev}/big-game/download`
+await curlMbps(`${nginx.url}/direct/${key}`) // warm the page cache
+const rounds: { alone: number; withNginx: number; nginxAlone: number }[] = []
+for (let r = 0; r < ROUNDS; r++) {
+  // Interleaved, so a noisy neighbour hits all three alike.
+  rounds.push({
+    alone: await curlMbps(`${plain.url}${downloadPath}`),
+    withNginx: await curlMbps(`${nginx.url}${downloadPath}`),
+    nginxAlone: await curlMbps(`${nginx.url}/direct/${key}`),
+  })
+}
 const pct = (a: number, b: number): string => `${Math.round((100 * a) / b)}%`
-for (const r of results) console.log(`512 MiB: cat ${Math.round(r.cat)} MB/s; service → fetch ${Math.round(r.http)} MB/s (${pct(r.http, r.cat)}), → curl ${Math.round(r.curl)} MB/s (${pct(r.curl, r.cat)}); bare node:http → curl ${Math.round(r.raw)} MB/s (service = ${pct(r.curl, r.raw)} of it)`)
-const med = [...results].sort((a, b) => a.curl / a.cat - b.curl / b.cat)[1]!
-console.log(`median (curl client): ${Math.round(med.curl)} MB/s = ${pct(med.curl, med.cat)} of cat (goal ≥ 60%), ${pct(med.curl, med.raw)} of bare node:http; service peak RSS ${Math.round(rss.max_rss_bytes / 2 ** 20)} MiB`)
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+for (const r of rounds) {
+  console.log(`${SIZE / 2 ** 20} MiB: service alone ${Math.round(r.alone)} MB/s (${pct(r.alone, r.nginxAlone)}); service + nginx ${Math.round(r.withNginx)} MB/s (${pct(r.withNginx, r.nginxAlone)}); nginx alone ${Math.round(r.nginxAlone)} MB/s`)
+}
+if (audits(behind) !== ROUNDS) throw new Error(`service + nginx: ${audits(behind)} audit rows for ${ROUNDS} downloads`)
+const m = { alone: median(rounds.map((r) => r.alone)), withNginx: median(rounds.map((r) => r.withNginx)), nginxAlone: median(rounds.map((r) => r.nginxAlone)) }
+console.log(`median of ${ROUNDS}: service alone ${Math.round(m.alone)} MB/s = ${pct(m.alone, m.nginxAlone)} of nginx alone; service + nginx (X-Accel-Redirect) ${Math.round(m.withNginx)} MB/s = ${pct(m.withNginx, m.nginxAlone)} (goal ≥ 90%); nginx alone ${Math.round(m.nginxAlone)} MB/s`)
+console.log(`per-round ratio service + nginx / nginx alone: median ${pct(median(rounds.map((r) => r.withNginx / r.nginxAlone)), 1)}`)
+
+// ---- 3. authorisation 302 latency ----
+const s3dir = await mkdtemp(join(tmpdir(), 'zapcade-dlbench-s3-'))
+const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir, configureBuckets: [{ name: 'builds' }] })
+const { port: s3port } = await s3.run()
+const s3client = makeS3Client({ bucket: 'builds', region: 'us-east-1', endpoint: `http://127.0.0.1:${s3port}`, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' })
+const small = randomBytes(4096)
+await s3client.send(new PutObjectCommand({ Bucket: 'builds', Key: key, Body: small }))
+const onS3 = await service({
+  ZAPCADE_PORT: '0', ZAPCADE_S3_BUCKET: 'builds', ZAPCADE_S3_ENDPOINT: `http://127.0.0.1:${s3port}`, ZAPCADE_S3_PATH_STYLE: '1',
+  ZAPCADE_S3_ACCESS_KEY_ID: 'S3RVER', ZAPCADE_S3_SECRET_ACCESS_KEY: 'S3RVER',
+})
+// The presigned URL really serves the object (s3rver checks no signature, real S3 would).
+const s3res = await fetch(`${onS3.url}${downloadPath}`)
+if (!Buffer.from(await s3res.arrayBuffer()).equals(small)) throw new Error('the S3 302 did not lead to the object')
+
+const N302 = Number(process.env['BENCH_302'] ?? 3000)
+const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+function once(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now()
+    const req = request(url, { agent }, (res) => {
+      res.resume()
+      res.on('end', () => res.statusCode === 302 ? resolve(performance.now() - t) : reject(new Error(`${url}: ${res.statusCode}`)))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+async function latency(u: string): Promise<{ p50: number; p99: number; perSec: number }> {
+  const url = new URL(u)
+  for (let i = 0; i < 300; i++) await once(url) // JIT, statements, connections
+  const xs: number[] = []
+  const s = performance.now()
+  for (let i = 0; i < N302; i++) xs.push(await once(url))
+  const total = performance.now() - s
+  xs.sort((a, b) => a - b)
+  return { p50: xs[Math.floor(N302 * 0.5)]!, p99: xs[Math.floor(N302 * 0.99)]!, perSec: N302 / (total / 1000) }
+}
+const lat = {
+  'nginx `return 302` (floor)': await latency(`${nginx.url}/bench-302`),
+  'service, local store': await latency(`${plain.url}${downloadPath}`),
+  'service, local store, through nginx': await latency(`${nginx.url}${downloadPath}`),
+  'service, S3 adapter (s3rver)': await latency(`${onS3.url}${downloadPath}`),
+}
+for (const [name, l] of Object.entries(lat)) {
+  console.log(`302 ${name}: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ${Math.round(l.perSec)}/s sequential`)
+}
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+agent.destroy()
+s3client.destroy()
+await nginx.stop()
+await Promise.all([plain.stop(), behind.stop(), onS3.stop()])
+await s3.close()
+await rm(work, { recursive: true, force: true })
+await rm(s3dir, { recursive: true, force: true })
