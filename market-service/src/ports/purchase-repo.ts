@@ -4,10 +4,9 @@
  * adapters/sqlite/purchase-repo.ts. Every write that changes a status guards the current one.
  */
 import type { Msat } from '@zapcade/shared/money'
-import type { PurchaseStatus } from '../domain/purchase/purchase-machine.ts'
+import type { GameStatus, LedgerEntryType, PurchaseKind, PurchaseStatus } from '@zapcade/shared/status'
 
-export type PurchaseKind = 'CHECKOUT' | 'ZAP'
-export type GameStatus = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+export type { GameStatus, LedgerEntryType, PurchaseKind }
 
 export interface PurchaseRecord {
   id: string
@@ -111,7 +110,6 @@ export interface SettlementTx {
   raiseAlert(a: { purchaseId: string; paymentHash: string; reason: string; receivedMsat: Msat | null; nowSec: number }): void
 }
 
-export type LedgerEntryType = 'INVOICE_CREATED' | 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET' | 'PAYOUT_SENT' | 'PAYOUT_FAILED'
 
 export interface NewLedgerEntry {
   type: LedgerEntryType

@@ -1,5 +1,6 @@
 /** Developer surface (NIP-98): payout profile and own games, drafts included (DESIGN.md section 5). */
 import { z } from 'zod'
+import { GAME_STATUSES } from '../status.ts'
 import { LN_ADDRESS_RE } from '../events/profile.ts'
 import { nostrEventSchema } from '../events/event.ts'
 
@@ -22,7 +23,7 @@ export const DeveloperGame = z.object({
   slug: z.string(),
   title: z.string(),
   /** DRAFT for a kept draft; otherwise the catalog status (UNLISTED, LISTED, FEATURED, BANNED). */
-  status: z.enum(['DRAFT', 'UNLISTED', 'LISTED', 'FEATURED', 'BANNED']),
+  status: z.enum(GAME_STATUSES),
   price_msat: z.number().int().nonnegative(),
   event_id: z.string(),
   /** `draft`: only in the service; `catalog`: indexed from the relays. */

@@ -4,11 +4,12 @@
  * (`POST /api/v1/admin/payouts/:id/retry|cancel`). snake_case on the wire; exported for the client SDK.
  */
 import { z } from 'zod'
+import { PAYOUT_STATUSES } from '../status.ts'
 
 const msatInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 
-export const payoutStatusSchema = z.enum(['SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED'])
+export const payoutStatusSchema = z.enum(PAYOUT_STATUSES)
 export type PayoutStatusDto = z.infer<typeof payoutStatusSchema>
 
 /** One payout as its developer and the admins see it. */

@@ -3,11 +3,12 @@
  * check (DESIGN.md sections 3 and 5). snake_case on the wire; exported for the client SDK.
  */
 import { z } from 'zod'
+import { PURCHASE_STATUSES, LEDGER_ENTRY_TYPES } from '../status.ts'
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 const msatInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
-export const purchaseStatusSchema = z.enum(['PENDING', 'PAID', 'EXPIRED', 'FAILED', 'REFUNDED'])
+export const purchaseStatusSchema = z.enum(PURCHASE_STATUSES)
 export type PurchaseStatusDto = z.infer<typeof purchaseStatusSchema>
 
 /** `POST /api/v1/purchases` body: `game` is `<pubkey|npub>/<slug>`, an naddr or a `32267:` coordinate. */
@@ -113,7 +114,7 @@ export const salesResponseSchema = z.object({
 })
 export type SalesResponse = z.infer<typeof salesResponseSchema>
 
-export const ledgerEntryTypeSchema = z.enum(['INVOICE_CREATED', 'INVOICE_PAID', 'PLATFORM_FEE', 'DEVELOPER_NET', 'PAYOUT_SENT', 'PAYOUT_FAILED'])
+export const ledgerEntryTypeSchema = z.enum(LEDGER_ENTRY_TYPES)
 
 export const developerLedgerResponseSchema = z.object({
   /** Σ DEVELOPER_NET − Σ PAYOUT_SENT, computed from the entries, never stored. */

@@ -4,10 +4,11 @@
  * Shapes as market-service/src/routes/uploads.ts answers them; snake_case on the wire.
  */
 import { z } from 'zod'
+import { UPLOAD_STATUSES } from '../status.ts'
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex')
 
-export const UploadStatus = z.enum(['PENDING', 'VERIFIED', 'REJECTED'])
+export const UploadStatus = z.enum(UPLOAD_STATUSES)
 export type UploadStatus = z.infer<typeof UploadStatus>
 
 /** `POST /api/v1/developer/uploads` body; `game` is `<pubkey>/<slug>` or an naddr. */

@@ -10,9 +10,10 @@ import type { OutboxType } from '../../domain/outbox/outbox.ts'
 import { banLabelFor, deletionFor, eventIdAs, type BanPayload, type DeletionPayload } from '../nostr/outbox-handlers.ts'
 import { enqueueOutbox } from './outbox-repo.ts'
 
-export type OverlayStatus = 'FEATURED' | 'LISTED' | 'BANNED'
-type Status = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
-type Listing = 'DRAFT' | 'UNLISTED' | 'LISTED'
+import { nextGameStatus, type GameListing as Listing, type GameStatus as Status, type OverlayStatus } from '@zapcade/shared/status'
+import { AppError } from '@zapcade/shared/errors'
+
+export type { OverlayStatus }
 
 export interface OverlayResult {
   status: Status
@@ -42,16 +43,13 @@ export function setGameOverlay(db: Database.Database, ch: OverlayChange): Overla
     const g = db.prepare(`SELECT g.id, g.status, g.listing, g.featured_rank FROM games g JOIN users u ON u.id = g.developer_user_id
       WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`).get(ch.pubkey, ch.slug) as { id: number; status: Status; listing: Listing; featured_rank: number | null } | undefined
     if (!g) return undefined
-    let status: Status
+    // The game-status machine (shared/src/status.ts) decides; this adapter keeps rank and publication.
+    const status = nextGameStatus(g.status, g.listing, ch.status)
+    if (status === undefined) throw new AppError('CONFLICT', `a ${g.listing} game cannot be ${ch.status}`)
     let rank: number | null = null
-    if (ch.status === 'FEATURED') {
-      status = 'FEATURED'
+    if (status === 'FEATURED') {
       const max = db.prepare("SELECT max(featured_rank) AS m FROM games WHERE status = 'FEATURED' AND id <> ?").get(g.id) as { m: number | null }
       rank = ch.rank ?? (g.status === 'FEATURED' && g.featured_rank !== null ? g.featured_rank : (max.m ?? -1) + 1)
-    } else if (ch.status === 'BANNED') {
-      status = 'BANNED'
-    } else {
-      status = g.listing
     }
     db.prepare('UPDATE games SET status = ?, featured_rank = ?, updated_at = ? WHERE id = ?').run(status, rank, ch.nowSec, g.id)
     const outbox: OverlayResult['outbox'] = []

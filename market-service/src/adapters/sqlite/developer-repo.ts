@@ -1,5 +1,6 @@
 /** Users, developer profiles and a developer's own games (catalog rows) in SQLite. */
 import type Database from 'better-sqlite3'
+import type { GameStatus } from '@zapcade/shared/status'
 import { userIdOf } from './users.ts'
 
 export interface DeveloperProfileRow {
@@ -13,7 +14,7 @@ export interface CatalogGameRow {
   pubkey: string
   slug: string
   title: string
-  status: 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+  status: GameStatus
   priceMsat: number
   eventId: string
   updatedAtSec: number

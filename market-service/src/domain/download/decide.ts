@@ -5,7 +5,9 @@
  */
 import type { ErrorCode } from '@zapcade/shared/errors'
 
-export type GameStatus = 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+import type { GameStatus } from '@zapcade/shared/status'
+
+export type { GameStatus }
 
 export interface DownloadFacts {
   /** `deleted`: the developer deleted the game (NIP-09); its buyers keep their builds (DESIGN.md section 2). */

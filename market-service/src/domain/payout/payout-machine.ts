@@ -3,22 +3,14 @@
  * after `assertPayoutTransition`, so a stale worker or a racing admin action changes nothing.
  */
 import { AppError } from '@zapcade/shared/errors'
+import { allowed, PAYOUT_STATUSES, payoutTransitions, type PayoutStatus } from '@zapcade/shared/status'
 
-export const PAYOUT_STATUSES = ['SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED'] as const
-export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
-
-/** Allowed transitions: SENT and CANCELED are final; FAILED leaves only by an admin (retry or cancel). */
-export const payoutTransitions = {
-  SCHEDULED: ['SENT', 'RETRYING', 'FAILED', 'CANCELED'],
-  RETRYING: ['SENT', 'RETRYING', 'FAILED', 'CANCELED'],
-  FAILED: ['RETRYING', 'CANCELED'],
-  SENT: [],
-  CANCELED: [],
-} as const satisfies Record<PayoutStatus, readonly PayoutStatus[]>
+/** The statuses and table live in shared/src/status.ts (SENT and CANCELED final; FAILED leaves only by an admin). */
+export { PAYOUT_STATUSES, payoutTransitions, type PayoutStatus }
 
 /** Whether `from → to` is in the table. */
 export function canTransition(from: PayoutStatus, to: PayoutStatus): boolean {
-  return (payoutTransitions[from] as readonly PayoutStatus[]).includes(to)
+  return allowed<PayoutStatus>(payoutTransitions, from, to)
 }
 
 /** Throw CONFLICT unless `from → to` is allowed (a programming error in the worker, a 409 for admins). */

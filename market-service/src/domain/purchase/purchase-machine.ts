@@ -1,21 +1,16 @@
 /**
- * The purchase state machine (DESIGN.md section 3): PENDING → PAID | EXPIRED | FAILED; EXPIRED → PAID
- * (a late payment, flagged paid_late: money received always entitles); PAID → REFUNDED (admin, off in v1).
- * Every write guards the current state (`UPDATE … WHERE id = ? AND status = ?`, one row changed).
+ * The purchase state machine (docs/architecture.md "State machines"; the table lives in
+ * shared/src/status.ts): PENDING → PAID | EXPIRED | FAILED; EXPIRED → PAID (a late payment, flagged
+ * paid_late: money received always entitles); PAID → REFUNDED. Every write guards the current state
+ * (`UPDATE … WHERE id = ? AND status = ?`, one row changed).
  */
-export type PurchaseStatus = 'PENDING' | 'PAID' | 'EXPIRED' | 'FAILED' | 'REFUNDED'
+import { allowed, purchaseTransitions, type PurchaseStatus } from '@zapcade/shared/status'
 
-export const purchaseTransitions = {
-  PENDING: ['PAID', 'EXPIRED', 'FAILED'],
-  EXPIRED: ['PAID'],
-  PAID: ['REFUNDED'],
-  FAILED: [],
-  REFUNDED: [],
-} as const satisfies Record<PurchaseStatus, readonly PurchaseStatus[]>
+export { purchaseTransitions, type PurchaseStatus }
 
 /** Whether `from → to` is a transition of the table. */
 export function canTransition(from: PurchaseStatus, to: PurchaseStatus): boolean {
-  return (purchaseTransitions[from] as readonly PurchaseStatus[]).includes(to)
+  return allowed<PurchaseStatus>(purchaseTransitions, from, to)
 }
 
 /** States from which a settled payment is booked (PAID, with paid_late from EXPIRED). */

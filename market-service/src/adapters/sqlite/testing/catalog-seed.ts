@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import type { GameStatus } from '@zapcade/shared/status'
 import { applyPragmas, migrate, type SqlDatabase } from '@zapcade/shared/db/migrate'
 
 export interface SeedGame {
@@ -14,7 +15,7 @@ export interface SeedGame {
   title?: string
   summary?: string | null
   description?: string
-  status?: 'DRAFT' | 'UNLISTED' | 'LISTED' | 'FEATURED' | 'BANNED'
+  status?: GameStatus
   featuredRank?: number | null
   priceMsat?: number
   tags?: string[]
