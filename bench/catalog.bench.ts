@@ -6,7 +6,7 @@
  * filter, search (a rotating set of one- and two-word queries with a prefix last word) and detail
  * (random games). Each line gives req/s, p50, p99 and the ratio to the trivial route of the same run.
  * Then the search classes (common word, popular word, rare word, two words, prefix, tag+sort), each
- * with and without the response cache, first on a quiet catalog and then while a writer process
+ * uncached, cached, and cached with a 1 s stale window, on a quiet catalog and then while a writer process
  * commits a batch of game updates every 100 ms (what the live indexer does): every commit moves the
  * catalog's version, so the cached routes see a miss on every key at once (the stampede).
  * Goal: every class ≥ 50% of the trivial route with the writer and p99 < 20 ms; uncached ≥ 25%.
