@@ -12,7 +12,7 @@ import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { nip19 } from 'nostr-tools'
 import { useWebSocketImplementation } from 'nostr-tools/pool'
 import WebSocket from 'ws'
-import { nwcPayInvoice } from '../../src/api/nwc.ts'
+import { nwcPayInvoice, useNwcWebSocket } from '../../src/api/nwc.ts'
 import { startTestBunker } from '../../src/signers/testing/bunker.ts'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
 import { createEmbeddedKey, importKey, installNip07, installWebln, payWithNwc } from './testing/flows.ts'
@@ -176,6 +176,7 @@ describe('web storefront in Chromium against the real market', () => {
 
   it('a guest pays with WebLN when the browser provides it', async () => {
     useWebSocketImplementation(WebSocket)
+    useNwcWebSocket(WebSocket)
     await gameDetail(api, demoDev, 'quiet-harbor')
     const { page, context, errors } = await phonePage(browser)
     const webln = await installWebln(page, (invoice) => nwcPayInvoice(market.buyerNwcUrl, invoice))

@@ -12,10 +12,11 @@ export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(): void
-  onopen: ((ev: unknown) => void) | null
-  onclose: ((ev: unknown) => void) | null
-  onerror: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
+  // Handlers take `never` so the DOM's (Event, MessageEvent) and ws's event types both fit.
+  onopen: ((ev: never) => void) | null
+  onclose: ((ev: never) => void) | null
+  onerror: ((ev: never) => void) | null
+  onmessage: ((ev: never) => void) | null
 }
 export type SocketClass = new (url: string) => SocketLike
 
@@ -76,7 +77,7 @@ export class RelayLink {
         for (const [id, s] of this.subs) this.sendReq(id, s.filter)
         resolve()
       }
-      ws.onmessage = (m) => this.receive(m.data)
+      ws.onmessage = (m: { data: unknown }) => this.receive(m.data)
       ws.onerror = () => undefined // onclose follows with the outcome
       ws.onclose = () => {
         if (this.ws === ws) this.ws = undefined
