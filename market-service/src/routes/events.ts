@@ -6,6 +6,7 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { PublishEventRequest, PublishEventResponse } from '@zapcade/shared/api/events'
+import { MAX_FUTURE_SEC } from '@zapcade/shared/events/event'
 import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { BUILD_MIME, asBuild, parseAsset } from '@zapcade/shared/events/build-asset'
@@ -22,8 +23,6 @@ import { enqueueOutbox } from '../adapters/sqlite/outbox-repo.ts'
 import type { MountContext } from '../app.ts'
 import { zodHook } from '../http/validate.ts'
 
-/** Events further in the future than this are refused (the indexer's rule too). */
-export const MAX_FUTURE_SEC = 600
 
 
 export const publishEventRoute = createRoute({

@@ -3,15 +3,14 @@
  * verifying (in-flight map, recent-id LRU, then SQLite), recomputes the id, and hands batches to the
  * verifier; verified batches are written strictly in arrival order (cursor marks included).
  */
-import type { NostrEvent } from '@zapcade/shared/events/event'
+import { MAX_FUTURE_SEC, type NostrEvent } from '@zapcade/shared/events/event'
 import { checkEventShape } from './shape.ts'
 import type { Counters } from '../store/counters.ts'
 import { INDEXED_KINDS } from './parse.ts'
 import { computeEventId, type VerifyBatch } from './verify.ts'
 import type { BatchWriter, WriteItem } from './write.ts'
 
-/** DESIGN.md section 2: refuse events dated more than 10 minutes ahead (one could pin a listing). */
-export const MAX_FUTURE_SEC = 600
+export { MAX_FUTURE_SEC }
 
 export interface ReceiverOptions {
   writer: BatchWriter

@@ -10,7 +10,7 @@
  * and Access-Control-Allow-Methods headers"). Every limit listed is one `market-relay.ts` enforces.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { EVENT_LIMITS } from '@zapcade/shared/events/event'
+import { EVENT_LIMITS, MAX_FUTURE_SEC } from '@zapcade/shared/events/event'
 import { CLIENT_MESSAGE_LIMITS } from './client-message.ts'
 
 /** What the relay enforces; the NIP-11 `limitation` object is built from it. */
@@ -43,7 +43,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxSubidLength: CLIENT_MESSAGE_LIMITS.maxSubscriptionIdLength,
   maxEventTags: EVENT_LIMITS.maxTags,
   maxContentLength: EVENT_LIMITS.maxContentBytes,
-  createdAtUpperLimit: 600,
+  createdAtUpperLimit: MAX_FUTURE_SEC,
 }
 
 export interface RelayInfoOptions {

@@ -47,6 +47,9 @@ export const nostrEventSchema = z.object({
 
 const utf8 = new TextEncoder()
 
+/** Events dated further ahead than this are refused by the indexer, the API and the relay (one could pin a listing). */
+export const MAX_FUTURE_SEC = 600
+
 export type EventLimits = { [K in keyof typeof EVENT_LIMITS]: number }
 
 /** Check shape and size of an untrusted value; keep only the seven fields. */
