@@ -12,6 +12,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import type { BlobDigest, BlobStat, BlobStore, ByteRange, GetBinding, PresignedPut, PutBinding } from '../../ports/blob-store.ts'
 import { assertSafeObjectKey, attachmentDisposition } from '../../ports/blob-store.ts'
+import { getPresigner } from './presign-get.ts'
 
 /** S3 connection settings (from `ZAPCADE_S3_*`, see `s3ConfigFromEnv`). */
 export interface S3Config {
@@ -46,7 +47,7 @@ export function s3ConfigFromEnv(env: Record<string, string | undefined>): S3Conf
 
 /** An S3Client for the config. Without explicit keys the SDK's default chain (env, profile, role) applies. */
 export function makeS3Client(cfg: S3Config): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: cfg.region,
     forcePathStyle: cfg.forcePathStyle,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
@@ -56,7 +57,12 @@ export function makeS3Client(cfg: S3Config): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   })
+  configs.set(client, cfg)
+  return client
 }
+
+/** The config each client was made from: with static keys, GET URLs are presigned without the SDK. */
+const configs = new WeakMap<S3Client, S3Config>()
 
 export interface S3BlobStoreOptions {
   client: S3Client
@@ -75,11 +81,16 @@ export class S3BlobStore implements BlobStore {
   readonly #s3: S3Client
   readonly #bucket: string
   readonly #nowSec: () => number
+  readonly #fastGet: ReturnType<typeof getPresigner>
 
   constructor(o: S3BlobStoreOptions) {
     this.#s3 = o.client
     this.#bucket = o.bucket
     this.#nowSec = o.nowSec
+    const c = configs.get(o.client)
+    this.#fastGet = c?.accessKeyId && c.secretAccessKey && c.bucket === o.bucket
+      ? getPresigner({ ...c, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey })
+      : undefined
   }
 
   #signing(expiresAtSec: number): { signingDate: Date; expiresIn: number } {
@@ -120,7 +131,12 @@ export class S3BlobStore implements BlobStore {
 
   async presignGet(key: string, b: GetBinding): Promise<string> {
     assertSafeObjectKey(key)
-    const cmd = new GetObjectCommand({ Bucket: this.#bucket, Key: key, ResponseContentDisposition: attachmentDisposition(b.filename) })
+    const disposition = attachmentDisposition(b.filename)
+    if (this.#fastGet) {
+      const { signingDate, expiresIn } = this.#signing(b.expiresAtSec)
+      return this.#fastGet(key, { 'response-content-disposition': disposition }, signingDate.getTime() / 1000, expiresIn)
+    }
+    const cmd = new GetObjectCommand({ Bucket: this.#bucket, Key: key, ResponseContentDisposition: disposition })
     return getSignedUrl(this.#s3, cmd, this.#signing(b.expiresAtSec))
   }
 
