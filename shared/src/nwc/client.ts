@@ -324,7 +324,7 @@ export class NwcClient {
     if (!this.replySubOpen) {
       this.replySubOpen = true
       const filter = { kinds: [K_RESPONSE], authors: [this.walletPubkey], '#p': [this.clientPubkey] }
-      for (const l of this.links) l.subscribe(this.replySub, filter, { onevent: (e) => this.onReply(e) })
+      for (const l of this.links) l.subscribe(this.replySub, filter, { onevent: (e) => this.onReply(e), standing: true })
     }
     await anyOf(this.links.map((l) => l.ensureOpen().then(() => l.whenLive(this.replySub))))
   }
@@ -430,7 +430,7 @@ export class NwcClient {
       const id = this.noteSub = subId('n')
       const kind = scheme === 'nip44_v2' ? K_NOTE_NIP44 : K_NOTE_NIP04
       const filter = { kinds: [kind], authors: [this.walletPubkey], '#p': [this.clientPubkey] }
-      for (const l of this.links) l.subscribe(id, filter, { onevent: (ev) => this.onNotification(ev, scheme) })
+      for (const l of this.links) l.subscribe(id, filter, { onevent: (ev) => this.onNotification(ev, scheme), standing: true })
     }
     const id = this.noteSub
     let timer: ReturnType<typeof setTimeout> | undefined

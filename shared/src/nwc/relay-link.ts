@@ -27,6 +27,8 @@ interface Sub {
   onevent: (ev: NostrEvent) => void
   /** The relay refused or ended the subscription (CLOSED). */
   onclosed?: (reason: string) => void
+  /** Standing: after a CLOSED the subscription is asked for again (in a second), not dropped. */
+  standing?: boolean
 }
 
 const OPEN = 1
@@ -171,9 +173,15 @@ export class RelayLink {
     } else if (type === 'CLOSED' && typeof a === 'string') {
       const sub = this.subs.get(a)
       if (!sub) return
-      this.subs.delete(a)
       this.eosed.delete(a)
       sub.onclosed?.(typeof b === 'string' ? b : '')
+      if (!sub.standing) {
+        this.subs.delete(a)
+        return
+      }
+      setTimeout(() => {
+        if (this.subs.get(a) === sub && this.isOpen) this.sendReq(a, sub.filter)
+      }, 1_000)
     }
   }
 
