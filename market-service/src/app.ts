@@ -147,6 +147,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.route('/', catalogRoutes({
     catalog: sqliteCatalogReader(ctx.db), marketPubkey: ctx.signer.pubkey, relays: ctx.config.relays,
     lud16: marketLud16(ctx.config), feeBps: ctx.config.feeBps, version: SERVICE_VERSION,
+    fiatRate: ctx.config.fiatRate,
   }))
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).

@@ -22,6 +22,16 @@ describe('loadConfig', () => {
     expect(r.errors.find((e) => e.startsWith('ZAPCADE_PORT'))).toContain('"eighty"')
   })
 
+  it('reads ZAPCADE_FIAT_RATE as currency and price of 1 BTC, absent by default, refusing other shapes', () => {
+    const ok = loadConfig({ ZAPCADE_FIAT_RATE: 'USD:95000' })
+    expect(ok.ok && ok.value.fiatRate).toEqual({ currency: 'USD', perBtc: 95000 })
+    expect(loadConfig({}).ok && (loadConfig({}) as { value: { fiatRate: unknown } }).value.fiatRate).toBeUndefined()
+    for (const bad of ['95000', 'usd:95000', 'USD:0', 'USD:-1', 'USD:1e5', 'USD:95000.123']) {
+      const r = loadConfig({ ZAPCADE_FIAT_RATE: bad })
+      expect(r.ok ? 'accepted' : r.errors[0]!.split(':')[0], bad).toBe('ZAPCADE_FIAT_RATE')
+    }
+  })
+
   it('accepts admin pubkeys as hex or npub, and trims the public URL', () => {
     const r = loadConfig({ ZAPCADE_ADMIN_PUBKEYS: `${NPUB}, ${'a'.repeat(64)}`, ZAPCADE_PUBLIC_URL: 'https://market.example/', ZAPCADE_RELAYS: 'wss://a.example, wss://b.example' })
     expect(r.ok && r.value.adminPubkeys).toEqual([NPUB_HEX, 'a'.repeat(64)])

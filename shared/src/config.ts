@@ -47,6 +47,8 @@ export interface Config {
   lud16Name: string
   marketName: string
   marketPicture: string | undefined
+  /** ZAPCADE_FIAT_RATE: 1 BTC = `perBtc` of `currency`, for approximate prices shown next to sats; never fetched. */
+  fiatRate: { currency: string; perBtc: number } | undefined
   maxUploadBytes: number
   /** Largest JSON request body accepted by /api routes. */
   maxBodyBytes: number
@@ -100,6 +102,9 @@ const fields = {
   ZAPCADE_LUD16_NAME: z.string().regex(/^[a-z0-9._-]{1,64}$/, 'must be a LUD-16 name: [a-z0-9._-]').default('zapcade'),
   ZAPCADE_MARKET_NAME: z.string().min(1).max(100).default('Zapcade'),
   ZAPCADE_MARKET_PICTURE: httpUrl.optional(),
+  /** `<ISO 4217 code>:<units per BTC>`, e.g. `USD:95000`: the operator's rate for approximate fiat prices. */
+  ZAPCADE_FIAT_RATE: z.string().regex(/^[A-Z]{3}:[1-9]\d{0,11}(\.\d{1,2})?$/, 'must be <currency>:<price of 1 BTC>, e.g. USD:95000')
+    .transform((v) => ({ currency: v.slice(0, 3), perBtc: Number(v.slice(4)) })).optional(),
   ZAPCADE_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 2 ** 30),
   ZAPCADE_MAX_BODY_BYTES: int(1024, 16 * 2 ** 20).default(256 * 1024),
   ZAPCADE_SYNC_INTERVAL_SEC: int(1, 86_400).default(60),
@@ -201,6 +206,7 @@ export function loadConfig(env: Env): ConfigResult {
       lud16Name: e.ZAPCADE_LUD16_NAME,
       marketName: e.ZAPCADE_MARKET_NAME,
       marketPicture: e.ZAPCADE_MARKET_PICTURE,
+      fiatRate: e.ZAPCADE_FIAT_RATE,
       maxUploadBytes: e.ZAPCADE_MAX_UPLOAD_BYTES,
       maxBodyBytes: e.ZAPCADE_MAX_BODY_BYTES,
       syncIntervalSec: e.ZAPCADE_SYNC_INTERVAL_SEC,

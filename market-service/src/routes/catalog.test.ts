@@ -117,6 +117,15 @@ describe('catalog routes', () => {
     })
   })
 
+  it('adds the configured fiat rate to /api/v1/info only when one is set', async () => {
+    const deps = { catalog: sqliteCatalogReader(f.db), marketPubkey: MARKET, relays: RELAYS, feeBps: 0, version: 'x' }
+    const withRate = catalogRoutes({ ...deps, fiatRate: { currency: 'USD', perBtc: 95000 } })
+    const body = MarketInfoResponse.parse(await (await withRate.request('/api/v1/info')).json())
+    expect(body.fiat_rate).toEqual({ currency: 'USD', per_btc: 95000 })
+    const without = await (await catalogRoutes(deps).request('/api/v1/info')).json()
+    expect(without).not.toHaveProperty('fiat_rate')
+  })
+
   it('declares its routes in the OpenAPI document', () => {
     const app = catalogRoutes({ catalog: sqliteCatalogReader(f.db), marketPubkey: MARKET, relays: RELAYS, feeBps: 0, version: 'x' })
     const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'zapcade', version: 'x' } })

@@ -23,6 +23,8 @@ export interface CatalogRoutesDeps {
   lud16?: string | undefined
   feeBps: number
   version: string
+  /** The operator's rate for approximate fiat prices (ZAPCADE_FIAT_RATE), shown in /api/v1/info when set. */
+  fiatRate?: { currency: string; perBtc: number } | undefined
   /** Serialised list pages and games kept while the catalog is unchanged (ResponseCache); 0 = none. */
   cacheEntries?: number
   /**
@@ -83,7 +85,9 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
       const game: GameDetailResponse = { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
       return game
     })
-  const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version })
+  const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version,
+    ...(d.fiatRate ? { fiat_rate: { currency: d.fiatRate.currency, per_btc: d.fiatRate.perBtc } } : {}),
+  })
 
   // A list page is cached under its raw query string, and a hit is answered before validation: only
   // answers that passed it are ever cached, so the same string would pass again.

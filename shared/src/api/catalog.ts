@@ -138,5 +138,7 @@ export const MarketInfoResponse = z.object({
   lud16: z.string().nullable(),
   fee_bps: z.number().int().min(0).max(10_000),
   version: z.string(),
+  /** The operator's configured rate (1 BTC = `per_btc` of `currency`) for approximate prices; absent when none. */
+  fiat_rate: z.object({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() }).optional(),
 })
 export type MarketInfoResponse = z.infer<typeof MarketInfoResponse>
