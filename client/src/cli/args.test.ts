@@ -49,8 +49,11 @@ describe('argument parsing', () => {
   it('release publish requires a SemVer --version and a --file', () => {
     expect(() => parseCommandArgs(['--file', 'b.zip'], releasePublish.options, releasePublish.schema, 'u')).toThrow(/--version: is required/)
     expect(() => parseCommandArgs(['--version', '1.2', '--file', 'b.zip'], releasePublish.options, releasePublish.schema, 'u')).toThrow(/SemVer/)
-    const ok = parseCommandArgs(['--version', '1.2.0-beta.1', '--file', 'b.zip', '--platforms', 'linux,web'], releasePublish.options, releasePublish.schema, 'u')
-    expect(ok).toMatchObject({ args: { version: '1.2.0-beta.1', file: 'b.zip', platforms: ['linux', 'web'], manifest: 'zapcade.json' } })
+    const ok = parseCommandArgs(['--version', '1.2.0-beta.1', '--file', 'b.zip', '--platforms', 'linux-x86_64,web'], releasePublish.options, releasePublish.schema, 'u')
+    expect(ok).toMatchObject({ args: { version: '1.2.0-beta.1', file: 'b.zip', platforms: ['linux-x86_64', 'web'], manifest: 'zapcade.json' } })
+    // Platforms are NIP-82 ids; a family name is refused with the ids it stands for.
+    expect(() => parseCommandArgs(['--version', '1.0.0', '--file', 'b.zip', '--platforms', 'linux'], releasePublish.options, releasePublish.schema, 'u'))
+      .toThrow(/unknown platform "linux" \(did you mean linux-x86_64 or linux-aarch64\?\)/)
   })
 
   it('buy takes exactly one game and an optional whole --amount-sats', () => {

@@ -83,7 +83,7 @@ describe('zapcade CLI against a running market', { timeout: 120_000 }, () => {
     const dev = await user('dev')
     const key = await dev.ok(['key', 'new'])
     devPubkey = key.pubkey as string
-    await dev.ok(['game', 'init', '--slug', slug, '--title', 'Comet Run', '--summary', 'Dodge comets', '--price-sats', '21', '--tags', 'arcade', '--platforms', 'linux', '--status', 'listed'])
+    await dev.ok(['game', 'init', '--slug', slug, '--title', 'Comet Run', '--summary', 'Dodge comets', '--price-sats', '21', '--tags', 'arcade', '--platforms', 'linux-x86_64', '--status', 'listed'])
     const game = await dev.ok(['game', 'publish'])
     expect(game.status).toBe('FORWARDED')
     expect(game.relays).toEqual([{ relay: market.relayUrl, ok: true, reason: expect.any(String) }])

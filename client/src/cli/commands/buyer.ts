@@ -31,7 +31,8 @@ export const search = defineCommand({
   usage: 'zapcade search <words…> [--tag <genre>] [--platform <id>] [--limit <n>]',
   help: `Options:
   --tag <genre>      only games with this genre
-  --platform <id>    only games for this platform
+  --platform <id>    only games for this platform: a NIP-82 id (linux-x86_64) or a family
+                     (linux, windows, macos, android) matching all of its ids
   --limit <n>        at most n results (default 24)
 
 Example:

@@ -5,11 +5,13 @@ import { z } from 'zod'
 import { buildGame, parseGame } from '@zapcade/shared/events/game'
 import { gameNaddr, type Pubkey } from '@zapcade/shared/ids'
 import { formatSats, satsToMsat } from '@zapcade/shared/money'
+import { platformHelp } from '@zapcade/shared/platforms'
 import { intFlag, listFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
 import type { CliContext } from '../context.ts'
 import { UsageError } from '../exit.ts'
 import { gameInputOf, loadManifest, MANIFEST_FILE, validateManifest, writeManifest } from '../manifest.ts'
+import { platformsFlag } from '../platform-flag.ts'
 import { publishSigned } from '../publish.ts'
 
 const exists = (p: string) => access(p).then(() => true, () => false)
@@ -23,7 +25,7 @@ export function slugFromName(name: string): string {
 export const gameInit = defineCommand({
   path: ['game', 'init'],
   summary: `Write a ${MANIFEST_FILE} manifest (and a DESCRIPTION.md) in the current directory.`,
-  usage: 'zapcade game init [--slug <slug>] [--title <title>] [--summary <text>] [--price-sats <n>] [--tags a,b] [--platforms linux,windows] [--status draft|unlisted|listed] [--force]',
+  usage: 'zapcade game init [--slug <slug>] [--title <title>] [--summary <text>] [--price-sats <n>] [--tags a,b] [--platforms linux-x86_64,windows-x86_64] [--status draft|unlisted|listed] [--force]',
   help: `Every field can be edited in the file afterwards; \`zapcade game publish\` validates it.
 Defaults: slug from the folder name, status draft (kept by the market, not sent to relays), free.
 
@@ -33,7 +35,7 @@ Options:
   --summary <text>       one line, at most 280 characters
   --price-sats <n>       price in whole sats (0 = free)
   --tags <a,b>           genres, lowercase words
-  --platforms <a,b>      platform ids (linux, windows, macos, web, …)
+  --platforms <a,b>      NIP-82 platform ids: ${platformHelp()}
   --status <s>           draft | unlisted | listed
   --force                overwrite an existing ${MANIFEST_FILE}`,
   options: {
@@ -42,7 +44,7 @@ Options:
   },
   schema: z.object({
     slug: z.string().optional(), title: z.string().optional(), summary: z.string().optional(),
-    'price-sats': intFlag.optional(), tags: listFlag.optional(), platforms: listFlag.optional(),
+    'price-sats': intFlag.optional(), tags: listFlag.optional(), platforms: platformsFlag.optional(),
     status: z.enum(['draft', 'unlisted', 'listed']).optional(), force: z.boolean().default(false),
     positionals: z.array(z.string()).max(0, 'takes no arguments'),
   }),

@@ -15,12 +15,13 @@ import { hashFile, putFile } from '../../api/node-file.ts'
 import { ZapcadeApiError } from '../../api/errors.ts'
 import { toNpub, type Pubkey } from '@zapcade/shared/ids'
 import type { ZapcadeClient } from '../../api/client.ts'
-import { listFlag } from '../args.ts'
+import { platformHelp } from '@zapcade/shared/platforms'
 import { defineCommand } from '../command.ts'
 import type { CliContext } from '../context.ts'
 import { RefusedError, UsageError } from '../exit.ts'
 import { loadManifest, MANIFEST_FILE } from '../manifest.ts'
 import { byteBar, spinner } from '../progress.ts'
+import { platformsFlag } from '../platform-flag.ts'
 import { publishSigned } from '../publish.ts'
 import { gameUrl } from './game.ts'
 
@@ -65,7 +66,7 @@ function republishRefusal(e: unknown, slug: string, version: string): unknown {
 export const releasePublish = defineCommand({
   path: ['release', 'publish'],
   summary: 'Upload a build zip, wait for the market to verify it, and publish the signed release.',
-  usage: 'zapcade release publish --version <semver> --file <build.zip> [--notes <CHANGELOG.md>] [--channel main] [--platforms linux,windows] [--manifest <file>]',
+  usage: 'zapcade release publish --version <semver> --file <build.zip> [--notes <CHANGELOG.md>] [--channel main] [--platforms linux-x86_64,windows-x86_64] [--manifest <file>]',
   help: `Steps: sha256 of the file (streamed) → POST /api/v1/developer/uploads → PUT the bytes (progress bar) →
 wait until VERIFIED → sign and publish the build asset (kind 3063: sha256, size, download URL) → sign and
 publish the release (kind 30063, notes as content) → print the game's URL. A published version never
@@ -76,7 +77,7 @@ Options:
   --file <zip>         the build (application/zip)
   --notes <file>       release notes (Markdown); default: the notes this version already has, else none
   --channel <name>     default main
-  --platforms <a,b>    platforms of this build; default the manifest's
+  --platforms <a,b>    NIP-82 platform ids of this build (${platformHelp()}); default the manifest's
   --manifest <file>    default ./${MANIFEST_FILE}`,
   options: {
     version: { type: 'string' }, file: { type: 'string' }, notes: { type: 'string' }, channel: { type: 'string' },
@@ -87,7 +88,7 @@ Options:
     file: z.string({ error: 'is required' }).min(1),
     notes: z.string().optional(),
     channel: z.string().regex(CHANNEL_RE, 'must match [a-z0-9][a-z0-9._-]{0,31}').optional(),
-    platforms: listFlag.optional(),
+    platforms: platformsFlag.optional(),
     manifest: z.string().default(MANIFEST_FILE),
     positionals: z.array(z.string()).max(0, 'takes no arguments'),
   }),

@@ -97,6 +97,20 @@ describe('filters and sorts', () => {
     expect(slugs({ tag: 'rpg', platform: 'web' })).toEqual(['c'])
   })
 
+  it('a family matches every NIP-82 id of it (linux → linux-*), once per game, in every sort', () => {
+    f.game(dev, { slug: 'arm', title: 'cherry arm', priceMsat: 500, tags: ['rpg'], platforms: ['linux-aarch64', 'linux-x86_64'], updatedAt: 150 })
+    f.game(dev, { slug: 'mac', title: 'cherry mac', tags: ['rpg'], platforms: ['darwin-arm64', 'darwin-x86_64'], updatedAt: 120 })
+    f.game(dev, { slug: 'near', title: 'cherry near', tags: ['rpg'], platforms: ['linuxish', 'linux.x'], updatedAt: 110 })
+    expect(slugs({ platform: 'linux' })).toEqual(['b', 'c', 'arm'])
+    expect(slugs({ platform: 'linux-aarch64' })).toEqual(['arm'])
+    expect(slugs({ platform: 'macos' })).toEqual(['mac'])
+    expect(slugs({ platform: 'darwin' })).toEqual(['mac'])
+    expect(slugs({ platform: 'linux', sort: 'price' })).toEqual(['arm', 'b', 'c'])
+    expect(slugs({ platform: 'linux', tag: 'rpg', sort: 'title' })).toEqual(['b', 'c', 'arm'])
+    expect(slugs({ platform: 'linux', q: 'cherry' }).sort()).toEqual(['arm', 'c'])
+    expect(slugs({ platform: 'linux', q: 'cherry', sort: 'featured' })).toEqual(['c', 'arm'])
+  })
+
   it('sorts by new (default), title (case-insensitive), price, and featured (by rank, then listed newest first)', () => {
     expect(slugs()).toEqual(['b', 'c', 'a', 'f-unranked', 'f2', 'f1'])
     expect(slugs({ sort: 'title' })).toEqual(['b', 'a', 'c', 'f-unranked', 'f1', 'f2'])
@@ -188,6 +202,9 @@ describe('keyset pagination', () => {
       for (const sort of ['new', 'featured'] as const) expect(walk({ q, tag: 'rare', sort, limit: 2 }), `${q} ${sort}`).toEqual(rare)
     }
     expect(walk({ tag: 'arcade', limit: 100 })).toHaveLength(1523)
+    // A rare platform family: driven from its distinct game ids (a game with two linux ids appears once).
+    f.game(dev, { slug: 'rare-linux', title: 'Rare', platforms: ['linux-x86_64', 'linux-aarch64'], updatedAt: 1 })
+    expect(walk({ platform: 'linux', limit: 2 })).toEqual(['rare-linux'])
   })
 
   it('refuses a malformed cursor and a cursor made for another sort', () => {

@@ -13,6 +13,7 @@
 import type Database from 'better-sqlite3'
 import { toNpub } from '@zapcade/shared/ids'
 import { compareSemver } from '@zapcade/shared/events/semver'
+import { platformFilter } from '@zapcade/shared/platforms'
 import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRelease, PublicGameStatus } from '@zapcade/shared/api/catalog'
 import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './catalog-cursor.ts'
@@ -118,6 +119,18 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
   // One snapshot per page: a page built from several statements never mixes two states of the catalog.
   const snapshot = db.transaction((fn: () => unknown) => fn())
   const inSnapshot = <T>(fn: () => T): T => (db.inTransaction ? fn() : (snapshot.deferred(fn) as T))
+  /**
+   * A `?platform=` value: the exact id, or any id of the family it names (`linux` → `linux-*`) as a key
+   * range of game_platforms; an empty range (`@pf_lo` = `@pf_hi` = '') for a value that is no family.
+   */
+  const onPlatform = (col: string) => `(${col} = @platform OR (${col} >= @pf_lo AND ${col} < @pf_hi))`
+  const setPlatform = (params: Params, value: string) => {
+    const { prefix } = platformFilter(value)
+    params['platform'] = value
+    // '-' + 1 = '.': every id starting with the prefix sorts in [prefix, prefix with its '-' as '.').
+    params['pf_lo'] = prefix ?? ''
+    params['pf_hi'] = prefix !== null ? `${prefix.slice(0, -1)}.` : ''
+  }
   /** Tag and platform conditions: a primary-key probe per row (`exists`) or a key range (`in`). */
   const filters = (q: GameListQuery, params: Params, style: 'exists' | 'in' = 'in'): string => {
     let sql = ''
@@ -129,9 +142,9 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     }
     if (q.platform !== undefined) {
       sql += style === 'exists'
-        ? ' AND EXISTS (SELECT 1 FROM game_platforms pf WHERE pf.platform = @platform AND pf.game_id = g.id)'
-        : ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
-      params['platform'] = q.platform
+        ? ` AND EXISTS (SELECT 1 FROM game_platforms pf WHERE ${onPlatform('pf.platform')} AND pf.game_id = g.id)`
+        : ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
+      setPlatform(params, q.platform)
     }
     return sql
   }
@@ -200,18 +213,20 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       rest = ' AND t.tag = @tag AND t.game_id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
       params['tag'] = q.tag
       if (q.platform !== undefined) {
-        rest += ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
-        params['platform'] = q.platform
+        rest += ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
+        setPlatform(params, q.platform)
       }
     } else if (match !== undefined) {
       driver = 'games_fts CROSS JOIN games g ON g.id = games_fts.rowid'
       rest = ` AND games_fts MATCH @match${filters(q, params)}`
     } else if (q.tag !== undefined) {
       driver = 'game_tags t CROSS JOIN games g ON g.id = t.game_id'
-      rest = ` AND t.tag = @tag${q.platform !== undefined ? ' AND g.id IN (SELECT game_id FROM game_platforms WHERE platform = @platform)' : ''}`
+      rest = ` AND t.tag = @tag${q.platform !== undefined ? ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})` : ''}`
     } else {
-      driver = 'game_platforms pf CROSS JOIN games g ON g.id = pf.game_id'
-      rest = ' AND pf.platform = @platform'
+      // A family filter matches several ids of one game: the distinct game ids drive the loop.
+      driver = `(SELECT DISTINCT game_id FROM game_platforms WHERE ${onPlatform('platform')}) pf CROSS JOIN games g ON g.id = pf.game_id`
+      rest = ''
+      setPlatform(params, q.platform!)
     }
     // Sorted, so only the ids: the item columns (some are subqueries) are read for the page alone.
     const ids = idStmt(`SELECT g.id FROM ${driver} WHERE ${visible}${rest}${keyset}${tail}`).all(params)
@@ -252,8 +267,8 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
         params['tag'] = q.tag
       }
       if (q.platform !== undefined) {
-        inner += ' AND rowid IN (SELECT game_id FROM game_platforms WHERE platform = @platform)'
-        params['platform'] = q.platform
+        inner += ` AND rowid IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
+        setPlatform(params, q.platform)
       }
       if (from) {
         inner += recency ? ' AND rowid < @id' : ' AND (rank, rowid) > (@k, @id)'
