@@ -8,11 +8,47 @@ import { buildHttpAuth, httpAuthHeader, sha256Hex } from '@zapcade/shared/events
 import { getSession } from './session.ts'
 import type { Problem } from './types.ts'
 
+/**
+ * What a buyer reads for a problem, by its stable `code`: the server's own `detail` is kept only for
+ * codes whose detail is written for people (validation, amounts); a 5xx never shows its internals
+ * ("database is locked"), only what happened and what to do.
+ */
+const HUMAN: Record<string, string> = {
+  AUTH_REQUIRED: 'Sign in first.',
+  AUTH_INVALID: 'Your sign-in could not be checked. Sign in again and retry.',
+  AUTH_REPLAYED: 'That request was already sent once. Try again.',
+  FORBIDDEN: 'Your account is not allowed to do this.',
+  NOT_ENTITLED: 'You do not own this game yet. Buy it, or sign in with the account that bought it.',
+  GAME_NOT_FOUND: 'This game is no longer in the catalog.',
+  PURCHASE_NOT_FOUND: 'The market does not know this purchase. Check the receipt code.',
+  GAME_NOT_PURCHASABLE: 'This game cannot be bought right now.',
+  NO_BUILD: 'This game has no downloadable build yet, so it cannot be bought. Check back soon.',
+  RECEIPT_INVALID: 'That receipt code is not valid. Check it and try again.',
+  ALREADY_CLAIMED: 'This receipt was already claimed into an account.',
+  RATE_LIMITED: 'Too many requests just now. Wait a minute and try again.',
+  IDEMPOTENCY_IN_FLIGHT: 'The same request is still being handled. Wait a moment and try again.',
+  WALLET_UNAVAILABLE: 'The market cannot make Lightning invoices right now. Nothing was charged; try again in a few minutes.',
+  RELAY_UNAVAILABLE: 'The market cannot reach its Nostr relays right now. Try again in a few minutes.',
+  SERVICE_UNAVAILABLE: 'The market is busy or being updated. Nothing was charged; try again in a minute.',
+  INTERNAL: 'Something went wrong on the market\'s side. Nothing was charged; try again in a minute.',
+}
+
+/** The text shown for a problem answer (see HUMAN); `detail` only for codes not listed and below 500. */
+export function problemText(p: { status: number; code?: string | undefined; detail?: string | undefined; title?: string | undefined }): string {
+  const known = p.code ? HUMAN[p.code] : undefined
+  if (known) return known
+  if (p.status >= 500) return p.status === 503 ? HUMAN.SERVICE_UNAVAILABLE! : HUMAN.INTERNAL!
+  return p.detail ?? p.title ?? `The market answered ${p.status}.`
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: string | undefined
+  /** The server's own detail, for logs and tests; never shown when it is a 5xx. */
+  readonly detail: string | undefined
   constructor(p: Problem) {
-    super(p.detail ?? p.title ?? `HTTP ${p.status}`)
+    super(problemText(p))
+    this.detail = p.detail
     this.name = 'ApiError'
     this.status = p.status
     this.code = p.code

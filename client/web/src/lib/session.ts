@@ -31,6 +31,15 @@ export function setSession(s: Session | undefined): void {
   for (const l of listeners) l()
 }
 
+/**
+ * True when this browser keeps an embedded key (NIP-49 encrypted) that was signed in before a reload and
+ * not signed out: the session survives as "locked", and the key's password unlocks it again. The key
+ * itself is never kept unencrypted outside the tab's memory.
+ */
+export function isLocked(): boolean {
+  return !current && localStorage.getItem('zapcade.signer') === 'embedded' && localStorage.getItem('zapcade.ncryptsec') !== null
+}
+
 /** Preact hook: re-render when the session changes. */
 export function useSession(): Session | undefined {
   const [, tick] = useState(0)

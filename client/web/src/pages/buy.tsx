@@ -3,12 +3,12 @@
  * signed with NIP-98 when signed in, else as a guest who receives a receipt code once), or, signed in,
  * by zap (NIP-57, lib/zap.ts). Either way the invoice view polls until the purchase is final.
  */
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
-import { satsText } from '../lib/format.ts'
+import { fiatText, satsText } from '../lib/format.ts'
 import { saveReceipt, setReceiptStatus } from '../lib/receipts.ts'
 import { startDownload } from '../lib/download.ts'
-import { useSession } from '../lib/session.ts'
+import { isLocked, useSession } from '../lib/session.ts'
 import type { GameDetail, Info, LibraryResponse, Purchase, PurchaseView } from '../lib/types.ts'
 import { InvoiceView, type PayState } from './invoice.tsx'
 import { ownsGame } from './library-data.ts'
@@ -30,6 +30,14 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
   const priceSats = Math.ceil(game.price_msat / 1000)
   const [amountSats, setAmountSats] = useState(String(priceSats))
   const ref = `${game.pubkey}/${game.slug}`
+  const invoiceRef = useRef<HTMLElement>(null)
+  // After "Buy" the invoice replaces the form: bring it into view and move focus to it (keyboard and
+  // screen-reader users land on "Pay … for …", and the QR code is not left below the fold).
+  useEffect(() => {
+    if (step.at !== 'invoice' || !invoiceRef.current) return
+    invoiceRef.current.scrollIntoView({ block: 'start' })
+    invoiceRef.current.focus({ preventScroll: true })
+  }, [step.at])
 
   const amountMsat = (): number | undefined => {
     if (!/^[0-9]{1,12}$/.test(amountSats.trim())) return undefined
@@ -89,8 +97,11 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
       return cur.status === 'REFUNDED' ? 'FAILED' : cur.status
     }
     return (
-      <section class="buy" aria-labelledby="buy-h">
-        <h2 id="buy-h">Pay {satsText(step.amountMsat)} for {game.title}</h2>
+      <section class="buy" aria-labelledby="buy-h" ref={invoiceRef} tabIndex={-1} data-testid="checkout-invoice">
+        <h2 id="buy-h">
+          Pay {satsText(step.amountMsat)} for {game.title}
+          {fiatText(step.amountMsat, info?.fiat_rate) ? <span class="muted fiat"> ({fiatText(step.amountMsat, info?.fiat_rate)})</span> : null}
+        </h2>
         {p?.receipt_code ? (
           <p class="note">You are buying as a guest. Your receipt code appears here once the payment arrives; it is also kept in this browser.</p>
         ) : null}
@@ -168,7 +179,12 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
       <div class="field">
         <label for="amount">Amount in sats (pay what you want, at least {priceSats.toLocaleString('en-US')})</label>
         <input id="amount" name="amount" inputMode="numeric" pattern="[0-9]*" value={amountSats} onInput={(e) => setAmountSats((e.currentTarget as HTMLInputElement).value)} aria-describedby="amount-help" required />
-        <small id="amount-help">One payment gives you the whole game, including future releases.</small>
+        <small id="amount-help">
+          {amountMsat() !== undefined && fiatText(amountMsat()!, info?.fiat_rate) ? (
+            <span data-testid="fiat-approx">{fiatText(amountMsat()!, info?.fiat_rate)} at the market's rate. </span>
+          ) : null}
+          One payment gives you the whole game, including future releases.
+        </small>
       </div>
       {error ? (
         <p role="alert" class="error">
@@ -185,7 +201,12 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
           </button>
         ) : null}
       </div>
-      {!session ? (
+      {!session && isLocked() ? (
+        <p class="note">
+          Your key in this browser is locked:{' '}
+          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>unlock it with its password</a> to buy into your library.
+        </p>
+      ) : !session ? (
         <p class="note">
           <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>Sign in</a> to keep purchases in a library, or buy as a guest and get a receipt code.
         </p>

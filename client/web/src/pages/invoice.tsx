@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { satsText } from '../lib/format.ts'
+import { nwcErrorText } from '../lib/nwc-errors.ts'
 
 export type PayState = 'PENDING' | 'PAID' | 'EXPIRED' | 'FAILED'
 
@@ -14,6 +15,19 @@ interface WebLN {
 }
 
 const POLL_MS = 1500
+/** How long the page waits for the buyer's wallet over NWC before saying so and offering a retry. */
+export const NWC_WAIT_MS = 30_000
+
+/** "Waiting for your wallet… 25 s" while a wallet request is out, counting down to NWC_WAIT_MS. */
+function WalletWait({ since }: { since: number }) {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(t)
+  }, [since])
+  const left = Math.max(0, Math.ceil((since + NWC_WAIT_MS - now) / 1000))
+  return <span data-testid="wallet-wait">Waiting for your wallet to pay… {left} s</span>
+}
 
 /** "12:34 left" until `expiresAt` (unix seconds), ticking each second; "expired" after it. */
 export function Countdown({ expiresAt }: { expiresAt: number }) {
@@ -37,7 +51,9 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
   const [qr, setQr] = useState<string>()
   const [state, setState] = useState<PayState>('PENDING')
   const [payMsg, setPayMsg] = useState<string>()
+  const [payErr, setPayErr] = useState<string>()
   const [busy, setBusy] = useState(false)
+  const [nwcSince, setNwcSince] = useState<number>()
   const nwcRef = useRef<HTMLInputElement>(null)
   const webln = (window as { webln?: WebLN }).webln
 
@@ -66,28 +82,33 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
     }
   }, [bolt11])
 
-  const pay = async (how: () => Promise<unknown>, what: string) => {
+  const pay = async (how: () => Promise<unknown>, what: string, errorText: (e: unknown) => string) => {
     setBusy(true)
+    setPayErr(undefined)
     setPayMsg(`Paying with ${what}…`)
     try {
       await how()
       setPayMsg(`${what} reports the payment as sent. Waiting for the market to confirm…`)
     } catch (e) {
-      setPayMsg(e instanceof Error ? e.message : String(e))
+      setPayMsg(undefined)
+      setPayErr(errorText(e))
     } finally {
       setBusy(false)
+      setNwcSince(undefined)
     }
   }
 
-  const payNwc = (e: Event) => {
-    e.preventDefault()
+  const payNwc = (e?: Event) => {
+    e?.preventDefault()
     const uri = nwcRef.current?.value ?? ''
+    if (!uri.trim()) return setPayErr(nwcErrorText({ code: 'BAD_URI' }))
+    setNwcSince(Date.now())
     void pay(async () => {
       const { nwcPayInvoice } = await import('../lib/nwc.ts')
-      await nwcPayInvoice(uri, bolt11)
+      await nwcPayInvoice(uri, bolt11, NWC_WAIT_MS)
       // The URI is a spending credential: clear it from the page once used.
       if (nwcRef.current) nwcRef.current.value = ''
-    }, 'your wallet connection')
+    }, 'your wallet connection', nwcErrorText)
   }
 
   return (
@@ -118,7 +139,7 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
               Copy invoice
             </button>
             {webln ? (
-              <button type="button" disabled={busy} onClick={() => void pay(async () => (await webln.enable(), webln.sendPayment(bolt11)), 'WebLN')}>
+              <button type="button" disabled={busy} onClick={() => void pay(async () => (await webln.enable(), webln.sendPayment(bolt11)), 'WebLN', (e) => `WebLN could not pay: ${e instanceof Error ? e.message : String(e)}. Try again, or pay with the QR code.`)}>
                 Pay with WebLN
               </button>
             ) : null}
@@ -135,8 +156,18 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
           </form>
           {payMsg ? (
             <p class="note" role="status">
-              {payMsg}
+              {nwcSince !== undefined ? <WalletWait since={nwcSince} /> : payMsg}
             </p>
+          ) : null}
+          {payErr ? (
+            <div class="error" role="alert" data-testid="pay-error">
+              <p>{payErr}</p>
+              {nwcRef.current?.value ? (
+                <button type="button" class="secondary" disabled={busy} onClick={() => payNwc()}>
+                  Try the wallet again
+                </button>
+              ) : null}
+            </div>
           ) : null}
         </>
       ) : null}

@@ -8,10 +8,11 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText } from '../lib/format.ts'
 import { checkReceipt, forgetReceipt, resumable, savedReceipts, type ReceiptCheck } from '../lib/receipts.ts'
-import { useSession } from '../lib/session.ts'
+import { isLocked, useSession } from '../lib/session.ts'
 import type { ClaimPurchaseResponse, LibraryItem, LibraryResponse } from '../lib/types.ts'
 import { DownloadButton } from './buy.tsx'
 import { itemRef } from './library-data.ts'
+import { UnlockKey } from './unlock-key.tsx'
 
 export default function Library() {
   const session = useSession()
@@ -70,7 +71,9 @@ export default function Library() {
   return (
     <section>
       <h1>Library</h1>
-      {!session ? (
+      {!session && isLocked() ? (
+        <UnlockKey what="see the games you own" />
+      ) : !session ? (
         <p>
           <a href="/signin?next=%2Flibrary">Sign in</a> to see the games you own. Guest purchases saved in this browser are below.
         </p>
