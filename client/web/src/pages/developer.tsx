@@ -10,6 +10,7 @@ import { forgetMe, useMe } from '../lib/me.ts'
 import { useSession } from '../lib/session.ts'
 import type { DevGame, DeveloperGamesResponse, GameDetail, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
+import { Sats } from '../lib/sats.tsx'
 import { DraftForm } from './dev-draft.tsx'
 import type { DeveloperEvent, DeveloperEventsResponse } from '@zapcade/shared/api/developer'
 
@@ -179,7 +180,7 @@ export default function Developer() {
         <ul class="plain">
           {sales?.map((s) => (
             <li key={s.purchase_id}>
-              {s.game?.title ?? 'a removed game'} · {satsText(s.amount_msat)} (net {satsText(s.developer_net_msat)}) · {s.kind === 'ZAP' ? 'zap' : 'checkout'}
+              {s.game?.title ?? 'a removed game'} · {satsText(s.amount_msat)} (net <Sats msat={s.developer_net_msat} />) · {s.kind === 'ZAP' ? 'zap' : 'checkout'}
               {s.is_tip ? ' · tip' : ''} · {dateText(s.paid_at)}
             </li>
           ))}
@@ -192,7 +193,7 @@ export default function Developer() {
         <ul class="plain">
           {payouts?.map((p) => (
             <li key={p.id}>
-              {satsText(p.amount_msat)} · <span class="pill">{p.status}</span>
+              <Sats msat={p.amount_msat} /> · <span class="pill">{p.status}</span>
               {p.destination ? ` → ${p.destination}` : ''} · {dateText(p.created_at)}
               {p.last_error ? <small class="muted"> ({p.last_error})</small> : null}
             </li>
