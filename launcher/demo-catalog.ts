@@ -15,6 +15,7 @@ export interface DemoGame {
   listing?: 'UNLISTED'
 }
 
+/** Every demo platform is a NIP-82 id of shared/src/platforms.ts (launcher test). */
 export const DEMO_GAMES: DemoGame[] = [
   {
     slug: 'lantern-depths',
@@ -89,4 +90,39 @@ export function demoCoverSvg(g: DemoGame): string {
 <rect width="640" height="360" fill="url(#g)"/>
 <text x="32" y="320" font-family="sans-serif" font-size="44" font-weight="700" fill="#fff">${esc(g.title)}</text>
 </svg>`
+}
+
+/** Screenshots per demo game (drawn, like the cover). */
+export const DEMO_SHOTS = 3
+
+/** A demo screenshot: a simple scene in the game's colours (hills, a sun, a caption), different per index. */
+export function demoShotSvg(g: DemoGame, n: number): string {
+  const h = (g.hue + n * 40) % 360
+  const hills = [0, 1, 2].map((k) => {
+    const y = 230 + k * 40
+    const amp = 30 + ((n * 17 + k * 23) % 40)
+    return `<path d="M0 ${y} Q160 ${y - amp} 320 ${y} T640 ${y} V360 H0Z" fill="hsl(${(h + k * 20) % 360},55%,${30 - k * 7}%)"/>`
+  }).join('')
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
+<rect width="640" height="360" fill="hsl(${h},60%,70%)"/>
+<circle cx="${120 + n * 150}" cy="${90 + n * 10}" r="36" fill="hsl(${(h + 180) % 360},90%,85%)"/>
+${hills}
+<rect x="16" y="16" width="190" height="34" rx="6" fill="rgba(0,0,0,0.55)"/>
+<text x="28" y="39" font-family="sans-serif" font-size="18" fill="#fff">Screenshot ${n}</text>
+</svg>`
+}
+
+/** The image files the demo serves: `<slug>.svg` (cover) and `<slug>-<n>.svg` (screenshots); undefined for others. */
+export function demoImageSvg(file: string): string | undefined {
+  for (const g of DEMO_GAMES) {
+    if (file === `${g.slug}.svg`) return demoCoverSvg(g)
+    const m = /^(.+)-([0-9])\.svg$/.exec(file)
+    if (m && m[1] === g.slug && Number(m[2]) >= 1 && Number(m[2]) <= DEMO_SHOTS) return demoShotSvg(g, Number(m[2]))
+  }
+  return undefined
+}
+
+/** The `image` tags of a demo game: its cover first (the card art), then its screenshots. */
+export function demoImages(g: DemoGame, baseUrl: string): string[] {
+  return [`${baseUrl}/demo/${g.slug}.svg`, ...Array.from({ length: DEMO_SHOTS }, (_, i) => `${baseUrl}/demo/${g.slug}-${i + 1}.svg`)]
 }

@@ -10,7 +10,7 @@ import { finalizeEvent, verifyEvent } from 'nostr-tools/pure'
 import WebSocket from 'ws'
 import { buildGame } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { DEMO_GAMES } from './demo-catalog.ts'
+import { DEMO_GAMES, demoImages } from './demo-catalog.ts'
 import type { KeyPair } from './dev-keys.ts'
 
 export interface DemoPublishOptions {
@@ -33,7 +33,7 @@ export function demoGameEvents(o: Omit<DemoPublishOptions, 'dataDir' | 'relayUrl
       summary: g.summary,
       description: g.description,
       icon: cover,
-      images: [cover],
+      images: demoImages(g, o.imageBaseUrl),
       tags: g.tags,
       platforms: g.platforms,
       priceSats: g.priceSats,

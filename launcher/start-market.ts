@@ -19,7 +19,7 @@ import { startHostedIndexer, startHostedRelay, type HostedPart } from '@zapcade/
 import { startService, type RunningService } from '@zapcade/market-service/server'
 import { devnetJson, startDevnet, type Devnet, type DevnetJson } from '@zapcade/devnet/up'
 import { distDir, ensureWebBuilt } from '../client/web/build.ts'
-import { DEMO_GAMES, demoCoverSvg } from './demo-catalog.ts'
+import { demoImageSvg } from './demo-catalog.ts'
 import { publishDemoBuilds } from './demo-builds.ts'
 import { publishDemoOnce } from './demo-publish.ts'
 import { loadOrCreateKey, type KeyPair } from './dev-keys.ts'
@@ -190,9 +190,9 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     const demoCovers = (): Hono => {
       const app = new Hono()
       app.get('/demo/:file', (c) => {
-        const g = DEMO_GAMES.find((d) => `${d.slug}.svg` === c.req.param('file'))
-        if (!g) return c.notFound()
-        return c.body(demoCoverSvg(g), 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' })
+        const svg = demoImageSvg(c.req.param('file'))
+        if (svg === undefined) return c.notFound()
+        return c.body(svg, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' })
       })
       return app
     }

@@ -40,6 +40,7 @@ const SignIn = lazyPage<{ next: string }>(() => import('./pages/sign-in.tsx'))
 const Library = lazyPage<object>(() => import('./pages/library.tsx'))
 const Developer = lazyPage<object>(() => import('./pages/developer.tsx'))
 const Admin = lazyPage<object>(() => import('./pages/admin.tsx'))
+const DeveloperPage = lazyPage<{ pubkey: string }>(() => import('./pages/developer-page.tsx'))
 
 function Routes() {
   const loc = useLocation()
@@ -49,6 +50,8 @@ function Routes() {
   if (loc.path === '/signin') return <SignIn next={safeNext(loc.query.get('next'))} />
   if (loc.path === '/library') return <Library />
   if (loc.path === '/developer') return <Developer />
+  const d = match('/developer/:pubkey', loc.path)
+  if (d?.pubkey) return <DeveloperPage pubkey={d.pubkey} />
   if (loc.path === '/admin') return <Admin />
   return (
     <section>

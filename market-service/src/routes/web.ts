@@ -48,12 +48,15 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 export const REVALIDATE = 'no-cache'
 
-/** The storefront's CSP: scripts only from this origin; images from anywhere (game art); wallets and relays over ws(s). */
+/** The storefront's CSP: scripts only from this origin; images from anywhere (game art); trailers over https; wallets and relays over ws(s). */
 export const STOREFRONT_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' https: http: data: blob:",
+  // A game's trailer (YouTube no-cookie, a PeerTube instance, a video file), created only when the visitor clicks play.
+  "frame-src https:",
+  "media-src 'self' https:",
   "connect-src 'self' https: wss: ws:",
   "object-src 'none'",
   "base-uri 'none'",

@@ -27,7 +27,10 @@ export const GameListParams = z
   .object({
     q: z.string().max(200).optional(),
     tag: z.string().toLowerCase().regex(TAG_RE, 'must match [a-z0-9][a-z0-9-]{0,31}').optional(),
+    /** A NIP-82 id (`linux-x86_64`) or a family matching all of its ids (`linux`, `windows`, `macos`, `android`). */
     platform: z.string().regex(PLATFORM_RE, 'must match [a-z0-9][a-z0-9_-]{0,31}').optional(),
+    /** Only the games of this developer (pubkey hex): a developer's page. */
+    author: Hex64.optional(),
     sort: z.enum(CATALOG_SORTS).optional(),
     limit: z.union([z.number(), z.string().regex(/^[0-9]{1,3}$/, 'must be an integer').transform(Number)])
       .pipe(z.number().int().min(1).max(CATALOG_LIMIT_MAX))
@@ -59,6 +62,8 @@ export const GameListItem = z.object({
   title: z.string(),
   summary: z.string().nullable(),
   icon: z.string().nullable(),
+  /** The listing's first `image` (cover art for a card), null without images. */
+  cover: z.string().nullable(),
   tags: z.array(z.string()),
   platforms: z.array(z.string()),
   price_msat: MsatAmount,

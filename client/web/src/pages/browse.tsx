@@ -1,12 +1,15 @@
 /**
  * The catalog: search words, tag and platform filters and a sort order, kept in the URL's query so a
- * filtered view can be shared and the back button works; a featured shelf above the results.
+ * filtered view can be shared and the back button works; a select applies as soon as it changes (the
+ * words on Enter or "Search"), with a result count and "Clear filters"; a featured shelf above the results.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api.ts'
 import { navigate } from '../lib/router.ts'
 import type { GameItem, Page } from '../lib/types.ts'
 import { GameCard } from './game-card.tsx'
+import { familyChoices } from '../lib/platform-ui.tsx'
+import { FAMILY_LABELS, platformLabel, type PlatformFamily } from '@zapcade/shared/platforms'
 
 /** A select's option: [value, label]. */
 type Choice = [string, string]
@@ -20,12 +23,14 @@ const SORTS: Choice[] = [
 ]
 
 /** One labelled filter select of the search form, starting at the value in the URL. */
-function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | null; options: Choice[] }) {
+function FilterSelect({ name, label, value, options, onPick }: { name: string; label: string; value: string | null; options: Choice[]; onPick: (e: Event) => void }) {
+  // A value in the URL that the choices do not hold (a shared link) stays selectable.
+  const opts = value && !options.some(([v]) => v === value) ? [...options, [value, name === 'platform' ? platformLabel(value) : value] as Choice] : options
   return (
     <div class="field">
       <label for={name}>{label}</label>
-      <select id={name} name={name} defaultValue={value ?? ''}>
-        {options.map(([v, l]) => (
+      <select id={name} name={name} defaultValue={value ?? ''} onChange={onPick}>
+        {opts.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
           </option>
@@ -77,18 +82,29 @@ export function Browse({ query }: { query: URLSearchParams }) {
     setCursor(p.next_cursor ?? null)
   }
 
+  /** The form's state as the URL (empty fields left out), one history entry per change so Back undoes it. */
+  const apply = (form: HTMLFormElement) => {
+    const p = new URLSearchParams()
+    for (const [k, v] of new FormData(form).entries()) if (typeof v === 'string' && v.trim()) p.set(k, v.trim())
+    const to = p.size ? `/?${p.toString()}` : '/'
+    if (to !== location.pathname + location.search) navigate(to)
+  }
   const onSubmit = (e: Event) => {
     e.preventDefault()
-    const f = new FormData(e.currentTarget as HTMLFormElement)
-    const p = new URLSearchParams()
-    for (const [k, v] of f.entries()) if (typeof v === 'string' && v.trim()) p.set(k, v.trim())
-    navigate(p.size ? `/?${p.toString()}` : '/')
+    apply(e.currentTarget as HTMLFormElement)
+  }
+  const onPick = (e: Event) => {
+    const form = (e.target as HTMLSelectElement).form
+    if (form) apply(form)
   }
 
   const tags = [...new Set(all.flatMap((g) => g.tags))].sort()
-  const platforms = [...new Set(all.flatMap((g) => g.platforms))].sort()
+  const platforms = familyChoices(all.flatMap((g) => g.platforms))
   const featured = all.filter((g) => g.status === 'FEATURED')
   const filtered = ['q', 'tag', 'platform'].some((k) => query.get(k))
+  const platformName = (v: string) => (v in FAMILY_LABELS ? FAMILY_LABELS[v as PlatformFamily] : platformLabel(v))
+  const summary = [query.get('q') ? `“${query.get('q')}”` : '', query.get('tag') ?? '', query.get('platform') ? platformName(query.get('platform')!) : '']
+    .filter(Boolean).join(' · ')
 
   return (
     <>
@@ -98,9 +114,9 @@ export function Browse({ query }: { query: URLSearchParams }) {
           <label for="q">Search games</label>
           <input id="q" name="q" type="search" defaultValue={query.get('q') ?? ''} placeholder="roguelike, puzzle, space…" />
         </div>
-        <FilterSelect name="tag" label="Tag" value={query.get('tag')} options={[['', 'Any tag'], ...tags.map((t): Choice => [t, t])]} />
-        <FilterSelect name="platform" label="Platform" value={query.get('platform')} options={[['', 'Any platform'], ...platforms.map((t): Choice => [t, t])]} />
-        <FilterSelect name="sort" label="Sort" value={query.get('sort')} options={SORTS} />
+        <FilterSelect name="tag" label="Tag" value={query.get('tag')} options={[['', 'Any tag'], ...tags.map((t): Choice => [t, t])]} onPick={onPick} />
+        <FilterSelect name="platform" label="Platform" value={query.get('platform')} options={[['', 'Any platform'], ...platforms]} onPick={onPick} />
+        <FilterSelect name="sort" label="Sort" value={query.get('sort')} options={SORTS} onPick={onPick} />
         <button type="submit">Search</button>
       </form>
 
@@ -116,7 +132,21 @@ export function Browse({ query }: { query: URLSearchParams }) {
       ) : null}
 
       <section aria-labelledby="results-h" aria-busy={items === undefined}>
-        <h2 id="results-h">{filtered ? 'Results' : 'All games'}</h2>
+        <div class="results-head">
+          <h2 id="results-h">{filtered ? 'Results' : 'All games'}</h2>
+          {items !== undefined ? (
+            <p class="count" aria-live="polite" data-testid="result-count">
+              {items.length}
+              {cursor ? '+' : ''} {items.length === 1 ? 'game' : 'games'}
+              {summary ? <span class="muted"> for {summary}</span> : null}
+            </p>
+          ) : null}
+          {filtered ? (
+            <a class="button small secondary" href={query.get('sort') ? `/?sort=${encodeURIComponent(query.get('sort')!)}` : '/'}>
+              Clear filters
+            </a>
+          ) : null}
+        </div>
         {error ? <p role="alert" class="error">{error}</p> : null}
         {items === undefined && !error ? <p>Loading games…</p> : null}
         {items?.length === 0 ? <p>No game matches. Try fewer words or another tag.</p> : null}

@@ -14,6 +14,9 @@ import type { GameDetail, Info, LibraryResponse, PurchaseView } from '../lib/typ
 import { BuyPanel, DownloadButton } from './buy.tsx'
 import { InvoiceView, type PayState } from './invoice.tsx'
 import { Icon } from './game-card.tsx'
+import { mediaOf } from '../lib/media.ts'
+import { PlatformList } from '../lib/platform-ui.tsx'
+import { Gallery, TrailerPlayer } from './media.tsx'
 import { ownsGame } from './library-data.ts'
 
 let infoCache: Promise<Info> | undefined
@@ -79,6 +82,8 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   // The API orders releases newest first by version (loose versions such as 1.0 or v1.2 by their coercion).
   const releases = game.releases ?? []
   const free = game.price_msat === 0
+  const media = mediaOf(game.images ?? [], game.description ?? '')
+  const latest = releases[0]
 
   return (
     <article class="game" data-testid="game-page">
@@ -92,30 +97,23 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
             <span class="zaps" title="Paid zaps for this game">⚡ {game.zaps.count} {game.zaps.count === 1 ? 'zap' : 'zaps'}</span>
             {game.status === 'UNLISTED' ? <span class="pill warn">unlisted</span> : null}
           </p>
-          <p class="tags">
-            {game.tags.map((t) => (
-              <a class="tag" key={t} href={`/?tag=${encodeURIComponent(t)}`}>
-                {t}
-              </a>
-            ))}
-            {game.platforms.map((p) => (
-              <a class="tag platform" key={p} href={`/?platform=${encodeURIComponent(p)}`}>
-                {p}
-              </a>
-            ))}
+          {game.tags.length > 0 ? (
+            <p class="tags" aria-label="Genres">
+              {game.tags.map((t) => (
+                <a class="tag" key={t} href={`/?tag=${encodeURIComponent(t)}`}>
+                  {t}
+                </a>
+              ))}
+            </p>
+          ) : null}
+          <p class="by">
+            by <a href={`/developer/${game.pubkey}`}>{devName}</a>
           </p>
         </div>
       </header>
 
-      {game.images && game.images.length > 0 ? (
-        <ul class="gallery" aria-label="Screenshots">
-          {game.images.map((src, i) => (
-            <li key={src}>
-              <img src={src} alt={`${game.title} screenshot ${i + 1}`} loading="lazy" referrerpolicy="no-referrer" />
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      {media.trailer ? <TrailerPlayer title={game.title} trailer={media.trailer} poster={media.screenshots[0]} /> : null}
+      <Gallery title={game.title} images={media.screenshots} />
 
       <div class="game-cols">
         <section class="description" aria-labelledby="about-h">
@@ -165,11 +163,38 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           ) : (
             <BuyPanel game={game} info={info} onGuestCheckout={guest.recheck} />
           )}
+          <section class="facts" aria-labelledby="facts-h">
+            <h2 id="facts-h">Details</h2>
+            <dl>
+              <dt>Platforms</dt>
+              <dd>{game.platforms.length > 0 ? <PlatformList ids={game.platforms} /> : 'Not stated'}</dd>
+              {latest ? (
+                <>
+                  <dt>Latest version</dt>
+                  <dd>
+                    {latest.version} <span class="muted">({dateText(latest.published_at)})</span>
+                  </dd>
+                </>
+              ) : null}
+              {latest?.asset ? (
+                <>
+                  <dt>Download size</dt>
+                  <dd>{sizeText(latest.asset.size_bytes)}</dd>
+                </>
+              ) : null}
+              <dt>Listed</dt>
+              <dd>{dateText(game.created_at)}</dd>
+              <dt>License</dt>
+              <dd>{game.license ?? 'Not stated'}</dd>
+            </dl>
+          </section>
           <section class="developer" aria-labelledby="dev-h">
             <h2 id="dev-h">Developer</h2>
             <p class="dev">
               {dev?.picture ? <img src={dev.picture} alt="" width={40} height={40} class="avatar" referrerpolicy="no-referrer" /> : null}
-              <strong>{devName}</strong>
+              <a href={`/developer/${game.pubkey}`}>
+                <strong>{devName}</strong>
+              </a>
             </p>
             {dev?.lud16 ? <p class="muted">⚡ {dev.lud16}</p> : null}
             <p class="muted mono" title={game.pubkey}>
@@ -187,7 +212,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
       </div>
 
       <section aria-labelledby="rel-h" class="releases">
-        <h2 id="rel-h">Releases</h2>
+        <h2 id="rel-h">Releases and changelog</h2>
         {releases.length === 0 ? <p>No release yet.</p> : null}
         <ol>
           {releases.map((r) => (

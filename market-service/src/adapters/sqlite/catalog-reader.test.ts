@@ -111,6 +111,20 @@ describe('filters and sorts', () => {
     expect(slugs({ platform: 'linux', q: 'cherry', sort: 'featured' })).toEqual(['c', 'arm'])
   })
 
+  it("filters by author (a developer's page) alone and with the other filters, in every sort", () => {
+    const other = f.user()
+    f.game(other, { slug: 'o1', title: 'cherry other', tags: ['rpg'], platforms: ['linux-x86_64'], updatedAt: 400 })
+    f.game(other, { slug: 'o2', title: 'Other two', status: 'FEATURED', featuredRank: 1, updatedAt: 10 })
+    expect(slugs({ author: other.pubkey })).toEqual(['o1', 'o2'])
+    expect(slugs({ author: other.pubkey, sort: 'featured' })).toEqual(['o2', 'o1'])
+    expect(slugs({ author: other.pubkey, sort: 'title' })).toEqual(['o1', 'o2'])
+    expect(slugs({ author: other.pubkey, q: 'cherry' })).toEqual(['o1'])
+    expect(slugs({ author: other.pubkey, tag: 'rpg', platform: 'linux' })).toEqual(['o1'])
+    expect(slugs({ author: dev.pubkey, tag: 'rpg' }).sort()).toEqual(['b', 'c'])
+    expect(slugs({ author: 'ab'.repeat(32) })).toEqual([])
+    expect(() => GameListQuery.parse({ author: 'npub1x' })).toThrow()
+  })
+
   it('sorts by new (default), title (case-insensitive), price, and featured (by rank, then listed newest first)', () => {
     expect(slugs()).toEqual(['b', 'c', 'a', 'f-unranked', 'f2', 'f1'])
     expect(slugs({ sort: 'title' })).toEqual(['b', 'a', 'c', 'f-unranked', 'f1', 'f2'])
@@ -120,7 +134,7 @@ describe('filters and sorts', () => {
 
   it('answers list items in the documented shape', () => {
     expect(list({ tag: 'rpg', platform: 'web' }).items[0]).toEqual({
-      pubkey: dev.pubkey, slug: 'c', title: 'cherry', summary: null, icon: null, tags: ['rpg'], platforms: ['web', 'linux-x86_64'],
+      pubkey: dev.pubkey, slug: 'c', title: 'cherry', summary: null, icon: null, cover: null, tags: ['rpg'], platforms: ['web', 'linux-x86_64'],
       price_msat: 2000, status: 'LISTED', updated_at: 200, coming_soon: true,
     })
   })
@@ -205,6 +219,14 @@ describe('keyset pagination', () => {
     // A rare platform family: driven from its distinct game ids (a game with two linux ids appears once).
     f.game(dev, { slug: 'rare-linux', title: 'Rare', platforms: ['linux-x86_64', 'linux-aarch64'], updatedAt: 1 })
     expect(walk({ platform: 'linux', limit: 2 })).toEqual(['rare-linux'])
+    // A developer with few games among many: driven from the games table, and with text or a tag too.
+    const solo = f.user()
+    f.game(solo, { slug: 'solo-a', title: 'Bulkhead solo', tags: ['rare'], updatedAt: 5 })
+    f.game(solo, { slug: 'solo-b', title: 'Solo b', tags: ['arcade'], updatedAt: 4 })
+    expect(walk({ author: solo.pubkey, limit: 1 })).toEqual(['solo-a', 'solo-b'])
+    expect(walk({ author: solo.pubkey, q: 'bulkhead', sort: 'new', limit: 1 })).toEqual(['solo-a'])
+    expect(walk({ author: solo.pubkey, tag: 'rare', limit: 1 })).toEqual(['solo-a'])
+    expect(walk({ author: solo.pubkey, q: 'bulkhead', tag: 'rare', sort: 'new', limit: 1 })).toEqual(['solo-a'])
   })
 
   it('refuses a malformed cursor and a cursor made for another sort', () => {

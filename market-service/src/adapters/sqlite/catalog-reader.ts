@@ -22,7 +22,7 @@ import { hasVerifiedBuildSql } from './verified-build.ts'
 
 /** Publicly listed, verbatim as in the partial indexes of migration 004. */
 const LISTED = `g.status IN ('LISTED', 'FEATURED') AND g.deleted_at IS NULL`
-const ITEM_COLS = `g.id, u.pubkey, g.slug, g.title, g.summary, g.icon, g.tags_json, g.platforms_json, g.price_msat, g.status, g.updated_at,
+const ITEM_COLS = `g.id, u.pubkey, g.slug, g.title, g.summary, g.icon, json_extract(g.images_json, '$[0]') AS cover, g.tags_json, g.platforms_json, g.price_msat, g.status, g.updated_at,
   ${hasVerifiedBuildSql('g.id')} AS has_build`
 const FROM = `FROM games g JOIN users u ON u.id = g.developer_user_id`
 /** Featured games without a rank sort after ranked ones (larger than any rank an admin sets). */
@@ -41,6 +41,7 @@ interface ItemRow {
   title: string
   summary: string | null
   icon: string | null
+  cover?: string | null
   tags_json: string
   platforms_json: string
   price_msat: number
@@ -77,6 +78,7 @@ function toItem(r: ItemRow): GameListItem {
     title: r.title,
     summary: r.summary,
     icon: r.icon,
+    cover: r.cover ?? null,
     tags: JSON.parse(r.tags_json) as string[],
     platforms: JSON.parse(r.platforms_json) as string[],
     price_msat: r.price_msat,
@@ -146,7 +148,14 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
         : ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
       setPlatform(params, q.platform)
     }
+    sql += byAuthor(q, params)
     return sql
+  }
+  /** One developer's games (a developer page): their user id, looked up once per statement. */
+  const byAuthor = (q: GameListQuery, params: Params): string => {
+    if (q.author === undefined) return ''
+    params['author'] = q.author
+    return ' AND g.developer_user_id = (SELECT id FROM users WHERE pubkey = @author)'
   }
 
   /**
@@ -222,12 +231,17 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     } else if (q.tag !== undefined) {
       driver = 'game_tags t CROSS JOIN games g ON g.id = t.game_id'
       rest = ` AND t.tag = @tag${q.platform !== undefined ? ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})` : ''}`
-    } else {
+    } else if (q.platform !== undefined) {
       // A family filter matches several ids of one game: the distinct game ids drive the loop.
       driver = `(SELECT DISTINCT game_id FROM game_platforms WHERE ${onPlatform('platform')}) pf CROSS JOIN games g ON g.id = pf.game_id`
       rest = ''
-      setPlatform(params, q.platform!)
+      setPlatform(params, q.platform)
+    } else {
+      // Only an author: their games (the games (developer_user_id, slug) key), sorted.
+      driver = 'games g'
+      rest = ''
     }
+    if (match === undefined || q.tag !== undefined) rest += byAuthor(q, params)
     // Sorted, so only the ids: the item columns (some are subqueries) are read for the page alone.
     const ids = idStmt(`SELECT g.id FROM ${driver} WHERE ${visible}${rest}${keyset}${tail}`).all(params)
     if (ids.length === 0) return []
@@ -269,6 +283,10 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       if (q.platform !== undefined) {
         inner += ` AND rowid IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
         setPlatform(params, q.platform)
+      }
+      if (q.author !== undefined) {
+        inner += ' AND rowid IN (SELECT id FROM games WHERE developer_user_id = (SELECT id FROM users WHERE pubkey = @author))'
+        params['author'] = q.author
       }
       if (from) {
         inner += recency ? ' AND rowid < @id' : ' AND (rank, rowid) > (@k, @id)'
@@ -403,10 +421,11 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
         files: files.get(r.id) ?? [],
       }))
     const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
+    const images = JSON.parse(g.images_json) as string[]
     const game: CatalogGame = {
-      ...toItem(g),
+      ...toItem({ ...g, cover: images[0] ?? null }),
       description: g.description,
-      images: JSON.parse(g.images_json) as string[],
+      images,
       url: g.url,
       license: g.license,
       zap_pubkey: g.zap_pubkey,
