@@ -5,8 +5,8 @@
  * and the buyers do not share one thread with them; `inline` runs them in the bench's own thread, as the
  * first measurements did. Not a `*.bench.ts`: run.ts skips it.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { startMarketRelay } from '@zapcade/relay-indexer'
+import { hostPart, serveHosted } from '@zapcade/relay-indexer/worker-host'
 import { startDevnet } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'
 import { NWC_METHODS } from '@zapcade/devnet'
@@ -39,23 +39,10 @@ async function startWallets(relayUrl: string, req: InfraRequest): Promise<Part<O
   }
 }
 
-/** Run one part in a worker thread; answers what it started and a stop that ends the thread. */
+/** Run one part in a worker thread (worker-host.ts, as npm start hosts its relay and indexer). */
 async function inWorker<T>(job: Job): Promise<Part<T>> {
-  // Node 20 will not start a worker from a .ts entry: a tiny script registers tsx, then imports this file.
-  const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}) })`
-  const worker = new Worker(boot, { eval: true, workerData: job })
-  const started = await new Promise<T>((resolve, reject) => {
-    worker.once('message', resolve)
-    worker.once('error', reject)
-  })
-  return {
-    ...started,
-    async stop() {
-      const exited = new Promise((r) => worker.once('exit', r))
-      worker.postMessage('stop')
-      await exited
-    },
-  }
+  const part = await hostPart<T>(import.meta.url, job, 'worker')
+  return { ...part.info, stop: () => part.stop() }
 }
 
 /** Relay + devnet in this thread, or each in a worker thread. */
@@ -73,11 +60,7 @@ export async function startInfra(req: InfraRequest, where: 'inline' | 'worker'):
   }
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort
-  const job = workerData as Job
-  const part = job.role === 'relay' ? await startRelay() : await startWallets(job.relayUrl, job.req)
-  const { stop, ...urls } = part
-  port.postMessage(urls)
-  port.once('message', () => void stop().then(() => port.close()))
-}
+serveHosted(import.meta.url, async (job: Job) => {
+  const { stop, ...urls } = job.role === 'relay' ? await startRelay() : await startWallets(job.relayUrl, job.req)
+  return { info: urls, stop }
+})
