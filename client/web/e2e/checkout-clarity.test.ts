@@ -177,6 +177,7 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
       await net.waitFor()
       await expect(net.textContent()).resolves.toBe('2,048 sats')
       await expect(net.getAttribute('title')).resolves.toBe('Exactly 2,048,475 msat')
+      await sales.getByText(/Lantern Depths · 2,101 sats \(net 2,048 sats\) · checkout/).waitFor()
       const body = await page.locator('main').textContent()
       expect(body).not.toMatch(/\d\.\d+ sats/)
       expect(errors).toEqual([])
