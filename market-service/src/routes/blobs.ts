@@ -64,7 +64,9 @@ async function serve(c: Context, store: FsBlobStore, head: boolean, accel: strin
     // nginx keeps Content-Type, Content-Disposition and Cache-Control from this answer, answers Range and
     // If-Range itself, and sets the ETag from `$upstream_http_etag` (the sha256, as without nginx).
     // Object keys are `builds/<id>/<uuid>.zip` (isSafeObjectKey): nothing in them needs escaping.
-    return new Response(null, { status: 200, headers: { ...headers, 'x-accel-redirect': `${accel}${obj.key}` } })
+    // Accept-Ranges too comes from nginx (sent twice otherwise).
+    const { 'accept-ranges': _ranges, ...kept } = headers
+    return new Response(null, { status: 200, headers: { ...kept, 'x-accel-redirect': `${accel}${obj.key}` } })
   }
   // If-Range with another validator means the client's partial copy is stale: send everything.
   const ifRange = c.req.header('if-range')

@@ -67,6 +67,7 @@ describe('downloads served by nginx (X-Accel-Redirect)', () => {
     expect(res.headers.get('etag')).toBe(`"${sha}"`)
     expect(res.headers.get('cache-control')).toBe('private, no-store')
     expect(res.headers.get('content-length')).toBe(String(bytes.length))
+    expect(res.headers.get('accept-ranges')).toBe('bytes') // once: nginx's own, not also the service's
     const got = Buffer.from(await res.arrayBuffer())
     expect(createHash('sha256').update(got).digest('hex')).toBe(sha)
 
