@@ -54,9 +54,9 @@ describe('web storefront in Chromium against the real market', () => {
     await page.keyboard.press('Enter')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main')
 
-    // Filters live in the URL: tag puzzle + platform darwin-arm64 leaves Quiet Harbor only.
+    // Filters live in the URL: tag puzzle + platform macOS (darwin-*) leaves Quiet Harbor only.
     await page.getByLabel('Tag').selectOption('puzzle')
-    await page.getByLabel('Platform').selectOption('darwin-arm64')
+    await page.getByLabel('Platform').selectOption('macos')
     await page.getByRole('button', { name: 'Search' }).click()
     await page.waitForURL(/tag=puzzle/)
     await page.getByTestId('results').getByRole('link', { name: /Quiet Harbor/ }).waitFor()

@@ -29,7 +29,7 @@ export function PlatformIcons({ ids }: { ids: readonly string[] }) {
   if (fams.length === 0) return null
   const names = fams.map((f) => FAMILY_LABELS[f]).join(', ')
   return (
-    <span class="pf-icons" role="img" aria-label={`Platforms: ${names}`} title={names}>
+    <span class="pf-icons" role="img" aria-label={`Runs on ${names}`} title={names}>
       {fams.map((f) => (
         <PlatformIcon family={f} key={f} />
       ))}

@@ -29,7 +29,7 @@ function FilterSelect({ name, label, value, options, onPick }: { name: string; l
   return (
     <div class="field">
       <label for={name}>{label}</label>
-      <select id={name} name={name} defaultValue={value ?? ''} onChange={onPick}>
+      <select id={name} name={name} value={value ?? ''} onChange={onPick}>
         {opts.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
