@@ -9,7 +9,6 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect, createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -50,13 +49,24 @@ export interface RunningNginx {
   stop(): Promise<void>
 }
 
-/** A port that was free a moment ago on 127.0.0.1 (nginx cannot listen on port 0 and report it). */
+/**
+ * A port that is free on 127.0.0.1, for nginx (which cannot listen on port 0 and report it). Taken below
+ * the kernel's ephemeral range (32768 and up on Linux), so the port-0 listeners and outgoing connections
+ * of other tests cannot be handed it between this check and nginx's bind.
+ */
 export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000)
+    const s = createServer()
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false))
+      s.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (ok) {
+      await new Promise((r) => s.close(r))
+      return port
+    }
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
