@@ -77,6 +77,11 @@ describe('downloads served by nginx (X-Accel-Redirect)', () => {
     expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${bytes.length}`)
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true)
 
+    // A partial copy of other bytes (another ETag) gets the whole file again.
+    const stale = await fetch(location, { headers: { range: 'bytes=1000-1999', 'if-range': `"${'0'.repeat(64)}"` } })
+    expect(stale.status).toBe(200)
+    expect((await stale.arrayBuffer()).byteLength).toBe(bytes.length)
+
     // The signed URL is served by nginx, but only the authorisation is audited.
     expect(audited()).toBe(1)
   })
