@@ -125,6 +125,7 @@ export class RelayLink {
   unsubscribe(id: string): void {
     if (!this.subs.delete(id)) return
     this.eosed.delete(id)
+    this.eoseWaiters.delete(id) // their requests have ended (each waits against its own deadline)
     if (this.isOpen) this.ws?.send(JSON.stringify(['CLOSE', id]))
   }
 
