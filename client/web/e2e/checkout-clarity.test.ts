@@ -135,6 +135,8 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
       await page.reload()
       const form = page.getByTestId('unlock-key')
       await form.getByRole('heading', { name: 'Your key is locked' }).waitFor()
+      // The header offers to unlock rather than to sign in again.
+      await page.getByRole('banner').getByRole('link', { name: 'Unlock', exact: true }).waitFor()
       await shot(page, 'library-locked')
       await form.getByLabel('Password of the key stored here').fill('wrong password')
       await form.getByRole('button', { name: 'Unlock' }).click()
@@ -148,7 +150,7 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
       // Signing out ends it: after a reload nothing is locked, the page offers to sign in.
       await page.getByRole('button', { name: 'Sign out' }).click()
       await page.reload()
-      await page.getByRole('link', { name: 'Sign in', exact: true }).first().waitFor()
+      await page.getByRole('banner').getByRole('link', { name: 'Sign in', exact: true }).waitFor()
       await expect(page.getByTestId('unlock-key').count()).resolves.toBe(0)
       expect(errors).toEqual([])
     } finally {

@@ -127,7 +127,7 @@ describe('web storefront in Chromium against the real market', () => {
     // After a reload the key stays locked until its password opens it; then it exports as the same key.
     const pubkey = await page.locator('header .pill').getAttribute('title')
     await page.reload()
-    await page.locator('header').getByRole('link', { name: 'Sign in' }).click()
+    await page.locator('header').getByRole('link', { name: 'Unlock' }).click()
     await page.getByLabel('Password of the key stored here').fill('not the password')
     await page.getByRole('button', { name: 'Unlock' }).click()
     await page.getByRole('alert').getByText('wrong password for this encrypted key').waitFor()

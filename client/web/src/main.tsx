@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks'
 import './style.css'
 import { installLinkInterceptor, match, useLocation } from './lib/router.ts'
 import { useMe } from './lib/me.ts'
-import { setSession, useSession } from './lib/session.ts'
+import { isLocked, setSession, useSession } from './lib/session.ts'
 import { shortKey } from './lib/format.ts'
 import { Browse } from './pages/browse.tsx'
 import { safeNext } from './lib/safe-next.ts'
@@ -96,7 +96,7 @@ function Header() {
           </>
         ) : (
           <a class="button small" href={`/signin?next=${encodeURIComponent(path)}`}>
-            Sign in
+            {isLocked() ? 'Unlock' : 'Sign in'}
           </a>
         )}
       </div>
