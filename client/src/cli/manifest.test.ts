@@ -23,10 +23,11 @@ describe('zapcade.json', () => {
     expect(() => validateManifest({ ...base, icon: 'javascript:alert(1)' })).toThrow(/icon: must be an http\(s\) URL/)
     expect(() => validateManifest({ ...base, status: 'public' })).toThrow(/status/)
     expect(() => validateManifest({ ...base, tags: ['Shooter'] })).toThrow(/tags/)
+    expect(() => validateManifest({ ...base, platforms: ['linux'] })).toThrow(/unknown platform "linux"; use NIP-82 ids: linux-x86_64/)
   })
 
   it('a valid paid manifest signs into a game event the shared parser accepts, with exactly one zap tag to the market', () => {
-    const m = validateManifest({ ...base, price_sats: 2100, tags: ['shooter'], platforms: ['linux'], status: 'listed', summary: 'Pew' })
+    const m = validateManifest({ ...base, price_sats: 2100, tags: ['shooter'], platforms: ['linux-x86_64'], status: 'listed', summary: 'Pew' })
     const ev = finalizeEvent(buildGame(gameInputOf(m, '# Hi', market, 1_700_000_000)), generateSecretKey())
     const g = parseGame(ev)
     if (!g.ok) throw new Error(g.reason)

@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
 import { PLATFORM_RE, TAG_RE, isHttpUrl, type GameInput, type GameListing } from '@zapcade/shared/events/game'
+import { isKnownPlatform, platformHelp } from '@zapcade/shared/platforms'
 import { SLUG_RE, SLUG_RULE } from '@zapcade/shared/ids'
 import { MAX_PRICE_SATS } from '@zapcade/shared/money'
 import { describeIssues } from './args.ts'
@@ -25,7 +26,9 @@ export const manifestSchema = z
     description_file: z.string().min(1).optional(),
     price_sats: z.number().int('must be whole sats').min(0).max(MAX_PRICE_SATS).default(0),
     tags: z.array(z.string().regex(TAG_RE, 'tags are lowercase words: [a-z0-9][a-z0-9-]{0,31}')).max(12).default([]),
-    platforms: z.array(z.string().regex(PLATFORM_RE, 'platform ids match [a-z0-9][a-z0-9_-]{0,31}')).default([]),
+    // NIP-82 `f` ids (shared/src/platforms.ts), so the catalog's platform filter and labels know them.
+    platforms: z.array(z.string().regex(PLATFORM_RE, 'platform ids match [a-z0-9][a-z0-9_-]{0,31}')
+      .refine(isKnownPlatform, { error: (iss) => `unknown platform "${String(iss.input)}"; use NIP-82 ids: ${platformHelp()}` })).default([]),
     icon: httpUrl.optional(),
     images: z.array(httpUrl).max(12).default([]),
     url: httpUrl.optional(),
