@@ -59,6 +59,17 @@ describe('catalog routes', () => {
     expect(body.next_cursor).toBeNull()
   })
 
+  it("filters by a developer (author=<pubkey hex>) and by a platform family (platform=linux matches linux-*)", async () => {
+    const other = f.user()
+    f.game(other, { slug: 'tux', title: 'Tux Run', platforms: ['linux-aarch64', 'linux-x86_64'] })
+    const slugs = async (qs: string) => ((await (await get(`/api/v1/games?${qs}`)).json()) as GameListResponse).items.map((i) => i.slug)
+    expect(await slugs(`author=${other.pubkey}`)).toEqual(['tux'])
+    expect(await slugs(`author=${dev.pubkey}`)).toEqual(['lantern'])
+    expect(await slugs('platform=linux')).toEqual(['tux'])
+    expect(await slugs('platform=linux-x86_64')).toEqual(['tux'])
+    expect((await get('/api/v1/games?author=npub1nope')).status).toBe(400)
+  })
+
   it('answers every invalid parameter with a VALIDATION_FAILED problem', async () => {
     for (const qs of ['limit=0', 'limit=101', 'limit=ten', 'sort=popular', 'sort=relevance', 'tag=Not%20A%20Tag', 'platform=%2F', 'cursor=%25%25', 'cursor=bm90LWpzb24', 'page=2', `q=${'x'.repeat(201)}`]) {
       const res = await get(`/api/v1/games?${qs}`)
@@ -131,7 +142,7 @@ describe('catalog routes', () => {
     const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'zapcade', version: 'x' } })
     expect(Object.keys(doc.paths ?? {}).sort()).toEqual(['/api/v1/games', '/api/v1/games/{naddr}', '/api/v1/games/{pubkey}/{slug}', '/api/v1/info'])
     const params = (doc.paths?.['/api/v1/games']?.get?.parameters ?? []) as { name: string }[]
-    expect(params.map((p) => p.name).sort()).toEqual(['cursor', 'limit', 'platform', 'q', 'sort', 'tag'])
+    expect(params.map((p) => p.name).sort()).toEqual(['author', 'cursor', 'limit', 'platform', 'q', 'sort', 'tag'])
   })
 })
 
