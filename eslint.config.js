@@ -6,19 +6,56 @@ const pkg = (name) => [`@zapcade/${name}`, `@zapcade/${name}/*`, `**/${name}/src
 const testFiles = ['**/*.test.ts', '**/testing/**', '**/fake-*.ts']
 
 /** Build a no-restricted-imports rule from forbidden groups with a message each. */
-const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }]
+const forbid = (...groups) => [
+  'error',
+  { patterns: groups.map(([group, message]) => ({ group, message })) },
+]
 
-const nodeOnly = ['node:*', 'fs', 'path', 'crypto', 'http', 'os', 'url', 'child_process', 'worker_threads']
-const driverAndIo = ['better-sqlite3', 'hono', 'hono/*', '@hono/*', 'ws', 'pino', '@aws-sdk/*', '@getalby/*']
+const nodeOnly = [
+  'node:*',
+  'fs',
+  'path',
+  'crypto',
+  'http',
+  'os',
+  'url',
+  'child_process',
+  'worker_threads',
+]
+const driverAndIo = [
+  'better-sqlite3',
+  'hono',
+  'hono/*',
+  '@hono/*',
+  'ws',
+  'pino',
+  '@aws-sdk/*',
+  '@getalby/*',
+]
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tmp/**', 'client/web/dist/**', 'test-results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      '.tmp/**',
+      'client/web/dist/**',
+      'test-results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' },
+      ],
     },
   },
   {
@@ -28,8 +65,14 @@ export default tseslint.config(
     ignores: ['shared/src/db/**', 'shared/src/crypto/**', ...testFiles],
     rules: {
       'no-restricted-imports': forbid(
-        [[...driverAndIo, ...nodeOnly, 'preact', 'preact/*', 'bolt11', 'light-bolt11-decoder'], 'shared imports only zod and nostr-tools.'],
-        [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet'), ...pkg('client')], 'shared depends on no other package.'],
+        [
+          [...driverAndIo, ...nodeOnly, 'preact', 'preact/*', 'bolt11', 'light-bolt11-decoder'],
+          'shared imports only zod and nostr-tools.',
+        ],
+        [
+          [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet'), ...pkg('client')],
+          'shared depends on no other package.',
+        ],
       ),
     },
   },
@@ -38,8 +81,14 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid(
-        [pkg('market-service'), 'The indexer and the service never import each other; they meet in the database.'],
-        [[...pkg('devnet'), ...pkg('client')], 'devnet is for the launcher and tests only; nothing imports client.'],
+        [
+          pkg('market-service'),
+          'The indexer and the service never import each other; they meet in the database.',
+        ],
+        [
+          [...pkg('devnet'), ...pkg('client')],
+          'devnet is for the launcher and tests only; nothing imports client.',
+        ],
       ),
     },
   },
@@ -48,8 +97,14 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid(
-        [pkg('relay-indexer'), 'The service reads the catalog through its read port, never the indexer.'],
-        [[...pkg('devnet'), ...pkg('client')], 'devnet is for the launcher and tests only; nothing imports client.'],
+        [
+          pkg('relay-indexer'),
+          'The service reads the catalog through its read port, never the indexer.',
+        ],
+        [
+          [...pkg('devnet'), ...pkg('client')],
+          'devnet is for the launcher and tests only; nothing imports client.',
+        ],
       ),
     },
   },
@@ -59,7 +114,10 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid(
-        [[...driverAndIo, 'node:fs', 'node:http', 'node:child_process'], 'Domain code takes I/O through ports.'],
+        [
+          [...driverAndIo, 'node:fs', 'node:http', 'node:child_process'],
+          'Domain code takes I/O through ports.',
+        ],
         [pkg('relay-indexer'), 'The service never imports the indexer.'],
       ),
       'no-restricted-properties': [
@@ -74,18 +132,25 @@ export default tseslint.config(
     files: ['devnet/src/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': forbid(
-        [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('client')], 'devnet imports only shared.'],
-      ),
+      'no-restricted-imports': forbid([
+        [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('client')],
+        'devnet imports only shared.',
+      ]),
     },
   },
   {
-    files: ['client/src/**/*.ts', 'client/src/**/*.tsx', 'client/web/**/*.ts', 'client/web/**/*.tsx'],
+    files: [
+      'client/src/**/*.ts',
+      'client/src/**/*.tsx',
+      'client/web/**/*.ts',
+      'client/web/**/*.tsx',
+    ],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': forbid(
-        [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')], 'client talks to the service over HTTP only.'],
-      ),
+      'no-restricted-imports': forbid([
+        [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
+        'client talks to the service over HTTP only.',
+      ]),
     },
   },
   {
@@ -94,8 +159,14 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid(
-        [[...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')], 'client talks to the service over HTTP only.'],
-        [['@zapcade/shared/crypto/*', '**/shared/src/crypto/**'], 'shared/src/crypto is Node-only (node:crypto).'],
+        [
+          [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
+          'client talks to the service over HTTP only.',
+        ],
+        [
+          ['@zapcade/shared/crypto/*', '**/shared/src/crypto/**'],
+          'shared/src/crypto is Node-only (node:crypto).',
+        ],
       ),
     },
   },

@@ -8,21 +8,38 @@
  */
 import { linkSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { addGame, addRelease, addUser } from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
+import {
+  addGame,
+  addRelease,
+  addUser,
+} from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
 import { defaultDownloadLimits } from '../market-service/src/domain/download/download-service.ts'
 import { startHarness } from '../market-service/src/testing/service-harness.ts'
 
 defaultDownloadLimits.perIp.capacity = 1e9
 defaultDownloadLimits.perIp.refillPerSec = 1e9
 
-const key = process.env['BENCH_KEY']!, sha256 = process.env['BENCH_SHA256']!, size = Number(process.env['BENCH_SIZE'])
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ZAPCADE_')))
+const key = process.env['BENCH_KEY']!,
+  sha256 = process.env['BENCH_SHA256']!,
+  size = Number(process.env['BENCH_SIZE'])
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k.startsWith('ZAPCADE_')),
+)
 const h = await startHarness({ env })
-addRelease(h.svc.db, addGame(h.svc.db, addUser(h.svc.db, process.env['BENCH_DEV']!), 'big-game'), '1.0.0', { sha256, sizeBytes: size, objectKey: key })
+addRelease(
+  h.svc.db,
+  addGame(h.svc.db, addUser(h.svc.db, process.env['BENCH_DEV']!), 'big-game'),
+  '1.0.0',
+  { sha256, sizeBytes: size, objectKey: key },
+)
 const blobDir = join(h.dir, 'blobs')
 if (process.env['BENCH_FILE']) {
   mkdirSync(dirname(join(blobDir, key)), { recursive: true })
   linkSync(process.env['BENCH_FILE'], join(blobDir, key))
 }
-process.stdout.write(`${JSON.stringify({ url: h.svc.url, publicUrl: h.svc.config.publicUrl, blobDir })}\n`)
-process.on('SIGTERM', () => { void h.stop().then(() => process.exit(0)) })
+process.stdout.write(
+  `${JSON.stringify({ url: h.svc.url, publicUrl: h.svc.config.publicUrl, blobDir })}\n`,
+)
+process.on('SIGTERM', () => {
+  void h.stop().then(() => process.exit(0))
+})

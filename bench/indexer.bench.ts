@@ -15,7 +15,11 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import { startIndexer } from '../relay-indexer/src/indexer.ts'
 import { startMarketRelay } from '../relay-indexer/src/relay/market-relay.ts'
 import { Receiver } from '../relay-indexer/src/pipeline/receive.ts'
-import { createInlineVerifier, createWorkerVerifier, type Verifier } from '../relay-indexer/src/pipeline/verify.ts'
+import {
+  createInlineVerifier,
+  createWorkerVerifier,
+  type Verifier,
+} from '../relay-indexer/src/pipeline/verify.ts'
 import { BatchWriter } from '../relay-indexer/src/pipeline/write.ts'
 import { Counters } from '../relay-indexer/src/store/counters.ts'
 import { openCatalog } from '../relay-indexer/src/store/open.ts'
@@ -38,7 +42,9 @@ async function corpus(): Promise<Corpus> {
   const t = performance.now()
   const c = await makeCorpus(N, 0.1, NOW_SEC)
   writeFileSync(file, JSON.stringify(c))
-  console.log(`signed ${N} events in ${((performance.now() - t) / 1000).toFixed(1)} s (cached at ${file})`)
+  console.log(
+    `signed ${N} events in ${((performance.now() - t) / 1000).toFixed(1)} s (cached at ${file})`,
+  )
   return c
 }
 
@@ -46,7 +52,8 @@ async function corpus(): Promise<Corpus> {
 async function verifyCeiling(frames: string[], v: Verifier): Promise<number> {
   const t = performance.now()
   const batches: Promise<boolean[]>[] = []
-  for (let i = 0; i < frames.length; i += 1000) batches.push(v.verify(frames.slice(i, i + 1000).map((f) => JSON.parse(f) as NostrEvent)))
+  for (let i = 0; i < frames.length; i += 1000)
+    batches.push(v.verify(frames.slice(i, i + 1000).map((f) => JSON.parse(f) as NostrEvent)))
   const ok = (await Promise.all(batches)).flat()
   const s = (performance.now() - t) / 1000
   if (ok.length !== frames.length) throw new Error('verify answered the wrong count')
@@ -54,7 +61,10 @@ async function verifyCeiling(frames: string[], v: Verifier): Promise<number> {
 }
 
 /** The pipeline without sockets: frames are parsed and handed to the receiver as a relay would. */
-async function endToEnd(frames: string[], v: Verifier): Promise<{ rate: number; counters: Record<string, number>; commits: number }> {
+async function endToEnd(
+  frames: string[],
+  v: Verifier,
+): Promise<{ rate: number; counters: Record<string, number>; commits: number }> {
   const tmp = tempDir()
   const db = openCatalog(tmp.file('bench.db'))
   const counters = new Counters()
@@ -78,13 +88,20 @@ async function endToEnd(frames: string[], v: Verifier): Promise<{ rate: number; 
 async function overWebSocket(url: string, n: number, verifier: Verifier): Promise<number> {
   const tmp = tempDir()
   const t = performance.now()
-  const indexer = await startIndexer({ dbFile: tmp.file('ws.db'), relays: [url], verifier, log: () => {}, now: () => NOW_SEC * 1000 })
+  const indexer = await startIndexer({
+    dbFile: tmp.file('ws.db'),
+    relays: [url],
+    verifier,
+    log: () => {},
+    now: () => NOW_SEC * 1000,
+  })
   await indexer.whenCaughtUp()
   const s = (performance.now() - t) / 1000
   const stored = indexer.counters()
   await indexer.stop()
   tmp.cleanup()
-  if ((stored['accepted'] ?? 0) + (stored['pending'] ?? 0) === 0) throw new Error('nothing indexed over WebSocket')
+  if ((stored['accepted'] ?? 0) + (stored['pending'] ?? 0) === 0)
+    throw new Error('nothing indexed over WebSocket')
   return n / s
 }
 
@@ -93,7 +110,9 @@ async function overWebSocket(url: string, n: number, verifier: Verifier): Promis
  * REQ answered by binary search on `until` (the test fake relay scans everything and would be the
  * bottleneck). Serves ids/kinds/authors/#k/since/until/limit, then EOSE.
  */
-async function startFrameServer(events: NostrEvent[]): Promise<{ url: string; stop(): Promise<void> }> {
+async function startFrameServer(
+  events: NostrEvent[],
+): Promise<{ url: string; stop(): Promise<void> }> {
   const sorted = [...events].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? -1 : 1))
   const json = sorted.map((e) => JSON.stringify(e))
   const firstAtOrBefore = (until: number): number => {
@@ -117,7 +136,11 @@ async function startFrameServer(events: NostrEvent[]): Promise<{ url: string; st
         const authors = f.authors ? new Set(f.authors) : undefined
         const ks = f['#k']
         let sent = 0
-        for (let i = firstAtOrBefore(f.until ?? Infinity); i < sorted.length && sent < (f.limit ?? Infinity); i++) {
+        for (
+          let i = firstAtOrBefore(f.until ?? Infinity);
+          i < sorted.length && sent < (f.limit ?? Infinity);
+          i++
+        ) {
           const ev = sorted[i]!
           if (f.since !== undefined && ev.created_at < f.since) break
           if (kinds && !kinds.has(ev.kind)) continue
@@ -143,7 +166,9 @@ async function startFrameServer(events: NostrEvent[]): Promise<{ url: string; st
 
 const c = await corpus()
 const frames = c.events.map((e) => JSON.stringify(e))
-console.log(`corpus: ${frames.length} events (${c.valid} valid, ${c.forged} forged signatures, ${c.idMismatch} edited content)`)
+console.log(
+  `corpus: ${frames.length} events (${c.valid} valid, ${c.forged} forged signatures, ${c.idMismatch} edited content)`,
+)
 
 const rssWithCorpus = process.memoryUsage.rss()
 const inline = await createInlineVerifier()

@@ -18,8 +18,15 @@ export interface InfraRequest {
   /** Buyer connections get notifications (payment_sent) too; default pay-only, like our CLI's and storefront's. */
   buyerNotifications?: boolean
 }
-interface Urls { relayUrl: string; marketNwcUrl: string; buyerUrls: string[]; payeeUrl: string }
-export interface Infra extends Urls { stop(): Promise<void> }
+interface Urls {
+  relayUrl: string
+  marketNwcUrl: string
+  buyerUrls: string[]
+  payeeUrl: string
+}
+export interface Infra extends Urls {
+  stop(): Promise<void>
+}
 type Part<T> = T & { stop(): Promise<void> }
 type Job = { role: 'relay' } | { role: 'devnet'; relayUrl: string; req: InfraRequest }
 
@@ -28,12 +35,21 @@ async function startRelay(): Promise<Part<{ relayUrl: string }>> {
   return { relayUrl: relay.url, stop: () => relay.stop() }
 }
 
-async function startWallets(relayUrl: string, req: InfraRequest): Promise<Part<Omit<Urls, 'relayUrl'>>> {
+async function startWallets(
+  relayUrl: string,
+  req: InfraRequest,
+): Promise<Part<Omit<Urls, 'relayUrl'>>> {
   const devnet = await startDevnet({ relayUrl, dataDir: req.dataDir, writeJson: false })
   return {
     marketNwcUrl: devnet.marketNwcUrl,
-    buyerUrls: Array.from({ length: req.buyers }, () =>
-      devnet.createWallet({ balanceMsat: msat(req.buyerBalanceMsat), permissions: req.buyerNotifications ? [...NWC_METHODS, 'notifications'] : NWC_METHODS }).nwcUrl),
+    buyerUrls: Array.from(
+      { length: req.buyers },
+      () =>
+        devnet.createWallet({
+          balanceMsat: msat(req.buyerBalanceMsat),
+          permissions: req.buyerNotifications ? [...NWC_METHODS, 'notifications'] : NWC_METHODS,
+        }).nwcUrl,
+    ),
     payeeUrl: devnet.createWallet({ name: 'bench-payee' }).nwcUrl,
     stop: () => devnet.stop(),
   }
@@ -47,8 +63,14 @@ async function inWorker<T>(job: Job): Promise<Part<T>> {
 
 /** Relay + devnet in this thread, or each in a worker thread. */
 export async function startInfra(req: InfraRequest, where: 'inline' | 'worker'): Promise<Infra> {
-  const relay = where === 'inline' ? await startRelay() : await inWorker<{ relayUrl: string }>({ role: 'relay' })
-  const wallets = where === 'inline' ? await startWallets(relay.relayUrl, req) : await inWorker<Omit<Urls, 'relayUrl'>>({ role: 'devnet', relayUrl: relay.relayUrl, req })
+  const relay =
+    where === 'inline'
+      ? await startRelay()
+      : await inWorker<{ relayUrl: string }>({ role: 'relay' })
+  const wallets =
+    where === 'inline'
+      ? await startWallets(relay.relayUrl, req)
+      : await inWorker<Omit<Urls, 'relayUrl'>>({ role: 'devnet', relayUrl: relay.relayUrl, req })
   const { stop: stopWallets, ...walletUrls } = wallets
   return {
     relayUrl: relay.relayUrl,
@@ -61,6 +83,7 @@ export async function startInfra(req: InfraRequest, where: 'inline' | 'worker'):
 }
 
 serveHosted(import.meta.url, async (job: Job) => {
-  const { stop, ...urls } = job.role === 'relay' ? await startRelay() : await startWallets(job.relayUrl, job.req)
+  const { stop, ...urls } =
+    job.role === 'relay' ? await startRelay() : await startWallets(job.relayUrl, job.req)
   return { info: urls, stop }
 })

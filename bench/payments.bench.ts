@@ -41,20 +41,37 @@ const pct = (xs: number[], p: number): number => {
 const ms = (x: number): string => `${x.toFixed(0)} ms`
 
 const dir = await mkdtemp(join(tmpdir(), 'zapcade-paybench-'))
-const infra = await startInfra({ dataDir: join(dir, 'devnet'), buyers: BUYERS, buyerBalanceMsat: 1_000_000_000, buyerNotifications: BUYER_NOTIFICATIONS }, INFRA)
+const infra = await startInfra(
+  {
+    dataDir: join(dir, 'devnet'),
+    buyers: BUYERS,
+    buyerBalanceMsat: 1_000_000_000,
+    buyerNotifications: BUYER_NOTIFICATIONS,
+  },
+  INFRA,
+)
 const marketWallet = new NwcWallet({ url: infra.marketNwcUrl, requestTimeoutMs: 30_000 })
 const buyers = infra.buyerUrls.map((url) => new NwcWallet({ url, payTimeoutMs: 60_000 }))
 const payee = new NwcWallet({ url: infra.payeeUrl, requestTimeoutMs: 30_000 })
 // Warm every connection (relay socket, encryption negotiation) before measuring.
-await Promise.all([marketWallet, payee, ...buyers].map((w) => w.lookupPayment('0'.repeat(64)).catch(() => undefined)))
+await Promise.all(
+  [marketWallet, payee, ...buyers].map((w) =>
+    w.lookupPayment('0'.repeat(64)).catch(() => undefined),
+  ),
+)
 
 /** Run `n` jobs with `c` workers; answers elapsed seconds. */
 async function pool(n: number, c: number, job: (i: number) => Promise<void>): Promise<number> {
   let next = 0
   const t0 = performance.now()
-  await Promise.all(Array.from({ length: c }, async (_, w) => {
-    while (next < n) { const i = next++; await job(i + w * 0) }
-  }))
+  await Promise.all(
+    Array.from({ length: c }, async (_, w) => {
+      while (next < n) {
+        const i = next++
+        await job(i + w * 0)
+      }
+    }),
+  )
   return (performance.now() - t0) / 1000
 }
 
@@ -63,11 +80,19 @@ const baseLat: number[] = []
 let baseFailed = 0
 const baseline = async (i: number): Promise<void> => {
   // Under heavy load a relay OK can take longer than the client's publish timeout: counted, not fatal.
-  const inv = await payee.makeInvoice({ amountMsat: msat(PRICE), description: 'baseline', expirySec: 900 }).catch(() => undefined)
-  if (!inv) { baseFailed++; return }
+  const inv = await payee
+    .makeInvoice({ amountMsat: msat(PRICE), description: 'baseline', expirySec: 900 })
+    .catch(() => undefined)
+  if (!inv) {
+    baseFailed++
+    return
+  }
   const t = performance.now()
   const r = await buyers[i % BUYERS]!.payInvoice(inv.bolt11)
-  if (r.status !== 'SUCCEEDED') { baseFailed++; return }
+  if (r.status !== 'SUCCEEDED') {
+    baseFailed++
+    return
+  }
   baseLat.push(performance.now() - t)
 }
 await pool(WARMUP, BUYERS, baseline)
@@ -77,22 +102,30 @@ const baseSec = await pool(N, BUYERS, baseline)
 
 // ---- end to end through the service ----
 const svc = await startService({
-  config: configFrom({ ZAPCADE_DATA_DIR: join(dir, 'svc'), ZAPCADE_PORT: '0', ZAPCADE_RELAYS: infra.relayUrl }),
-  wallet: marketWallet, overrides: { log: pino({ level: 'silent' }) },
+  config: configFrom({
+    ZAPCADE_DATA_DIR: join(dir, 'svc'),
+    ZAPCADE_PORT: '0',
+    ZAPCADE_RELAYS: infra.relayUrl,
+  }),
+  wallet: marketWallet,
+  overrides: { log: pino({ level: 'silent' }) },
 })
-const info = await (await fetch(`${svc.url}/api/v1/info`)).json() as { market_pubkey: string }
+const info = (await (await fetch(`${svc.url}/api/v1/info`)).json()) as { market_pubkey: string }
 const dev = newKey()
 seedGame(svc.db, dev, 'bench', { priceMsat: PRICE, marketPubkey: info.market_pubkey })
 await marketWallet.notificationsReady()
 const entitled = svc.db.prepare('SELECT 1 FROM entitlements WHERE purchase_id = ?')
 
-const payToEnt: number[] = [], total: number[] = []
-let visible = 0, failed = 0
-const buy = (i: number): Promise<void> => purchase(i).catch((e: unknown) => {
-  // A reset connection under load (seen once: ECONNRESET on a fetch) counts as a failed purchase.
-  failed++
-  console.error(`purchase ${i} failed: ${String(e)}`)
-})
+const payToEnt: number[] = [],
+  total: number[] = []
+let visible = 0,
+  failed = 0
+const buy = (i: number): Promise<void> =>
+  purchase(i).catch((e: unknown) => {
+    // A reset connection under load (seen once: ECONNRESET on a fetch) counts as a failed purchase.
+    failed++
+    console.error(`purchase ${i} failed: ${String(e)}`)
+  })
 await pool(WARMUP, BUYERS, buy)
 const warm = { visible, failed, commits: groupCommit(svc.db).stats() }
 payToEnt.length = 0
@@ -103,30 +136,66 @@ const e2eSec = await pool(N, BUYERS, buy)
 
 async function purchase(i: number): Promise<void> {
   const t0 = performance.now()
-  const res = await fetch(`${svc.url}/api/v1/purchases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ game: `${dev.pubkey}/bench` }) })
-  if (res.status !== 201) { failed++; await res.arrayBuffer(); return }
-  const p = await res.json() as CreatePurchaseResponse
+  const res = await fetch(`${svc.url}/api/v1/purchases`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ game: `${dev.pubkey}/bench` }),
+  })
+  if (res.status !== 201) {
+    failed++
+    await res.arrayBuffer()
+    return
+  }
+  const p = (await res.json()) as CreatePurchaseResponse
   const r = await buyers[i % BUYERS]!.payInvoice(p.bolt11)
-  if (r.status !== 'SUCCEEDED') { failed++; return }
+  if (r.status !== 'SUCCEEDED') {
+    failed++
+    return
+  }
   const paidAt = performance.now()
   // The entitlement row appears when the notification is settled (or the poller finds it).
   while (!entitled.get(p.id)) await new Promise((resolve) => setTimeout(resolve, 2))
   payToEnt.push(performance.now() - paidAt)
-  const v = await (await fetch(`${svc.url}/api/v1/purchases/${p.id}`, { headers: { 'x-receipt-code': p.receipt_code! } })).json() as PurchaseView
+  const v = (await (
+    await fetch(`${svc.url}/api/v1/purchases/${p.id}`, {
+      headers: { 'x-receipt-code': p.receipt_code! },
+    })
+  ).json()) as PurchaseView
   if (v.status === 'PAID' && v.entitlement_id) visible++
   total.push(performance.now() - t0)
 }
 
 const check = await (await fetch(`${svc.url}/api/v1/admin/ledger/check`)).status
 const gcAll = groupCommit(svc.db).stats()
-const gc = { units: gcAll.units - warm.commits.units, commits: gcAll.commits - warm.commits.commits }
-const e2eRate = payToEnt.length / e2eSec, baseRate = baseLat.length / baseSec
-console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}; buyer connections ${BUYER_NOTIFICATIONS ? 'with' : 'without'} notifications`)
-console.log(`baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`)
-console.log(`end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases after ${WARMUP} unmeasured (${failed} failed${warm.failed ? `, ${warm.failed} in the warm-up` : ''}): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${(e2eRate / baseRate * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`)
-console.log(`payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`)
-console.log(`money writes: ${gc.units} units in ${gc.commits} group commits (${(gc.units / Math.max(1, gc.commits)).toFixed(1)} per fsync; ${(gc.commits / Math.max(1, payToEnt.length)).toFixed(2)} fsyncs per purchase)`)
-console.log(`(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`)
+const gc = {
+  units: gcAll.units - warm.commits.units,
+  commits: gcAll.commits - warm.commits.commits,
+}
+const e2eRate = payToEnt.length / e2eSec,
+  baseRate = baseLat.length / baseSec
+console.log(
+  `machine: ${(await import('node:os')).cpus().length} cores, load ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(
+      ' ',
+    )}; relay + devnet ${INFRA === 'worker' ? 'each in a worker thread' : 'in the same thread'}; buyer connections ${BUYER_NOTIFICATIONS ? 'with' : 'without'} notifications`,
+)
+console.log(
+  `baseline raw NWC (make_invoice + pay_invoice, no service), ${BUYERS} concurrent: ${baseRate.toFixed(1)}/s (${baseFailed} failed); pay_invoice p50 ${ms(pct(baseLat, 50))} p99 ${ms(pct(baseLat, 99))}`,
+)
+console.log(
+  `end to end (checkout → NWC pay → notification → settlement → entitlement visible), ${BUYERS} buyers, ${N} purchases after ${WARMUP} unmeasured (${failed} failed${warm.failed ? `, ${warm.failed} in the warm-up` : ''}): ${e2eRate.toFixed(1)}/s (goal ≥ 200/s) = ${((e2eRate / baseRate) * 100).toFixed(0)}% of baseline; ${visible}/${N} visible over HTTP`,
+)
+console.log(
+  `payment answered → entitlement row: p50 ${ms(pct(payToEnt, 50))} p99 ${ms(pct(payToEnt, 99))} (goal p99 < 250 ms); whole purchase p50 ${ms(pct(total, 50))} p99 ${ms(pct(total, 99))}`,
+)
+console.log(
+  `money writes: ${gc.units} units in ${gc.commits} group commits (${(gc.units / Math.max(1, gc.commits)).toFixed(1)} per fsync; ${(gc.commits / Math.max(1, payToEnt.length)).toFixed(2)} fsyncs per purchase)`,
+)
+console.log(
+  `(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`,
+)
 
 await svc.stop()
 await Promise.all([marketWallet, payee, ...buyers].map((w) => w.close()))

@@ -21,7 +21,10 @@ if (files.length === 0) {
 let failed = 0
 for (const f of files) {
   console.log(`\n=== ${f} ===`)
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${f}`], { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${f}`], {
+    stdio: 'inherit',
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  })
   if (r.status !== 0) failed++
 }
 process.exit(failed === 0 ? 0 : 1)

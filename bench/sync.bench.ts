@@ -54,8 +54,10 @@ async function measure(size: number, negentropy: boolean, corpus: NostrEvent[]) 
   await relay.stop()
   db.close()
   tmp.cleanup()
-  console.log(`${String(size).padStart(6)} events  ${negentropy ? 'negentropy' : 'no NIP-77 '}  caught up ${caughtUp.toFixed(0).padStart(5)} ms  `
-    + `back-dated event in catalog ${inCatalog.toFixed(0).padStart(5)} ms  (synced by ${mode})`)
+  console.log(
+    `${String(size).padStart(6)} events  ${negentropy ? 'negentropy' : 'no NIP-77 '}  caught up ${caughtUp.toFixed(0).padStart(5)} ms  ` +
+      `back-dated event in catalog ${inCatalog.toFixed(0).padStart(5)} ms  (synced by ${mode})`,
+  )
 }
 
 for (const size of [3000, 12000]) {

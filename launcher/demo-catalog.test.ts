@@ -4,7 +4,8 @@ import { DEMO_GAMES, DEMO_SHOTS, demoImages, demoImageSvg } from './demo-catalog
 
 describe('demo catalog', () => {
   it('uses only NIP-82 platform ids', () => {
-    for (const g of DEMO_GAMES) for (const p of g.platforms) expect(isKnownPlatform(p), `${g.slug}: ${p}`).toBe(true)
+    for (const g of DEMO_GAMES)
+      for (const p of g.platforms) expect(isKnownPlatform(p), `${g.slug}: ${p}`).toBe(true)
   })
 
   it('serves a cover and its screenshots for each game, and nothing else', () => {

@@ -21,7 +21,8 @@ export const DEMO_GAMES: DemoGame[] = [
     slug: 'lantern-depths',
     title: 'Lantern Depths',
     summary: 'A roguelike about carrying the last light into a flooded mine.',
-    description: '# Lantern Depths\n\nEvery step burns oil. Every room is new.\n\n- 40 hand-made rooms, remixed each run\n- Permadeath, but your map persists\n- A soundtrack of dripping water and distant bells\n',
+    description:
+      '# Lantern Depths\n\nEvery step burns oil. Every room is new.\n\n- 40 hand-made rooms, remixed each run\n- Permadeath, but your map persists\n- A soundtrack of dripping water and distant bells\n',
     tags: ['roguelike', 'pixel-art', 'dungeon'],
     platforms: ['linux-x86_64', 'windows-x86_64', 'darwin-arm64'],
     priceSats: 2100,
@@ -31,7 +32,8 @@ export const DEMO_GAMES: DemoGame[] = [
     slug: 'orbital-gardener',
     title: 'Orbital Gardener',
     summary: 'Grow a greenhouse on a space station that never stops spinning.',
-    description: '# Orbital Gardener\n\nA calm management game. Balance light, water and gravity as the station turns.\n\n> "The most relaxing thing I have played in orbit." — a satisfied botanist\n',
+    description:
+      '# Orbital Gardener\n\nA calm management game. Balance light, water and gravity as the station turns.\n\n> "The most relaxing thing I have played in orbit." — a satisfied botanist\n',
     tags: ['simulation', 'cozy', 'space'],
     platforms: ['linux-x86_64', 'windows-x86_64'],
     priceSats: 5000,
@@ -41,7 +43,8 @@ export const DEMO_GAMES: DemoGame[] = [
     slug: 'zap-racer',
     title: 'Zap Racer',
     summary: 'Arcade racing on lightning-fast neon tracks. Free to play.',
-    description: '# Zap Racer\n\nTwelve tracks, one button for boost, and a ghost of your best lap.\n\nFree forever: tips welcome.\n',
+    description:
+      '# Zap Racer\n\nTwelve tracks, one button for boost, and a ghost of your best lap.\n\nFree forever: tips welcome.\n',
     tags: ['racing', 'arcade'],
     platforms: ['linux-x86_64', 'windows-x86_64', 'darwin-arm64', 'darwin-x86_64'],
     priceSats: 0,
@@ -51,7 +54,8 @@ export const DEMO_GAMES: DemoGame[] = [
     slug: 'quiet-harbor',
     title: 'Quiet Harbor',
     summary: 'A narrative puzzle game set in a fishing town that keeps one secret.',
-    description: '# Quiet Harbor\n\nTalk to the townsfolk, read the tide tables, and find out why the lighthouse went dark.\n\n*About four hours long.*\n',
+    description:
+      '# Quiet Harbor\n\nTalk to the townsfolk, read the tide tables, and find out why the lighthouse went dark.\n\n*About four hours long.*\n',
     tags: ['puzzle', 'narrative', 'mystery'],
     platforms: ['windows-x86_64', 'darwin-arm64'],
     priceSats: 12000,
@@ -98,11 +102,13 @@ export const DEMO_SHOTS = 3
 /** A demo screenshot: a simple scene in the game's colours (hills, a sun, a caption), different per index. */
 export function demoShotSvg(g: DemoGame, n: number): string {
   const h = (g.hue + n * 40) % 360
-  const hills = [0, 1, 2].map((k) => {
-    const y = 230 + k * 40
-    const amp = 30 + ((n * 17 + k * 23) % 40)
-    return `<path d="M0 ${y} Q160 ${y - amp} 320 ${y} T640 ${y} V360 H0Z" fill="hsl(${(h + k * 20) % 360},55%,${30 - k * 7}%)"/>`
-  }).join('')
+  const hills = [0, 1, 2]
+    .map((k) => {
+      const y = 230 + k * 40
+      const amp = 30 + ((n * 17 + k * 23) % 40)
+      return `<path d="M0 ${y} Q160 ${y - amp} 320 ${y} T640 ${y} V360 H0Z" fill="hsl(${(h + k * 20) % 360},55%,${30 - k * 7}%)"/>`
+    })
+    .join('')
   return `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
 <rect width="640" height="360" fill="hsl(${h},60%,70%)"/>
 <circle cx="${120 + n * 150}" cy="${90 + n * 10}" r="36" fill="hsl(${(h + 180) % 360},90%,85%)"/>
@@ -117,12 +123,16 @@ export function demoImageSvg(file: string): string | undefined {
   for (const g of DEMO_GAMES) {
     if (file === `${g.slug}.svg`) return demoCoverSvg(g)
     const m = /^(.+)-([0-9])\.svg$/.exec(file)
-    if (m && m[1] === g.slug && Number(m[2]) >= 1 && Number(m[2]) <= DEMO_SHOTS) return demoShotSvg(g, Number(m[2]))
+    if (m && m[1] === g.slug && Number(m[2]) >= 1 && Number(m[2]) <= DEMO_SHOTS)
+      return demoShotSvg(g, Number(m[2]))
   }
   return undefined
 }
 
 /** The `image` tags of a demo game: its cover first (the card art), then its screenshots. */
 export function demoImages(g: DemoGame, baseUrl: string): string[] {
-  return [`${baseUrl}/demo/${g.slug}.svg`, ...Array.from({ length: DEMO_SHOTS }, (_, i) => `${baseUrl}/demo/${g.slug}-${i + 1}.svg`)]
+  return [
+    `${baseUrl}/demo/${g.slug}.svg`,
+    ...Array.from({ length: DEMO_SHOTS }, (_, i) => `${baseUrl}/demo/${g.slug}-${i + 1}.svg`),
+  ]
 }

@@ -53,7 +53,10 @@ export async function publishDemoOnce(o: DemoPublishOptions): Promise<number> {
   if (existsSync(marker)) return 0
   const events = demoGameEvents(o)
   // Node 20 has no global WebSocket: hand nostr-tools the `ws` one.
-  const relay = await AbstractRelay.connect(o.relayUrl, { verifyEvent, websocketImplementation: WebSocket as never })
+  const relay = await AbstractRelay.connect(o.relayUrl, {
+    verifyEvent,
+    websocketImplementation: WebSocket as never,
+  })
   try {
     for (const ev of events) await relay.publish(ev)
   } finally {

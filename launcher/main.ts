@@ -18,7 +18,12 @@ try {
   const host = partsHostFromEnv(process.env)
   const spawned: SpawnedParts | undefined = host === 'inline' ? undefined : spawnParts(host, log)
   const { startMarket } = await import('./start-market.ts')
-  market = await startMarket({ dataDir, log, webInBackground: true, ...(spawned ? { spawned } : { host }) })
+  market = await startMarket({
+    dataDir,
+    log,
+    webInBackground: true,
+    ...(spawned ? { spawned } : { host }),
+  })
 } catch (e) {
   process.stderr.write(`zapcade: could not start: ${e instanceof Error ? e.message : String(e)}\n`)
   process.exit(2)
@@ -43,18 +48,25 @@ const lines = [
 process.stdout.write(`${lines.join('\n')}\n`)
 market.webReady.then(
   () => undefined,
-  (e: unknown) => process.stderr.write(`  storefront build failed: ${e instanceof Error ? e.message : String(e)}\n`),
+  (e: unknown) =>
+    process.stderr.write(
+      `  storefront build failed: ${e instanceof Error ? e.message : String(e)}\n`,
+    ),
 )
 market.demoReady.then(
   () => process.stdout.write('  Demo builds are uploaded: buy a game and download it.\n'),
-  (e: unknown) => process.stderr.write(`  demo builds: ${e instanceof Error ? e.message : String(e)}\n`),
+  (e: unknown) =>
+    process.stderr.write(`  demo builds: ${e instanceof Error ? e.message : String(e)}\n`),
 )
 
 let stopping = false
 const shutdown = (code: number): void => {
   if (stopping) return
   stopping = true
-  market.stop().then(() => process.exit(code), () => process.exit(1))
+  market.stop().then(
+    () => process.exit(code),
+    () => process.exit(1),
+  )
 }
 process.on('SIGINT', () => shutdown(0))
 process.on('SIGTERM', () => shutdown(0))

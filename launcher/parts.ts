@@ -5,16 +5,26 @@
  */
 import type { Logger } from 'pino'
 import type { Env } from '@zapcade/shared/config'
-import { spawnRelayIndexerPart, type HostMode, type SpawnedPart } from '@zapcade/relay-indexer/worker-host'
+import {
+  spawnRelayIndexerPart,
+  type HostMode,
+  type SpawnedPart,
+} from '@zapcade/relay-indexer/worker-host'
 
 export type PartsHost = HostMode | 'inline'
-export interface SpawnedParts { mode: HostMode; relay: SpawnedPart; indexer: SpawnedPart }
+export interface SpawnedParts {
+  mode: HostMode
+  relay: SpawnedPart
+  indexer: SpawnedPart
+}
 
 /** Where the relay and the indexer run, from ZAPCADE_RELAY_INDEXER_HOST (default worker; bad values refused). */
 export function partsHostFromEnv(env: Env): PartsHost {
   const v = env.ZAPCADE_RELAY_INDEXER_HOST ?? 'worker'
   if (v === 'worker' || v === 'process' || v === 'inline') return v
-  throw new Error(`invalid configuration:\n  - ZAPCADE_RELAY_INDEXER_HOST: "${v}" is not one of worker, process, inline`)
+  throw new Error(
+    `invalid configuration:\n  - ZAPCADE_RELAY_INDEXER_HOST: "${v}" is not one of worker, process, inline`,
+  )
 }
 
 /** Boot the relay's and the indexer's threads or processes now; startMarket gives them their jobs. */
@@ -22,6 +32,8 @@ export function spawnParts(mode: HostMode, log?: Logger): SpawnedParts {
   return {
     mode,
     relay: spawnRelayIndexerPart('relay', mode),
-    indexer: spawnRelayIndexerPart('indexer', mode, { onLog: (m) => log?.info({ svc: 'indexer' }, m) }),
+    indexer: spawnRelayIndexerPart('indexer', mode, {
+      onLog: (m) => log?.info({ svc: 'indexer' }, m),
+    }),
   }
 }

@@ -15,7 +15,11 @@ import { Hono } from 'hono'
 import { pino, type Logger } from 'pino'
 import { loadConfig, type Env } from '@zapcade/shared/config'
 import { CATALOG_DB_FILE } from '@zapcade/relay-indexer/catalog-file'
-import { startHostedIndexer, startHostedRelay, type HostedPart } from '@zapcade/relay-indexer/worker-host'
+import {
+  startHostedIndexer,
+  startHostedRelay,
+  type HostedPart,
+} from '@zapcade/relay-indexer/worker-host'
 import { startService, type RunningService } from '@zapcade/market-service/server'
 import { devnetJson, startDevnet, type Devnet, type DevnetJson } from '@zapcade/devnet/up'
 import { distDir, ensureWebBuilt } from '../client/web/build.ts'
@@ -104,7 +108,11 @@ export interface RunningMarket {
   stop(): Promise<void>
 }
 
-const placeOf = (p: HostedPart<unknown>): PartPlace => ({ mode: p.mode, id: p.id, exited: p.exited })
+const placeOf = (p: HostedPart<unknown>): PartPlace => ({
+  mode: p.mode,
+  id: p.id,
+  exited: p.exited,
+})
 
 /** Start relay, indexer, devnet, service and the demo catalog; resolves when the service listens. */
 export async function startMarket(opts: StartMarketOptions): Promise<RunningMarket> {
@@ -114,33 +122,56 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
   const log = opts.log ?? pino({ base: { svc: 'zapcade' } })
   const stops: (() => Promise<void>)[] = []
   const stopAll = async (): Promise<void> => {
-    for (const s of stops.reverse()) await s().catch((err: unknown) => log.error({ err }, 'stop failed'))
+    for (const s of stops.reverse())
+      await s().catch((err: unknown) => log.error({ err }, 'stop failed'))
     stops.length = 0
   }
   const host = opts.spawned?.mode ?? opts.host ?? partsHostFromEnv(env)
   const spawned = opts.spawned ?? (host === 'inline' ? undefined : spawnParts(host, log))
   // Threads or processes that never got their job (startup failed first) end with the rest.
-  if (spawned) stops.push(async () => void (await Promise.all([spawned.relay.kill(), spawned.indexer.kill()])))
+  if (spawned)
+    stops.push(async () => void (await Promise.all([spawned.relay.kill(), spawned.indexer.kill()])))
   let stopping = false
   let reportFailure: (e: Error) => void = () => {}
   const failed = new Promise<Error>((r) => (reportFailure = r))
   const watch = (what: string, part: HostedPart<unknown>) =>
     void part.exited.then((code) => {
-      if (!stopping) reportFailure(new Error(`the ${what} ${part.mode === 'worker' ? 'thread' : 'process'} ended (exit code ${code})`))
+      if (!stopping)
+        reportFailure(
+          new Error(
+            `the ${what} ${part.mode === 'worker' ? 'thread' : 'process'} ended (exit code ${code})`,
+          ),
+        )
     })
   try {
     // 1. The embedded market relay (also where the market publishes zap receipts and its lists).
-    const relayPort = opts.relayPort ?? (env.ZAPCADE_RELAY_PORT !== undefined ? Number(env.ZAPCADE_RELAY_PORT) : 7777)
-    const relayOpts = { port: relayPort, host: env.ZAPCADE_HOST ?? '127.0.0.1', file: join(dataDir, 'relay.db') }
+    const relayPort =
+      opts.relayPort ??
+      (env.ZAPCADE_RELAY_PORT !== undefined ? Number(env.ZAPCADE_RELAY_PORT) : 7777)
+    const relayOpts = {
+      port: relayPort,
+      host: env.ZAPCADE_HOST ?? '127.0.0.1',
+      file: join(dataDir, 'relay.db'),
+    }
     let relay: RelayHandle
     if (spawned) {
       const part = await startHostedRelay(spawned.relay, relayOpts)
       watch('relay', part)
-      relay = { ...part.info, place: placeOf(part), refusals: () => part.call('refusals'), stop: () => part.stop() }
+      relay = {
+        ...part.info,
+        place: placeOf(part),
+        refusals: () => part.call('refusals'),
+        stop: () => part.stop(),
+      }
     } else {
       const { startMarketRelay } = await import('@zapcade/relay-indexer')
       const inline = await startMarketRelay(relayOpts)
-      relay = { url: inline.url, port: inline.port, refusals: async () => inline.refusals(), stop: () => inline.stop() }
+      relay = {
+        url: inline.url,
+        port: inline.port,
+        refusals: async () => inline.refusals(),
+        stop: () => inline.stop(),
+      }
     }
     stops.push(() => relay.stop())
 
@@ -152,29 +183,49 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
       ZAPCADE_RELAYS: env.ZAPCADE_RELAYS ?? relay.url,
       ...(opts.port !== undefined ? { ZAPCADE_PORT: String(opts.port) } : {}),
     })
-    if (!loaded.ok) throw new Error(`invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`)
+    if (!loaded.ok)
+      throw new Error(`invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`)
     let config = loaded.value
 
     // 3. The indexer, on the same SQLite file the service reads (it migrates it before the service opens
     // it), and 4. devnet as the market's wallet unless a real wallet is configured (never in production),
     // both at once: each needs only the relay.
-    const indexerOpts = { dbFile: join(dataDir, CATALOG_DB_FILE), relays: config.relays, syncIntervalMs: config.syncIntervalSec * 1000 }
+    const indexerOpts = {
+      dbFile: join(dataDir, CATALOG_DB_FILE),
+      relays: config.relays,
+      syncIntervalMs: config.syncIntervalSec * 1000,
+    }
     const startIndexer = async (): Promise<IndexerHandle> => {
       if (spawned) {
         const part = await startHostedIndexer(spawned.indexer, indexerOpts)
         watch('indexer', part)
-        return { place: placeOf(part), counters: () => part.call('counters'), whenCaughtUp: () => part.call('caughtUp'), stop: () => part.stop() }
+        return {
+          place: placeOf(part),
+          counters: () => part.call('counters'),
+          whenCaughtUp: () => part.call('caughtUp'),
+          stop: () => part.stop(),
+        }
       }
       const m = await import('@zapcade/relay-indexer')
-      const inline = await m.startIndexer({ ...indexerOpts, log: (msg) => log.info({ svc: 'indexer' }, msg) })
-      return { counters: async () => inline.counters(), whenCaughtUp: () => inline.whenCaughtUp(), stop: () => inline.stop() }
+      const inline = await m.startIndexer({
+        ...indexerOpts,
+        log: (msg) => log.info({ svc: 'indexer' }, msg),
+      })
+      return {
+        counters: async () => inline.counters(),
+        whenCaughtUp: () => inline.whenCaughtUp(),
+        stop: () => inline.stop(),
+      }
     }
     const [indexerStarted, devnetStarted] = await Promise.allSettled([
       startIndexer(),
-      config.nwcUrl ? Promise.resolve(undefined) : startDevnet({ relayUrl: relay.url, dataDir, writeJson: false }),
+      config.nwcUrl
+        ? Promise.resolve(undefined)
+        : startDevnet({ relayUrl: relay.url, dataDir, writeJson: false }),
     ])
     if (indexerStarted.status === 'fulfilled') stops.push(() => indexerStarted.value.stop())
-    const devnet: Devnet | undefined = devnetStarted.status === 'fulfilled' ? devnetStarted.value : undefined
+    const devnet: Devnet | undefined =
+      devnetStarted.status === 'fulfilled' ? devnetStarted.value : undefined
     if (devnet) stops.push(() => devnet.stop())
     if (indexerStarted.status === 'rejected') throw indexerStarted.reason
     if (devnetStarted.status === 'rejected') throw devnetStarted.reason
@@ -192,14 +243,22 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
       app.get('/demo/:file', (c) => {
         const svg = demoImageSvg(c.req.param('file'))
         if (svg === undefined) return c.notFound()
-        return c.body(svg, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' })
+        return c.body(svg, 200, {
+          'content-type': 'image/svg+xml',
+          'cache-control': 'public, max-age=86400',
+        })
       })
       return app
     }
-    const service = await startService({ config, overrides: { log, features: [demoCovers], ...(webDistDir ? { webDistDir } : {}) } })
+    const service = await startService({
+      config,
+      overrides: { log, features: [demoCovers], ...(webDistDir ? { webDistDir } : {}) },
+    })
     stops.push(() => service.stop())
     const apiUrl = service.config.publicUrl
-    const info = (await (await expectOk(await fetch(`${service.url}/api/v1/info`), 'info')).json()) as { market_pubkey: string }
+    const info = (await (
+      await expectOk(await fetch(`${service.url}/api/v1/info`), 'info')
+    ).json()) as { market_pubkey: string }
 
     // 6. devnet.json for people and the CLI (DESIGN.md section 6).
     const json = devnet ? devnetJson(devnet, apiUrl) : undefined
@@ -210,21 +269,48 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     let demoReady: Promise<void> = Promise.resolve()
     if (opts.demo !== false) {
       await publishDemoOnce({
-        dataDir, relayUrl: relay.url, developer: demoDeveloper, market: { pubkey: info.market_pubkey, relay: relay.url },
-        imageBaseUrl: apiUrl, nowSec: Math.floor(Date.now() / 1000),
+        dataDir,
+        relayUrl: relay.url,
+        developer: demoDeveloper,
+        market: { pubkey: info.market_pubkey, relay: relay.url },
+        imageBaseUrl: apiUrl,
+        nowSec: Math.floor(Date.now() / 1000),
       })
       demoReady = (async () => {
         if (devnet) {
-          await expectOk(await signedFetch(demoDeveloper, `${apiUrl}/api/v1/developer/profile`, { method: 'PUT', json: { payout_ln_address: devnet.developer.lud16 } }), 'demo payout address')
+          await expectOk(
+            await signedFetch(demoDeveloper, `${apiUrl}/api/v1/developer/profile`, {
+              method: 'PUT',
+              json: { payout_ln_address: devnet.developer.lud16 },
+            }),
+            'demo payout address',
+          )
         }
-        await publishDemoBuilds({ apiUrl, relayUrl: relay.url, developer: demoDeveloper, nowSec: () => Math.floor(Date.now() / 1000) })
+        await publishDemoBuilds({
+          apiUrl,
+          relayUrl: relay.url,
+          developer: demoDeveloper,
+          nowSec: () => Math.floor(Date.now() / 1000),
+        })
       })()
       demoReady.catch((err: unknown) => log.error({ err }, 'demo builds failed'))
     }
 
     return {
-      apiUrl, relayUrl: relay.url, marketPubkey: info.market_pubkey, dataDir, devnet, devnetJson: json, demoDeveloper,
-      service, indexer, relay, host, failed, demoReady, webReady,
+      apiUrl,
+      relayUrl: relay.url,
+      marketPubkey: info.market_pubkey,
+      dataDir,
+      devnet,
+      devnetJson: json,
+      demoDeveloper,
+      service,
+      indexer,
+      relay,
+      host,
+      failed,
+      demoReady,
+      webReady,
       stop: () => {
         stopping = true
         return stopAll()

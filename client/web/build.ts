@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url'
 export const webDir = dirname(fileURLToPath(import.meta.url))
 export const distDir = join(webDir, 'dist')
 
-const SOURCES = [join(webDir, 'index.html'), join(webDir, 'vite.config.ts'), join(webDir, 'src'), join(webDir, '../src/signers'), join(webDir, '../../shared/src')]
+const SOURCES = [
+  join(webDir, 'index.html'),
+  join(webDir, 'vite.config.ts'),
+  join(webDir, 'src'),
+  join(webDir, '../src/signers'),
+  join(webDir, '../../shared/src'),
+]
 
 /** Newest modification time among the storefront's sources (tests and fakes do not count). */
 function newestSourceMs(paths: string[] = SOURCES): number {
@@ -22,7 +28,9 @@ function newestSourceMs(paths: string[] = SOURCES): number {
     if (!existsSync(p)) continue
     const st = statSync(p)
     if (st.isDirectory()) {
-      const children = readdirSync(p).filter((n) => !n.endsWith('.test.ts') && n !== 'testing' && n !== 'node_modules')
+      const children = readdirSync(p).filter(
+        (n) => !n.endsWith('.test.ts') && n !== 'testing' && n !== 'node_modules',
+      )
       newest = Math.max(newest, newestSourceMs(children.map((n) => join(p, n))))
     } else newest = Math.max(newest, st.mtimeMs)
   }
@@ -39,7 +47,12 @@ export function isWebBuildFresh(): boolean {
 export async function buildWeb(): Promise<string> {
   const { build } = await import('vite')
   const tmp = join(webDir, `.dist-tmp-${process.pid}-${Date.now()}`)
-  await build({ configFile: join(webDir, 'vite.config.ts'), root: webDir, logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } })
+  await build({
+    configFile: join(webDir, 'vite.config.ts'),
+    root: webDir,
+    logLevel: 'warn',
+    build: { outDir: tmp, emptyOutDir: true },
+  })
   const old = join(webDir, `.dist-old-${process.pid}-${Date.now()}`)
   // Another process may swap its own build in at the same time; either fresh build is fine.
   try {
@@ -68,7 +81,8 @@ async function buildOnce(): Promise<string> {
       if ((e as { code?: string }).code !== 'EEXIST') throw e
     }
     try {
-      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true })
+      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS)
+        rmSync(LOCK, { recursive: true, force: true })
     } catch {
       // The lock went away between the two calls: try again.
     }

@@ -15,7 +15,11 @@ export interface FirstLoad {
 /** Measure the JavaScript the browser fetches before the catalog renders. */
 export function firstLoadJs(distDir: string): FirstLoad {
   const html = readFileSync(join(distDir, 'index.html'), 'utf8')
-  const urls = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) => m[1] as string)
+  const urls = [
+    ...html.matchAll(
+      /<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g,
+    ),
+  ].map((m) => m[1] as string)
   const files = [...new Set(urls)].map((u) => u.replace(/^\//, ''))
   let rawBytes = 0
   let gzipBytes = 0

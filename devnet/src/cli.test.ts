@@ -13,7 +13,10 @@ let relay: MarketRelay
 let devnet: Devnet
 let dir: string
 
-const run = async (argv: string[], env: Record<string, string | undefined> = { ZAPCADE_DATA_DIR: dir }) => {
+const run = async (
+  argv: string[],
+  env: Record<string, string | undefined> = { ZAPCADE_DATA_DIR: dir },
+) => {
   const out: string[] = []
   const err: string[] = []
   const io: CliIo = { env, out: (l) => out.push(l), err: (l) => err.push(l) }
@@ -37,7 +40,10 @@ afterAll(async () => {
 describe('npm run devnet', () => {
   it('pay <bolt11> pays from the buyer wallet over NWC and prints the preimage', async () => {
     const market = devnet.node.wallet('market')
-    const inv = devnet.node.makeInvoice(market.id, { amountMsat: msat(21_000_000), description: 'a game' })
+    const inv = devnet.node.makeInvoice(market.id, {
+      amountMsat: msat(21_000_000),
+      description: 'a game',
+    })
     const r = await run(['pay', inv.invoice])
     expect(r.code).toBe(0)
     expect(r.out).toContain('Paid 21,000 sats (fees 0 sats)')

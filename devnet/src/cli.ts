@@ -49,10 +49,15 @@ function readDevnetJson(env: CliIo['env']): DevnetFile {
   try {
     text = readFileSync(file, 'utf8')
   } catch {
-    throw new CliError(`${file} not found: start the market with \`npm start\` (without ZAPCADE_NWC_URL) first`)
+    throw new CliError(
+      `${file} not found: start the market with \`npm start\` (without ZAPCADE_NWC_URL) first`,
+    )
   }
   const parsed = devnetJsonSchema.safeParse(JSON.parse(text))
-  if (!parsed.success) throw new CliError(`${file} is not a devnet.json: ${parsed.error.issues[0]?.message ?? 'bad shape'}`)
+  if (!parsed.success)
+    throw new CliError(
+      `${file} is not a devnet.json: ${parsed.error.issues[0]?.message ?? 'bad shape'}`,
+    )
   return parsed.data
 }
 
@@ -76,7 +81,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case 'pay': {
-        const invoice = z.string().regex(/^ln[a-z0-9]+$/, 'expected one BOLT11 invoice').safeParse(normalizeInvoice(rest[0] ?? ''))
+        const invoice = z
+          .string()
+          .regex(/^ln[a-z0-9]+$/, 'expected one BOLT11 invoice')
+          .safeParse(normalizeInvoice(rest[0] ?? ''))
         if (!invoice.success || rest.length !== 1) {
           io.err('pay needs exactly one BOLT11 invoice\n\n' + HELP)
           return 2
@@ -128,7 +136,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // The sdk logs every error reply itself; the CLI prints its own one-line message.
   console.error = () => undefined
-  const io: CliIo = { env: process.env, out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') }
+  const io: CliIo = {
+    env: process.env,
+    out: (l) => process.stdout.write(l + '\n'),
+    err: (l) => process.stderr.write(l + '\n'),
+  }
   runCli(process.argv.slice(2), io).then(
     (code) => process.exit(code),
     (e: unknown) => {

@@ -80,7 +80,10 @@ export class DevnetControl {
       drop_notifications: Number.isFinite(dropNotifications) ? dropNotifications : 'all',
       delay_ms: delayMs,
       offline,
-      refuse: refuse.count > 0 ? { count: refuse.count, code: refuse.code, method: refuse.method ?? null } : null,
+      refuse:
+        refuse.count > 0
+          ? { count: refuse.count, code: refuse.code, method: refuse.method ?? null }
+          : null,
     }
   }
 
@@ -91,7 +94,10 @@ export class DevnetControl {
 }
 
 const bodies = {
-  'fail-next-payment': z.object({ count: z.number().int().nonnegative().optional(), reason: z.string().optional() }),
+  'fail-next-payment': z.object({
+    count: z.number().int().nonnegative().optional(),
+    reason: z.string().optional(),
+  }),
   'hold-settlement': z.object({ ms: z.number().int().nonnegative().optional() }),
   'release-held': z.object({}),
   'fail-held': z.object({ reason: z.string().optional() }),
@@ -111,25 +117,45 @@ const bodies = {
 type Route = keyof typeof bodies
 
 /** Serve /control/*; answers true when it handled the request. */
-export async function handleControl(control: DevnetControl, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleControl(
+  control: DevnetControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   if (!path.startsWith('/control')) return false
   const send = (status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' })
     res.end(JSON.stringify(body))
   }
-  if (req.method === 'GET' && path === '/control/state') return send(200, control.state()), true
+  if (req.method === 'GET' && path === '/control/state') return (send(200, control.state()), true)
   const route = path.slice('/control/'.length) as Route
-  if (req.method !== 'POST' || !(route in bodies)) return send(404, { error: 'unknown control route' }), true
+  if (req.method !== 'POST' || !(route in bodies))
+    return (send(404, { error: 'unknown control route' }), true)
   let raw: unknown = {}
   try {
     const text = await readBody(req)
     raw = text ? JSON.parse(text) : {}
   } catch {
-    return send(400, { error: 'body is not JSON' }), true
+    return (send(400, { error: 'body is not JSON' }), true)
   }
   const parsed = bodies[route].safeParse(raw)
-  if (!parsed.success) return send(400, { error: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') }), true
-  const b = parsed.data as { count?: number; reason?: string; ms?: number; wallet?: string; bolt11?: string; code?: NwcErrorCode; method?: string }
+  if (!parsed.success)
+    return (
+      send(400, {
+        error: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '),
+      }),
+      true
+    )
+  const b = parsed.data as {
+    count?: number
+    reason?: string
+    ms?: number
+    wallet?: string
+    bolt11?: string
+    code?: NwcErrorCode
+    method?: string
+  }
   try {
     switch (route) {
       case 'fail-next-payment':
@@ -164,14 +190,21 @@ export async function handleControl(control: DevnetControl, req: IncomingMessage
         break
       case 'pay': {
         const r = await control.payInvoice(b.wallet ?? '', b.bolt11 ?? '')
-        return send(200, { preimage: r.preimage, fees_paid: r.feesPaidMsat, payment_hash: r.transaction.payment_hash }), true
+        return (
+          send(200, {
+            preimage: r.preimage,
+            fees_paid: r.feesPaidMsat,
+            payment_hash: r.transaction.payment_hash,
+          }),
+          true
+        )
       }
     }
   } catch (e) {
-    if (e instanceof LightningError) return send(400, { error: e.message, code: e.code }), true
+    if (e instanceof LightningError) return (send(400, { error: e.message, code: e.code }), true)
     throw e
   }
-  return send(200, control.state()), true
+  return (send(200, control.state()), true)
 }
 
 /** Read a small request body (control and LNURL bodies are tiny). */

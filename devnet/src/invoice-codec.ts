@@ -27,12 +27,25 @@ export function signInvoice(nodeKeyHex: string, p: InvoiceFields): string {
   const tags: { tagName: string; data: string | number | object }[] = [
     { tagName: 'payment_hash', data: p.paymentHash },
     { tagName: 'payment_secret', data: bytesToHex(randomBytes(32)) },
-    p.descriptionHash !== undefined ? { tagName: 'purpose_commit_hash', data: p.descriptionHash } : { tagName: 'description', data: p.description ?? '' },
+    p.descriptionHash !== undefined
+      ? { tagName: 'purpose_commit_hash', data: p.descriptionHash }
+      : { tagName: 'description', data: p.description ?? '' },
     { tagName: 'expire_time', data: p.expirySec ?? DEFAULT_EXPIRY_SEC },
     { tagName: 'min_final_cltv_expiry', data: 18 },
-    { tagName: 'feature_bits', data: { var_onion_optin: { required: true }, payment_secret: { required: true } } },
+    {
+      tagName: 'feature_bits',
+      data: { var_onion_optin: { required: true }, payment_secret: { required: true } },
+    },
   ]
-  const unsigned = bolt11.encode({ network: REGTEST, millisatoshis: String(p.amountMsat), timestamp: p.timestampSec, tags: tags as never }, false)
+  const unsigned = bolt11.encode(
+    {
+      network: REGTEST,
+      millisatoshis: String(p.amountMsat),
+      timestamp: p.timestampSec,
+      tags: tags as never,
+    },
+    false,
+  )
   const pr = bolt11.sign(unsigned, nodeKeyHex).paymentRequest
   if (!pr) throw new LightningError('INTERNAL', 'bolt11 signing gave no payment request')
   return pr

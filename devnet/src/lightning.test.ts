@@ -43,7 +43,11 @@ describe('devnet Lightning node', () => {
   it('makes regtest BOLT11 invoices signed by the node key, with a payment hash of a random preimage', async () => {
     const node = fresh()
     const w = node.createWallet({ name: 'w' })
-    const tx = node.makeInvoice(w.id, { amountMsat: msat(1_234_567), description: 'a game', expirySec: 900 })
+    const tx = node.makeInvoice(w.id, {
+      amountMsat: msat(1_234_567),
+      description: 'a game',
+      expirySec: 900,
+    })
     const d = bolt11.decode(tx.invoice)
     expect(tx.invoice.startsWith('lnbcrt')).toBe(true)
     expect(d.payeeNodeKey).toBe(node.nodePubkey)
@@ -55,14 +59,22 @@ describe('devnet Lightning node', () => {
     const payer = node.createWallet({ balanceMsat: msat(2_000_000) })
     // As a QR code reads it: upper case, with the URI scheme.
     const paid = await node.payInvoice(payer.id, `lightning:${tx.invoice.toUpperCase()}`)
-    expect(createHash('sha256').update(Buffer.from(paid.preimage, 'hex')).digest('hex')).toBe(tx.payment_hash)
+    expect(createHash('sha256').update(Buffer.from(paid.preimage, 'hex')).digest('hex')).toBe(
+      tx.payment_hash,
+    )
   })
 
   it('an invoice with a description hash carries h and no d', () => {
     const node = fresh()
     const w = node.createWallet()
     const h = createHash('sha256').update('metadata').digest('hex')
-    const d = bolt11.decode(node.makeInvoice(w.id, { amountMsat: msat(1000), descriptionHash: h, description: 'metadata' }).invoice)
+    const d = bolt11.decode(
+      node.makeInvoice(w.id, {
+        amountMsat: msat(1000),
+        descriptionHash: h,
+        description: 'metadata',
+      }).invoice,
+    )
     expect(d.tagsObject.purpose_commit_hash).toBe(h)
     expect(d.tagsObject.description).toBeUndefined()
   })
@@ -76,7 +88,9 @@ describe('devnet Lightning node', () => {
     await node.payInvoice(a.id, tx.invoice)
     expect(await codeOf(node.payInvoice(a.id, tx.invoice))).toBe('PAYMENT_FAILED')
     expect(await codeOf(node.payInvoice(b.id, tx.invoice))).toBe('PAYMENT_FAILED')
-    expect([node.balance(payee.id), node.balance(a.id), node.balance(b.id)]).toEqual([3_000, 7_000, 10_000])
+    expect([node.balance(payee.id), node.balance(a.id), node.balance(b.id)]).toEqual([
+      3_000, 7_000, 10_000,
+    ])
   })
 
   it('concurrent payments of one invoice settle exactly one of them', async () => {
@@ -167,7 +181,10 @@ describe('devnet Lightning node', () => {
     const paying = node.payInvoice(payer.id, tx.invoice)
     expect(node.balance(payer.id)).toBe(4_000)
     node.failHeld('HTLC timed out')
-    await expect(paying).rejects.toMatchObject({ code: 'PAYMENT_FAILED', message: 'HTLC timed out' })
+    await expect(paying).rejects.toMatchObject({
+      code: 'PAYMENT_FAILED',
+      message: 'HTLC timed out',
+    })
     expect(node.balance(payer.id)).toBe(10_000)
     expect(node.lookup(payer.id, { paymentHash: tx.payment_hash }).state).toBe('failed')
     expect(node.lookup(payee.id, { paymentHash: tx.payment_hash }).state).toBe('pending')
@@ -182,7 +199,11 @@ describe('devnet Lightning node', () => {
     const w = node.createWallet({ balanceMsat: msat(5_000) })
     const tx = node.makeInvoice(w.id, { amountMsat: msat(2_000) })
     const paid = await node.payInvoice(w.id, tx.invoice)
-    expect(paid.transaction).toMatchObject({ type: 'outgoing', state: 'settled', preimage: paid.preimage })
+    expect(paid.transaction).toMatchObject({
+      type: 'outgoing',
+      state: 'settled',
+      preimage: paid.preimage,
+    })
     expect(node.balance(w.id)).toBe(5_000)
   })
 
@@ -207,7 +228,9 @@ describe('devnet Lightning node', () => {
   it('conserves money across 1,000 random payments between wallets (settled, refused, failed, held then settled or failed)', async () => {
     const node = fresh()
     const rand = seededRandom(42)
-    const wallets = Array.from({ length: 10 }, (_, i) => node.createWallet({ balanceMsat: msat(i < 5 ? 1_000_000 : 0) }))
+    const wallets = Array.from({ length: 10 }, (_, i) =>
+      node.createWallet({ balanceMsat: msat(i < 5 ? 1_000_000 : 0) }),
+    )
     const minted = 5 * 1_000_000
     let settled = 0
     let refused = 0
@@ -233,7 +256,8 @@ describe('devnet Lightning node', () => {
         expect(e).toBeInstanceOf(LightningError)
         refused++
       }
-      if (paid && rand(20) === 0) expect(await codeOf(node.payInvoice(payer.id, tx.invoice))).toBe('PAYMENT_FAILED')
+      if (paid && rand(20) === 0)
+        expect(await codeOf(node.payInvoice(payer.id, tx.invoice))).toBe('PAYMENT_FAILED')
       expect(node.totalMsat()).toBe(minted)
     }
     const balances = node.listWallets().reduce((s, w) => s + w.balanceMsat, 0)
@@ -244,7 +268,10 @@ describe('devnet Lightning node', () => {
     // Each wallet's balance equals what it started with plus settled incoming minus settled outgoing.
     for (const [i, w] of wallets.entries()) {
       const txs = node.listTransactions(w.id).transactions
-      const net = txs.reduce((s, t) => s + (t.type === 'incoming' ? t.amount : -t.amount - t.fees_paid), 0)
+      const net = txs.reduce(
+        (s, t) => s + (t.type === 'incoming' ? t.amount : -t.amount - t.fees_paid),
+        0,
+      )
       expect(node.balance(w.id)).toBe((i < 5 ? 1_000_000 : 0) + net)
     }
   })
@@ -260,7 +287,13 @@ describe('devnet Lightning node', () => {
       await node.payInvoice(payer.id, tx.invoice)
       hashes.push(tx.payment_hash)
     }
-    expect(node.listTransactions(payee.id).transactions.map((t) => t.payment_hash)).toEqual([...hashes].reverse())
-    expect(node.listTransactions(payee.id, { limit: 2, offset: 1 }).transactions.map((t) => t.payment_hash)).toEqual([hashes[3], hashes[2]])
+    expect(node.listTransactions(payee.id).transactions.map((t) => t.payment_hash)).toEqual(
+      [...hashes].reverse(),
+    )
+    expect(
+      node
+        .listTransactions(payee.id, { limit: 2, offset: 1 })
+        .transactions.map((t) => t.payment_hash),
+    ).toEqual([hashes[3], hashes[2]])
   })
 })

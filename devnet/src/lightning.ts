@@ -9,8 +9,21 @@ import Database from 'better-sqlite3'
 import { createHash, randomBytes } from 'node:crypto'
 import { bytesToHex } from 'nostr-tools/utils'
 import { msat, type Msat } from '@zapcade/shared/money'
-import { DEFAULT_EXPIRY_SEC, decodeInvoice, normalizeInvoice, signInvoice } from './invoice-codec.ts'
-import { LightningError, incomingTx, outgoingTx, type InvoiceRow, type NodeErrorCode, type NwcTransaction, type PaymentRow } from './node-records.ts'
+import {
+  DEFAULT_EXPIRY_SEC,
+  decodeInvoice,
+  normalizeInvoice,
+  signInvoice,
+} from './invoice-codec.ts'
+import {
+  LightningError,
+  incomingTx,
+  outgoingTx,
+  type InvoiceRow,
+  type NodeErrorCode,
+  type NwcTransaction,
+  type PaymentRow,
+} from './node-records.ts'
 import { NODE_SCHEMA } from './schema.ts'
 
 export { DEFAULT_EXPIRY_SEC, decodeInvoice, normalizeInvoice } from './invoice-codec.ts'
@@ -83,7 +96,11 @@ export interface OpenNodeOptions {
 
 export class LightningNode {
   readonly nodePubkey: string
-  readonly faults: FaultState = { failNext: 0, failReason: 'simulated routing failure', hold: undefined }
+  readonly faults: FaultState = {
+    failNext: 0,
+    failReason: 'simulated routing failure',
+    hold: undefined,
+  }
   private readonly nodeKeyHex: string
   private readonly listeners = new Set<(s: Settlement) => void>()
   private readonly held = new Set<(end: HoldEnd) => void>()
@@ -96,7 +113,12 @@ export class LightningNode {
     this.nodeKeyHex = this.metaOr('node_key', () => bytesToHex(randomBytes(32)))
     // The BOLT11 payee is the compressed secp256k1 key: 02 + the x-only key when y is even; bolt11
     // recovers it from the signature, so take it from there rather than guess the parity.
-    const probe = signInvoice(this.nodeKeyHex, { amountMsat: msat(1000), paymentHash: '00'.repeat(32), description: '', timestampSec: 0 })
+    const probe = signInvoice(this.nodeKeyHex, {
+      amountMsat: msat(1000),
+      paymentHash: '00'.repeat(32),
+      description: '',
+      timestampSec: 0,
+    })
     this.nodePubkey = decodeInvoice(probe).payeeNodeKey ?? ''
   }
 
@@ -111,7 +133,9 @@ export class LightningNode {
     db.exec(NODE_SCHEMA)
     cachePreparedStatements(db)
     const node = new LightningNode(db, opts.clock ?? systemClock)
-    const pending = db.prepare(`SELECT payment_hash, wallet_id FROM payments WHERE state = 'pending'`).all() as {
+    const pending = db
+      .prepare(`SELECT payment_hash, wallet_id FROM payments WHERE state = 'pending'`)
+      .all() as {
       payment_hash: string
       wallet_id: number
     }[]
@@ -121,7 +145,9 @@ export class LightningNode {
 
   /** A value from the meta table, created by `make` and stored on first use. */
   metaOr(key: string, make: () => string): string {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined
     if (row) return row.value
     const value = make()
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(key, value)
@@ -129,7 +155,11 @@ export class LightningNode {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+    this.db
+      .prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value)
   }
 
   private nowSec(): number {
@@ -140,7 +170,8 @@ export class LightningNode {
 
   /** A new wallet, optionally named (names are unique) and funded with freshly minted msat. */
   createWallet(opts: { name?: string; balanceMsat?: Msat } = {}): WalletRecord {
-    if (opts.name !== undefined && !/^[a-z0-9._-]{1,64}$/.test(opts.name)) throw new LightningError('OTHER', `bad wallet name: ${opts.name}`)
+    if (opts.name !== undefined && !/^[a-z0-9._-]{1,64}$/.test(opts.name))
+      throw new LightningError('OTHER', `bad wallet name: ${opts.name}`)
     const info = this.db
       .prepare('INSERT INTO wallets (name, balance_msat, created_at) VALUES (?, ?, ?)')
       .run(opts.name ?? null, opts.balanceMsat ?? 0, this.nowSec())
@@ -167,7 +198,9 @@ export class LightningNode {
   }
 
   listWallets(): WalletRecord[] {
-    const rows = this.db.prepare('SELECT id, name, balance_msat FROM wallets ORDER BY id').all() as {
+    const rows = this.db
+      .prepare('SELECT id, name, balance_msat FROM wallets ORDER BY id')
+      .all() as {
       id: number
       name: string | null
       balance_msat: number
@@ -181,14 +214,22 @@ export class LightningNode {
 
   /** Mint msat into a wallet (the faucet; devnet money comes from nowhere). */
   fund(walletId: number, amount: Msat): void {
-    const info = this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(amount, walletId)
+    const info = this.db
+      .prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?')
+      .run(amount, walletId)
     if (info.changes !== 1) throw new LightningError('NOT_FOUND', `no wallet ${walletId}`)
   }
 
   /** All money in the node: balances plus payments debited but not yet credited (held). */
   totalMsat(): number {
-    const b = this.db.prepare('SELECT COALESCE(SUM(balance_msat), 0) AS s FROM wallets').get() as { s: number }
-    const p = this.db.prepare(`SELECT COALESCE(SUM(amount_msat + fees_msat), 0) AS s FROM payments WHERE state = 'pending'`).get() as { s: number }
+    const b = this.db.prepare('SELECT COALESCE(SUM(balance_msat), 0) AS s FROM wallets').get() as {
+      s: number
+    }
+    const p = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(amount_msat + fees_msat), 0) AS s FROM payments WHERE state = 'pending'`,
+      )
+      .get() as { s: number }
     return b.s + p.s
   }
 
@@ -197,11 +238,13 @@ export class LightningNode {
   /** Make a BOLT11 invoice paying `walletId`; the preimage is random and kept by the node. */
   makeInvoice(walletId: number, p: MakeInvoiceParams): NwcTransaction {
     this.wallet(walletId)
-    if (!Number.isSafeInteger(p.amountMsat) || p.amountMsat <= 0) throw new LightningError('OTHER', 'amount must be a positive integer of msat')
+    if (!Number.isSafeInteger(p.amountMsat) || p.amountMsat <= 0)
+      throw new LightningError('OTHER', 'amount must be a positive integer of msat')
     if (p.descriptionHash !== undefined && !/^[0-9a-f]{64}$/.test(p.descriptionHash))
       throw new LightningError('OTHER', 'description_hash must be 64 lowercase hex characters')
     const expirySec = p.expirySec ?? DEFAULT_EXPIRY_SEC
-    if (!Number.isSafeInteger(expirySec) || expirySec <= 0) throw new LightningError('OTHER', 'expiry must be a positive number of seconds')
+    if (!Number.isSafeInteger(expirySec) || expirySec <= 0)
+      throw new LightningError('OTHER', 'expiry must be a positive number of seconds')
     const preimage = randomBytes(32)
     const paymentHash = sha256Hex(preimage)
     const createdAt = this.nowSec()
@@ -239,18 +282,23 @@ export class LightningNode {
   }
 
   private invoiceRow(paymentHash: string): InvoiceRow | undefined {
-    return this.db.prepare('SELECT * FROM invoices WHERE payment_hash = ?').get(paymentHash) as InvoiceRow | undefined
+    return this.db.prepare('SELECT * FROM invoices WHERE payment_hash = ?').get(paymentHash) as
+      | InvoiceRow
+      | undefined
   }
 
   private paymentRow(walletId: number, paymentHash: string): PaymentRow | undefined {
-    return this.db.prepare('SELECT * FROM payments WHERE wallet_id = ? AND payment_hash = ?').get(walletId, paymentHash) as PaymentRow | undefined
+    return this.db
+      .prepare('SELECT * FROM payments WHERE wallet_id = ? AND payment_hash = ?')
+      .get(walletId, paymentHash) as PaymentRow | undefined
   }
 
   /** An invoice or payment of this wallet by payment hash or by BOLT11; throws NOT_FOUND. */
   lookup(walletId: number, by: { paymentHash?: string; invoice?: string }): NwcTransaction {
     let hash = by.paymentHash
     if (hash === undefined && by.invoice !== undefined) hash = decodeInvoice(by.invoice).paymentHash
-    if (hash === undefined) throw new LightningError('OTHER', 'lookup needs payment_hash or invoice')
+    if (hash === undefined)
+      throw new LightningError('OTHER', 'lookup needs payment_hash or invoice')
     const inv = this.invoiceRow(hash)
     if (inv && inv.wallet_id === walletId) return this.incoming(inv)
     const pay = this.paymentRow(walletId, hash)
@@ -259,25 +307,37 @@ export class LightningNode {
   }
 
   /** Transactions newest first (NIP-47 list_transactions); only settled ones unless `unpaid`. */
-  listTransactions(walletId: number, p: ListParams = {}): { transactions: NwcTransaction[]; total_count: number } {
+  listTransactions(
+    walletId: number,
+    p: ListParams = {},
+  ): { transactions: NwcTransaction[]; total_count: number } {
     const from = p.from ?? 0
     const until = p.until ?? Number.MAX_SAFE_INTEGER
     const all: { tx: NwcTransaction; ms: number }[] = []
     if (p.type !== 'outgoing') {
       const rows = this.db
-        .prepare('SELECT * FROM invoices WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?')
+        .prepare(
+          'SELECT * FROM invoices WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?',
+        )
         .all(walletId, from, until) as InvoiceRow[]
-      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: this.incoming(r), ms: r.changed_ms })
+      for (const r of rows)
+        if (p.unpaid || r.state === 'settled') all.push({ tx: this.incoming(r), ms: r.changed_ms })
     }
     if (p.type !== 'incoming') {
       const rows = this.db
-        .prepare('SELECT * FROM payments WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?')
+        .prepare(
+          'SELECT * FROM payments WHERE wallet_id = ? AND created_at >= ? AND created_at <= ?',
+        )
         .all(walletId, from, until) as PaymentRow[]
-      for (const r of rows) if (p.unpaid || r.state === 'settled') all.push({ tx: outgoingTx(r), ms: r.changed_ms })
+      for (const r of rows)
+        if (p.unpaid || r.state === 'settled') all.push({ tx: outgoingTx(r), ms: r.changed_ms })
     }
     // Newest first by settlement (or creation) time, then by the last change's clock ms.
     const key = (t: NwcTransaction) => t.settled_at ?? t.created_at
-    all.sort((a, b) => key(b.tx) - key(a.tx) || b.ms - a.ms || a.tx.payment_hash.localeCompare(b.tx.payment_hash))
+    all.sort(
+      (a, b) =>
+        key(b.tx) - key(a.tx) || b.ms - a.ms || a.tx.payment_hash.localeCompare(b.tx.payment_hash),
+    )
     const offset = p.offset ?? 0
     const page = all.slice(offset, p.limit === undefined ? undefined : offset + p.limit)
     return { transactions: page.map((e) => e.tx), total_count: all.length }
@@ -290,14 +350,25 @@ export class LightningNode {
    * transaction; with settlement held, the debit and the credit are two transactions and the money in
    * between is counted as pending (totalMsat). Throws LightningError with a NIP-47 code.
    */
-  async payInvoice(walletId: number, invoiceText: string, opts: { amountMsat?: Msat; metadata?: Record<string, unknown> } = {}): Promise<PayResult> {
+  async payInvoice(
+    walletId: number,
+    invoiceText: string,
+    opts: { amountMsat?: Msat; metadata?: Record<string, unknown> } = {},
+  ): Promise<PayResult> {
     const invoice = normalizeInvoice(invoiceText)
     const decoded = decodeInvoice(invoice)
-    if (decoded.payeeNodeKey !== this.nodePubkey) throw new LightningError('PAYMENT_FAILED', `no route to node ${decoded.payeeNodeKey ?? 'unknown'}`)
+    if (decoded.payeeNodeKey !== this.nodePubkey)
+      throw new LightningError(
+        'PAYMENT_FAILED',
+        `no route to node ${decoded.payeeNodeKey ?? 'unknown'}`,
+      )
     const hold = this.faults.hold
     const begin = this.db.transaction(() => {
       const outcome = this.startPayment(walletId, invoice, decoded.paymentHash, opts)
-      const settled = outcome.ok && hold === undefined ? this.settleRows(walletId, decoded.paymentHash) : undefined
+      const settled =
+        outcome.ok && hold === undefined
+          ? this.settleRows(walletId, decoded.paymentHash)
+          : undefined
       return { outcome, settled }
     })
     const { outcome, settled } = begin.immediate()
@@ -305,7 +376,9 @@ export class LightningNode {
     if (settled) this.emit(settled)
     if (hold !== undefined) {
       const waiting = this.waitHold(hold).then((end) =>
-        end.settle ? this.finish(walletId, decoded.paymentHash) : this.abort(walletId, decoded.paymentHash, end.reason),
+        end.settle
+          ? this.finish(walletId, decoded.paymentHash)
+          : this.abort(walletId, decoded.paymentHash, end.reason),
       )
       this.inflight.add(waiting)
       try {
@@ -315,8 +388,13 @@ export class LightningNode {
       }
     }
     const pay = this.paymentRow(walletId, decoded.paymentHash)
-    if (!pay || pay.state !== 'settled') throw new LightningError('PAYMENT_FAILED', pay?.failure ?? 'payment failed')
-    return { preimage: pay.preimage ?? '', feesPaidMsat: msat(pay.fees_msat), transaction: outgoingTx(pay) }
+    if (!pay || pay.state !== 'settled')
+      throw new LightningError('PAYMENT_FAILED', pay?.failure ?? 'payment failed')
+    return {
+      preimage: pay.preimage ?? '',
+      feesPaidMsat: msat(pay.fees_msat),
+      transaction: outgoingTx(pay),
+    }
   }
 
   private startPayment(
@@ -327,33 +405,62 @@ export class LightningNode {
   ): { ok: true } | { ok: false; code: NodeErrorCode; message: string } {
     const payer = this.wallet(walletId)
     const inv = this.invoiceRow(paymentHash)
-    if (!inv || inv.bolt11 !== invoice) return { ok: false, code: 'PAYMENT_FAILED', message: 'no route: this invoice was not made by the devnet node' }
+    if (!inv || inv.bolt11 !== invoice)
+      return {
+        ok: false,
+        code: 'PAYMENT_FAILED',
+        message: 'no route: this invoice was not made by the devnet node',
+      }
     const now = this.nowSec()
     const existing = this.paymentRow(walletId, paymentHash)
     const fail = (code: NodeErrorCode, message: string) => {
       // Record the failed attempt so lookup_invoice answers `failed`, never over a live or paid one.
-      if (!existing || existing.state === 'failed') this.upsertPayment(walletId, inv, 'failed', message, now, opts.metadata)
+      if (!existing || existing.state === 'failed')
+        this.upsertPayment(walletId, inv, 'failed', message, now, opts.metadata)
       return { ok: false as const, code, message }
     }
-    if (inv.state === 'settled') return { ok: false, code: 'PAYMENT_FAILED', message: 'invoice already paid' }
-    if (inv.state === 'inflight') return { ok: false, code: 'PAYMENT_FAILED', message: 'invoice is already being paid' }
+    if (inv.state === 'settled')
+      return { ok: false, code: 'PAYMENT_FAILED', message: 'invoice already paid' }
+    if (inv.state === 'inflight')
+      return { ok: false, code: 'PAYMENT_FAILED', message: 'invoice is already being paid' }
     if (now >= inv.expires_at) return fail('PAYMENT_FAILED', `invoice expired at ${inv.expires_at}`)
     if (opts.amountMsat !== undefined && opts.amountMsat !== inv.amount_msat)
-      return { ok: false, code: 'OTHER', message: `amount ${opts.amountMsat} does not match the invoice amount ${inv.amount_msat}` }
+      return {
+        ok: false,
+        code: 'OTHER',
+        message: `amount ${opts.amountMsat} does not match the invoice amount ${inv.amount_msat}`,
+      }
     if (this.faults.failNext > 0) {
       this.faults.failNext -= 1
       return fail('PAYMENT_FAILED', this.faults.failReason)
     }
     const cost = inv.amount_msat + FEE_MSAT
-    if (payer.balanceMsat < cost) return { ok: false, code: 'INSUFFICIENT_BALANCE', message: `balance ${payer.balanceMsat} msat is below ${cost} msat` }
-    this.db.prepare('UPDATE wallets SET balance_msat = balance_msat - ? WHERE id = ?').run(cost, walletId)
-    const claimed = this.db.prepare(`UPDATE invoices SET state = 'inflight' WHERE payment_hash = ? AND state = 'open'`).run(paymentHash)
-    if (claimed.changes !== 1) throw new LightningError('INTERNAL', 'invoice changed state during payment')
+    if (payer.balanceMsat < cost)
+      return {
+        ok: false,
+        code: 'INSUFFICIENT_BALANCE',
+        message: `balance ${payer.balanceMsat} msat is below ${cost} msat`,
+      }
+    this.db
+      .prepare('UPDATE wallets SET balance_msat = balance_msat - ? WHERE id = ?')
+      .run(cost, walletId)
+    const claimed = this.db
+      .prepare(`UPDATE invoices SET state = 'inflight' WHERE payment_hash = ? AND state = 'open'`)
+      .run(paymentHash)
+    if (claimed.changes !== 1)
+      throw new LightningError('INTERNAL', 'invoice changed state during payment')
     this.upsertPayment(walletId, inv, 'pending', null, now, opts.metadata)
     return { ok: true }
   }
 
-  private upsertPayment(walletId: number, inv: InvoiceRow, state: 'pending' | 'failed', failure: string | null, now: number, metadata?: Record<string, unknown>) {
+  private upsertPayment(
+    walletId: number,
+    inv: InvoiceRow,
+    state: 'pending' | 'failed',
+    failure: string | null,
+    now: number,
+    metadata?: Record<string, unknown>,
+  ) {
     this.db
       .prepare(
         `INSERT INTO payments (wallet_id, payment_hash, bolt11, amount_msat, fees_msat, description, description_hash, state, failure,
@@ -380,7 +487,9 @@ export class LightningNode {
 
   /** Settle a debited payment in its own transaction, then tell the listeners. */
   private finish(payerWalletId: number, paymentHash: string): void {
-    const settled = this.db.transaction(() => this.settleRows(payerWalletId, paymentHash)).immediate()
+    const settled = this.db
+      .transaction(() => this.settleRows(payerWalletId, paymentHash))
+      .immediate()
     if (settled) this.emit(settled)
   }
 
@@ -390,10 +499,18 @@ export class LightningNode {
       .transaction(() => {
         const pay = this.paymentRow(payerWalletId, paymentHash)
         if (!pay || pay.state !== 'pending') return
-        this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(pay.amount_msat + pay.fees_msat, payerWalletId)
-        this.db.prepare(`UPDATE invoices SET state = 'open' WHERE payment_hash = ? AND state = 'inflight'`).run(paymentHash)
         this.db
-          .prepare(`UPDATE payments SET state = 'failed', failure = ?, changed_ms = ? WHERE wallet_id = ? AND payment_hash = ? AND state = 'pending'`)
+          .prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?')
+          .run(pay.amount_msat + pay.fees_msat, payerWalletId)
+        this.db
+          .prepare(
+            `UPDATE invoices SET state = 'open' WHERE payment_hash = ? AND state = 'inflight'`,
+          )
+          .run(paymentHash)
+        this.db
+          .prepare(
+            `UPDATE payments SET state = 'failed', failure = ?, changed_ms = ? WHERE wallet_id = ? AND payment_hash = ? AND state = 'pending'`,
+          )
           .run(reason, this.clock.nowMs(), payerWalletId, paymentHash)
       })
       .immediate()
@@ -406,9 +523,13 @@ export class LightningNode {
     if (!inv || !pay || pay.state !== 'pending' || inv.state !== 'inflight') return undefined
     const now = this.nowSec()
     const ms = this.clock.nowMs()
-    this.db.prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?').run(inv.amount_msat, inv.wallet_id)
     this.db
-      .prepare(`UPDATE invoices SET state = 'settled', settled_at = ?, changed_ms = ? WHERE payment_hash = ? AND state = 'inflight'`)
+      .prepare('UPDATE wallets SET balance_msat = balance_msat + ? WHERE id = ?')
+      .run(inv.amount_msat, inv.wallet_id)
+    this.db
+      .prepare(
+        `UPDATE invoices SET state = 'settled', settled_at = ?, changed_ms = ? WHERE payment_hash = ? AND state = 'inflight'`,
+      )
       .run(now, ms, paymentHash)
     this.db
       .prepare(

@@ -6,7 +6,13 @@ import { decode as lightDecode } from 'light-bolt11-decoder'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { msat } from '@zapcade/shared/money'
 import { LightningNode } from './lightning.ts'
-import { COMMENT_ALLOWED, MAX_SENDABLE_MSAT, MIN_SENDABLE_MSAT, startLnurlServer, type LnurlServer } from './lnurl-server.ts'
+import {
+  COMMENT_ALLOWED,
+  MAX_SENDABLE_MSAT,
+  MIN_SENDABLE_MSAT,
+  startLnurlServer,
+  type LnurlServer,
+} from './lnurl-server.ts'
 
 let dir: string
 let node: LightningNode
@@ -34,7 +40,8 @@ interface PayRequest {
 }
 
 const getJson = async (url: string) => (await fetch(url)).json() as Promise<Record<string, unknown>>
-const section = (pr: string, name: string) => lightDecode(pr).sections.find((s) => s.name === name) as { value?: unknown } | undefined
+const section = (pr: string, name: string) =>
+  lightDecode(pr).sections.find((s) => s.name === name) as { value?: unknown } | undefined
 
 describe('devnet Lightning-address server', () => {
   it('answers a LUD-16 address with a LUD-06 pay request naming the address in its metadata', async () => {
@@ -53,15 +60,25 @@ describe('devnet Lightning-address server', () => {
   })
 
   it('the callback makes an invoice for the amount whose description hash is sha256 of the exact metadata string', async () => {
-    const pay = (await getJson(`${server.baseUrl}/.well-known/lnurlp/demo-dev`)) as unknown as PayRequest
-    const body = await getJson(`${pay.callback}?amount=21000&comment=${encodeURIComponent('gg, thanks')}`)
+    const pay = (await getJson(
+      `${server.baseUrl}/.well-known/lnurlp/demo-dev`,
+    )) as unknown as PayRequest
+    const body = await getJson(
+      `${pay.callback}?amount=21000&comment=${encodeURIComponent('gg, thanks')}`,
+    )
     expect(body.routes).toEqual([])
     const pr = body.pr as string
     expect(section(pr, 'amount')?.value).toBe('21000')
-    expect(section(pr, 'description_hash')?.value).toBe(createHash('sha256').update(pay.metadata, 'utf8').digest('hex'))
+    expect(section(pr, 'description_hash')?.value).toBe(
+      createHash('sha256').update(pay.metadata, 'utf8').digest('hex'),
+    )
     const hash = section(pr, 'payment_hash')?.value as string
     const tx = node.lookup(node.wallet('demo-dev').id, { paymentHash: hash })
-    expect(tx).toMatchObject({ state: 'pending', amount: 21_000, metadata: { comment: 'gg, thanks' } })
+    expect(tx).toMatchObject({
+      state: 'pending',
+      amount: 21_000,
+      metadata: { comment: 'gg, thanks' },
+    })
     // And it is payable: money reaches the named wallet.
     const payer = node.createWallet({ balanceMsat: msat(100_000) })
     await node.payInvoice(payer.id, pr)
@@ -70,7 +87,14 @@ describe('devnet Lightning-address server', () => {
 
   it('refuses amounts outside minSendable..maxSendable, non-integers and overlong comments with {status: ERROR}', async () => {
     const cb = `${server.baseUrl}/lnurlp/demo-dev/callback`
-    for (const q of [`amount=${MIN_SENDABLE_MSAT - 1}`, `amount=${MAX_SENDABLE_MSAT + 1}`, 'amount=1.5', 'amount=-1000', 'amount=', `amount=1000&comment=${'x'.repeat(COMMENT_ALLOWED + 1)}`]) {
+    for (const q of [
+      `amount=${MIN_SENDABLE_MSAT - 1}`,
+      `amount=${MAX_SENDABLE_MSAT + 1}`,
+      'amount=1.5',
+      'amount=-1000',
+      'amount=',
+      `amount=1000&comment=${'x'.repeat(COMMENT_ALLOWED + 1)}`,
+    ]) {
       const body = await getJson(`${cb}?${q}`)
       expect(body.status, q).toBe('ERROR')
       expect(typeof body.reason, q).toBe('string')
@@ -86,7 +110,9 @@ describe('devnet Lightning-address server', () => {
 
   it('a wallet created after start has an address at once', async () => {
     node.createWallet({ name: 'late-dev' })
-    const pay = (await getJson(`${server.baseUrl}/.well-known/lnurlp/late-dev`)) as unknown as PayRequest
+    const pay = (await getJson(
+      `${server.baseUrl}/.well-known/lnurlp/late-dev`,
+    )) as unknown as PayRequest
     expect(pay.tag).toBe('payRequest')
   })
 })

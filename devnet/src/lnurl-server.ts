@@ -53,7 +53,10 @@ export async function startLnurlServer(opts: LnurlServerOptions): Promise<LnurlS
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', baseUrl)
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+      })
       res.end(JSON.stringify(body))
     }
     const fail = (status: number, reason: string) => send(status, { status: 'ERROR', reason })
@@ -77,12 +80,17 @@ export async function startLnurlServer(opts: LnurlServerOptions): Promise<LnurlS
         })
       }
       const amountText = url.searchParams.get('amount') ?? ''
-      if (!/^[1-9][0-9]{0,15}$/.test(amountText)) return fail(400, 'amount must be a positive integer of msat')
+      if (!/^[1-9][0-9]{0,15}$/.test(amountText))
+        return fail(400, 'amount must be a positive integer of msat')
       const amount = Number(amountText)
       if (amount < MIN_SENDABLE_MSAT || amount > MAX_SENDABLE_MSAT)
-        return fail(400, `amount must be between ${MIN_SENDABLE_MSAT} and ${MAX_SENDABLE_MSAT} msat`)
+        return fail(
+          400,
+          `amount must be between ${MIN_SENDABLE_MSAT} and ${MAX_SENDABLE_MSAT} msat`,
+        )
       const comment = url.searchParams.get('comment') ?? undefined
-      if (comment !== undefined && comment.length > COMMENT_ALLOWED) return fail(400, `comment is longer than ${COMMENT_ALLOWED} characters`)
+      if (comment !== undefined && comment.length > COMMENT_ALLOWED)
+        return fail(400, `comment is longer than ${COMMENT_ALLOWED} characters`)
       const meta = metadata(name)
       const tx = opts.node.makeInvoice(wallet.id, {
         amountMsat: msat(amount),
@@ -93,7 +101,10 @@ export async function startLnurlServer(opts: LnurlServerOptions): Promise<LnurlS
       return send(200, { pr: tx.invoice, routes: [] })
     })().catch((e: unknown) => {
       if (res.headersSent) return res.end()
-      fail(e instanceof LightningError ? 400 : 500, e instanceof LightningError ? e.message : 'internal error')
+      fail(
+        e instanceof LightningError ? 400 : 500,
+        e instanceof LightningError ? e.message : 'internal error',
+      )
     })
   })
 

@@ -4,7 +4,12 @@
  */
 
 /** NIP-47 error codes the node can raise. */
-export type NodeErrorCode = 'NOT_FOUND' | 'INSUFFICIENT_BALANCE' | 'PAYMENT_FAILED' | 'OTHER' | 'INTERNAL'
+export type NodeErrorCode =
+  | 'NOT_FOUND'
+  | 'INSUFFICIENT_BALANCE'
+  | 'PAYMENT_FAILED'
+  | 'OTHER'
+  | 'INTERNAL'
 
 export class LightningError extends Error {
   constructor(
@@ -67,7 +72,8 @@ export interface PaymentRow {
   changed_ms: number
 }
 
-const parseMetadata = (text: string | null) => (text ? (JSON.parse(text) as Record<string, unknown>) : undefined)
+const parseMetadata = (text: string | null) =>
+  text ? (JSON.parse(text) as Record<string, unknown>) : undefined
 
 /** An invoice of the wallet as NIP-47 shows it; the preimage only once it is paid. */
 export function incomingTx(r: InvoiceRow, nowSec: number): NwcTransaction {

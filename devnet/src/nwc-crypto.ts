@@ -15,14 +15,21 @@ export function requestEncryption(tags: string[][]): NwcEncryption | undefined {
   if (!tag) return 'nip04'
   // A client names one scheme; be lenient with a space-separated list and take the first we speak.
   const asked = (tag[1] ?? '').split(/\s+/).filter(Boolean)
-  return asked.find((a): a is NwcEncryption => (SUPPORTED_ENCRYPTIONS as readonly string[]).includes(a))
+  return asked.find((a): a is NwcEncryption =>
+    (SUPPORTED_ENCRYPTIONS as readonly string[]).includes(a),
+  )
 }
 
 // An ECDH per message is most of the cost of a request; a connection's conversation key never changes.
 const conversationKeys = new WeakMap<Uint8Array, Map<string, Uint8Array>>()
 const sharedXs = new WeakMap<Uint8Array, Map<string, Buffer>>()
 
-function cached<T>(store: WeakMap<Uint8Array, Map<string, T>>, secretKey: Uint8Array, peerPubkey: string, derive: () => T): T {
+function cached<T>(
+  store: WeakMap<Uint8Array, Map<string, T>>,
+  secretKey: Uint8Array,
+  peerPubkey: string,
+  derive: () => T,
+): T {
   let byPeer = store.get(secretKey)
   if (!byPeer) store.set(secretKey, (byPeer = new Map()))
   let key = byPeer.get(peerPubkey)
@@ -35,7 +42,9 @@ function cached<T>(store: WeakMap<Uint8Array, Map<string, T>>, secretKey: Uint8A
 }
 
 function conversationKey(secretKey: Uint8Array, peerPubkey: string): Uint8Array {
-  return cached(conversationKeys, secretKey, peerPubkey, () => nip44.getConversationKey(secretKey, peerPubkey))
+  return cached(conversationKeys, secretKey, peerPubkey, () =>
+    nip44.getConversationKey(secretKey, peerPubkey),
+  )
 }
 
 /** NIP-04's key: the x coordinate of the ECDH point with the peer's even-y key (node's ECDH answers exactly x). */
@@ -58,14 +67,32 @@ function nip04Encrypt(secretKey: Uint8Array, peerPubkey: string, text: string): 
 function nip04Decrypt(secretKey: Uint8Array, peerPubkey: string, payload: string): string {
   const [ct, iv] = payload.split('?iv=')
   if (!ct || !iv) throw new Error('not a NIP-04 payload')
-  const d = createDecipheriv('aes-256-cbc', sharedX(secretKey, peerPubkey), Buffer.from(iv, 'base64'))
+  const d = createDecipheriv(
+    'aes-256-cbc',
+    sharedX(secretKey, peerPubkey),
+    Buffer.from(iv, 'base64'),
+  )
   return Buffer.concat([d.update(Buffer.from(ct, 'base64')), d.final()]).toString('utf8')
 }
 
-export function encryptFor(scheme: NwcEncryption, secretKey: Uint8Array, peerPubkey: string, text: string): string {
-  return scheme === 'nip44_v2' ? nip44.encrypt(text, conversationKey(secretKey, peerPubkey)) : nip04Encrypt(secretKey, peerPubkey, text)
+export function encryptFor(
+  scheme: NwcEncryption,
+  secretKey: Uint8Array,
+  peerPubkey: string,
+  text: string,
+): string {
+  return scheme === 'nip44_v2'
+    ? nip44.encrypt(text, conversationKey(secretKey, peerPubkey))
+    : nip04Encrypt(secretKey, peerPubkey, text)
 }
 
-export function decryptFrom(scheme: NwcEncryption, secretKey: Uint8Array, peerPubkey: string, payload: string): string {
-  return scheme === 'nip44_v2' ? nip44.decrypt(payload, conversationKey(secretKey, peerPubkey)) : nip04Decrypt(secretKey, peerPubkey, payload)
+export function decryptFrom(
+  scheme: NwcEncryption,
+  secretKey: Uint8Array,
+  peerPubkey: string,
+  payload: string,
+): string {
+  return scheme === 'nip44_v2'
+    ? nip44.decrypt(payload, conversationKey(secretKey, peerPubkey))
+    : nip04Decrypt(secretKey, peerPubkey, payload)
 }

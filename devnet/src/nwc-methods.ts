@@ -7,18 +7,41 @@ import { z } from 'zod'
 import { msat } from '@zapcade/shared/money'
 import { LightningError, type LightningNode } from './lightning.ts'
 
-export const NWC_METHODS = ['get_info', 'get_balance', 'make_invoice', 'lookup_invoice', 'pay_invoice', 'list_transactions'] as const
+export const NWC_METHODS = [
+  'get_info',
+  'get_balance',
+  'make_invoice',
+  'lookup_invoice',
+  'pay_invoice',
+  'list_transactions',
+] as const
 export type NwcMethod = (typeof NWC_METHODS)[number]
 /** A permission is a method or the right to receive notifications. */
 export type NwcPermission = NwcMethod | 'notifications'
 export const ALL_PERMISSIONS: readonly NwcPermission[] = [...NWC_METHODS, 'notifications']
 /** For a point of sale: make and watch invoices, never spend (NIP-47 "separate connections"). */
-export const RECEIVE_ONLY: readonly NwcPermission[] = ['get_info', 'get_balance', 'make_invoice', 'lookup_invoice', 'list_transactions', 'notifications']
+export const RECEIVE_ONLY: readonly NwcPermission[] = [
+  'get_info',
+  'get_balance',
+  'make_invoice',
+  'lookup_invoice',
+  'list_transactions',
+  'notifications',
+]
 export const NOTIFICATION_TYPES = ['payment_received', 'payment_sent'] as const
 
 export const NWC_ERROR_CODES = [
-  'RATE_LIMITED', 'NOT_IMPLEMENTED', 'INSUFFICIENT_BALANCE', 'QUOTA_EXCEEDED', 'RESTRICTED', 'UNAUTHORIZED',
-  'INTERNAL', 'UNSUPPORTED_ENCRYPTION', 'NOT_FOUND', 'PAYMENT_FAILED', 'OTHER',
+  'RATE_LIMITED',
+  'NOT_IMPLEMENTED',
+  'INSUFFICIENT_BALANCE',
+  'QUOTA_EXCEEDED',
+  'RESTRICTED',
+  'UNAUTHORIZED',
+  'INTERNAL',
+  'UNSUPPORTED_ENCRYPTION',
+  'NOT_FOUND',
+  'PAYMENT_FAILED',
+  'OTHER',
 ] as const
 export type NwcErrorCode = (typeof NWC_ERROR_CODES)[number]
 
@@ -52,8 +75,15 @@ const paramsOf = {
   }),
   lookup_invoice: z
     .object({ payment_hash: opt(hex64), invoice: opt(z.string().min(1)) })
-    .refine((p) => p.payment_hash !== undefined || p.invoice !== undefined, 'payment_hash or invoice is required'),
-  pay_invoice: z.object({ invoice: z.string().min(1), amount: opt(z.number().int().positive()), metadata: opt(metadata) }),
+    .refine(
+      (p) => p.payment_hash !== undefined || p.invoice !== undefined,
+      'payment_hash or invoice is required',
+    ),
+  pay_invoice: z.object({
+    invoice: z.string().min(1),
+    amount: opt(z.number().int().positive()),
+    metadata: opt(metadata),
+  }),
   list_transactions: z.object({
     from: opt(z.number().int().nonnegative()),
     until: opt(z.number().int().nonnegative()),
@@ -73,12 +103,20 @@ export interface MethodContext {
 
 function parse<M extends NwcMethod>(method: M, params: unknown): z.output<(typeof paramsOf)[M]> {
   const r = paramsOf[method].safeParse(params ?? {})
-  if (!r.success) throw new NwcError('OTHER', `bad ${method} params: ${r.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}`)
+  if (!r.success)
+    throw new NwcError(
+      'OTHER',
+      `bad ${method} params: ${r.error.issues.map((i) => `${i.path.join('.') || 'params'} ${i.message}`).join('; ')}`,
+    )
   return r.data as never
 }
 
 /** Run one method; throws NwcError or LightningError on failure. */
-export async function runMethod(ctx: MethodContext, method: NwcMethod, rawParams: unknown): Promise<unknown> {
+export async function runMethod(
+  ctx: MethodContext,
+  method: NwcMethod,
+  rawParams: unknown,
+): Promise<unknown> {
   const { node, walletId } = ctx
   switch (method) {
     case 'get_info': {
@@ -126,14 +164,16 @@ export async function runMethod(ctx: MethodContext, method: NwcMethod, rawParams
     }
     case 'list_transactions': {
       const p = parse(method, rawParams)
-      return fitPage(node.listTransactions(walletId, {
-        ...(p.from !== undefined ? { from: p.from } : {}),
-        ...(p.until !== undefined ? { until: p.until } : {}),
-        ...(p.limit !== undefined ? { limit: p.limit } : {}),
-        ...(p.offset !== undefined ? { offset: p.offset } : {}),
-        ...(p.unpaid !== undefined ? { unpaid: p.unpaid } : {}),
-        ...(p.type !== undefined ? { type: p.type } : {}),
-      }))
+      return fitPage(
+        node.listTransactions(walletId, {
+          ...(p.from !== undefined ? { from: p.from } : {}),
+          ...(p.until !== undefined ? { until: p.until } : {}),
+          ...(p.limit !== undefined ? { limit: p.limit } : {}),
+          ...(p.offset !== undefined ? { offset: p.offset } : {}),
+          ...(p.unpaid !== undefined ? { unpaid: p.unpaid } : {}),
+          ...(p.type !== undefined ? { type: p.type } : {}),
+        }),
+      )
     }
   }
 }
@@ -153,6 +193,7 @@ function fitPage<T extends { transactions: unknown[] }>(page: T): T {
 
 /** Map any thrown value to a NIP-47 error body; unknown errors are INTERNAL without detail. */
 export function toNwcError(e: unknown): { code: NwcErrorCode; message: string } {
-  if (e instanceof NwcError || e instanceof LightningError) return { code: e.code, message: e.message }
+  if (e instanceof NwcError || e instanceof LightningError)
+    return { code: e.code, message: e.message }
   return { code: 'INTERNAL', message: 'internal wallet error' }
 }

@@ -36,7 +36,11 @@ const start = async (dataDir: string, extra: { apiUrl?: string } = {}) => {
   return d
 }
 const post = async (d: Devnet, knob: string, body: unknown = {}) => {
-  const res = await fetch(`${d.controlUrl}/${knob}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  const res = await fetch(`${d.controlUrl}/${knob}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -49,7 +53,10 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 /** Send one raw NIP-44 request and resolve with the decrypted response body. */
-async function rawRequest(nwcUrl: string, method: string): Promise<{ sent: Event; answer: Promise<Record<string, unknown>>; close(): void }> {
+async function rawRequest(
+  nwcUrl: string,
+  method: string,
+): Promise<{ sent: Event; answer: Promise<Record<string, unknown>>; close(): void }> {
   const u = new URL(nwcUrl.replace('nostr+walletconnect:', 'http:'))
   const walletPk = u.hostname
   const sk = hexToBytes(u.searchParams.get('secret') ?? '')
@@ -59,14 +66,18 @@ async function rawRequest(nwcUrl: string, method: string): Promise<{ sent: Event
     {
       kind: 23194,
       created_at: Math.floor(Date.now() / 1000),
-      tags: [['p', walletPk], ['encryption', 'nip44_v2']],
+      tags: [
+        ['p', walletPk],
+        ['encryption', 'nip44_v2'],
+      ],
       content: nip44.encrypt(JSON.stringify({ method, params: {} }), key),
     },
     sk,
   )
   const answer = new Promise<Record<string, unknown>>((resolve) => {
     r.subscribe([{ kinds: [23195], authors: [walletPk], '#e': [sent.id] }], {
-      onevent: (ev) => resolve(JSON.parse(nip44.decrypt(ev.content, key)) as Record<string, unknown>),
+      onevent: (ev) =>
+        resolve(JSON.parse(nip44.decrypt(ev.content, key)) as Record<string, unknown>),
     })
   })
   await r.publish(sent)
@@ -91,7 +102,9 @@ describe('startDevnet', () => {
   it('creates the market, a funded buyer and the demo developer, and writes devnet.json', async () => {
     const dir = tmp()
     const d = await start(dir, { apiUrl: 'http://127.0.0.1:8787' })
-    expect(d.marketNwcUrl).toMatch(/^nostr\+walletconnect:\/\/[0-9a-f]{64}\?relay=.+&secret=[0-9a-f]{64}/)
+    expect(d.marketNwcUrl).toMatch(
+      /^nostr\+walletconnect:\/\/[0-9a-f]{64}\?relay=.+&secret=[0-9a-f]{64}/,
+    )
     expect((await client(d.buyer.nwcUrl).getBalance()).balance).toBe(BUYER_FUNDING_MSAT)
     expect((await client(d.marketNwcUrl).getBalance()).balance).toBe(0)
     expect(d.developer.lud16).toBe(`demo-dev@${new URL(d.lnurlBaseUrl).host}`)
@@ -113,20 +126,36 @@ describe('startDevnet', () => {
     const market = client(first.marketNwcUrl)
     const inv = await market.makeInvoice({ amount: 50_000, description: 'before restart' })
     await client(first.buyer.nwcUrl).payInvoice({ invoice: inv.invoice })
-    const urls = { market: first.marketNwcUrl, buyer: first.buyer, developer: first.developer, lnurl: first.lnurlBaseUrl }
+    const urls = {
+      market: first.marketNwcUrl,
+      buyer: first.buyer,
+      developer: first.developer,
+      lnurl: first.lnurlBaseUrl,
+    }
     for (const c of clients.splice(0)) c.close()
     await running.pop()!.stop()
     const again = await start(dir)
-    expect({ market: again.marketNwcUrl, buyer: again.buyer, developer: again.developer, lnurl: again.lnurlBaseUrl }).toEqual(urls)
+    expect({
+      market: again.marketNwcUrl,
+      buyer: again.buyer,
+      developer: again.developer,
+      lnurl: again.lnurlBaseUrl,
+    }).toEqual(urls)
     expect((await client(again.marketNwcUrl).getBalance()).balance).toBe(50_000)
-    expect((await client(again.buyer.nwcUrl).getBalance()).balance).toBe(BUYER_FUNDING_MSAT - 50_000)
-    expect((await client(again.marketNwcUrl).lookupInvoice({ payment_hash: inv.payment_hash })).state).toBe('settled')
+    expect((await client(again.buyer.nwcUrl).getBalance()).balance).toBe(
+      BUYER_FUNDING_MSAT - 50_000,
+    )
+    expect(
+      (await client(again.marketNwcUrl).lookupInvoice({ payment_hash: inv.payment_hash })).state,
+    ).toBe('settled')
   })
 
   it('refuses to start when NODE_ENV=production', async () => {
     vi.stubEnv('NODE_ENV', 'production')
     try {
-      await expect(startDevnet({ relayUrl: relay.url, dataDir: tmp() })).rejects.toThrow(/production/)
+      await expect(startDevnet({ relayUrl: relay.url, dataDir: tmp() })).rejects.toThrow(
+        /production/,
+      )
     } finally {
       vi.unstubAllEnvs()
     }
@@ -136,7 +165,9 @@ describe('startDevnet', () => {
     const dir = tmp()
     const closed = await startMarketRelay({ port: 0 })
     await closed.stop()
-    await expect(startDevnet({ relayUrl: closed.url, dataDir: dir, lnurlPort: 0 })).rejects.toThrow()
+    await expect(
+      startDevnet({ relayUrl: closed.url, dataDir: dir, lnurlPort: 0 }),
+    ).rejects.toThrow()
     // Nothing half-made is left behind: a later start on the same dir works.
     const d = await start(dir)
     expect(d.marketNwcUrl).toMatch(/^nostr\+walletconnect:/)
@@ -176,10 +207,14 @@ describe('devnet control API', () => {
     const paying = buyer.payInvoice({ invoice: inv.invoice })
     await vi.waitFor(() => expect(d.node.heldCount()).toBe(1))
     expect((await market.lookupInvoice({ payment_hash: inv.payment_hash })).state).toBe('pending')
-    expect((await client(d.buyer.nwcUrl).lookupInvoice({ payment_hash: inv.payment_hash })).state).toBe('pending')
+    expect(
+      (await client(d.buyer.nwcUrl).lookupInvoice({ payment_hash: inv.payment_hash })).state,
+    ).toBe('pending')
     expect((await post(d, 'release-held')).status).toBe(200)
     const paid = await paying
-    expect((await market.lookupInvoice({ payment_hash: inv.payment_hash })).preimage).toBe(paid.preimage)
+    expect((await market.lookupInvoice({ payment_hash: inv.payment_hash })).preimage).toBe(
+      paid.preimage,
+    )
   })
 
   it('fail-held makes a held payment fail after all: the payer is refunded and the invoice stays payable', async () => {
@@ -258,9 +293,20 @@ describe('devnet control API', () => {
   it('refuse-requests answers the next requests of a method with a NIP-47 error code and moves no money', async () => {
     const d = await start(tmp())
     expect((await post(d, 'refuse-requests', { code: 'NO_SUCH_CODE' })).status).toBe(400)
-    expect((await post(d, 'refuse-requests', { count: 1, code: 'QUOTA_EXCEEDED', method: 'pay_invoice' })).status).toBe(200)
-    expect(((await (await fetch(`${d.controlUrl}/state`)).json()) as Record<string, unknown>).refuse).toEqual({ count: 1, code: 'QUOTA_EXCEEDED', method: 'pay_invoice' })
-    const market = client(d.marketNwcUrl), buyer = client(d.buyer.nwcUrl)
+    expect(
+      (
+        await post(d, 'refuse-requests', {
+          count: 1,
+          code: 'QUOTA_EXCEEDED',
+          method: 'pay_invoice',
+        })
+      ).status,
+    ).toBe(200)
+    expect(
+      ((await (await fetch(`${d.controlUrl}/state`)).json()) as Record<string, unknown>).refuse,
+    ).toEqual({ count: 1, code: 'QUOTA_EXCEEDED', method: 'pay_invoice' })
+    const market = client(d.marketNwcUrl),
+      buyer = client(d.buyer.nwcUrl)
     const balance = (await buyer.getBalance()).balance
     const inv = await market.makeInvoice({ amount: 2_000 }) // another method: not refused
     expect(await codeOf(buyer.payInvoice({ invoice: inv.invoice }))).toBe('QUOTA_EXCEEDED')

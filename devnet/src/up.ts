@@ -52,7 +52,11 @@ export interface Devnet {
   node: LightningNode
   service: WalletService
   /** A new wallet (named ones get a Lightning address) with one NWC connection. */
-  createWallet(opts?: { name?: string; balanceMsat?: Msat; permissions?: readonly NwcPermission[] }): CreatedWallet
+  createWallet(opts?: {
+    name?: string
+    balanceMsat?: Msat
+    permissions?: readonly NwcPermission[]
+  }): CreatedWallet
   /** Another connection to an existing wallet, e.g. receive-only. */
   connect(walletRef: number | string, permissions?: readonly NwcPermission[]): string
   stop(): Promise<void>
@@ -68,9 +72,15 @@ export interface DevnetJson {
 }
 
 export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
-  if (process.env.NODE_ENV === 'production') throw new Error('devnet refuses to start when NODE_ENV=production: set ZAPCADE_NWC_URL to a real wallet')
+  if (process.env.NODE_ENV === 'production')
+    throw new Error(
+      'devnet refuses to start when NODE_ENV=production: set ZAPCADE_NWC_URL to a real wallet',
+    )
   mkdirSync(opts.dataDir, { recursive: true })
-  const node = LightningNode.open({ file: join(opts.dataDir, 'devnet.db'), ...(opts.clock ? { clock: opts.clock } : {}) })
+  const node = LightningNode.open({
+    file: join(opts.dataDir, 'devnet.db'),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  })
   let lnurl: Awaited<ReturnType<typeof startLnurlServer>> | undefined
   let service: WalletService | undefined
   try {
@@ -86,12 +96,15 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
     lnurl =
       opts.lnurlPort !== undefined
         ? await startLnurlServer({ ...base, port: opts.lnurlPort })
-        : await startLnurlServer({ ...base, port: lastPort }).catch(() => startLnurlServer({ ...base, port: 0 }))
+        : await startLnurlServer({ ...base, port: lastPort }).catch(() =>
+            startLnurlServer({ ...base, port: 0 }),
+          )
     node.setMeta('lnurl_port', String(lnurl.port))
     const lnurlServer = lnurl
     const svc = service
 
-    const ensureWallet = (name: string, fundMsat = 0) => node.findWallet(name) ?? node.createWallet({ name, balanceMsat: msat(fundMsat) })
+    const ensureWallet = (name: string, fundMsat = 0) =>
+      node.findWallet(name) ?? node.createWallet({ name, balanceMsat: msat(fundMsat) })
     const market = ensureWallet(MARKET_WALLET)
     const buyer = ensureWallet(BUYER_WALLET, BUYER_FUNDING_MSAT)
     ensureWallet(DEVELOPER_WALLET)
@@ -110,9 +123,19 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
       node,
       service: svc,
       createWallet(o = {}) {
-        const w = node.createWallet({ ...(o.name !== undefined ? { name: o.name } : {}), ...(o.balanceMsat !== undefined ? { balanceMsat: o.balanceMsat } : {}) })
-        const conn = svc.createConnection(w.id, { label: 'default', permissions: o.permissions ?? ALL_PERMISSIONS })
-        return { walletId: w.id, nwcUrl: conn.nwcUrl, ...(w.name ? { name: w.name, lud16: lnurlServer.lud16(w.name) } : {}) }
+        const w = node.createWallet({
+          ...(o.name !== undefined ? { name: o.name } : {}),
+          ...(o.balanceMsat !== undefined ? { balanceMsat: o.balanceMsat } : {}),
+        })
+        const conn = svc.createConnection(w.id, {
+          label: 'default',
+          permissions: o.permissions ?? ALL_PERMISSIONS,
+        })
+        return {
+          walletId: w.id,
+          nwcUrl: conn.nwcUrl,
+          ...(w.name ? { name: w.name, lud16: lnurlServer.lud16(w.name) } : {}),
+        }
       },
       connect(walletRef, permissions = ALL_PERMISSIONS) {
         return svc.createConnection(node.wallet(walletRef).id, { permissions }).nwcUrl

@@ -23,7 +23,11 @@ nwcContract('devnet', async () => {
   const relay = await startMarketRelay({ port: 0 })
   const dataDir = mkdtempSync(join(tmpdir(), 'devnet-contract-'))
   let offsetMs = 0
-  const devnet = await startDevnet({ relayUrl: relay.url, dataDir, clock: { nowMs: () => Date.now() + offsetMs } })
+  const devnet = await startDevnet({
+    relayUrl: relay.url,
+    dataDir,
+    clock: { nowMs: () => Date.now() + offsetMs },
+  })
   const payee = devnet.createWallet({ name: 'payee' })
   const empty = devnet.createWallet({ balanceMsat: msat(0) })
   return {
@@ -73,39 +77,68 @@ describe('devnet wallet service beyond the contract', () => {
     const walletPk = u.hostname
     const sk = hexToBytes(u.searchParams.get('secret') ?? '')
     const r = await Relay.connect(relay.url)
-    const req = finalizeEvent({ kind: 23194, created_at: Math.floor(Date.now() / 1000), tags: [['p', walletPk], ...tags], content: content(sk, walletPk) }, sk)
-    const response = new Promise<Event>((resolve) => r.subscribe([{ kinds: [23195], '#e': [req.id] }], { onevent: resolve }))
+    const req = finalizeEvent(
+      {
+        kind: 23194,
+        created_at: Math.floor(Date.now() / 1000),
+        tags: [['p', walletPk], ...tags],
+        content: content(sk, walletPk),
+      },
+      sk,
+    )
+    const response = new Promise<Event>((resolve) =>
+      r.subscribe([{ kinds: [23195], '#e': [req.id] }], { onevent: resolve }),
+    )
     await r.publish(req)
     return { req, response, sk, walletPk, close: () => r.close() }
   }
 
   it('an unsupported encryption is answered UNSUPPORTED_ENCRYPTION (in nip04)', async () => {
     const { response, sk, walletPk, close } = await raw([['encryption', 'nip99']], () => 'whatever')
-    const body = JSON.parse(nip04.decrypt(sk, walletPk, (await response).content)) as { error: { code: string } }
+    const body = JSON.parse(nip04.decrypt(sk, walletPk, (await response).content)) as {
+      error: { code: string }
+    }
     expect(body.error.code).toBe('UNSUPPORTED_ENCRYPTION')
     close()
   })
 
   it('content that does not decrypt with the named scheme is answered OTHER, in that scheme', async () => {
-    const { response, sk, walletPk, close } = await raw([['encryption', 'nip44_v2']], (k, pk) => nip04.encrypt(k, pk, '{"method":"get_balance"}'))
-    const body = JSON.parse(nip44.decrypt((await response).content, nip44.getConversationKey(sk, walletPk))) as { error: { code: string; message: string } }
+    const { response, sk, walletPk, close } = await raw([['encryption', 'nip44_v2']], (k, pk) =>
+      nip04.encrypt(k, pk, '{"method":"get_balance"}'),
+    )
+    const body = JSON.parse(
+      nip44.decrypt((await response).content, nip44.getConversationKey(sk, walletPk)),
+    ) as { error: { code: string; message: string } }
     expect(body.error).toMatchObject({ code: 'OTHER', message: expect.stringMatching(/decrypt/) })
     close()
   })
 
   it('bad params are OTHER with the field named', async () => {
     const c = client(devnet.marketNwcUrl)
-    await expect(c.makeInvoice({ amount: -5 })).rejects.toMatchObject({ code: 'OTHER', message: expect.stringMatching(/amount/) })
-    await expect(c.makeInvoice({ amount: 1_000, description_hash: 'xyz' })).rejects.toMatchObject({ code: 'OTHER' })
+    await expect(c.makeInvoice({ amount: -5 })).rejects.toMatchObject({
+      code: 'OTHER',
+      message: expect.stringMatching(/amount/),
+    })
+    await expect(c.makeInvoice({ amount: 1_000, description_hash: 'xyz' })).rejects.toMatchObject({
+      code: 'OTHER',
+    })
   })
 
   it('notifications go only to connections allowed them', async () => {
-    const quiet = devnet.connect('market', ['get_info', 'get_balance', 'make_invoice', 'lookup_invoice'])
+    const quiet = devnet.connect('market', [
+      'get_info',
+      'get_balance',
+      'make_invoice',
+      'lookup_invoice',
+    ])
     const loud = client(devnet.connect('market', ['get_balance', 'notifications']))
     const mute = client(quiet)
     const heard: string[] = []
     const muteHeard: string[] = []
-    const unsubs = [await loud.subscribeNotifications((n) => heard.push(n.notification.payment_hash)), await mute.subscribeNotifications((n) => muteHeard.push(n.notification.payment_hash))]
+    const unsubs = [
+      await loud.subscribeNotifications((n) => heard.push(n.notification.payment_hash)),
+      await mute.subscribeNotifications((n) => muteHeard.push(n.notification.payment_hash)),
+    ]
     await loud.getBalance()
     await mute.getBalance()
     const inv = await mute.makeInvoice({ amount: 2_000 })
@@ -119,7 +152,13 @@ describe('devnet wallet service beyond the contract', () => {
   it('a list_transactions page too big for one relay event is cut short and the rest is reached by offset', async () => {
     const w = devnet.createWallet({ name: 'busy' })
     const made = new Set<string>()
-    for (let i = 0; i < 150; i++) made.add(devnet.node.makeInvoice(w.walletId, { amountMsat: msat(1_000 + i), description: `item ${i}` }).payment_hash)
+    for (let i = 0; i < 150; i++)
+      made.add(
+        devnet.node.makeInvoice(w.walletId, {
+          amountMsat: msat(1_000 + i),
+          description: `item ${i}`,
+        }).payment_hash,
+      )
     const c = client(w.nwcUrl)
     const seen = new Set<string>()
     let offset = 0
@@ -139,14 +178,19 @@ describe('devnet wallet service beyond the contract', () => {
     const connects = devnet.service.relayConnects
     await relay.stop()
     relay = await startMarketRelay({ port })
-    await vi.waitFor(() => expect(devnet.service.relayConnects).toBe(connects + 1), { timeout: 20_000, interval: 50 })
+    await vi.waitFor(() => expect(devnet.service.relayConnects).toBe(connects + 1), {
+      timeout: 20_000,
+      interval: 50,
+    })
     expect(devnet.service.listening).toBe(true)
     expect((await client(devnet.marketNwcUrl).getBalance()).balance).toEqual(expect.any(Number))
   })
 
   it('conserves money across random concurrent payments between four wallets over NWC', async () => {
     const start = 200_000
-    const ws = Array.from({ length: 4 }, (_, i) => devnet.createWallet({ name: `cons-${i}`, balanceMsat: msat(start) }))
+    const ws = Array.from({ length: 4 }, (_, i) =>
+      devnet.createWallet({ name: `cons-${i}`, balanceMsat: msat(start) }),
+    )
     const cs = ws.map((w) => client(w.nwcUrl))
     const rand = seededRandom(7)
     const outcomes = await Promise.all(
@@ -155,7 +199,9 @@ describe('devnet wallet service beyond the contract', () => {
         const payee = rand(4)
         const inv = await cs[payee]!.makeInvoice({ amount: 1 + rand(120_000) })
         const tries = rand(3) === 0 ? 2 : 1 // some invoices are paid twice at once: only one may settle
-        const r = await Promise.allSettled(Array.from({ length: tries }, () => cs[payer]!.payInvoice({ invoice: inv.invoice })))
+        const r = await Promise.allSettled(
+          Array.from({ length: tries }, () => cs[payer]!.payInvoice({ invoice: inv.invoice })),
+        )
         return r.filter((x) => x.status === 'fulfilled').length
       }),
     )
@@ -166,7 +212,10 @@ describe('devnet wallet service beyond the contract', () => {
     expect(balances.reduce((a, b) => a + b, 0)).toBe(4 * start)
     for (const [i, c] of cs.entries()) {
       const { transactions } = await c.listTransactions({ limit: 1000 })
-      const net = transactions.reduce((s, t) => s + (t.type === 'incoming' ? t.amount : -t.amount - t.fees_paid), 0)
+      const net = transactions.reduce(
+        (s, t) => s + (t.type === 'incoming' ? t.amount : -t.amount - t.fees_paid),
+        0,
+      )
       expect(balances[i]).toBe(start + net)
     }
   }, 120_000)

@@ -66,7 +66,12 @@ const nowSec = () => Math.floor(Date.now() / 1000)
 
 export class WalletService {
   readonly servicePubkey: string
-  readonly faults: ServiceFaults = { dropNotifications: 0, delayMs: 0, offline: false, refuse: NO_REFUSAL }
+  readonly faults: ServiceFaults = {
+    dropNotifications: 0,
+    delayMs: 0,
+    offline: false,
+    refuse: NO_REFUSAL,
+  }
   /** Requests answered (for tests and the control API). */
   answered = 0
   /** Successful relay connections so far (1 after start; more after reconnects). */
@@ -104,26 +109,54 @@ export class WalletService {
   }
 
   /** A new connection to a wallet with its own client secret. */
-  createConnection(walletId: number, opts: { label?: string; permissions?: readonly NwcPermission[] } = {}): Connection {
+  createConnection(
+    walletId: number,
+    opts: { label?: string; permissions?: readonly NwcPermission[] } = {},
+  ): Connection {
     this.node.wallet(walletId)
     const secret = bytesToHex(randomBytes(32))
     const clientPubkey = getPublicKey(hexToBytes(secret))
     const permissions = [...(opts.permissions ?? ALL_PERMISSIONS)]
-    for (const p of permissions) if (p !== 'notifications' && !isNwcMethod(p)) throw new NwcError('OTHER', `unknown permission ${p}`)
+    for (const p of permissions)
+      if (p !== 'notifications' && !isNwcMethod(p))
+        throw new NwcError('OTHER', `unknown permission ${p}`)
     this.node.db
-      .prepare('INSERT INTO connections (client_pubkey, wallet_id, label, client_secret, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(clientPubkey, walletId, opts.label ?? `conn-${clientPubkey.slice(0, 12)}`, secret, permissions.join(' '), nowSec())
-    return { clientPubkey, walletId, label: opts.label ?? `conn-${clientPubkey.slice(0, 12)}`, permissions, nwcUrl: this.uriFor(secret, walletId) }
+      .prepare(
+        'INSERT INTO connections (client_pubkey, wallet_id, label, client_secret, permissions, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        clientPubkey,
+        walletId,
+        opts.label ?? `conn-${clientPubkey.slice(0, 12)}`,
+        secret,
+        permissions.join(' '),
+        nowSec(),
+      )
+    return {
+      clientPubkey,
+      walletId,
+      label: opts.label ?? `conn-${clientPubkey.slice(0, 12)}`,
+      permissions,
+      nwcUrl: this.uriFor(secret, walletId),
+    }
   }
 
   /** The connection with this label on the wallet, created once (idempotent across restarts). */
-  ensureConnection(walletId: number, label: string, permissions: readonly NwcPermission[] = ALL_PERMISSIONS): Connection {
-    const row = this.node.db.prepare('SELECT * FROM connections WHERE wallet_id = ? AND label = ?').get(walletId, label) as ConnectionRow | undefined
+  ensureConnection(
+    walletId: number,
+    label: string,
+    permissions: readonly NwcPermission[] = ALL_PERMISSIONS,
+  ): Connection {
+    const row = this.node.db
+      .prepare('SELECT * FROM connections WHERE wallet_id = ? AND label = ?')
+      .get(walletId, label) as ConnectionRow | undefined
     return row ? this.toConnection(row) : this.createConnection(walletId, { label, permissions })
   }
 
   connection(clientPubkey: string): Connection | undefined {
-    const row = this.node.db.prepare('SELECT * FROM connections WHERE client_pubkey = ?').get(clientPubkey) as ConnectionRow | undefined
+    const row = this.node.db
+      .prepare('SELECT * FROM connections WHERE client_pubkey = ?')
+      .get(clientPubkey) as ConnectionRow | undefined
     return row ? this.toConnection(row) : undefined
   }
 
@@ -143,7 +176,9 @@ export class WalletService {
   }
 
   private connectionsOf(walletId: number): Connection[] {
-    const rows = this.node.db.prepare('SELECT * FROM connections WHERE wallet_id = ?').all(walletId) as ConnectionRow[]
+    const rows = this.node.db
+      .prepare('SELECT * FROM connections WHERE wallet_id = ?')
+      .all(walletId) as ConnectionRow[]
     return rows.map((r) => this.toConnection(r))
   }
 
@@ -158,7 +193,11 @@ export class WalletService {
   private async connect(): Promise<void> {
     // Pings detect a silently dead connection; onclose then reconnects with our own short backoff.
     // Received requests are verified with shared's event-sig (libsecp256k1 in WASM), not nostr-tools' noble.
-    const relay = await AbstractRelay.connect(this.opts.relayUrl, { enablePing: true, verifyEvent, websocketImplementation: WebSocket as never })
+    const relay = await AbstractRelay.connect(this.opts.relayUrl, {
+      enablePing: true,
+      verifyEvent,
+      websocketImplementation: WebSocket as never,
+    })
     if (this.stopped) return relay.close() // stop() came while a reconnect was under way
     this.relay = relay
     relay.onclose = () => {
@@ -190,7 +229,8 @@ export class WalletService {
       onclose: () => {
         this.sub = undefined
         // A relay may CLOSE the subscription alone; come back unless we closed it (offline, stop).
-        if (!this.stopped && !this.faults.offline && this.relay?.connected) setTimeout(() => this.subscribe(), 250)
+        if (!this.stopped && !this.faults.offline && this.relay?.connected)
+          setTimeout(() => this.subscribe(), 250)
       },
     })
   }
@@ -240,39 +280,67 @@ export class WalletService {
     const expiration = Number(ev.tags.find((t) => t[0] === 'expiration')?.[1])
     if (Number.isFinite(expiration) && expiration <= nowSec()) return
     const scheme = requestEncryption(ev.tags)
-    if (!scheme) return this.respond(ev, 'nip04', '', { error: { code: 'UNSUPPORTED_ENCRYPTION', message: 'devnet speaks nip44_v2 and nip04' } })
+    if (!scheme)
+      return this.respond(ev, 'nip04', '', {
+        error: { code: 'UNSUPPORTED_ENCRYPTION', message: 'devnet speaks nip44_v2 and nip04' },
+      })
     let method = ''
     let plaintext: string
     try {
       plaintext = decryptFrom(scheme, this.serviceKey, ev.pubkey, ev.content)
     } catch {
-      return this.respond(ev, scheme, '', { error: { code: 'OTHER', message: `cannot decrypt the request as ${scheme}` } })
+      return this.respond(ev, scheme, '', {
+        error: { code: 'OTHER', message: `cannot decrypt the request as ${scheme}` },
+      })
     }
     try {
       const body = JSON.parse(plaintext) as { method?: unknown; params?: unknown }
       method = typeof body.method === 'string' ? body.method : ''
       const conn = this.connection(ev.pubkey)
       if (!conn) throw new NwcError('UNAUTHORIZED', 'no wallet is connected to this client key')
-      if (!isNwcMethod(method)) throw new NwcError('NOT_IMPLEMENTED', `method ${method || '(none)'} is not implemented`)
-      if (!conn.permissions.includes(method)) throw new NwcError('RESTRICTED', `this connection may not ${method}`)
+      if (!isNwcMethod(method))
+        throw new NwcError('NOT_IMPLEMENTED', `method ${method || '(none)'} is not implemented`)
+      if (!conn.permissions.includes(method))
+        throw new NwcError('RESTRICTED', `this connection may not ${method}`)
       const refuse = this.faults.refuse
       if (refuse.count > 0 && (refuse.method === undefined || refuse.method === method)) {
         refuse.count -= 1
         throw new NwcError(refuse.code, `devnet refuses this ${method} (fault knob)`)
       }
       const lud16 = this.opts.lud16For?.(conn.walletId)
-      const result = await runMethod({ node: this.node, walletId: conn.walletId, permissions: conn.permissions, ...(lud16 ? { lud16 } : {}) }, method, body.params)
+      const result = await runMethod(
+        {
+          node: this.node,
+          walletId: conn.walletId,
+          permissions: conn.permissions,
+          ...(lud16 ? { lud16 } : {}),
+        },
+        method,
+        body.params,
+      )
       await this.respond(ev, scheme, method, { result })
     } catch (e) {
-      const error = e instanceof SyntaxError ? { code: 'OTHER' as const, message: 'request content is not JSON' } : toNwcError(e)
+      const error =
+        e instanceof SyntaxError
+          ? { code: 'OTHER' as const, message: 'request content is not JSON' }
+          : toNwcError(e)
       await this.respond(ev, scheme, method, { error })
     }
   }
 
-  private async respond(req: Event, scheme: NwcEncryption, method: string, body: { result?: unknown; error?: { code: string; message: string } }) {
+  private async respond(
+    req: Event,
+    scheme: NwcEncryption,
+    method: string,
+    body: { result?: unknown; error?: { code: string; message: string } },
+  ) {
     if (this.faults.delayMs > 0) await new Promise((r) => setTimeout(r, this.faults.delayMs))
     if (this.faults.offline) return
-    const content = JSON.stringify({ result_type: method, error: body.error ?? null, result: body.result ?? null })
+    const content = JSON.stringify({
+      result_type: method,
+      error: body.error ?? null,
+      result: body.result ?? null,
+    })
     const ev = signEvent(
       {
         kind: Kind.NwcResponse,
@@ -297,7 +365,11 @@ export class WalletService {
     await this.notify(s.payerWalletId, 'payment_sent', s.outgoing)
   }
 
-  private async notify(walletId: number, type: (typeof NOTIFICATION_TYPES)[number], tx: NwcTransaction): Promise<void> {
+  private async notify(
+    walletId: number,
+    type: (typeof NOTIFICATION_TYPES)[number],
+    tx: NwcTransaction,
+  ): Promise<void> {
     if (this.faults.offline) return
     if (this.faults.dropNotifications > 0) {
       this.faults.dropNotifications -= 1
@@ -311,7 +383,12 @@ export class WalletService {
         [Kind.NwcNotificationNip04, 'nip04'],
       ] as const) {
         const ev = signEvent(
-          { kind, created_at: nowSec(), tags: [['p', conn.clientPubkey]], content: encryptFor(scheme, this.serviceKey, conn.clientPubkey, content) },
+          {
+            kind,
+            created_at: nowSec(),
+            tags: [['p', conn.clientPubkey]],
+            content: encryptFor(scheme, this.serviceKey, conn.clientPubkey, content),
+          },
           this.serviceKey,
         )
         await this.publish(ev)

@@ -102,8 +102,22 @@ export type FeatureMount = (ctx: MountContext) => Hono
 /** The context route factories and workers receive: deps plus the NIP-98 auth and defaults filled. */
 export function mountContext(deps: AppDeps): MountContext {
   const verify = deps.verifyEvent ?? verifyEvent
-  const auth = nip98Auth({ publicUrl: deps.config.publicUrl, adminPubkeys: deps.config.adminPubkeys, clock: deps.clock, replay: sqliteReplayCache(deps.replayDb ?? deps.db), verifySignature: verify })
-  return { ...deps, kickOutbox: () => {}, auth, verifyEvent: verify, metrics: deps.metrics ?? new Metrics(), random: deps.random ?? Math.random, fetch: deps.fetch ?? globalThis.fetch }
+  const auth = nip98Auth({
+    publicUrl: deps.config.publicUrl,
+    adminPubkeys: deps.config.adminPubkeys,
+    clock: deps.clock,
+    replay: sqliteReplayCache(deps.replayDb ?? deps.db),
+    verifySignature: verify,
+  })
+  return {
+    ...deps,
+    kickOutbox: () => {},
+    auth,
+    verifyEvent: verify,
+    metrics: deps.metrics ?? new Metrics(),
+    random: deps.random ?? Math.random,
+    fetch: deps.fetch ?? globalThis.fetch,
+  }
 }
 
 /** Build the app (from deps, or from a context made by `mountContext` to share it with workers). */
@@ -117,12 +131,21 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.notFound(problemNotFound)
   app.use('/api/*', apiCors()) // any origin, never credentials: NIP-98 carries no cookies (http/cors.ts)
   // JSON API bodies are small; the streamed blob PUT (/blobs/*) is bounded by its signed size instead.
-  const limit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw new AppError('BODY_TOO_LARGE', `request body over ${deps.config.maxBodyBytes} bytes`) } })
+  const limit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new AppError('BODY_TOO_LARGE', `request body over ${deps.config.maxBodyBytes} bytes`)
+    },
+  })
   app.use('/api/*', limit)
   app.use('/.well-known/*', limit)
   // Unauthenticated writes (draft games, guest checkouts): token buckets per IP hash and author key.
   const writes = unauthenticatedWriteLimits({
-    ...deps.config.rateLimits, nowMs: () => deps.clock.nowMs(), secret: deps.secret, clientIp: socketIp, verifyEvent: ctx.verifyEvent,
+    ...deps.config.rateLimits,
+    nowMs: () => deps.clock.nowMs(),
+    secret: deps.secret,
+    clientIp: socketIp,
+    verifyEvent: ctx.verifyEvent,
   })
   app.use('/api/v1/events', writes.drafts)
   app.use('/api/v1/purchases', writes.guestCheckouts)
@@ -135,7 +158,11 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   app.route('/', meRoutes(ctx))
   app.route('/', lightningAddressRoutes(ctx))
   app.route('/', nostrLinkRoutes(ctx.db))
-  app.get('/metrics', (c) => c.text(metrics.render(deps.db), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }))
+  app.get('/metrics', (c) =>
+    c.text(metrics.render(deps.db), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  )
 
   // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──
   if (deps.blobStore) mountBlobFeatures(app, ctx, deps.blobStore)
@@ -144,11 +171,18 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   // Each feature is a factory `(ctx: MountContext) => Hono` in routes/<feature>.ts, mounted at '/'.
   // Add the import above and one `app.route('/', xRoutes(ctx))` line here. Catalog, purchases,
   // zaps/LNURL, payouts and developer money views go here.
-  app.route('/', catalogRoutes({
-    catalog: sqliteCatalogReader(ctx.db), marketPubkey: ctx.signer.pubkey, relays: ctx.config.relays,
-    lud16: marketLud16(ctx.config), feeBps: ctx.config.feeBps, version: SERVICE_VERSION,
-    fiatRate: ctx.config.fiatRate,
-  }))
+  app.route(
+    '/',
+    catalogRoutes({
+      catalog: sqliteCatalogReader(ctx.db),
+      marketPubkey: ctx.signer.pubkey,
+      relays: ctx.config.relays,
+      lud16: marketLud16(ctx.config),
+      feeBps: ctx.config.feeBps,
+      version: SERVICE_VERSION,
+      fiatRate: ctx.config.fiatRate,
+    }),
+  )
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger (routes/payments-deps.ts).
   app.route('/', paymentsRoutes(ctx))
@@ -162,8 +196,17 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
   for (const f of deps.features ?? []) app.route('/', f(ctx))
 
   documentPlainRoutes(app)
-  app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', { type: 'apiKey', in: 'header', name: 'Authorization', description: 'NIP-98: `Nostr <base64 kind-27235 event>`' })
-  app.doc31('/openapi.json', { openapi: '3.1.0', info: { title: 'Zapcade market API', version: SERVICE_VERSION }, servers: [{ url: ctx.config.publicUrl }] })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'NIP-98: `Nostr <base64 kind-27235 event>`',
+  })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Zapcade market API', version: SERVICE_VERSION },
+    servers: [{ url: ctx.config.publicUrl }],
+  })
   // The storefront last: it answers only paths no API route took (routes/web.ts).
   if (deps.webDistDir) app.route('/', webRoutes({ distDir: deps.webDistDir }))
   return app
@@ -175,16 +218,29 @@ function mountBlobFeatures(app: OpenAPIHono, ctx: MountContext, store: BlobStore
   const { db, clock, secret, config } = ctx
   const nowSec = (): number => clock.nowSec()
   const uploads = {
-    repo: sqliteUploadRepo(db), store, zip: zipDirectoryReader(store), nowSec, uuid: randomUUID,
-    maxUploadBytes: config.maxUploadBytes, uploadTtlSec: 600, zipLimits: defaultZipLimits,
+    repo: sqliteUploadRepo(db),
+    store,
+    zip: zipDirectoryReader(store),
+    nowSec,
+    uuid: randomUUID,
+    maxUploadBytes: config.maxUploadBytes,
+    uploadTtlSec: 600,
+    zipLimits: defaultZipLimits,
   }
   const downloads = {
-    repo: sqliteDownloadRepo(db), store, nowMs: () => clock.nowMs(), urlTtlSec: 600,
+    repo: sqliteDownloadRepo(db),
+    store,
+    nowMs: () => clock.nowMs(),
+    urlTtlSec: 600,
     ipHash: (ip: string) => createHmac('sha256', secret).update(ip).digest('hex'),
     receiptHash: hashReceiptCode,
     limits: makeDownloadLimits(),
   }
-  if (store instanceof FsBlobStore) app.route('/', blobRoutes({ store, onStored: completeStored(uploads), accelRedirect: config.accelRedirect }))
+  if (store instanceof FsBlobStore)
+    app.route(
+      '/',
+      blobRoutes({ store, onStored: completeStored(uploads), accelRedirect: config.accelRedirect }),
+    )
   app.route('/', uploadRoutes({ uploads, downloads: downloads.repo, auth: ctx.auth }))
   app.route('/', downloadRoutes({ downloads, auth: ctx.auth }))
 }

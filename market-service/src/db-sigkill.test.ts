@@ -25,11 +25,22 @@ const CHILD = fileURLToPath(new URL('./testing/settle-loop-child.ts', import.met
 const KILLS = 50
 
 /** Start the child, let it acknowledge `acks` payments, SIGKILL it; resolves with the acknowledged ids. */
-async function runAndKill(file: string, game: string, market: string, acks: number): Promise<string[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, game, market], { stdio: ['ignore', 'pipe', 'pipe'] })
+async function runAndKill(
+  file: string,
+  game: string,
+  market: string,
+  acks: number,
+): Promise<string[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, game, market], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const exited = new Promise<NodeJS.Signals | number | null>((r) => child.once('exit', (code, signal) => r(signal ?? code)))
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
+  const exited = new Promise<NodeJS.Signals | number | null>((r) =>
+    child.once('exit', (code, signal) => r(signal ?? code)),
+  )
   const acked: string[] = []
   const rl = createInterface({ input: child.stdout })
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +49,9 @@ async function runAndKill(file: string, game: string, market: string, acks: numb
       acked.push(l.slice(4))
       if (acked.length === acks) resolve()
     })
-    void exited.then((how) => reject(new Error(`child exited (${String(how)}) before ${acks} acks: ${stderr}`)))
+    void exited.then((how) =>
+      reject(new Error(`child exited (${String(how)}) before ${acks} acks: ${stderr}`)),
+    )
   })
   child.kill('SIGKILL')
   expect(await exited).toBe('SIGKILL')
@@ -65,7 +78,7 @@ describe(`SIGKILL x${KILLS} while payments are booked (DB-1)`, () => {
   it('after every kill: integrity_check ok, the ledger invariant holds and no acknowledged payment is lost', async () => {
     const acked: string[] = []
     for (let k = 0; k < KILLS; k++) {
-      acked.push(...await runAndKill(file, game, market.pubkey, 1 + ((k * 7) % 25)))
+      acked.push(...(await runAndKill(file, game, market.pubkey, 1 + ((k * 7) % 25))))
       const db = new Database(file)
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
@@ -74,13 +87,24 @@ describe(`SIGKILL x${KILLS} while payments are booked (DB-1)`, () => {
             (SELECT count(*) FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'INVOICE_PAID') AS invoice_paid,
             (SELECT count(*) FROM entitlements e WHERE e.purchase_id = p.id) AS entitlements
           FROM purchases p WHERE p.id = ?`)
-        const bad = acked.map((id) => lost.get(id) as { status: string; invoice_paid: number; entitlements: number } | undefined)
+        const bad = acked
+          .map(
+            (id) =>
+              lost.get(id) as
+                | { status: string; invoice_paid: number; entitlements: number }
+                | undefined,
+          )
           .filter((r) => !r || r.status !== 'PAID' || r.invoice_paid !== 1 || r.entitlements !== 1)
         expect(bad).toEqual([])
         // Nothing half-booked either: a PAID purchase always has its ledger entry and its entitlement.
-        expect(db.prepare(`SELECT count(*) FROM purchases p WHERE p.status = 'PAID' AND (
+        expect(
+          db
+            .prepare(`SELECT count(*) FROM purchases p WHERE p.status = 'PAID' AND (
             NOT EXISTS (SELECT 1 FROM entitlements e WHERE e.purchase_id = p.id)
-            OR NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'INVOICE_PAID'))`).pluck().get()).toBe(0)
+            OR NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'INVOICE_PAID'))`)
+            .pluck()
+            .get(),
+        ).toBe(0)
       } finally {
         db.close()
       }

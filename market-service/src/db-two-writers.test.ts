@@ -31,7 +31,10 @@ const BUSY = /SQLITE_BUSY|database is locked/i
 /** Publish on one socket, pipelined; resolves when the relay has answered OK true to every event. */
 async function publishAll(url: string, evs: NostrEvent[]): Promise<void> {
   const ws = new WebSocket(url)
-  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j) })
+  await new Promise((r, j) => {
+    ws.once('open', r)
+    ws.once('error', j)
+  })
   let left = evs.length
   await new Promise<void>((resolve, reject) => {
     ws.on('message', (d) => {
@@ -55,19 +58,40 @@ function testWallet(): Wallet & { pay(hash: string): void } {
       const paymentHash = createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex')
       invoices.set(paymentHash, { preimage, amountMsat: req.amountMsat })
       const now = Math.floor(Date.now() / 1000)
-      return { bolt11: `lnbcrt${paymentHash.slice(0, 16)}`, paymentHash, amountMsat: req.amountMsat, createdAtSec: now, expiresAtSec: now + req.expirySec }
+      return {
+        bolt11: `lnbcrt${paymentHash.slice(0, 16)}`,
+        paymentHash,
+        amountMsat: req.amountMsat,
+        createdAtSec: now,
+        expiresAtSec: now + req.expirySec,
+      }
     },
-    async lookupInvoice() { return undefined },
-    async payInvoice() { return { status: 'FAILED', reason: 'test wallet does not pay' } },
-    async lookupPayment() { return { status: 'NOT_FOUND' } },
+    async lookupInvoice() {
+      return undefined
+    },
+    async payInvoice() {
+      return { status: 'FAILED', reason: 'test wallet does not pay' }
+    },
+    async lookupPayment() {
+      return { status: 'NOT_FOUND' }
+    },
     onPaymentReceived(l) {
       listeners.push(l)
-      return () => { listeners.splice(listeners.indexOf(l), 1) }
+      return () => {
+        listeners.splice(listeners.indexOf(l), 1)
+      }
     },
     async close() {},
     pay(hash) {
       const inv = invoices.get(hash)!
-      for (const l of listeners) l({ paymentHash: hash, state: 'SETTLED', amountMsat: inv.amountMsat, preimage: inv.preimage, settledAtSec: Math.floor(Date.now() / 1000) })
+      for (const l of listeners)
+        l({
+          paymentHash: hash,
+          state: 'SETTLED',
+          amountMsat: inv.amountMsat,
+          preimage: inv.preimage,
+          settledAtSec: Math.floor(Date.now() / 1000),
+        })
     },
   }
 }
@@ -90,19 +114,42 @@ describe('the indexer process and the service on one database file (DB-3)', () =
 
   it('no SQLITE_BUSY reaches a user or a log while both write, and nothing either wrote is lost', async () => {
     const wallet = testWallet()
-    const log = pino({ level: 'warn' }, new Writable({ write(chunk, _e, cb) { logged.push(String(chunk)); cb() } }))
+    const log = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk, _e, cb) {
+          logged.push(String(chunk))
+          cb()
+        },
+      }),
+    )
     h = await startHarness({ dir, relay, overrides: { wallet, log } })
     const db = h.svc.db
     const dev = newKey()
-    seedGame(db, dev, 'shared-file', { priceMsat: 21_000, marketPubkey: (await (await h.call('/api/v1/info')).json() as { market_pubkey: string }).market_pubkey })
+    seedGame(db, dev, 'shared-file', {
+      priceMsat: 21_000,
+      marketPubkey: ((await (await h.call('/api/v1/info')).json()) as { market_pubkey: string })
+        .market_pubkey,
+    })
 
     const child = spawn(process.execPath, ['--import', 'tsx', INDEXER_MAIN], {
-      env: { ...process.env, ZAPCADE_DATA_DIR: dir, ZAPCADE_RELAYS: relay.url, ZAPCADE_RELAY_PORT: 'off' }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        ZAPCADE_DATA_DIR: dir,
+        ZAPCADE_RELAYS: relay.url,
+        ZAPCADE_RELAY_PORT: 'off',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     })
     let childLog = ''
     const caughtUp = new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => { childLog += d.toString(); if (childLog.includes('[indexer] caught up')) resolve() })
-      child.once('exit', (code) => reject(new Error(`indexer exited with ${String(code)}: ${childLog}`)))
+      child.stderr.on('data', (d: Buffer) => {
+        childLog += d.toString()
+        if (childLog.includes('[indexer] caught up')) resolve()
+      })
+      child.once('exit', (code) =>
+        reject(new Error(`indexer exited with ${String(code)}: ${childLog}`)),
+      )
     })
     const rawEvents = () => db.prepare('SELECT count(*) FROM raw_events').pluck().get() as number
     try {
@@ -111,25 +158,48 @@ describe('the indexer process and the service on one database file (DB-3)', () =
       const atStart = rawEvents()
       // Waves of 20 concurrent checkouts, kept going until the indexer has caught up (at least 3 waves).
       let done = false
-      void caughtUp.then(() => { done = true }, () => { done = true })
+      void caughtUp.then(
+        () => {
+          done = true
+        },
+        () => {
+          done = true
+        },
+      )
       const statuses: number[] = []
       for (let wave = 0; wave < 3 || !done; wave++) {
-        statuses.push(...await Promise.all(Array.from({ length: 20 }, async () => {
-          const r = await h.call('/api/v1/purchases', { method: 'POST', body: JSON.stringify({ game: `${dev.pubkey}/shared-file` }) })
-          const body = await r.json() as CreatePurchaseResponse
-          if (r.status === 201) wallet.pay(body.payment_hash)
-          return r.status
-        })))
+        statuses.push(
+          ...(await Promise.all(
+            Array.from({ length: 20 }, async () => {
+              const r = await h.call('/api/v1/purchases', {
+                method: 'POST',
+                body: JSON.stringify({ game: `${dev.pubkey}/shared-file` }),
+              })
+              const body = (await r.json()) as CreatePurchaseResponse
+              if (r.status === 201) wallet.pay(body.payment_hash)
+              return r.status
+            }),
+          )),
+        )
       }
       await caughtUp
       const purchases = statuses.length
       expect(statuses.filter((s) => s !== 201)).toEqual([])
-      await eventually(async () => (db.prepare(`SELECT count(*) FROM purchases WHERE status = 'PAID'`).pluck().get() as number) === purchases, 200)
+      await eventually(
+        async () =>
+          (db
+            .prepare(`SELECT count(*) FROM purchases WHERE status = 'PAID'`)
+            .pluck()
+            .get() as number) === purchases,
+        200,
+      )
 
       expect(atStart).toBeLessThan(EVENTS) // the checkouts began while the indexer was still writing
       expect(rawEvents()).toBe(EVENTS)
       expect(db.prepare(`SELECT count(*) FROM entitlements`).pluck().get()).toBe(purchases)
-      expect(db.prepare(`SELECT count(*) FROM ledger_entries WHERE type = 'INVOICE_PAID'`).pluck().get()).toBe(purchases)
+      expect(
+        db.prepare(`SELECT count(*) FROM ledger_entries WHERE type = 'INVOICE_PAID'`).pluck().get(),
+      ).toBe(purchases)
       expect(childLog).not.toMatch(BUSY)
       expect(logged.filter((l) => BUSY.test(l))).toEqual([])
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok')

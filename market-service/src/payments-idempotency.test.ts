@@ -11,58 +11,94 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPublicKey } from 'nostr-tools/pure'
 import { hexToBytes } from 'nostr-tools/utils'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
-import { newKey, seedGame, startPayments, type Key, type PaymentsHarness } from './testing/payments-harness.ts'
+import {
+  newKey,
+  seedGame,
+  startPayments,
+  type Key,
+  type PaymentsHarness,
+} from './testing/payments-harness.ts'
 
 const PRICE = 40_000
 
 describe('Idempotency-Key edge cases', () => {
   let h: PaymentsHarness, dev: Key
-  const count = (sql: string, ...args: unknown[]): number => (h.svc.db.prepare(sql).get(...args) as { n: number }).n
-  const purchasesOf = (buyer: Key) => count('SELECT count(*) AS n FROM purchases p JOIN users u ON u.id = p.buyer_user_id WHERE u.pubkey = ?', buyer.pubkey)
+  const count = (sql: string, ...args: unknown[]): number =>
+    (h.svc.db.prepare(sql).get(...args) as { n: number }).n
+  const purchasesOf = (buyer: Key) =>
+    count(
+      'SELECT count(*) AS n FROM purchases p JOIN users u ON u.id = p.buyer_user_id WHERE u.pubkey = ?',
+      buyer.pubkey,
+    )
   let signed = 0
-  const buy = (buyer: Key, key: string, body: unknown = { game: `${dev.pubkey}/game` }): Promise<Response> =>
-    h.call('/api/v1/purchases', { method: 'POST', body: JSON.stringify(body), auth: { key: buyer, createdAtOffsetSec: -(signed++ % 50) }, headers: { 'idempotency-key': key } })
+  const buy = (
+    buyer: Key,
+    key: string,
+    body: unknown = { game: `${dev.pubkey}/game` },
+  ): Promise<Response> =>
+    h.call('/api/v1/purchases', {
+      method: 'POST',
+      body: JSON.stringify(body),
+      auth: { key: buyer, createdAtOffsetSec: -(signed++ % 50) },
+      headers: { 'idempotency-key': key },
+    })
 
   beforeAll(async () => {
     h = await startPayments()
     dev = newKey()
     seedGame(h.svc.db, dev, 'game', { priceMsat: PRICE, marketPubkey: h.marketPubkey })
   })
-  afterAll(async () => { await h?.stopAll() })
+  afterAll(async () => {
+    await h?.stopAll()
+  })
 
   it('another body under a used key is 422 IDEMPOTENCY_MISMATCH with no effect: no purchase, no invoice, no ledger row (IDM-2)', async () => {
     const buyer = newKey()
     expect((await buy(buyer, 'mismatch')).status).toBe(201)
     const ledger = count('SELECT count(*) AS n FROM ledger_entries')
-    const walletInvoices = (h.devnet.node.db.prepare('SELECT count(*) AS n FROM invoices').get() as { n: number }).n
+    const walletInvoices = (
+      h.devnet.node.db.prepare('SELECT count(*) AS n FROM invoices').get() as { n: number }
+    ).n
     const r = await buy(buyer, 'mismatch', { game: `${dev.pubkey}/game`, amount_msat: PRICE + 1 })
     expect(r.status).toBe(422)
     expect(await r.json()).toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' })
     expect(purchasesOf(buyer)).toBe(1)
     expect(count('SELECT count(*) AS n FROM ledger_entries')).toBe(ledger)
-    expect((h.devnet.node.db.prepare('SELECT count(*) AS n FROM invoices').get() as { n: number }).n).toBe(walletInvoices)
+    expect(
+      (h.devnet.node.db.prepare('SELECT count(*) AS n FROM invoices').get() as { n: number }).n,
+    ).toBe(walletInvoices)
   })
 
   it('a request the wallet refused stored nothing: the same key runs again once the wallet is back, then replays (IDM-4)', async () => {
     const buyer = newKey()
-    const clientPubkey = getPublicKey(hexToBytes(new URL(h.devnet.marketNwcUrl).searchParams.get('secret')!))
-    const row = h.devnet.node.db.prepare('SELECT * FROM connections WHERE client_pubkey = ?').get(clientPubkey) as Record<string, unknown>
+    const clientPubkey = getPublicKey(
+      hexToBytes(new URL(h.devnet.marketNwcUrl).searchParams.get('secret')!),
+    )
+    const row = h.devnet.node.db
+      .prepare('SELECT * FROM connections WHERE client_pubkey = ?')
+      .get(clientPubkey) as Record<string, unknown>
     h.devnet.service.revokeConnection(clientPubkey)
     let failed: Response
     try {
       failed = await buy(buyer, 'wallet-down')
     } finally {
       const cols = Object.keys(row)
-      h.devnet.node.db.prepare(`INSERT INTO connections (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]))
+      h.devnet.node.db
+        .prepare(
+          `INSERT INTO connections (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        )
+        .run(...cols.map((c) => row[c]))
     }
     expect(failed.status).toBe(503)
     expect(await failed.json()).toMatchObject({ code: 'WALLET_UNAVAILABLE' })
     expect(purchasesOf(buyer)).toBe(0)
-    expect(count(`SELECT count(*) AS n FROM idempotency_records WHERE key LIKE '%:wallet-down'`)).toBe(0)
+    expect(
+      count(`SELECT count(*) AS n FROM idempotency_records WHERE key LIKE '%:wallet-down'`),
+    ).toBe(0)
 
     const first = await buy(buyer, 'wallet-down')
     expect(first.status).toBe(201)
-    const body = await first.json() as CreatePurchaseResponse
+    const body = (await first.json()) as CreatePurchaseResponse
     const again = await buy(buyer, 'wallet-down')
     expect(again.status).toBe(201)
     expect(await again.json()).toEqual(body)
@@ -73,8 +109,12 @@ describe('Idempotency-Key edge cases', () => {
     const buyer = newKey()
     const first = await buy(buyer, 'old-key')
     expect(first.status).toBe(201)
-    const body = await first.json() as CreatePurchaseResponse
-    h.svc.db.prepare(`UPDATE idempotency_records SET created_at = created_at - 25 * 3600 WHERE key LIKE '%:old-key'`).run()
+    const body = (await first.json()) as CreatePurchaseResponse
+    h.svc.db
+      .prepare(
+        `UPDATE idempotency_records SET created_at = created_at - 25 * 3600 WHERE key LIKE '%:old-key'`,
+      )
+      .run()
     const replay = await buy(buyer, 'old-key')
     expect(replay.status).toBe(201)
     expect(await replay.json()).toEqual(body)

@@ -40,7 +40,12 @@ import { sqliteLedgerRepo } from './adapters/sqlite/ledger-repo.ts'
 import { checkLedger } from './domain/ledger/ledger-check.ts'
 import { checkout } from './domain/purchase/checkout.ts'
 import { claimPurchase } from './domain/purchase/claim.ts'
-import { defaultReconcileOptions, paymentListener, reconcileLate, reconcilePending } from './domain/settlement/settlement-workers.ts'
+import {
+  defaultReconcileOptions,
+  paymentListener,
+  reconcileLate,
+  reconcilePending,
+} from './domain/settlement/settlement-workers.ts'
 import { makePayments, type Payments } from './routes/payments-deps.ts'
 import { seedGame, setPayoutAddress } from './testing/payments-harness.ts'
 import { newKey } from './testing/service-harness.ts'
@@ -50,7 +55,15 @@ const SEED = Number(process.env['PAYMENTS_SEED'] ?? 20261125)
 const PURCHASES = Number(process.env['PAYMENTS_RANDOM_N'] ?? 1000)
 const BATCH = 10
 /** Zap request shapes of the run: ours (storefront, CLI) and the clients' (domain/zap/testing/client-zap-shapes.ts). */
-const ZAP_SHAPES: readonly ('ours' | Exclude<ClientName, 'damusAnon' | 'nip57Spec'>)[] = ['ours', 'damus', 'amethyst', 'primal', 'noStrudel', 'ndk', 'nostrTools']
+const ZAP_SHAPES: readonly ('ours' | Exclude<ClientName, 'damusAnon' | 'nip57Spec'>)[] = [
+  'ours',
+  'damus',
+  'amethyst',
+  'primal',
+  'noStrudel',
+  'ndk',
+  'nostrTools',
+]
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed from its seed. */
 function prng(seed: number): () => number {
@@ -71,7 +84,10 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
   const nowSec = (): number => Math.floor(Date.now() / 1000) + offsetSec
   // The payout worker's clock runs ahead when told (so backoffs elapse); its jitter has its own seeded stream.
   let payoutAheadSec = 0
-  const payoutClock = { nowSec: () => nowSec() + payoutAheadSec, nowMs: () => (nowSec() + payoutAheadSec) * 1000 }
+  const payoutClock = {
+    nowSec: () => nowSec() + payoutAheadSec,
+    nowMs: () => (nowSec() + payoutAheadSec) * 1000,
+  }
   let payouts: PayoutWorker, zaps: ZapDeps
   const market = newKey()
   const rand = prng(SEED)
@@ -82,17 +98,42 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     db = new Database(file)
     applyPragmas(db, 'money')
     migrate(db)
-    payments = makePayments({ db, clock: { nowSec, nowMs: () => nowSec() * 1000 }, secret: Buffer.from('random-run'), marketPubkey: market.pubkey, feeBps: 250, wallet })
+    payments = makePayments({
+      db,
+      clock: { nowSec, nowMs: () => nowSec() * 1000 },
+      secret: Buffer.from('random-run'),
+      marketPubkey: market.pubkey,
+      feeBps: 250,
+      wallet,
+    })
     listener = paymentListener({ wallet, settle: payments.settle })
     payouts = new PayoutWorker({
-      repo: sqlitePayoutRepo(db), wallet, lnurl: lnurlPayClient({ production: false }), clock: payoutClock, random: jitter, invoiceExpiresAtSec,
+      repo: sqlitePayoutRepo(db),
+      wallet,
+      lnurl: lnurlPayClient({ production: false }),
+      clock: payoutClock,
+      random: jitter,
+      invoiceExpiresAtSec,
     })
     zaps = {
       config: {
-        name: 'zaps', host: 'market.test', baseUrl: 'http://market.test', callbackUrl: 'http://market.test/lnurlp/zaps/callback', zapperPubkey: market.pubkey, marketPubkey: market.pubkey,
-        minSendableMsat: msat(1_000), maxSendableMsat: msat(1_000_000_000), commentAllowed: 280, feeBps: 250, invoiceExpirySec: 900, invoiceProvider: 'nwc',
+        name: 'zaps',
+        host: 'market.test',
+        baseUrl: 'http://market.test',
+        callbackUrl: 'http://market.test/lnurlp/zaps/callback',
+        zapperPubkey: market.pubkey,
+        marketPubkey: market.pubkey,
+        minSendableMsat: msat(1_000),
+        maxSendableMsat: msat(1_000_000_000),
+        commentAllowed: 280,
+        feeBps: 250,
+        invoiceExpirySec: 900,
+        invoiceProvider: 'nwc',
       },
-      repo: sqliteZapRepo(db), wallet, nowSec, newId: randomUUID,
+      repo: sqliteZapRepo(db),
+      wallet,
+      nowSec,
+      newId: randomUUID,
     }
   }
   /** A crash: the listener is gone (its notifications lost), the database handle closed, the payout worker restarted (recover() first). */
@@ -107,7 +148,11 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     dir = mkdtempSync(join(tmpdir(), 'pay-random-'))
     file = join(dir, 'market.db')
     relay = await startMarketRelay({ port: 0 })
-    devnet = await startDevnet({ relayUrl: relay.url, dataDir: join(dir, 'devnet'), writeJson: false })
+    devnet = await startDevnet({
+      relayUrl: relay.url,
+      dataDir: join(dir, 'devnet'),
+      writeJson: false,
+    })
     wallet = new NwcWallet({ url: devnet.marketNwcUrl, requestTimeoutMs: 10_000 })
     open()
     await wallet.notificationsReady()
@@ -124,7 +169,14 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
   it('after crashes, drops, expiries, late payments, zaps and payouts the ledger is clean and the wallets hold what it says', async () => {
     const devs = [newKey(), newKey(), newKey()]
     const devWallets: { walletId: number; pubkey: string }[] = []
-    const games: { ref: string; coordinate: string; price: number; dev: string; listingId: string; slug: string }[] = []
+    const games: {
+      ref: string
+      coordinate: string
+      price: number
+      dev: string
+      listingId: string
+      slug: string
+    }[] = []
     devs.forEach((d, i) => {
       for (let g = 0; g < 2; g++) {
         const price = 1_000 * (1 + Math.floor(rand() * 50)) + Math.floor(rand() * 1000)
@@ -133,8 +185,21 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         // The listing event as the indexer keeps it, so clients that name the game only by `e` resolve.
         const listingId = `${i}${g}`.padEnd(64, 'a')
         db.prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
-          VALUES (?, ?, 32267, 1, ?, '', ?, ?, 'ACCEPTED', 1)`).run(listingId, d.pubkey, JSON.stringify([['d', slug]]), '0'.repeat(128), slug)
-        games.push({ ref: `${d.pubkey}/${slug}`, coordinate: `32267:${d.pubkey}:${slug}`, price, dev: d.pubkey, listingId, slug })
+          VALUES (?, ?, 32267, 1, ?, '', ?, ?, 'ACCEPTED', 1)`).run(
+          listingId,
+          d.pubkey,
+          JSON.stringify([['d', slug]]),
+          '0'.repeat(128),
+          slug,
+        )
+        games.push({
+          ref: `${d.pubkey}/${slug}`,
+          coordinate: `32267:${d.pubkey}:${slug}`,
+          price,
+          dev: d.pubkey,
+          listingId,
+          slug,
+        })
       }
       // Developer 0 has no payout address: its payouts stay SCHEDULED. The others get a real devnet Lightning address.
       if (i === 0) setPayoutAddress(db, d, null)
@@ -150,81 +215,167 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     const marketBefore = devnet.node.balance(marketId)
     const created: { id: string; bolt11: string; hash: string; receipt?: string }[] = []
     const unpaid: typeof created = []
-    const stats = { crashes: 0, dropped: 0, sweeps: 0, paid: 0, claims: 0, replays: 0, zaps: 0, tips: 0, anon: 0, ticks: 0, payout_fail_injected: 0 }
+    const stats = {
+      crashes: 0,
+      dropped: 0,
+      sweeps: 0,
+      paid: 0,
+      claims: 0,
+      replays: 0,
+      zaps: 0,
+      tips: 0,
+      anon: 0,
+      ticks: 0,
+      payout_fail_injected: 0,
+    }
     const hashOf = (id: string): string => {
-      const row = db.prepare('SELECT invoice_id FROM purchases WHERE id = ?').get(id) as { invoice_id: string } | undefined
+      const row = db.prepare('SELECT invoice_id FROM purchases WHERE id = ?').get(id) as
+        | { invoice_id: string }
+        | undefined
       return row!.invoice_id
     }
     /** One payout-worker pass, the clock moved on so that backoffs elapse; an injected failure never outlives the tick. */
     const tick = async (fail: boolean): Promise<void> => {
       payoutAheadSec += 400
-      if (fail) { devnet.control.failNextPayment(1); stats.payout_fail_injected++ }
-      try { await payouts.tick() } finally { devnet.node.failNextPayments(0) }
+      if (fail) {
+        devnet.control.failNextPayment(1)
+        stats.payout_fail_injected++
+      }
+      try {
+        await payouts.tick()
+      } finally {
+        devnet.node.failNextPayments(0)
+      }
       stats.ticks++
     }
 
     for (let done = 0; done < PURCHASES; done += BATCH) {
       // A batch of checkouts and zap callbacks made concurrently (invoices over NWC), some retried.
-      const batch = await Promise.all(Array.from({ length: Math.min(BATCH, PURCHASES - done) }, async () => {
-        const g = pick(games)
-        if (rand() < 0.25) {
-          // A zap: a signed 9734 to the market for a game, at or above price (a purchase) or below it or anonymous (a tip).
-          const anon = rand() < 0.2
-          const below = rand() < 0.3
-          const amount = below ? 1_000 + Math.floor(rand() * Math.max(1, g.price - 1_000)) : g.price + Math.floor(rand() * 3_000)
-          const sender = anon ? generateSecretKey() : pick(buyers).sk
-          const again = rand() < 0.2
-          const shape = pick(ZAP_SHAPES)
-          const comment = rand() < 0.5 ? 'gg + thanks' : ''
-          let readings: string[]
-          let to: ZapCallbackInput['to']
-          if (shape === 'ours') {
-            const unsigned = buildZapRequest({ recipientPubkey: market.pubkey, relays: [relay.url], amountMsat: amount, coordinate: g.coordinate, targetKind: 32267, comment, createdAtSec: nowSec() })
-            readings = [JSON.stringify(finalizeEvent({ ...unsigned, tags: anon ? [...unsigned.tags, ['anon']] : unsigned.tags }, sender))]
-          } else {
-            // Clients that ignore zap splits pay the developer's own lud16: their market-hosted address.
-            const toDeveloper = shape === 'damus' || shape === 'primal'
-            const event = { id: g.listingId, pubkey: g.dev, kind: 32267, tags: [['d', g.slug]] }
-            const zap = CLIENT_ZAPS[shape]({ sk: sender, recipientPubkey: toDeveloper ? g.dev : market.pubkey, target: { event }, amountMsat: amount, relays: [relay.url], comment, lnurl: '' })
-            // The callback reads `nostr` as the route does: as sent, then with `+` as a space.
-            readings = anon
-              ? [JSON.stringify(finalizeEvent({ kind: 9734, created_at: zap.event.created_at, content: zap.event.content, tags: [...zap.event.tags, ['anon']] }, sender))]
-              : queryReadings(`http://market.test/cb?${zap.callbackQuery}`, 'nostr')
-            to = toDeveloper ? { kind: 'DEVELOPER', name: nip19.npubEncode(g.dev), pubkey: g.dev } : undefined
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(BATCH, PURCHASES - done) }, async () => {
+          const g = pick(games)
+          if (rand() < 0.25) {
+            // A zap: a signed 9734 to the market for a game, at or above price (a purchase) or below it or anonymous (a tip).
+            const anon = rand() < 0.2
+            const below = rand() < 0.3
+            const amount = below
+              ? 1_000 + Math.floor(rand() * Math.max(1, g.price - 1_000))
+              : g.price + Math.floor(rand() * 3_000)
+            const sender = anon ? generateSecretKey() : pick(buyers).sk
+            const again = rand() < 0.2
+            const shape = pick(ZAP_SHAPES)
+            const comment = rand() < 0.5 ? 'gg + thanks' : ''
+            let readings: string[]
+            let to: ZapCallbackInput['to']
+            if (shape === 'ours') {
+              const unsigned = buildZapRequest({
+                recipientPubkey: market.pubkey,
+                relays: [relay.url],
+                amountMsat: amount,
+                coordinate: g.coordinate,
+                targetKind: 32267,
+                comment,
+                createdAtSec: nowSec(),
+              })
+              readings = [
+                JSON.stringify(
+                  finalizeEvent(
+                    { ...unsigned, tags: anon ? [...unsigned.tags, ['anon']] : unsigned.tags },
+                    sender,
+                  ),
+                ),
+              ]
+            } else {
+              // Clients that ignore zap splits pay the developer's own lud16: their market-hosted address.
+              const toDeveloper = shape === 'damus' || shape === 'primal'
+              const event = { id: g.listingId, pubkey: g.dev, kind: 32267, tags: [['d', g.slug]] }
+              const zap = CLIENT_ZAPS[shape]({
+                sk: sender,
+                recipientPubkey: toDeveloper ? g.dev : market.pubkey,
+                target: { event },
+                amountMsat: amount,
+                relays: [relay.url],
+                comment,
+                lnurl: '',
+              })
+              // The callback reads `nostr` as the route does: as sent, then with `+` as a space.
+              readings = anon
+                ? [
+                    JSON.stringify(
+                      finalizeEvent(
+                        {
+                          kind: 9734,
+                          created_at: zap.event.created_at,
+                          content: zap.event.content,
+                          tags: [...zap.event.tags, ['anon']],
+                        },
+                        sender,
+                      ),
+                    ),
+                  ]
+                : queryReadings(`http://market.test/cb?${zap.callbackQuery}`, 'nostr')
+              to = toDeveloper
+                ? { kind: 'DEVELOPER', name: nip19.npubEncode(g.dev), pubkey: g.dev }
+                : undefined
+            }
+            const input = { amount: String(amount), nostr: readings, ...(to ? { to } : {}) }
+            const z = await zapCallback(zaps, input)
+            if (again) {
+              // A wallet retrying the callback gets the same invoice, not a second purchase.
+              expect((await zapCallback(zaps, input)).purchaseId).toBe(z.purchaseId)
+              stats.replays++
+            }
+            stats.zaps++
+            if (z.isTip) stats.tips++
+            if (anon) {
+              stats.anon++
+              expect(z.isTip).toBe(true)
+            }
+            // Below the price a zap counts toward the game (zaps from one key add up), it is no tip.
+            if (!anon) expect(z.isTip).toBe(false)
+            return { id: z.purchaseId, bolt11: z.pr, hash: hashOf(z.purchaseId) }
           }
-          const input = { amount: String(amount), nostr: readings, ...(to ? { to } : {}) }
-          const z = await zapCallback(zaps, input)
-          if (again) {
-            // A wallet retrying the callback gets the same invoice, not a second purchase.
-            expect((await zapCallback(zaps, input)).purchaseId).toBe(z.purchaseId)
+          const guest = rand() < 0.3
+          const amount = rand() < 0.2 ? g.price + Math.floor(rand() * 5_000) : undefined
+          const key = rand() < 0.2 ? randomUUID() : undefined
+          const retry = rand() < 0.5 // drawn before any await, so the sequence of draws is the seed's
+          const req = {
+            game: g.ref,
+            amountMsat: amount === undefined ? undefined : msat(amount),
+            buyerPubkey: guest ? undefined : pick(buyers).pubkey,
+            idempotencyKey: key,
+          }
+          const a = await checkout(payments.checkout!, req)
+          if (key && retry) {
+            const again = await checkout(payments.checkout!, req)
+            expect(again.body.id).toBe(a.body.id)
             stats.replays++
           }
-          stats.zaps++
-          if (z.isTip) stats.tips++
-          if (anon) { stats.anon++; expect(z.isTip).toBe(true) }
-          // Below the price a zap counts toward the game (zaps from one key add up), it is no tip.
-          if (!anon) expect(z.isTip).toBe(false)
-          return { id: z.purchaseId, bolt11: z.pr, hash: hashOf(z.purchaseId) }
-        }
-        const guest = rand() < 0.3
-        const amount = rand() < 0.2 ? g.price + Math.floor(rand() * 5_000) : undefined
-        const key = rand() < 0.2 ? randomUUID() : undefined
-        const retry = rand() < 0.5 // drawn before any await, so the sequence of draws is the seed's
-        const req = { game: g.ref, amountMsat: amount === undefined ? undefined : msat(amount), buyerPubkey: guest ? undefined : pick(buyers).pubkey, idempotencyKey: key }
-        const a = await checkout(payments.checkout!, req)
-        if (key && retry) {
-          const again = await checkout(payments.checkout!, req)
-          expect(again.body.id).toBe(a.body.id)
-          stats.replays++
-        }
-        return { id: a.body.id, bolt11: a.body.bolt11, hash: a.body.payment_hash, ...(a.body.receipt_code ? { receipt: a.body.receipt_code } : {}) }
-      }))
+          return {
+            id: a.body.id,
+            bolt11: a.body.bolt11,
+            hash: a.body.payment_hash,
+            ...(a.body.receipt_code ? { receipt: a.body.receipt_code } : {}),
+          }
+        }),
+      )
       created.push(...batch)
       // Decisions are drawn in order (so the seed replays); the payments of a batch then run concurrently.
-      const plan = batch.map((p) => ({ p, drop: rand() < 0.1, pay: rand() < 0.7, claim: rand() < 0.3, crash: rand() < 0.03 }))
+      const plan = batch.map((p) => ({
+        p,
+        drop: rand() < 0.1,
+        pay: rand() < 0.7,
+        claim: rand() < 0.3,
+        crash: rand() < 0.03,
+      }))
       const drops = plan.filter((x) => x.drop).length
-      if (drops > 0) { devnet.control.dropNotifications(drops); stats.dropped += drops }
-      await Promise.all(plan.filter((x) => x.pay).map((x) => devnet.control.payInvoice('buyer', x.p.bolt11)))
+      if (drops > 0) {
+        devnet.control.dropNotifications(drops)
+        stats.dropped += drops
+      }
+      await Promise.all(
+        plan.filter((x) => x.pay).map((x) => devnet.control.payInvoice('buyer', x.p.bolt11)),
+      )
       for (const x of plan) {
         if (x.pay) {
           stats.paid++
@@ -238,12 +389,18 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
             }
           }
         } else unpaid.push(x.p)
-        if (x.crash) { await crash(); stats.crashes++ }
+        if (x.crash) {
+          await crash()
+          stats.crashes++
+        }
       }
       if (rand() < 0.2) {
         // An expiry sweep from the future: unpaid purchases past expiry + grace become EXPIRED...
         offsetSec = 3_600
-        await reconcilePending({ repo: payments.repo, wallet, settle: payments.settle, nowSec }, { ...defaultReconcileOptions, minAgeSec: 0 })
+        await reconcilePending(
+          { repo: payments.repo, wallet, settle: payments.settle, nowSec },
+          { ...defaultReconcileOptions, minAgeSec: 0 },
+        )
         offsetSec = 0
         stats.sweeps++
         // ...and some of them are paid late anyway.
@@ -257,18 +414,32 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         const crashAfter = rand() < 0.1
         const twice = rand() < 0.3
         await tick(fail)
-        if (crashAfter) { await crash(); stats.crashes++ }
+        if (crashAfter) {
+          await crash()
+          stats.crashes++
+        }
         if (twice) await tick(false)
       }
     }
 
     // Recovery after the run: a restart, then the pollers (pending and late) settle whatever was missed...
     await crash()
-    await reconcilePending({ repo: payments.repo, wallet, settle: payments.settle, nowSec }, { ...defaultReconcileOptions, minAgeSec: 0 })
-    await reconcileLate({ repo: payments.repo, wallet, settle: payments.settle, nowSec }, { ...defaultReconcileOptions, lateWindowSec: 7 * 24 * 3600 })
+    await reconcilePending(
+      { repo: payments.repo, wallet, settle: payments.settle, nowSec },
+      { ...defaultReconcileOptions, minAgeSec: 0 },
+    )
+    await reconcileLate(
+      { repo: payments.repo, wallet, settle: payments.settle, nowSec },
+      { ...defaultReconcileOptions, lateWindowSec: 7 * 24 * 3600 },
+    )
     // ...and the payout worker runs, its clock past every backoff, until no payout with an address is still due.
-    const dueWithAddress = (): number => (db.prepare(`SELECT count(*) AS n FROM payouts p JOIN developer_profiles d ON d.user_id = p.developer_user_id
-      WHERE p.status IN ('SCHEDULED', 'RETRYING') AND d.payout_ln_address IS NOT NULL`).get() as { n: number }).n
+    const dueWithAddress = (): number =>
+      (
+        db
+          .prepare(`SELECT count(*) AS n FROM payouts p JOIN developer_profiles d ON d.user_id = p.developer_user_id
+      WHERE p.status IN ('SCHEDULED', 'RETRYING') AND d.payout_ln_address IS NOT NULL`)
+          .get() as { n: number }
+      ).n
     for (let i = 0; dueWithAddress() > 0; i++) {
       expect(i).toBeLessThan(200)
       payoutAheadSec += 7 * 3600
@@ -280,7 +451,14 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     expect(check.checked.purchases).toBe(PURCHASES)
 
     // Every invoice the wallet settled is a PAID purchase, and no other purchase is PAID.
-    const statuses = new Map((db.prepare('SELECT invoice_id, status FROM purchases').all() as { invoice_id: string; status: string }[]).map((r) => [r.invoice_id, r.status]))
+    const statuses = new Map(
+      (
+        db.prepare('SELECT invoice_id, status FROM purchases').all() as {
+          invoice_id: string
+          status: string
+        }[]
+      ).map((r) => [r.invoice_id, r.status]),
+    )
     let settledAtWallet = 0
     for (let i = 0; i < created.length; i += 25) {
       const chunk = created.slice(i, i + 25)
@@ -288,39 +466,81 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       chunk.forEach((p, j) => {
         const settled = looked[j]?.state === 'SETTLED'
         if (settled) settledAtWallet++
-        expect({ id: p.id, paid: statuses.get(p.hash) === 'PAID' }).toEqual({ id: p.id, paid: settled })
+        expect({ id: p.id, paid: statuses.get(p.hash) === 'PAID' }).toEqual({
+          id: p.id,
+          paid: settled,
+        })
       })
     }
     expect(settledAtWallet).toBe(stats.paid)
 
     // Money (devnet charges no fee): what left the buyer is Σ INVOICE_PAID; the market kept that less Σ PAYOUT_SENT;
     // each developer wallet holds exactly its Σ PAYOUT_SENT, never more than it earned.
-    const sum = (type: string): number => (db.prepare('SELECT COALESCE(sum(amount_msat), 0) AS s FROM ledger_entries WHERE type = ?').get(type) as { s: number }).s
+    const sum = (type: string): number =>
+      (
+        db
+          .prepare('SELECT COALESCE(sum(amount_msat), 0) AS s FROM ledger_entries WHERE type = ?')
+          .get(type) as { s: number }
+      ).s
     const paidIn = sum('INVOICE_PAID')
     const paidOut = sum('PAYOUT_SENT')
     expect(buyerBefore - devnet.node.balance(devnet.node.wallet('buyer').id)).toBe(paidIn)
     expect(devnet.node.balance(marketId) - marketBefore).toBe(paidIn - paidOut)
     expect(sum('PLATFORM_FEE') + sum('DEVELOPER_NET')).toBe(paidIn)
-    const devSum = (pubkey: string, type: string): number => (db.prepare(`SELECT COALESCE(sum(l.amount_msat), 0) AS s FROM ledger_entries l
+    const devSum = (pubkey: string, type: string): number =>
+      (
+        db
+          .prepare(`SELECT COALESCE(sum(l.amount_msat), 0) AS s FROM ledger_entries l
       LEFT JOIN payouts p ON p.id = l.payout_id JOIN users u ON u.id = COALESCE(l.developer_user_id, p.developer_user_id)
-      WHERE u.pubkey = ? AND l.type = ?`).get(pubkey, type) as { s: number }).s
-    for (const d of devs) expect(devSum(d.pubkey, 'PAYOUT_SENT')).toBeLessThanOrEqual(devSum(d.pubkey, 'DEVELOPER_NET'))
+      WHERE u.pubkey = ? AND l.type = ?`)
+          .get(pubkey, type) as { s: number }
+      ).s
+    for (const d of devs)
+      expect(devSum(d.pubkey, 'PAYOUT_SENT')).toBeLessThanOrEqual(devSum(d.pubkey, 'DEVELOPER_NET'))
     expect(devSum(devs[0]!.pubkey, 'PAYOUT_SENT')).toBe(0)
-    for (const w of devWallets) expect(devnet.node.balance(w.walletId)).toBe(devSum(w.pubkey, 'PAYOUT_SENT'))
+    for (const w of devWallets)
+      expect(devnet.node.balance(w.walletId)).toBe(devSum(w.pubkey, 'PAYOUT_SENT'))
     // No payout paid twice: one settled outgoing payment per SENT payout hash, and no other outgoing payment.
-    const outgoing = devnet.node.listTransactions(marketId, { type: 'outgoing' }).transactions.filter((t) => t.state === 'settled')
+    const outgoing = devnet.node
+      .listTransactions(marketId, { type: 'outgoing' })
+      .transactions.filter((t) => t.state === 'settled')
     const perHash = new Map<string, number>()
     for (const t of outgoing) perHash.set(t.payment_hash, (perHash.get(t.payment_hash) ?? 0) + 1)
-    const sent = db.prepare(`SELECT payment_hash FROM payouts WHERE status = 'SENT'`).all() as { payment_hash: string }[]
+    const sent = db.prepare(`SELECT payment_hash FROM payouts WHERE status = 'SENT'`).all() as {
+      payment_hash: string
+    }[]
     expect([...perHash.values()].filter((n) => n > 1)).toEqual([])
     expect(new Set(perHash.keys())).toEqual(new Set(sent.map((r) => r.payment_hash)))
     expect(outgoing.reduce((a, t) => a + t.amount, 0)).toBe(paidOut)
-    const payoutCounts = Object.fromEntries((db.prepare('SELECT status, count(*) AS n FROM payouts GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]))
+    const payoutCounts = Object.fromEntries(
+      (
+        db.prepare('SELECT status, count(*) AS n FROM payouts GROUP BY status').all() as {
+          status: string
+          n: number
+        }[]
+      ).map((r) => [r.status, r.n]),
+    )
 
-    const retried = (db.prepare('SELECT count(*) AS n FROM payouts WHERE attempts > 1').get() as { n: number }).n
-    const lateCount = (db.prepare('SELECT count(*) AS n FROM purchases WHERE paid_late = 1').get() as { n: number }).n
+    const retried = (
+      db.prepare('SELECT count(*) AS n FROM payouts WHERE attempts > 1').get() as { n: number }
+    ).n
+    const lateCount = (
+      db.prepare('SELECT count(*) AS n FROM purchases WHERE paid_late = 1').get() as { n: number }
+    ).n
     expect(stats.crashes + stats.dropped + stats.sweeps).toBeGreaterThan(0)
-    expect(stats.zaps * stats.tips * stats.anon * stats.payout_fail_injected * sent.length).toBeGreaterThan(0)
-    console.log(JSON.stringify({ seed: SEED, ...stats, paid_late: lateCount, paid_in_msat: paidIn, paid_out_msat: paidOut, payouts: payoutCounts, payouts_retried: retried }))
+    expect(
+      stats.zaps * stats.tips * stats.anon * stats.payout_fail_injected * sent.length,
+    ).toBeGreaterThan(0)
+    console.log(
+      JSON.stringify({
+        seed: SEED,
+        ...stats,
+        paid_late: lateCount,
+        paid_in_msat: paidIn,
+        paid_out_msat: paidOut,
+        payouts: payoutCounts,
+        payouts_retried: retried,
+      }),
+    )
   }, 300_000)
 })

@@ -10,23 +10,39 @@ import { systemClock } from './ports/clock.ts'
 import { eventually, newKey, startHarness, type Harness } from './testing/service-harness.ts'
 
 let h: Harness | undefined
-afterEach(async () => { await h?.stop(); h = undefined })
+afterEach(async () => {
+  await h?.stop()
+  h = undefined
+})
 
 describe('startService', () => {
   it('stops accepting, lets the in-flight request finish, then closes the database', async () => {
     let entered!: () => void
-    const inHandler = new Promise<void>((r) => { entered = r })
+    const inHandler = new Promise<void>((r) => {
+      entered = r
+    })
     let release!: () => void
-    const gate = new Promise<void>((r) => { release = r })
-    const slow = () => new Hono().get('/api/v1/slow', async (c) => { entered(); await gate; return c.json({ done: true }) })
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    const slow = () =>
+      new Hono().get('/api/v1/slow', async (c) => {
+        entered()
+        await gate
+        return c.json({ done: true })
+      })
     h = await startHarness({ overrides: { features: [slow] } })
     const inflight = h.call('/api/v1/slow')
     await inHandler
     const stopped = h.svc.stop()
     let stopResolved = false
-    void stopped.then(() => { stopResolved = true })
+    void stopped.then(() => {
+      stopResolved = true
+    })
     // New connections are refused while the old request is still running.
-    await expect(fetch(`${h.svc.url}/healthz`, { headers: { connection: 'close' } })).rejects.toThrow()
+    await expect(
+      fetch(`${h.svc.url}/healthz`, { headers: { connection: 'close' } }),
+    ).rejects.toThrow()
     expect(stopResolved).toBe(false)
     expect(h.svc.db.open).toBe(true)
     release()
@@ -54,20 +70,42 @@ describe('startService', () => {
       const down = await startHarness({ dir, relay, env: { ZAPCADE_RELAYS: 'ws://127.0.0.1:9' } })
       const dev = newKey()
       addGame(down.svc.db, addUser(down.svc.db, dev.pubkey), 'alpha')
-      const res = await down.call(`/api/v1/admin/games/${dev.pubkey}/alpha/status`, { method: 'POST', body: '{"status":"FEATURED"}', auth: down.admin })
+      const res = await down.call(`/api/v1/admin/games/${dev.pubkey}/alpha/status`, {
+        method: 'POST',
+        body: '{"status":"FEATURED"}',
+        auth: down.admin,
+      })
       expect(res.status).toBe(200)
-      const job = () => down.svc.db.prepare("SELECT status, attempts, last_error FROM outbox_jobs WHERE type = 'PUBLISH_FEATURED_LIST'").get() as { status: string; attempts: number; last_error: string | null }
+      const job = () =>
+        down.svc.db
+          .prepare(
+            "SELECT status, attempts, last_error FROM outbox_jobs WHERE type = 'PUBLISH_FEATURED_LIST'",
+          )
+          .get() as { status: string; attempts: number; last_error: string | null }
       await eventually(async () => job().attempts >= 1)
-      expect(job()).toMatchObject({ status: 'PENDING', last_error: expect.stringContaining('ws://127.0.0.1:9') })
+      expect(job()).toMatchObject({
+        status: 'PENDING',
+        last_error: expect.stringContaining('ws://127.0.0.1:9'),
+      })
       const market = (await (await down.call('/api/v1/info')).json()).market_pubkey as string
       await down.svc.stop()
 
       // Same data dir (same db, same market key), a relay that answers, and a clock past the backoff.
-      const later = { nowMs: () => systemClock.nowMs() + 7_200_000, nowSec: () => systemClock.nowSec() + 7200 }
+      const later = {
+        nowMs: () => systemClock.nowMs() + 7_200_000,
+        nowSec: () => systemClock.nowSec() + 7200,
+      }
       h = await startHarness({ dir, relay, overrides: { clock: later } })
       const lists = await eventually(() => h!.query({ kinds: [30267], authors: [market] }))
       expect(lists[0]!.tags).toContainEqual(['a', `32267:${dev.pubkey}:alpha`])
-      await eventually(async () => (h!.svc.db.prepare("SELECT status FROM outbox_jobs WHERE type = 'PUBLISH_FEATURED_LIST'").get() as { status: string }).status === 'DONE')
+      await eventually(
+        async () =>
+          (
+            h!.svc.db
+              .prepare("SELECT status FROM outbox_jobs WHERE type = 'PUBLISH_FEATURED_LIST'")
+              .get() as { status: string }
+          ).status === 'DONE',
+      )
     } finally {
       await h?.stop()
       h = undefined

@@ -58,18 +58,33 @@ export interface RunningService {
 
 /** The market's kind 0 content (published at start through the outbox, once per distinct content). */
 export function enqueueMarketProfile(db: Database.Database, config: Config, nowSec: number): void {
-  const payload = { name: config.marketName, ...(config.marketPicture ? { picture: config.marketPicture } : {}), lud16: marketLud16(config), nip05: marketLud16(config) }
+  const payload = {
+    name: config.marketName,
+    ...(config.marketPicture ? { picture: config.marketPicture } : {}),
+    lud16: marketLud16(config),
+    nip05: marketLud16(config),
+  }
   const key = `profile:${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`
   enqueueOutbox(db, { type: 'PUBLISH_PROFILE', payload, idempotencyKey: key, nowSec })
 }
 
-function blobStoreFor(config: Config, publicUrl: string, secret: Buffer, nowSec: () => number): BlobStore {
+function blobStoreFor(
+  config: Config,
+  publicUrl: string,
+  secret: Buffer,
+  nowSec: () => number,
+): BlobStore {
   const s3 = config.s3
-  if (!s3) return new FsBlobStore({ rootDir: join(config.dataDir, 'blobs'), publicUrl, secret, nowSec })
+  if (!s3)
+    return new FsBlobStore({ rootDir: join(config.dataDir, 'blobs'), publicUrl, secret, nowSec })
   const client = makeS3Client({
-    bucket: s3.bucket, region: s3.region, forcePathStyle: s3.pathStyle,
+    bucket: s3.bucket,
+    region: s3.region,
+    forcePathStyle: s3.pathStyle,
     ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-    ...(s3.accessKeyId && s3.secretAccessKey ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } : {}),
+    ...(s3.accessKeyId && s3.secretAccessKey
+      ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+      : {}),
   })
   return new S3BlobStore({ client, bucket: s3.bucket, nowSec })
 }
@@ -78,10 +93,28 @@ function blobStoreFor(config: Config, publicUrl: string, secret: Buffer, nowSec:
  * The market's NIP-89 handler (kind 31990) for games and releases, signed now and published through the
  * outbox once per distinct content, so any client meeting a game event can send its user to the store.
  */
-export function enqueueMarketAppHandler(db: Database.Database, config: Config, signer: MarketSigner, nowSec: number): void {
-  const unsigned = buildAppHandler({ publicUrl: config.publicUrl, name: config.marketName, picture: config.marketPicture, nip05: marketLud16(config), createdAtSec: nowSec })
-  const key = `app-handler:${createHash('sha256').update(JSON.stringify([unsigned.content, unsigned.tags])).digest('hex')}`
-  enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: signer.sign(unsigned), idempotencyKey: key, nowSec })
+export function enqueueMarketAppHandler(
+  db: Database.Database,
+  config: Config,
+  signer: MarketSigner,
+  nowSec: number,
+): void {
+  const unsigned = buildAppHandler({
+    publicUrl: config.publicUrl,
+    name: config.marketName,
+    picture: config.marketPicture,
+    nip05: marketLud16(config),
+    createdAtSec: nowSec,
+  })
+  const key = `app-handler:${createHash('sha256')
+    .update(JSON.stringify([unsigned.content, unsigned.tags]))
+    .digest('hex')}`
+  enqueueOutbox(db, {
+    type: 'PUBLISH_EVENT',
+    payload: signer.sign(unsigned),
+    idempotencyKey: key,
+    nowSec,
+  })
 }
 
 /** Start the service; resolves once it listens. */
@@ -96,11 +129,22 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   // 2. Listen first on the configured port, so a port-0 start knows its public URL before wiring.
   const holder: { fetch?: (req: Request, env: object) => Response | Promise<Response> } = {}
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: (req, env) => holder.fetch ? holder.fetch(req, env) : new Response('starting', { status: 503 }), hostname: base.host, port: base.port }, () => resolve(s as Server))
+    const s = serve(
+      {
+        fetch: (req, env) =>
+          holder.fetch ? holder.fetch(req, env) : new Response('starting', { status: 503 }),
+        hostname: base.host,
+        port: base.port,
+      },
+      () => resolve(s as Server),
+    )
     ;(s as Server).once('error', reject)
   })
   const port = (server.address() as AddressInfo).port
-  const publicUrl = new URL(base.publicUrl).port === '0' ? base.publicUrl.replace(/:0(?=\/|$)/, `:${port}`) : base.publicUrl
+  const publicUrl =
+    new URL(base.publicUrl).port === '0'
+      ? base.publicUrl.replace(/:0(?=\/|$)/, `:${port}`)
+      : base.publicUrl
   const config: Config = { ...base, publicUrl, port }
 
   // 3. Database: migrated, money durability.
@@ -110,7 +154,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     applyPragmas(db, 'money')
     migrate(db, undefined, clock.nowSec())
     // DB-2: money is written with synchronous=FULL; refuse to run otherwise.
-    if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('the money connection must run with synchronous=FULL')
+    if (db.pragma('synchronous', { simple: true }) !== 2)
+      throw new Error('the money connection must run with synchronous=FULL')
   } catch (e) {
     server.close()
     throw e
@@ -124,21 +169,50 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   const signer = o.signer ?? keySigner(base.marketSecretKeyHex)
   const relays = o.relays ?? poolRelayPublisher({ relays: config.relays })
   const blobStore = o.blobStore ?? blobStoreFor(config, publicUrl, secret, () => clock.nowSec())
-  const deps: AppDeps = { ...o, config, secret, clock, db, replayDb, log, relays, signer, blobStore }
+  const deps: AppDeps = {
+    ...o,
+    config,
+    secret,
+    clock,
+    db,
+    replayDb,
+    log,
+    relays,
+    signer,
+    blobStore,
+  }
   if (opts.wallet ?? o.wallet) deps.wallet = (opts.wallet ?? o.wallet)!
   // ZAPCADE_NWC_URL: the market's own wallet over NIP-47, owned (and closed) by the service.
-  const ownedWallet = !deps.wallet && config.nwcUrl ? new NwcWallet({ url: config.nwcUrl, log: (msg, f) => log.warn(f ?? {}, msg) }) : undefined
+  const ownedWallet =
+    !deps.wallet && config.nwcUrl
+      ? new NwcWallet({ url: config.nwcUrl, log: (msg, f) => log.warn(f ?? {}, msg) })
+      : undefined
   if (ownedWallet) deps.wallet = ownedWallet
   const ctx = mountContext(deps)
   const app = createApp(ctx)
 
   // 5. Workers. The outbox first; payments workers (settlement poller, payouts) go in `o.workers`.
   const random = ctx.random
-  const handlers: OutboxHandlers = { ...builtinOutboxHandlers({ db, signer, nowSec: () => clock.nowSec() }), ...zapOutboxHandlers({ db, signer }), ...o.outboxHandlers }
+  const handlers: OutboxHandlers = {
+    ...builtinOutboxHandlers({ db, signer, nowSec: () => clock.nowSec() }),
+    ...zapOutboxHandlers({ db, signer }),
+    ...o.outboxHandlers,
+  }
   const outboxRepo = sqliteOutboxRepo(db)
-  const outbox = intervalWorker('outbox', o.outboxIntervalMs ?? 2000, () => processDueJobs({
-    repo: outboxRepo, handlers, publisher: relays, configuredRelays: config.relays, nowSec: () => clock.nowSec(), random,
-  }), (e) => log.error({ err: e }, 'outbox pass failed'))
+  const outbox = intervalWorker(
+    'outbox',
+    o.outboxIntervalMs ?? 2000,
+    () =>
+      processDueJobs({
+        repo: outboxRepo,
+        handlers,
+        publisher: relays,
+        configuredRelays: config.relays,
+        nowSec: () => clock.nowSec(),
+        random,
+      }),
+    (e) => log.error({ err: e }, 'outbox pass failed'),
+  )
   ctx.kickOutbox = () => outbox.kick()
   const workers: Worker[] = [outbox]
   // ── PAYMENTS WORKERS: settlement / invoice polling and payouts are passed in `overrides.workers`. ──
@@ -153,11 +227,19 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   outbox.kick()
   holder.fetch = (req, env) => app.fetch(req, env)
   const url = `http://${base.host.includes(':') ? `[${base.host}]` : base.host}:${port}`
-  log.info({ url, public_url: publicUrl, market_pubkey: signer.pubkey, relays: config.relays }, 'market service listening')
+  log.info(
+    { url, public_url: publicUrl, market_pubkey: signer.pubkey, relays: config.relays },
+    'market service listening',
+  )
 
   let stopping: Promise<void> | undefined
   return {
-    url, app, db, config, workers, log,
+    url,
+    app,
+    db,
+    config,
+    workers,
+    log,
     stop() {
       stopping ??= (async () => {
         // Stop accepting; idle keep-alive sockets close now, in-flight requests may finish (10 s cap).

@@ -8,19 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nip19 } from 'nostr-tools'
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { CLIENT_ZAPS } from './domain/zap/testing/client-zap-shapes.ts'
-import { newKey, seedGame, startPayments, type PaymentsHarness } from './testing/payments-harness.ts'
+import {
+  newKey,
+  seedGame,
+  startPayments,
+  type PaymentsHarness,
+} from './testing/payments-harness.ts'
 
 let h: PaymentsHarness
-beforeAll(async () => { h = await startPayments() }, 60_000)
-afterAll(async () => { await h.stopAll() })
+beforeAll(async () => {
+  h = await startPayments()
+}, 60_000)
+afterAll(async () => {
+  await h.stopAll()
+})
 
 const PRICE = 20_000
 
 async function zapPaid(name: string, query: string): Promise<void> {
-  const pay = await (await fetch(`${h.svc.url}/.well-known/lnurlp/${name}`)).json() as { callback: string; nostrPubkey: string }
+  const pay = (await (await fetch(`${h.svc.url}/.well-known/lnurlp/${name}`)).json()) as {
+    callback: string
+    nostrPubkey: string
+  }
   expect(pay.nostrPubkey).toBe(h.marketPubkey)
   const res = await fetch(`${pay.callback.replace(h.svc.config.publicUrl, h.svc.url)}?${query}`)
-  const body = await res.json() as { pr?: string; reason?: string }
+  const body = (await res.json()) as { pr?: string; reason?: string }
   expect(body.reason).toBeUndefined()
   expect((await h.buyerWallet.payInvoice(body.pr!)).status).toBe('SUCCEEDED')
 }
@@ -39,33 +51,74 @@ describe('zap-to-own through the service', () => {
     const dev = newKey()
     seedGame(h.svc.db, dev, 'owl-pass', { priceMsat: PRICE, marketPubkey: h.marketPubkey })
     const listingId = 'f1'.repeat(32)
-    h.svc.db.prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
-      VALUES (?, ?, 32267, 1, '[["d","owl-pass"]]', '', ?, 'owl-pass', 'ACCEPTED', 1)`).run(listingId, dev.pubkey, '0'.repeat(128))
+    h.svc.db
+      .prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+      VALUES (?, ?, 32267, 1, '[["d","owl-pass"]]', '', ?, 'owl-pass', 'ACCEPTED', 1)`)
+      .run(listingId, dev.pubkey, '0'.repeat(128))
     const event = { id: listingId, pubkey: dev.pubkey, kind: 32267, tags: [['d', 'owl-pass']] }
     const sk = generateSecretKey()
     const zapper = { sk, pubkey: getPublicKey(sk) }
-    const library = async () => (await h.call('/api/v1/me/library', { auth: zapper })).json() as Promise<{ items: unknown[]; zap_progress: unknown[] }>
+    const library = async () =>
+      (await h.call('/api/v1/me/library', { auth: zapper })).json() as Promise<{
+        items: unknown[]
+        zap_progress: unknown[]
+      }>
 
     // Damus ignores the listing's zap tag: the developer's own lud16, which is their market-hosted address.
-    const damus = CLIENT_ZAPS.damus({ sk, recipientPubkey: dev.pubkey, target: { event }, amountMsat: PRICE / 2, relays: [h.relay.url], comment: 'half', lnurl: '' })
+    const damus = CLIENT_ZAPS.damus({
+      sk,
+      recipientPubkey: dev.pubkey,
+      target: { event },
+      amountMsat: PRICE / 2,
+      relays: [h.relay.url],
+      comment: 'half',
+      lnurl: '',
+    })
     await zapPaid(nip19.npubEncode(dev.pubkey), damus.callbackQuery)
     const half = await until(library, (l) => l.zap_progress.length === 1)
-    expect(half).toEqual({ items: [], zap_progress: [{ game: { pubkey: dev.pubkey, slug: 'owl-pass', title: 'Game owl-pass' }, paid_msat: PRICE / 2, price_msat: PRICE }] })
+    expect(half).toEqual({
+      items: [],
+      zap_progress: [
+        {
+          game: { pubkey: dev.pubkey, slug: 'owl-pass', title: 'Game owl-pass' },
+          paid_msat: PRICE / 2,
+          price_msat: PRICE,
+        },
+      ],
+    })
 
     // Amethyst honours the zap tag: the market's address, p = the market.
     const lud16 = h.svc.config.lud16Name
-    const amethyst = CLIENT_ZAPS.amethyst({ sk, recipientPubkey: h.marketPubkey, target: { event }, amountMsat: PRICE / 2, relays: [h.relay.url], comment: 'the other half', lnurl: '' })
+    const amethyst = CLIENT_ZAPS.amethyst({
+      sk,
+      recipientPubkey: h.marketPubkey,
+      target: { event },
+      amountMsat: PRICE / 2,
+      relays: [h.relay.url],
+      comment: 'the other half',
+      lnurl: '',
+    })
     await zapPaid(lud16, amethyst.callbackQuery)
     const owned = await until(library, (l) => l.items.length === 1)
-    expect(owned.items).toEqual([expect.objectContaining({ game: expect.objectContaining({ slug: 'owl-pass' }) })])
+    expect(owned.items).toEqual([
+      expect.objectContaining({ game: expect.objectContaining({ slug: 'owl-pass' }) }),
+    ])
     expect(owned.zap_progress).toEqual([])
 
     const check = await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()
     expect(check).toMatchObject({ ok: true, violations: [] })
-    const sales = await (await h.call('/api/v1/developer/sales', { auth: dev })).json() as { items: { kind: string; amount_msat: number }[] }
-    expect(sales.items.map((s) => [s.kind, s.amount_msat])).toEqual([['ZAP', PRICE / 2], ['ZAP', PRICE / 2]])
+    const sales = (await (await h.call('/api/v1/developer/sales', { auth: dev })).json()) as {
+      items: { kind: string; amount_msat: number }[]
+    }
+    expect(sales.items.map((s) => [s.kind, s.amount_msat])).toEqual([
+      ['ZAP', PRICE / 2],
+      ['ZAP', PRICE / 2],
+    ])
     // The receipts reached the relays the zap requests named, signed by the market.
-    const receipts = await until(() => h.query({ kinds: [9735], '#P': [zapper.pubkey] }), (r) => r.length === 2)
+    const receipts = await until(
+      () => h.query({ kinds: [9735], '#P': [zapper.pubkey] }),
+      (r) => r.length === 2,
+    )
     expect(receipts.map((r) => r.pubkey)).toEqual([h.marketPubkey, h.marketPubkey])
   })
 })

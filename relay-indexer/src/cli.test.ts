@@ -19,13 +19,22 @@ describe('index CLI', () => {
     const relay = await startFakeRelay(serve(corpus.events))
     const tmp = tempDir()
     const dbFile = tmp.file('cli.db')
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--relay', relay.url, '--db', dbFile, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, '--relay', relay.url, '--db', dbFile, '--once'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
     await relay.stop()
     expect(code).toBe(0)
-    const last = stderr.trim().split('\n').filter((l) => l.includes('received')).pop() ?? ''
+    const last =
+      stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.includes('received'))
+        .pop() ?? ''
     // Backfill pages overlap by one second (`until` is inclusive), so a few events arrive twice.
     expect(Number(/^\S*?(\d+) received/.exec(last)?.[1])).toBeGreaterThanOrEqual(10_000)
     // Releases whose game or asset was one of the invalid events wait as pending.
@@ -36,8 +45,12 @@ describe('index CLI', () => {
     expect(last).toContain(`id-mismatch ${corpus.idMismatch}`)
     const db = openCatalog(dbFile)
     expect(db.prepare('SELECT count(*) FROM raw_events').pluck().get()).toBe(corpus.valid)
-    expect(db.prepare(`SELECT value FROM indexer_counters WHERE name = 'accepted'`).pluck().get()).toBe(num('accepted'))
-    expect(db.prepare(`SELECT count(*) FROM raw_events WHERE state = 'PENDING'`).pluck().get()).toBe(num('pending') - num('linked'))
+    expect(
+      db.prepare(`SELECT value FROM indexer_counters WHERE name = 'accepted'`).pluck().get(),
+    ).toBe(num('accepted'))
+    expect(
+      db.prepare(`SELECT count(*) FROM raw_events WHERE state = 'PENDING'`).pluck().get(),
+    ).toBe(num('pending') - num('linked'))
     db.close()
     tmp.cleanup()
   }, 90_000)

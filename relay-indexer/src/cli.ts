@@ -11,7 +11,9 @@ import { z } from 'zod'
 import { CATALOG_DB_FILE, formatProgress, startIndexer } from './index.ts'
 
 const Args = z.object({
-  relay: z.array(z.string().regex(/^wss?:\/\/.+/, 'must be a ws:// or wss:// URL')).min(1, 'give at least one --relay'),
+  relay: z
+    .array(z.string().regex(/^wss?:\/\/.+/, 'must be a ws:// or wss:// URL'))
+    .min(1, 'give at least one --relay'),
   db: z.string().min(1),
   once: z.boolean(),
   quiet: z.boolean(),
@@ -19,7 +21,9 @@ const Args = z.object({
 })
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run index -- --relay <ws(s)://…> [--relay …] [--db <file>] [--once] [--quiet] [--eose-timeout <ms>]`)
+  console.error(
+    `${msg}\nusage: npm run index -- --relay <ws(s)://…> [--relay …] [--db <file>] [--once] [--quiet] [--eose-timeout <ms>]`,
+  )
   process.exit(2)
 }
 
@@ -28,7 +32,10 @@ try {
   raw = parseArgs({
     options: {
       relay: { type: 'string', multiple: true, default: [] },
-      db: { type: 'string', default: `${process.env['ZAPCADE_DATA_DIR'] ?? './data'}/${CATALOG_DB_FILE}` },
+      db: {
+        type: 'string',
+        default: `${process.env['ZAPCADE_DATA_DIR'] ?? './data'}/${CATALOG_DB_FILE}`,
+      },
       once: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       'eose-timeout': { type: 'string', default: '30000' },
@@ -38,7 +45,8 @@ try {
   usage(e instanceof Error ? e.message : String(e))
 }
 const parsed = Args.safeParse(raw)
-if (!parsed.success) usage(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'))
+if (!parsed.success)
+  usage(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'))
 const args = parsed.data
 
 mkdirSync(dirname(args.db), { recursive: true })
@@ -51,12 +59,16 @@ const indexer = await startIndexer({
 })
 const line = (): string => formatProgress(indexer.counters(), Date.now() - started)
 const tty = process.stderr.isTTY
-const timer = args.quiet ? undefined : setInterval(() => process.stderr.write(tty ? `\r${line()}` : `${line()}\n`), tty ? 250 : 2000)
+const timer = args.quiet
+  ? undefined
+  : setInterval(() => process.stderr.write(tty ? `\r${line()}` : `${line()}\n`), tty ? 250 : 2000)
 
 const finish = async (): Promise<void> => {
   clearInterval(timer)
   await indexer.stop()
-  process.stderr.write(`${tty ? '\r' : ''}${line()}\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s → ${args.db}\n`)
+  process.stderr.write(
+    `${tty ? '\r' : ''}${line()}\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s → ${args.db}\n`,
+  )
   process.exit(0)
 }
 if (args.once) await indexer.whenCaughtUp().then(finish)

@@ -58,7 +58,9 @@ export interface Indexer {
 }
 
 /** Every indexed kind but profiles and deletions, which are asked for by author or by `k`. */
-const CATALOG_KINDS: number[] = INDEXED_KINDS.filter((k) => k !== Kind.Profile && k !== Kind.Deletion)
+const CATALOG_KINDS: number[] = INDEXED_KINDS.filter(
+  (k) => k !== Kind.Profile && k !== Kind.Deletion,
+)
 /** Backfill pauses (no further page is asked) while this many events wait in the pipeline. */
 const BACKLOG_HIGH_WATER = 5000
 /** One relay may hold at most this many events in the pipeline before its socket is paused (RLY-5). */
@@ -71,13 +73,19 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
   const ownsDb = opts.db === undefined
   const now = opts.now ?? Date.now
   const log = opts.log ?? ((m: string) => console.error(`[indexer] ${m}`))
-  const verifier = opts.verifier ?? (await createWorkerVerifier(2).catch(() => createInlineVerifier()))
+  const verifier =
+    opts.verifier ?? (await createWorkerVerifier(2).catch(() => createInlineVerifier()))
   const ownsVerifier = opts.verifier === undefined
   const counters = new Counters()
   const writer = new BatchWriter(db, counters, () => Math.floor(now() / 1000))
 
   const developers = (): string[] =>
-    (db.prepare('SELECT DISTINCT u.pubkey FROM users u JOIN games g ON g.developer_user_id = u.id ORDER BY u.pubkey').pluck().all() as string[])
+    db
+      .prepare(
+        'SELECT DISTINCT u.pubkey FROM users u JOIN games g ON g.developer_user_id = u.id ORDER BY u.pubkey',
+      )
+      .pluck()
+      .all() as string[]
   let devs = developers()
   const refused = new RefusedEvents()
   const subs: RelaySubscription[] = []
@@ -93,7 +101,9 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
       // Flow control: a flooding relay is paused, the others keep flowing; resumed once drained.
       for (const s of subs) if (s.paused && receiver.queuedFrom(s.url) < RELAY_LOW_WATER) s.resume()
       // Refused by the rules (not stored): remembered so that sync rounds do not fetch them again.
-      outcomes.forEach((o, i) => o.startsWith('rejected:') && o !== 'rejected:deleted' && refused.add(events[i]!))
+      outcomes.forEach(
+        (o, i) => o.startsWith('rejected:') && o !== 'rejected:deleted' && refused.add(events[i]!),
+      )
       if (!outcomes.includes('accepted')) return
       const next = developers()
       if (next.length !== devs.length) {
@@ -107,9 +117,13 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
     const sub: RelaySubscription = new RelaySubscription({
       url,
       // NIP-09 deletions carry a `k` per targeted kind; the developers' own are also fetched by author.
-      catalogFilters: (): Filter[] => [{ kinds: CATALOG_KINDS }, { kinds: [Kind.Deletion], '#k': CATALOG_KINDS.map(String) }],
+      catalogFilters: (): Filter[] => [
+        { kinds: CATALOG_KINDS },
+        { kinds: [Kind.Deletion], '#k': CATALOG_KINDS.map(String) },
+      ],
       resumeSince: () => resumeSince(readCursor(db, url)),
-      profileFilters: () => (devs.length === 0 ? undefined : [{ kinds: [Kind.Profile, Kind.Deletion], authors: devs }]),
+      profileFilters: () =>
+        devs.length === 0 ? undefined : [{ kinds: [Kind.Profile, Kind.Deletion], authors: devs }],
       localItems: (filter) => localSyncItems(db, filter, refused),
       onEvent: (u, ev) => {
         receiver.event(u, ev)
@@ -155,7 +169,8 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
       await Promise.all(subs.map((s) => s.whenSynced()))
       await receiver.whenIdle()
     },
-    syncModes: () => Object.fromEntries(subs.flatMap((s) => (s.syncMode ? [[s.url, s.syncMode]] : []))),
+    syncModes: () =>
+      Object.fromEntries(subs.flatMap((s) => (s.syncMode ? [[s.url, s.syncMode]] : []))),
     async stop() {
       for (const s of subs) s.stop()
       await receiver.whenIdle()

@@ -15,12 +15,25 @@ const Env = z.object({
   ZAPCADE_RELAYS: z
     .string()
     .optional()
-    .transform((s) => (s ? s.split(',').map((r) => r.trim()).filter(Boolean) : []))
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(relayUrl)),
-  ZAPCADE_RELAY_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)]).default(7777),
+  ZAPCADE_RELAY_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+    .default(7777),
   ZAPCADE_HOST: z.string().default('127.0.0.1'),
   /** Seconds between two full sync rounds of each relay (NIP-77 negentropy, or a re-scan where it has none). */
-  ZAPCADE_SYNC_INTERVAL_SEC: z.string().regex(/^\d+$/, 'must be a whole number').default('60').transform(Number)
+  ZAPCADE_SYNC_INTERVAL_SEC: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .default('60')
+    .transform(Number)
     .pipe(z.number().int().min(1).max(86_400)),
 })
 
@@ -36,7 +49,11 @@ mkdirSync(env.ZAPCADE_DATA_DIR, { recursive: true })
 const relay =
   env.ZAPCADE_RELAY_PORT === 'off'
     ? undefined
-    : await startMarketRelay({ port: env.ZAPCADE_RELAY_PORT, host: env.ZAPCADE_HOST, file: join(env.ZAPCADE_DATA_DIR, 'relay.db') })
+    : await startMarketRelay({
+        port: env.ZAPCADE_RELAY_PORT,
+        host: env.ZAPCADE_HOST,
+        file: join(env.ZAPCADE_DATA_DIR, 'relay.db'),
+      })
 if (relay) console.error(`[indexer] market relay on ${relay.url}`)
 
 // 2. The indexer, subscribed to the configured relays (default: the embedded relay).
@@ -46,12 +63,25 @@ if (relays.length === 0) {
   process.exit(2)
 }
 const started = Date.now()
-const indexer = await startIndexer({ dbFile: join(env.ZAPCADE_DATA_DIR, CATALOG_DB_FILE), relays, syncIntervalMs: env.ZAPCADE_SYNC_INTERVAL_SEC * 1000 })
+const indexer = await startIndexer({
+  dbFile: join(env.ZAPCADE_DATA_DIR, CATALOG_DB_FILE),
+  relays,
+  syncIntervalMs: env.ZAPCADE_SYNC_INTERVAL_SEC * 1000,
+})
 console.error(`[indexer] indexing ${relays.join(', ')}`)
-void indexer.whenCaughtUp().then(() => console.error(`[indexer] caught up: ${formatProgress(indexer.counters(), Date.now() - started)}`))
+void indexer
+  .whenCaughtUp()
+  .then(() =>
+    console.error(
+      `[indexer] caught up: ${formatProgress(indexer.counters(), Date.now() - started)}`,
+    ),
+  )
 
 // 3. A summary in the log, and a clean stop.
-const timer = setInterval(() => console.error(`[indexer] ${formatProgress(indexer.counters(), Date.now() - started)}`), 30_000)
+const timer = setInterval(
+  () => console.error(`[indexer] ${formatProgress(indexer.counters(), Date.now() - started)}`),
+  30_000,
+)
 let stopping = false
 const shutdown = async (): Promise<void> => {
   if (stopping) return

@@ -34,11 +34,15 @@ async function publish(url: string, ...evs: NostrEvent[]): Promise<void> {
   r.close()
 }
 
-const has = (db: Db, slug: string) => db.prepare('SELECT 1 FROM games WHERE slug = ?').pluck().get(slug) === 1
+const has = (db: Db, slug: string) =>
+  db.prepare('SELECT 1 FROM games WHERE slug = ?').pluck().get(slug) === 1
 const listings = new Map<string, NostrEvent[]>()
 /** The game is listed, and its release and build asset are stored (applied, or linked once both are in). */
 const indexed = (db: Db, slug: string) =>
-  has(db, slug) && listings.get(slug)!.every((ev) => db.prepare('SELECT 1 FROM raw_events WHERE id = ?').pluck().get(ev.id) === 1)
+  has(db, slug) &&
+  listings
+    .get(slug)!
+    .every((ev) => db.prepare('SELECT 1 FROM raw_events WHERE id = ?').pluck().get(ev.id) === 1)
 
 /** A listing with its release and build asset, all dated `at`. */
 function listing(slug: string, at: number): NostrEvent[] {
@@ -54,12 +58,21 @@ async function world(relayOpts: { negentropy?: boolean } = {}) {
   const db = openCatalog(tmp.file('catalog.db'))
   let indexer: Indexer | undefined
   const start = async (opts: Partial<IndexerOptions> = {}) => {
-    indexer = await startIndexer({ db, relays: [relay.url], verifier, log: () => {}, backoffBaseMs: 20, ...opts })
+    indexer = await startIndexer({
+      db,
+      relays: [relay.url],
+      verifier,
+      log: () => {},
+      backoffBaseMs: 20,
+      ...opts,
+    })
     await indexer.whenCaughtUp()
     return indexer
   }
   return {
-    tmp, db, start,
+    tmp,
+    db,
+    start,
     get relay() {
       return relay
     },
@@ -98,24 +111,37 @@ describe('live events whatever their created_at', () => {
     // A restart: the relay now has a cursor, so the resumed subscription is not a first full backfill.
     await w.stopIndexer()
     await w.start({ syncIntervalMs: 3_600_000 })
-    await publish(w.relay.url, ...listing('hour-old', NOW - HOUR), ...listing('month-old', NOW - 30 * DAY))
-    await vi.waitFor(() => {
-      expect(indexed(w.db, 'hour-old')).toBe(true)
-      expect(indexed(w.db, 'month-old')).toBe(true)
-    }, { timeout: 5_000 })
+    await publish(
+      w.relay.url,
+      ...listing('hour-old', NOW - HOUR),
+      ...listing('month-old', NOW - 30 * DAY),
+    )
+    await vi.waitFor(
+      () => {
+        expect(indexed(w.db, 'hour-old')).toBe(true)
+        expect(indexed(w.db, 'month-old')).toBe(true)
+      },
+      { timeout: 5_000 },
+    )
     await w.close()
   })
 })
 
 for (const negentropy of [true, false]) {
-  const relayKind = negentropy ? 'the market relay (NIP-77 negentropy)' : 'a relay without negentropy (re-scan paged by until)'
+  const relayKind = negentropy
+    ? 'the market relay (NIP-77 negentropy)'
+    : 'a relay without negentropy (re-scan paged by until)'
   describe(`events published while the indexer was away, against ${relayKind}`, () => {
     it('a listing and release dated an hour and 30 days back, published while it was stopped, reach the catalog after a restart', async () => {
       const w = await world({ negentropy })
       await publish(w.relay.url, ...listing('first', NOW - 5))
       await w.start({ syncIntervalMs: 100 })
       await w.stopIndexer()
-      await publish(w.relay.url, ...listing('hour-old', NOW - HOUR), ...listing('month-old', NOW - 30 * DAY))
+      await publish(
+        w.relay.url,
+        ...listing('hour-old', NOW - HOUR),
+        ...listing('month-old', NOW - 30 * DAY),
+      )
       const indexer = await w.start({ syncIntervalMs: 100 })
       await indexer.whenSynced()
       expect(indexed(w.db, 'hour-old')).toBe(true)
@@ -129,11 +155,17 @@ for (const negentropy of [true, false]) {
       await publish(w.relay.url, ...listing('first', NOW - 5))
       // One interval is an hour: only the sync round that follows the reconnect can bring them.
       await w.start({ syncIntervalMs: 3_600_000 })
-      await w.restartRelayWith([...listing('hour-old', NOW - HOUR), ...listing('month-old', NOW - 30 * DAY)])
-      await vi.waitFor(() => {
-        expect(indexed(w.db, 'hour-old')).toBe(true)
-        expect(indexed(w.db, 'month-old')).toBe(true)
-      }, { timeout: 10_000 })
+      await w.restartRelayWith([
+        ...listing('hour-old', NOW - HOUR),
+        ...listing('month-old', NOW - 30 * DAY),
+      ])
+      await vi.waitFor(
+        () => {
+          expect(indexed(w.db, 'hour-old')).toBe(true)
+          expect(indexed(w.db, 'month-old')).toBe(true)
+        },
+        { timeout: 10_000 },
+      )
       await w.close()
     })
   })
@@ -145,7 +177,14 @@ describe('a relay that never answers NEG-OPEN', () => {
     const db = openCatalog(tmp.file('catalog.db'))
     const held = [...listing('first', NOW - 5)]
     const relay = await startFakeRelay(serve(() => held))
-    const opts = { db, relays: [relay.url], verifier, log: () => {}, eoseTimeoutMs: 200, syncIntervalMs: 100 }
+    const opts = {
+      db,
+      relays: [relay.url],
+      verifier,
+      log: () => {},
+      eoseTimeoutMs: 200,
+      syncIntervalMs: 100,
+    }
     const first = await startIndexer(opts)
     await first.whenCaughtUp()
     await first.stop()

@@ -116,7 +116,10 @@ export interface SpawnedPart {
  * give it its job later: its modules load meanwhile, in parallel with whatever the caller does next.
  */
 export function spawnPart(entry: string, mode: HostMode, opts: HostOptions = {}): SpawnedPart {
-  const { ch, id } = mode === 'worker' ? workerChannel(entry, opts.hint ?? '') : processChannel(entry, opts.hint ?? '')
+  const { ch, id } =
+    mode === 'worker'
+      ? workerChannel(entry, opts.hint ?? '')
+      : processChannel(entry, opts.hint ?? '')
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   let nextId = 0
   let started: ((info: unknown) => void) | undefined
@@ -183,7 +186,12 @@ export function spawnPart(entry: string, mode: HostMode, opts: HostOptions = {})
 }
 
 /** Boot `entry` in a worker thread or a child process and start it with `job` (spawnPart, then start). */
-export function hostPart<T>(entry: string, job: unknown, mode: HostMode, opts: HostOptions = {}): Promise<HostedPart<T>> {
+export function hostPart<T>(
+  entry: string,
+  job: unknown,
+  mode: HostMode,
+  opts: HostOptions = {},
+): Promise<HostedPart<T>> {
   return spawnPart(entry, mode, opts).start<T>(job)
 }
 
@@ -199,7 +207,12 @@ function partEnd(entry: string): PartEnd | undefined {
   const data = workerData as { zapcadeHosted?: string; hint?: string } | undefined
   if (!isMainThread && parentPort && data?.zapcadeHosted === entry) {
     const port = parentPort
-    return { hint: data.hint ?? '', send: (m) => port.postMessage(m), onMessage: (f) => void port.on('message', f), onOrphaned: () => {} }
+    return {
+      hint: data.hint ?? '',
+      send: (m) => port.postMessage(m),
+      onMessage: (f) => void port.on('message', f),
+      onOrphaned: () => {},
+    }
   }
   const flagAt = process.argv.indexOf(HOSTED_FLAG)
   if (isMainThread && process.send && flagAt === 2 && process.argv[1] === fileURLToPath(entry)) {
@@ -235,7 +248,9 @@ export function serveHosted(
   const stop = async (): Promise<void> => {
     if (stopping) return
     stopping = true
-    await part?.stop().catch((e: unknown) => end.send({ t: 'log', msg: `stop failed: ${String(e)}` }))
+    await part
+      ?.stop()
+      .catch((e: unknown) => end.send({ t: 'log', msg: `stop failed: ${String(e)}` }))
     process.exit(0)
   }
   end.onOrphaned(() => void stop())
@@ -261,7 +276,8 @@ export function serveHosted(
         })
         .then(
           (value) => end.send({ t: 'result', id: m.id, value }),
-          (e: unknown) => end.send({ t: 'result', id: m.id, error: e instanceof Error ? e.message : String(e) }),
+          (e: unknown) =>
+            end.send({ t: 'result', id: m.id, error: e instanceof Error ? e.message : String(e) }),
         )
     } else void stop()
   })
@@ -272,19 +288,34 @@ export function serveHosted(
 /** The relay's options that cross a thread or process boundary (no clock). */
 export type HostedRelayOptions = Omit<MarketRelayOptions, 'now'>
 /** The indexer's options that cross a thread or process boundary: a database file, no injected ports. */
-export type HostedIndexerOptions = Pick<IndexerOptions, 'dbFile' | 'relays' | 'syncIntervalMs' | 'negentropy' | 'batchMax' | 'batchDelayMs'>
+export type HostedIndexerOptions = Pick<
+  IndexerOptions,
+  'dbFile' | 'relays' | 'syncIntervalMs' | 'negentropy' | 'batchMax' | 'batchDelayMs'
+>
 
-type Job = { role: 'relay'; opts: HostedRelayOptions } | { role: 'indexer'; opts: HostedIndexerOptions }
+type Job =
+  | { role: 'relay'; opts: HostedRelayOptions }
+  | { role: 'indexer'; opts: HostedIndexerOptions }
 
-export interface HostedRelayInfo { url: string; port: number }
+export interface HostedRelayInfo {
+  url: string
+  port: number
+}
 
 /** A thread or process booting the relay's or the indexer's modules (its job is sent by `startRelay`/`startIndexer`). */
-export function spawnRelayIndexerPart(role: Job['role'], mode: HostMode, host: HostOptions = {}): SpawnedPart {
+export function spawnRelayIndexerPart(
+  role: Job['role'],
+  mode: HostMode,
+  host: HostOptions = {},
+): SpawnedPart {
   return spawnPart(import.meta.url, mode, { ...host, hint: role })
 }
 
 /** Start the embedded market relay in a spawned part. Calls: `refusals`. */
-export function startHostedRelay(part: SpawnedPart, opts: HostedRelayOptions): Promise<HostedPart<HostedRelayInfo>> {
+export function startHostedRelay(
+  part: SpawnedPart,
+  opts: HostedRelayOptions,
+): Promise<HostedPart<HostedRelayInfo>> {
   return part.start<HostedRelayInfo>({ role: 'relay', opts } satisfies Job)
 }
 
@@ -293,7 +324,10 @@ export function startHostedRelay(part: SpawnedPart, opts: HostedRelayOptions): P
  * database). Resolves once the database is open and migrated and the relays are being subscribed.
  * Calls: `counters`, `backlog`, `caughtUp` (resolves once every relay reached EOSE and it is committed).
  */
-export function startHostedIndexer(part: SpawnedPart, opts: HostedIndexerOptions): Promise<HostedPart<Record<string, never>>> {
+export function startHostedIndexer(
+  part: SpawnedPart,
+  opts: HostedIndexerOptions,
+): Promise<HostedPart<Record<string, never>>> {
   return part.start<Record<string, never>>({ role: 'indexer', opts } satisfies Job)
 }
 
@@ -301,17 +335,29 @@ export function startHostedIndexer(part: SpawnedPart, opts: HostedIndexerOptions
 // as soon as it boots.
 const relayModule = () => import('./relay/market-relay.ts')
 const indexerModule = () => import('./indexer.ts')
-serveHosted(import.meta.url, async (job: Job, log): Promise<PartStarted<unknown>> => {
-  if (job.role === 'relay') {
-    const { startMarketRelay } = await relayModule()
-    const relay = await startMarketRelay(job.opts)
-    return { info: { url: relay.url, port: relay.port }, calls: { refusals: () => relay.refusals() }, stop: () => relay.stop() }
-  }
-  const { startIndexer } = await indexerModule()
-  const indexer = await startIndexer({ ...job.opts, log })
-  return {
-    info: {},
-    calls: { counters: () => indexer.counters(), backlog: () => indexer.backlog(), caughtUp: () => indexer.whenCaughtUp() },
-    stop: () => indexer.stop(),
-  }
-}, (hint) => void (hint === 'relay' ? relayModule() : indexerModule()).catch(() => {}))
+serveHosted(
+  import.meta.url,
+  async (job: Job, log): Promise<PartStarted<unknown>> => {
+    if (job.role === 'relay') {
+      const { startMarketRelay } = await relayModule()
+      const relay = await startMarketRelay(job.opts)
+      return {
+        info: { url: relay.url, port: relay.port },
+        calls: { refusals: () => relay.refusals() },
+        stop: () => relay.stop(),
+      }
+    }
+    const { startIndexer } = await indexerModule()
+    const indexer = await startIndexer({ ...job.opts, log })
+    return {
+      info: {},
+      calls: {
+        counters: () => indexer.counters(),
+        backlog: () => indexer.backlog(),
+        caughtUp: () => indexer.whenCaughtUp(),
+      },
+      stop: () => indexer.stop(),
+    }
+  },
+  (hint) => void (hint === 'relay' ? relayModule() : indexerModule()).catch(() => {}),
+)

@@ -64,17 +64,42 @@ export type Env = Record<string, string | undefined>
 
 export type ConfigResult = { ok: true; value: Config } | { ok: false; errors: string[] }
 
-const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no']).transform((v) => ['1', 'true', 'yes'].includes(v))
-const int = (min: number, max: number) => z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max))
-const httpUrl = z.string().refine((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol) } catch { return false } }, 'must be an http(s) URL')
-const rate = z.string().regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,6})$/, 'must be <burst>/<per minute> (e.g. 60/30) or off')
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'yes'].includes(v))
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+const httpUrl = z.string().refine((s) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol)
+  } catch {
+    return false
+  }
+}, 'must be an http(s) URL')
+const rate = z
+  .string()
+  .regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,6})$/, 'must be <burst>/<per minute> (e.g. 60/30) or off')
   .transform((v): RateLimit | null => {
     if (v === 'off') return null
     const [burst, perMinute] = v.split('/').map(Number) as [number, number]
     return { burst, perMinute }
   })
-const wsUrl = z.string().refine((s) => { try { return ['ws:', 'wss:'].includes(new URL(s).protocol) } catch { return false } }, 'must be a ws:// or wss:// URL')
-const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0)
+const wsUrl = z.string().refine((s) => {
+  try {
+    return ['ws:', 'wss:'].includes(new URL(s).protocol)
+  } catch {
+    return false
+  }
+}, 'must be a ws:// or wss:// URL')
+const list = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0)
 
 const fields = {
   NODE_ENV: z.string().optional(),
@@ -84,7 +109,13 @@ const fields = {
   ZAPCADE_PUBLIC_URL: httpUrl.optional(),
   ZAPCADE_RELAYS: z.string().optional(),
   ZAPCADE_RELAY_PORT: int(0, 65535).default(7777),
-  ZAPCADE_NWC_URL: z.string().regex(/^nostr\+walletconnect:\/\/[0-9a-f]{64}\?/, 'must be a nostr+walletconnect://<pubkey>?relay=…&secret=… URL').optional(),
+  ZAPCADE_NWC_URL: z
+    .string()
+    .regex(
+      /^nostr\+walletconnect:\/\/[0-9a-f]{64}\?/,
+      'must be a nostr+walletconnect://<pubkey>?relay=…&secret=… URL',
+    )
+    .optional(),
   ZAPCADE_MARKET_NSEC: z.string().optional(),
   ZAPCADE_ADMIN_PUBKEYS: z.string().default(''),
   ZAPCADE_FEE_BPS: int(0, 10000).default(500),
@@ -97,14 +128,29 @@ const fields = {
   ZAPCADE_S3_FORCE_PATH_STYLE: bool.optional(),
   ZAPCADE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   ZAPCADE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  ZAPCADE_ACCEL_REDIRECT: z.string().regex(/^\/(?:(?!\.\.?\/)[A-Za-z0-9._~-]+\/)+$/, 'must be a path prefix such as /protected-blobs/').optional(),
+  ZAPCADE_ACCEL_REDIRECT: z
+    .string()
+    .regex(
+      /^\/(?:(?!\.\.?\/)[A-Za-z0-9._~-]+\/)+$/,
+      'must be a path prefix such as /protected-blobs/',
+    )
+    .optional(),
   ZAPCADE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ZAPCADE_LUD16_NAME: z.string().regex(/^[a-z0-9._-]{1,64}$/, 'must be a LUD-16 name: [a-z0-9._-]').default('zapcade'),
+  ZAPCADE_LUD16_NAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{1,64}$/, 'must be a LUD-16 name: [a-z0-9._-]')
+    .default('zapcade'),
   ZAPCADE_MARKET_NAME: z.string().min(1).max(100).default('Zapcade'),
   ZAPCADE_MARKET_PICTURE: httpUrl.optional(),
   /** `<ISO 4217 code>:<units per BTC>`, e.g. `USD:95000`: the operator's rate for approximate fiat prices. */
-  ZAPCADE_FIAT_RATE: z.string().regex(/^[A-Z]{3}:[1-9]\d{0,11}(\.\d{1,2})?$/, 'must be <currency>:<price of 1 BTC>, e.g. USD:95000')
-    .transform((v) => ({ currency: v.slice(0, 3), perBtc: Number(v.slice(4)) })).optional(),
+  ZAPCADE_FIAT_RATE: z
+    .string()
+    .regex(
+      /^[A-Z]{3}:[1-9]\d{0,11}(\.\d{1,2})?$/,
+      'must be <currency>:<price of 1 BTC>, e.g. USD:95000',
+    )
+    .transform((v) => ({ currency: v.slice(0, 3), perBtc: Number(v.slice(4)) }))
+    .optional(),
   ZAPCADE_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 2 ** 30),
   ZAPCADE_MAX_BODY_BYTES: int(1024, 16 * 2 ** 20).default(256 * 1024),
   ZAPCADE_SYNC_INTERVAL_SEC: int(1, 86_400).default(60),
@@ -142,14 +188,20 @@ export function loadConfig(env: Env): ConfigResult {
   for (const [k, f] of Object.entries(fields)) {
     const r = (f as z.ZodType).safeParse(raw[k])
     if (r.success) parsed[k] = r.data
-    else errors.push(`${k}: ${r.error.issues[0]?.message ?? 'invalid'}${raw[k] !== undefined ? ` (got ${JSON.stringify(raw[k])})` : ''}`)
+    else
+      errors.push(
+        `${k}: ${r.error.issues[0]?.message ?? 'invalid'}${raw[k] !== undefined ? ` (got ${JSON.stringify(raw[k])})` : ''}`,
+      )
   }
   const e = parsed as ParsedEnv
   const production = e.NODE_ENV === 'production'
 
-  const relays = e.ZAPCADE_RELAYS ? list(e.ZAPCADE_RELAYS) : [`ws://127.0.0.1:${e.ZAPCADE_RELAY_PORT ?? 7777}`]
+  const relays = e.ZAPCADE_RELAYS
+    ? list(e.ZAPCADE_RELAYS)
+    : [`ws://127.0.0.1:${e.ZAPCADE_RELAY_PORT ?? 7777}`]
   const badRelays = relays.filter((u) => !wsUrl.safeParse(u).success)
-  if (badRelays.length > 0) errors.push(`ZAPCADE_RELAYS: not a ws:// or wss:// URL: ${badRelays.join(', ')}`)
+  if (badRelays.length > 0)
+    errors.push(`ZAPCADE_RELAYS: not a ws:// or wss:// URL: ${badRelays.join(', ')}`)
   if (relays.length === 0) errors.push('ZAPCADE_RELAYS: at least one relay is needed')
 
   const adminPubkeys: string[] = []
@@ -162,22 +214,37 @@ export function loadConfig(env: Env): ConfigResult {
   let marketSecretKeyHex: string | undefined
   if (e.ZAPCADE_MARKET_NSEC !== undefined) {
     marketSecretKeyHex = parseSecretKey(e.ZAPCADE_MARKET_NSEC)
-    if (!marketSecretKeyHex) errors.push('ZAPCADE_MARKET_NSEC: must be an nsec1… or 64 hex characters')
+    if (!marketSecretKeyHex)
+      errors.push('ZAPCADE_MARKET_NSEC: must be an nsec1… or 64 hex characters')
   } else if (production) errors.push('ZAPCADE_MARKET_NSEC: required when NODE_ENV=production')
 
-  if (production && e.ZAPCADE_NWC_URL === undefined) errors.push('ZAPCADE_NWC_URL: required when NODE_ENV=production (the devnet wallet is refused)')
-  if (production && e.ZAPCADE_SECRET === undefined) errors.push('ZAPCADE_SECRET: required when NODE_ENV=production')
-  if (production && e.ZAPCADE_PUBLIC_URL === undefined) errors.push('ZAPCADE_PUBLIC_URL: required when NODE_ENV=production')
-  if ((e.ZAPCADE_S3_ACCESS_KEY_ID === undefined) !== (e.ZAPCADE_S3_SECRET_ACCESS_KEY === undefined)) {
-    errors.push(`${e.ZAPCADE_S3_ACCESS_KEY_ID === undefined ? 'ZAPCADE_S3_ACCESS_KEY_ID' : 'ZAPCADE_S3_SECRET_ACCESS_KEY'}: set both S3 keys or neither`)
+  if (production && e.ZAPCADE_NWC_URL === undefined)
+    errors.push('ZAPCADE_NWC_URL: required when NODE_ENV=production (the devnet wallet is refused)')
+  if (production && e.ZAPCADE_SECRET === undefined)
+    errors.push('ZAPCADE_SECRET: required when NODE_ENV=production')
+  if (production && e.ZAPCADE_PUBLIC_URL === undefined)
+    errors.push('ZAPCADE_PUBLIC_URL: required when NODE_ENV=production')
+  if (
+    (e.ZAPCADE_S3_ACCESS_KEY_ID === undefined) !==
+    (e.ZAPCADE_S3_SECRET_ACCESS_KEY === undefined)
+  ) {
+    errors.push(
+      `${e.ZAPCADE_S3_ACCESS_KEY_ID === undefined ? 'ZAPCADE_S3_ACCESS_KEY_ID' : 'ZAPCADE_S3_SECRET_ACCESS_KEY'}: set both S3 keys or neither`,
+    )
   }
   if (e.ZAPCADE_ACCEL_REDIRECT !== undefined && e.ZAPCADE_S3_BUCKET !== undefined) {
-    errors.push('ZAPCADE_ACCEL_REDIRECT: only for the local blob store (S3 downloads already redirect to the bucket)')
+    errors.push(
+      'ZAPCADE_ACCEL_REDIRECT: only for the local blob store (S3 downloads already redirect to the bucket)',
+    )
   }
   if (errors.length > 0) return { ok: false, errors }
 
-  const hostForUrl = e.ZAPCADE_HOST === '0.0.0.0' || e.ZAPCADE_HOST === '::' ? '127.0.0.1' : e.ZAPCADE_HOST
-  const publicUrl = (e.ZAPCADE_PUBLIC_URL ?? `http://${hostForUrl}:${e.ZAPCADE_PORT}`).replace(/\/+$/, '')
+  const hostForUrl =
+    e.ZAPCADE_HOST === '0.0.0.0' || e.ZAPCADE_HOST === '::' ? '127.0.0.1' : e.ZAPCADE_HOST
+  const publicUrl = (e.ZAPCADE_PUBLIC_URL ?? `http://${hostForUrl}:${e.ZAPCADE_PORT}`).replace(
+    /\/+$/,
+    '',
+  )
   return {
     ok: true,
     value: {
@@ -193,14 +260,17 @@ export function loadConfig(env: Env): ConfigResult {
       adminPubkeys,
       feeBps: e.ZAPCADE_FEE_BPS,
       tipFeeBps: e.ZAPCADE_TIP_FEE_BPS,
-      s3: e.ZAPCADE_S3_BUCKET === undefined ? undefined : {
-        bucket: e.ZAPCADE_S3_BUCKET,
-        region: e.ZAPCADE_S3_REGION,
-        endpoint: e.ZAPCADE_S3_ENDPOINT,
-        pathStyle: e.ZAPCADE_S3_PATH_STYLE ?? e.ZAPCADE_S3_FORCE_PATH_STYLE ?? false,
-        accessKeyId: e.ZAPCADE_S3_ACCESS_KEY_ID,
-        secretAccessKey: e.ZAPCADE_S3_SECRET_ACCESS_KEY,
-      },
+      s3:
+        e.ZAPCADE_S3_BUCKET === undefined
+          ? undefined
+          : {
+              bucket: e.ZAPCADE_S3_BUCKET,
+              region: e.ZAPCADE_S3_REGION,
+              endpoint: e.ZAPCADE_S3_ENDPOINT,
+              pathStyle: e.ZAPCADE_S3_PATH_STYLE ?? e.ZAPCADE_S3_FORCE_PATH_STYLE ?? false,
+              accessKeyId: e.ZAPCADE_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.ZAPCADE_S3_SECRET_ACCESS_KEY,
+            },
       accelRedirect: e.ZAPCADE_ACCEL_REDIRECT,
       secret: e.ZAPCADE_SECRET,
       lud16Name: e.ZAPCADE_LUD16_NAME,
@@ -211,7 +281,10 @@ export function loadConfig(env: Env): ConfigResult {
       maxBodyBytes: e.ZAPCADE_MAX_BODY_BYTES,
       syncIntervalSec: e.ZAPCADE_SYNC_INTERVAL_SEC,
       ownershipProofTtlSec: e.ZAPCADE_OWNERSHIP_PROOF_TTL_DAYS * 86_400,
-      rateLimits: { drafts: e.ZAPCADE_RATE_LIMIT_DRAFTS ?? undefined, guestCheckouts: e.ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS ?? undefined },
+      rateLimits: {
+        drafts: e.ZAPCADE_RATE_LIMIT_DRAFTS ?? undefined,
+        guestCheckouts: e.ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS ?? undefined,
+      },
     },
   }
 }

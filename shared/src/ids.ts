@@ -52,7 +52,9 @@ export function gameCoordinate(a: GameAddress): string {
 }
 
 /** Parse `<kind>:<pubkey>:<d>` into its parts (NIP-01 `a` tag); undefined when malformed. */
-export function parseCoordinate(a: string): { kind: number; pubkey: Pubkey; d: string } | undefined {
+export function parseCoordinate(
+  a: string,
+): { kind: number; pubkey: Pubkey; d: string } | undefined {
   const m = /^([0-9]{1,5}):([0-9a-f]{64}):(.*)$/s.exec(a)
   if (!m) return undefined
   const kind = Number(m[1])
@@ -80,7 +82,8 @@ export function parseGameRef(ref: string): GameAddress | undefined {
   if (trimmed.startsWith('naddr1')) {
     try {
       const d = nip19.decode(trimmed)
-      if (d.type !== 'naddr' || d.data.kind !== Kind.Game || !SLUG_RE.test(d.data.identifier)) return undefined
+      if (d.type !== 'naddr' || d.data.kind !== Kind.Game || !SLUG_RE.test(d.data.identifier))
+        return undefined
       return { pubkey: d.data.pubkey as Pubkey, slug: d.data.identifier }
     } catch {
       return undefined

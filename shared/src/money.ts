@@ -68,5 +68,7 @@ export function formatSats(amount: Msat): string {
   const whole = Math.floor(amount / 1000)
   const rest = amount % 1000
   const head = whole.toLocaleString('en-US')
-  return rest === 0 ? `${head} sats` : `${head}.${String(rest).padStart(3, '0').replace(/0+$/, '')} sats`
+  return rest === 0
+    ? `${head} sats`
+    : `${head}.${String(rest).padStart(3, '0').replace(/0+$/, '')} sats`
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { PLATFORM_RE } from './events/game.ts'
-import { familiesOf, isKnownPlatform, matchesPlatform, PLATFORMS, platformFamily, platformFilter, platformLabel } from './platforms.ts'
+import {
+  familiesOf,
+  isKnownPlatform,
+  matchesPlatform,
+  PLATFORMS,
+  platformFamily,
+  platformFilter,
+  platformLabel,
+} from './platforms.ts'
 
 describe('platform vocabulary (NIP-82 f values)', () => {
   it('every id is a valid f value and is labelled for gamers', () => {
@@ -21,6 +29,9 @@ describe('platform vocabulary (NIP-82 f values)', () => {
     expect(matchesPlatform(['linuxish'], 'linux')).toBe(false)
     expect(matchesPlatform(['darwin-x86_64'], 'darwin')).toBe(true)
     expect(platformFamily('darwin-arm64')).toBe('macos')
-    expect(familiesOf(['darwin-arm64', 'linux-x86_64', 'darwin-x86_64', 'amiga'])).toEqual(['linux', 'macos'])
+    expect(familiesOf(['darwin-arm64', 'linux-x86_64', 'darwin-x86_64', 'amiga'])).toEqual([
+      'linux',
+      'macos',
+    ])
   })
 })

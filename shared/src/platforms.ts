@@ -14,11 +14,25 @@ export interface PlatformInfo {
   family: PlatformFamily
 }
 
-export const PLATFORM_FAMILIES = ['linux', 'windows', 'macos', 'android', 'ios', 'freebsd', 'web'] as const
+export const PLATFORM_FAMILIES = [
+  'linux',
+  'windows',
+  'macos',
+  'android',
+  'ios',
+  'freebsd',
+  'web',
+] as const
 export type PlatformFamily = (typeof PLATFORM_FAMILIES)[number]
 
 export const FAMILY_LABELS: Record<PlatformFamily, string> = {
-  linux: 'Linux', windows: 'Windows', macos: 'macOS', android: 'Android', ios: 'iOS', freebsd: 'FreeBSD', web: 'Web browser',
+  linux: 'Linux',
+  windows: 'Windows',
+  macos: 'macOS',
+  android: 'Android',
+  ios: 'iOS',
+  freebsd: 'FreeBSD',
+  web: 'Web browser',
 }
 
 /** The NIP-82 ids, the common desktop ones first. */
@@ -45,7 +59,13 @@ const BY_ID = new Map(PLATFORMS.map((p) => [p.id, p]))
 
 /** The `f` id prefix of each family (`darwin-` for macOS); `web` has none (an exact id). */
 const PREFIX: Record<PlatformFamily, string | null> = {
-  linux: 'linux-', windows: 'windows-', macos: 'darwin-', android: 'android-', ios: 'ios-', freebsd: 'freebsd-', web: null,
+  linux: 'linux-',
+  windows: 'windows-',
+  macos: 'darwin-',
+  android: 'android-',
+  ios: 'ios-',
+  freebsd: 'freebsd-',
+  web: null,
 }
 
 export function isKnownPlatform(id: string): boolean {
@@ -69,11 +89,14 @@ export function platformFamily(id: string): PlatformFamily | undefined {
 export function platformLabel(id: string): string {
   const known = BY_ID.get(id)
   if (known) return known.label
-  if ((PLATFORM_FAMILIES as readonly string[]).includes(id)) return FAMILY_LABELS[id as PlatformFamily]
+  if ((PLATFORM_FAMILIES as readonly string[]).includes(id))
+    return FAMILY_LABELS[id as PlatformFamily]
   const fam = platformFamily(id)
   if (fam === undefined) return id
   const prefix = PREFIX[fam]
-  return prefix !== null && id.startsWith(prefix) ? `${FAMILY_LABELS[fam]} (${id.slice(prefix.length)})` : FAMILY_LABELS[fam]
+  return prefix !== null && id.startsWith(prefix)
+    ? `${FAMILY_LABELS[fam]} (${id.slice(prefix.length)})`
+    : FAMILY_LABELS[fam]
 }
 
 /**
@@ -81,7 +104,11 @@ export function platformLabel(id: string): string {
  * names a family (`linux` → `linux-*`, `macos` or `darwin` → `darwin-*`). `prefix` is null otherwise.
  */
 export function platformFilter(value: string): { exact: string; prefix: string | null } {
-  const fam = (PLATFORM_FAMILIES as readonly string[]).includes(value) ? (value as PlatformFamily) : value === 'darwin' ? 'macos' : undefined
+  const fam = (PLATFORM_FAMILIES as readonly string[]).includes(value)
+    ? (value as PlatformFamily)
+    : value === 'darwin'
+      ? 'macos'
+      : undefined
   return { exact: value, prefix: fam !== undefined ? PREFIX[fam] : null }
 }
 
@@ -99,6 +126,10 @@ export function familiesOf(ids: readonly string[]): PlatformFamily[] {
 
 /** One line per id for CLI help: `linux-x86_64 (Linux), …`. */
 export function platformHelp(): string {
-  return PLATFORMS.filter((p) => !p.id.endsWith('-armv7l') && !p.id.endsWith('-riscv64') && !p.id.startsWith('android-x86'))
-    .map((p) => p.id).join(', ')
+  return PLATFORMS.filter(
+    (p) =>
+      !p.id.endsWith('-armv7l') && !p.id.endsWith('-riscv64') && !p.id.startsWith('android-x86'),
+  )
+    .map((p) => p.id)
+    .join(', ')
 }

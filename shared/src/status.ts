@@ -21,7 +21,11 @@ export type OverlayStatus = (typeof OVERLAY_STATUSES)[number]
  * The game-status machine: from a status, what an admin's overlay change makes of it. FEATURED and
  * BANNED apply to any game; LISTED (lift) returns to the developer's listing. A DRAFT is never featured.
  */
-export function nextGameStatus(from: GameStatus, listing: GameListing, change: OverlayStatus): GameStatus | undefined {
+export function nextGameStatus(
+  from: GameStatus,
+  listing: GameListing,
+  change: OverlayStatus,
+): GameStatus | undefined {
   if (change === 'BANNED') return 'BANNED'
   if (change === 'FEATURED') return from === 'DRAFT' || listing === 'DRAFT' ? undefined : 'FEATURED'
   return listing
@@ -54,7 +58,14 @@ export const payoutTransitions = {
   CANCELED: [],
 } as const satisfies Record<PayoutStatus, readonly PayoutStatus[]>
 
-export const LEDGER_ENTRY_TYPES = ['INVOICE_CREATED', 'INVOICE_PAID', 'PLATFORM_FEE', 'DEVELOPER_NET', 'PAYOUT_SENT', 'PAYOUT_FAILED'] as const
+export const LEDGER_ENTRY_TYPES = [
+  'INVOICE_CREATED',
+  'INVOICE_PAID',
+  'PLATFORM_FEE',
+  'DEVELOPER_NET',
+  'PAYOUT_SENT',
+  'PAYOUT_FAILED',
+] as const
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number]
 
 export const UPLOAD_STATUSES = ['PENDING', 'VERIFIED', 'REJECTED'] as const

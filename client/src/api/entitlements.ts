@@ -15,9 +15,21 @@ export function entitlementsApi(ctx: HttpContext) {
   return {
     /** Whether the signer owns the game (an entitlement not revoked or refunded, a free game, or their own). */
     check: (ref: GameRef) =>
-      request(ctx, { method: 'GET', path: 'api/v1/entitlements/check', query: gameQuery(ref), auth: 'required', schema: EntitlementCheckResponse }),
+      request(ctx, {
+        method: 'GET',
+        path: 'api/v1/entitlements/check',
+        query: gameQuery(ref),
+        auth: 'required',
+        schema: EntitlementCheckResponse,
+      }),
     /** A kind-3267 proof signed by the market key; a game not owned answers ZapcadeApiError NOT_ENTITLED (403). */
     proof: (ref: GameRef) =>
-      request(ctx, { method: 'GET', path: 'api/v1/entitlements/proof', query: gameQuery(ref), auth: 'required', schema: OwnershipProofResponse }),
+      request(ctx, {
+        method: 'GET',
+        path: 'api/v1/entitlements/proof',
+        query: gameQuery(ref),
+        auth: 'required',
+        schema: OwnershipProofResponse,
+      }),
   }
 }

@@ -61,10 +61,19 @@ export async function problemFrom(res: Response): Promise<ZapcadeApiError> {
   if (body && typeof body === 'object') {
     const p = body as Record<string, unknown>
     const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`
-    const detail = typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `${res.status} ${res.statusText}`
+    const detail =
+      typeof p.detail === 'string'
+        ? p.detail
+        : typeof p.title === 'string'
+          ? p.title
+          : `${res.status} ${res.statusText}`
     const { type: _t, title: _ti, status: _s, detail: _d, code: _c, ...extra } = p
     return new ZapcadeApiError(res.status, code, detail, extra)
   }
   const short = text.trim().split('\n')[0]?.slice(0, 200)
-  return new ZapcadeApiError(res.status, `HTTP_${res.status}`, short ? `${res.status} ${res.statusText}: ${short}` : `${res.status} ${res.statusText}`)
+  return new ZapcadeApiError(
+    res.status,
+    `HTTP_${res.status}`,
+    short ? `${res.status} ${res.statusText}: ${short}` : `${res.status} ${res.statusText}`,
+  )
 }

@@ -30,7 +30,11 @@ export interface HttpContext {
 }
 
 /** Absolute URL for a path and query; undefined values are left out. This exact string is NIP-98's `u`. */
-export function urlFor(baseUrl: string, path: string, query: Record<string, QueryValue> = {}): string {
+export function urlFor(
+  baseUrl: string,
+  path: string,
+  query: Record<string, QueryValue> = {},
+): string {
   const u = new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`)
   for (const [k, v] of Object.entries(query)) if (v !== undefined) u.searchParams.set(k, String(v))
   return u.toString()
@@ -47,16 +51,29 @@ export async function send(ctx: HttpContext, url: string, init: RequestInit): Pr
 }
 
 /** Authorization header for a request, per the spec's auth mode. */
-export async function authHeaders(ctx: HttpContext, auth: Auth, url: string, method: string, body?: Uint8Array): Promise<Record<string, string>> {
+export async function authHeaders(
+  ctx: HttpContext,
+  auth: Auth,
+  url: string,
+  method: string,
+  body?: Uint8Array,
+): Promise<Record<string, string>> {
   if (auth === 'none' || (auth === 'optional' && !ctx.signer)) return {}
-  if (!ctx.signer) throw new Error('this request needs a key: sign in (or set ZAPCADE_NSEC / run `zapcade key new`)')
+  if (!ctx.signer)
+    throw new Error(
+      'this request needs a key: sign in (or set ZAPCADE_NSEC / run `zapcade key new`)',
+    )
   return { authorization: await nip98Header(ctx.signer, url, method, body, ctx.now()) }
 }
 
 /** One JSON request; resolves to the parsed response or throws ZapcadeApiError / NetworkError / ResponseError. */
-export async function request<S extends z.ZodType>(ctx: HttpContext, spec: RequestSpec<S>): Promise<z.infer<S>> {
+export async function request<S extends z.ZodType>(
+  ctx: HttpContext,
+  spec: RequestSpec<S>,
+): Promise<z.infer<S>> {
   const url = urlFor(ctx.baseUrl, spec.path, spec.query)
-  const body = spec.body === undefined ? undefined : new TextEncoder().encode(JSON.stringify(spec.body))
+  const body =
+    spec.body === undefined ? undefined : new TextEncoder().encode(JSON.stringify(spec.body))
   const headers: Record<string, string> = { accept: 'application/json', ...spec.headers }
   if (body) headers['content-type'] = 'application/json'
   Object.assign(headers, await authHeaders(ctx, spec.auth, url, spec.method, body))
@@ -73,7 +90,10 @@ export async function request<S extends z.ZodType>(ctx: HttpContext, spec: Reque
   const parsed = spec.schema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new ZapcadeResponseError(`${spec.method} ${spec.path}`, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch')
+    throw new ZapcadeResponseError(
+      `${spec.method} ${spec.path}`,
+      issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch',
+    )
   }
   return parsed.data
 }

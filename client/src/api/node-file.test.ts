@@ -14,7 +14,10 @@ afterEach(async () => {
   server = undefined
 })
 
-async function sink(status: number, answer: string): Promise<{ url: string; got: { headers?: IncomingHttpHeaders; body?: Buffer } }> {
+async function sink(
+  status: number,
+  answer: string,
+): Promise<{ url: string; got: { headers?: IncomingHttpHeaders; body?: Buffer } }> {
   const got: { headers?: IncomingHttpHeaders; body?: Buffer } = {}
   server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -41,28 +44,52 @@ describe('putFile (node:http streaming upload)', () => {
     const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 5)
     const { url, got } = await sink(200, '{"status":"VERIFIED"}')
     const seen: number[] = []
-    await putFile({ upload_url: url, method: 'PUT', headers: { 'content-type': 'application/zip', 'x-amz-meta-a': '1' } }, await file(bytes), { onProgress: (n) => seen.push(n) })
-    expect(got.headers).toMatchObject({ 'content-type': 'application/zip', 'x-amz-meta-a': '1', 'content-length': String(bytes.length) })
+    await putFile(
+      {
+        upload_url: url,
+        method: 'PUT',
+        headers: { 'content-type': 'application/zip', 'x-amz-meta-a': '1' },
+      },
+      await file(bytes),
+      { onProgress: (n) => seen.push(n) },
+    )
+    expect(got.headers).toMatchObject({
+      'content-type': 'application/zip',
+      'x-amz-meta-a': '1',
+      'content-length': String(bytes.length),
+    })
     expect(got.body?.equals(bytes)).toBe(true)
     expect(seen.at(-1)).toBe(bytes.length)
     expect(seen.length).toBeGreaterThan(1)
   })
 
   it('a refusal comes back as ZapcadeApiError with the problem detail', async () => {
-    const { url } = await sink(422, JSON.stringify({ status: 422, code: 'UPLOAD_INVALID', detail: 'not a zip' }))
-    await expect(putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('hello')))).rejects.toMatchObject({ code: 'UPLOAD_INVALID', detail: 'not a zip' })
-    await expect(putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('hello')))).rejects.toBeInstanceOf(ZapcadeApiError)
+    const { url } = await sink(
+      422,
+      JSON.stringify({ status: 422, code: 'UPLOAD_INVALID', detail: 'not a zip' }),
+    )
+    await expect(
+      putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('hello'))),
+    ).rejects.toMatchObject({ code: 'UPLOAD_INVALID', detail: 'not a zip' })
+    await expect(
+      putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('hello'))),
+    ).rejects.toBeInstanceOf(ZapcadeApiError)
   })
 
   it('nothing listening is a ZapcadeNetworkError', async () => {
     const { url } = await sink(200, '{}')
     await new Promise<void>((r) => server!.close(() => r()))
     server = undefined
-    await expect(putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('x')))).rejects.toBeInstanceOf(ZapcadeNetworkError)
+    await expect(
+      putFile({ upload_url: url, method: 'PUT', headers: {} }, await file(Buffer.from('x'))),
+    ).rejects.toBeInstanceOf(ZapcadeNetworkError)
   })
 
   it('hashFile streams the sha256 and size', async () => {
     const bytes = Buffer.alloc(2_500_000, 3)
-    expect(await hashFile(await file(bytes))).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length })
+    expect(await hashFile(await file(bytes))).toEqual({
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: bytes.length,
+    })
   })
 })

@@ -17,31 +17,39 @@ const CHUNK = 1 << 20
  * A file as a pull-based web stream plus its size, for the SDK's fetch-based `uploads.put` (a chunk is
  * read only when the consumer asks). In Node prefer `putFile` below: undici's fetch buffers ahead.
  */
-export async function fileBody(path: string): Promise<{ body: ReadableStream<Uint8Array>; sizeBytes: number }> {
+export async function fileBody(
+  path: string,
+): Promise<{ body: ReadableStream<Uint8Array>; sizeBytes: number }> {
   const fh = await open(path, 'r')
   const { size } = await fh.stat()
   let pos = 0
-  const body = new ReadableStream<Uint8Array>({
-    async pull(ctl) {
-      const buf = Buffer.allocUnsafe(CHUNK)
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos)
-      if (bytesRead === 0) {
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(ctl) {
+        const buf = Buffer.allocUnsafe(CHUNK)
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, pos)
+        if (bytesRead === 0) {
+          await fh.close()
+          ctl.close()
+          return
+        }
+        pos += bytesRead
+        ctl.enqueue(new Uint8Array(buf.buffer, buf.byteOffset, bytesRead))
+      },
+      async cancel() {
         await fh.close()
-        ctl.close()
-        return
-      }
-      pos += bytesRead
-      ctl.enqueue(new Uint8Array(buf.buffer, buf.byteOffset, bytesRead))
+      },
     },
-    async cancel() {
-      await fh.close()
-    },
-  }, { highWaterMark: 2 })
+    { highWaterMark: 2 },
+  )
   return { body, sizeBytes: size }
 }
 
 /** sha256 hex and byte count of a file, streamed (constant memory whatever the size). */
-export async function hashFile(path: string, onProgress?: (doneBytes: number) => void): Promise<{ sha256: string; sizeBytes: number }> {
+export async function hashFile(
+  path: string,
+  onProgress?: (doneBytes: number) => void,
+): Promise<{ sha256: string; sizeBytes: number }> {
   const h = createHash('sha256')
   let n = 0
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -75,7 +83,10 @@ export async function putFile(
       cb(null, chunk)
     },
   })
-  const req = send(url, { method: ticket.method, headers: { ...ticket.headers, 'content-length': String(size) } })
+  const req = send(url, {
+    method: ticket.method,
+    headers: { ...ticket.headers, 'content-length': String(size) },
+  })
   const response = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve)
     req.once('error', reject)
@@ -84,7 +95,10 @@ export async function putFile(
     await pipeline(createReadStream(path, { highWaterMark: CHUNK }), tap, req)
   } catch (e) {
     // The server may answer (e.g. 422) and close before the body is sent: prefer its answer.
-    const early = await Promise.race([response.catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 200))])
+    const early = await Promise.race([
+      response.catch(() => undefined),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 200)),
+    ])
     if (!early) throw new ZapcadeNetworkError(ticket.upload_url, e)
   }
   let res: IncomingMessage
@@ -97,6 +111,8 @@ export async function putFile(
   for await (const c of res) chunks.push(c as Buffer)
   const status = res.statusCode ?? 0
   if (status < 200 || status >= 300) {
-    throw await problemFrom(new Response(Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '' }))
+    throw await problemFrom(
+      new Response(Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '' }),
+    )
   }
 }

@@ -16,7 +16,11 @@ let devnet: Devnet
 beforeAll(async () => {
   installNodeWebSocket()
   relay = await startMarketRelay()
-  devnet = await startDevnet({ relayUrl: relay.url, dataDir: await mkdtemp(join(tmpdir(), 'zapcade-nwc-')), writeJson: false })
+  devnet = await startDevnet({
+    relayUrl: relay.url,
+    dataDir: await mkdtemp(join(tmpdir(), 'zapcade-nwc-')),
+    writeJson: false,
+  })
 })
 afterAll(async () => {
   await devnet?.stop()
@@ -24,7 +28,10 @@ afterAll(async () => {
 })
 
 async function invoiceFor(sats: number): Promise<{ invoice: string; payment_hash: string }> {
-  const r = await nwcRequest(devnet.marketNwcUrl, 'make_invoice', { amount: satsToMsat(sats), description: 'nwc client test' })
+  const r = await nwcRequest(devnet.marketNwcUrl, 'make_invoice', {
+    amount: satsToMsat(sats),
+    description: 'nwc client test',
+  })
   return r as { invoice: string; payment_hash: string }
 }
 
@@ -32,13 +39,17 @@ describe('NIP-47 pay_invoice client (against the devnet wallet service over a re
   it('pays an invoice and answers the preimage whose sha256 is the payment hash', async () => {
     const { invoice, payment_hash } = await invoiceFor(21)
     const { preimage } = await nwcPayInvoice(devnet.buyer.nwcUrl, invoice, { timeoutMs: 15_000 })
-    expect(createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex')).toBe(payment_hash)
+    expect(createHash('sha256').update(Buffer.from(preimage, 'hex')).digest('hex')).toBe(
+      payment_hash,
+    )
   })
 
   it('a wallet error reply becomes NwcError with the NIP-47 code', async () => {
     const poor = devnet.createWallet({ balanceMsat: satsToMsat(0) })
     const { invoice } = await invoiceFor(50)
-    const err = await nwcPayInvoice(poor.nwcUrl, invoice, { timeoutMs: 15_000 }).catch((e: unknown) => e)
+    const err = await nwcPayInvoice(poor.nwcUrl, invoice, { timeoutMs: 15_000 }).catch(
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(NwcError)
     expect((err as NwcError).code).toBe('INSUFFICIENT_BALANCE')
   })
@@ -50,7 +61,9 @@ describe('NIP-47 pay_invoice client (against the devnet wallet service over a re
     await new Promise<void>((r) => s.close(() => r()))
     const c = parseNwcUri(devnet.buyer.nwcUrl)
     const dead = `nostr+walletconnect://${c.walletPubkey}?relay=${encodeURIComponent(`ws://127.0.0.1:${port}`)}&secret=${'1'.repeat(64)}`
-    await expect(nwcPayInvoice(dead, 'lnbcrt1', { timeoutMs: 15_000 })).rejects.toMatchObject({ code: 'UNREACHABLE' })
+    await expect(nwcPayInvoice(dead, 'lnbcrt1', { timeoutMs: 15_000 })).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+    })
   })
 
   it('malformed URIs are refused without echoing the secret', () => {

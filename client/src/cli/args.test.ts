@@ -6,7 +6,11 @@ import { COMMANDS } from './main.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy } from './commands/buyer.ts'
 
-const schema = z.object({ 'price-sats': intFlag.optional(), tags: listFlag.optional(), positionals: z.array(z.string()).max(1) })
+const schema = z.object({
+  'price-sats': intFlag.optional(),
+  tags: listFlag.optional(),
+  positionals: z.array(z.string()).max(1),
+})
 const options = { 'price-sats': { type: 'string' }, tags: { type: 'string' } } as const
 
 function parse(argv: string[]) {
@@ -16,7 +20,10 @@ function parse(argv: string[]) {
 describe('argument parsing', () => {
   it('flags are typed by zod: whole numbers and comma lists', () => {
     const r = parse(['--price-sats', '2100', '--tags', 'arcade, puzzle,,retro', 'x'])
-    expect(r).toMatchObject({ args: { 'price-sats': 2100, tags: ['arcade', 'puzzle', 'retro'], positionals: ['x'] }, global: { json: false } })
+    expect(r).toMatchObject({
+      args: { 'price-sats': 2100, tags: ['arcade', 'puzzle', 'retro'], positionals: ['x'] },
+      global: { json: false },
+    })
   })
 
   it('a fractional or negative amount is a usage error naming the flag', () => {
@@ -38,7 +45,9 @@ describe('argument parsing', () => {
   })
 
   it('global flags are accepted by every command and --help short-circuits validation', () => {
-    expect(parse(['--json', '--api', 'http://m'])).toMatchObject({ global: { json: true, api: 'http://m', help: false } })
+    expect(parse(['--json', '--api', 'http://m'])).toMatchObject({
+      global: { json: true, api: 'http://m', help: false },
+    })
     expect(parse(['--help', '--price-sats', 'nope'])).toMatchObject({ help: true })
   })
 
@@ -47,18 +56,47 @@ describe('argument parsing', () => {
   })
 
   it('release publish requires a SemVer --version and a --file', () => {
-    expect(() => parseCommandArgs(['--file', 'b.zip'], releasePublish.options, releasePublish.schema, 'u')).toThrow(/--version: is required/)
-    expect(() => parseCommandArgs(['--version', '1.2', '--file', 'b.zip'], releasePublish.options, releasePublish.schema, 'u')).toThrow(/SemVer/)
-    const ok = parseCommandArgs(['--version', '1.2.0-beta.1', '--file', 'b.zip', '--platforms', 'linux-x86_64,web'], releasePublish.options, releasePublish.schema, 'u')
-    expect(ok).toMatchObject({ args: { version: '1.2.0-beta.1', file: 'b.zip', platforms: ['linux-x86_64', 'web'], manifest: 'zapcade.json' } })
+    expect(() =>
+      parseCommandArgs(['--file', 'b.zip'], releasePublish.options, releasePublish.schema, 'u'),
+    ).toThrow(/--version: is required/)
+    expect(() =>
+      parseCommandArgs(
+        ['--version', '1.2', '--file', 'b.zip'],
+        releasePublish.options,
+        releasePublish.schema,
+        'u',
+      ),
+    ).toThrow(/SemVer/)
+    const ok = parseCommandArgs(
+      ['--version', '1.2.0-beta.1', '--file', 'b.zip', '--platforms', 'linux-x86_64,web'],
+      releasePublish.options,
+      releasePublish.schema,
+      'u',
+    )
+    expect(ok).toMatchObject({
+      args: {
+        version: '1.2.0-beta.1',
+        file: 'b.zip',
+        platforms: ['linux-x86_64', 'web'],
+        manifest: 'zapcade.json',
+      },
+    })
     // Platforms are NIP-82 ids; a family name is refused with the ids it stands for.
-    expect(() => parseCommandArgs(['--version', '1.0.0', '--file', 'b.zip', '--platforms', 'linux'], releasePublish.options, releasePublish.schema, 'u'))
-      .toThrow(/unknown platform "linux" \(did you mean linux-x86_64 or linux-aarch64\?\)/)
+    expect(() =>
+      parseCommandArgs(
+        ['--version', '1.0.0', '--file', 'b.zip', '--platforms', 'linux'],
+        releasePublish.options,
+        releasePublish.schema,
+        'u',
+      ),
+    ).toThrow(/unknown platform "linux" \(did you mean linux-x86_64 or linux-aarch64\?\)/)
   })
 
   it('buy takes exactly one game and an optional whole --amount-sats', () => {
     expect(() => parseCommandArgs([], buy.options, buy.schema, 'u')).toThrow(/one game/)
-    expect(parseCommandArgs(['a/b', '--amount-sats', '50', '--guest'], buy.options, buy.schema, 'u')).toMatchObject({ args: { 'amount-sats': 50, guest: true, positionals: ['a/b'] } })
+    expect(
+      parseCommandArgs(['a/b', '--amount-sats', '50', '--guest'], buy.options, buy.schema, 'u'),
+    ).toMatchObject({ args: { 'amount-sats': 50, guest: true, positionals: ['a/b'] } })
   })
 
   it('every command has a synopsis, a summary and help text', () => {

@@ -36,12 +36,24 @@ export function parseCommandArgs<S extends z.ZodType>(
 ): ParsedArgs<z.infer<S>> | { global: GlobalArgs; help: true } {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, ...GLOBAL_OPTIONS }, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, ...GLOBAL_OPTIONS },
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e), usage)
+    throw new UsageError(
+      e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e),
+      usage,
+    )
   }
   const v = parsed.values as Record<string, unknown>
-  const global: GlobalArgs = { api: v.api as string | undefined, json: v.json === true, help: v.help === true }
+  const global: GlobalArgs = {
+    api: v.api as string | undefined,
+    json: v.json === true,
+    help: v.help === true,
+  }
   if (global.help) return { global, help: true }
   const rest: Record<string, unknown> = { ...v, positionals: parsed.positionals }
   delete rest.api
@@ -57,7 +69,12 @@ export function describeIssues(err: z.ZodError, prefix = '--'): string {
   return err.issues
     .map((i) => {
       const path = i.path.map(String)
-      const name = path[0] === 'positionals' ? `argument ${Number(path[1] ?? 0) + 1}` : path.length ? `${prefix}${prefix === '--' ? path.join('.').replace(/_/g, '-') : path.join('.')}` : 'arguments'
+      const name =
+        path[0] === 'positionals'
+          ? `argument ${Number(path[1] ?? 0) + 1}`
+          : path.length
+            ? `${prefix}${prefix === '--' ? path.join('.').replace(/_/g, '-') : path.join('.')}`
+            : 'arguments'
       return `${name}: ${i.message}`
     })
     .join('; ')
@@ -70,4 +87,9 @@ export const intFlag = z
   .transform((s) => Number(s))
 
 /** A comma-separated list flag: "a, b,c" → ["a","b","c"]. */
-export const listFlag = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0))
+export const listFlag = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+)

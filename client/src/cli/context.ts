@@ -50,7 +50,11 @@ export interface CliContext {
 /** Node 20 has no global WebSocket: hand nostr-tools the `ws` implementation (deps.md Exp 4). */
 export const installWebSocket = installNodeWebSocket
 
-export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: string | undefined; json: boolean }): CliContext {
+export function createContext(
+  io: Io,
+  env: NodeJS.ProcessEnv,
+  flags: { api: string | undefined; json: boolean },
+): CliContext {
   const apiUrl = (flags.api ?? env.ZAPCADE_API ?? DEFAULT_API).replace(/\/+$/, '')
   try {
     const u = new URL(apiUrl)
@@ -71,15 +75,20 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: stri
     }
     if (env.ZAPCADE_KEY_FILE) {
       source = `ZAPCADE_KEY_FILE (${env.ZAPCADE_KEY_FILE})`
-      return signerFromFile(env.ZAPCADE_KEY_FILE, () => askPassword(io, `Password for ${env.ZAPCADE_KEY_FILE}: `)).catch((e: unknown) => {
-        if ((e as { code?: string }).code === 'ENOENT') throw new UsageError(`ZAPCADE_KEY_FILE: no file at ${env.ZAPCADE_KEY_FILE}`)
+      return signerFromFile(env.ZAPCADE_KEY_FILE, () =>
+        askPassword(io, `Password for ${env.ZAPCADE_KEY_FILE}: `),
+      ).catch((e: unknown) => {
+        if ((e as { code?: string }).code === 'ENOENT')
+          throw new UsageError(`ZAPCADE_KEY_FILE: no file at ${env.ZAPCADE_KEY_FILE}`)
         throw e
       })
     }
     if (env.ZAPCADE_BUNKER) {
       source = 'ZAPCADE_BUNKER (NIP-46)'
       installWebSocket()
-      const s = await bunkerSigner(env.ZAPCADE_BUNKER, { onAuthUrl: (url) => io.stderr.write(`Approve this request in your signer: ${url}\n`) })
+      const s = await bunkerSigner(env.ZAPCADE_BUNKER, {
+        onAuthUrl: (url) => io.stderr.write(`Approve this request in your signer: ${url}\n`),
+      })
       opened.push(s)
       return s
     }
@@ -108,7 +117,10 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv, flags: { api: stri
     signerSource: () => source,
     signer: async () => {
       const s = await ctx.optionalSigner()
-      if (!s) throw new UsageError('no key: run `zapcade key new` (or `key import`), or set ZAPCADE_NSEC, ZAPCADE_KEY_FILE or ZAPCADE_BUNKER')
+      if (!s)
+        throw new UsageError(
+          'no key: run `zapcade key new` (or `key import`), or set ZAPCADE_NSEC, ZAPCADE_KEY_FILE or ZAPCADE_BUNKER',
+        )
       return s
     },
     client: (signer) => createZapcadeClient({ baseUrl: apiUrl, signer }),

@@ -31,7 +31,12 @@ describe('verified download', () => {
     const bytes = Buffer.from('PK\u0003\u0004 pretend zip')
     const url = await serveBytes(bytes)
     let last = 0
-    await downloadVerified(url, join(dir, 'g-1.0.0.zip'), { sha256: sha(bytes), sizeBytes: bytes.length }, (n) => (last = n))
+    await downloadVerified(
+      url,
+      join(dir, 'g-1.0.0.zip'),
+      { sha256: sha(bytes), sizeBytes: bytes.length },
+      (n) => (last = n),
+    )
     expect(await readFile(join(dir, 'g-1.0.0.zip'))).toEqual(bytes)
     expect(await readdir(dir)).toEqual(['g-1.0.0.zip'])
     expect(last).toBe(bytes.length)
@@ -43,14 +48,18 @@ describe('verified download', () => {
     const swapped = Buffer.from('the build someone swapped in!!')
     expect(swapped.length).toBe(signed.length)
     const url = await serveBytes(swapped)
-    await expect(downloadVerified(url, join(dir, 'g.zip'), { sha256: sha(signed), sizeBytes: signed.length })).rejects.toThrow(VerificationError)
+    await expect(
+      downloadVerified(url, join(dir, 'g.zip'), { sha256: sha(signed), sizeBytes: signed.length }),
+    ).rejects.toThrow(VerificationError)
     expect(await readdir(dir)).toEqual([])
   })
 
   it('a body longer than the signed size is cut off, refused and deleted', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zapcade-dl-'))
     const url = await serveBytes(Buffer.alloc(64 * 1024, 1))
-    await expect(downloadVerified(url, join(dir, 'g.zip'), { sha256: 'a'.repeat(64), sizeBytes: 10 })).rejects.toThrow(/larger than the signed size/)
+    await expect(
+      downloadVerified(url, join(dir, 'g.zip'), { sha256: 'a'.repeat(64), sizeBytes: 10 }),
+    ).rejects.toThrow(/larger than the signed size/)
     expect(await readdir(dir)).toEqual([])
   })
 
@@ -58,7 +67,9 @@ describe('verified download', () => {
     const dir = await mkdtemp(join(tmpdir(), 'zapcade-dl-'))
     const bytes = Buffer.from('short')
     const url = await serveBytes(bytes)
-    await expect(downloadVerified(url, join(dir, 'g.zip'), { sha256: sha(bytes), sizeBytes: 99 })).rejects.toThrow(/size mismatch/)
+    await expect(
+      downloadVerified(url, join(dir, 'g.zip'), { sha256: sha(bytes), sizeBytes: 99 }),
+    ).rejects.toThrow(/size mismatch/)
     expect(await readdir(dir)).toEqual([])
   })
 })

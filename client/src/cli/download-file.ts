@@ -17,7 +17,12 @@ export interface Expected {
 }
 
 /** Download `url` to `dest` (via `dest.part`), verifying against `expected`. */
-export async function downloadVerified(url: string, dest: string, expected: Expected, onProgress?: (doneBytes: number) => void): Promise<void> {
+export async function downloadVerified(
+  url: string,
+  dest: string,
+  expected: Expected,
+  onProgress?: (doneBytes: number) => void,
+): Promise<void> {
   let res: Response
   try {
     res = await fetch(url)
@@ -34,19 +39,38 @@ export async function downloadVerified(url: string, dest: string, expected: Expe
       n += chunk.length
       onProgress?.(n)
       // Stop early on a body longer than signed: no point writing gigabytes that will be deleted.
-      if (n > expected.sizeBytes) cb(new VerificationError(`the download is larger than the signed size (${expected.sizeBytes} bytes); file deleted`))
+      if (n > expected.sizeBytes)
+        cb(
+          new VerificationError(
+            `the download is larger than the signed size (${expected.sizeBytes} bytes); file deleted`,
+          ),
+        )
       else cb(null, chunk)
     },
   })
   try {
-    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tap, createWriteStream(part, { mode: 0o644 }))
+    await pipeline(
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      tap,
+      createWriteStream(part, { mode: 0o644 }),
+    )
     const sha256 = h.digest('hex')
-    if (n !== expected.sizeBytes) throw new VerificationError(`size mismatch: got ${n} bytes, the signed asset says ${expected.sizeBytes}; file deleted`)
-    if (sha256 !== expected.sha256) throw new VerificationError(`sha256 mismatch: got ${sha256}, the signed asset says ${expected.sha256}; file deleted`)
+    if (n !== expected.sizeBytes)
+      throw new VerificationError(
+        `size mismatch: got ${n} bytes, the signed asset says ${expected.sizeBytes}; file deleted`,
+      )
+    if (sha256 !== expected.sha256)
+      throw new VerificationError(
+        `sha256 mismatch: got ${sha256}, the signed asset says ${expected.sha256}; file deleted`,
+      )
     await rename(part, dest)
   } catch (e) {
     await rm(part, { force: true })
     if (e instanceof VerificationError) throw e
-    throw e instanceof Error && !(e instanceof ZapcadeNetworkError) && /terminated|socket|ECONNRESET/i.test(e.message) ? new ZapcadeNetworkError(url, e) : e
+    throw e instanceof Error &&
+      !(e instanceof ZapcadeNetworkError) &&
+      /terminated|socket|ECONNRESET/i.test(e.message)
+      ? new ZapcadeNetworkError(url, e)
+      : e
   }
 }

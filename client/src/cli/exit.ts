@@ -55,22 +55,36 @@ export interface Failure {
 
 /** Classify any thrown value into an exit code and one line for people. */
 export function failureOf(e: unknown): Failure {
-  if (e instanceof ZapcadeApiError) return { exit: EXIT.service, code: e.code, message: oneLine(e.detail) }
-  if (e instanceof ZapcadeResponseError) return { exit: EXIT.service, code: 'INVALID_RESPONSE', message: oneLine(e.message) }
-  if (e instanceof ZapcadeNetworkError || e instanceof UnreachableError) return { exit: EXIT.network, code: 'UNREACHABLE', message: oneLine(e.message) }
-  if (e instanceof VerificationError) return { exit: EXIT.verification, code: 'VERIFICATION_FAILED', message: oneLine(e.message) }
-  if (e instanceof RefusedError) return { exit: EXIT.service, code: e.code, message: oneLine(e.message) }
+  if (e instanceof ZapcadeApiError)
+    return { exit: EXIT.service, code: e.code, message: oneLine(e.detail) }
+  if (e instanceof ZapcadeResponseError)
+    return { exit: EXIT.service, code: 'INVALID_RESPONSE', message: oneLine(e.message) }
+  if (e instanceof ZapcadeNetworkError || e instanceof UnreachableError)
+    return { exit: EXIT.network, code: 'UNREACHABLE', message: oneLine(e.message) }
+  if (e instanceof VerificationError)
+    return { exit: EXIT.verification, code: 'VERIFICATION_FAILED', message: oneLine(e.message) }
+  if (e instanceof RefusedError)
+    return { exit: EXIT.service, code: e.code, message: oneLine(e.message) }
   if (e instanceof UsageError) {
     const f: Failure = { exit: EXIT.usage, code: 'USAGE', message: oneLine(e.message) }
     if (e.hint) f.hint = e.hint
     return f
   }
-  if (e instanceof WrongPasswordError) return { exit: EXIT.usage, code: 'WRONG_PASSWORD', message: e.message }
+  if (e instanceof WrongPasswordError)
+    return { exit: EXIT.usage, code: 'WRONG_PASSWORD', message: e.message }
   const errno = (e as { code?: unknown } | null)?.code
   if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) {
-    return { exit: EXIT.usage, code: errno, message: oneLine(e instanceof Error ? e.message : String(e)) }
+    return {
+      exit: EXIT.usage,
+      code: errno,
+      message: oneLine(e instanceof Error ? e.message : String(e)),
+    }
   }
-  return { exit: EXIT.usage, code: 'ERROR', message: oneLine(e instanceof Error ? e.message : String(e)) }
+  return {
+    exit: EXIT.usage,
+    code: 'ERROR',
+    message: oneLine(e instanceof Error ? e.message : String(e)),
+  }
 }
 
 function oneLine(s: string): string {

@@ -39,13 +39,18 @@ export async function saveKey(files: KeyFiles, ncryptsec: string, pubkey: string
 }
 
 /** The stored encrypted key, or undefined when there is none. */
-export async function readStoredKey(files: KeyFiles): Promise<{ ncryptsec: string; pubkey: string | undefined } | undefined> {
+export async function readStoredKey(
+  files: KeyFiles,
+): Promise<{ ncryptsec: string; pubkey: string | undefined } | undefined> {
   let ncryptsec: string
   try {
     ncryptsec = (await readFile(files.ncryptsec, 'utf8')).trim()
   } catch {
     return undefined
   }
-  const pubkey = await readFile(files.pub, 'utf8').then((s) => s.trim(), () => undefined)
+  const pubkey = await readFile(files.pub, 'utf8').then(
+    (s) => s.trim(),
+    () => undefined,
+  )
   return { ncryptsec, pubkey }
 }

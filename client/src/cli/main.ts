@@ -19,8 +19,28 @@ import { events } from './commands/events.ts'
 import { adminAlerts, adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
 
 export const COMMANDS: Command[] = [
-  keyNew, keyImport, keyShow, whoami, gameInit, gamePublish, releasePublish, myGames, events, payoutSet, developerAddress, sales, payouts,
-  search, buy, claim, library, download, owns, adminStatus, adminLedgerCheck, adminAlerts,
+  keyNew,
+  keyImport,
+  keyShow,
+  whoami,
+  gameInit,
+  gamePublish,
+  releasePublish,
+  myGames,
+  events,
+  payoutSet,
+  developerAddress,
+  sales,
+  payouts,
+  search,
+  buy,
+  claim,
+  library,
+  download,
+  owns,
+  adminStatus,
+  adminLedgerCheck,
+  adminAlerts,
 ] as Command[]
 
 export const MAIN_HELP = `zapcade — publish, buy and download games on a Zapcade market (Nostr + Lightning)
@@ -49,7 +69,9 @@ function list(heads: string[]): string {
 
 /** The command named by the leading words of argv, and the rest. */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  const two = COMMANDS.find((c) => c.path.length === 2 && c.path[0] === argv[0] && c.path[1] === argv[1])
+  const two = COMMANDS.find(
+    (c) => c.path.length === 2 && c.path[0] === argv[0] && c.path[1] === argv[1],
+  )
   if (two) return { command: two, rest: argv.slice(2) }
   const one = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === argv[0])
   return one ? { command: one, rest: argv.slice(1) } : undefined
@@ -68,17 +90,31 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv): Pr
     if (!found) {
       const group = COMMANDS.filter((c) => c.path[0] === argv[0])
       if (group.length > 0) {
-        const sub = argv[1] && !argv[1].startsWith('-') ? `unknown command: ${argv[0]} ${argv[1]}` : `${argv[0]} needs a subcommand`
+        const sub =
+          argv[1] && !argv[1].startsWith('-')
+            ? `unknown command: ${argv[0]} ${argv[1]}`
+            : `${argv[0]} needs a subcommand`
         if (argv.includes('--help') || argv.includes('-h')) {
-          io.stdout.write(group.map((c) => `  zapcade ${c.path.join(' ').padEnd(16)} ${c.summary}`).join('\n') + '\n')
+          io.stdout.write(
+            group.map((c) => `  zapcade ${c.path.join(' ').padEnd(16)} ${c.summary}`).join('\n') +
+              '\n',
+          )
           return EXIT.ok
         }
         throw new UsageError(sub, group.map((c) => `  ${c.usage}`).join('\n'))
       }
-      throw new UsageError(`unknown command: ${argv[0]}`, 'Run `zapcade --help` for the list of commands.')
+      throw new UsageError(
+        `unknown command: ${argv[0]}`,
+        'Run `zapcade --help` for the list of commands.',
+      )
     }
     const { command, rest } = found
-    const parsed = parseCommandArgs(rest, command.options, command.schema, `Usage: ${command.usage}\nRun \`zapcade ${command.path.join(' ')} --help\` for details.`)
+    const parsed = parseCommandArgs(
+      rest,
+      command.options,
+      command.schema,
+      `Usage: ${command.usage}\nRun \`zapcade ${command.path.join(' ')} --help\` for details.`,
+    )
     if ('help' in parsed) {
       io.stdout.write(helpOf(command))
       return EXIT.ok
@@ -91,7 +127,10 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv): Pr
     const f = failureOf(e)
     io.stderr.write(`zapcade: ${f.message}\n`)
     if (f.hint) io.stderr.write(`${f.hint}\n`)
-    if (wantsJson) io.stdout.write(JSON.stringify({ error: { code: f.code, detail: f.message, exit: f.exit } }) + '\n')
+    if (wantsJson)
+      io.stdout.write(
+        JSON.stringify({ error: { code: f.code, detail: f.message, exit: f.exit } }) + '\n',
+      )
     if (env.ZAPCADE_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`)
     return f.exit
   } finally {
@@ -101,7 +140,10 @@ export async function runCli(argv: string[], io: Io, env: NodeJS.ProcessEnv): Pr
 
 const invokedDirectly = (() => {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    return (
+      process.argv[1] !== undefined &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    )
   } catch {
     return false
   }
@@ -109,7 +151,13 @@ const invokedDirectly = (() => {
 
 /** Run with this process's argv and streams, then exit with the command's code. */
 export function runMain(): void {
-  const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }
+  const io: Io = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  }
   // Open sockets (relay pools, keep-alive) must not keep a finished command alive.
   void runCli(process.argv.slice(2), io, process.env).then((code) => {
     process.exitCode = code

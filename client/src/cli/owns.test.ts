@@ -8,13 +8,24 @@ import { nip19 } from 'nostr-tools'
 import { verifyOwnershipProof } from '@zapcade/shared/events/ownership-proof'
 import { addEntitlement } from '../../../market-service/src/adapters/sqlite/testing/blob-seed.ts'
 import { seedGame } from '../../../market-service/src/testing/payments-harness.ts'
-import { newKey, startHarness, type Harness, type Key } from '../../../market-service/src/testing/service-harness.ts'
+import {
+  newKey,
+  startHarness,
+  type Harness,
+  type Key,
+} from '../../../market-service/src/testing/service-harness.ts'
 import { jsonOf, runZapcade } from './testing/run-cli.ts'
 
 let h: Harness, dir: string
-const dev = newKey(), buyer = newKey(), revoked = newKey(), stranger = newKey()
+const dev = newKey(),
+  buyer = newKey(),
+  revoked = newKey(),
+  stranger = newKey()
 const cli = (key: Key, args: string[]) =>
-  runZapcade(args, { cwd: dir, env: { ZAPCADE_API: h.svc.config.publicUrl, ZAPCADE_NSEC: nip19.nsecEncode(key.sk) } })
+  runZapcade(args, {
+    cwd: dir,
+    env: { ZAPCADE_API: h.svc.config.publicUrl, ZAPCADE_NSEC: nip19.nsecEncode(key.sk) },
+  })
 
 beforeAll(async () => {
   h = await startHarness()
@@ -22,7 +33,11 @@ beforeAll(async () => {
   const db = h.svc.db
   const paid = seedGame(db, dev, 'paid', { priceMsat: 21_000, marketPubkey: 'f'.repeat(64) })
   seedGame(db, dev, 'free', { priceMsat: 0, zapPubkey: null, marketPubkey: 'f'.repeat(64) })
-  const user = (k: Key): number => Number(db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run(k.pubkey).lastInsertRowid)
+  const user = (k: Key): number =>
+    Number(
+      db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run(k.pubkey)
+        .lastInsertRowid,
+    )
   addEntitlement(db, paid, { userId: user(buyer) })
   addEntitlement(db, paid, { userId: user(revoked), revoked: true })
 }, 60_000)
@@ -40,13 +55,23 @@ describe('zapcade owns', { timeout: 60_000 }, () => {
     expect(r.stdout).toContain(`Owned: ${dev.pubkey}/paid (entitlement ent-`)
     expect(r.stdout).toContain('Proof written to')
     const event = JSON.parse(await readFile(join(dir, 'paid.proof.json'), 'utf8')) as unknown
-    const info = await (await h.call('/api/v1/info')).json() as { market_pubkey: string }
-    const v = verifyOwnershipProof(event, { marketPubkey: info.market_pubkey, game: `32267:${dev.pubkey}:paid`, owner: buyer.pubkey, nowSec: Math.floor(Date.now() / 1000) })
+    const info = (await (await h.call('/api/v1/info')).json()) as { market_pubkey: string }
+    const v = verifyOwnershipProof(event, {
+      marketPubkey: info.market_pubkey,
+      game: `32267:${dev.pubkey}:paid`,
+      owner: buyer.pubkey,
+      nowSec: Math.floor(Date.now() / 1000),
+    })
     expect(v).toMatchObject({ ok: true, value: { basis: 'entitlement' } })
 
     const json = await cli(buyer, ['owns', `${dev.pubkey}/free`, '--json'])
     expect(json.code).toBe(0)
-    expect(jsonOf(json)).toEqual({ owned: true, free: true, basis: 'free', game: { pubkey: dev.pubkey, slug: 'free' } })
+    expect(jsonOf(json)).toEqual({
+      owned: true,
+      free: true,
+      basis: 'free',
+      game: { pubkey: dev.pubkey, slug: 'free' },
+    })
   })
 
   it('not owned, or revoked: exit 2 with the reason, and no proof file', async () => {

@@ -10,8 +10,14 @@ function suggestion(word: string): string {
   return ids.length > 0 ? ` (did you mean ${ids.slice(0, 2).join(' or ')}?)` : ''
 }
 
-export const platformsFlag = listFlag.pipe(z.array(z.string()).superRefine((ids, ctx) => {
-  for (const id of ids) {
-    if (!isKnownPlatform(id)) ctx.addIssue({ code: 'custom', message: `unknown platform "${id}"${suggestion(id)}; use NIP-82 ids: ${platformHelp()}` })
-  }
-}))
+export const platformsFlag = listFlag.pipe(
+  z.array(z.string()).superRefine((ids, ctx) => {
+    for (const id of ids) {
+      if (!isKnownPlatform(id))
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown platform "${id}"${suggestion(id)}; use NIP-82 ids: ${platformHelp()}`,
+        })
+    }
+  }),
+)

@@ -15,12 +15,15 @@ const mib = (n: number) => (n / 1048576).toFixed(1)
 /** A byte progress bar: "Uploading [=====-----] 42% 12.0/28.5 MiB". */
 export function byteBar(ctx: CliContext, label: string, totalBytes: number): Bar {
   if (!ctx.interactive) return { update: () => {}, stop: () => {} }
-  const bar = new cliProgress.SingleBar({
-    stream: ctx.io.stderr,
-    format: `${label} [{bar}] {percentage}% {done}/{all} MiB`,
-    hideCursor: true,
-    clearOnComplete: false,
-  }, cliProgress.Presets.shades_classic)
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: ctx.io.stderr,
+      format: `${label} [{bar}] {percentage}% {done}/{all} MiB`,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  )
   bar.start(totalBytes, 0, { done: mib(0), all: mib(totalBytes) })
   return {
     update: (n) => bar.update(n, { done: mib(n), all: mib(totalBytes) }),

@@ -40,13 +40,19 @@ function readHidden(io: PromptIo, question: string): Promise<string> {
 }
 
 /** The password: ZAPCADE_PASSWORD, else a hidden prompt (twice when `confirm`). */
-export async function askPassword(io: PromptIo, question: string, confirm = false): Promise<string> {
+export async function askPassword(
+  io: PromptIo,
+  question: string,
+  confirm = false,
+): Promise<string> {
   const fromEnv = io.env.ZAPCADE_PASSWORD
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
-  if (!io.stdin.isTTY) throw new UsageError('a password is needed: set ZAPCADE_PASSWORD or run in a terminal')
+  if (!io.stdin.isTTY)
+    throw new UsageError('a password is needed: set ZAPCADE_PASSWORD or run in a terminal')
   const first = await readHidden(io, question)
   if (first === '') throw new UsageError('the password must not be empty')
-  if (confirm && (await readHidden(io, 'Repeat the password: ')) !== first) throw new UsageError('the passwords differ')
+  if (confirm && (await readHidden(io, 'Repeat the password: ')) !== first)
+    throw new UsageError('the passwords differ')
   return first
 }
 
@@ -54,6 +60,7 @@ export async function askPassword(io: PromptIo, question: string, confirm = fals
 export async function readSecretInput(io: PromptIo, question: string): Promise<string> {
   if (io.stdin.isTTY) return readHidden(io, question)
   const chunks: Buffer[] = []
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
+  for await (const c of io.stdin)
+    chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer))
   return Buffer.concat(chunks).toString('utf8').trim()
 }

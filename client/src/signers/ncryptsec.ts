@@ -35,7 +35,10 @@ export function decryptSecretKey(ncryptsec: string, password: string): Uint8Arra
     return nip49.decrypt(ncryptsec.trim(), password.normalize('NFKC'))
   } catch (e) {
     // A malformed string fails in bech32 or the header; anything after that is the AEAD tag, i.e. the password.
-    if (e instanceof Error && /prefix|version|checksum|bech32|length|letter|character/i.test(e.message)) {
+    if (
+      e instanceof Error &&
+      /prefix|version|checksum|bech32|length|letter|character/i.test(e.message)
+    ) {
       throw new Error(`malformed ncryptsec: ${e.message}`)
     }
     throw new WrongPasswordError()

@@ -17,8 +17,21 @@ export function nip07Signer(provider: WindowNostr | undefined = findNip07()): Si
   return {
     getPublicKey: () => (pubkey ??= provider.getPublicKey()),
     signEvent: async (t) => {
-      const ev = await provider.signEvent({ kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content })
-      return { id: ev.id, pubkey: ev.pubkey, created_at: ev.created_at, kind: ev.kind, tags: ev.tags, content: ev.content, sig: ev.sig }
+      const ev = await provider.signEvent({
+        kind: t.kind,
+        created_at: t.created_at,
+        tags: t.tags,
+        content: t.content,
+      })
+      return {
+        id: ev.id,
+        pubkey: ev.pubkey,
+        created_at: ev.created_at,
+        kind: ev.kind,
+        tags: ev.tags,
+        content: ev.content,
+        sig: ev.sig,
+      }
     },
   }
 }

@@ -31,13 +31,18 @@ export async function parseBunkerUri(uri: string): Promise<BunkerPointer> {
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const t = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the bunker did not answer ${what} within ${Math.round(ms / 1000)} s`)), ms)
+    timer = setTimeout(
+      () =>
+        reject(new Error(`the bunker did not answer ${what} within ${Math.round(ms / 1000)} s`)),
+      ms,
+    )
   })
   return Promise.race([p, t]).finally(() => clearTimeout(timer))
 }
 
 // BunkerSigner rejects with the bunker's error string, not an Error.
-const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(`bunker refused: ${String(e)}`))
+const asError = (e: unknown): Error =>
+  e instanceof Error ? e : new Error(`bunker refused: ${String(e)}`)
 
 /** Connect to a bunker (sends `connect` with the URI's secret) and answer a Signer. */
 export async function bunkerSigner(uri: string, opts: BunkerOptions = {}): Promise<Signer> {
@@ -51,7 +56,9 @@ export async function bunkerSigner(uri: string, opts: BunkerOptions = {}): Promi
   if (opts.onAuthUrl) params.onauth = opts.onAuthUrl
   const b = BunkerSigner.fromBunker(opts.clientSecretKey ?? generateSecretKey(), bp, params)
   try {
-    await withTimeout(b.connect(), timeoutMs, 'connect').catch((e: unknown) => Promise.reject(asError(e)))
+    await withTimeout(b.connect(), timeoutMs, 'connect').catch((e: unknown) =>
+      Promise.reject(asError(e)),
+    )
   } catch (e) {
     await b.close()
     if (ownPool) pool.destroy()
@@ -59,13 +66,28 @@ export async function bunkerSigner(uri: string, opts: BunkerOptions = {}): Promi
   }
   let pubkey: Promise<string> | undefined
   return {
-    getPublicKey: () => (pubkey ??= withTimeout(b.getPublicKey(), timeoutMs, 'get_public_key').catch((e: unknown) => Promise.reject(asError(e)))),
+    getPublicKey: () =>
+      (pubkey ??= withTimeout(b.getPublicKey(), timeoutMs, 'get_public_key').catch((e: unknown) =>
+        Promise.reject(asError(e)),
+      )),
     signEvent: async (t) => {
-      const ev = await withTimeout(b.signEvent({ kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content }), timeoutMs, 'sign_event')
-        .catch((e: unknown) => Promise.reject(asError(e)))
+      const ev = await withTimeout(
+        b.signEvent({ kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content }),
+        timeoutMs,
+        'sign_event',
+      ).catch((e: unknown) => Promise.reject(asError(e)))
       // nostr-tools checks this too; a bunker that signs as someone else must not slip through.
-      if (!verifyEvent(ev) || ev.pubkey !== (await (pubkey ??= b.getPublicKey()))) throw new Error('the bunker returned an invalid signature')
-      return { id: ev.id, pubkey: ev.pubkey, created_at: ev.created_at, kind: ev.kind, tags: ev.tags, content: ev.content, sig: ev.sig }
+      if (!verifyEvent(ev) || ev.pubkey !== (await (pubkey ??= b.getPublicKey())))
+        throw new Error('the bunker returned an invalid signature')
+      return {
+        id: ev.id,
+        pubkey: ev.pubkey,
+        created_at: ev.created_at,
+        kind: ev.kind,
+        tags: ev.tags,
+        content: ev.content,
+        sig: ev.sig,
+      }
     },
     close: async () => {
       await b.close()

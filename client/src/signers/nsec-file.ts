@@ -18,7 +18,10 @@ export function signerFromEnv(env: NodeJS.ProcessEnv = process.env): Signer | un
 }
 
 /** Read the secret key in a file (nsec, hex, or ncryptsec opened with `password()`). */
-export async function secretKeyFromFile(path: string, password: () => Promise<string>): Promise<Uint8Array> {
+export async function secretKeyFromFile(
+  path: string,
+  password: () => Promise<string>,
+): Promise<Uint8Array> {
   const text = (await readFile(path, 'utf8')).trim()
   if (isNcryptsec(text)) return decryptSecretKey(text, await password())
   const sk = parseSecretKey(text)
@@ -27,6 +30,9 @@ export async function secretKeyFromFile(path: string, password: () => Promise<st
 }
 
 /** A signer from a key file. */
-export async function signerFromFile(path: string, password: () => Promise<string>): Promise<Signer> {
+export async function signerFromFile(
+  path: string,
+  password: () => Promise<string>,
+): Promise<Signer> {
   return secretKeySigner(await secretKeyFromFile(path, password))
 }

@@ -44,6 +44,12 @@ export function secretKeySigner(sk: Uint8Array): Signer {
   const pubkey = getPublicKey(sk)
   return {
     getPublicKey: () => Promise.resolve(pubkey),
-    signEvent: (t) => Promise.resolve(finalizeEvent({ kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content }, sk)),
+    signEvent: (t) =>
+      Promise.resolve(
+        finalizeEvent(
+          { kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content },
+          sk,
+        ),
+      ),
   }
 }

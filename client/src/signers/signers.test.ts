@@ -37,7 +37,9 @@ describe('secret keys', () => {
 
   it('ZAPCADE_NSEC gives a signer; unset gives none; a malformed value is refused', async () => {
     const sk = generateSecretKey()
-    expect(await signerFromEnv({ ZAPCADE_NSEC: nip19.nsecEncode(sk) })?.getPublicKey()).toBe(getPublicKey(sk))
+    expect(await signerFromEnv({ ZAPCADE_NSEC: nip19.nsecEncode(sk) })?.getPublicKey()).toBe(
+      getPublicKey(sk),
+    )
     expect(signerFromEnv({})).toBeUndefined()
     expect(() => signerFromEnv({ ZAPCADE_NSEC: 'npub1xyz' })).toThrow(/ZAPCADE_NSEC/)
   })
@@ -70,7 +72,9 @@ describe('NIP-49', () => {
     await writeFile(file, encryptSecretKey(sk, 'pw', 8) + '\n')
     const s = await signerFromFile(file, () => Promise.resolve('pw'))
     expect(await s.getPublicKey()).toBe(getPublicKey(sk))
-    await expect(signerFromFile(file, () => Promise.resolve('nope'))).rejects.toThrow(WrongPasswordError)
+    await expect(signerFromFile(file, () => Promise.resolve('nope'))).rejects.toThrow(
+      WrongPasswordError,
+    )
   })
 })
 
@@ -78,7 +82,11 @@ describe('NIP-07', () => {
   it('signs through the provider and refuses to start without one', async () => {
     const sk = generateSecretKey()
     const inner = secretKeySigner(sk)
-    const s = nip07Signer({ getPublicKey: () => inner.getPublicKey(), signEvent: async (t) => ({ ...(await inner.signEvent(t)), [Symbol.for('verified')]: true }) as never })
+    const s = nip07Signer({
+      getPublicKey: () => inner.getPublicKey(),
+      signEvent: async (t) =>
+        ({ ...(await inner.signEvent(t)), [Symbol.for('verified')]: true }) as never,
+    })
     const ev = await s.signEvent(template)
     expect(verifyEvent(ev)).toBe(true)
     expect(ev.pubkey).toBe(getPublicKey(sk))
@@ -114,7 +122,9 @@ describe('NIP-46 bunker over a real relay', () => {
   it('a wrong secret in the URI is refused at connect', async () => {
     const bunker = await startTestBunker(relay.url)
     try {
-      await expect(bunkerSigner(bunker.uri.replace(/secret=[0-9a-f]+/, 'secret=bad'), { timeoutMs: 10_000 })).rejects.toThrow(/invalid secret/)
+      await expect(
+        bunkerSigner(bunker.uri.replace(/secret=[0-9a-f]+/, 'secret=bad'), { timeoutMs: 10_000 }),
+      ).rejects.toThrow(/invalid secret/)
     } finally {
       await bunker.stop()
     }

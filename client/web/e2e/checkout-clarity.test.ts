@@ -55,20 +55,31 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
     try {
       await openGame(page)
       // 2,100 sats at 1 BTC = 95,000 USD ≈ $2.00 (1.995): shown as the form's hint before buying.
-      await expect(page.getByTestId('fiat-approx').textContent()).resolves.toMatch(/^≈ \$(1\.99|2\.00) at the market's rate/)
+      await expect(page.getByTestId('fiat-approx').textContent()).resolves.toMatch(
+        /^≈ \$(1\.99|2\.00) at the market's rate/,
+      )
       await page.getByRole('button', { name: 'Buy as guest' }).click()
       const qr = page.getByRole('img', { name: /QR code of the Lightning invoice/ })
       await qr.waitFor()
-      const heading = page.getByRole('heading', { name: /^Pay 2,100 sats for Lantern Depths \(≈ \$(1\.99|2\.00)\)$/ })
+      const heading = page.getByRole('heading', {
+        name: /^Pay 2,100 sats for Lantern Depths \(≈ \$(1\.99|2\.00)\)$/,
+      })
       await heading.waitFor()
       const seen = await qr.evaluate((img) => {
         const r = img.getBoundingClientRect()
-        return { top: r.top, bottom: r.bottom, height: innerHeight, focused: document.activeElement?.getAttribute('data-testid') }
+        return {
+          top: r.top,
+          bottom: r.bottom,
+          height: innerHeight,
+          focused: document.activeElement?.getAttribute('data-testid'),
+        }
       })
       expect(seen.focused).toBe('checkout-invoice')
       expect(seen.top).toBeGreaterThanOrEqual(0)
       expect(seen.bottom).toBeLessThanOrEqual(seen.height)
-      await expect(page.getByTestId('invoice-countdown').textContent()).resolves.toMatch(/^1[0-5]:[0-5][0-9] left to pay$/)
+      await expect(page.getByTestId('invoice-countdown').textContent()).resolves.toMatch(
+        /^1[0-5]:[0-5][0-9] left to pay$/,
+      )
       await page.screenshot({ path: `${process.cwd()}/.tmp/screenshots/checkout-desktop.png` })
       expect(errors).toEqual([])
     } finally {
@@ -83,10 +94,18 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
       await page.route('**/api/v1/purchases', (route) =>
         route.request().method() === 'POST'
           ? route.fulfill({
-            status: 500, contentType: 'application/problem+json',
-            body: JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'INTERNAL', detail: 'SqliteError: database is locked' }),
-          })
-          : route.continue())
+              status: 500,
+              contentType: 'application/problem+json',
+              body: JSON.stringify({
+                type: 'about:blank',
+                title: 'Internal Server Error',
+                status: 500,
+                code: 'INTERNAL',
+                detail: 'SqliteError: database is locked',
+              }),
+            })
+          : route.continue(),
+      )
       await openGame(page)
       await page.getByRole('button', { name: 'Buy as guest' }).click()
       const alert = page.getByRole('alert').filter({ hasText: /market's side/ })
@@ -108,16 +127,27 @@ describe('checkout and errors a buyer understands (Chromium, real market)', () =
       await page.getByRole('button', { name: 'Buy as guest' }).click()
       // A well-formed URI whose relay refuses connections: a port just freed, where nothing listens.
       const port = await closedPort()
-      await payWithNwc(page, `nostr+walletconnect://${'a'.repeat(64)}?relay=ws%3A%2F%2F127.0.0.1%3A${port}&secret=${'1'.repeat(64)}`)
+      await payWithNwc(
+        page,
+        `nostr+walletconnect://${'a'.repeat(64)}?relay=ws%3A%2F%2F127.0.0.1%3A${port}&secret=${'1'.repeat(64)}`,
+      )
       const err = page.getByTestId('pay-error')
       await err.waitFor()
-      await expect(err.textContent()).resolves.toMatch(/relay of your wallet connection could not be reached.*try again/i)
+      await expect(err.textContent()).resolves.toMatch(
+        /relay of your wallet connection could not be reached.*try again/i,
+      )
       await err.getByRole('button', { name: 'Try the wallet again' }).waitFor()
       // The invoice is still payable: the QR code and the status line are still there.
-      await expect(page.getByTestId('pay-status').textContent()).resolves.toMatch(/^Waiting for payment of 2,100 sats/)
+      await expect(page.getByTestId('pay-status').textContent()).resolves.toMatch(
+        /^Waiting for payment of 2,100 sats/,
+      )
       await shot(page, 'checkout-wallet-error')
       // Chromium logs the refused WebSocket itself; nothing else may fail.
-      expect(errors.filter((e) => !e.includes(`WebSocket connection to 'ws://127.0.0.1:${port}/' failed`))).toEqual([])
+      expect(
+        errors.filter(
+          (e) => !e.includes(`WebSocket connection to 'ws://127.0.0.1:${port}/' failed`),
+        ),
+      ).toEqual([])
     } finally {
       await context.close()
     }

@@ -37,8 +37,28 @@ describe('developer dashboard: refused or waiting events', () => {
     const api = market.m.apiUrl
     const now = Math.floor(Date.now() / 1000)
     const missingAsset = 'cd'.repeat(32)
-    const refused = finalizeEvent({ kind: 32267, created_at: now - 20, content: '', tags: [['d', 'not-a-game'], ['name', 'A Tool']] }, dev.secretKey)
-    const waiting = finalizeEvent(buildRelease({ pubkey: dev.pubkey, slug: 'lantern-depths', version: '2.0', assetEventId: missingAsset, publishedAtSec: now - 10 }), dev.secretKey)
+    const refused = finalizeEvent(
+      {
+        kind: 32267,
+        created_at: now - 20,
+        content: '',
+        tags: [
+          ['d', 'not-a-game'],
+          ['name', 'A Tool'],
+        ],
+      },
+      dev.secretKey,
+    )
+    const waiting = finalizeEvent(
+      buildRelease({
+        pubkey: dev.pubkey,
+        slug: 'lantern-depths',
+        version: '2.0',
+        assetEventId: missingAsset,
+        publishedAtSec: now - 10,
+      }),
+      dev.secretKey,
+    )
     const relay = await Relay.connect(market.m.relayUrl)
     await relay.publish(refused)
     await relay.publish(waiting)
@@ -46,8 +66,15 @@ describe('developer dashboard: refused or waiting events', () => {
     // The indexer applies relay events asynchronously: wait until the API (NIP-98, as the page signs) lists both.
     await eventually('the indexer to record both', async () => {
       const url = `${api}/api/v1/developer/events`
-      const auth = httpAuthHeader(finalizeEvent(buildHttpAuth({ url, method: 'GET', createdAtSec: Math.floor(Date.now() / 1000) }), dev.secretKey))
-      const body = (await (await fetch(url, { headers: { authorization: auth } })).json()) as { items: { event_id: string }[] }
+      const auth = httpAuthHeader(
+        finalizeEvent(
+          buildHttpAuth({ url, method: 'GET', createdAtSec: Math.floor(Date.now() / 1000) }),
+          dev.secretKey,
+        ),
+      )
+      const body = (await (await fetch(url, { headers: { authorization: auth } })).json()) as {
+        items: { event_id: string }[]
+      }
       return body.items.length === 2 ? true : undefined
     })
 
@@ -66,36 +93,89 @@ describe('developer dashboard: refused or waiting events', () => {
     await context.close()
   }, 180_000)
 
-  it('a game page lists releases newest first by version and a release\'s other files with their links (free game)', async () => {
+  it("a game page lists releases newest first by version and a release's other files with their links (free game)", async () => {
     const sk = generateSecretKey()
     const pubkey = getPublicKey(sk)
     const api = market.m.apiUrl
     const now = Math.floor(Date.now() / 1000)
     const slug = 'com.Example.Kite'
     const sha = (c: string) => c.repeat(64)
-    const events = [finalizeEvent(buildGame({ slug, title: 'Kite Runner Deluxe', summary: 'Fly.', createdAtSec: now - 100 }), sk)]
-    for (const [version, c, at] of [['v1.2', 'a', now - 50], ['1.0', 'b', now - 20]] as const) {
-      const zip = finalizeEvent(zspAsset({ identifier: slug, version, sha256: sha(c), sizeBytes: 2048, mime: 'application/zip', urls: [], createdAtSec: at }), sk)
-      const apk = finalizeEvent(zspAsset({
-        identifier: slug, version, sha256: sha(c === 'a' ? 'c' : 'd'), sizeBytes: 4096, variant: 'android', platforms: ['android-arm64-v8a'],
-        urls: [`https://dl.example/${version}/kite.apk`, `https://cdn.example/${version}/kite.apk`], createdAtSec: at,
-      }), sk)
-      events.push(zip, apk, finalizeEvent(zspRelease({ packageId: slug, version, assetEventIds: [zip.id, apk.id], changelog: `Notes ${version}`, createdAtSec: at + 1 }), sk))
+    const events = [
+      finalizeEvent(
+        buildGame({ slug, title: 'Kite Runner Deluxe', summary: 'Fly.', createdAtSec: now - 100 }),
+        sk,
+      ),
+    ]
+    for (const [version, c, at] of [
+      ['v1.2', 'a', now - 50],
+      ['1.0', 'b', now - 20],
+    ] as const) {
+      const zip = finalizeEvent(
+        zspAsset({
+          identifier: slug,
+          version,
+          sha256: sha(c),
+          sizeBytes: 2048,
+          mime: 'application/zip',
+          urls: [],
+          createdAtSec: at,
+        }),
+        sk,
+      )
+      const apk = finalizeEvent(
+        zspAsset({
+          identifier: slug,
+          version,
+          sha256: sha(c === 'a' ? 'c' : 'd'),
+          sizeBytes: 4096,
+          variant: 'android',
+          platforms: ['android-arm64-v8a'],
+          urls: [
+            `https://dl.example/${version}/kite.apk`,
+            `https://cdn.example/${version}/kite.apk`,
+          ],
+          createdAtSec: at,
+        }),
+        sk,
+      )
+      events.push(
+        zip,
+        apk,
+        finalizeEvent(
+          zspRelease({
+            packageId: slug,
+            version,
+            assetEventIds: [zip.id, apk.id],
+            changelog: `Notes ${version}`,
+            createdAtSec: at + 1,
+          }),
+          sk,
+        ),
+      )
     }
     const relay = await Relay.connect(market.m.relayUrl)
     for (const ev of events) await relay.publish(ev)
     relay.close()
-    await eventually('both releases', async () => ((await gameDetail(api, pubkey, slug)).releases.length === 2 ? true : undefined))
+    await eventually('both releases', async () =>
+      (await gameDetail(api, pubkey, slug)).releases.length === 2 ? true : undefined,
+    )
 
     const { page, context, errors } = await phonePage(browser)
     await page.goto(`${api}/game/${pubkey}/${slug}`)
     await page.getByRole('heading', { level: 1, name: 'Kite Runner Deluxe' }).waitFor()
     const releases = page.getByRole('region', { name: 'Releases' })
-    await expect(releases.getByRole('heading', { level: 3 }).allTextContents()).resolves.toEqual([expect.stringMatching(/^v1\.2 /), expect.stringMatching(/^1\.0 /)])
+    await expect(releases.getByRole('heading', { level: 3 }).allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^v1\.2 /),
+      expect.stringMatching(/^1\.0 /),
+    ])
     await releases.getByText('Other files (1)').first().click()
     const first = releases.getByRole('listitem').filter({ hasText: 'android' }).first()
-    await expect(first.getByRole('link', { name: 'download' }).getAttribute('href')).resolves.toBe('https://dl.example/v1.2/kite.apk')
-    await expect(first.getByRole('link', { name: 'mirror 1' }).getAttribute('href')).resolves.toBe('https://cdn.example/v1.2/kite.apk')
+    await expect(first.getByRole('link', { name: 'download' }).getAttribute('href')).resolves.toBe(
+      'https://dl.example/v1.2/kite.apk',
+    )
+    await expect(first.getByRole('link', { name: 'mirror 1' }).getAttribute('href')).resolves.toBe(
+      'https://cdn.example/v1.2/kite.apk',
+    )
     await shot(page, 'game-other-files')
     expect(errors).toEqual([])
     await context.close()

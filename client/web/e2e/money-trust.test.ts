@@ -9,7 +9,13 @@ import type { Browser, Page } from 'playwright-core'
 import { generateSecretKey } from 'nostr-tools/pure'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
 import { createEmbeddedKey } from './testing/flows.ts'
-import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
+import {
+  gameDetail,
+  listedInSearch,
+  startTestMarket,
+  submitGame,
+  type TestMarket,
+} from './testing/market.ts'
 
 let market: TestMarket
 let browser: Browser
@@ -28,8 +34,13 @@ afterAll(async () => {
   await market?.stop()
 })
 
-interface Saved { code: string; purchaseId: string; status?: string }
-const saved = (page: Page): Promise<Saved[]> => page.evaluate(() => JSON.parse(localStorage.getItem('zapcade.receipts') ?? '[]') as Saved[])
+interface Saved {
+  code: string
+  purchaseId: string
+  status?: string
+}
+const saved = (page: Page): Promise<Saved[]> =>
+  page.evaluate(() => JSON.parse(localStorage.getItem('zapcade.receipts') ?? '[]') as Saved[])
 
 /** Start a guest checkout of a demo game on screen; answers the receipt saved for it. */
 async function startGuestCheckout(page: Page, slug: string, title: string): Promise<Saved> {
@@ -47,7 +58,9 @@ describe('money truth in the storefront (Chromium, real market)', () => {
     await gameDetail(api, demoDev, 'lantern-depths', true)
     const { page, context, errors } = await phonePage(browser)
     const first = await startGuestCheckout(page, 'lantern-depths', 'Lantern Depths')
-    await expect(page.getByTestId('invoice-countdown').textContent()).resolves.toMatch(/^1[0-5]:[0-5][0-9] left to pay$/)
+    await expect(page.getByTestId('invoice-countdown').textContent()).resolves.toMatch(
+      /^1[0-5]:[0-5][0-9] left to pay$/,
+    )
 
     // Reload mid-checkout: the invoice comes back with its timer, and nothing says the game is owned.
     await page.reload()
@@ -66,14 +79,19 @@ describe('money truth in the storefront (Chromium, real market)', () => {
     const second = await startGuestCheckout(page, 'lantern-depths', 'Lantern Depths')
     await page.getByRole('button', { name: 'Pay later' }).click()
     await page.getByTestId('pending-checkout').waitFor()
-    market.m.service.db.prepare(`UPDATE purchases SET status = 'EXPIRED', expires_at = ? WHERE id = ?`).run(Math.floor(Date.now() / 1000) - 1, second.purchaseId)
+    market.m.service.db
+      .prepare(`UPDATE purchases SET status = 'EXPIRED', expires_at = ? WHERE id = ?`)
+      .run(Math.floor(Date.now() / 1000) - 1, second.purchaseId)
     await page.reload()
     await page.getByRole('button', { name: 'Buy as guest' }).waitFor()
     await expect(page.getByText('You own this game').count()).resolves.toBe(0)
     await expect(page.getByTestId('pending-checkout').count()).resolves.toBe(0)
     // The library lists it as not paid, with no download, and lets the guest forget it.
     await page.goto(`${api}/library`)
-    const row = page.getByTestId('guest-receipts').getByRole('listitem').filter({ hasText: second.code })
+    const row = page
+      .getByTestId('guest-receipts')
+      .getByRole('listitem')
+      .filter({ hasText: second.code })
     await row.getByText('not paid (invoice expired)').waitFor()
     await expect(row.getByRole('button', { name: 'Download' }).count()).resolves.toBe(0)
     await row.getByRole('button', { name: 'Forget' }).click()
@@ -98,7 +116,9 @@ describe('money truth in the storefront (Chromium, real market)', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Not claimed' })
     await alert.waitFor()
     await expect(alert.textContent()).resolves.toMatch(/not paid.*the code is kept/)
-    await expect(page.getByText('Claimed: the game is now in your library.').count()).resolves.toBe(0)
+    await expect(page.getByText('Claimed: the game is now in your library.').count()).resolves.toBe(
+      0,
+    )
     await expect(page.getByLabel('Receipt code').inputValue()).resolves.toBe(r.code)
     expect((await saved(page)).map((x) => x.code)).toContain(r.code)
     await expect(page.getByTestId('library').getByRole('listitem').count()).resolves.toBe(0)
@@ -111,7 +131,12 @@ describe('money truth in the storefront (Chromium, real market)', () => {
     const sk = generateSecretKey()
     const slug = `e2e-soon-${Date.now().toString(36)}`
     const pubkey = await submitGame(api, sk, {
-      slug, title: 'Soon Quest', summary: 'Not out yet.', description: 'In the works.', priceSats: 250, listing: 'LISTED',
+      slug,
+      title: 'Soon Quest',
+      summary: 'Not out yet.',
+      description: 'In the works.',
+      priceSats: 250,
+      listing: 'LISTED',
       market: { pubkey: market.m.marketPubkey, relay: market.m.relayUrl },
     })
     const game = await gameDetail(api, pubkey, slug)
@@ -125,7 +150,11 @@ describe('money truth in the storefront (Chromium, real market)', () => {
     await expect(page.getByRole('button', { name: 'Zap to buy' }).count()).resolves.toBe(0)
     await shot(page, 'coming-soon')
     await page.goto(`${api}/?q=${encodeURIComponent('Soon Quest')}`)
-    await page.getByTestId('results').getByRole('link', { name: /Soon Quest/ }).getByText('Coming soon').waitFor()
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: /Soon Quest/ })
+      .getByText('Coming soon')
+      .waitFor()
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)

@@ -12,7 +12,13 @@ import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure
 import { buildHttpAuth, httpAuthHeader, sha256Hex } from '@zapcade/shared/events/http-auth-header'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { launchChromium, phonePage, SCREENSHOT_DIR, shot } from './testing/browser.ts'
-import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
+import {
+  gameDetail,
+  listedInSearch,
+  startTestMarket,
+  submitGame,
+  type TestMarket,
+} from './testing/market.ts'
 
 const DOCS_DIR = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
 const DESKTOP = { width: 1366, height: 900 }
@@ -51,15 +57,34 @@ async function docShot(page: Page, name: string): Promise<void> {
 
 /** Every image in the viewport loaded (lazy ones below the fold never load in a screenshot). */
 function imagesInView(page: Page) {
-  return page.waitForFunction(() => [...document.images].filter((i) => i.getBoundingClientRect().top < innerHeight).every((i) => i.complete))
+  return page.waitForFunction(() =>
+    [...document.images]
+      .filter((i) => i.getBoundingClientRect().top < innerHeight)
+      .every((i) => i.complete),
+  )
 }
 
 /** An admin call signed with NIP-98, from Node. */
 async function adminPost(path: string, body: unknown): Promise<Response> {
   const url = `${api}${path}`
   const text = JSON.stringify(body)
-  const ev = finalizeEvent(buildHttpAuth({ url, method: 'POST', createdAtSec: Math.floor(Date.now() / 1000), payloadSha256: await sha256Hex(text) }), adminSk)
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: httpAuthHeader(ev as NostrEvent) }, body: text })
+  const ev = finalizeEvent(
+    buildHttpAuth({
+      url,
+      method: 'POST',
+      createdAtSec: Math.floor(Date.now() / 1000),
+      payloadSha256: await sha256Hex(text),
+    }),
+    adminSk,
+  )
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: httpAuthHeader(ev as NostrEvent),
+    },
+    body: text,
+  })
 }
 
 describe('a store gamers recognise', () => {
@@ -70,8 +95,12 @@ describe('a store gamers recognise', () => {
     await page.getByRole('heading', { level: 1, name: 'Lantern Depths' }).waitFor()
     // Platforms with their labels, apart from the genre tags.
     const details = page.getByRole('region', { name: 'Details' })
-    await expect(details.getByRole('list', { name: 'Platforms' }).textContent()).resolves.toBe('LinuxWindowsmacOS (Apple silicon)')
-    await expect(details.getByRole('link', { name: 'macOS (Apple silicon)' }).getAttribute('href')).resolves.toBe('/?platform=macos')
+    await expect(details.getByRole('list', { name: 'Platforms' }).textContent()).resolves.toBe(
+      'LinuxWindowsmacOS (Apple silicon)',
+    )
+    await expect(
+      details.getByRole('link', { name: 'macOS (Apple silicon)' }).getAttribute('href'),
+    ).resolves.toBe('/?platform=macos')
     await expect(details.getByText('Download size').isVisible()).resolves.toBe(true)
     await expect(details.getByText('proprietary').isVisible()).resolves.toBe(true)
     await shot(page, 'game-media')
@@ -82,7 +111,9 @@ describe('a store gamers recognise', () => {
     await box.getByText('Screenshot 2 of 4').waitFor()
     await page.keyboard.press('ArrowRight')
     await box.getByText('Screenshot 3 of 4').waitFor()
-    await expect(box.getByRole('img').getAttribute('src')).resolves.toMatch(/lantern-depths-2\.svg$/)
+    await expect(box.getByRole('img').getAttribute('src')).resolves.toMatch(
+      /lantern-depths-2\.svg$/,
+    )
     await page.keyboard.press('ArrowLeft')
     await page.keyboard.press('ArrowLeft')
     await page.keyboard.press('ArrowLeft')
@@ -90,7 +121,9 @@ describe('a store gamers recognise', () => {
     await page.keyboard.press('Escape')
     await box.waitFor({ state: 'hidden' })
     // Focus comes back to the thumbnail that opened it.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Open screenshot 2 of 4')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Open screenshot 2 of 4',
+    )
 
     await page.getByRole('link', { name: /^by / }).or(page.locator('.by a')).first().click()
     await page.waitForURL(`${api}/developer/${demoDev}`)
@@ -102,8 +135,14 @@ describe('a store gamers recognise', () => {
   it('a trailer loads nothing from its host until the visitor clicks play', async () => {
     const sk = generateSecretKey()
     const pk = await submitGame(api, sk, {
-      slug: 'trailer-game', title: 'Trailer Game', summary: 'Has a trailer', description: 'Watch: https://youtu.be/dQw4w9WgXcQ',
-      images: [`${api}/demo/zap-racer-1.svg`], tags: ['racing'], platforms: ['web'], priceSats: 0,
+      slug: 'trailer-game',
+      title: 'Trailer Game',
+      summary: 'Has a trailer',
+      description: 'Watch: https://youtu.be/dQw4w9WgXcQ',
+      images: [`${api}/demo/zap-racer-1.svg`],
+      tags: ['racing'],
+      platforms: ['web'],
+      priceSats: 0,
     })
     await gameDetail(api, pk, 'trailer-game')
     const { page, context } = await phonePage(browser)
@@ -116,7 +155,9 @@ describe('a store gamers recognise', () => {
     expect(hosts.filter((h) => /youtube/.test(h))).toEqual([])
     await play.click()
     const frame = page.getByTitle('Trailer Game trailer')
-    await expect(frame.getAttribute('src')).resolves.toBe('https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1')
+    await expect(frame.getAttribute('src')).resolves.toBe(
+      'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1',
+    )
     await context.close()
   }, 60_000)
 
@@ -136,7 +177,9 @@ describe('a store gamers recognise', () => {
   }, 60_000)
 
   it('featured row, platform family filter applied on choice, result count, clear filters, state in the URL', async () => {
-    const r = await adminPost(`/api/v1/admin/games/${demoDev}/orbital-gardener/status`, { status: 'FEATURED' })
+    const r = await adminPost(`/api/v1/admin/games/${demoDev}/orbital-gardener/status`, {
+      status: 'FEATURED',
+    })
     expect(r.status).toBe(200)
     const { page, context, errors } = await phonePage(browser)
     await page.goto(api)
@@ -157,7 +200,9 @@ describe('a store gamers recognise', () => {
     await page.getByLabel('Tag').selectOption('puzzle')
     await page.waitForURL(/tag=puzzle/)
     expect(new URL(page.url()).searchParams.get('platform')).toBe('macos')
-    await expect(page.getByTestId('result-count').textContent()).resolves.toBe('1 game for puzzle · macOS')
+    await expect(page.getByTestId('result-count').textContent()).resolves.toBe(
+      '1 game for puzzle · macOS',
+    )
     await page.goBack()
     await page.waitForURL((u) => !u.searchParams.has('tag'))
     await page.getByRole('link', { name: 'Clear filters' }).click()
@@ -168,11 +213,17 @@ describe('a store gamers recognise', () => {
   }, 60_000)
 
   it('screenshots at 1366×900 and 390×844', async () => {
-    for (const [size, vp] of [['desktop', DESKTOP], ['phone', PHONE_DOC]] as const) {
+    for (const [size, vp] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE_DOC],
+    ] as const) {
       const context = await browser.newContext({ viewport: vp })
       const page = await context.newPage()
       await page.goto(api)
-      await page.getByRole('region', { name: 'Featured' }).getByRole('link', { name: /Orbital Gardener/ }).waitFor()
+      await page
+        .getByRole('region', { name: 'Featured' })
+        .getByRole('link', { name: /Orbital Gardener/ })
+        .waitFor()
       await imagesInView(page)
       await docShot(page, `catalog-${size}`)
       await page.goto(`${api}/game/${demoDev}/lantern-depths`)
@@ -183,7 +234,10 @@ describe('a store gamers recognise', () => {
       await page.getByRole('dialog').getByText('Screenshot 1 of 4').waitFor()
       await docShot(page, `lightbox-${size}`)
       await page.goto(`${api}/developer/${demoDev}`)
-      await page.getByTestId('developer-games').getByRole('link', { name: /Block Smith/ }).waitFor()
+      await page
+        .getByTestId('developer-games')
+        .getByRole('link', { name: /Block Smith/ })
+        .waitFor()
       await imagesInView(page)
       await docShot(page, `developer-${size}`)
       await context.close()

@@ -15,8 +15,20 @@ import WebSocket from 'ws'
 import { nwcPayInvoice, useNwcWebSocket } from '../../src/api/nwc.ts'
 import { startTestBunker } from '../../src/signers/testing/bunker.ts'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
-import { createEmbeddedKey, importKey, installNip07, installWebln, payWithNwc } from './testing/flows.ts'
-import { gameDetail, listedInSearch, startTestMarket, submitGame, type TestMarket } from './testing/market.ts'
+import {
+  createEmbeddedKey,
+  importKey,
+  installNip07,
+  installWebln,
+  payWithNwc,
+} from './testing/flows.ts'
+import {
+  gameDetail,
+  listedInSearch,
+  startTestMarket,
+  submitGame,
+  type TestMarket,
+} from './testing/market.ts'
 
 let market: TestMarket
 let browser: Browser
@@ -43,7 +55,10 @@ describe('web storefront in Chromium against the real market', () => {
     const { page, context, errors } = await phonePage(browser)
     await page.goto(api)
     await page.getByRole('heading', { name: 'All games' }).waitFor()
-    await page.getByTestId('results').getByRole('link', { name: /Lantern Depths/ }).waitFor()
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: /Lantern Depths/ })
+      .waitFor()
     await shot(page, 'catalog')
     await page.emulateMedia({ colorScheme: 'dark' })
     await shot(page, 'catalog-dark')
@@ -59,19 +74,27 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByLabel('Platform').selectOption('macos')
     await page.getByRole('button', { name: 'Search' }).click()
     await page.waitForURL(/tag=puzzle/)
-    await page.getByTestId('results').getByRole('link', { name: /Quiet Harbor/ }).waitFor()
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: /Quiet Harbor/ })
+      .waitFor()
     await expect(page.getByTestId('results').getByRole('listitem').count()).resolves.toBe(1)
     await page.goto(api)
     await page.getByLabel('Search games').fill('lantern')
     await page.getByRole('button', { name: 'Search' }).click()
     await page.getByRole('heading', { name: 'Results' }).waitFor()
-    await page.getByTestId('results').getByRole('link', { name: /Lantern Depths/ }).click()
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: /Lantern Depths/ })
+      .click()
     await page.getByRole('heading', { level: 1, name: 'Lantern Depths' }).waitFor()
     await shot(page, 'game')
 
     await page.getByRole('button', { name: 'Buy as guest' }).click()
     await page.getByRole('img', { name: /QR code/ }).waitFor()
-    await expect(page.getByRole('link', { name: 'Open in wallet' }).getAttribute('href')).resolves.toMatch(/^lightning:ln/)
+    await expect(
+      page.getByRole('link', { name: 'Open in wallet' }).getAttribute('href'),
+    ).resolves.toMatch(/^lightning:ln/)
     await shot(page, 'invoice')
     await payWithNwc(page, market.buyerNwcUrl)
 
@@ -81,16 +104,28 @@ describe('web storefront in Chromium against the real market', () => {
     guestReceipt = code
     await shot(page, 'paid-guest')
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ])
     const file = await download.path()
-    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(game.releases[0]?.asset?.sha256)
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(
+      game.releases[0]?.asset?.sha256,
+    )
 
     // A free game downloads without any purchase or sign-in.
     const free = await gameDetail(api, demoDev, 'zap-racer', true)
     await page.goto(`${api}/game/${demoDev}/zap-racer`)
     await page.getByRole('heading', { name: 'Free to play' }).waitFor()
-    const [freeDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()])
-    expect(createHash('sha256').update(readFileSync(await freeDownload.path())).digest('hex')).toBe(free.releases[0]?.asset?.sha256)
+    const [freeDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ])
+    expect(
+      createHash('sha256')
+        .update(readFileSync(await freeDownload.path()))
+        .digest('hex'),
+    ).toBe(free.releases[0]?.asset?.sha256)
     expect(errors).toEqual([])
     await context.close()
   }, 180_000)
@@ -112,16 +147,24 @@ describe('web storefront in Chromium against the real market', () => {
     await payWithNwc(page, market.buyerNwcUrl)
     await page.getByRole('heading', { name: 'Paid — Orbital Gardener is yours' }).waitFor()
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Library' })
+      .click()
     await page.getByTestId('library').getByRole('link', { name: 'Orbital Gardener' }).waitFor()
     await page.getByLabel('Receipt code').fill(guestReceipt!)
     await page.getByRole('button', { name: 'Claim into my account' }).click()
     await page.getByText('Claimed: the game is now in your library.').waitFor()
     await page.getByTestId('library').getByRole('link', { name: 'Lantern Depths' }).waitFor()
-    await expect(page.getByTestId('library').getByRole('button', { name: 'Download' }).count()).resolves.toBe(2)
+    await expect(
+      page.getByTestId('library').getByRole('button', { name: 'Download' }).count(),
+    ).resolves.toBe(2)
     await shot(page, 'library')
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('library').getByRole('button', { name: 'Download' }).first().click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('library').getByRole('button', { name: 'Download' }).first().click(),
+    ])
     expect(download.suggestedFilename()).toMatch(/\.zip$/)
 
     // After a reload the key stays locked until its password opens it; then it exports as the same key.
@@ -213,7 +256,13 @@ describe('web storefront in Chromium against the real market', () => {
     const slug = `e2e-draft-${Date.now().toString(36)}`
     // A draft submitted outside this browser (as `zapcade game publish --draft` does): only the service has it.
     const cliSlug = `e2e-cli-draft-${Date.now().toString(36)}`
-    await submitGame(api, dev.secretKey, { slug: cliSlug, title: 'Cli Drafted Quest', summary: 'Drafted from the command line.', description: 'Soon.', listing: 'DRAFT' })
+    await submitGame(api, dev.secretKey, {
+      slug: cliSlug,
+      title: 'Cli Drafted Quest',
+      summary: 'Drafted from the command line.',
+      description: 'Soon.',
+      listing: 'DRAFT',
+    })
 
     const { page, context, errors } = await phonePage(browser)
     await page.goto(`${api}/signin?next=%2Fdeveloper`)
@@ -221,12 +270,26 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByRole('heading', { level: 1, name: 'Developer dashboard' }).waitFor()
     // The payout form starts from the saved address (GET /api/v1/me); once that answer is in, a
     // developer who is no admin has no Admin link.
-    await page.waitForFunction((v) => (document.getElementById('payout') as HTMLInputElement | null)?.value === v, market.m.devnet!.developer.lud16.toLowerCase())
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0)
+    await page.waitForFunction(
+      (v) => (document.getElementById('payout') as HTMLInputElement | null)?.value === v,
+      market.m.devnet!.developer.lud16.toLowerCase(),
+    )
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Admin' })
+        .count(),
+    ).toBe(0)
     const games = page.getByTestId('dev-games')
     // Sales from the purchases above, and the demo builds' releases.
-    await page.getByRole('region', { name: 'Sales' }).getByText(/Lantern Depths · 2,100 sats/).waitFor()
-    await games.getByRole('row', { name: /Lantern Depths/ }).getByText('1.0.0').waitFor()
+    await page
+      .getByRole('region', { name: 'Sales' })
+      .getByText(/Lantern Depths · 2,100 sats/)
+      .waitFor()
+    await games
+      .getByRole('row', { name: /Lantern Depths/ })
+      .getByText('1.0.0')
+      .waitFor()
 
     await page.getByText('New draft').click()
     await page.getByLabel('Slug (a-z, 0-9, . _ -)').fill(slug)
@@ -239,7 +302,10 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByText('Draft Draftwood Chronicles saved').waitFor()
     const row = games.getByRole('row', { name: /Draftwood Chronicles/ })
     await row.getByText('DRAFT', { exact: true }).waitFor()
-    await games.getByRole('row', { name: /Cli Drafted Quest/ }).getByText('DRAFT', { exact: true }).waitFor()
+    await games
+      .getByRole('row', { name: /Cli Drafted Quest/ })
+      .getByText('DRAFT', { exact: true })
+      .waitFor()
     // A draft never reaches the public catalog.
     expect((await fetch(`${api}/api/v1/games/${dev.pubkey}/${slug}`)).status).toBe(404)
     await shot(page, 'developer')
@@ -251,7 +317,10 @@ describe('web storefront in Chromium against the real market', () => {
     await listedInSearch(api, 'Draftwood', slug)
     await listedInSearch(api, 'Drafted Quest', cliSlug)
     await page.goto(`${api}/?q=Draftwood`)
-    await page.getByTestId('results').getByRole('link', { name: /Draftwood Chronicles/ }).waitFor()
+    await page
+      .getByTestId('results')
+      .getByRole('link', { name: /Draftwood Chronicles/ })
+      .waitFor()
     expect(errors).toEqual([])
     await context.close()
   }, 180_000)
@@ -286,9 +355,17 @@ describe('web storefront in Chromium against the real market', () => {
     await desc.getByText('<script>window.__pwned = "script"</script>').waitFor()
     await desc.getByRole('link', { name: 'click me' }).click()
     // Give any injected handler its chance: an image error or a click would have run by the next frames.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+    )
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined()
-    expect(await desc.locator('script, img[onerror], svg, [onload], a[href^="javascript" i], img[src^="javascript" i]').count()).toBe(0)
+    expect(
+      await desc
+        .locator(
+          'script, img[onerror], svg, [onload], a[href^="javascript" i], img[src^="javascript" i]',
+        )
+        .count(),
+    ).toBe(0)
     expect(dialogs).toEqual([])
     await shot(page, 'markdown-safe')
     expect(errors).toEqual([])
@@ -302,7 +379,10 @@ describe('web storefront in Chromium against the real market', () => {
     await importKey(page, adminSk)
     await page.getByRole('heading', { level: 1, name: 'Admin' }).waitFor()
     // The market names this key as admin (GET /api/v1/me), so the Admin link shows.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).waitFor()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Admin' })
+      .waitFor()
     await page.getByRole('button', { name: 'Feature Quiet Harbor' }).click()
     await page.getByText('quiet-harbor is now FEATURED.').waitFor()
     await page.getByRole('button', { name: 'Unfeature Quiet Harbor' }).waitFor()
@@ -317,9 +397,18 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByText('No open payment alerts.').waitFor()
     await shot(page, 'admin')
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Games' }).click()
-    await page.getByRole('region', { name: 'Featured' }).getByRole('link', { name: /Quiet Harbor/ }).waitFor()
-    await page.getByRole('region', { name: 'Featured' }).getByRole('link', { name: /Zap Racer/ }).waitFor()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Games' })
+      .click()
+    await page
+      .getByRole('region', { name: 'Featured' })
+      .getByRole('link', { name: /Quiet Harbor/ })
+      .waitFor()
+    await page
+      .getByRole('region', { name: 'Featured' })
+      .getByRole('link', { name: /Zap Racer/ })
+      .waitFor()
     expect(errors).toEqual([])
     await context.close()
   }, 120_000)

@@ -6,16 +6,25 @@ const css = readFileSync(new URL('./style.css', import.meta.url), 'utf8')
 
 function palette(block: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const m of block.matchAll(/--([a-z-]+):\s*(#[0-9a-f]{6})/gi)) out[m[1] as string] = m[2] as string
+  for (const m of block.matchAll(/--([a-z-]+):\s*(#[0-9a-f]{6})/gi))
+    out[m[1] as string] = m[2] as string
   return out
 }
 const dark = palette(/:root\s*{([^}]*)}/.exec(css)?.[1] ?? '')
-const light = { ...dark, ...palette(/@media \(prefers-color-scheme: light\)\s*{\s*:root\s*{([^}]*)}/.exec(css)?.[1] ?? '') }
-const lightPrice = /@media \(prefers-color-scheme: light\)\s*{\s*\.price\s*{\s*color:\s*(#[0-9a-f]{6})/i.exec(css)?.[1]
+const light = {
+  ...dark,
+  ...palette(/@media \(prefers-color-scheme: light\)\s*{\s*:root\s*{([^}]*)}/.exec(css)?.[1] ?? ''),
+}
+const lightPrice =
+  /@media \(prefers-color-scheme: light\)\s*{\s*\.price\s*{\s*color:\s*(#[0-9a-f]{6})/i.exec(
+    css,
+  )?.[1]
 
 /** WCAG 2.x relative luminance and contrast ratio. */
 function luminance(hex: string): number {
-  const c = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+  const c = [1, 3, 5]
+    .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
   return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!
 }
 function contrast(a: string, b: string): number {
@@ -25,13 +34,22 @@ function contrast(a: string, b: string): number {
 
 // Foreground on background pairs the pages actually use; all are body-size text, so WCAG AA 4.5:1.
 const PAIRS: Array<[string, string]> = [
-  ['text', 'bg'], ['text', 'panel'], ['muted', 'bg'], ['muted', 'panel'], ['link', 'bg'], ['link', 'panel'],
-  ['accent-text', 'accent'], ['ok', 'bg'], ['err', 'bg'], ['err', 'panel'],
+  ['text', 'bg'],
+  ['text', 'panel'],
+  ['muted', 'bg'],
+  ['muted', 'panel'],
+  ['link', 'bg'],
+  ['link', 'panel'],
+  ['accent-text', 'accent'],
+  ['ok', 'bg'],
+  ['err', 'bg'],
+  ['err', 'panel'],
 ]
 
 describe('the storefront palette meets WCAG AA contrast (4.5:1) in both colour schemes', () => {
   it('parses both palettes from style.css', () => {
-    for (const p of [dark, light]) for (const [fg, bg] of PAIRS) expect(p[fg] && p[bg], `${fg}/${bg}`).toBeTruthy()
+    for (const p of [dark, light])
+      for (const [fg, bg] of PAIRS) expect(p[fg] && p[bg], `${fg}/${bg}`).toBeTruthy()
     expect(lightPrice).toBeTruthy()
   })
 

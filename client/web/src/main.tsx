@@ -15,7 +15,9 @@ import { Browse } from './pages/browse.tsx'
 import { safeNext } from './lib/safe-next.ts'
 
 /** A page component loaded on first use. */
-function lazyPage<P extends object>(load: () => Promise<{ default: ComponentType<P> }>): ComponentType<P> {
+function lazyPage<P extends object>(
+  load: () => Promise<{ default: ComponentType<P> }>,
+): ComponentType<P> {
   let loaded: ComponentType<P> | undefined
   return function LazyPage(props: P) {
     const [C, setC] = useState<ComponentType<P> | undefined>(() => loaded)
@@ -87,7 +89,12 @@ function Header() {
       <div class="who">
         {s ? (
           <>
-            <a class="pill" href="/signin" title={s.pubkey} aria-label={`Your account ${shortKey(s.pubkey)}`}>
+            <a
+              class="pill"
+              href="/signin"
+              title={s.pubkey}
+              aria-label={`Your account ${shortKey(s.pubkey)}`}
+            >
               {shortKey(s.pubkey)}
             </a>
             <button type="button" class="link" onClick={() => setSession(undefined)}>
@@ -123,7 +130,10 @@ function App() {
 
 installLinkInterceptor()
 // Bring back a NIP-07 or NIP-46 session without a prompt; the embedded key waits for its password.
-if (localStorage.getItem('zapcade.signer') === 'nip07' || localStorage.getItem('zapcade.signer') === 'nip46') {
+if (
+  localStorage.getItem('zapcade.signer') === 'nip07' ||
+  localStorage.getItem('zapcade.signer') === 'nip46'
+) {
   void import('./lib/signers.ts').then((m) => m.restoreSession())
 }
 const root = document.getElementById('app')

@@ -52,7 +52,11 @@ async function errorCode(p: Promise<unknown>): Promise<string> {
  * Subscribe to notifications and return once the subscription is live (a round trip on the same
  * connection follows the REQ); `next` resolves with the first match or rejects after `ms`.
  */
-async function listen(c: Client, pred: (n: Notification) => boolean, ms = 10_000): Promise<{ next: Promise<Notification> }> {
+async function listen(
+  c: Client,
+  pred: (n: Notification) => boolean,
+  ms = 10_000,
+): Promise<{ next: Promise<Notification> }> {
   let resolveNext: (n: Notification) => void = () => undefined
   const arrived = new Promise<Notification>((resolve) => (resolveNext = resolve))
   const unsub = await c.subscribeNotifications((n) => {
@@ -60,7 +64,9 @@ async function listen(c: Client, pred: (n: Notification) => boolean, ms = 10_000
   })
   await c.getBalance()
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no notification arrived')), ms)))
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('no notification arrived')), ms)),
+  )
   const next = Promise.race([arrived, timeout]).finally(() => {
     clearTimeout(timer)
     unsub()
@@ -96,9 +102,18 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
       const info = await payer.getWalletServiceInfo()
       expect(info.encryptions).toEqual(expect.arrayContaining(['nip44_v2', 'nip04']))
       expect(info.capabilities).toEqual(
-        expect.arrayContaining(['get_info', 'get_balance', 'make_invoice', 'lookup_invoice', 'pay_invoice', 'list_transactions']),
+        expect.arrayContaining([
+          'get_info',
+          'get_balance',
+          'make_invoice',
+          'lookup_invoice',
+          'pay_invoice',
+          'list_transactions',
+        ]),
       )
-      expect(info.notifications).toEqual(expect.arrayContaining(['payment_received', 'payment_sent']))
+      expect(info.notifications).toEqual(
+        expect.arrayContaining(['payment_received', 'payment_sent']),
+      )
     })
 
     it('get_info names the node and the methods this connection may call', async () => {
@@ -111,7 +126,11 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     })
 
     it('make_invoice returns a signed BOLT11 with the amount, description and expiry asked for', async () => {
-      const tx = await payee.makeInvoice({ amount: 21_000, description: 'contract #1', expiry: 600 })
+      const tx = await payee.makeInvoice({
+        amount: 21_000,
+        description: 'contract #1',
+        expiry: 600,
+      })
       const d = bolt11.decode(tx.invoice)
       expect(d.millisatoshis).toBe('21000')
       expect(d.tagsObject.description).toBe('contract #1')
@@ -138,36 +157,52 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     })
 
     it('an unknown payment hash is NOT_FOUND', async () => {
-      expect(await errorCode(payee.lookupInvoice({ payment_hash: bytesToHex(randomBytes(32)) }))).toBe('NOT_FOUND')
+      expect(
+        await errorCode(payee.lookupInvoice({ payment_hash: bytesToHex(randomBytes(32)) })),
+      ).toBe('NOT_FOUND')
     })
 
     it('pay_invoice moves exactly the amount plus fees, and the preimage hashes to the payment hash', async () => {
-      const before = { payer: (await payer.getBalance()).balance, payee: (await payee.getBalance()).balance }
+      const before = {
+        payer: (await payer.getBalance()).balance,
+        payee: (await payee.getBalance()).balance,
+      }
       const tx = await payee.makeInvoice({ amount: 12_345, description: 'pay' })
       const paid = await payer.payInvoice({ invoice: tx.invoice })
       expect(sha256(paid.preimage)).toBe(tx.payment_hash)
-      const after = { payer: (await payer.getBalance()).balance, payee: (await payee.getBalance()).balance }
+      const after = {
+        payer: (await payer.getBalance()).balance,
+        payee: (await payee.getBalance()).balance,
+      }
       expect(after.payee - before.payee).toBe(12_345)
       expect(before.payer - after.payer).toBe(12_345 + (paid.fees_paid ?? 0))
       const incoming = await payee.lookupInvoice({ payment_hash: tx.payment_hash })
       expect(incoming).toMatchObject({ state: 'settled', preimage: paid.preimage, amount: 12_345 })
       expect(incoming.settled_at).toBeGreaterThan(0)
       const outgoing = await payer.lookupInvoice({ payment_hash: tx.payment_hash })
-      expect(outgoing).toMatchObject({ type: 'outgoing', state: 'settled', preimage: paid.preimage })
+      expect(outgoing).toMatchObject({
+        type: 'outgoing',
+        state: 'settled',
+        preimage: paid.preimage,
+      })
     })
 
     it('an invoice is paid once: the second payment is refused and moves no money', async () => {
       const tx = await payee.makeInvoice({ amount: 4_000, description: 'twice' })
       await payer.payInvoice({ invoice: tx.invoice })
       const balance = (await payer.getBalance()).balance
-      expect(await errorCode(payer.payInvoice({ invoice: tx.invoice }))).toMatch(/^(PAYMENT_FAILED|OTHER)$/)
+      expect(await errorCode(payer.payInvoice({ invoice: tx.invoice }))).toMatch(
+        /^(PAYMENT_FAILED|OTHER)$/,
+      )
       expect((await payer.getBalance()).balance).toBe(balance)
     })
 
     it('a wallet without the balance gets INSUFFICIENT_BALANCE', async () => {
       const empty = client(w.emptyUrl)
       const tx = await payee.makeInvoice({ amount: 50_000, description: 'too much' })
-      expect(await errorCode(empty.payInvoice({ invoice: tx.invoice }))).toBe('INSUFFICIENT_BALANCE')
+      expect(await errorCode(empty.payInvoice({ invoice: tx.invoice }))).toBe(
+        'INSUFFICIENT_BALANCE',
+      )
       expect((await payee.lookupInvoice({ payment_hash: tx.payment_hash })).state).toBe('pending')
     })
 
@@ -176,9 +211,13 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
       if (w.advanceClockSec) w.advanceClockSec(5)
       else await new Promise((r) => setTimeout(r, 2_100))
       const balance = (await payer.getBalance()).balance
-      expect(await errorCode(payer.payInvoice({ invoice: tx.invoice }))).toMatch(/^(PAYMENT_FAILED|OTHER)$/)
+      expect(await errorCode(payer.payInvoice({ invoice: tx.invoice }))).toMatch(
+        /^(PAYMENT_FAILED|OTHER)$/,
+      )
       expect((await payer.getBalance()).balance).toBe(balance)
-      expect((await payee.lookupInvoice({ payment_hash: tx.payment_hash })).state).not.toBe('settled')
+      expect((await payee.lookupInvoice({ payment_hash: tx.payment_hash })).state).not.toBe(
+        'settled',
+      )
     })
 
     it('a receive-only connection gets RESTRICTED on pay_invoice and may still make invoices', async () => {
@@ -196,7 +235,9 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
     })
 
     it('a method the wallet does not know is NOT_IMPLEMENTED', async () => {
-      expect(await errorCode(payer.request('sign_message', { message: 'hi' }))).toBe('NOT_IMPLEMENTED')
+      expect(await errorCode(payer.request('sign_message', { message: 'hi' }))).toBe(
+        'NOT_IMPLEMENTED',
+      )
     })
 
     it('an invoice the wallet has no route to fails with PAYMENT_FAILED', async () => {
@@ -211,10 +252,19 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
       const paid = await payer.payInvoice({ invoice: tx.invoice })
       const r = await received.next
       expect(r.notification_type).toBe('payment_received')
-      expect(r.notification).toMatchObject({ type: 'incoming', state: 'settled', amount: 7_000, preimage: paid.preimage })
+      expect(r.notification).toMatchObject({
+        type: 'incoming',
+        state: 'settled',
+        amount: 7_000,
+        preimage: paid.preimage,
+      })
       const s = await sent.next
       expect(s.notification_type).toBe('payment_sent')
-      expect(s.notification).toMatchObject({ type: 'outgoing', amount: 7_000, preimage: paid.preimage })
+      expect(s.notification).toMatchObject({
+        type: 'outgoing',
+        amount: 7_000,
+        preimage: paid.preimage,
+      })
     })
 
     it('a NIP-04 client is answered in NIP-04 for every method and gets 23196 notifications', async () => {
@@ -250,7 +300,9 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
       const second = await payee.listTransactions({ type: 'incoming', limit: 1, offset: 1 })
       expect(second.transactions[0]?.payment_hash).toBe(hashes[1])
       const outgoing = await payer.listTransactions({ type: 'outgoing', limit: 50 })
-      expect(outgoing.transactions.map((t) => t.payment_hash)).toEqual(expect.arrayContaining([a.payment_hash, b.payment_hash]))
+      expect(outgoing.transactions.map((t) => t.payment_hash)).toEqual(
+        expect.arrayContaining([a.payment_hash, b.payment_hash]),
+      )
       expect(outgoing.transactions.every((t) => t.type === 'outgoing')).toBe(true)
     })
 
@@ -262,17 +314,36 @@ export function nwcContract(name: string, setup: () => Promise<NwcWalletUnderTes
       const relay = await Relay.connect(relayUrl)
       try {
         const req = finalizeEvent(
-          { kind: 23194, created_at: Math.floor(Date.now() / 1000), tags: [['p', walletPk]], content: nip04.encrypt(sk, walletPk, JSON.stringify({ method: 'get_balance', params: {} })) },
+          {
+            kind: 23194,
+            created_at: Math.floor(Date.now() / 1000),
+            tags: [['p', walletPk]],
+            content: nip04.encrypt(
+              sk,
+              walletPk,
+              JSON.stringify({ method: 'get_balance', params: {} }),
+            ),
+          },
           sk,
         )
         const response = new Promise<Event>((resolve) => {
-          relay.subscribe([{ kinds: [23195], authors: [walletPk], '#e': [req.id] }], { onevent: resolve })
+          relay.subscribe([{ kinds: [23195], authors: [walletPk], '#e': [req.id] }], {
+            onevent: resolve,
+          })
         })
         await relay.publish(req)
         const res = await response
         expect(verifyEvent(res)).toBe(true)
-        expect(res.tags).toEqual(expect.arrayContaining([['p', getPublicKey(sk)], ['e', req.id]]))
-        const body = JSON.parse(nip04.decrypt(sk, walletPk, res.content)) as { result_type: string; result: { balance: number } }
+        expect(res.tags).toEqual(
+          expect.arrayContaining([
+            ['p', getPublicKey(sk)],
+            ['e', req.id],
+          ]),
+        )
+        const body = JSON.parse(nip04.decrypt(sk, walletPk, res.content)) as {
+          result_type: string
+          result: { balance: number }
+        }
         expect(body.result_type).toBe('get_balance')
         expect(body.result.balance).toBeGreaterThan(0)
       } finally {
@@ -296,7 +367,13 @@ export function foreignInvoice(amountMsat = 1_000): string {
         { tagName: 'description', data: 'elsewhere' },
         { tagName: 'expire_time', data: 3600 },
         { tagName: 'min_final_cltv_expiry', data: 18 },
-        { tagName: 'feature_bits', data: { var_onion_optin: { required: true }, payment_secret: { required: true } } as never },
+        {
+          tagName: 'feature_bits',
+          data: {
+            var_onion_optin: { required: true },
+            payment_secret: { required: true },
+          } as never,
+        },
       ],
     },
     false,

@@ -9,7 +9,11 @@ import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { HTTP_AUTH_WINDOW_SEC, parseHttpAuth, verifyHttpAuth } from '@zapcade/shared/events/http-auth'
+import {
+  HTTP_AUTH_WINDOW_SEC,
+  parseHttpAuth,
+  verifyHttpAuth,
+} from '@zapcade/shared/events/http-auth'
 import type { Clock } from '../ports/clock.ts'
 import type { ReplayCache } from '../adapters/sqlite/nip98-replay.ts'
 import type { RouteAuth } from '../routes/route-auth.ts'
@@ -32,7 +36,9 @@ const VERIFIED = 'nip98Pubkey'
  */
 export function canonicalUrl(publicUrl: string, requestUrl: string): string {
   const u = new URL(requestUrl)
-  const rest = requestUrl.startsWith(u.origin) ? requestUrl.slice(u.origin.length) : `${u.pathname}${u.search}`
+  const rest = requestUrl.startsWith(u.origin)
+    ? requestUrl.slice(u.origin.length)
+    : `${u.pathname}${u.search}`
   const hash = rest.indexOf('#')
   return `${publicUrl}${hash < 0 ? rest : rest.slice(0, hash)}`
 }
@@ -43,7 +49,12 @@ async function bodySha256(c: Context): Promise<string | undefined> {
   // c.req.raw directly get a fresh Request over the same bytes.
   const buf = new Uint8Array(await c.req.arrayBuffer())
   const raw = c.req.raw
-  c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: buf, signal: raw.signal })
+  c.req.raw = new Request(raw.url, {
+    method: raw.method,
+    headers: raw.headers,
+    body: buf,
+    signal: raw.signal,
+  })
   if (buf.length === 0) return undefined
   return createHash('sha256').update(buf).digest('hex')
 }
@@ -53,7 +64,11 @@ async function verifyRequest(c: Context, o: Nip98Options): Promise<string> {
   const cached = c.get(VERIFIED as never) as string | undefined
   if (cached) return cached
   const header = c.req.header('authorization')
-  if (!header) throw new AppError('AUTH_REQUIRED', 'sign the request with NIP-98: Authorization: Nostr <base64 kind-27235 event>')
+  if (!header)
+    throw new AppError(
+      'AUTH_REQUIRED',
+      'sign the request with NIP-98: Authorization: Nostr <base64 kind-27235 event>',
+    )
   const parsed = parseHttpAuth(header)
   if (!parsed.ok) throw new AppError('AUTH_INVALID', parsed.reason)
   const nowSec = o.clock.nowSec()
@@ -66,8 +81,13 @@ async function verifyRequest(c: Context, o: Nip98Options): Promise<string> {
   })
   if (!checked.ok) throw new AppError('AUTH_INVALID', checked.reason)
   // Kept past the whole window the event could be valid in, whatever clock skew it used.
-  if (!o.replay.accept(parsed.value.sig, parsed.value.created_at + HTTP_AUTH_WINDOW_SEC + 1, nowSec)) {
-    throw new AppError('AUTH_REPLAYED', 'this auth event was already used; sign a fresh one per request')
+  if (
+    !o.replay.accept(parsed.value.sig, parsed.value.created_at + HTTP_AUTH_WINDOW_SEC + 1, nowSec)
+  ) {
+    throw new AppError(
+      'AUTH_REPLAYED',
+      'this auth event was already used; sign a fresh one per request',
+    )
   }
   c.set(VERIFIED as never, checked.value as never)
   return checked.value

@@ -27,14 +27,16 @@ describe('CORS on /api', () => {
       headers: {
         Origin: ORIGIN,
         'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': 'authorization, content-type, idempotency-key, x-receipt-code',
+        'Access-Control-Request-Headers':
+          'authorization, content-type, idempotency-key, x-receipt-code',
       },
     })
     expect(res.status).toBe(204)
     expect(cors(res)).toEqual({
       'access-control-allow-origin': '*',
       'access-control-allow-methods': 'GET, HEAD, POST, PUT, DELETE',
-      'access-control-allow-headers': 'Authorization, Content-Type, Idempotency-Key, X-Receipt-Code',
+      'access-control-allow-headers':
+        'Authorization, Content-Type, Idempotency-Key, X-Receipt-Code',
       'access-control-max-age': '86400',
     })
   })

@@ -11,7 +11,12 @@ import type { MiddlewareHandler } from 'hono'
 
 export const CORS_ALLOW_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const
 /** What our routes read: NIP-98, JSON bodies, purchase idempotency, guest receipts. */
-export const CORS_ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Receipt-Code'] as const
+export const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Receipt-Code',
+] as const
 /** Answer headers a script may read beyond the safelisted ones: where a created resource or a redirect
  * points, when to retry after RATE_LIMITED, and the request id a problem names. */
 export const CORS_EXPOSE_HEADERS = ['Location', 'Retry-After', 'X-Request-Id'] as const

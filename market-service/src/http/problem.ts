@@ -24,19 +24,42 @@ export interface Problem {
 }
 
 /** The problem document for a code. */
-export function problemOf(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, requestId?: string): Problem {
-  const p: Problem = { ...extra, type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`, title: titleOf(code), status: statusOf(code), detail, code }
+export function problemOf(
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  requestId?: string,
+): Problem {
+  const p: Problem = {
+    ...extra,
+    type: `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`,
+    title: titleOf(code),
+    status: statusOf(code),
+    detail,
+    code,
+  }
   if (requestId !== undefined) p.request_id = requestId
   return p
 }
 
 /** OpenAPI `responses` entries: a problem+json body for each status code. */
-export const problems = (...codes: number[]) => Object.fromEntries(codes.map((s) => [s, { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }]))
+export const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((s) => [
+      s,
+      {
+        description: 'problem',
+        content: { 'application/problem+json': { schema: ProblemResponse } },
+      },
+    ]),
+  )
 
 /** Respond with a problem document. */
 export function problemResponse(c: Context, p: Problem): Response {
   // c.body keeps headers a handler set before throwing (e.g. Retry-After).
-  return c.body(JSON.stringify(p), p.status as ContentfulStatusCode, { 'content-type': 'application/problem+json' })
+  return c.body(JSON.stringify(p), p.status as ContentfulStatusCode, {
+    'content-type': 'application/problem+json',
+  })
 }
 
 const httpCode = (status: number): ErrorCode => {
@@ -55,20 +78,43 @@ export function problemErrorHandler(log: Logger): ErrorHandler {
   return (err, c) => {
     const requestId = requestIdOf(c)
     if (err instanceof AppError) {
-      if (err.status >= 500) log.error({ err, request_id: requestId, code: err.code }, 'request failed')
-      if (err.code === 'RATE_LIMITED' && typeof err.extra?.retry_after_sec === 'number') c.header('retry-after', String(err.extra.retry_after_sec))
+      if (err.status >= 500)
+        log.error({ err, request_id: requestId, code: err.code }, 'request failed')
+      if (err.code === 'RATE_LIMITED' && typeof err.extra?.retry_after_sec === 'number')
+        c.header('retry-after', String(err.extra.retry_after_sec))
       return problemResponse(c, problemOf(err.code, err.message, err.extra, requestId))
     }
     if (err instanceof HTTPException) {
       const code = httpCode(err.status)
       if (code === 'INTERNAL') log.error({ err, request_id: requestId }, 'request failed')
-      return problemResponse(c, problemOf(code, code === 'INTERNAL' ? `internal error (request ${requestId ?? '?'})` : err.message || titleOf(code), {}, requestId))
+      return problemResponse(
+        c,
+        problemOf(
+          code,
+          code === 'INTERNAL'
+            ? `internal error (request ${requestId ?? '?'})`
+            : err.message || titleOf(code),
+          {},
+          requestId,
+        ),
+      )
     }
     log.error({ err, request_id: requestId }, 'unhandled error')
-    return problemResponse(c, problemOf('INTERNAL', `internal error; quote request id ${requestId ?? '?'}`, {}, requestId))
+    return problemResponse(
+      c,
+      problemOf('INTERNAL', `internal error; quote request id ${requestId ?? '?'}`, {}, requestId),
+    )
   }
 }
 
 /** `app.notFound`: unknown routes are a NOT_FOUND problem too. */
 export const problemNotFound: NotFoundHandler = (c) =>
-  problemResponse(c, problemOf('NOT_FOUND', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`, {}, requestIdOf(c)))
+  problemResponse(
+    c,
+    problemOf(
+      'NOT_FOUND',
+      `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      {},
+      requestIdOf(c),
+    ),
+  )

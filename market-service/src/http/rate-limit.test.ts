@@ -16,11 +16,21 @@ describe('TokenBuckets', () => {
     takeAll([[b, 'a']], 'x')
     takeAll([[b, 'a']], 'x')
     expect(b.waitMs('a')).toBe(10_000)
-    expect(() => takeAll([[b, 'a']], 'x')).toThrow(expect.objectContaining({ code: 'RATE_LIMITED', extra: { retry_after_sec: 10 } }))
+    expect(() => takeAll([[b, 'a']], 'x')).toThrow(
+      expect.objectContaining({ code: 'RATE_LIMITED', extra: { retry_after_sec: 10 } }),
+    )
     now += 4_000
     expect(b.waitMs('a')).toBe(6_000)
     // 'b' has tokens but 'a' has none: nothing is taken from 'b'.
-    expect(() => takeAll([[b, 'b'], [b, 'a']], 'x')).toThrow(expect.objectContaining({ extra: { retry_after_sec: 6 } }))
+    expect(() =>
+      takeAll(
+        [
+          [b, 'b'],
+          [b, 'a'],
+        ],
+        'x',
+      ),
+    ).toThrow(expect.objectContaining({ extra: { retry_after_sec: 6 } }))
     takeAll([[b, 'b']], 'x')
     takeAll([[b, 'b']], 'x')
     now += 6_000
@@ -50,10 +60,19 @@ describe('TokenBuckets', () => {
 
 describe('rate-limit configuration', () => {
   it('parses <burst>/<per minute> and off, and names a bad variable', () => {
-    const ok = loadConfig({ ZAPCADE_RATE_LIMIT_DRAFTS: '5/2', ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: 'off' })
-    expect(ok.ok && ok.value.rateLimits).toEqual({ drafts: { burst: 5, perMinute: 2 }, guestCheckouts: undefined })
+    const ok = loadConfig({
+      ZAPCADE_RATE_LIMIT_DRAFTS: '5/2',
+      ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: 'off',
+    })
+    expect(ok.ok && ok.value.rateLimits).toEqual({
+      drafts: { burst: 5, perMinute: 2 },
+      guestCheckouts: undefined,
+    })
     const dflt = loadConfig({})
-    expect(dflt.ok && dflt.value.rateLimits).toEqual({ drafts: { burst: 60, perMinute: 30 }, guestCheckouts: { burst: 2000, perMinute: 1200 } })
+    expect(dflt.ok && dflt.value.rateLimits).toEqual({
+      drafts: { burst: 60, perMinute: 30 },
+      guestCheckouts: { burst: 2000, perMinute: 1200 },
+    })
     for (const bad of ['0/1', '5', '5/0', 'lots', '-1/2']) {
       const r = loadConfig({ ZAPCADE_RATE_LIMIT_DRAFTS: bad })
       expect(r.ok, bad).toBe(false)
@@ -65,28 +84,70 @@ describe('rate-limit configuration', () => {
 describe('unauthenticated writes over HTTP', () => {
   let h: Harness
   let skewMs = 0
-  const clock = { nowMs: () => Date.now() + skewMs, nowSec: () => Math.floor((Date.now() + skewMs) / 1000) }
+  const clock = {
+    nowMs: () => Date.now() + skewMs,
+    nowSec: () => Math.floor((Date.now() + skewMs) / 1000),
+  }
   const draft = (dev: Key, slug: string) =>
-    sign(dev, buildGame({ slug, title: `Game ${slug}`, tags: ['puzzle'], listing: 'DRAFT', createdAtSec: clock.nowSec() }))
-  const postEvent = (body: unknown) => h.call('/api/v1/events', { method: 'POST', body: JSON.stringify(body) })
-  const checkout = (auth?: Key) => h.call('/api/v1/purchases', { method: 'POST', body: JSON.stringify({ game: `${'a'.repeat(64)}/nothing` }), ...(auth ? { auth } : {}) })
+    sign(
+      dev,
+      buildGame({
+        slug,
+        title: `Game ${slug}`,
+        tags: ['puzzle'],
+        listing: 'DRAFT',
+        createdAtSec: clock.nowSec(),
+      }),
+    )
+  const postEvent = (body: unknown) =>
+    h.call('/api/v1/events', { method: 'POST', body: JSON.stringify(body) })
+  const checkout = (auth?: Key) =>
+    h.call('/api/v1/purchases', {
+      method: 'POST',
+      body: JSON.stringify({ game: `${'a'.repeat(64)}/nothing` }),
+      ...(auth ? { auth } : {}),
+    })
 
   beforeAll(async () => {
-    h = await startHarness({ env: { ZAPCADE_RATE_LIMIT_DRAFTS: '3/1', ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: '2/1' }, overrides: { clock } })
+    h = await startHarness({
+      env: { ZAPCADE_RATE_LIMIT_DRAFTS: '3/1', ZAPCADE_RATE_LIMIT_GUEST_CHECKOUTS: '2/1' },
+      overrides: { clock },
+    })
   })
-  afterAll(async () => { await h.stop() })
+  afterAll(async () => {
+    await h.stop()
+  })
 
   /** POST from another loopback address (Linux answers on all of 127/8): another client IP, over real HTTP. */
-  const postFrom = (localAddress: string, body: unknown) => new Promise<Response>((resolve, reject) => {
-    const data = JSON.stringify(body)
-    const req = request(`${h.svc.url}/api/v1/events`, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: res.headers as Record<string, string> })))
+  const postFrom = (localAddress: string, body: unknown) =>
+    new Promise<Response>((resolve, reject) => {
+      const data = JSON.stringify(body)
+      const req = request(
+        `${h.svc.url}/api/v1/events`,
+        {
+          method: 'POST',
+          localAddress,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(data),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve(
+              new Response(Buffer.concat(chunks), {
+                status: res.statusCode ?? 0,
+                headers: res.headers as Record<string, string>,
+              }),
+            ),
+          )
+        },
+      )
+      req.on('error', reject)
+      req.end(data)
     })
-    req.on('error', reject)
-    req.end(data)
-  })
 
   async function expectLimited(res: Response): Promise<number> {
     expect(res.status).toBe(429)
@@ -129,7 +190,15 @@ describe('unauthenticated writes over HTTP', () => {
     expect(refused.status).toBe(422)
     expect(await refused.json()).toMatchObject({ code: 'INVALID_EVENT' })
     // A public game is not a draft: forwarded, not limited here.
-    const listed = sign(dev, buildGame({ slug: 'public-one', title: 'Public', tags: ['puzzle'], createdAtSec: clock.nowSec() }))
+    const listed = sign(
+      dev,
+      buildGame({
+        slug: 'public-one',
+        title: 'Public',
+        tags: ['puzzle'],
+        createdAtSec: clock.nowSec(),
+      }),
+    )
     expect((await postEvent(listed)).status).not.toBe(429)
     skewMs += 60_000
     expect((await postFrom('127.0.0.4', draft(dev, 'd-six'))).status).toBe(200)

@@ -14,14 +14,21 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import { Kind } from '@zapcade/shared/kinds'
 import { parseIPv6 } from '@zapcade/shared/net/public-address'
 
-interface Bucket { tokens: number; atMs: number }
+interface Bucket {
+  tokens: number
+  atMs: number
+}
 
 /** Buckets of one limit, by key; the map is bounded (full buckets are dropped first, then the oldest). */
 export class TokenBuckets {
   readonly #buckets = new Map<string, Bucket>()
   readonly #ratePerMs: number
 
-  constructor(readonly limit: RateLimit, private readonly nowMs: () => number, private readonly maxKeys = 50_000) {
+  constructor(
+    readonly limit: RateLimit,
+    private readonly nowMs: () => number,
+    private readonly maxKeys = 50_000,
+  ) {
     this.#ratePerMs = limit.perMinute / 60_000
   }
 
@@ -47,7 +54,8 @@ export class TokenBuckets {
   }
 
   #prune(now: number): void {
-    for (const [k] of this.#buckets) if (this.#level(k, now) >= this.limit.burst) this.#buckets.delete(k)
+    for (const [k] of this.#buckets)
+      if (this.#level(k, now) >= this.limit.burst) this.#buckets.delete(k)
     for (const [k] of this.#buckets) {
       if (this.#buckets.size <= this.maxKeys) break
       this.#buckets.delete(k)
@@ -67,7 +75,9 @@ export function takeAll(pairs: readonly (readonly [TokenBuckets, string])[], wha
   const waitMs = Math.max(0, ...pairs.map(([b, k]) => b.waitMs(k)))
   if (waitMs > 0) {
     const retryAfterSec = Math.max(1, Math.ceil(waitMs / 1000))
-    throw new AppError('RATE_LIMITED', `too many ${what}; retry in ${retryAfterSec} s`, { retry_after_sec: retryAfterSec })
+    throw new AppError('RATE_LIMITED', `too many ${what}; retry in ${retryAfterSec} s`, {
+      retry_after_sec: retryAfterSec,
+    })
   }
   for (const [b, k] of pairs) b.take(k)
 }
@@ -79,8 +89,12 @@ export function takeAll(pairs: readonly (readonly [TokenBuckets, string])[], wha
 export function clientNetwork(ip: string): string {
   const v6 = ip.includes(':') ? parseIPv6(ip.replace(/%.*$/, '')) : undefined
   if (v6) {
-    if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff) return `${v6[6]! >> 8}.${v6[6]! & 255}.${v6[7]! >> 8}.${v6[7]! & 255}`
-    return `${v6.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`
+    if (v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff)
+      return `${v6[6]! >> 8}.${v6[6]! & 255}.${v6[7]! >> 8}.${v6[7]! & 255}`
+    return `${v6
+      .slice(0, 4)
+      .map((g) => g.toString(16))
+      .join(':')}::/64`
   }
   return ip
 }
@@ -105,13 +119,22 @@ export interface WriteLimits {
 
 const isDraftGame = (body: unknown): body is NostrEvent => {
   const ev = body as Partial<NostrEvent> | null
-  return typeof ev === 'object' && ev !== null && ev.kind === Kind.Game && typeof ev.pubkey === 'string'
-    && Array.isArray(ev.tags) && ev.tags.some((t) => Array.isArray(t) && t[0] === 'status' && t[1] === 'draft')
+  return (
+    typeof ev === 'object' &&
+    ev !== null &&
+    ev.kind === Kind.Game &&
+    typeof ev.pubkey === 'string' &&
+    Array.isArray(ev.tags) &&
+    ev.tags.some((t) => Array.isArray(t) && t[0] === 'status' && t[1] === 'draft')
+  )
 }
 
 /** The two middlewares; a limit set to undefined (`off`) lets everything through. */
 export function unauthenticatedWriteLimits(o: WriteLimitsOptions): WriteLimits {
-  const ipHash = (c: Context): string => createHmac('sha256', o.secret).update(`rate|${clientNetwork(o.clientIp(c))}`).digest('base64url')
+  const ipHash = (c: Context): string =>
+    createHmac('sha256', o.secret)
+      .update(`rate|${clientNetwork(o.clientIp(c))}`)
+      .digest('base64url')
   const draftsByIp = o.drafts && new TokenBuckets(o.drafts, o.nowMs)
   const draftsByKey = o.drafts && new TokenBuckets(o.drafts, o.nowMs)
   const checkoutsByIp = o.guestCheckouts && new TokenBuckets(o.guestCheckouts, o.nowMs)

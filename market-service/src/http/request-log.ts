@@ -14,7 +14,11 @@ const SANE_ID = /^[A-Za-z0-9._-]{8,64}$/
 export const CLIENT_CLOSED_REQUEST = 499
 
 /** What @hono/node-server puts in `c.env.incoming` that tells a closed connection. */
-interface IncomingState { complete?: boolean; destroyed?: boolean; errored?: unknown }
+interface IncomingState {
+  complete?: boolean
+  destroyed?: boolean
+  errored?: unknown
+}
 
 /**
  * True when the client closed the connection before the exchange finished: the request's abort
@@ -24,7 +28,11 @@ interface IncomingState { complete?: boolean; destroyed?: boolean; errored?: unk
 export function clientAborted(c: Context): boolean {
   if (c.req.raw.signal.aborted) return true
   const incoming = (c.env as { incoming?: IncomingState } | undefined)?.incoming
-  return incoming !== undefined && incoming.complete === false && (incoming.destroyed === true || Boolean(incoming.errored))
+  return (
+    incoming !== undefined &&
+    incoming.complete === false &&
+    (incoming.destroyed === true || Boolean(incoming.errored))
+  )
 }
 
 /** Mark the request as abandoned by its client: `requestLog` then logs a warning, not an error. */
@@ -51,10 +59,18 @@ export function requestLog(o: RequestLogOptions): MiddlewareHandler {
     const route = !matched || matched === '/*' || matched === '*' ? 'unmatched' : matched
     const ms = o.nowMs() - started
     // A failure while the client had already gone (a body read cut short) is the client's abort, not ours.
-    const aborted = c.get('clientAbort' as never) === true || (c.res.status >= 500 && clientAborted(c))
+    const aborted =
+      c.get('clientAbort' as never) === true || (c.res.status >= 500 && clientAborted(c))
     const status = aborted ? CLIENT_CLOSED_REQUEST : c.res.status
     o.metrics.observeRequest(c.req.method, route, status, ms)
-    const line = { request_id: requestId, method: c.req.method, path: c.req.path, route, status, ms }
+    const line = {
+      request_id: requestId,
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status,
+      ms,
+    }
     if (aborted) o.log.warn({ ...line, client_abort: true }, 'request aborted by the client')
     else if (status >= 500) o.log.error(line, 'request')
     else o.log.info(line, 'request')

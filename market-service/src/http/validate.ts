@@ -22,11 +22,19 @@ export function issuesOf(error: z.ZodError): Issue[] {
 /** The VALIDATION_FAILED error for a zod failure, with `issues` in the problem body. */
 export function validationError(error: z.ZodError, where = 'request'): AppError {
   const issues = issuesOf(error)
-  return new AppError('VALIDATION_FAILED', `${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues })
+  return new AppError(
+    'VALIDATION_FAILED',
+    `${where}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { issues },
+  )
 }
 
 /** Parse `value` or throw VALIDATION_FAILED. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where = 'request'): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where = 'request',
+): z.infer<S> {
   const r = schema.safeParse(value)
   if (!r.success) throw validationError(r.error, where)
   return r.data
@@ -38,7 +46,9 @@ export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Pro
   try {
     json = await c.req.json()
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'body: must be JSON', { issues: [{ path: '(root)', message: 'must be JSON' }] })
+    throw new AppError('VALIDATION_FAILED', 'body: must be JSON', {
+      issues: [{ path: '(root)', message: 'must be JSON' }],
+    })
   }
   return parseWith(schema, json, 'body')
 }

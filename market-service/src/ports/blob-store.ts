@@ -64,12 +64,14 @@ export interface BlobStore {
   delete(key: string): Promise<void>
 }
 
-const KEY_RE = /^builds\/[1-9][0-9]{0,15}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.zip$/
+const KEY_RE =
+  /^builds\/[1-9][0-9]{0,15}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.zip$/
 
 /** The one way an object key is made: `builds/<game-id>/<uuid>.zip`, from service-side values only. */
 export function buildObjectKey(gameId: number, uuid: string): string {
   const key = `builds/${gameId}/${uuid.toLowerCase()}.zip`
-  if (!KEY_RE.test(key)) throw new Error(`refusing to build an object key from game ${gameId} and ${uuid}`)
+  if (!KEY_RE.test(key))
+    throw new Error(`refusing to build an object key from game ${gameId} and ${uuid}`)
   return key
 }
 
@@ -80,7 +82,8 @@ export function isSafeObjectKey(key: string): boolean {
 
 /** Throw unless the key is one the service could have generated (defence in depth for adapters). */
 export function assertSafeObjectKey(key: string): void {
-  if (!isSafeObjectKey(key)) throw new Error(`unsafe object key refused: ${JSON.stringify(key.slice(0, 80))}`)
+  if (!isSafeObjectKey(key))
+    throw new Error(`unsafe object key refused: ${JSON.stringify(key.slice(0, 80))}`)
 }
 
 /**
@@ -94,7 +97,10 @@ export function attachmentDisposition(filename: string): string {
 
 /** Reduce a filename to `[A-Za-z0-9._-]`, never empty, never starting with a dot. */
 export function safeFilename(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 150)
+  const cleaned = name
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 150)
   return cleaned.length > 0 ? cleaned : 'download.zip'
 }
 

@@ -2,7 +2,11 @@
  * The service's read port onto the catalog tables the indexer writes (DESIGN.md section 1: they meet
  * in the database). Synchronous on purpose: the SQLite adapter answers from prepared statements.
  */
-import type { GameDetailResponse, GameListQuery, GameListResponse } from '@zapcade/shared/api/catalog'
+import type {
+  GameDetailResponse,
+  GameListQuery,
+  GameListResponse,
+} from '@zapcade/shared/api/catalog'
 
 /** A game as the detail route shows it, before the route adds what depends on configuration (naddr). */
 export type CatalogGame = Omit<GameDetailResponse, 'naddr'>

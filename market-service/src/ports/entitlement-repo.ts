@@ -7,8 +7,21 @@ export interface LibraryItem {
   purchaseId: string
   grantedAtSec: number
   revokedAtSec: number | null
-  game: { id: number; pubkey: string; slug: string; title: string; icon: string | null; status: string }
-  releases: { version: string; channel: string; notes: string; publishedAtSec: number; asset: { sha256: string; sizeBytes: number } | null }[]
+  game: {
+    id: number
+    pubkey: string
+    slug: string
+    title: string
+    icon: string | null
+    status: string
+  }
+  releases: {
+    version: string
+    channel: string
+    notes: string
+    publishedAtSec: number
+    asset: { sha256: string; sizeBytes: number } | null
+  }[]
 }
 
 /** Zaps toward a game the zapper does not own yet: they add up, and the one reaching the price entitles. */
@@ -26,7 +39,9 @@ export interface OwnershipFacts {
    * The key's entitlement to the game: an active one first (not revoked, its purchase not REFUNDED), else
    * the latest inactive one; undefined when the key never held one. `revokedAtSec` is the revocation time.
    */
-  entitlement: { id: string; grantedAtSec: number; active: boolean; revokedAtSec: number | null } | undefined
+  entitlement:
+    | { id: string; grantedAtSec: number; active: boolean; revokedAtSec: number | null }
+    | undefined
 }
 
 export interface EntitlementRepo {
@@ -37,5 +52,9 @@ export interface EntitlementRepo {
   /** Every entitlement held by the pubkey (revoked ones included, flagged), with the game's releases. */
   library(pubkey: string): LibraryItem[]
   /** Set revoked_at once (guarded on it being NULL); answers the row, or undefined when none. */
-  revoke(id: string, reason: string, nowSec: number): { id: string; revokedAtSec: number; revokedReason: string; changed: boolean } | undefined
+  revoke(
+    id: string,
+    reason: string,
+    nowSec: number,
+  ): { id: string; revokedAtSec: number; revokedReason: string; changed: boolean } | undefined
 }

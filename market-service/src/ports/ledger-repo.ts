@@ -51,7 +51,12 @@ export interface LedgerFacts {
   zapGroups: ZapGroupFacts[]
   developers: DeveloperLedgerFacts[]
   /** Entitlements whose purchase is not PAID (REFUNDED ones revoked are fine). */
-  orphanEntitlements: { id: string; purchaseId: string; purchaseStatus: string | null; revoked: boolean }[]
+  orphanEntitlements: {
+    id: string
+    purchaseId: string
+    purchaseStatus: string | null
+    revoked: boolean
+  }[]
   /** SENT payouts without exactly one PAYOUT_SENT entry of their amount. */
   sentPayoutsWithoutEntry: { id: string; amountMsat: number; entries: number; entryTotal: number }[]
   entryCount: number

@@ -4,7 +4,12 @@
  * adapters/sqlite/purchase-repo.ts. Every write that changes a status guards the current one.
  */
 import type { Msat } from '@zapcade/shared/money'
-import type { GameStatus, LedgerEntryType, PurchaseKind, PurchaseStatus } from '@zapcade/shared/status'
+import type {
+  GameStatus,
+  LedgerEntryType,
+  PurchaseKind,
+  PurchaseStatus,
+} from '@zapcade/shared/status'
 
 export type { GameStatus, LedgerEntryType, PurchaseKind }
 
@@ -97,19 +102,48 @@ export interface SettlementTx {
   /** Whether the user holds an active (not revoked) entitlement to the game. */
   ownsGame(userId: number, gameId: number): boolean
   /** Guarded UPDATE to PAID; true when exactly one row changed. */
-  markPaid(id: string, from: PurchaseStatus, set: { paidAtSec: number; preimage: string; paidLate: boolean; nowSec: number }): boolean
+  markPaid(
+    id: string,
+    from: PurchaseStatus,
+    set: { paidAtSec: number; preimage: string; paidLate: boolean; nowSec: number },
+  ): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
   appendLedger(e: NewLedgerEntry): boolean
   /** INSERT OR IGNORE on purchase_id; true when inserted. */
-  grantEntitlement(e: { id: string; purchaseId: string; gameId: number; userId: number | null; grantedAtSec: number }): boolean
+  grantEntitlement(e: {
+    id: string
+    purchaseId: string
+    gameId: number
+    userId: number | null
+    grantedAtSec: number
+  }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
-  schedulePayout(p: { id: string; developerUserId: number; purchaseId: string; amountMsat: Msat; destination: string | null; idempotencyKey: string; nowSec: number }): boolean
+  schedulePayout(p: {
+    id: string
+    developerUserId: number
+    purchaseId: string
+    amountMsat: Msat
+    destination: string | null
+    idempotencyKey: string
+    nowSec: number
+  }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
-  enqueueOutbox(j: { type: 'PUBLISH_ZAP_RECEIPT'; payload: unknown; relays: string[]; idempotencyKey: string; nowSec: number }): boolean
+  enqueueOutbox(j: {
+    type: 'PUBLISH_ZAP_RECEIPT'
+    payload: unknown
+    relays: string[]
+    idempotencyKey: string
+    nowSec: number
+  }): boolean
   /** A proven payment that cannot be booked: record it for an admin (again: last seen and count bumped). */
-  raiseAlert(a: { purchaseId: string; paymentHash: string; reason: string; receivedMsat: Msat | null; nowSec: number }): void
+  raiseAlert(a: {
+    purchaseId: string
+    paymentHash: string
+    reason: string
+    receivedMsat: Msat | null
+    nowSec: number
+  }): void
 }
-
 
 export interface NewLedgerEntry {
   type: LedgerEntryType
@@ -128,14 +162,20 @@ export interface PurchaseRepo {
   byId(id: string): PurchaseRecord | undefined
   byPaymentHash(paymentHash: string): PurchaseRecord | undefined
   byReceiptHash(codeHash: string): PurchaseRecord | undefined
-  entitlementOf(purchaseId: string): { id: string; userId: number | null; revokedAtSec: number | null } | undefined
+  entitlementOf(
+    purchaseId: string,
+  ): { id: string; userId: number | null; revokedAtSec: number | null } | undefined
   gameRef(gameId: number): { pubkey: string; slug: string; title: string } | undefined
 
   /**
    * Start an idempotent request: NEW (a PROCESSING row now held), the stored answer, MISMATCH or
    * IN_FLIGHT. Resolves once durable (this and the next two are group-committed).
    */
-  beginIdempotent(c: IdempotencyClaim, nowSec: number, staleAfterSec: number): Promise<IdempotencyBegin>
+  beginIdempotent(
+    c: IdempotencyClaim,
+    nowSec: number,
+    staleAfterSec: number,
+  ): Promise<IdempotencyBegin>
   /** Drop a PROCESSING row whose request failed before any effect (so it may be retried). */
   abandonIdempotent(key: string): void
   /** Store an answer for a key without any other effect (a claim's record). */
@@ -145,14 +185,24 @@ export interface PurchaseRepo {
    * One immediate transaction: the buyer's users row (when a pubkey), the PENDING purchase, ledger
    * INVOICE_CREATED and, when given, the idempotency record turned DONE with its answer.
    */
-  createPending(p: NewPurchase, idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined, ledgerKey: string): Promise<void>
+  createPending(
+    p: NewPurchase,
+    idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined,
+    ledgerKey: string,
+  ): Promise<void>
 
   /**
    * Move a guest purchase (and its entitlement, if any) to the pubkey: buyer set, receipt hash cleared,
    * entitlement user set, the claim recorded under `claim` — one immediate transaction, guarded on the
    * hash still being there. False when another claim won the race.
    */
-  claim(purchaseId: string, codeHash: string, pubkey: string, record: { claim: IdempotencyClaim; answer: IdempotentAnswer }, nowSec: number): boolean
+  claim(
+    purchaseId: string,
+    codeHash: string,
+    pubkey: string,
+    record: { claim: IdempotencyClaim; answer: IdempotentAnswer },
+    nowSec: number,
+  ): boolean
   /** A recorded claim answer by key (kept for ever, so a second claim is recognised). */
   idempotentAnswer(key: string): { requestHash: string; answer: IdempotentAnswer } | undefined
 

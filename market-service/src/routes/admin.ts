@@ -16,9 +16,14 @@ import type { MountContext } from '../app.ts'
 import { authMiddleware } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
-
 const Params = z.object({
-  pubkey: z.string().transform((s, ctx) => parsePubkey(s) ?? (ctx.addIssue({ code: 'custom', message: 'must be a hex pubkey or npub' }), z.NEVER)),
+  pubkey: z
+    .string()
+    .transform(
+      (s, ctx) =>
+        parsePubkey(s) ??
+        (ctx.addIssue({ code: 'custom', message: 'must be a hex pubkey or npub' }), z.NEVER),
+    ),
   slug: z.string().regex(SLUG_RE, 'must be a game slug'),
 })
 
@@ -27,25 +32,70 @@ export function adminRoutes(ctx: MountContext): OpenAPIHono {
   // Nothing is promoted that cannot be delivered: a paid game is featured only once it has a verified build.
   const unbuilt = ctx.db.prepare<[string, string], { price_msat: number; has_build: number }>(
     `SELECT g.price_msat, ${hasVerifiedBuildSql('g.id')} AS has_build FROM games g JOIN users u ON u.id = g.developer_user_id
-     WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`)
-  app.openapi(createRoute({
-    method: 'post', path: '/api/v1/admin/games/{pubkey}/{slug}/status', tags: ['admin'], security: [{ nip98: [] }],
-    middleware: [authMiddleware(ctx.auth, 'admin')] as const,
-    summary: "Set the market's overlay on a game: FEATURED, LISTED or BANNED",
-    request: { params: Params, body: { required: true, content: { 'application/json': { schema: AdminGameStatusRequest } } } },
-    responses: { 200: { description: 'changed', content: { 'application/json': { schema: AdminGameStatusResponse } } }, ...problems(400, 401, 403, 404, 409, 413, 415) },
-  }), (c) => {
-    const { pubkey, slug } = c.req.valid('param')
-    const body = c.req.valid('json')
-    if (body.status === 'FEATURED') {
-      const g = unbuilt.get(pubkey, slug)
-      if (g && g.price_msat > 0 && g.has_build !== 1) throw new AppError('NO_BUILD', 'a paid game is featured only once a release of it has a verified build')
-    }
-    const r = setGameOverlay(ctx.db, { pubkey, slug, status: body.status, rank: body.rank, reason: body.reason, nowSec: ctx.clock.nowSec(), marketPubkey: ctx.signer.pubkey, nonce: randomUUID() })
-    if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
-    ctx.log.info({ pubkey, slug, status: r.status, outbox: r.outbox, ban_labels: r.banLabelIds }, 'admin changed a game status')
-    if (r.outbox.length > 0) ctx.kickOutbox()
-    return c.json({ pubkey, slug, status: r.status, listing: r.listing, featured_rank: r.featuredRank, outbox: r.outbox }, 200)
-  })
+     WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`,
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/games/{pubkey}/{slug}/status',
+      tags: ['admin'],
+      security: [{ nip98: [] }],
+      middleware: [authMiddleware(ctx.auth, 'admin')] as const,
+      summary: "Set the market's overlay on a game: FEATURED, LISTED or BANNED",
+      request: {
+        params: Params,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: AdminGameStatusRequest } },
+        },
+      },
+      responses: {
+        200: {
+          description: 'changed',
+          content: { 'application/json': { schema: AdminGameStatusResponse } },
+        },
+        ...problems(400, 401, 403, 404, 409, 413, 415),
+      },
+    }),
+    (c) => {
+      const { pubkey, slug } = c.req.valid('param')
+      const body = c.req.valid('json')
+      if (body.status === 'FEATURED') {
+        const g = unbuilt.get(pubkey, slug)
+        if (g && g.price_msat > 0 && g.has_build !== 1)
+          throw new AppError(
+            'NO_BUILD',
+            'a paid game is featured only once a release of it has a verified build',
+          )
+      }
+      const r = setGameOverlay(ctx.db, {
+        pubkey,
+        slug,
+        status: body.status,
+        rank: body.rank,
+        reason: body.reason,
+        nowSec: ctx.clock.nowSec(),
+        marketPubkey: ctx.signer.pubkey,
+        nonce: randomUUID(),
+      })
+      if (!r) throw new AppError('GAME_NOT_FOUND', 'no such game in the catalog')
+      ctx.log.info(
+        { pubkey, slug, status: r.status, outbox: r.outbox, ban_labels: r.banLabelIds },
+        'admin changed a game status',
+      )
+      if (r.outbox.length > 0) ctx.kickOutbox()
+      return c.json(
+        {
+          pubkey,
+          slug,
+          status: r.status,
+          listing: r.listing,
+          featured_rank: r.featuredRank,
+          outbox: r.outbox,
+        },
+        200,
+      )
+    },
+  )
   return app
 }

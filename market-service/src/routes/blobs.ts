@@ -48,7 +48,12 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end }
 }
 
-async function serve(c: Context, store: FsBlobStore, head: boolean, accel: string | undefined): Promise<Response> {
+async function serve(
+  c: Context,
+  store: FsBlobStore,
+  head: boolean,
+  accel: string | undefined,
+): Promise<Response> {
   const obj = await store.openSigned(c.req.param('token') ?? '')
   const etag = `"${obj.sha256}"`
   const headers: Record<string, string> = {
@@ -66,13 +71,22 @@ async function serve(c: Context, store: FsBlobStore, head: boolean, accel: strin
     // Object keys are `builds/<id>/<uuid>.zip` (isSafeObjectKey): nothing in them needs escaping.
     // Accept-Ranges too comes from nginx (sent twice otherwise).
     const { 'accept-ranges': _ranges, ...kept } = headers
-    return new Response(null, { status: 200, headers: { ...kept, 'x-accel-redirect': `${accel}${obj.key}` } })
+    return new Response(null, {
+      status: 200,
+      headers: { ...kept, 'x-accel-redirect': `${accel}${obj.key}` },
+    })
   }
   // If-Range with another validator means the client's partial copy is stale: send everything.
   const ifRange = c.req.header('if-range')
-  const range = ifRange !== undefined && ifRange !== etag ? undefined : parseRange(c.req.header('range'), obj.sizeBytes)
+  const range =
+    ifRange !== undefined && ifRange !== etag
+      ? undefined
+      : parseRange(c.req.header('range'), obj.sizeBytes)
   if (range === null) {
-    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${obj.sizeBytes}` } })
+    return new Response(null, {
+      status: 416,
+      headers: { ...headers, 'content-range': `bytes */${obj.sizeBytes}` },
+    })
   }
   const length = range ? range.end - range.start + 1 : obj.sizeBytes
   headers['content-length'] = String(length)
@@ -84,7 +98,8 @@ async function serve(c: Context, store: FsBlobStore, head: boolean, accel: strin
     stream = await store.openRead(obj.key, range)
   } catch (e) {
     // Deleted between the stat and the open (a revoked build): the object is gone, not a server fault.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', 'object not found')
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AppError('NOT_FOUND', 'object not found')
     throw e
   }
   // On @hono/node-server, pipe the file straight into the socket: going through a web ReadableStream
@@ -106,7 +121,11 @@ export function blobRoutes(deps: BlobRoutesDeps): Hono {
     if (!body) throw new AppError('UPLOAD_INVALID', 'empty body')
     let stored
     try {
-      stored = await deps.store.receive(c.req.param('token'), body as unknown as AsyncIterable<Uint8Array>, c.req.header('content-type'))
+      stored = await deps.store.receive(
+        c.req.param('token'),
+        body as unknown as AsyncIterable<Uint8Array>,
+        c.req.header('content-type'),
+      )
     } catch (e) {
       // The uploader went away mid-body: nobody is left to answer and nothing failed on our side
       // (the partial temp file is already removed). Logged and counted as a client abort, not a 5xx.
@@ -116,7 +135,11 @@ export function blobRoutes(deps: BlobRoutesDeps): Hono {
       }
       throw e
     }
-    return c.json({ size_bytes: stored.sizeBytes, sha256: stored.sha256, ...(await deps.onStored(stored.key)) })
+    return c.json({
+      size_bytes: stored.sizeBytes,
+      sha256: stored.sha256,
+      ...(await deps.onStored(stored.key)),
+    })
   })
   app.get('/blobs/get/:token', (c) => serve(c, deps.store, false, deps.accelRedirect))
   app.on('HEAD', '/blobs/get/:token', (c) => serve(c, deps.store, true, deps.accelRedirect))

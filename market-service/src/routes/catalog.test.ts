@@ -9,13 +9,29 @@ import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import Database from 'better-sqlite3'
 import { applyPragmas } from '@zapcade/shared/db/migrate'
 import { gameNaddr, toNpub, type Pubkey } from '@zapcade/shared/ids'
-import { GameDetailResponse, GameListResponse, MarketInfoResponse } from '@zapcade/shared/api/catalog'
+import {
+  GameDetailResponse,
+  GameListResponse,
+  MarketInfoResponse,
+} from '@zapcade/shared/api/catalog'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { startIndexer, type Indexer } from '../../../relay-indexer/src/indexer.ts'
-import { startMarketRelay, type MarketRelay } from '../../../relay-indexer/src/relay/market-relay.ts'
+import {
+  startMarketRelay,
+  type MarketRelay,
+} from '../../../relay-indexer/src/relay/market-relay.ts'
 import { openCatalog, type Db } from '../../../relay-indexer/src/store/open.ts'
 import { createInlineVerifier, type Verifier } from '../../../relay-indexer/src/pipeline/verify.ts'
-import { asset, deletion, game, makeDev, profile, release, tempDir, type Dev } from '../../../relay-indexer/src/testing/fixtures.ts'
+import {
+  asset,
+  deletion,
+  game,
+  makeDev,
+  profile,
+  release,
+  tempDir,
+  type Dev,
+} from '../../../relay-indexer/src/testing/fixtures.ts'
 import { sqliteCatalogReader } from '../adapters/sqlite/catalog-reader.ts'
 import { catalogFixture, type CatalogFixture } from '../adapters/sqlite/testing/catalog-seed.ts'
 import { serveApp, withProblems, type Served } from '../ports/testing/serve.ts'
@@ -27,8 +43,17 @@ const MARKET = 'ab'.repeat(32)
 const RELAYS = ['ws://127.0.0.1:7777']
 
 function serveCatalog(db: Database.Database, cacheEntries?: number): Promise<Served> {
-  const deps = { catalog: sqliteCatalogReader(db), marketPubkey: MARKET, relays: RELAYS, lud16: 'market@zapcade.example', feeBps: 500, version: '0.1.0' }
-  return serveApp(() => withProblems(catalogRoutes(cacheEntries === undefined ? deps : { ...deps, cacheEntries })))
+  const deps = {
+    catalog: sqliteCatalogReader(db),
+    marketPubkey: MARKET,
+    relays: RELAYS,
+    lud16: 'market@zapcade.example',
+    feeBps: 500,
+    version: '0.1.0',
+  }
+  return serveApp(() =>
+    withProblems(catalogRoutes(cacheEntries === undefined ? deps : { ...deps, cacheEntries })),
+  )
 }
 
 describe('catalog routes', () => {
@@ -40,7 +65,13 @@ describe('catalog routes', () => {
   beforeEach(async () => {
     f = catalogFixture()
     dev = f.user(undefined, { displayName: 'Moth Games' })
-    f.game(dev, { slug: 'lantern', title: 'Lantern Depths', tags: ['roguelike'], platforms: ['web'], priceMsat: 21_000 })
+    f.game(dev, {
+      slug: 'lantern',
+      title: 'Lantern Depths',
+      tags: ['roguelike'],
+      platforms: ['web'],
+      priceMsat: 21_000,
+    })
     f.game(dev, { slug: 'hidden', title: 'Hidden Lantern', status: 'UNLISTED' })
     f.game(dev, { slug: 'banned', title: 'Banned Lantern', status: 'BANNED' })
     f.game(dev, { slug: 'draft', title: 'Draft Lantern', status: 'DRAFT' })
@@ -59,10 +90,13 @@ describe('catalog routes', () => {
     expect(body.next_cursor).toBeNull()
   })
 
-  it("filters by a developer (author=<pubkey hex>) and by a platform family (platform=linux matches linux-*)", async () => {
+  it('filters by a developer (author=<pubkey hex>) and by a platform family (platform=linux matches linux-*)', async () => {
     const other = f.user()
     f.game(other, { slug: 'tux', title: 'Tux Run', platforms: ['linux-aarch64', 'linux-x86_64'] })
-    const slugs = async (qs: string) => ((await (await get(`/api/v1/games?${qs}`)).json()) as GameListResponse).items.map((i) => i.slug)
+    const slugs = async (qs: string) =>
+      ((await (await get(`/api/v1/games?${qs}`)).json()) as GameListResponse).items.map(
+        (i) => i.slug,
+      )
     expect(await slugs(`author=${other.pubkey}`)).toEqual(['tux'])
     expect(await slugs(`author=${dev.pubkey}`)).toEqual(['lantern'])
     expect(await slugs('platform=linux')).toEqual(['tux'])
@@ -71,7 +105,19 @@ describe('catalog routes', () => {
   })
 
   it('answers every invalid parameter with a VALIDATION_FAILED problem', async () => {
-    for (const qs of ['limit=0', 'limit=101', 'limit=ten', 'sort=popular', 'sort=relevance', 'tag=Not%20A%20Tag', 'platform=%2F', 'cursor=%25%25', 'cursor=bm90LWpzb24', 'page=2', `q=${'x'.repeat(201)}`]) {
+    for (const qs of [
+      'limit=0',
+      'limit=101',
+      'limit=ten',
+      'sort=popular',
+      'sort=relevance',
+      'tag=Not%20A%20Tag',
+      'platform=%2F',
+      'cursor=%25%25',
+      'cursor=bm90LWpzb24',
+      'page=2',
+      `q=${'x'.repeat(201)}`,
+    ]) {
       const res = await get(`/api/v1/games?${qs}`)
       expect(res.status, qs).toBe(400)
       expect(res.headers.get('content-type'), qs).toContain('application/problem+json')
@@ -80,8 +126,15 @@ describe('catalog routes', () => {
   })
 
   it('finds a game by hex pubkey, by npub and by naddr, with the naddr naming the market relays', async () => {
-    const byHex = GameDetailResponse.parse(await (await get(`/api/v1/games/${dev.pubkey}/lantern`)).json())
-    expect(byHex).toMatchObject({ slug: 'lantern', title: 'Lantern Depths', price_msat: 21_000, developer: { display_name: 'Moth Games', npub: toNpub(dev.pubkey) } })
+    const byHex = GameDetailResponse.parse(
+      await (await get(`/api/v1/games/${dev.pubkey}/lantern`)).json(),
+    )
+    expect(byHex).toMatchObject({
+      slug: 'lantern',
+      title: 'Lantern Depths',
+      price_msat: 21_000,
+      developer: { display_name: 'Moth Games', npub: toNpub(dev.pubkey) },
+    })
     expect(byHex.naddr).toBe(gameNaddr({ pubkey: dev.pubkey as Pubkey, slug: 'lantern' }, RELAYS))
     expect(await (await get(`/api/v1/games/${toNpub(dev.pubkey)}/lantern`)).json()).toEqual(byHex)
     expect(await (await get(`/api/v1/games/${byHex.naddr}`)).json()).toEqual(byHex)
@@ -107,7 +160,10 @@ describe('catalog routes', () => {
   })
 
   it('never serves a cached answer after the catalog changed, by this connection or another', async () => {
-    const slugs = async () => GameListResponse.parse(await (await get('/api/v1/games?q=lantern')).json()).items.map((i) => i.slug)
+    const slugs = async () =>
+      GameListResponse.parse(await (await get('/api/v1/games?q=lantern')).json()).items.map(
+        (i) => i.slug,
+      )
     const detail = () => get(`/api/v1/games/${dev.pubkey}/lantern`)
     expect(await slugs()).toEqual(['lantern'])
     expect((await detail()).status).toBe(200)
@@ -124,12 +180,22 @@ describe('catalog routes', () => {
 
   it('answers /api/v1/info with the market pubkey, relays, lud16, fee and version', async () => {
     expect(MarketInfoResponse.parse(await (await get('/api/v1/info')).json())).toEqual({
-      market_pubkey: MARKET, relays: RELAYS, lud16: 'market@zapcade.example', fee_bps: 500, version: '0.1.0',
+      market_pubkey: MARKET,
+      relays: RELAYS,
+      lud16: 'market@zapcade.example',
+      fee_bps: 500,
+      version: '0.1.0',
     })
   })
 
   it('adds the configured fiat rate to /api/v1/info only when one is set', async () => {
-    const deps = { catalog: sqliteCatalogReader(f.db), marketPubkey: MARKET, relays: RELAYS, feeBps: 0, version: 'x' }
+    const deps = {
+      catalog: sqliteCatalogReader(f.db),
+      marketPubkey: MARKET,
+      relays: RELAYS,
+      feeBps: 0,
+      version: 'x',
+    }
     const withRate = catalogRoutes({ ...deps, fiatRate: { currency: 'USD', perBtc: 95000 } })
     const body = MarketInfoResponse.parse(await (await withRate.request('/api/v1/info')).json())
     expect(body.fiat_rate).toEqual({ currency: 'USD', per_btc: 95000 })
@@ -138,11 +204,33 @@ describe('catalog routes', () => {
   })
 
   it('declares its routes in the OpenAPI document', () => {
-    const app = catalogRoutes({ catalog: sqliteCatalogReader(f.db), marketPubkey: MARKET, relays: RELAYS, feeBps: 0, version: 'x' })
-    const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'zapcade', version: 'x' } })
-    expect(Object.keys(doc.paths ?? {}).sort()).toEqual(['/api/v1/games', '/api/v1/games/{naddr}', '/api/v1/games/{pubkey}/{slug}', '/api/v1/info'])
+    const app = catalogRoutes({
+      catalog: sqliteCatalogReader(f.db),
+      marketPubkey: MARKET,
+      relays: RELAYS,
+      feeBps: 0,
+      version: 'x',
+    })
+    const doc = app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'zapcade', version: 'x' },
+    })
+    expect(Object.keys(doc.paths ?? {}).sort()).toEqual([
+      '/api/v1/games',
+      '/api/v1/games/{naddr}',
+      '/api/v1/games/{pubkey}/{slug}',
+      '/api/v1/info',
+    ])
     const params = (doc.paths?.['/api/v1/games']?.get?.parameters ?? []) as { name: string }[]
-    expect(params.map((p) => p.name).sort()).toEqual(['author', 'cursor', 'limit', 'platform', 'q', 'sort', 'tag'])
+    expect(params.map((p) => p.name).sort()).toEqual([
+      'author',
+      'cursor',
+      'limit',
+      'platform',
+      'q',
+      'sort',
+      'tag',
+    ])
   })
 })
 
@@ -191,36 +279,80 @@ describe('from signed events to the catalog routes (real relay, real indexer)', 
     const built = asset(dev, 'moth-lantern', '1.2.0', T + 1, 4096)
     const older = asset(dev, 'moth-lantern', '1.10.0-rc.1', T + 3, 2048)
     await publish(
-      game(dev, 'moth-lantern', T, { title: 'Moth Lantern', summary: 'Follow the light', description: 'A cave crawler.', tags: ['roguelike'], platforms: ['web'], priceSats: 21, market: { pubkey: MARKET, relay: relay.url } }),
-      built, release(dev, 'moth-lantern', '1.2.0', built.id, T + 2, 'first light'),
-      older, release(dev, 'moth-lantern', '1.10.0-rc.1', older.id, T + 4, 'candidate'),
-      profile(dev, { display_name: 'Moth', picture: 'https://moth.example/p.png', lud16: 'moth@moth.example' }, T),
+      game(dev, 'moth-lantern', T, {
+        title: 'Moth Lantern',
+        summary: 'Follow the light',
+        description: 'A cave crawler.',
+        tags: ['roguelike'],
+        platforms: ['web'],
+        priceSats: 21,
+        market: { pubkey: MARKET, relay: relay.url },
+      }),
+      built,
+      release(dev, 'moth-lantern', '1.2.0', built.id, T + 2, 'first light'),
+      older,
+      release(dev, 'moth-lantern', '1.10.0-rc.1', older.id, T + 4, 'candidate'),
+      profile(
+        dev,
+        { display_name: 'Moth', picture: 'https://moth.example/p.png', lud16: 'moth@moth.example' },
+        T,
+      ),
     )
     const naddr = gameNaddr({ pubkey: dev.pubkey as Pubkey, slug: 'moth-lantern' })
-    await vi.waitFor(async () => {
-      const g = GameDetailResponse.parse(await (await get(`/api/v1/games/${naddr}`)).json())
-      expect(g.releases).toHaveLength(2)
-      expect(g.developer.display_name).toBe('Moth')
-    }, { timeout: 15_000, interval: 100 })
+    await vi.waitFor(
+      async () => {
+        const g = GameDetailResponse.parse(await (await get(`/api/v1/games/${naddr}`)).json())
+        expect(g.releases).toHaveLength(2)
+        expect(g.developer.display_name).toBe('Moth')
+      },
+      { timeout: 15_000, interval: 100 },
+    )
     const g = GameDetailResponse.parse(await (await get(`/api/v1/games/${naddr}`)).json())
     expect(g).toMatchObject({
-      pubkey: dev.pubkey, slug: 'moth-lantern', title: 'Moth Lantern', status: 'LISTED', price_msat: 21_000, zap_pubkey: MARKET,
-      developer: { pubkey: dev.pubkey, display_name: 'Moth', picture: 'https://moth.example/p.png', lud16: 'moth@moth.example' },
+      pubkey: dev.pubkey,
+      slug: 'moth-lantern',
+      title: 'Moth Lantern',
+      status: 'LISTED',
+      price_msat: 21_000,
+      zap_pubkey: MARKET,
+      developer: {
+        pubkey: dev.pubkey,
+        display_name: 'Moth',
+        picture: 'https://moth.example/p.png',
+        lud16: 'moth@moth.example',
+      },
     })
-    expect(g.releases.map((r) => [r.version, r.notes, r.asset?.size_bytes])).toEqual([['1.10.0-rc.1', 'candidate', 2048], ['1.2.0', 'first light', 4096]])
+    expect(g.releases.map((r) => [r.version, r.notes, r.asset?.size_bytes])).toEqual([
+      ['1.10.0-rc.1', 'candidate', 2048],
+      ['1.2.0', 'first light', 4096],
+    ])
     expect(g.releases[1]!.asset!.sha256).toBe(built.tags.find((t) => t[0] === 'x')![1])
-    const found = GameListResponse.parse(await (await get('/api/v1/games?q=moth%20lan&tag=roguelike')).json())
+    const found = GameListResponse.parse(
+      await (await get('/api/v1/games?q=moth%20lan&tag=roguelike')).json(),
+    )
     expect(found.items.map((i) => i.slug)).toEqual(['moth-lantern'])
   })
 
   it('an unlisted game is reachable by address only, and a deleted game disappears', async () => {
-    await publish(game(dev, 'secret-cave', T + 10, { title: 'Secret Cave', listing: 'UNLISTED' }), game(dev, 'short-lived', T + 11, { title: 'Short Lived Cave' }))
-    await vi.waitFor(async () => expect((await get(`/api/v1/games/${dev.pubkey}/short-lived`)).status).toBe(200), { timeout: 15_000, interval: 100 })
+    await publish(
+      game(dev, 'secret-cave', T + 10, { title: 'Secret Cave', listing: 'UNLISTED' }),
+      game(dev, 'short-lived', T + 11, { title: 'Short Lived Cave' }),
+    )
+    await vi.waitFor(
+      async () => expect((await get(`/api/v1/games/${dev.pubkey}/short-lived`)).status).toBe(200),
+      { timeout: 15_000, interval: 100 },
+    )
     expect((await get(`/api/v1/games/${dev.pubkey}/secret-cave`)).status).toBe(200)
-    const caves = async () => GameListResponse.parse(await (await get('/api/v1/games?q=cave')).json()).items.map((i) => i.slug).sort()
+    const caves = async () =>
+      GameListResponse.parse(await (await get('/api/v1/games?q=cave')).json())
+        .items.map((i) => i.slug)
+        .sort()
     expect(await caves()).toEqual(['moth-lantern', 'short-lived'])
     await publish(deletion(dev, { a: [`32267:${dev.pubkey}:short-lived`] }, T + 12))
-    await vi.waitFor(async () => expect((await get(`/api/v1/games/${dev.pubkey}/short-lived`)).status).toBe(404), { timeout: 15_000, interval: 100 })
+    await vi.waitFor(
+      async () => expect((await get(`/api/v1/games/${dev.pubkey}/short-lived`)).status).toBe(404),
+      { timeout: 15_000, interval: 100 },
+    )
     expect(await caves()).toEqual(['moth-lantern'])
   })
 })

@@ -9,7 +9,13 @@ import type { BlankEnv } from 'hono/types'
 import { AppError } from '@zapcade/shared/errors'
 import { gameNaddr, parseGameRef, parsePubkey, SLUG_RE, type Pubkey } from '@zapcade/shared/ids'
 import {
-  GameAddressParams, GameDetailResponse, GameListParams, GameListQuery, GameListResponse, GameNaddrParams, MarketInfoResponse,
+  GameAddressParams,
+  GameDetailResponse,
+  GameListParams,
+  GameListQuery,
+  GameListResponse,
+  GameNaddrParams,
+  MarketInfoResponse,
 } from '@zapcade/shared/api/catalog'
 import type { CatalogReader } from '../ports/catalog-reader.ts'
 import { parseWith, zodHook } from '../http/validate.ts'
@@ -36,30 +42,65 @@ export interface CatalogRoutesDeps {
 }
 
 const problem = { 'application/problem+json': { schema: { type: 'object' as const } } }
-const errors = { 400: { description: 'VALIDATION_FAILED', content: problem }, 404: { description: 'GAME_NOT_FOUND', content: problem } }
+const errors = {
+  400: { description: 'VALIDATION_FAILED', content: problem },
+  404: { description: 'GAME_NOT_FOUND', content: problem },
+}
 
 const listRoute = createRoute({
-  method: 'get', path: '/api/v1/games', tags: ['catalog'],
-  summary: 'Listed and featured games: full-text search, tag/platform filters, sorts, keyset cursor',
+  method: 'get',
+  path: '/api/v1/games',
+  tags: ['catalog'],
+  summary:
+    'Listed and featured games: full-text search, tag/platform filters, sorts, keyset cursor',
   request: { query: GameListParams },
-  responses: { 200: { description: 'A page of games', content: { 'application/json': { schema: GameListResponse } } }, 400: errors[400] },
+  responses: {
+    200: {
+      description: 'A page of games',
+      content: { 'application/json': { schema: GameListResponse } },
+    },
+    400: errors[400],
+  },
 })
 const byAddressRoute = createRoute({
-  method: 'get', path: '/api/v1/games/{pubkey}/{slug}', tags: ['catalog'],
+  method: 'get',
+  path: '/api/v1/games/{pubkey}/{slug}',
+  tags: ['catalog'],
   summary: 'A game by developer pubkey (hex or npub) and slug, with releases and developer profile',
   request: { params: GameAddressParams },
-  responses: { 200: { description: 'The game', content: { 'application/json': { schema: GameDetailResponse } } }, ...errors },
+  responses: {
+    200: {
+      description: 'The game',
+      content: { 'application/json': { schema: GameDetailResponse } },
+    },
+    ...errors,
+  },
 })
 const byNaddrRoute = createRoute({
-  method: 'get', path: '/api/v1/games/{naddr}', tags: ['catalog'],
+  method: 'get',
+  path: '/api/v1/games/{naddr}',
+  tags: ['catalog'],
   summary: 'A game by its NIP-19 naddr',
   request: { params: GameNaddrParams },
-  responses: { 200: { description: 'The game', content: { 'application/json': { schema: GameDetailResponse } } }, ...errors },
+  responses: {
+    200: {
+      description: 'The game',
+      content: { 'application/json': { schema: GameDetailResponse } },
+    },
+    ...errors,
+  },
 })
 const infoRoute = createRoute({
-  method: 'get', path: '/api/v1/info', tags: ['catalog'],
+  method: 'get',
+  path: '/api/v1/info',
+  tags: ['catalog'],
   summary: 'The market pubkey, relays, Lightning address, fee and version',
-  responses: { 200: { description: 'Market info', content: { 'application/json': { schema: MarketInfoResponse } } } },
+  responses: {
+    200: {
+      description: 'Market info',
+      content: { 'application/json': { schema: MarketInfoResponse } },
+    },
+  },
 })
 
 const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
@@ -67,15 +108,27 @@ const notFound = (): AppError => new AppError('GAME_NOT_FOUND', 'no such game')
 /** The catalog sub-app; mount at the app root (routes carry their full paths). */
 export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   const app = new OpenAPIHono<BlankEnv>({ defaultHook: zodHook })
-  const cache = new ResponseCache(d.cacheEntries ?? 2000, undefined, { staleMs: d.cacheStaleMs ?? 0 })
-  const json = (body: string): Response => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
+  const cache = new ResponseCache(d.cacheEntries ?? 2000, undefined, {
+    staleMs: d.cacheStaleMs ?? 0,
+  })
+  const json = (body: string): Response =>
+    new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
   /**
    * The cached body for `key`, or `make()` serialised (and cached). Typed `never` for the OpenAPI
    * handlers: the body is the declared response schema, serialised once rather than per request.
    */
-  const cached = (key: string, make: () => GameListResponse | GameDetailResponse, staleOk = false): never => {
+  const cached = (
+    key: string,
+    make: () => GameListResponse | GameDetailResponse,
+    staleOk = false,
+  ): never => {
     // The reader is synchronous, so the body is a string (compute shares only asynchronous work).
-    const body = cache.compute(d.catalog.version(), key, () => JSON.stringify(make()), staleOk) as string
+    const body = cache.compute(
+      d.catalog.version(),
+      key,
+      () => JSON.stringify(make()),
+      staleOk,
+    ) as string
     return json(body) as never
   }
   const detail = (path: string, pubkey: Pubkey, slug: string): never =>
@@ -85,8 +138,15 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
       const game: GameDetailResponse = { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
       return game
     })
-  const info = MarketInfoResponse.parse({ market_pubkey: d.marketPubkey, relays: d.relays, lud16: d.lud16 ?? null, fee_bps: d.feeBps, version: d.version,
-    ...(d.fiatRate ? { fiat_rate: { currency: d.fiatRate.currency, per_btc: d.fiatRate.perBtc } } : {}),
+  const info = MarketInfoResponse.parse({
+    market_pubkey: d.marketPubkey,
+    relays: d.relays,
+    lud16: d.lud16 ?? null,
+    fee_bps: d.feeBps,
+    version: d.version,
+    ...(d.fiatRate
+      ? { fiat_rate: { currency: d.fiatRate.currency, per_btc: d.fiatRate.perBtc } }
+      : {}),
   })
 
   // A list page is cached under its raw query string, and a hit is answered before validation: only
@@ -120,14 +180,22 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   app.openapi(byAddressRoute, (c) => {
     const { pubkey: raw, slug } = c.req.valid('param')
     const pubkey = parsePubkey(raw)
-    if (!pubkey) throw new AppError('VALIDATION_FAILED', 'pubkey: must be 64 lowercase hex or an npub', { issues: [{ path: 'pubkey', message: 'must be 64 lowercase hex or an npub' }] })
+    if (!pubkey)
+      throw new AppError('VALIDATION_FAILED', 'pubkey: must be 64 lowercase hex or an npub', {
+        issues: [{ path: 'pubkey', message: 'must be 64 lowercase hex or an npub' }],
+      })
     if (!SLUG_RE.test(slug)) throw notFound()
     return detail(c.req.path, pubkey, slug)
   })
   app.openapi(byNaddrRoute, (c) => {
     const { naddr } = c.req.valid('param')
     const ref = naddr.startsWith('naddr1') ? parseGameRef(naddr) : undefined
-    if (!ref) throw new AppError('VALIDATION_FAILED', 'naddr: must be the NIP-19 naddr of a kind-32267 game', { issues: [{ path: 'naddr', message: 'must be a game naddr' }] })
+    if (!ref)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'naddr: must be the NIP-19 naddr of a kind-32267 game',
+        { issues: [{ path: 'naddr', message: 'must be a game naddr' }] },
+      )
     return detail(c.req.path, ref.pubkey, ref.slug)
   })
   app.openapi(infoRoute, (c) => c.json(info, 200))

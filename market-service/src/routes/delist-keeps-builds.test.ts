@@ -11,30 +11,59 @@ import { makeZip } from '../adapters/zip/testing/make-zip.ts'
 import type { ChildService } from './testing/spawn-service.ts'
 import { spawnService } from './testing/spawn-service.ts'
 
-const DEV = 'd'.repeat(64), BUYER = 'b'.repeat(64), STRANGER = 'c'.repeat(64)
-const zip = makeZip([{ name: 'game/run.sh', data: Buffer.from('echo delisted\n'.repeat(50)), deflate: true }])
+const DEV = 'd'.repeat(64),
+  BUYER = 'b'.repeat(64),
+  STRANGER = 'c'.repeat(64)
+const zip = makeZip([
+  { name: 'game/run.sh', data: Buffer.from('echo delisted\n'.repeat(50)), deflate: true },
+])
 const sha = createHash('sha256').update(zip).digest('hex')
 
 describe('delist and delete keep entitlements (RPL-6)', () => {
   let svc: ChildService, gameId: number
   beforeAll(async () => {
     svc = await spawnService((db) => {
-      const dev = addUser(db, DEV), buyer = addUser(db, BUYER)
+      const dev = addUser(db, DEV),
+        buyer = addUser(db, BUYER)
       addUser(db, STRANGER)
       gameId = addGame(db, dev, 'gone-game', { priceMsat: 5000 })
       addEntitlement(db, gameId, { userId: buyer })
       addEntitlement(db, gameId, { receiptCode: 'guest-receipt' })
     })
-    const t = await (await fetch(`${svc.url}/api/v1/developer/uploads`, {
-      method: 'POST', headers: { 'x-test-pubkey': DEV, 'content-type': 'application/json' },
-      body: JSON.stringify({ game: `${DEV}/gone-game`, version: '1.0.0', sha256: sha, size_bytes: zip.length, content_type: 'application/zip' }),
-    })).json() as { id: string; upload_url: string; headers: Record<string, string> }
-    expect(await (await fetch(t.upload_url, { method: 'PUT', headers: t.headers, body: new Uint8Array(zip) })).json()).toMatchObject({ status: 'VERIFIED' })
-    const rid = Number(svc.db.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`)
-      .run(gameId, 'a'.repeat(64), 'b'.repeat(64)).lastInsertRowid)
-    svc.db.prepare(`INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 'application/zip', 1)`).run(rid, 'a'.repeat(64), sha, zip.length)
+    const t = (await (
+      await fetch(`${svc.url}/api/v1/developer/uploads`, {
+        method: 'POST',
+        headers: { 'x-test-pubkey': DEV, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          game: `${DEV}/gone-game`,
+          version: '1.0.0',
+          sha256: sha,
+          size_bytes: zip.length,
+          content_type: 'application/zip',
+        }),
+      })
+    ).json()) as { id: string; upload_url: string; headers: Record<string, string> }
+    expect(
+      await (
+        await fetch(t.upload_url, { method: 'PUT', headers: t.headers, body: new Uint8Array(zip) })
+      ).json(),
+    ).toMatchObject({ status: 'VERIFIED' })
+    const rid = Number(
+      svc.db
+        .prepare(
+          `INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`,
+        )
+        .run(gameId, 'a'.repeat(64), 'b'.repeat(64)).lastInsertRowid,
+    )
+    svc.db
+      .prepare(
+        `INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 'application/zip', 1)`,
+      )
+      .run(rid, 'a'.repeat(64), sha, zip.length)
   })
-  afterAll(async () => { await svc.stop() })
+  afterAll(async () => {
+    await svc.stop()
+  })
 
   const download = (headers: Record<string, string>): Promise<Response> =>
     fetch(`${svc.url}/api/v1/games/${DEV}/gone-game/download?format=json`, { headers })
@@ -43,13 +72,15 @@ describe('delist and delete keep entitlements (RPL-6)', () => {
     for (const headers of [{ 'x-test-pubkey': BUYER }, { 'x-receipt-code': 'guest-receipt' }]) {
       const r = await download(headers)
       expect(r.status).toBe(200)
-      const { url } = await r.json() as { url: string }
+      const { url } = (await r.json()) as { url: string }
       expect(Buffer.from(await (await fetch(url)).arrayBuffer())).toEqual(zip)
     }
   }
 
   it('an unlisted game still serves its buyers, and still refuses a stranger with 403', async () => {
-    svc.db.prepare(`UPDATE games SET status = 'UNLISTED', listing = 'UNLISTED' WHERE id = ?`).run(gameId)
+    svc.db
+      .prepare(`UPDATE games SET status = 'UNLISTED', listing = 'UNLISTED' WHERE id = ?`)
+      .run(gameId)
     await buyersStillDownload()
     expect((await download({ 'x-test-pubkey': STRANGER })).status).toBe(403)
   })
@@ -61,6 +92,8 @@ describe('delist and delete keep entitlements (RPL-6)', () => {
     expect(stranger.status).toBe(404)
     expect(await stranger.json()).toMatchObject({ code: 'GAME_NOT_FOUND' })
     expect((await download({})).status).toBe(404)
-    expect(svc.db.prepare('SELECT count(*) FROM entitlements WHERE revoked_at IS NULL').pluck().get()).toBe(2)
+    expect(
+      svc.db.prepare('SELECT count(*) FROM entitlements WHERE revoked_at IS NULL').pluck().get(),
+    ).toBe(2)
   })
 })

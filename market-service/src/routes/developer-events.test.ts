@@ -15,7 +15,14 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import { startIndexer, type Indexer } from '../../../relay-indexer/src/indexer.ts'
 import { openCatalog, type Db } from '../../../relay-indexer/src/store/open.ts'
 import { createInlineVerifier, type Verifier } from '../../../relay-indexer/src/pipeline/verify.ts'
-import { eventually, newKey, sign, startHarness, type Harness, type Key } from '../testing/service-harness.ts'
+import {
+  eventually,
+  newKey,
+  sign,
+  startHarness,
+  type Harness,
+  type Key,
+} from '../testing/service-harness.ts'
 
 useWebSocketImplementation(WebSocket)
 
@@ -55,23 +62,69 @@ afterAll(async () => {
 describe('GET /api/v1/developer/events', () => {
   it("lists the caller's refused and pending events with their reason, newest first; nobody else's", async () => {
     const t = now() - 100
-    const listed = sign(dev, buildGame({ slug: 'lantern', title: 'Lantern', tags: ['puzzle'], createdAtSec: t }))
+    const listed = sign(
+      dev,
+      buildGame({ slug: 'lantern', title: 'Lantern', tags: ['puzzle'], createdAtSec: t }),
+    )
     await publish(listed)
-    await eventually(async () => db.prepare(`SELECT 1 FROM games WHERE slug = 'lantern'`).get() as object | undefined)
+    await eventually(
+      async () =>
+        db.prepare(`SELECT 1 FROM games WHERE slug = 'lantern'`).get() as object | undefined,
+    )
     // The release names an asset that was never published: it waits for it.
-    const zip = sign(dev, buildBuildAsset({ slug: 'lantern', version: '1.0.0', sha256: 'ab'.repeat(32), sizeBytes: 10, createdAtSec: t + 1 }))
-    const waiting = sign(dev, buildRelease({ pubkey: dev.pubkey, slug: 'lantern', version: '1.0.0', assetEventId: zip.id, publishedAtSec: t + 2 }))
+    const zip = sign(
+      dev,
+      buildBuildAsset({
+        slug: 'lantern',
+        version: '1.0.0',
+        sha256: 'ab'.repeat(32),
+        sizeBytes: 10,
+        createdAtSec: t + 1,
+      }),
+    )
+    const waiting = sign(
+      dev,
+      buildRelease({
+        pubkey: dev.pubkey,
+        slug: 'lantern',
+        version: '1.0.0',
+        assetEventId: zip.id,
+        publishedAtSec: t + 2,
+      }),
+    )
     await publish(waiting)
     // A listing that is not a game (no ["t","game"]) is refused by the indexer.
-    const notAGame = sign(dev, { kind: 32267, created_at: t + 3, content: '', tags: [['d', 'tool'], ['name', 'A tool']] })
+    const notAGame = sign(dev, {
+      kind: 32267,
+      created_at: t + 3,
+      content: '',
+      tags: [
+        ['d', 'tool'],
+        ['name', 'A tool'],
+      ],
+    })
     await publish(notAGame)
     const items = await eventually(async () => {
       const got = await list(dev)
       return got.length === 2 ? got : undefined
     })
     expect(items).toEqual([
-      { event_id: notAGame.id, kind: 32267, state: 'REFUSED', reason: 't: a game must carry ["t","game"]', created_at: t + 3, seen_at: expect.any(Number) },
-      { event_id: waiting.id, kind: 30063, state: 'PENDING', reason: `waiting for asset ${zip.id}`, created_at: t + 2, seen_at: expect.any(Number) },
+      {
+        event_id: notAGame.id,
+        kind: 32267,
+        state: 'REFUSED',
+        reason: 't: a game must carry ["t","game"]',
+        created_at: t + 3,
+        seen_at: expect.any(Number),
+      },
+      {
+        event_id: waiting.id,
+        kind: 30063,
+        state: 'PENDING',
+        reason: `waiting for asset ${zip.id}`,
+        created_at: t + 2,
+        seen_at: expect.any(Number),
+      },
     ])
     expect(await list(newKey())).toEqual([])
   })
@@ -80,6 +133,6 @@ describe('GET /api/v1/developer/events', () => {
     const res = await h.call('/api/v1/developer/events')
     expect(res.status).toBe(401)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
-    expect((await res.json() as { code: string }).code).toMatch(/^[A-Z_]+$/)
+    expect(((await res.json()) as { code: string }).code).toMatch(/^[A-Z_]+$/)
   })
 })

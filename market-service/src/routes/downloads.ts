@@ -12,10 +12,12 @@ import type { DownloadDeps } from '../domain/download/download-service.ts'
 import type { RouteAuth } from './route-auth.ts'
 import { socketIp } from './route-auth.ts'
 
-const Query = z.object({
-  version: z.string().min(1).max(64).optional(),
-  format: z.enum(['json', 'redirect']).optional(),
-}).strict()
+const Query = z
+  .object({
+    version: z.string().min(1).max(64).optional(),
+    format: z.enum(['json', 'redirect']).optional(),
+  })
+  .strict()
 
 export interface DownloadRoutesDeps {
   downloads: DownloadDeps
@@ -32,22 +34,37 @@ export function downloadRoutes(d: DownloadRoutesDeps): Hono {
     const slug = c.req.param('slug')
     if (!pubkey || !SLUG_RE.test(slug)) throw new AppError('GAME_NOT_FOUND', 'no such game')
     const q = Query.safeParse(c.req.query())
-    if (!q.success) throw new AppError('VALIDATION_FAILED', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
+    if (!q.success)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      )
     const callerPubkey = await d.auth.optional(c)
     const receipt = c.req.header('x-receipt-code')
     c.header('cache-control', 'private, no-store')
     let g
     try {
       g = await authorizeDownload(d.downloads, {
-        gamePubkey: pubkey, slug, version: q.data.version, callerPubkey,
+        gamePubkey: pubkey,
+        slug,
+        version: q.data.version,
+        callerPubkey,
         receiptCode: callerPubkey === undefined && receipt ? receipt.slice(0, 200) : undefined,
-        ip: (d.clientIp ?? socketIp)(c), userAgent: c.req.header('user-agent'),
+        ip: (d.clientIp ?? socketIp)(c),
+        userAgent: c.req.header('user-agent'),
       })
     } catch (e) {
-      if (e instanceof AppError && e.code === 'RATE_LIMITED') c.header('retry-after', String(e.extra?.retry_after_sec ?? 60))
+      if (e instanceof AppError && e.code === 'RATE_LIMITED')
+        c.header('retry-after', String(e.extra?.retry_after_sec ?? 60))
       throw e
     }
-    if (q.data.format === 'json') return c.json({ url: g.url, expires_at: g.expiresAtSec, sha256: g.sha256, size_bytes: g.sizeBytes })
+    if (q.data.format === 'json')
+      return c.json({
+        url: g.url,
+        expires_at: g.expiresAtSec,
+        sha256: g.sha256,
+        size_bytes: g.sizeBytes,
+      })
     return c.redirect(g.url, 302)
   })
   return app

@@ -39,9 +39,14 @@ async function example(marketPubkey: string, game: string): Promise<string> {
 
 describe('docs/ownership-proof.md verification example', { timeout: 60_000 }, () => {
   let h: Harness, dir: string, script: string, proof: NostrEvent, expiresAt: number
-  const dev = newKey(), player = newKey()
+  const dev = newKey(),
+    player = newKey()
   const coordinate = (): string => `32267:${dev.pubkey}:paid`
-  const verdict = async (ev: unknown, who: string, file = script): Promise<{ code: number; out: string }> => {
+  const verdict = async (
+    ev: unknown,
+    who: string,
+    file = script,
+  ): Promise<{ code: number; out: string }> => {
     const path = join(dir, `${Math.random().toString(36).slice(2)}.json`)
     await writeFile(path, JSON.stringify(ev))
     try {
@@ -56,15 +61,21 @@ describe('docs/ownership-proof.md verification example', { timeout: 60_000 }, ()
   beforeAll(async () => {
     h = await startHarness()
     dir = await mkdtemp(join(tmpdir(), 'zapcade-proof-doc-'))
-    const gameId = seedGame(h.svc.db, dev, 'paid', { priceMsat: 21_000, marketPubkey: 'f'.repeat(64) })
-    const userId = Number(h.svc.db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run(player.pubkey).lastInsertRowid)
+    const gameId = seedGame(h.svc.db, dev, 'paid', {
+      priceMsat: 21_000,
+      marketPubkey: 'f'.repeat(64),
+    })
+    const userId = Number(
+      h.svc.db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run(player.pubkey)
+        .lastInsertRowid,
+    )
     addEntitlement(h.svc.db, gameId, { userId })
-    const info = await (await h.call('/api/v1/info')).json() as { market_pubkey: string }
+    const info = (await (await h.call('/api/v1/info')).json()) as { market_pubkey: string }
     script = join(dir, 'verify-ownership.mjs')
     await writeFile(script, await example(info.market_pubkey, coordinate()))
     const r = await h.call(`/api/v1/entitlements/proof?game=${dev.pubkey}/paid`, { auth: player })
     expect(r.status).toBe(200)
-    ;({ event: proof, expires_at: expiresAt } = await r.json() as OwnershipProofResponse)
+    ;({ event: proof, expires_at: expiresAt } = (await r.json()) as OwnershipProofResponse)
   }, 60_000)
   afterAll(async () => {
     await h?.stop()
@@ -74,23 +85,48 @@ describe('docs/ownership-proof.md verification example', { timeout: 60_000 }, ()
   it('accepts the market proof for its player, and refuses it for anyone else or tampered', async () => {
     expect(await verdict(proof, player.pubkey)).toEqual({ code: 0, out: 'owned' })
     expect(await verdict(proof, newKey().pubkey)).toEqual({ code: 1, out: 'another player' })
-    const tampered = { ...proof, tags: proof.tags.map((t) => (t[0] === 'expiration' ? ['expiration', String(expiresAt + 86_400)] : t)) }
+    const tampered = {
+      ...proof,
+      tags: proof.tags.map((t) =>
+        t[0] === 'expiration' ? ['expiration', String(expiresAt + 86_400)] : t,
+      ),
+    }
     expect(await verdict(tampered, player.pubkey)).toEqual({ code: 1, out: 'bad signature' })
   })
 
   it('refuses a proof signed by another key, for another game, or expired', async () => {
     const fake: Key = newKey()
     const now = Math.floor(Date.now() / 1000)
-    const make = (o: { slug?: string; expiresAtSec?: number }, key: Key) => sign(key, buildOwnershipProof({
-      game: { pubkey: dev.pubkey as Pubkey, slug: o.slug ?? 'paid' }, owner: player.pubkey, basis: 'free',
-      grantedAtSec: now - 100, createdAtSec: now - 100, expiresAtSec: o.expiresAtSec ?? now + 3600,
-    }))
-    expect(await verdict(make({}, fake), player.pubkey)).toEqual({ code: 1, out: 'not from this market' })
+    const make = (o: { slug?: string; expiresAtSec?: number }, key: Key) =>
+      sign(
+        key,
+        buildOwnershipProof({
+          game: { pubkey: dev.pubkey as Pubkey, slug: o.slug ?? 'paid' },
+          owner: player.pubkey,
+          basis: 'free',
+          grantedAtSec: now - 100,
+          createdAtSec: now - 100,
+          expiresAtSec: o.expiresAtSec ?? now + 3600,
+        }),
+      )
+    expect(await verdict(make({}, fake), player.pubkey)).toEqual({
+      code: 1,
+      out: 'not from this market',
+    })
     // The same example trusting `fake` as its market, to reach the game and clock rules.
     const trusting = join(dir, 'verify-fake.mjs')
     await writeFile(trusting, await example(fake.pubkey, coordinate()))
-    expect(await verdict(make({}, fake), player.pubkey, trusting)).toEqual({ code: 0, out: 'owned' })
-    expect(await verdict(make({ slug: 'other' }, fake), player.pubkey, trusting)).toEqual({ code: 1, out: 'another game' })
-    expect(await verdict(make({ expiresAtSec: now - 1 }, fake), player.pubkey, trusting)).toEqual({ code: 1, out: 'expired' })
+    expect(await verdict(make({}, fake), player.pubkey, trusting)).toEqual({
+      code: 0,
+      out: 'owned',
+    })
+    expect(await verdict(make({ slug: 'other' }, fake), player.pubkey, trusting)).toEqual({
+      code: 1,
+      out: 'another game',
+    })
+    expect(await verdict(make({ expiresAtSec: now - 1 }, fake), player.pubkey, trusting)).toEqual({
+      code: 1,
+      out: 'expired',
+    })
   })
 })

@@ -8,7 +8,11 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { EntitlementCheckResponse, EntitlementQuery, OwnershipProofResponse } from '@zapcade/shared/api/entitlements'
+import {
+  EntitlementCheckResponse,
+  EntitlementQuery,
+  OwnershipProofResponse,
+} from '@zapcade/shared/api/entitlements'
 import { AppError } from '@zapcade/shared/errors'
 import type { GameAddress } from '@zapcade/shared/ids'
 import { buildOwnershipProof } from '@zapcade/shared/events/ownership-proof'
@@ -30,48 +34,87 @@ export function entitlementRoutes(ctx: MountContext): OpenAPIHono {
     return a
   }
 
-  app.openapi(createRoute({
-    method: 'get', path: '/api/v1/entitlements/check', tags: ['entitlements'], security: [{ nip98: [] }],
-    middleware: [authMiddleware(ctx.auth, 'required')] as const,
-    summary: 'Whether the NIP-98 signer owns a game (entitled and not revoked or refunded, the game is free, or theirs)',
-    request: { query: EntitlementQuery },
-    responses: {
-      200: { description: 'owned or not', content: { 'application/json': { schema: EntitlementCheckResponse } } },
-      ...problems(400, 401, 404),
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/entitlements/check',
+      tags: ['entitlements'],
+      security: [{ nip98: [] }],
+      middleware: [authMiddleware(ctx.auth, 'required')] as const,
+      summary:
+        'Whether the NIP-98 signer owns a game (entitled and not revoked or refunded, the game is free, or theirs)',
+      request: { query: EntitlementQuery },
+      responses: {
+        200: {
+          description: 'owned or not',
+          content: { 'application/json': { schema: EntitlementCheckResponse } },
+        },
+        ...problems(400, 401, 404),
+      },
+    }),
+    (c) => {
+      const game = c.req.valid('query').game
+      const a = answer(c, game)
+      return c.json(
+        {
+          owned: a.owned,
+          game: { pubkey: game.pubkey, slug: game.slug },
+          free: a.free,
+          ...(a.basis ? { basis: a.basis } : {}),
+          ...(a.entitlement
+            ? { entitlement_id: a.entitlement.id, granted_at: a.entitlement.grantedAtSec }
+            : {}),
+          ...(a.revokedAtSec !== undefined ? { revoked_at: a.revokedAtSec } : {}),
+        },
+        200,
+      )
     },
-  }), (c) => {
-    const game = c.req.valid('query').game
-    const a = answer(c, game)
-    return c.json({
-      owned: a.owned, game: { pubkey: game.pubkey, slug: game.slug }, free: a.free,
-      ...(a.basis ? { basis: a.basis } : {}),
-      ...(a.entitlement ? { entitlement_id: a.entitlement.id, granted_at: a.entitlement.grantedAtSec } : {}),
-      ...(a.revokedAtSec !== undefined ? { revoked_at: a.revokedAtSec } : {}),
-    }, 200)
-  })
+  )
 
-  app.openapi(createRoute({
-    method: 'get', path: '/api/v1/entitlements/proof', tags: ['entitlements'], security: [{ nip98: [] }],
-    middleware: [authMiddleware(ctx.auth, 'required')] as const,
-    summary: 'A market-signed ownership proof (kind 3267, never published) a game verifies offline with the market pubkey',
-    request: { query: EntitlementQuery },
-    responses: {
-      200: { description: 'the proof', content: { 'application/json': { schema: OwnershipProofResponse } } },
-      ...problems(400, 401, 403, 404),
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/entitlements/proof',
+      tags: ['entitlements'],
+      security: [{ nip98: [] }],
+      middleware: [authMiddleware(ctx.auth, 'required')] as const,
+      summary:
+        'A market-signed ownership proof (kind 3267, never published) a game verifies offline with the market pubkey',
+      request: { query: EntitlementQuery },
+      responses: {
+        200: {
+          description: 'the proof',
+          content: { 'application/json': { schema: OwnershipProofResponse } },
+        },
+        ...problems(400, 401, 403, 404),
+      },
+    }),
+    (c) => {
+      const game = c.req.valid('query').game
+      const a = answer(c, game)
+      if (!a.owned || !a.basis) {
+        throw new AppError(
+          'NOT_ENTITLED',
+          a.revokedAtSec !== undefined
+            ? 'this entitlement was revoked'
+            : 'this key does not own the game',
+        )
+      }
+      const now = ctx.clock.nowSec()
+      const expiresAtSec = now + ttlSec
+      const event = ctx.signer.sign(
+        buildOwnershipProof({
+          game,
+          owner: callerOf(c),
+          basis: a.basis,
+          entitlementId: a.entitlement?.id,
+          grantedAtSec: a.entitlement?.grantedAtSec ?? now,
+          createdAtSec: now,
+          expiresAtSec,
+        }),
+      )
+      return c.json({ event, expires_at: expiresAtSec }, 200)
     },
-  }), (c) => {
-    const game = c.req.valid('query').game
-    const a = answer(c, game)
-    if (!a.owned || !a.basis) {
-      throw new AppError('NOT_ENTITLED', a.revokedAtSec !== undefined ? 'this entitlement was revoked' : 'this key does not own the game')
-    }
-    const now = ctx.clock.nowSec()
-    const expiresAtSec = now + ttlSec
-    const event = ctx.signer.sign(buildOwnershipProof({
-      game, owner: callerOf(c), basis: a.basis, entitlementId: a.entitlement?.id,
-      grantedAtSec: a.entitlement?.grantedAtSec ?? now, createdAtSec: now, expiresAtSec,
-    }))
-    return c.json({ event, expires_at: expiresAtSec }, 200)
-  })
+  )
   return app
 }

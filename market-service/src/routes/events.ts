@@ -23,15 +23,23 @@ import { enqueueOutbox } from '../adapters/sqlite/outbox-repo.ts'
 import type { MountContext } from '../app.ts'
 import { zodHook } from '../http/validate.ts'
 
-
-
 export const publishEventRoute = createRoute({
-  method: 'post', path: '/api/v1/events', tags: ['publishing'],
+  method: 'post',
+  path: '/api/v1/events',
+  tags: ['publishing'],
   summary: 'Submit a signed event: drafts are kept, anything else is forwarded to the relays',
-  request: { body: { required: true, content: { 'application/json': { schema: PublishEventRequest } } } },
+  request: {
+    body: { required: true, content: { 'application/json': { schema: PublishEventRequest } } },
+  },
   responses: {
-    200: { description: 'kept as a draft, or accepted by at least one relay', content: { 'application/json': { schema: PublishEventResponse } } },
-    202: { description: 'no relay accepted it yet; queued in the outbox', content: { 'application/json': { schema: PublishEventResponse } } },
+    200: {
+      description: 'kept as a draft, or accepted by at least one relay',
+      content: { 'application/json': { schema: PublishEventResponse } },
+    },
+    202: {
+      description: 'no relay accepted it yet; queued in the outbox',
+      content: { 'application/json': { schema: PublishEventResponse } },
+    },
     ...problems(400, 409, 413, 415, 422),
   },
 })
@@ -54,17 +62,26 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
     const ev = shape.value
     if (!ctx.verifyEvent(ev)) throw new AppError('INVALID_EVENT', 'id or signature is invalid')
     const now = ctx.clock.nowSec()
-    if (ev.created_at > now + MAX_FUTURE_SEC) throw new AppError('INVALID_EVENT', 'created_at: more than 10 minutes in the future')
+    if (ev.created_at > now + MAX_FUTURE_SEC)
+      throw new AppError('INVALID_EVENT', 'created_at: more than 10 minutes in the future')
     const parse = ACCEPTED_KINDS[ev.kind]
-    if (!parse) throw new AppError('INVALID_EVENT', `kind ${ev.kind} is not accepted here (games, releases, build assets, deletions, profiles)`)
+    if (!parse)
+      throw new AppError(
+        'INVALID_EVENT',
+        `kind ${ev.kind} is not accepted here (games, releases, build assets, deletions, profiles)`,
+      )
     const parsed = parse(ev)
     if (!parsed.ok) throw new AppError('INVALID_EVENT', parsed.reason)
 
     if (ev.kind === Kind.Game) {
       const game = parseGame(ev)
       if (game.ok && game.value.listing === 'DRAFT') {
-        if (!drafts.put(ev.pubkey, game.value.slug, ev, now)) throw new AppError('CONFLICT', 'a newer draft of this game is already kept')
-        return c.json({ id: ev.id, kind: ev.kind, status: 'DRAFT_STORED' as const, relays: [] }, 200)
+        if (!drafts.put(ev.pubkey, game.value.slug, ev, now))
+          throw new AppError('CONFLICT', 'a newer draft of this game is already kept')
+        return c.json(
+          { id: ev.id, kind: ev.kind, status: 'DRAFT_STORED' as const, relays: [] },
+          200,
+        )
       }
     }
     if (ev.kind === Kind.BuildAsset || ev.kind === Kind.FileMetadata) {
@@ -75,7 +92,10 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
         const build = asBuild(asset.value)
         if (!build.ok) throw new AppError('INVALID_EVENT', build.reason)
         if (!hasVerifiedUpload(ctx.db, ev.pubkey, build.value.sha256, build.value.sizeBytes)) {
-          throw new AppError('UPLOAD_INVALID', 'x/size name no verified upload of this developer; upload the build first')
+          throw new AppError(
+            'UPLOAD_INVALID',
+            'x/size name no verified upload of this developer; upload the build first',
+          )
         }
       }
     }
@@ -89,7 +109,8 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
           if (g && g.pubkey === ev.pubkey) drafts.dropIfNotNewer(ev.pubkey, g.slug, ev.created_at)
         }
         for (const d of drafts.listByPubkey(ev.pubkey)) {
-          if (del.value.eventIds.includes(d.event.id as never)) drafts.dropIfNotNewer(ev.pubkey, d.slug, Number.MAX_SAFE_INTEGER)
+          if (del.value.eventIds.includes(d.event.id as never))
+            drafts.dropIfNotNewer(ev.pubkey, d.slug, Number.MAX_SAFE_INTEGER)
         }
       }
     }
@@ -101,10 +122,23 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
       if (game.ok) drafts.dropIfNotNewer(ev.pubkey, game.value.slug, ev.created_at)
     }
     if (!accepted) {
-      enqueueOutbox(ctx.db, { type: 'PUBLISH_EVENT', payload: ev, idempotencyKey: `event:${ev.id}`, nowSec: now })
+      enqueueOutbox(ctx.db, {
+        type: 'PUBLISH_EVENT',
+        payload: ev,
+        idempotencyKey: `event:${ev.id}`,
+        nowSec: now,
+      })
       ctx.log.warn({ event_id: ev.id, answers }, 'no relay accepted a submitted event; queued')
     }
-    return c.json({ id: ev.id, kind: ev.kind, status: accepted ? 'FORWARDED' as const : 'QUEUED' as const, relays: answers }, accepted ? 200 : 202)
+    return c.json(
+      {
+        id: ev.id,
+        kind: ev.kind,
+        status: accepted ? ('FORWARDED' as const) : ('QUEUED' as const),
+        relays: answers,
+      },
+      accepted ? 200 : 202,
+    )
   })
   return app
 }

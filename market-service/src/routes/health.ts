@@ -10,7 +10,9 @@ const route = createRoute({
   method: 'get',
   path: '/healthz',
   summary: 'Liveness and database check',
-  responses: { 200: { description: 'healthy', content: { 'application/json': { schema: HealthResponse } } } },
+  responses: {
+    200: { description: 'healthy', content: { 'application/json': { schema: HealthResponse } } },
+  },
 })
 
 export function healthRoutes(d: { db: Database.Database }): OpenAPIHono {

@@ -7,8 +7,18 @@
  */
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
-import { pageQuerySchema, paymentAlertsQuerySchema, resolvePaymentAlertBodySchema, revokeEntitlementBodySchema } from '@zapcade/shared/api/purchases'
-import type { DeveloperLedgerResponse, PaymentAlert, PaymentAlertsResponse, SalesResponse } from '@zapcade/shared/api/purchases'
+import {
+  pageQuerySchema,
+  paymentAlertsQuerySchema,
+  resolvePaymentAlertBodySchema,
+  revokeEntitlementBodySchema,
+} from '@zapcade/shared/api/purchases'
+import type {
+  DeveloperLedgerResponse,
+  PaymentAlert,
+  PaymentAlertsResponse,
+  SalesResponse,
+} from '@zapcade/shared/api/purchases'
 import { checkLedger } from '../domain/ledger/ledger-check.ts'
 import { parseBody, parseWith } from '../http/validate.ts'
 import type { Clock } from '../ports/clock.ts'
@@ -27,11 +37,20 @@ export interface LedgerRoutesDeps {
 
 const enc = (s: string): string => Buffer.from(s, 'utf8').toString('base64url')
 const dec = (s: string): string => Buffer.from(s, 'base64url').toString('utf8')
-const badCursor = (): AppError => new AppError('VALIDATION_FAILED', 'cursor: not a cursor from next_cursor')
+const badCursor = (): AppError =>
+  new AppError('VALIDATION_FAILED', 'cursor: not a cursor from next_cursor')
 const alertView = (a: PaymentAlertRecord): PaymentAlert => ({
-  purchase_id: a.purchaseId, payment_hash: a.paymentHash, reason: a.reason, amount_msat: a.amountMsat, received_msat: a.receivedMsat,
-  purchase_status: a.purchaseStatus, first_seen_at: a.firstSeenAtSec, last_seen_at: a.lastSeenAtSec, seen_count: a.seenCount,
-  resolved_at: a.resolvedAtSec, resolved_note: a.resolvedNote,
+  purchase_id: a.purchaseId,
+  payment_hash: a.paymentHash,
+  reason: a.reason,
+  amount_msat: a.amountMsat,
+  received_msat: a.receivedMsat,
+  purchase_status: a.purchaseStatus,
+  first_seen_at: a.firstSeenAtSec,
+  last_seen_at: a.lastSeenAtSec,
+  seen_count: a.seenCount,
+  resolved_at: a.resolvedAtSec,
+  resolved_note: a.resolvedNote,
 })
 
 /** Hono routes for the ledger check, revokes and developer money views; mount at the app root. */
@@ -52,7 +71,9 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
   app.get('/api/v1/admin/payment-alerts', async (c) => {
     await d.auth.admin(c)
     const q = parseWith(paymentAlertsQuerySchema, c.req.query(), 'query')
-    const body: PaymentAlertsResponse = { items: d.alerts.list(q.status ?? 'open', 500).map(alertView) }
+    const body: PaymentAlertsResponse = {
+      items: d.alerts.list(q.status ?? 'open', 500).map(alertView),
+    }
     c.header('cache-control', 'no-store')
     return c.json(body)
   })
@@ -61,7 +82,8 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
     const body = await parseBody(c, resolvePaymentAlertBodySchema)
     const id = c.req.param('purchaseId')
     if (!d.alerts.resolve(id, body.note, d.clock.nowSec())) {
-      if (!d.alerts.byPurchase(id)) throw new AppError('NOT_FOUND', 'no payment alert for this purchase')
+      if (!d.alerts.byPurchase(id))
+        throw new AppError('NOT_FOUND', 'no payment alert for this purchase')
       throw new AppError('CONFLICT', 'this payment alert is already resolved')
     }
     return c.json(alertView(d.alerts.byPurchase(id)!))
@@ -82,8 +104,15 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
     const last = page[page.length - 1]
     const body: SalesResponse = {
       items: page.map((s) => ({
-        purchase_id: s.purchaseId, game: s.game, kind: s.kind, is_tip: s.isTip, amount_msat: s.amountMsat,
-        platform_fee_msat: s.feeMsat, developer_net_msat: s.netMsat, paid_at: s.paidAtSec, paid_late: s.paidLate,
+        purchase_id: s.purchaseId,
+        game: s.game,
+        kind: s.kind,
+        is_tip: s.isTip,
+        amount_msat: s.amountMsat,
+        platform_fee_msat: s.feeMsat,
+        developer_net_msat: s.netMsat,
+        paid_at: s.paidAtSec,
+        paid_late: s.paidLate,
       })),
       next_cursor: rows.length > limit && last ? enc(`${last.paidAtSec}:${last.purchaseId}`) : null,
     }
@@ -106,8 +135,17 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     const body: DeveloperLedgerResponse = {
-      balance_owed_msat: totals.netMsat - totals.paidOutMsat, total_net_msat: totals.netMsat, total_paid_out_msat: totals.paidOutMsat,
-      items: page.map((e) => ({ id: e.id, type: e.type, amount_msat: e.amountMsat, purchase_id: e.purchaseId, payout_id: e.payoutId, created_at: e.createdAtSec })),
+      balance_owed_msat: totals.netMsat - totals.paidOutMsat,
+      total_net_msat: totals.netMsat,
+      total_paid_out_msat: totals.paidOutMsat,
+      items: page.map((e) => ({
+        id: e.id,
+        type: e.type,
+        amount_msat: e.amountMsat,
+        purchase_id: e.purchaseId,
+        payout_id: e.payoutId,
+        created_at: e.createdAtSec,
+      })),
       next_cursor: rows.length > limit && last ? enc(String(last.id)) : null,
     }
     c.header('cache-control', 'private, no-store')

@@ -14,14 +14,28 @@ export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): Hono {
     const pubkey = await auth.required(c)
     const body: LibraryResponse = {
       items: repo.library(pubkey).map((e) => ({
-        entitlement_id: e.entitlementId, purchase_id: e.purchaseId, granted_at: e.grantedAtSec, revoked_at: e.revokedAtSec,
-        game: { pubkey: e.game.pubkey, slug: e.game.slug, title: e.game.title, icon: e.game.icon, status: e.game.status },
+        entitlement_id: e.entitlementId,
+        purchase_id: e.purchaseId,
+        granted_at: e.grantedAtSec,
+        revoked_at: e.revokedAtSec,
+        game: {
+          pubkey: e.game.pubkey,
+          slug: e.game.slug,
+          title: e.game.title,
+          icon: e.game.icon,
+          status: e.game.status,
+        },
         releases: e.releases.map((r) => ({
-          version: r.version, channel: r.channel, notes: r.notes, published_at: r.publishedAtSec,
+          version: r.version,
+          channel: r.channel,
+          notes: r.notes,
+          published_at: r.publishedAtSec,
           asset: r.asset && { sha256: r.asset.sha256, size_bytes: r.asset.sizeBytes },
         })),
       })),
-      zap_progress: repo.zapProgress(pubkey).map((z) => ({ game: z.game, paid_msat: z.paidMsat, price_msat: z.priceMsat })),
+      zap_progress: repo
+        .zapProgress(pubkey)
+        .map((z) => ({ game: z.game, paid_msat: z.paidMsat, price_msat: z.priceMsat })),
     }
     c.header('cache-control', 'private, no-store')
     return c.json(body)

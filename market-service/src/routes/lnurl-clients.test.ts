@@ -21,15 +21,29 @@ import { sqlitePurchaseRepo } from '../adapters/sqlite/purchase-repo.ts'
 import { checkLedger } from '../domain/ledger/ledger-check.ts'
 import { processDueJobs } from '../domain/outbox/outbox.ts'
 import { settlePayment } from '../domain/settlement/settle.ts'
-import { CLIENT_ZAPS, type ClientName, type ClientZap, type ZapTargetEvent } from '../domain/zap/testing/client-zap-shapes.ts'
-import { LNURL_NAME, seedGame, startZapWorld, type ZapWorld } from '../domain/zap/testing/zap-world.ts'
+import {
+  CLIENT_ZAPS,
+  type ClientName,
+  type ClientZap,
+  type ZapTargetEvent,
+} from '../domain/zap/testing/client-zap-shapes.ts'
+import {
+  LNURL_NAME,
+  seedGame,
+  startZapWorld,
+  type ZapWorld,
+} from '../domain/zap/testing/zap-world.ts'
 import { zapReceiptHandler } from '../domain/zap/zap-receipt-job.ts'
 
 useWebSocketImplementation(WebSocket)
 
 let w: ZapWorld
-beforeAll(async () => { w = await startZapWorld() })
-afterAll(async () => { await w.stop() })
+beforeAll(async () => {
+  w = await startZapWorld()
+})
+afterAll(async () => {
+  await w.stop()
+})
 
 const PRICE_MSAT = 21_000
 const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex')
@@ -39,42 +53,94 @@ const devNpub = (): string => nip19.npubEncode(w.developer.pubkey)
 /** The test may only reach loopback relays: the public relays clients list are dropped as production drops private ones. */
 const loopbackOnly = (host: string): boolean => host === '127.0.0.1'
 
-type PurchaseRow = { id: string; is_tip: number; status: string; zap_request: string; game_id: number | null; buyer_user_id: number; fee_bps: number; recipient_user_id: number | null }
-const purchaseByHash = (hash: string): PurchaseRow => w.db.prepare('SELECT * FROM purchases WHERE invoice_id = ?').get(hash) as PurchaseRow
+type PurchaseRow = {
+  id: string
+  is_tip: number
+  status: string
+  zap_request: string
+  game_id: number | null
+  buyer_user_id: number
+  fee_bps: number
+  recipient_user_id: number | null
+}
+const purchaseByHash = (hash: string): PurchaseRow =>
+  w.db.prepare('SELECT * FROM purchases WHERE invoice_id = ?').get(hash) as PurchaseRow
 const ownsGame = (pubkey: string, coordinate: string): boolean => {
   const slug = coordinate.split(':')[2]
-  return (w.db.prepare(`SELECT count(*) AS n FROM entitlements e JOIN users u ON u.id = e.user_id JOIN games g ON g.id = e.game_id
-    WHERE u.pubkey = ? AND g.slug = ? AND e.revoked_at IS NULL`).get(pubkey, slug) as { n: number }).n > 0
+  return (
+    (
+      w.db
+        .prepare(`SELECT count(*) AS n FROM entitlements e JOIN users u ON u.id = e.user_id JOIN games g ON g.id = e.game_id
+    WHERE u.pubkey = ? AND g.slug = ? AND e.revoked_at IS NULL`)
+        .get(pubkey, slug) as { n: number }
+    ).n > 0
+  )
 }
 
 /** A listed paid game with a build, and the signed-event view a client holds of it (its id known to the indexer). */
-function game(slug: string, o: { priceMsat?: number; oldVersionId?: string } = {}): { coordinate: string; event: ZapTargetEvent } {
+function game(
+  slug: string,
+  o: { priceMsat?: number; oldVersionId?: string } = {},
+): { coordinate: string; event: ZapTargetEvent } {
   const id = hex32()
   const listing = [id, ...(o.oldVersionId ? [o.oldVersionId] : [])]
-  const coordinate = seedGame(w, slug, { priceSats: (o.priceMsat ?? PRICE_MSAT) / 1000, eventIds: { listing } })
-  return { coordinate, event: { id, pubkey: w.developer.pubkey, kind: 32267, tags: [['d', slug], ['price', String((o.priceMsat ?? PRICE_MSAT) / 1000), 'SAT'], ['zap', w.signer.pubkey, '', '1']] } }
+  const coordinate = seedGame(w, slug, {
+    priceSats: (o.priceMsat ?? PRICE_MSAT) / 1000,
+    eventIds: { listing },
+  })
+  return {
+    coordinate,
+    event: {
+      id,
+      pubkey: w.developer.pubkey,
+      kind: 32267,
+      tags: [
+        ['d', slug],
+        ['price', String((o.priceMsat ?? PRICE_MSAT) / 1000), 'SAT'],
+        ['zap', w.signer.pubkey, '', '1'],
+      ],
+    },
+  }
 }
 
 /** GET the callback of `name` with the client's exact query string. */
-async function callback(name: string, query: string): Promise<{ status: number; body: Record<string, unknown> }> {
+async function callback(
+  name: string,
+  query: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${w.config.baseUrl}/lnurlp/${name}/callback?${query}`)
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
 /** Pay from the devnet buyer over NWC, settle as the listener would, publish the receipt; answer the receipt. */
-async function payAndPublish(pr: string, zapperPubkey: string): Promise<{ hash: string; receipt: NostrEvent }> {
+async function payAndPublish(
+  pr: string,
+  zapperPubkey: string,
+): Promise<{ hash: string; receipt: NostrEvent }> {
   const hash = decodeInvoice(pr).paymentHash
   await w.devnet.control.payInvoice('buyer', pr)
   const st = await w.wallet.lookupInvoice(hash)
   expect(st?.state).toBe('SETTLED')
-  const out = await settlePayment({ repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec, allowRelayHost: loopbackOnly }, hash,
-    { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! })
+  const out = await settlePayment(
+    { repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec, allowRelayHost: loopbackOnly },
+    hash,
+    { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! },
+  )
   expect(out.outcome).toBe('SETTLED')
   const publisher = poolRelayPublisher({ relays: [w.marketRelay.url] })
   try {
     const jobs = await processDueJobs({
-      repo: sqliteOutboxRepo(w.db), handlers: { PUBLISH_ZAP_RECEIPT: zapReceiptHandler({ purchases: sqlitePurchaseRepo(w.db), signer: w.signer }) },
-      publisher, configuredRelays: [w.marketRelay.url], nowSec, random: () => 0.5,
+      repo: sqliteOutboxRepo(w.db),
+      handlers: {
+        PUBLISH_ZAP_RECEIPT: zapReceiptHandler({
+          purchases: sqlitePurchaseRepo(w.db),
+          signer: w.signer,
+        }),
+      },
+      publisher,
+      configuredRelays: [w.marketRelay.url],
+      nowSec,
+      random: () => 0.5,
     })
     expect(jobs.map((j) => j.status)).toEqual(jobs.map(() => 'DONE'))
   } finally {
@@ -82,7 +148,11 @@ async function payAndPublish(pr: string, zapperPubkey: string): Promise<{ hash: 
   }
   const pool = new SimplePool()
   try {
-    const found = await pool.querySync([w.buyerRelay.url], { kinds: [9735], '#P': [zapperPubkey] }, { maxWait: 3000 }) as NostrEvent[]
+    const found = (await pool.querySync(
+      [w.buyerRelay.url],
+      { kinds: [9735], '#P': [zapperPubkey] },
+      { maxWait: 3000 },
+    )) as NostrEvent[]
     const receipt = found.find((r) => r.tags.some((t) => t[0] === 'bolt11' && t[1] === pr))
     expect(receipt, 'the receipt reached the relay the zap request named').toBeDefined()
     return { hash, receipt: receipt! }
@@ -128,13 +198,22 @@ describe('zaps from every client buy the game (real HTTP, devnet NWC, real relay
   for (const c of cases) {
     it(`${c.client} via the ${c.address}'s address, p = ${c.recipient}: ${c.entitles ? 'entitles the zapper' : 'a tip'}`, async () => {
       const oldVersionId = c.staleEvent ? hex32() : undefined
-      const g = game(`${c.client.toLowerCase()}-${randomUUID().slice(0, 6)}`, oldVersionId ? { oldVersionId } : {})
+      const g = game(
+        `${c.client.toLowerCase()}-${randomUUID().slice(0, 6)}`,
+        oldVersionId ? { oldVersionId } : {},
+      )
       const sk = generateSecretKey()
       const target = oldVersionId ? { event: { ...g.event, id: oldVersionId } } : { event: g.event }
       // nip57Spec names the game by `e` only (its builder adds no `a`); keep the comment free of & and # for encodeURI.
       const zap: ClientZap = CLIENT_ZAPS[c.client]({
-        sk, recipientPubkey: c.recipient === 'market' ? w.signer.pubkey : w.developer.pubkey, target, amountMsat: PRICE_MSAT,
-        relays: [w.buyerRelay.url, 'ws://127.0.0.1:1/'], comment: 'gg + thanks, see you in 1.1', lnurl: 'lnurl1dp68gurn8ghj7um9wfmxjcm99e3k7mf0v9cxj0m385ekvcenxc6r2c35xvukxefcv5mkvv34x5ekzd3ev56nyd3hxqurzepexejxxepnxscrvwfnv9nxzcn9xq6xyefhvgcxxcmyxymnserxfq5fns',
+        sk,
+        recipientPubkey: c.recipient === 'market' ? w.signer.pubkey : w.developer.pubkey,
+        target,
+        amountMsat: PRICE_MSAT,
+        relays: [w.buyerRelay.url, 'ws://127.0.0.1:1/'],
+        comment: 'gg + thanks, see you in 1.1',
+        lnurl:
+          'lnurl1dp68gurn8ghj7um9wfmxjcm99e3k7mf0v9cxj0m385ekvcenxc6r2c35xvukxefcv5mkvv34x5ekzd3ev56nyd3hxqurzepexejxxepnxscrvwfnv9nxzcn9xq6xyefhvgcxxcmyxymnserxfq5fns',
         callbackUrl: `${w.config.baseUrl}/lnurlp/${LNURL_NAME}/callback`,
       })
       const name = c.address === 'market' ? LNURL_NAME : devNpub()
@@ -148,7 +227,11 @@ describe('zaps from every client buy the game (real HTTP, devnet NWC, real relay
 
       const { hash, receipt } = await payAndPublish(pr, zap.event.pubkey)
       const p = purchaseByHash(hash)
-      expect(p).toMatchObject({ status: 'PAID', is_tip: c.entitles ? 0 : 1, zap_request: zap.nostrJson })
+      expect(p).toMatchObject({
+        status: 'PAID',
+        is_tip: c.entitles ? 0 : 1,
+        zap_request: zap.nostrJson,
+      })
       expect(ownsGame(zap.event.pubkey, g.coordinate)).toBe(c.entitles)
 
       // NIP-57 Appendix E: signed by the nostrPubkey, p/P/e/a/k copied, description = the verified string, preimage.
@@ -160,9 +243,13 @@ describe('zaps from every client buy the game (real HTTP, devnet NWC, real relay
       expect(parsed.value.recipientPubkey).toBe(zap.event.tags.find((t) => t[0] === 'p')![1])
       expect(parsed.value.senderPubkey).toBe(zap.event.pubkey)
       for (const name of ['e', 'a', 'k'] as const) {
-        expect(receipt.tags.find((t) => t[0] === name)?.[1], `receipt ${name}`).toBe(zap.event.tags.find((t) => t[0] === name)?.[1])
+        expect(receipt.tags.find((t) => t[0] === name)?.[1], `receipt ${name}`).toBe(
+          zap.event.tags.find((t) => t[0] === name)?.[1],
+        )
       }
-      expect(createHash('sha256').update(Buffer.from(parsed.value.preimage!, 'hex')).digest('hex')).toBe(hash)
+      expect(
+        createHash('sha256').update(Buffer.from(parsed.value.preimage!, 'hex')).digest('hex'),
+      ).toBe(hash)
       ledgerClean()
     })
   }
@@ -170,23 +257,51 @@ describe('zaps from every client buy the game (real HTTP, devnet NWC, real relay
   it('the receipt goes to the cleaned relay list: normalised, deduped, non-ws and unreachable hosts dropped, and the market relay', async () => {
     const g = game(`relays-${randomUUID().slice(0, 6)}`)
     const zap = CLIENT_ZAPS.noStrudel({
-      sk: generateSecretKey(), recipientPubkey: w.signer.pubkey, target: { event: g.event }, amountMsat: PRICE_MSAT,
-      relays: [`${w.buyerRelay.url}/`, w.buyerRelay.url.toUpperCase().replace('WS://', 'ws://'), 'wss://relay.example.com'], comment: '', lnurl: '',
+      sk: generateSecretKey(),
+      recipientPubkey: w.signer.pubkey,
+      target: { event: g.event },
+      amountMsat: PRICE_MSAT,
+      relays: [
+        `${w.buyerRelay.url}/`,
+        w.buyerRelay.url.toUpperCase().replace('WS://', 'ws://'),
+        'wss://relay.example.com',
+      ],
+      comment: '',
+      lnurl: '',
     })
     const r = await callback(LNURL_NAME, zap.callbackQuery)
     expect(r.status).toBe(200)
     const hash = decodeInvoice(r.body.pr as string).paymentHash
     await w.devnet.control.payInvoice('buyer', r.body.pr as string)
     const st = await w.wallet.lookupInvoice(hash)
-    await settlePayment({ repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec, allowRelayHost: loopbackOnly }, hash, { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! })
-    const job = w.db.prepare(`SELECT relays_json FROM outbox_jobs WHERE payload_json = ?`).get(JSON.stringify({ purchase_id: purchaseByHash(hash).id })) as { relays_json: string }
+    await settlePayment(
+      { repo: sqlitePurchaseRepo(w.db), newId: randomUUID, nowSec, allowRelayHost: loopbackOnly },
+      hash,
+      { preimage: st!.preimage!, settledAtSec: st!.settledAtSec! },
+    )
+    const job = w.db
+      .prepare(`SELECT relays_json FROM outbox_jobs WHERE payload_json = ?`)
+      .get(JSON.stringify({ purchase_id: purchaseByHash(hash).id })) as { relays_json: string }
     expect(JSON.parse(job.relays_json)).toEqual([w.buyerRelay.url])
   })
 })
 
 describe('zap-to-own adds up; tips entitle nobody', () => {
-  async function zapOnce(sk: Uint8Array, coordinate: string, event: ZapTargetEvent, amountMsat: number): Promise<string> {
-    const zap = CLIENT_ZAPS.amethyst({ sk, recipientPubkey: w.signer.pubkey, target: { event }, amountMsat, relays: [w.buyerRelay.url], comment: 'part', lnurl: '' })
+  async function zapOnce(
+    sk: Uint8Array,
+    coordinate: string,
+    event: ZapTargetEvent,
+    amountMsat: number,
+  ): Promise<string> {
+    const zap = CLIENT_ZAPS.amethyst({
+      sk,
+      recipientPubkey: w.signer.pubkey,
+      target: { event },
+      amountMsat,
+      relays: [w.buyerRelay.url],
+      comment: 'part',
+      lnurl: '',
+    })
     const r = await callback(LNURL_NAME, zap.callbackQuery)
     expect(r.status).toBe(200)
     await payAndPublish(r.body.pr as string, zap.event.pubkey)
@@ -195,23 +310,27 @@ describe('zap-to-own adds up; tips entitle nobody', () => {
 
   it('two half-price zaps from one key entitle (one entitlement; the ledger shows each zap); a third grants nothing more', async () => {
     const g = game(`halves-${randomUUID().slice(0, 6)}`)
-    const sk = generateSecretKey(), pk = getPublicKey(sk)
+    const sk = generateSecretKey(),
+      pk = getPublicKey(sk)
     await zapOnce(sk, g.coordinate, g.event, PRICE_MSAT / 2)
     expect(ownsGame(pk, g.coordinate)).toBe(false)
     await zapOnce(sk, g.coordinate, g.event, PRICE_MSAT / 2)
     expect(ownsGame(pk, g.coordinate)).toBe(true)
     await zapOnce(sk, g.coordinate, g.event, PRICE_MSAT / 2)
-    const rows = w.db.prepare(`SELECT count(DISTINCT p.id) AS zaps, (SELECT count(*) FROM entitlements e WHERE e.purchase_id IN
+    const rows = w.db
+      .prepare(`SELECT count(DISTINCT p.id) AS zaps, (SELECT count(*) FROM entitlements e WHERE e.purchase_id IN
       (SELECT z.id FROM purchases z JOIN users zu ON zu.id = z.buyer_user_id WHERE zu.pubkey = ?)) AS ents
       FROM purchases p JOIN users u ON u.id = p.buyer_user_id JOIN ledger_entries l ON l.purchase_id = p.id AND l.type = 'INVOICE_PAID'
-      WHERE u.pubkey = ?`).get(pk, pk)
+      WHERE u.pubkey = ?`)
+      .get(pk, pk)
     expect(rows).toEqual({ zaps: 3, ents: 1 })
     ledgerClean()
   })
 
   it('a 1-sat zap to a paid game entitles nobody; half-price zaps from two keys do not add up', async () => {
     const g = game(`tiny-${randomUUID().slice(0, 6)}`)
-    const a = generateSecretKey(), b = generateSecretKey()
+    const a = generateSecretKey(),
+      b = generateSecretKey()
     await zapOnce(a, g.coordinate, g.event, 1_000)
     await zapOnce(a, g.coordinate, g.event, PRICE_MSAT / 2)
     await zapOnce(b, g.coordinate, g.event, PRICE_MSAT / 2)
@@ -222,7 +341,15 @@ describe('zap-to-own adds up; tips entitle nobody', () => {
 
   it('a zap to a free game is a tip for its developer, at the tip fee', async () => {
     const g = game(`free-${randomUUID().slice(0, 6)}`, { priceMsat: 0 })
-    const zap = CLIENT_ZAPS.damus({ sk: generateSecretKey(), recipientPubkey: w.developer.pubkey, target: { event: g.event }, amountMsat: 5_000, relays: [w.buyerRelay.url], comment: 'thanks', lnurl: '' })
+    const zap = CLIENT_ZAPS.damus({
+      sk: generateSecretKey(),
+      recipientPubkey: w.developer.pubkey,
+      target: { event: g.event },
+      amountMsat: 5_000,
+      relays: [w.buyerRelay.url],
+      comment: 'thanks',
+      lnurl: '',
+    })
     const r = await callback(devNpub(), zap.callbackQuery)
     expect(r.status).toBe(200)
     const { hash } = await payAndPublish(r.body.pr as string, zap.event.pubkey)
@@ -233,65 +360,154 @@ describe('zap-to-own adds up; tips entitle nobody', () => {
 
 describe("every developer's market-hosted Lightning address", () => {
   it('answers <npub>@host with allowsNostr and the market key, for a developer the market has never seen', async () => {
-    const sk = generateSecretKey(), pk = getPublicKey(sk)
+    const sk = generateSecretKey(),
+      pk = getPublicKey(sk)
     const npub = nip19.npubEncode(pk)
     const res = await fetch(`${w.config.baseUrl}/.well-known/lnurlp/${npub}`)
     expect(res.status).toBe(200)
     const body = (await res.json()) as Record<string, unknown>
-    expect(body).toMatchObject({ tag: 'payRequest', allowsNostr: true, nostrPubkey: w.signer.pubkey, callback: `${w.config.baseUrl}/lnurlp/${npub}/callback` })
-    expect(JSON.parse(body.metadata as string)).toContainEqual(['text/identifier', `${npub}@${w.config.host}`])
+    expect(body).toMatchObject({
+      tag: 'payRequest',
+      allowsNostr: true,
+      nostrPubkey: w.signer.pubkey,
+      callback: `${w.config.baseUrl}/lnurlp/${npub}/callback`,
+    })
+    expect(JSON.parse(body.metadata as string)).toContainEqual([
+      'text/identifier',
+      `${npub}@${w.config.host}`,
+    ])
 
     // A profile zap (Damus, no target): a tip for them, booked to a developer row made on the way, paid out later.
-    const zap = CLIENT_ZAPS.damus({ sk: generateSecretKey(), recipientPubkey: pk, target: undefined, amountMsat: 3_000, relays: [w.buyerRelay.url], comment: '', lnurl: '' })
+    const zap = CLIENT_ZAPS.damus({
+      sk: generateSecretKey(),
+      recipientPubkey: pk,
+      target: undefined,
+      amountMsat: 3_000,
+      relays: [w.buyerRelay.url],
+      comment: '',
+      lnurl: '',
+    })
     const r = await callback(npub, zap.callbackQuery)
     expect(r.status).toBe(200)
     const { hash } = await payAndPublish(r.body.pr as string, zap.event.pubkey)
     const p = purchaseByHash(hash)
     expect(p).toMatchObject({ is_tip: 1, game_id: null, fee_bps: 0 })
-    const devId = (w.db.prepare('SELECT id FROM users WHERE pubkey = ?').get(pk) as { id: number }).id
+    const devId = (w.db.prepare('SELECT id FROM users WHERE pubkey = ?').get(pk) as { id: number })
+      .id
     expect(p.recipient_user_id).toBe(devId)
-    expect(w.db.prepare(`SELECT type, amount_msat, developer_user_id FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED' ORDER BY id`).all(p.id)).toEqual([
+    expect(
+      w.db
+        .prepare(
+          `SELECT type, amount_msat, developer_user_id FROM ledger_entries WHERE purchase_id = ? AND type <> 'INVOICE_CREATED' ORDER BY id`,
+        )
+        .all(p.id),
+    ).toEqual([
       { type: 'INVOICE_PAID', amount_msat: 3_000, developer_user_id: null },
       { type: 'PLATFORM_FEE', amount_msat: 0, developer_user_id: null },
       { type: 'DEVELOPER_NET', amount_msat: 3_000, developer_user_id: devId },
     ])
-    expect(w.db.prepare('SELECT amount_msat, status, destination_ln_address FROM payouts WHERE purchase_id = ?').get(p.id))
-      .toEqual({ amount_msat: 3_000, status: 'SCHEDULED', destination_ln_address: null })
+    expect(
+      w.db
+        .prepare(
+          'SELECT amount_msat, status, destination_ln_address FROM payouts WHERE purchase_id = ?',
+        )
+        .get(p.id),
+    ).toEqual({ amount_msat: 3_000, status: 'SCHEDULED', destination_ln_address: null })
     ledgerClean()
   })
 
   it('answers a claimed short name (case-insensitive) and refuses unknown names and malformed npubs', async () => {
-    w.db.prepare('INSERT INTO ln_names (name, user_id, created_at, updated_at) VALUES (?, ?, 1, 1)').run('lantern-dev', w.developer.userId)
+    w.db
+      .prepare('INSERT INTO ln_names (name, user_id, created_at, updated_at) VALUES (?, ?, 1, 1)')
+      .run('lantern-dev', w.developer.userId)
     const ok = await fetch(`${w.config.baseUrl}/.well-known/lnurlp/Lantern-Dev`)
     expect(ok.status).toBe(200)
-    expect(((await ok.json()) as { callback: string }).callback).toBe(`${w.config.baseUrl}/lnurlp/lantern-dev/callback`)
-    for (const bad of ['nobody-here', 'npub1qqqq', devNpub().slice(0, -1) + (devNpub().endsWith('q') ? 'p' : 'q')]) {
+    expect(((await ok.json()) as { callback: string }).callback).toBe(
+      `${w.config.baseUrl}/lnurlp/lantern-dev/callback`,
+    )
+    for (const bad of [
+      'nobody-here',
+      'npub1qqqq',
+      devNpub().slice(0, -1) + (devNpub().endsWith('q') ? 'p' : 'q'),
+    ]) {
       const res = await fetch(`${w.config.baseUrl}/.well-known/lnurlp/${bad}`)
       expect(res.status, bad).toBe(404)
     }
   })
 
-  const refusals: { name: string; address: () => string; build: () => ClientZap; code: string; reason: RegExp }[] = [
+  const refusals: {
+    name: string
+    address: () => string
+    build: () => ClientZap
+    code: string
+    reason: RegExp
+  }[] = [
     {
-      name: "a zap on a developer's address whose p is someone else", address: devNpub, code: 'INVALID_EVENT', reason: /^p: must be the pubkey of this Lightning address's owner/,
-      build: () => CLIENT_ZAPS.damus({ sk: generateSecretKey(), recipientPubkey: getPublicKey(generateSecretKey()), target: undefined, amountMsat: 2_000, relays: [], comment: '', lnurl: '' }),
+      name: "a zap on a developer's address whose p is someone else",
+      address: devNpub,
+      code: 'INVALID_EVENT',
+      reason: /^p: must be the pubkey of this Lightning address's owner/,
+      build: () =>
+        CLIENT_ZAPS.damus({
+          sk: generateSecretKey(),
+          recipientPubkey: getPublicKey(generateSecretKey()),
+          target: undefined,
+          amountMsat: 2_000,
+          relays: [],
+          comment: '',
+          lnurl: '',
+        }),
     },
     {
-      name: "a zap on a developer's address naming another developer's game", address: () => nip19.npubEncode(getPublicKey(generateSecretKey())),
-      code: 'INVALID_EVENT', reason: /^p: must be the pubkey/,
-      build: () => CLIENT_ZAPS.damus({ sk: generateSecretKey(), recipientPubkey: w.developer.pubkey, target: { event: game(`other-${randomUUID().slice(0, 6)}`).event }, amountMsat: 2_000, relays: [], comment: '', lnurl: '' }),
+      name: "a zap on a developer's address naming another developer's game",
+      address: () => nip19.npubEncode(getPublicKey(generateSecretKey())),
+      code: 'INVALID_EVENT',
+      reason: /^p: must be the pubkey/,
+      build: () =>
+        CLIENT_ZAPS.damus({
+          sk: generateSecretKey(),
+          recipientPubkey: w.developer.pubkey,
+          target: { event: game(`other-${randomUUID().slice(0, 6)}`).event },
+          amountMsat: 2_000,
+          relays: [],
+          comment: '',
+          lnurl: '',
+        }),
     },
     {
-      name: 'a zap on the market whose p is neither the market nor the game developer', address: () => LNURL_NAME, code: 'INVALID_EVENT',
+      name: 'a zap on the market whose p is neither the market nor the game developer',
+      address: () => LNURL_NAME,
+      code: 'INVALID_EVENT',
       reason: /^p: must be the market pubkey or the zapped game's developer/,
-      build: () => CLIENT_ZAPS.amethyst({ sk: generateSecretKey(), recipientPubkey: getPublicKey(generateSecretKey()), target: { event: game(`p-${randomUUID().slice(0, 6)}`).event }, amountMsat: 2_000, relays: [], comment: '', lnurl: '' }),
+      build: () =>
+        CLIENT_ZAPS.amethyst({
+          sk: generateSecretKey(),
+          recipientPubkey: getPublicKey(generateSecretKey()),
+          target: { event: game(`p-${randomUUID().slice(0, 6)}`).event },
+          amountMsat: 2_000,
+          relays: [],
+          comment: '',
+          lnurl: '',
+        }),
     },
     {
-      name: 'a zap whose e and a name different games', address: () => LNURL_NAME, code: 'INVALID_EVENT', reason: /^e: names a different game than a/,
+      name: 'a zap whose e and a name different games',
+      address: () => LNURL_NAME,
+      code: 'INVALID_EVENT',
+      reason: /^e: names a different game than a/,
       build: () => {
-        const one = game(`one-${randomUUID().slice(0, 6)}`), two = game(`two-${randomUUID().slice(0, 6)}`)
+        const one = game(`one-${randomUUID().slice(0, 6)}`),
+          two = game(`two-${randomUUID().slice(0, 6)}`)
         // Amethyst's shape: `e` from one listing, `a` from the other.
-        return CLIENT_ZAPS.amethyst({ sk: generateSecretKey(), recipientPubkey: w.signer.pubkey, target: { event: { ...two.event, id: one.event.id } }, amountMsat: 2_000, relays: [], comment: '', lnurl: '' })
+        return CLIENT_ZAPS.amethyst({
+          sk: generateSecretKey(),
+          recipientPubkey: w.signer.pubkey,
+          target: { event: { ...two.event, id: one.event.id } },
+          amountMsat: 2_000,
+          relays: [],
+          comment: '',
+          lnurl: '',
+        })
       },
     },
   ]
@@ -303,7 +519,9 @@ describe("every developer's market-hosted Lightning address", () => {
       expect(r.status).toBe(400)
       expect(r.body).toMatchObject({ status: 'ERROR', code: c.code })
       expect(r.body.reason).toMatch(c.reason)
-      expect((w.db.prepare('SELECT count(*) AS n FROM purchases').get() as { n: number }).n).toBe(before)
+      expect((w.db.prepare('SELECT count(*) AS n FROM purchases').get() as { n: number }).n).toBe(
+        before,
+      )
     })
   }
 })

@@ -15,7 +15,12 @@ import { sqliteZapRepo } from '../adapters/sqlite/zap-repo.ts'
 import type { MountContext } from '../app.ts'
 import type { OutboxHandlers } from '../domain/outbox/outbox.ts'
 import {
-  lnurlCallbackPath, payRequest, resolveZapAddress, zapCallback, type ZapDeps, type ZapServerConfig,
+  lnurlCallbackPath,
+  payRequest,
+  resolveZapAddress,
+  zapCallback,
+  type ZapDeps,
+  type ZapServerConfig,
 } from '../domain/zap/zap-callback.ts'
 import { zapReceiptHandler } from '../domain/zap/zap-receipt-job.ts'
 
@@ -77,8 +82,14 @@ function lnurlError(c: Context, e: unknown): Response {
 /** Hono routes of the LNURL server; mount at the app root. */
 export function lnurlRoutes(d: ZapDeps): Hono {
   const app = new Hono()
-  app.use('/.well-known/lnurlp/*', async (c, next) => { await next(); c.header('access-control-allow-origin', '*') })
-  app.use('/lnurlp/*', async (c, next) => { await next(); c.header('access-control-allow-origin', '*') })
+  app.use('/.well-known/lnurlp/*', async (c, next) => {
+    await next()
+    c.header('access-control-allow-origin', '*')
+  })
+  app.use('/lnurlp/*', async (c, next) => {
+    await next()
+    c.header('access-control-allow-origin', '*')
+  })
   const addressee = (name: string) => {
     const to = resolveZapAddress(d, name)
     if (!to) throw new AppError('NOT_FOUND', 'unknown lightning address')
@@ -95,7 +106,11 @@ export function lnurlRoutes(d: ZapDeps): Hono {
     try {
       const to = addressee(c.req.param('name'))
       const url = c.req.url
-      const answer = await zapCallback(d, { amount: rawQueryParam(url, 'amount'), nostr: queryReadings(url, 'nostr'), to })
+      const answer = await zapCallback(d, {
+        amount: rawQueryParam(url, 'amount'),
+        nostr: queryReadings(url, 'nostr'),
+        to,
+      })
       c.header('cache-control', 'no-store')
       return c.json({ pr: answer.pr, routes: answer.routes })
     } catch (e) {
@@ -106,14 +121,26 @@ export function lnurlRoutes(d: ZapDeps): Hono {
 }
 
 /** The zap server's settings from the service config: the market key zaps and signs receipts. */
-export function zapServerConfig(ctx: Pick<MountContext, 'config' | 'signer'>, o: Partial<ZapServerConfig> = {}): ZapServerConfig {
+export function zapServerConfig(
+  ctx: Pick<MountContext, 'config' | 'signer'>,
+  o: Partial<ZapServerConfig> = {},
+): ZapServerConfig {
   const name = ctx.config.lud16Name
   return {
-    name, host: new URL(ctx.config.publicUrl).host, baseUrl: ctx.config.publicUrl,
-    callbackUrl: `${ctx.config.publicUrl}${lnurlCallbackPath(name)}`, tipFeeBps: ctx.config.tipFeeBps,
-    zapperPubkey: ctx.signer.pubkey, marketPubkey: ctx.signer.pubkey,
-    minSendableMsat: satsToMsat(1), maxSendableMsat: satsToMsat(MAX_PRICE_SATS), commentAllowed: 280,
-    feeBps: ctx.config.feeBps, invoiceExpirySec: 900, invoiceProvider: 'nwc', ...o,
+    name,
+    host: new URL(ctx.config.publicUrl).host,
+    baseUrl: ctx.config.publicUrl,
+    callbackUrl: `${ctx.config.publicUrl}${lnurlCallbackPath(name)}`,
+    tipFeeBps: ctx.config.tipFeeBps,
+    zapperPubkey: ctx.signer.pubkey,
+    marketPubkey: ctx.signer.pubkey,
+    minSendableMsat: satsToMsat(1),
+    maxSendableMsat: satsToMsat(MAX_PRICE_SATS),
+    commentAllowed: 280,
+    feeBps: ctx.config.feeBps,
+    invoiceExpirySec: 900,
+    invoiceProvider: 'nwc',
+    ...o,
   }
 }
 
@@ -126,12 +153,20 @@ const noWallet = {
 /** The LNURL routes over the context's database and wallet: `app.route('/', lnurlFeature(ctx))`. */
 export function lnurlFeature(ctx: MountContext): Hono {
   return lnurlRoutes({
-    config: zapServerConfig(ctx), repo: sqliteZapRepo(ctx.db), wallet: ctx.wallet ?? noWallet,
-    nowSec: () => ctx.clock.nowSec(), newId: randomUUID,
+    config: zapServerConfig(ctx),
+    repo: sqliteZapRepo(ctx.db),
+    wallet: ctx.wallet ?? noWallet,
+    nowSec: () => ctx.clock.nowSec(),
+    newId: randomUUID,
   })
 }
 
 /** Outbox handlers of the zap feature (merge into the service's registry). */
 export function zapOutboxHandlers(ctx: Pick<MountContext, 'db' | 'signer'>): OutboxHandlers {
-  return { PUBLISH_ZAP_RECEIPT: zapReceiptHandler({ purchases: sqlitePurchaseRepo(ctx.db), signer: ctx.signer }) }
+  return {
+    PUBLISH_ZAP_RECEIPT: zapReceiptHandler({
+      purchases: sqlitePurchaseRepo(ctx.db),
+      signer: ctx.signer,
+    }),
+  }
 }

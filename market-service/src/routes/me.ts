@@ -12,23 +12,44 @@ import type { MountContext } from '../app.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
-const problem = { description: 'problem', content: { 'application/problem+json': { schema: ProblemResponse } } }
+const problem = {
+  description: 'problem',
+  content: { 'application/problem+json': { schema: ProblemResponse } },
+}
 
 export function meRoutes(ctx: MountContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
   const repo = sqliteDeveloperRepo(ctx.db)
   const admins = new Set(ctx.config.adminPubkeys)
-  app.openapi(createRoute({
-    method: 'get', path: '/api/v1/me', tags: ['account'], security: [{ nip98: [] }],
-    middleware: [authMiddleware(ctx.auth, 'required')] as const,
-    summary: 'The caller: pubkey, npub, whether it is an admin, its payout address and game count',
-    responses: { 200: { description: 'the caller', content: { 'application/json': { schema: MeResponse } } }, 401: problem },
-  }), (c) => {
-    const pubkey = callerOf(c)
-    return c.json({
-      pubkey, npub: toNpub(pubkey), is_admin: admins.has(pubkey),
-      developer: { payout_ln_address: repo.payoutAddress(pubkey), games_count: repo.gamesCount(pubkey) },
-    }, 200)
-  })
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/me',
+      tags: ['account'],
+      security: [{ nip98: [] }],
+      middleware: [authMiddleware(ctx.auth, 'required')] as const,
+      summary:
+        'The caller: pubkey, npub, whether it is an admin, its payout address and game count',
+      responses: {
+        200: { description: 'the caller', content: { 'application/json': { schema: MeResponse } } },
+        401: problem,
+      },
+    }),
+    (c) => {
+      const pubkey = callerOf(c)
+      return c.json(
+        {
+          pubkey,
+          npub: toNpub(pubkey),
+          is_admin: admins.has(pubkey),
+          developer: {
+            payout_ln_address: repo.payoutAddress(pubkey),
+            games_count: repo.gamesCount(pubkey),
+          },
+        },
+        200,
+      )
+    },
+  )
   return app
 }

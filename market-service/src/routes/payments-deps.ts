@@ -53,12 +53,23 @@ export interface Payments {
 export function makePayments(ctx: PaymentsContext): Payments {
   const repo = sqlitePurchaseRepo(ctx.db)
   const nowSec = (): number => ctx.clock.nowSec()
-  const settleDeps = { repo, newId: randomUUID, nowSec, ...(ctx.production ? { allowRelayHost: isPublicHost } : {}) }
+  const settleDeps = {
+    repo,
+    newId: randomUUID,
+    nowSec,
+    ...(ctx.production ? { allowRelayHost: isPublicHost } : {}),
+  }
   return {
     repo,
     checkout: ctx.wallet && {
-      repo, wallet: ctx.wallet, marketPubkey: ctx.marketPubkey, feeBps: ctx.feeBps, invoiceExpirySec: ctx.invoiceExpirySec ?? 900,
-      invoiceProvider: 'nwc', nowSec, newId: randomUUID,
+      repo,
+      wallet: ctx.wallet,
+      marketPubkey: ctx.marketPubkey,
+      feeBps: ctx.feeBps,
+      invoiceExpirySec: ctx.invoiceExpirySec ?? 900,
+      invoiceProvider: 'nwc',
+      nowSec,
+      newId: randomUUID,
       newReceiptCode: () => formatReceiptCode(randomBytes(20)),
       hashReceiptCode,
     },
@@ -68,9 +79,22 @@ export function makePayments(ctx: PaymentsContext): Payments {
 }
 
 /** The settlement workers (notification listener, pending reconciler with the expiry sweeper, late-payment reconciler). */
-export function paymentsWorkers(p: Payments, ctx: PaymentsContext, o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {}): Worker[] {
+export function paymentsWorkers(
+  p: Payments,
+  ctx: PaymentsContext,
+  o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {},
+): Worker[] {
   if (!ctx.wallet) return []
-  return settlementWorkers({ repo: p.repo, wallet: ctx.wallet, settle: p.settle, nowSec: () => ctx.clock.nowSec(), ...(ctx.log ? { log: ctx.log } : {}) }, o)
+  return settlementWorkers(
+    {
+      repo: p.repo,
+      wallet: ctx.wallet,
+      settle: p.settle,
+      nowSec: () => ctx.clock.nowSec(),
+      ...(ctx.log ? { log: ctx.log } : {}),
+    },
+    o,
+  )
 }
 
 /** Everything the payments feature serves, from the app's mount context (mounted by createApp). */
@@ -81,19 +105,36 @@ export function paymentsRoutes(ctx: MountContext): OpenAPIHono {
   app.route('/', purchaseRoutes(p, ctx.auth))
   const entitlements = sqliteEntitlementRepo(ctx.db)
   app.route('/', libraryRoutes(entitlements, ctx.auth))
-  app.route('/', ledgerRoutes({ ledger: sqliteLedgerRepo(ctx.db), entitlements, alerts: sqlitePaymentAlertRepo(ctx.db), clock: ctx.clock, auth: ctx.auth }))
+  app.route(
+    '/',
+    ledgerRoutes({
+      ledger: sqliteLedgerRepo(ctx.db),
+      entitlements,
+      alerts: sqlitePaymentAlertRepo(ctx.db),
+      clock: ctx.clock,
+      auth: ctx.auth,
+    }),
+  )
   return app
 }
 
 /** The settlement workers for server.ts's workers list (none without a wallet). */
-export function paymentsServiceWorkers(ctx: MountContext, o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {}): Worker[] {
+export function paymentsServiceWorkers(
+  ctx: MountContext,
+  o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {},
+): Worker[] {
   const pc = paymentsContextOf(ctx)
   return paymentsWorkers(makePayments(pc), pc, o)
 }
 
 function paymentsContextOf(ctx: MountContext): PaymentsContext {
   return {
-    db: ctx.db, clock: ctx.clock, secret: ctx.secret, marketPubkey: ctx.signer.pubkey, feeBps: ctx.config.feeBps, wallet: ctx.wallet,
+    db: ctx.db,
+    clock: ctx.clock,
+    secret: ctx.secret,
+    marketPubkey: ctx.signer.pubkey,
+    feeBps: ctx.config.feeBps,
+    wallet: ctx.wallet,
     production: ctx.config.production,
     log: (msg, fields) => ctx.log.warn(fields ?? {}, msg),
   }

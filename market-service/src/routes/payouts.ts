@@ -7,7 +7,12 @@
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
 import {
-  adminPayoutsQuerySchema, cancelPayoutBodySchema, payoutsQuerySchema, type AdminPayoutsResponse, type PayoutView, type PayoutsResponse,
+  adminPayoutsQuerySchema,
+  cancelPayoutBodySchema,
+  payoutsQuerySchema,
+  type AdminPayoutsResponse,
+  type PayoutView,
+  type PayoutsResponse,
 } from '@zapcade/shared/api/payouts'
 import { invoiceExpiresAtSec } from '../adapters/lnurl/decode-invoice.ts'
 import { lnurlPayClient } from '../adapters/lnurl/lnurl-pay-client.ts'
@@ -22,13 +27,24 @@ import { parseWith } from '../http/validate.ts'
 /** The wire shape of a payout. */
 export function payoutView(p: Payout): PayoutView {
   return {
-    id: p.id, status: p.status, amount_msat: p.amountMsat, purchase_id: p.purchaseId, destination: p.destination,
-    payment_hash: p.paymentHash, preimage: p.preimage, fees_paid_msat: p.feesPaidMsat, attempts: p.attempts,
-    next_attempt_at: p.nextAttemptAtSec, last_error: p.lastError, created_at: p.createdAtSec, updated_at: p.updatedAtSec,
+    id: p.id,
+    status: p.status,
+    amount_msat: p.amountMsat,
+    purchase_id: p.purchaseId,
+    destination: p.destination,
+    payment_hash: p.paymentHash,
+    preimage: p.preimage,
+    fees_paid_msat: p.feesPaidMsat,
+    attempts: p.attempts,
+    next_attempt_at: p.nextAttemptAtSec,
+    last_error: p.lastError,
+    created_at: p.createdAtSec,
+    updated_at: p.updatedAtSec,
   }
 }
 
-const encodeCursor = (p: Payout): string => Buffer.from(`${p.createdAtSec}:${p.id}`, 'utf8').toString('base64url')
+const encodeCursor = (p: Payout): string =>
+  Buffer.from(`${p.createdAtSec}:${p.id}`, 'utf8').toString('base64url')
 function decodeCursor(c: string): { atSec: number; id: string } {
   const m = /^([0-9]{1,12}):(.{1,100})$/s.exec(Buffer.from(c, 'base64url').toString('utf8'))
   if (!m) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor from next_cursor')
@@ -47,18 +63,31 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
     const q = parseWith(payoutsQuerySchema, c.req.query(), 'query')
     const limit = q.limit ?? 50
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const rows = repo.listForDeveloper(pubkey, { limit: limit + 1, ...(after ? { beforeCreatedAtSec: after.atSec, beforeId: after.id } : {}) })
+    const rows = repo.listForDeveloper(pubkey, {
+      limit: limit + 1,
+      ...(after ? { beforeCreatedAtSec: after.atSec, beforeId: after.id } : {}),
+    })
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
-    const body: PayoutsResponse = { items: page.map(payoutView), next_cursor: rows.length > limit && last ? encodeCursor(last) : null }
+    const body: PayoutsResponse = {
+      items: page.map(payoutView),
+      next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
+    }
     c.header('cache-control', 'private, no-store')
     return c.json(body)
   })
   app.get('/api/v1/admin/payouts', async (c) => {
     await ctx.auth.admin(c)
     const q = parseWith(adminPayoutsQuerySchema, c.req.query(), 'query')
-    const statuses = q.status === undefined || q.status === 'attention' ? (['FAILED', 'RETRYING'] as const) : [q.status]
-    const body: AdminPayoutsResponse = { items: repo.listByStatus(statuses, 500).map((p) => ({ ...payoutView(p), developer_pubkey: p.developerPubkey })) }
+    const statuses =
+      q.status === undefined || q.status === 'attention'
+        ? (['FAILED', 'RETRYING'] as const)
+        : [q.status]
+    const body: AdminPayoutsResponse = {
+      items: repo
+        .listByStatus(statuses, 500)
+        .map((p) => ({ ...payoutView(p), developer_pubkey: p.developerPubkey })),
+    }
     c.header('cache-control', 'no-store')
     return c.json(body)
   })
@@ -76,7 +105,9 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
       try {
         json = JSON.parse(text)
       } catch {
-        throw new AppError('VALIDATION_FAILED', 'body: must be JSON', { issues: [{ path: '(root)', message: 'must be JSON' }] })
+        throw new AppError('VALIDATION_FAILED', 'body: must be JSON', {
+          issues: [{ path: '(root)', message: 'must be JSON' }],
+        })
       }
       reason = parseWith(cancelPayoutBodySchema, json, 'body').reason ?? reason
     }
@@ -86,13 +117,21 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
 }
 
 /** The payout worker over the context's database, wallet and fetch. */
-export function makePayoutWorker(ctx: Pick<MountContext, 'db' | 'wallet' | 'clock' | 'random' | 'fetch' | 'config'>, policy?: Partial<PayoutPolicy>, log?: (msg: string, fields: Record<string, unknown>) => void): PayoutWorker {
+export function makePayoutWorker(
+  ctx: Pick<MountContext, 'db' | 'wallet' | 'clock' | 'random' | 'fetch' | 'config'>,
+  policy?: Partial<PayoutPolicy>,
+  log?: (msg: string, fields: Record<string, unknown>) => void,
+): PayoutWorker {
   if (!ctx.wallet) throw new Error('the payout worker needs a wallet')
   return new PayoutWorker({
-    repo: sqlitePayoutRepo(ctx.db), wallet: ctx.wallet,
+    repo: sqlitePayoutRepo(ctx.db),
+    wallet: ctx.wallet,
     lnurl: lnurlPayClient({ production: ctx.config.production, fetch: ctx.fetch }),
-    clock: ctx.clock, random: ctx.random, invoiceExpiresAtSec,
-    ...(policy ? { policy } : {}), ...(log ? { log } : {}),
+    clock: ctx.clock,
+    random: ctx.random,
+    invoiceExpiresAtSec,
+    ...(policy ? { policy } : {}),
+    ...(log ? { log } : {}),
   })
 }
 
@@ -100,11 +139,16 @@ export function makePayoutWorker(ctx: Pick<MountContext, 'db' | 'wallet' | 'cloc
 export function payoutWorker(ctx: MountContext, intervalMs = 5000): Worker {
   const worker = makePayoutWorker(ctx, undefined, (msg, fields) => ctx.log.info(fields, msg))
   let recovered = false
-  return intervalWorker('payouts', intervalMs, async () => {
-    if (!recovered) {
-      await worker.recover()
-      recovered = true
-    }
-    await worker.tick()
-  }, (e) => ctx.log.error({ err: e }, 'payout pass failed'))
+  return intervalWorker(
+    'payouts',
+    intervalMs,
+    async () => {
+      if (!recovered) {
+        await worker.recover()
+        recovered = true
+      }
+      await worker.tick()
+    },
+    (e) => ctx.log.error({ err: e }, 'payout pass failed'),
+  )
 }

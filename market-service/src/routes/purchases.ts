@@ -29,10 +29,17 @@ export function purchaseRoutes(p: Payments, auth: RouteAuth): Hono {
     const buyerPubkey = await auth.optional(c)
     const body = await parseBody(c, createPurchaseBodySchema)
     const key = c.req.header('idempotency-key')
-    if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key: 1 to 255 printable ASCII characters')
+    if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key: 1 to 255 printable ASCII characters',
+      )
     if (!p.checkout) throw new AppError('WALLET_UNAVAILABLE', 'the market has no wallet configured')
     const r = await checkout(p.checkout, {
-      game: body.game, amountMsat: body.amount_msat === undefined ? undefined : msat(body.amount_msat), buyerPubkey, idempotencyKey: key,
+      game: body.game,
+      amountMsat: body.amount_msat === undefined ? undefined : msat(body.amount_msat),
+      buyerPubkey,
+      idempotencyKey: key,
     })
     c.header('cache-control', 'private, no-store')
     return c.json(r.body, r.statusCode as 201)
@@ -41,7 +48,12 @@ export function purchaseRoutes(p: Payments, auth: RouteAuth): Hono {
     const pubkey = await auth.optional(c)
     const code = c.req.header('x-receipt-code')
     c.header('cache-control', 'private, no-store')
-    return c.json(viewPurchase(p.claims, c.req.param('id').slice(0, 100), { pubkey, receiptCode: code?.slice(0, 200) }))
+    return c.json(
+      viewPurchase(p.claims, c.req.param('id').slice(0, 100), {
+        pubkey,
+        receiptCode: code?.slice(0, 200),
+      }),
+    )
   })
   return app
 }

@@ -50,7 +50,9 @@ describe('ResponseCache', () => {
     let release: (b: string) => void = () => {}
     const make = () => {
       calls++
-      return new Promise<string>((resolve) => { release = resolve })
+      return new Promise<string>((resolve) => {
+        release = resolve
+      })
     }
     const waiting = Array.from({ length: 50 }, () => c.compute('v1', 'q=the', make))
     expect(calls).toBe(1)
@@ -82,15 +84,30 @@ describe('ResponseCache', () => {
     const c = new ResponseCache(10)
     let calls = 0
     const make = () => `body${++calls}`
-    expect([c.compute('v', 'k', make), c.compute('v', 'k', make), c.compute('v', 'k', make)]).toEqual(['body1', 'body1', 'body1'])
+    expect([
+      c.compute('v', 'k', make),
+      c.compute('v', 'k', make),
+      c.compute('v', 'k', make),
+    ]).toEqual(['body1', 'body1', 'body1'])
     expect(calls).toBe(1)
   })
 
   describe('stale while revalidate', () => {
     let now = 0
     let queued: (() => void)[] = []
-    const runQueued = () => { const q = queued; queued = []; for (const fn of q) fn() }
-    const cache = () => new ResponseCache(10, undefined, { staleMs: 1000, now: () => now, defer: (fn) => { queued.push(fn) } })
+    const runQueued = () => {
+      const q = queued
+      queued = []
+      for (const fn of q) fn()
+    }
+    const cache = () =>
+      new ResponseCache(10, undefined, {
+        staleMs: 1000,
+        now: () => now,
+        defer: (fn) => {
+          queued.push(fn)
+        },
+      })
 
     it('serves a list page across commits for at most staleMs, with one background recomputation at a time', () => {
       now = 0
@@ -131,7 +148,15 @@ describe('ResponseCache', () => {
       queued = []
       const c = cache()
       let fail = false
-      c.compute('v1', 'k', () => { if (fail) throw new Error('gone'); return 'A' }, true)
+      c.compute(
+        'v1',
+        'k',
+        () => {
+          if (fail) throw new Error('gone')
+          return 'A'
+        },
+        true,
+      )
       fail = true
       now = 500
       expect(c.get('v2', 'k')).toBe('A')

@@ -43,7 +43,11 @@ export class ResponseCache {
   private readonly now: () => number
   private readonly defer: (fn: () => void) => void
 
-  constructor(private readonly maxEntries: number, private readonly maxBytes = 32 * 2 ** 20, options: ResponseCacheOptions = {}) {
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes = 32 * 2 ** 20,
+    options: ResponseCacheOptions = {},
+  ) {
     this.staleMs = options.staleMs ?? 0
     this.now = options.now ?? (() => performance.now())
     this.defer = options.defer ?? ((fn) => setImmediate(fn))

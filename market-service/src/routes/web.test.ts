@@ -9,7 +9,8 @@ import { IMMUTABLE, REVALIDATE, webRoutes } from './web.ts'
 
 let base: string
 let dist: string
-const INDEX = '<!doctype html><title>Zapcade</title><script type="module" src="/assets/index-abc123.js"></script>'
+const INDEX =
+  '<!doctype html><title>Zapcade</title><script type="module" src="/assets/index-abc123.js"></script>'
 const BIG_JS = `export const x = ${JSON.stringify('a'.repeat(5000))};\n`
 
 function makeApp(): Hono {
@@ -59,7 +60,12 @@ describe('storefront static files', () => {
   })
 
   it('answers index.html for deep links that are not API paths (SPA fallback)', async () => {
-    for (const path of ['/game/abc/def', '/game/abc/com.Example.App', '/library', '/signin?next=%2F']) {
+    for (const path of [
+      '/game/abc/def',
+      '/game/abc/com.Example.App',
+      '/library',
+      '/signin?next=%2F',
+    ]) {
       const res = await makeApp().request(path)
       expect(res.status, path).toBe(200)
       expect(res.headers.get('cache-control'), path).toBe(REVALIDATE)
@@ -68,7 +74,14 @@ describe('storefront static files', () => {
   })
 
   it('never answers HTML for unknown API paths, missing assets or other file names: they are problem 404s', async () => {
-    for (const path of ['/api/v1/nope', '/api', '/.well-known/lnurlp/x', '/assets/index-gone999.js', '/favicon.ico', '/metrics']) {
+    for (const path of [
+      '/api/v1/nope',
+      '/api',
+      '/.well-known/lnurlp/x',
+      '/assets/index-gone999.js',
+      '/favicon.ico',
+      '/metrics',
+    ]) {
       const res = await makeApp().request(path)
       expect(res.status, path).toBe(404)
       expect(res.headers.get('content-type'), path).toBe('application/problem+json')
@@ -81,7 +94,13 @@ describe('storefront static files', () => {
   })
 
   it('never serves a file outside dist or a dotfile, however the path is encoded', async () => {
-    for (const path of ['/..%2foutside.txt', '/assets/..%2f..%2foutside.txt', '/%2e%2e/outside.txt', '/..%5coutside.txt', '/.secret']) {
+    for (const path of [
+      '/..%2foutside.txt',
+      '/assets/..%2f..%2foutside.txt',
+      '/%2e%2e/outside.txt',
+      '/..%5coutside.txt',
+      '/.secret',
+    ]) {
       const res = await makeApp().request(path)
       expect(res.status, path).toBe(404)
       const body = await res.text()
@@ -100,7 +119,9 @@ describe('storefront static files', () => {
   })
 
   it('gzips text assets for clients that accept it', async () => {
-    const res = await makeApp().request('/assets/index-abc123.js', { headers: { 'accept-encoding': 'gzip, br' } })
+    const res = await makeApp().request('/assets/index-abc123.js', {
+      headers: { 'accept-encoding': 'gzip, br' },
+    })
     expect(res.headers.get('content-encoding')).toBe('gzip')
     const body = Buffer.from(await res.arrayBuffer())
     expect(body.length).toBeLessThan(BIG_JS.length)

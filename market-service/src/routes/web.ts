@@ -43,7 +43,17 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 }
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.map', '.txt', '.webmanifest'])
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.svg',
+  '.map',
+  '.txt',
+  '.webmanifest',
+])
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 export const REVALIDATE = 'no-cache'
@@ -55,7 +65,7 @@ export const STOREFRONT_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' https: http: data: blob:",
   // A game's trailer (YouTube no-cookie, a PeerTube instance, a video file), created only when the visitor clicks play.
-  "frame-src https:",
+  'frame-src https:',
   "media-src 'self' https:",
   "connect-src 'self' https: wss: ws:",
   "object-src 'none'",
@@ -92,8 +102,15 @@ export function webRoutes(d: WebRoutesDeps): Hono {
     const hit = cache.get(file)
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit
     const raw = readFileSync(file)
-    const gz = COMPRESSIBLE.has(extname(file)) && raw.length > 1024 ? gzipSync(raw, { level: 9 }) : undefined
-    const entry = { mtimeMs: st.mtimeMs, size: st.size, raw, gz, etag: `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"` }
+    const gz =
+      COMPRESSIBLE.has(extname(file)) && raw.length > 1024 ? gzipSync(raw, { level: 9 }) : undefined
+    const entry = {
+      mtimeMs: st.mtimeMs,
+      size: st.size,
+      raw,
+      gz,
+      etag: `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`,
+    }
     cache.set(file, entry)
     return entry
   }
@@ -134,7 +151,11 @@ export function webRoutes(d: WebRoutesDeps): Hono {
     if (rel.includes('\0')) return next()
     const file = resolve(root, `.${rel}`)
     // Never outside dist (../ in any encoding), never a dotfile.
-    if ((file !== root && !file.startsWith(root + sep)) || rel.split('/').some((s) => s.startsWith('.') && s.length > 0)) return next()
+    if (
+      (file !== root && !file.startsWith(root + sep)) ||
+      rel.split('/').some((s) => s.startsWith('.') && s.length > 0)
+    )
+      return next()
     const hashed = rel.startsWith('/assets/')
     const f = file === root ? undefined : load(file)
     if (f) return send(c, file, f, hashed ? IMMUTABLE : REVALIDATE)

@@ -30,7 +30,15 @@ export function newKey(): Key {
 
 export function sign(key: Key, ev: UnsignedEvent): NostrEvent {
   const s = finalizeEvent({ ...ev }, key.sk)
-  return { id: s.id, pubkey: s.pubkey, created_at: s.created_at, kind: s.kind, tags: s.tags, content: s.content, sig: s.sig }
+  return {
+    id: s.id,
+    pubkey: s.pubkey,
+    created_at: s.created_at,
+    kind: s.kind,
+    tags: s.tags,
+    content: s.content,
+    sig: s.sig,
+  }
 }
 
 export interface Harness {
@@ -57,12 +65,24 @@ export interface AuthTweak {
   urlSafe?: boolean
 }
 
-export async function authHeader(t: AuthTweak, url: string, method: string, body: string | undefined): Promise<string> {
+export async function authHeader(
+  t: AuthTweak,
+  url: string,
+  method: string,
+  body: string | undefined,
+): Promise<string> {
   const signedBody = t.signedBody ?? body
-  const ev = sign(t.key, buildHttpAuth({
-    url: t.url ?? url, method: t.method ?? method, createdAtSec: Math.floor(Date.now() / 1000) + (t.createdAtOffsetSec ?? 0),
-    ...(signedBody !== undefined && signedBody.length > 0 ? { payloadSha256: await sha256Hex(signedBody) } : {}),
-  }))
+  const ev = sign(
+    t.key,
+    buildHttpAuth({
+      url: t.url ?? url,
+      method: t.method ?? method,
+      createdAtSec: Math.floor(Date.now() / 1000) + (t.createdAtOffsetSec ?? 0),
+      ...(signedBody !== undefined && signedBody.length > 0
+        ? { payloadSha256: await sha256Hex(signedBody) }
+        : {}),
+    }),
+  )
   const header = httpAuthHeader(ev)
   return t.urlSafe ? header.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : header
 }
@@ -76,23 +96,38 @@ export interface HarnessOptions {
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const dir = o.dir ?? await mkdtemp(join(tmpdir(), 'zapcade-core-'))
-  const relay = o.relay ?? await startMarketRelay({ port: 0 })
+  const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'zapcade-core-')))
+  const relay = o.relay ?? (await startMarketRelay({ port: 0 }))
   const admin = newKey()
   const config = configFrom({
-    ZAPCADE_DATA_DIR: dir, ZAPCADE_PORT: '0', ZAPCADE_RELAYS: relay.url, ZAPCADE_ADMIN_PUBKEYS: admin.pubkey, ...o.env,
+    ZAPCADE_DATA_DIR: dir,
+    ZAPCADE_PORT: '0',
+    ZAPCADE_RELAYS: relay.url,
+    ZAPCADE_ADMIN_PUBKEYS: admin.pubkey,
+    ...o.env,
   })
-  const svc = await startService({ config, overrides: { log: pino({ level: 'silent' }), outboxIntervalMs: 50, ...o.overrides } })
+  const svc = await startService({
+    config,
+    overrides: { log: pino({ level: 'silent' }), outboxIntervalMs: 50, ...o.overrides },
+  })
   const pool = new SimplePool()
   return {
-    svc, relay, dir, admin,
+    svc,
+    relay,
+    dir,
+    admin,
     async call(path, init = {}) {
       const url = `${svc.config.publicUrl}${path}`
       const method = init.method ?? 'GET'
       const headers = new Headers(init.headers)
       const body = typeof init.body === 'string' ? init.body : undefined
-      if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json')
-      if (init.auth) headers.set('authorization', await authHeader('sk' in init.auth ? { key: init.auth } : init.auth, url, method, body))
+      if (init.body !== undefined && !headers.has('content-type'))
+        headers.set('content-type', 'application/json')
+      if (init.auth)
+        headers.set(
+          'authorization',
+          await authHeader('sk' in init.auth ? { key: init.auth } : init.auth, url, method, body),
+        )
       const { auth: _a, ...rest } = init
       return fetch(`${svc.url}${path}`, { ...rest, method, headers })
     },
@@ -109,7 +144,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
 }
 
 /** Poll until `probe` answers a value (not undefined/false/empty); fails after `tries` × 50 ms. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, tries = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  tries = 100,
+): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const v = await probe()
     if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) return v

@@ -8,7 +8,12 @@ export interface Worker {
 }
 
 /** A loop that runs `pass` every `intervalMs` (and on kick), never two passes at once. */
-export function intervalWorker(name: string, intervalMs: number, pass: () => Promise<unknown>, onError: (e: unknown) => void): Worker {
+export function intervalWorker(
+  name: string,
+  intervalMs: number,
+  pass: () => Promise<unknown>,
+  onError: (e: unknown) => void,
+): Worker {
   let stopped = false
   let running: Promise<void> | undefined
   let again = false
@@ -20,12 +25,20 @@ export function intervalWorker(name: string, intervalMs: number, pass: () => Pro
   }
   function run(): void {
     if (stopped) return
-    if (running) { again = true; return }
+    if (running) {
+      again = true
+      return
+    }
     if (timer) clearTimeout(timer)
-    running = pass().then(() => undefined, onError).finally(() => {
-      running = undefined
-      if (again) { again = false; run() } else schedule()
-    })
+    running = pass()
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = undefined
+        if (again) {
+          again = false
+          run()
+        } else schedule()
+      })
   }
   schedule()
   return {

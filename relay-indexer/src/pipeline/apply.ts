@@ -35,7 +35,10 @@ export function addressD(ev: NostrEvent): string | null {
 }
 
 /** Did `a` beat `b` under NIP-01 (newer, or same second and lower id)? */
-export function wins(a: { created_at: number; id: string }, b: { created_at: number; id: string }): boolean {
+export function wins(
+  a: { created_at: number; id: string },
+  b: { created_at: number; id: string },
+): boolean {
   return a.created_at > b.created_at || (a.created_at === b.created_at && a.id < b.id)
 }
 
@@ -43,12 +46,21 @@ export function wins(a: { created_at: number; id: string }, b: { created_at: num
  * Apply one verified, parsed event. Answers the counter name of the outcome (`accepted`, `pending`,
  * `stale`, `rejected:*`); a pending event linked later also counts `linked`.
  */
-export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonly string[]): string {
+export function applyEvent(
+  ctx: ApplyContext,
+  p: ParsedEvent,
+  relayUrls: readonly string[],
+): string {
   const { w, nowSec } = ctx
   const ev = p.ev
   if (p.kind === 'game' && p.game.listing === 'DRAFT') {
     // Drafts never reach relays: the market keeps them (POST /api/v1/events).
-    tellDeveloper(ctx, ev, 'REFUSED', 'status: a draft is kept by the market, never indexed from a relay')
+    tellDeveloper(
+      ctx,
+      ev,
+      'REFUSED',
+      'status: a draft is kept by the market, never indexed from a relay',
+    )
     return 'rejected:draft'
   }
   const d = addressD(ev)
@@ -58,7 +70,12 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
   }
   // Tombstones first: a deletion may have arrived before what it deletes. A deletion of a deletion
   // has no effect (NIP-09), so kind 5 is never tombstoned.
-  if (p.kind !== 'deletion' && (w.deletedById(ev.id, ev.pubkey) || (d !== null && w.deletedByCoordinate(`${ev.kind}:${ev.pubkey}:${d}`, ev.pubkey, ev.created_at)))) {
+  if (
+    p.kind !== 'deletion' &&
+    (w.deletedById(ev.id, ev.pubkey) ||
+      (d !== null &&
+        w.deletedByCoordinate(`${ev.kind}:${ev.pubkey}:${d}`, ev.pubkey, ev.created_at)))
+  ) {
     store('DELETED')
     return 'rejected:deleted'
   }
@@ -71,7 +88,8 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('ACCEPTED')
     for (const row of w.pendingReleasesOfAsset(ev.pubkey, ev.id)) {
       const r = parseReleaseInfo(rowToEvent(row))
-      if (r.ok && r.value.assets.some((a) => a.id === ev.id)) settleRelease(ctx, rowToEvent(row), r.value)
+      if (r.ok && r.value.assets.some((a) => a.id === ev.id))
+        settleRelease(ctx, rowToEvent(row), r.value)
     }
     return 'accepted'
   }
@@ -89,7 +107,8 @@ export function applyEvent(ctx: ApplyContext, p: ParsedEvent, relayUrls: readonl
     store('ACCEPTED')
     const userId = w.ensureUser(ev.pubkey, nowSec)
     w.upsertGame(userId, p.game, nowSec)
-    for (const row of w.pendingOf(Kind.Profile, ev.pubkey)) if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
+    for (const row of w.pendingOf(Kind.Profile, ev.pubkey))
+      if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
     for (const row of w.pendingReleasesOfGame(ev.pubkey, p.game.slug)) {
       const r = parseReleaseInfo(rowToEvent(row))
       if (r.ok && r.value.slug === p.game.slug) settleRelease(ctx, rowToEvent(row), r.value)
@@ -116,7 +135,12 @@ function applyProfileRow(ctx: ApplyContext, ev: NostrEvent): boolean {
 }
 
 /** Record for a known developer why `ev` is refused or waiting (nothing for unknown pubkeys). */
-function tellDeveloper(ctx: ApplyContext, ev: NostrEvent, state: 'REFUSED' | 'PENDING', reason: string): void {
+function tellDeveloper(
+  ctx: ApplyContext,
+  ev: NostrEvent,
+  state: 'REFUSED' | 'PENDING',
+  reason: string,
+): void {
   if (ctx.w.isKnownDeveloper(ev.pubkey)) ctx.w.noteDeveloperEvent(ev, state, reason, ctx.nowSec)
 }
 
@@ -133,7 +157,12 @@ type LinkOutcome =
  * updated), pending (what it waits for, remembered for the developer) or refused (the catalog keeps
  * the version it had). `later` = called when something it waited for arrived (counts `linked`).
  */
-function settleRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, later = true): LinkOutcome {
+function settleRelease(
+  ctx: ApplyContext,
+  ev: NostrEvent,
+  r: ReleaseInfo,
+  later = true,
+): LinkOutcome {
   const { w } = ctx
   const out = linkRelease(ctx, ev, r)
   if (out.t === 'linked') {
@@ -153,8 +182,17 @@ function settleRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, later 
 function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOutcome {
   const { w, nowSec } = ctx
   const gameId = w.gameId(ev.pubkey, r.slug)
-  if (gameId === undefined) return { t: 'pending', reason: `waiting for game ${r.slug} (kind 32267 with d=${r.slug})`, waitingFor: [] }
-  const refused = (reason: string, counter = 'rejected:release-assets'): LinkOutcome => ({ t: 'refused', reason, counter })
+  if (gameId === undefined)
+    return {
+      t: 'pending',
+      reason: `waiting for game ${r.slug} (kind 32267 with d=${r.slug})`,
+      waitingFor: [],
+    }
+  const refused = (reason: string, counter = 'rejected:release-assets'): LinkOutcome => ({
+    t: 'refused',
+    reason,
+    counter,
+  })
   const assets: Asset[] = []
   const missing: string[] = []
   const notes: string[] = []
@@ -167,26 +205,37 @@ function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOut
       continue
     }
     if (row.pubkey !== ev.pubkey) return refused(`e: asset ${ref.id} is signed by another key`)
-    if (!ASSET_KINDS.includes(row.kind)) return refused(`e: ${ref.id} is a kind-${row.kind} event, not an asset (3063 or 1063)`)
+    if (!ASSET_KINDS.includes(row.kind))
+      return refused(`e: ${ref.id} is a kind-${row.kind} event, not an asset (3063 or 1063)`)
     const a = parseAssetInfo(rowToEvent(row))
     if (!a.ok) return refused(`e: asset ${ref.id}: ${a.reason}`)
     assets.push(a.value)
   }
-  if (missing.length > 0) return { t: 'pending', reason: `waiting for asset ${notes.join(', ')}`, waitingFor: missing }
+  if (missing.length > 0)
+    return { t: 'pending', reason: `waiting for asset ${notes.join(', ')}`, waitingFor: missing }
   const zips = assets.filter((a) => a.mime === BUILD_MIME)
   if (zips.length !== 1) {
-    return refused(`e: a release needs exactly one ${BUILD_MIME} asset (its build), found ${zips.length} among ${assets.length}`)
+    return refused(
+      `e: a release needs exactly one ${BUILD_MIME} asset (its build), found ${zips.length} among ${assets.length}`,
+    )
   }
   const zip = zips[0]!
   const build = asBuild({ ...zip, slug: zip.slug ?? r.slug, version: zip.version ?? r.version })
   if (!build.ok) return refused(`e: build asset ${zip.eventId}: ${build.reason}`)
   const published = w.publishedBuild(gameId, r.version)
   if (published && published.verified && published.sha256 !== build.value.sha256) {
-    return refused(`${VERSION_PUBLISHED}: ${r.version} has a verified build (sha256 ${published.sha256}); publish a new version`, 'rejected:version-published')
+    return refused(
+      `${VERSION_PUBLISHED}: ${r.version} has a verified build (sha256 ${published.sha256}); publish a new version`,
+      'rejected:version-published',
+    )
   }
   const releaseId = w.upsertRelease(gameId, ev, r, build.value.eventId, nowSec)
   w.upsertAsset(releaseId, build.value, nowSec)
-  w.replaceReleaseFiles(releaseId, assets.filter((a) => a !== zip), nowSec)
+  w.replaceReleaseFiles(
+    releaseId,
+    assets.filter((a) => a !== zip),
+    nowSec,
+  )
   w.setState(ev.id, 'ACCEPTED')
   return { t: 'linked' }
 }
@@ -199,13 +248,20 @@ function refuseRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, reason
   const { w } = ctx
   w.setState(ev.id, 'SUPERSEDED')
   const gameId = w.gameId(ev.pubkey, r.slug)
-  const shown = gameId === undefined ? undefined : w.publishedBuild(gameId, r.version)?.releaseEventId
-  if (shown && shown !== ev.id && w.raw(shown)?.state === 'SUPERSEDED') w.setState(shown, 'ACCEPTED')
+  const shown =
+    gameId === undefined ? undefined : w.publishedBuild(gameId, r.version)?.releaseEventId
+  if (shown && shown !== ev.id && w.raw(shown)?.state === 'SUPERSEDED')
+    w.setState(shown, 'ACCEPTED')
   tellDeveloper(ctx, ev, 'REFUSED', reason)
 }
 
 /** NIP-09: tombstone every target; hide what the same author already published. */
-function applyDeletion(ctx: ApplyContext, del: NostrEvent, eventIds: string[], coordinates: string[]): void {
+function applyDeletion(
+  ctx: ApplyContext,
+  del: NostrEvent,
+  eventIds: string[],
+  coordinates: string[],
+): void {
   const { w, counters } = ctx
   for (const id of eventIds) {
     w.tombstone(del.id, del.pubkey, { id }, del.created_at)
@@ -235,11 +291,16 @@ function applyDeletion(ctx: ApplyContext, del: NostrEvent, eventIds: string[], c
 }
 
 /** Parse then apply; a parse failure answers its counter name (and is recorded for a known developer). */
-export function parseAndApply(ctx: ApplyContext, ev: NostrEvent, relayUrls: readonly string[]): string {
+export function parseAndApply(
+  ctx: ApplyContext,
+  ev: NostrEvent,
+  relayUrls: readonly string[],
+): string {
   const p = parseIndexed(ev)
   if (!p.ok) {
     if (p.reason.startsWith('kind:')) return 'rejected:unexpected-kind'
-    if (ev.kind !== Kind.Profile && ev.kind !== Kind.Deletion) tellDeveloper(ctx, ev, 'REFUSED', p.reason)
+    if (ev.kind !== Kind.Profile && ev.kind !== Kind.Deletion)
+      tellDeveloper(ctx, ev, 'REFUSED', p.reason)
     return parseCounterName(p.reason)
   }
   return applyEvent(ctx, p.value, relayUrls)

@@ -48,7 +48,8 @@ export class BackfillPager {
   /** An event of the current paging REQ. */
   observePage(ev: unknown): void {
     const createdAt = createdAtOf(ev)
-    if (createdAt !== undefined && createdAt < this.pageUntil) this.pageOldest = Math.min(this.pageOldest, createdAt)
+    if (createdAt !== undefined && createdAt < this.pageUntil)
+      this.pageOldest = Math.min(this.pageOldest, createdAt)
   }
 
   /** After an EOSE: the next paging filter to send, or undefined when the backfill is complete. */

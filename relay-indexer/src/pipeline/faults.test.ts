@@ -17,19 +17,34 @@ beforeAll(async () => {
 })
 afterAll(async () => verifier.close())
 
-const count = (db: Db, sql: string, ...p: unknown[]) => db.prepare(sql).pluck().get(...p) as number
-const cursor = (db: Db, url: string) => db.prepare('SELECT since_sec FROM relay_cursors WHERE relay_url = ?').pluck().get(url) as number | undefined
+const count = (db: Db, sql: string, ...p: unknown[]) =>
+  db
+    .prepare(sql)
+    .pluck()
+    .get(...p) as number
+const cursor = (db: Db, url: string) =>
+  db.prepare('SELECT since_sec FROM relay_cursors WHERE relay_url = ?').pluck().get(url) as
+    | number
+    | undefined
 
 async function run(handlers: ReqHandler[], opts: Partial<IndexerOptions> = {}) {
   const tmp = tempDir()
   const db = openCatalog(tmp.file('c.db'))
   const relays: FakeRelay[] = await Promise.all(handlers.map((h) => startFakeRelay(h)))
   const indexer = await startIndexer({
-    db, relays: relays.map((r) => r.url), verifier, log: () => {}, now: () => NOW_MS, random: () => 0.5,
-    backoffBaseMs: 20, ...opts,
+    db,
+    relays: relays.map((r) => r.url),
+    verifier,
+    log: () => {},
+    now: () => NOW_MS,
+    random: () => 0.5,
+    backoffBaseMs: 20,
+    ...opts,
   })
   return {
-    db, relays, indexer,
+    db,
+    relays,
+    indexer,
     async close() {
       await indexer.stop()
       await Promise.all(relays.map((r) => r.stop()))
@@ -39,7 +54,8 @@ async function run(handlers: ReqHandler[], opts: Partial<IndexerOptions> = {}) {
   }
 }
 
-const games = (n: number, t0: number) => Array.from({ length: n }, (_, i) => game(dev, `f${i}`, t0 + i))
+const games = (n: number, t0: number) =>
+  Array.from({ length: n }, (_, i) => game(dev, `f${i}`, t0 + i))
 
 describe('ingestion faults', () => {
   it('a forged signature leaves no row and is counted (ING-1)', async () => {
@@ -64,8 +80,27 @@ describe('ingestion faults', () => {
   })
 
   it('oversized events (content over 64 KiB, more than 2,000 tags) are rejected (ING-6)', async () => {
-    const big = dev.sign({ kind: 32267, created_at: NOW - 5, content: 'x'.repeat(65 * 1024), tags: [['d', 'big'], ['name', 'B'], ['t', 'game']] })
-    const many = dev.sign({ kind: 32267, created_at: NOW - 5, content: '', tags: [['d', 'many'], ['name', 'M'], ['t', 'game'], ...Array.from({ length: 2001 }, () => ['image', 'https://x.example/i.png'])] })
+    const big = dev.sign({
+      kind: 32267,
+      created_at: NOW - 5,
+      content: 'x'.repeat(65 * 1024),
+      tags: [
+        ['d', 'big'],
+        ['name', 'B'],
+        ['t', 'game'],
+      ],
+    })
+    const many = dev.sign({
+      kind: 32267,
+      created_at: NOW - 5,
+      content: '',
+      tags: [
+        ['d', 'many'],
+        ['name', 'M'],
+        ['t', 'game'],
+        ...Array.from({ length: 2001 }, () => ['image', 'https://x.example/i.png']),
+      ],
+    })
     const own = await createInlineVerifier()
     const r = await run([serve([big, many])], { verifier: own })
     await r.indexer.whenCaughtUp()
@@ -100,18 +135,36 @@ describe('ingestion faults', () => {
   })
 
   it('an event that breaks the profile is counted by the field it breaks, and a draft is never indexed', async () => {
-    const badPrice = dev.sign({ kind: 32267, created_at: NOW - 5, content: '', tags: [['d', 'bp'], ['name', 'B'], ['t', 'game'], ['price', '1.5', 'SAT']] })
+    const badPrice = dev.sign({
+      kind: 32267,
+      created_at: NOW - 5,
+      content: '',
+      tags: [
+        ['d', 'bp'],
+        ['name', 'B'],
+        ['t', 'game'],
+        ['price', '1.5', 'SAT'],
+      ],
+    })
     const draft = game(dev, 'dr', NOW - 5, { listing: 'DRAFT' })
     const r = await run([serve([badPrice, draft])])
     await r.indexer.whenCaughtUp()
-    expect(r.indexer.persistedCounters()).toMatchObject({ 'rejected:parse:price': 1, 'rejected:draft': 1 })
+    expect(r.indexer.persistedCounters()).toMatchObject({
+      'rejected:parse:price': 1,
+      'rejected:draft': 1,
+    })
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(0)
     await r.close()
   })
 
   it('a kind that was not asked for is dropped (ING-5)', async () => {
     const note = dev.sign({ kind: 1, created_at: NOW - 5, content: 'hi', tags: [] })
-    const r = await run([(conn, sub) => { if (sub === 'zc-catalog') conn.send(['EVENT', sub, note]); conn.send(['EOSE', sub]) }])
+    const r = await run([
+      (conn, sub) => {
+        if (sub === 'zc-catalog') conn.send(['EVENT', sub, note])
+        conn.send(['EOSE', sub])
+      },
+    ])
     await r.indexer.whenCaughtUp()
     expect(r.indexer.counters()['rejected:unexpected-kind']).toBe(1)
     expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(0)
@@ -121,15 +174,22 @@ describe('ingestion faults', () => {
   it('one event sent 100 times by one relay is verified once and stored once (ING-3)', async () => {
     const ev = game(dev, 'dup100', NOW - 5)
     const own = await createInlineVerifier()
-    const r = await run([(conn, sub) => {
-      if (sub === 'zc-catalog') for (let k = 0; k < 100; k++) conn.send(['EVENT', sub, ev])
-      conn.send(['EOSE', sub])
-    }], { verifier: own })
+    const r = await run(
+      [
+        (conn, sub) => {
+          if (sub === 'zc-catalog') for (let k = 0; k < 100; k++) conn.send(['EVENT', sub, ev])
+          conn.send(['EOSE', sub])
+        },
+      ],
+      { verifier: own },
+    )
     await r.indexer.whenCaughtUp()
     expect(own.calls()).toBe(1)
     expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(1)
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1)
-    expect(r.db.prepare('SELECT relay_url FROM event_relays WHERE event_id = ?').pluck().all(ev.id)).toEqual([r.relays[0]!.url])
+    expect(
+      r.db.prepare('SELECT relay_url FROM event_relays WHERE event_id = ?').pluck().all(ev.id),
+    ).toEqual([r.relays[0]!.url])
     await r.close()
   })
 
@@ -145,7 +205,13 @@ describe('ingestion faults', () => {
     expect(pool.calls()).toBe(50)
     expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(50)
     expect(count(r.db, 'SELECT count(*) FROM event_relays')).toBe(150)
-    expect(count(r.db, 'SELECT count(DISTINCT relay_url) FROM event_relays WHERE event_id = ?', evs[0]!.id)).toBe(3)
+    expect(
+      count(
+        r.db,
+        'SELECT count(DISTINCT relay_url) FROM event_relays WHERE event_id = ?',
+        evs[0]!.id,
+      ),
+    ).toBe(3)
     await r.close()
     await pool.close()
   })
@@ -154,11 +220,13 @@ describe('ingestion faults', () => {
 describe('relay faults', () => {
   it('a relay cut mid-stream and restarted on the same port loses nothing (RLY-1)', async () => {
     const evs = games(1000, NOW - 2000).reverse() // relays answer newest first
-    const r = await run([(conn, sub) => {
-      if (conn.n > 1 || sub !== 'zc-catalog') return // later connections hang until the restart
-      for (const ev of evs.slice(0, 500)) conn.send(['EVENT', sub, ev])
-      conn.terminate()
-    }])
+    const r = await run([
+      (conn, sub) => {
+        if (conn.n > 1 || sub !== 'zc-catalog') return // later connections hang until the restart
+        for (const ev of evs.slice(0, 500)) conn.send(['EVENT', sub, ev])
+        conn.terminate()
+      },
+    ])
     // The cut drops whatever was still buffered: some of the first 500 arrive, then the indexer reconnects.
     await vi.waitFor(() => expect(r.relays[0]!.reqs.some((q) => q.n === 2)).toBe(true))
     await r.indexer.whenIdle()
@@ -180,7 +248,10 @@ describe('relay faults', () => {
     const r = await run([serve(evs)])
     await r.indexer.whenCaughtUp()
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1200)
-    expect(r.relays[0]!.reqs.filter((q) => q.subId === 'zc-page' && q.filters[0]?.until !== undefined).length).toBeGreaterThanOrEqual(2)
+    expect(
+      r.relays[0]!.reqs.filter((q) => q.subId === 'zc-page' && q.filters[0]?.until !== undefined)
+        .length,
+    ).toBeGreaterThanOrEqual(2)
     expect(cursor(r.db, r.relays[0]!.url)).toBe(NOW - 5000 + 1199)
     await r.close()
   })
@@ -201,15 +272,17 @@ describe('relay faults', () => {
   it('a resume overlaps the cursor so same-second events are not lost (RLY-4)', async () => {
     const t = NOW - 50
     const [e1, e2, e3] = [game(dev, 's1', t), game(dev, 's2', t), game(dev, 's3', t)]
-    const r = await run([(conn, sub, filters) => {
-      if (sub !== 'zc-catalog') return conn.send(['EOSE', sub])
-      if (conn.n === 1) {
-        conn.send(['EVENT', sub, e1])
-        conn.send(['EOSE', sub])
-        return
-      }
-      serve([e1, e2, e3])(conn, sub, filters)
-    }])
+    const r = await run([
+      (conn, sub, filters) => {
+        if (sub !== 'zc-catalog') return conn.send(['EOSE', sub])
+        if (conn.n === 1) {
+          conn.send(['EVENT', sub, e1])
+          conn.send(['EOSE', sub])
+          return
+        }
+        serve([e1, e2, e3])(conn, sub, filters)
+      },
+    ])
     await r.indexer.whenCaughtUp()
     expect(cursor(r.db, r.relays[0]!.url)).toBe(t)
     r.relays[0]!.setHandler(serve([e1, e2, e3]))
@@ -229,12 +302,20 @@ describe('relay faults', () => {
     const calm = game(dev, 'calm', NOW - 5)
     // The flood comes live, after EOSE (a backfill is already paced page by page).
     const pool = await createWorkerVerifier(2)
-    const r = await run([(conn, sub) => {
-      conn.send(['EOSE', sub])
-      if (sub === 'zc-catalog') for (const ev of flood) conn.send(['EVENT', sub, ev])
-    }, serve([calm])], { verifier: pool })
+    const r = await run(
+      [
+        (conn, sub) => {
+          conn.send(['EOSE', sub])
+          if (sub === 'zc-catalog') for (const ev of flood) conn.send(['EVENT', sub, ev])
+        },
+        serve([calm]),
+      ],
+      { verifier: pool },
+    )
     await r.indexer.whenCaughtUp()
-    await vi.waitFor(() => expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(6001), { timeout: 20_000 })
+    await vi.waitFor(() => expect(count(r.db, 'SELECT count(*) FROM raw_events')).toBe(6001), {
+      timeout: 20_000,
+    })
     expect(r.indexer.counters()['flow:paused']).toBeGreaterThanOrEqual(1)
     await r.close()
     await pool.close()
@@ -242,10 +323,12 @@ describe('relay faults', () => {
 
   it('a relay that answers CLOSED is retried after a backoff and then indexed (RLY-8)', async () => {
     const ev = game(dev, 'closed', NOW - 5)
-    const r = await run([(conn, sub, filters) => {
-      if (conn.n === 1) return conn.send(['CLOSED', sub, 'auth-required: we only serve members'])
-      serve([ev])(conn, sub, filters)
-    }])
+    const r = await run([
+      (conn, sub, filters) => {
+        if (conn.n === 1) return conn.send(['CLOSED', sub, 'auth-required: we only serve members'])
+        serve([ev])(conn, sub, filters)
+      },
+    ])
     await r.indexer.whenCaughtUp()
     expect(count(r.db, 'SELECT count(*) FROM games')).toBe(1)
     expect(new Set(r.relays[0]!.reqs.map((q) => q.n)).size).toBeGreaterThanOrEqual(2)
@@ -254,9 +337,14 @@ describe('relay faults', () => {
 
   it('a relay that always answers CLOSED auth-required is retried with a doubling backoff, never in a hot loop (RLY-8)', async () => {
     const logs: string[] = []
-    const r = await run([(conn, sub) => conn.send(['CLOSED', sub, 'auth-required: we only serve members'])], {
-      log: (m: string) => logs.push(m), backoffBaseMs: 10, backoffMaxMs: 160,
-    })
+    const r = await run(
+      [(conn, sub) => conn.send(['CLOSED', sub, 'auth-required: we only serve members'])],
+      {
+        log: (m: string) => logs.push(m),
+        backoffBaseMs: 10,
+        backoffMaxMs: 160,
+      },
+    )
     const connections = () => new Set(r.relays[0]!.reqs.map((q) => q.n)).size
     await vi.waitFor(() => expect(connections()).toBeGreaterThanOrEqual(7), { timeout: 5_000 })
     await r.close()
@@ -278,4 +366,3 @@ describe('relay faults', () => {
     await r.close()
   })
 })
-

@@ -25,7 +25,12 @@ export function parseProfileInfo(ev: NostrEvent): Parsed<ProfileInfo> {
   const r = parseProfile(ev)
   if (!r.ok) return r
   const p = r.value
-  return ok({ displayName: p.displayName ?? p.name, picture: p.picture, lud16: p.lud16, nip05: p.nip05 })
+  return ok({
+    displayName: p.displayName ?? p.name,
+    picture: p.picture,
+    lud16: p.lud16,
+    nip05: p.nip05,
+  })
 }
 
 /** Deletion request (kind 5): shared `parseDeletion` (well-formed `e` ids and `a` coordinates). */

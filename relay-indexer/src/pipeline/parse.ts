@@ -8,7 +8,12 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { Release } from '@zapcade/shared/events/release'
 import type { Asset } from '@zapcade/shared/events/build-asset'
 import { fail, ok, type Parsed } from '@zapcade/shared/result'
-import { parseReleaseInfo, parseAssetInfo, parseProfileInfo, parseDeletionInfo } from './parse-adapters.ts'
+import {
+  parseReleaseInfo,
+  parseAssetInfo,
+  parseProfileInfo,
+  parseDeletionInfo,
+} from './parse-adapters.ts'
 
 /** A release as the shared profile parses it (slug, version, channel, notes, publishedAtSec, assets, …). */
 export type ReleaseInfo = Release
@@ -39,7 +44,14 @@ export type ParsedEvent =
  * Kinds the indexer subscribes to (docs/event-profile.md): games, releases, assets (3063 and the legacy
  * NIP-94 1063 older Zapstore releases point to), NIP-09 deletions and kind-0 profiles.
  */
-export const INDEXED_KINDS = [Kind.Game, Kind.Release, Kind.BuildAsset, Kind.FileMetadata, Kind.Deletion, Kind.Profile] as const
+export const INDEXED_KINDS = [
+  Kind.Game,
+  Kind.Release,
+  Kind.BuildAsset,
+  Kind.FileMetadata,
+  Kind.Deletion,
+  Kind.Profile,
+] as const
 
 /** Parse a verified event; the reason of a failure starts with the field that broke the profile. */
 export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
@@ -72,6 +84,10 @@ export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
 
 /** `rejected:parse:<field>` from a parser reason such as `"price: not an integer"`. */
 export function parseCounterName(reason: string): string {
-  const field = reason.split(':')[0]?.trim().replace(/[^a-z0-9_-]/gi, '') || 'unknown'
+  const field =
+    reason
+      .split(':')[0]
+      ?.trim()
+      .replace(/[^a-z0-9_-]/gi, '') || 'unknown'
   return `rejected:parse:${field}`
 }

@@ -74,7 +74,10 @@ export class Receiver {
     // Malformed and oversized events are counted per receipt: nothing about them is verified, so
     // remembering their claimed id could let a hostile relay shadow the real event.
     const shape = checkEventShape(input)
-    if (!shape.ok) return c.inc(/more than|over|too many/.test(shape.reason) ? 'rejected:oversized' : 'rejected:malformed')
+    if (!shape.ok)
+      return c.inc(
+        /more than|over|too many/.test(shape.reason) ? 'rejected:oversized' : 'rejected:malformed',
+      )
     const ev = shape.value
     // ING-5: a relay may send kinds we never asked for.
     if (!INDEXED.has(ev.kind)) return c.inc('rejected:unexpected-kind')
@@ -197,7 +200,10 @@ export class Receiver {
       for (const item of out) if (item.t === 'event') this.forget(item.ev)
       throw err
     }
-    this.o.onCommit?.(committed, out.flatMap((i) => (i.t === 'event' ? [i.ev] : [])))
+    this.o.onCommit?.(
+      committed,
+      out.flatMap((i) => (i.t === 'event' ? [i.ev] : [])),
+    )
   }
 
   private rememberRejected(key: string): void {
@@ -229,4 +235,3 @@ export class Receiver {
     }
   }
 }
-

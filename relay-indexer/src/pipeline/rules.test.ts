@@ -21,8 +21,18 @@ beforeAll(async () => {
 afterAll(async () => verifier.close())
 
 const gameRow = (db: Db, slug: string) =>
-  db.prepare('SELECT g.title, g.deleted_at, g.status, g.listing, g.event_id FROM games g WHERE slug = ?').get(slug) as
-    | { title: string; deleted_at: number | null; status: string; listing: string; event_id: string }
+  db
+    .prepare(
+      'SELECT g.title, g.deleted_at, g.status, g.listing, g.event_id FROM games g WHERE slug = ?',
+    )
+    .get(slug) as
+    | {
+        title: string
+        deleted_at: number | null
+        status: string
+        listing: string
+        event_id: string
+      }
     | undefined
 const coord = (d: Dev, slug: string) => `32267:${d.pubkey}:${slug}`
 
@@ -45,7 +55,10 @@ const cases: Case[] = [
       const y = game(a, 'g2', T, { title: 'Y' })
       return x.id < y.id ? [y, x] : [x, y]
     },
-    check: (db, evs) => expect(gameRow(db, 'g2')?.event_id).toBe([...evs].sort((p, q) => (p.id < q.id ? -1 : 1))[0]!.id),
+    check: (db, evs) =>
+      expect(gameRow(db, 'g2')?.event_id).toBe(
+        [...evs].sort((p, q) => (p.id < q.id ? -1 : 1))[0]!.id,
+      ),
   },
   {
     name: 'on equal created_at the lowest id wins when it arrives first, too (RPL-2)',
@@ -64,7 +77,9 @@ const cases: Case[] = [
     },
     check: (db, evs) => {
       expect(gameRow(db, 'g3')?.deleted_at).toBe(T + 1)
-      expect(db.prepare('SELECT state FROM raw_events WHERE id = ?').pluck().get(evs[0]!.id)).toBe('DELETED')
+      expect(db.prepare('SELECT state FROM raw_events WHERE id = ?').pluck().get(evs[0]!.id)).toBe(
+        'DELETED',
+      )
     },
   },
   {
@@ -95,7 +110,11 @@ const cases: Case[] = [
   },
   {
     name: 'a deletion by a hides versions up to its created_at; an older one stays hidden (RPL-5)',
-    events: () => [game(a, 'g6', T), deletion(a, { a: [coord(a, 'g6')] }, T + 5), game(a, 'g6', T - 5, { title: 'Older' })],
+    events: () => [
+      game(a, 'g6', T),
+      deletion(a, { a: [coord(a, 'g6')] }, T + 5),
+      game(a, 'g6', T - 5, { title: 'Older' }),
+    ],
     check: (db) => {
       expect(gameRow(db, 'g6')?.deleted_at).toBe(T + 5)
       expect(gameRow(db, 'g6')?.title).toBe('Game g6')
@@ -103,7 +122,11 @@ const cases: Case[] = [
   },
   {
     name: 'after a deletion by a, a newer version shows again (RPL-5)',
-    events: () => [game(a, 'g7', T), deletion(a, { a: [coord(a, 'g7')] }, T + 5), game(a, 'g7', T + 10, { title: 'Back' })],
+    events: () => [
+      game(a, 'g7', T),
+      deletion(a, { a: [coord(a, 'g7')] }, T + 5),
+      game(a, 'g7', T + 10, { title: 'Back' }),
+    ],
     check: (db) => {
       expect(gameRow(db, 'g7')?.deleted_at).toBeNull()
       expect(gameRow(db, 'g7')?.title).toBe('Back')
@@ -121,10 +144,14 @@ const cases: Case[] = [
       return [release(a, 'g9', '1.0.0', as.id, T + 1, 'notes'), as, game(a, 'g9', T - 100)]
     },
     check: (db) => {
-      const r = db.prepare(`SELECT r.version, r.release_notes, b.size_bytes FROM releases r JOIN build_assets b ON b.release_id = r.id
-        JOIN games g ON g.id = r.game_id WHERE g.slug = 'g9'`).all()
+      const r = db
+        .prepare(`SELECT r.version, r.release_notes, b.size_bytes FROM releases r JOIN build_assets b ON b.release_id = r.id
+        JOIN games g ON g.id = r.game_id WHERE g.slug = 'g9'`)
+        .all()
       expect(r).toEqual([{ version: '1.0.0', release_notes: 'notes', size_bytes: 1234 }])
-      expect(db.prepare(`SELECT count(*) FROM raw_events WHERE state = 'PENDING'`).pluck().get()).toBe(0)
+      expect(
+        db.prepare(`SELECT count(*) FROM raw_events WHERE state = 'PENDING'`).pluck().get(),
+      ).toBe(0)
     },
   },
   {
@@ -132,14 +159,21 @@ const cases: Case[] = [
     events: () => [game(a, 'g10', T), release(a, 'g10', '1.0.0', 'f'.repeat(64), T + 1)],
     check: (db) => {
       expect(db.prepare(`SELECT count(*) FROM releases`).pluck().get()).toBe(0)
-      expect(db.prepare(`SELECT state FROM raw_events WHERE kind = 30063`).pluck().get()).toBe('PENDING')
+      expect(db.prepare(`SELECT state FROM raw_events WHERE kind = 30063`).pluck().get()).toBe(
+        'PENDING',
+      )
     },
   },
   {
     name: 'an asset referenced by two releases gives one build_assets row per release',
     events: () => {
       const as = asset(a, 'g11', '1.0.0', T)
-      return [game(a, 'g11', T), as, release(a, 'g11', '1.0.0', as.id, T + 1), release(a, 'g11', '1.0.1', as.id, T + 2)]
+      return [
+        game(a, 'g11', T),
+        as,
+        release(a, 'g11', '1.0.0', as.id, T + 1),
+        release(a, 'g11', '1.0.1', as.id, T + 2),
+      ]
     },
     check: (db, evs) => {
       const rows = db.prepare('SELECT event_id FROM build_assets ORDER BY release_id').pluck().all()
@@ -161,7 +195,10 @@ const cases: Case[] = [
   },
   {
     name: 'an unlisted version replaces the listing, and tags and platforms follow the winner',
-    events: () => [game(a, 'g14', T, { tags: ['rpg'] }), game(a, 'g14', T + 1, { listing: 'UNLISTED', tags: ['arcade'], platforms: ['wasm32'] })],
+    events: () => [
+      game(a, 'g14', T, { tags: ['rpg'] }),
+      game(a, 'g14', T + 1, { listing: 'UNLISTED', tags: ['arcade'], platforms: ['wasm32'] }),
+    ],
     check: (db) => {
       expect(gameRow(db, 'g14')).toMatchObject({ status: 'UNLISTED', listing: 'UNLISTED' })
       expect(db.prepare('SELECT tag FROM game_tags').pluck().all()).toEqual(['arcade'])

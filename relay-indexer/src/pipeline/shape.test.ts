@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { parseEventShape } from '@zapcade/shared/events/event'
 import { checkEventShape } from './shape.ts'
 
-const good = { id: 'a'.repeat(64), pubkey: 'b'.repeat(64), created_at: 1, kind: 32267, tags: [['d', 'x']], content: 'hi', sig: 'c'.repeat(128) }
+const good = {
+  id: 'a'.repeat(64),
+  pubkey: 'b'.repeat(64),
+  created_at: 1,
+  kind: 32267,
+  tags: [['d', 'x']],
+  content: 'hi',
+  sig: 'c'.repeat(128),
+}
 const cases: [string, unknown][] = [
   ['a well-formed event', good],
   ['an event with extra fields (stripped)', { ...good, extra: 1, seen_on: ['x'] }],
@@ -33,7 +41,8 @@ describe('checkEventShape agrees with shared parseEventShape', () => {
       const ref = parseEventShape(input)
       expect(fast.ok).toBe(ref.ok)
       if (fast.ok && ref.ok) expect(fast.value).toEqual(ref.value)
-      if (!fast.ok && !ref.ok && /more than|over|too many|empty/.test(ref.reason)) expect(fast.reason).toBe(ref.reason)
+      if (!fast.ok && !ref.ok && /more than|over|too many|empty/.test(ref.reason))
+        expect(fast.reason).toBe(ref.reason)
     })
   }
 })

@@ -74,7 +74,12 @@ type ReqOutcome = 'eose' | 'timeout' | 'gone'
 type NegAnswer = { t: 'msg'; hex: string } | { t: 'refused'; why: string } | { t: 'gone' }
 
 /** Jittered exponential backoff: base·2^attempt capped at max, scaled into [½, 1] by `random`. */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+export function backoffMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30))
   return Math.round(exp / 2 + (exp / 2) * random())
 }
@@ -90,7 +95,10 @@ export class RelaySubscription {
   private profileTimer: NodeJS.Timeout | undefined
   private readonly profileWaiters: (() => void)[] = []
   /** Open REQs awaiting their EOSE, by subscription id. */
-  private readonly waits = new Map<string, { observe?: (ev: unknown) => void; done: (r: ReqOutcome) => void }>()
+  private readonly waits = new Map<
+    string,
+    { observe?: (ev: unknown) => void; done: (r: ReqOutcome) => void }
+  >()
   private negWait: ((a: NegAnswer) => void) | undefined
   /** Whether the relay answered NEG-MSG on this connection (undefined: not asked yet). */
   private negentropyWorks: boolean | undefined
@@ -195,7 +203,10 @@ export class RelaySubscription {
     if (this.stopped) return
     this.caughtUp = false
     this.negentropyWorks = undefined
-    const ws = new WebSocket(this.o.url, { maxPayload: this.o.maxFrameBytes ?? 1024 * 1024, handshakeTimeout: 10_000 })
+    const ws = new WebSocket(this.o.url, {
+      maxPayload: this.o.maxFrameBytes ?? 1024 * 1024,
+      handshakeTimeout: 10_000,
+    })
     this.ws = ws
     ws.on('open', () => {
       this.connected = true
@@ -266,7 +277,9 @@ export class RelaySubscription {
     this.syncMode = how
     this.rounds++
     this.o.onSynced?.(this.o.url, how, requested)
-    this.roundWaiters = this.roundWaiters.filter((w) => (w.after < this.rounds ? (w.resolve(), false) : true))
+    this.roundWaiters = this.roundWaiters.filter((w) =>
+      w.after < this.rounds ? (w.resolve(), false) : true,
+    )
   }
 
   /**
@@ -287,7 +300,8 @@ export class RelaySubscription {
         const a = await answer
         if (a.t === 'gone') return undefined
         if (a.t === 'refused') {
-          if (this.negentropyWorks !== false) this.o.log(`relay ${this.o.url}: no negentropy (${a.why}); syncing by re-scan`)
+          if (this.negentropyWorks !== false)
+            this.o.log(`relay ${this.o.url}: no negentropy (${a.why}); syncing by re-scan`)
           this.negentropyWorks = false
           this.send(['NEG-CLOSE', NEG_SUB])
           return undefined
@@ -298,7 +312,9 @@ export class RelaySubscription {
         } catch (e) {
           this.negentropyWorks = false
           this.send(['NEG-CLOSE', NEG_SUB])
-          this.o.log(`relay ${this.o.url}: bad negentropy message (${e instanceof Error ? e.message : String(e)}); syncing by re-scan`)
+          this.o.log(
+            `relay ${this.o.url}: bad negentropy message (${e instanceof Error ? e.message : String(e)}); syncing by re-scan`,
+          )
           return undefined
         }
       }
@@ -318,7 +334,10 @@ export class RelaySubscription {
   /** The next NEG-MSG / refusal for our negentropy subscription, or a refusal after the EOSE timeout. */
   private negentropyAnswer(): Promise<NegAnswer> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done({ t: 'refused', why: 'no answer' }), this.o.eoseTimeoutMs ?? 30_000)
+      const timer = setTimeout(
+        () => done({ t: 'refused', why: 'no answer' }),
+        this.o.eoseTimeoutMs ?? 30_000,
+      )
       const done = (a: NegAnswer): void => {
         clearTimeout(timer)
         if (this.negWait === done) this.negWait = undefined
@@ -332,8 +351,18 @@ export class RelaySubscription {
    * Page `pager`'s filters: the first page on `firstSub`, then one filter at a time on `pageSub`, each
    * subscription closed at its EOSE. Answers 'eose' when complete, 'timeout' when a page got no EOSE.
    */
-  private async page(ws: WebSocket, pager: BackfillPager, firstSub: string, pageSub: string, count?: () => void): Promise<ReqOutcome> {
-    const first = await this.request(firstSub, pager.firstPage(), (ev) => (pager.observeFirst(ev), count?.()))
+  private async page(
+    ws: WebSocket,
+    pager: BackfillPager,
+    firstSub: string,
+    pageSub: string,
+    count?: () => void,
+  ): Promise<ReqOutcome> {
+    const first = await this.request(
+      firstSub,
+      pager.firstPage(),
+      (ev) => (pager.observeFirst(ev), count?.()),
+    )
     if (first !== 'eose') return first
     this.send(['CLOSE', firstSub])
     for (;;) {
@@ -348,7 +377,11 @@ export class RelaySubscription {
   }
 
   /** Send a REQ and wait for its EOSE (or the EOSE timeout, or the socket's end). */
-  private request(subId: string, filters: Filter[], observe?: (ev: unknown) => void): Promise<ReqOutcome> {
+  private request(
+    subId: string,
+    filters: Filter[],
+    observe?: (ev: unknown) => void,
+  ): Promise<ReqOutcome> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => done('timeout'), this.o.eoseTimeoutMs ?? 30_000)
       const w = {
@@ -368,7 +401,12 @@ export class RelaySubscription {
 
   private scheduleReconnect(): void {
     if (this.stopped) return
-    const delay = backoffMs(this.attempt++, this.o.backoffBaseMs ?? 1000, this.o.backoffMaxMs ?? 60_000, this.o.random)
+    const delay = backoffMs(
+      this.attempt++,
+      this.o.backoffBaseMs ?? 1000,
+      this.o.backoffMaxMs ?? 60_000,
+      this.o.random,
+    )
     this.o.log(`relay ${this.o.url}: reconnecting in ${delay} ms`)
     this.reconnectTimer = setTimeout(() => this.connect(), delay)
   }
@@ -379,7 +417,8 @@ export class RelaySubscription {
 
   private markCaughtUp(realEose: boolean): void {
     if (!this.caughtUp && realEose) this.o.onEose(this.o.url)
-    if (!realEose) this.o.log(`relay ${this.o.url}: no EOSE yet; treating as caught up (cursor unchanged)`)
+    if (!realEose)
+      this.o.log(`relay ${this.o.url}: no EOSE yet; treating as caught up (cursor unchanged)`)
     this.caughtUp = true
     this.everCaughtUp = true
     for (const w of this.caughtUpWaiters.splice(0)) w()
@@ -423,7 +462,8 @@ export class RelaySubscription {
     if (type === 'NOTICE') {
       this.o.log(`relay ${this.o.url}: NOTICE ${String(a)}`)
       // A relay that does not know NEG-OPEN answers with a NOTICE (NIP-01), before any NEG-MSG.
-      if (this.negentropyWorks === undefined) this.negWait?.({ t: 'refused', why: `NOTICE ${String(a)}` })
+      if (this.negentropyWorks === undefined)
+        this.negWait?.({ t: 'refused', why: `NOTICE ${String(a)}` })
       return
     }
     if (type === 'OK' || type === 'AUTH' || type === 'COUNT') return

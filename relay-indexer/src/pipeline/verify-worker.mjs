@@ -6,19 +6,33 @@
 import { parentPort } from 'node:worker_threads'
 import { verifySchnorr } from 'tiny-secp256k1'
 
-const schnorr = await import('bcrypto/lib/schnorr.js').then((m) => m.default, () => undefined)
+const schnorr = await import('bcrypto/lib/schnorr.js').then(
+  (m) => m.default,
+  () => undefined,
+)
 
 const HEX64 = /^[0-9a-f]{64}$/
 const HEX128 = /^[0-9a-f]{128}$/
-const verify = schnorr?.native === 2
-  ? (hash, pub, sig) => schnorr.verify(hash, sig, pub)
-  : (hash, pub, sig) => verifySchnorr(hash, pub, sig)
+const verify =
+  schnorr?.native === 2
+    ? (hash, pub, sig) => schnorr.verify(hash, sig, pub)
+    : (hash, pub, sig) => verifySchnorr(hash, pub, sig)
 
 function signatureValid(ev) {
-  if (typeof ev.id !== 'string' || !HEX64.test(ev.id) || typeof ev.pubkey !== 'string' || !HEX64.test(ev.pubkey)) return false
+  if (
+    typeof ev.id !== 'string' ||
+    !HEX64.test(ev.id) ||
+    typeof ev.pubkey !== 'string' ||
+    !HEX64.test(ev.pubkey)
+  )
+    return false
   if (typeof ev.sig !== 'string' || !HEX128.test(ev.sig)) return false
   try {
-    return verify(Buffer.from(ev.id, 'hex'), Buffer.from(ev.pubkey, 'hex'), Buffer.from(ev.sig, 'hex'))
+    return verify(
+      Buffer.from(ev.id, 'hex'),
+      Buffer.from(ev.pubkey, 'hex'),
+      Buffer.from(ev.sig, 'hex'),
+    )
   } catch {
     return false
   }

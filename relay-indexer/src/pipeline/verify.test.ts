@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getEventHash } from 'nostr-tools/pure'
 import { forgeSig, game, makeDev, type Dev } from '../testing/fixtures.ts'
-import { computeEventId, createInlineVerifier, createWorkerVerifier, type Verifier } from './verify.ts'
+import {
+  computeEventId,
+  createInlineVerifier,
+  createWorkerVerifier,
+  type Verifier,
+} from './verify.ts'
 import { backoffMs } from './subscribe.ts'
 
 let dev: Dev
@@ -14,7 +19,12 @@ afterAll(async () => pool.close())
 
 describe('verify', () => {
   it('computes the NIP-01 id exactly as nostr-tools does, unicode and escapes included', () => {
-    const ev = dev.sign({ kind: 32267, created_at: 1, tags: [['d', 'é\n"\\']], content: 'ünïcødé 🎮 \t\r\b\f\u0001' })
+    const ev = dev.sign({
+      kind: 32267,
+      created_at: 1,
+      tags: [['d', 'é\n"\\']],
+      content: 'ünïcødé 🎮 \t\r\b\f\u0001',
+    })
     expect(computeEventId(ev)).toBe(getEventHash(ev))
     expect(computeEventId(ev)).toBe(ev.id)
   })

@@ -19,13 +19,16 @@ import { game, makeDev, tempDir, type Dev } from '../testing/fixtures.ts'
 import { BatchWriter } from './write.ts'
 
 const READER = fileURLToPath(new URL('../testing/constant-reader.ts', import.meta.url))
-const COMMITS = 60, PER_COMMIT = 300
+const COMMITS = 60,
+  PER_COMMIT = 300
 const MB = 1024 * 1024
 /** The restart threshold plus one commit (~3 MB here) and room for the pages a restart cannot reuse at once. */
 const CAP_MB = 12
 
 let dev: Dev
-beforeAll(async () => { dev = await makeDev() })
+beforeAll(async () => {
+  dev = await makeDev()
+})
 
 describe('WAL under constant readers (DB-4, short run)', () => {
   const tmp = tempDir()
@@ -35,7 +38,9 @@ describe('WAL under constant readers (DB-4, short run)', () => {
     const file = tmp.file('c.db')
     const db = openCatalog(file)
     const writer = new BatchWriter(db, new Counters(), () => 1_800_000_000)
-    const reader = spawn(process.execPath, ['--import', 'tsx', READER, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const reader = spawn(process.execPath, ['--import', 'tsx', READER, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const exited = new Promise((r) => reader.once('exit', r))
     try {
       await new Promise<void>((resolve, reject) => {
@@ -45,12 +50,19 @@ describe('WAL under constant readers (DB-4, short run)', () => {
       // Events already verified (the writer's input): one signed template, fresh ids and slugs.
       const template = game(dev, 'tpl', 1_700_000_000, { description: 'd'.repeat(1500) })
       const make = (i: number): NostrEvent => ({
-        ...template, id: randomBytes(32).toString('hex'),
+        ...template,
+        id: randomBytes(32).toString('hex'),
         tags: template.tags.map((t) => (t[0] === 'd' ? ['d', `wal-${i}`] : t)),
       })
       let maxWal = 0
       for (let c = 0; c < COMMITS; c++) {
-        writer.commit(Array.from({ length: PER_COMMIT }, (_, k) => ({ t: 'event' as const, ev: make(c * PER_COMMIT + k), relays: ['ws://r.test'] })))
+        writer.commit(
+          Array.from({ length: PER_COMMIT }, (_, k) => ({
+            t: 'event' as const,
+            ev: make(c * PER_COMMIT + k),
+            relays: ['ws://r.test'],
+          })),
+        )
         maxWal = Math.max(maxWal, statSync(`${file}-wal`).size)
         // Let the reader's process run between commits, as the indexer's event loop does.
         await new Promise((r) => setImmediate(r))

@@ -16,12 +16,20 @@ describe('batched writes', () => {
     const counters = new Counters()
     const writer = new BatchWriter(db, counters, () => nowSec)
     const verifier = await createInlineVerifier()
-    const receiver = new Receiver({ writer, verify: verifier.verify, counters, now: () => nowSec * 1000 })
-    for (const ev of corpus.events) receiver.event('ws://relay.test', JSON.parse(JSON.stringify(ev)))
+    const receiver = new Receiver({
+      writer,
+      verify: verifier.verify,
+      counters,
+      now: () => nowSec * 1000,
+    })
+    for (const ev of corpus.events)
+      receiver.event('ws://relay.test', JSON.parse(JSON.stringify(ev)))
     await receiver.whenIdle()
     expect(writer.commits).toBeLessThanOrEqual(10)
     expect(db.prepare('SELECT count(*) FROM raw_events').pluck().get()).toBe(5000)
-    expect(db.prepare(`SELECT value FROM indexer_counters WHERE name = 'received'`).pluck().get()).toBe(5000)
+    expect(
+      db.prepare(`SELECT value FROM indexer_counters WHERE name = 'received'`).pluck().get(),
+    ).toBe(5000)
     receiver.close()
     db.close()
     tmp.cleanup()

@@ -72,7 +72,8 @@ export class BatchWriter {
           } else outcome = parseAndApply(ctx, item.ev, item.relays)
           this.counters.inc(outcome)
           outcomes.push(outcome)
-          if (CURSOR_OUTCOMES.has(outcome)) for (const r of item.relays) seenAt(r, item.ev.created_at)
+          if (CURSOR_OUTCOMES.has(outcome))
+            for (const r of item.relays) seenAt(r, item.ev.created_at)
         } else if (item.t === 'seen') {
           const row = this.w.raw(item.id)
           if (!row) continue

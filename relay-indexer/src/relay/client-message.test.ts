@@ -15,12 +15,19 @@ const EV = {
   pubkey: h('b'),
   created_at: 1700000000,
   kind: 23194,
-  tags: [['p', h('c')], ['e', h('d')], ['expiration', '1700000100']],
+  tags: [
+    ['p', h('c')],
+    ['e', h('d')],
+    ['expiration', '1700000100'],
+  ],
   content: 'x'.repeat(1000),
   sig: h('e', 128),
 }
 const withEv = (patch: Record<string, unknown>) => ['EVENT', { ...EV, ...patch }]
-const without = (key: keyof typeof EV) => ['EVENT', Object.fromEntries(Object.entries(EV).filter(([k]) => k !== key))]
+const without = (key: keyof typeof EV) => [
+  'EVENT',
+  Object.fromEntries(Object.entries(EV).filter(([k]) => k !== key)),
+]
 const req = (...filters: unknown[]) => ['REQ', 'sub', ...filters]
 
 type Outcome = { ok: true; value: unknown } | { ok: false; message: string }
@@ -74,11 +81,33 @@ const valid: [string, unknown][] = [
   ['REQ NWC reply', req({ kinds: [23195], '#e': [h('a')], authors: [h('b')] })],
   ['REQ with many filters', req(...Array.from({ length: 50 }, (_, i) => ({ kinds: [i] })))],
   ['REQ with an empty filter', req({})],
-  ['REQ with every known key', req({ ids: [h('1')], authors: [], kinds: [1], since: 0, until: 5, limit: 0, search: 'q', '#a': ['x'], '#Z': ['y'] })],
-  ['REQ with unknown keys (dropped)', req({ foo: 1, '#ab': 2, '&a': ['x'], '#': ['x'], '#1': ['x'], '#e': ['x'] })],
+  [
+    'REQ with every known key',
+    req({
+      ids: [h('1')],
+      authors: [],
+      kinds: [1],
+      since: 0,
+      until: 5,
+      limit: 0,
+      search: 'q',
+      '#a': ['x'],
+      '#Z': ['y'],
+    }),
+  ],
+  [
+    'REQ with unknown keys (dropped)',
+    req({ foo: 1, '#ab': 2, '&a': ['x'], '#': ['x'], '#1': ['x'], '#e': ['x'] }),
+  ],
   ['REQ #e with non-hex values', req({ '#e': ['not-hex', ''] })],
   ['REQ with 128-char subscription id', ['REQ', 'x'.repeat(128), {}]],
-  ['REQ with 20 kinds and 256 tag values', req({ kinds: Array.from({ length: 20 }, (_, i) => i), '#t': Array.from({ length: 256 }, () => 't') })],
+  [
+    'REQ with 20 kinds and 256 tag values',
+    req({
+      kinds: Array.from({ length: 20 }, (_, i) => i),
+      '#t': Array.from({ length: 256 }, () => 't'),
+    }),
+  ],
   ['REQ with 1000 ids', req({ ids: Array.from({ length: 1000 }, () => h('f')) })],
   ['CLOSE', ['CLOSE', 'sub']],
   ['AUTH', ['AUTH', { ...EV, kind: 22242 }]],
@@ -143,7 +172,12 @@ const invalid: [string, unknown][] = [
 ]
 
 const rawOf = (name: string, msg: unknown) =>
-  name.includes('1e400') ? JSON.stringify(['EVENT', { ...EV, created_at: 0 }]).replace('"created_at":0', '"created_at":1e400') : JSON.stringify(msg)
+  name.includes('1e400')
+    ? JSON.stringify(['EVENT', { ...EV, created_at: 0 }]).replace(
+        '"created_at":0',
+        '"created_at":1e400',
+      )
+    : JSON.stringify(msg)
 
 describe('parseClientMessage agrees with @nostr-relay/validator', () => {
   it.each(valid)('accepts %s', async (name, msg) => {
@@ -154,13 +188,26 @@ describe('parseClientMessage agrees with @nostr-relay/validator', () => {
     expect((await agree(rawOf(name, msg))).ok).toBe(false)
   })
 
-  it.each(['', '{', '[1,', 'undefined', '["EVENT",{}]x'])('refuses invalid JSON %j', async (raw) => {
-    expect((await agree(raw)).ok).toBe(false)
-  })
+  it.each(['', '{', '[1,', 'undefined', '["EVENT",{}]x'])(
+    'refuses invalid JSON %j',
+    async (raw) => {
+      expect((await agree(raw)).ok).toBe(false)
+    },
+  )
 
   it('returns fresh objects without unknown keys, in the library order', () => {
-    const out = viaOurs(JSON.stringify(['EVENT', { extra: 1, ...Object.fromEntries(Object.entries(EV).reverse()) }]))
-    expect(out.ok && Object.keys((out.value as unknown[])[1] as object)).toEqual(['id', 'pubkey', 'created_at', 'kind', 'tags', 'content', 'sig'])
+    const out = viaOurs(
+      JSON.stringify(['EVENT', { extra: 1, ...Object.fromEntries(Object.entries(EV).reverse()) }]),
+    )
+    expect(out.ok && Object.keys((out.value as unknown[])[1] as object)).toEqual([
+      'id',
+      'pubkey',
+      'created_at',
+      'kind',
+      'tags',
+      'content',
+      'sig',
+    ])
   })
 
   it('agrees on 3,000 random mutations of valid messages', async () => {
@@ -173,17 +220,62 @@ describe('parseClientMessage agrees with @nostr-relay/validator', () => {
       return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n)
     }
     const pool: unknown[] = [
-      '', 'zz', h('a'), h('A'), h('a', 63), h('e', 128), 'x'.repeat(1025), 'x'.repeat(129), 'x',
-      0, -0, -1, 1.5, 23195, 2 ** 53, null, true, [], {}, ['x'], [h('a')], [1], [[]], [['e', h('a')]],
+      '',
+      'zz',
+      h('a'),
+      h('A'),
+      h('a', 63),
+      h('e', 128),
+      'x'.repeat(1025),
+      'x'.repeat(129),
+      'x',
+      0,
+      -0,
+      -1,
+      1.5,
+      23195,
+      2 ** 53,
+      null,
+      true,
+      [],
+      {},
+      ['x'],
+      [h('a')],
+      [1],
+      [[]],
+      [['e', h('a')]],
     ]
     const bases: unknown[] = [
       ['EVENT', EV],
       ['AUTH', EV],
       ['CLOSE', 'sub'],
       req({ kinds: [23195], '#e': [h('a')], authors: [h('b')] }),
-      req({ ids: [h('a')], since: 1, until: 2, limit: 10, search: 's', '#t': ['a', 'b'] }, { kinds: [1] }),
+      req(
+        { ids: [h('a')], since: 1, until: 2, limit: 10, search: 's', '#t': ['a', 'b'] },
+        { kinds: [1] },
+      ),
     ]
-    const keys = ['id', 'pubkey', 'created_at', 'kind', 'tags', 'content', 'sig', 'extra', 'ids', 'authors', 'kinds', 'since', 'until', 'limit', 'search', '#e', '#t', '#ab', '&e']
+    const keys = [
+      'id',
+      'pubkey',
+      'created_at',
+      'kind',
+      'tags',
+      'content',
+      'sig',
+      'extra',
+      'ids',
+      'authors',
+      'kinds',
+      'since',
+      'until',
+      'limit',
+      'search',
+      '#e',
+      '#t',
+      '#ab',
+      '&e',
+    ]
     const mutate = (v: unknown, depth: number): unknown => {
       if (depth > 0 && rand(4) === 0) return pool[rand(pool.length)]
       if (Array.isArray(v)) {

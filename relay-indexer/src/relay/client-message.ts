@@ -41,7 +41,9 @@ export class ClientMessageError extends Error {
 function where(path: Path): string {
   if (path.length === 0) return ''
   if (path.length === 1 && typeof path[0] === 'number') return ` at index ${path[0]}`
-  const joined = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')
+  const joined = path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('')
   return ` at "${joined}"`
 }
 
@@ -89,7 +91,8 @@ function hexReason(v: unknown, length: number): string | undefined {
 
 /** TimestampInSecSchema, EventKindSchema and filter `limit` share one rule: an integer ≥ 0. */
 function naturalReason(v: unknown): string | undefined {
-  if (typeof v !== 'number' || Number.isNaN(v)) return v === undefined ? 'Required' : 'must be a number'
+  if (typeof v !== 'number' || Number.isNaN(v))
+    return v === undefined ? 'Required' : 'must be a number'
   if (!Number.isInteger(v)) return 'must be an integer'
   return v < 0 ? 'must be greater than or equal to 0' : undefined
 }
@@ -105,19 +108,26 @@ function subscriptionIdReason(v: unknown): string | undefined {
   if (r !== undefined) return r
   const s = v as string
   if (s.length < 1) return 'must be at least 1 character'
-  return s.length > L.maxSubscriptionIdLength ? `must be less than or equal to ${L.maxSubscriptionIdLength} characters` : undefined
+  return s.length > L.maxSubscriptionIdLength
+    ? `must be less than or equal to ${L.maxSubscriptionIdLength} characters`
+    : undefined
 }
 
 function checkTags(v: unknown, parent: Path, key: string): string[][] {
   const path = [...parent, key]
   if (!Array.isArray(v)) fail(typeReason('array', v), path)
-  if (v.length > L.maxNumberOfTags) fail(`must less than or equal to ${L.maxNumberOfTags} tags`, path)
+  if (v.length > L.maxNumberOfTags)
+    fail(`must less than or equal to ${L.maxNumberOfTags} tags`, path)
   for (let i = 0; i < v.length; i++) {
     const tag: unknown = v[i]
     if (!Array.isArray(tag)) return fail(typeReason('array', tag), [...path, i])
     for (let j = 0; j < tag.length; j++) check(stringReason(tag[j]), path, i, j)
     // The library limits only the value of single-letter (indexable) tags, and of tags named ''.
-    if (tag.length > 1 && (tag[0] as string).length <= 1 && (tag[1] as string).length > L.maxTagValueLength)
+    if (
+      tag.length > 1 &&
+      (tag[0] as string).length <= 1 &&
+      (tag[1] as string).length > L.maxTagValueLength
+    )
       fail(`tag value must be less than ${L.maxTagValueLength} chars`, [...path, i])
   }
   return v as string[][]
@@ -156,7 +166,8 @@ function checkList(v: unknown, rule: ListRule, path: Path, key: string): unknown
   if (!Array.isArray(v)) return fail(typeReason('array', v), [...path, key])
   if (rule.min !== undefined && v.length < rule.min)
     fail(`must be greater than or equal to ${rule.min} ${rule.unit}`, [...path, key])
-  if (v.length > rule.max) fail(`must be less than or equal to ${rule.max} ${rule.unit}`, [...path, key])
+  if (v.length > rule.max)
+    fail(`must be less than or equal to ${rule.max} ${rule.unit}`, [...path, key])
   for (let i = 0; i < v.length; i++) check(rule.item(v[i]), path, key, i)
   return v
 }

@@ -11,7 +11,11 @@
  *   verified every copy before dropping it).
  * Installed once by `startMarketRelay`; both replacements are stateless and correct for any relay.
  */
-import { EventUtils, type Event as RelayEvent, type Filter as RelayFilter } from '@nostr-relay/common'
+import {
+  EventUtils,
+  type Event as RelayEvent,
+  type Filter as RelayFilter,
+} from '@nostr-relay/common'
 import { computeEventId, verifyEventSignature } from '@zapcade/shared/crypto/event-sig'
 
 const HEX64 = /^[0-9a-f]{64}$/
@@ -29,7 +33,12 @@ export function tagFiltersMatch(event: Pick<RelayEvent, 'tags'>, filter: object)
   for (const [key, values] of Object.entries(filter)) {
     if (key[0] !== '#' || key.length !== 2 || !Array.isArray(values)) continue
     const name = key[1]
-    if (!event.tags.some((t) => t[0] === name && t[1] !== undefined && (values as unknown[]).includes(t[1]))) return false
+    if (
+      !event.tags.some(
+        (t) => t[0] === name && t[1] !== undefined && (values as unknown[]).includes(t[1]),
+      )
+    )
+      return false
   }
   return true
 }
@@ -43,7 +52,8 @@ export function installRelayEventChecks(): void {
       isSigValid(e: RelayEvent): boolean
       isMatchingFilter(e: RelayEvent, f: RelayFilter): boolean
     }
-    utils.isIdValid = (e) => typeof e.id === 'string' && HEX64.test(e.id) && computeEventId(e) === e.id
+    utils.isIdValid = (e) =>
+      typeof e.id === 'string' && HEX64.test(e.id) && computeEventId(e) === e.id
     utils.isSigValid = (e) => {
       signatureChecks += 1
       return verifyEventSignature(e)

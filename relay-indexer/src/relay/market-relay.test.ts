@@ -57,12 +57,19 @@ describe('market relay', () => {
     await publish(relay.url, v1)
     await publish(relay.url, v2)
     await publish(relay.url, v1)
-    expect(await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['rep'] }])).toEqual([v2.id])
+    expect(
+      await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['rep'] }]),
+    ).toEqual([v2.id])
   })
 
   it('refuses content over 64 KiB and more than 2,000 tags with OK false "invalid: …"', async () => {
     const big = dev.sign({ kind: 1, created_at: T, content: 'x'.repeat(64 * 1024 + 1), tags: [] })
-    const many = dev.sign({ kind: 1, created_at: T, content: '', tags: Array.from({ length: 2001 }, (_, i) => ['t', `t${i}`]) })
+    const many = dev.sign({
+      kind: 1,
+      created_at: T,
+      content: '',
+      tags: Array.from({ length: 2001 }, (_, i) => ['t', `t${i}`]),
+    })
     const a = await publish(relay.url, big)
     const b = await publish(relay.url, many)
     expect(a).toEqual({ ok: false, reason: 'invalid: content over 64 KiB' })
@@ -92,7 +99,9 @@ describe('market relay', () => {
     await publish(relay.url, v1)
     const del = deletion(dev, { a: [`32267:${dev.pubkey}:addr`] }, T + 5)
     await publish(relay.url, del)
-    expect(await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }])).toEqual([])
+    expect(
+      await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }]),
+    ).toEqual([])
     const old = await publish(relay.url, game(dev, 'addr', T + 1, { title: 'Old' }))
     expect(old.ok).toBe(false)
     expect(old.reason).toBe(`blocked: deleted by ${del.id}`)
@@ -100,7 +109,9 @@ describe('market relay', () => {
     await publish(relay.url, v3)
     // A second deletion dated before v3 must not remove v3.
     await publish(relay.url, deletion(dev, { a: [`32267:${dev.pubkey}:addr`] }, T + 6))
-    expect(await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }])).toEqual([v3.id])
+    expect(
+      await query(relay.url, [{ kinds: [32267], authors: [dev.pubkey], '#d': ['addr'] }]),
+    ).toEqual([v3.id])
   })
 
   it('refuses a republished copy of an event deleted by e', async () => {
@@ -108,7 +119,10 @@ describe('market relay', () => {
     await publish(relay.url, g)
     const del = deletion(dev, { e: [g.id] }, T + 1)
     await publish(relay.url, del)
-    expect(await publish(relay.url, g)).toEqual({ ok: false, reason: `blocked: deleted by ${del.id}` })
+    expect(await publish(relay.url, g)).toEqual({
+      ok: false,
+      reason: `blocked: deleted by ${del.id}`,
+    })
   })
 
   it('ignores a deletion by another author', async () => {
@@ -130,7 +144,15 @@ describe('market relay', () => {
 
   it('sends a live event only to subscriptions whose tag filters it matches (NIP-01 #e, #p)', async () => {
     const [x, y] = ['a'.repeat(64), 'b'.repeat(64)]
-    const evX = dev.sign({ kind: 23195, created_at: T, content: 'x', tags: [['e', x], ['p', dev.pubkey]] })
+    const evX = dev.sign({
+      kind: 23195,
+      created_at: T,
+      content: 'x',
+      tags: [
+        ['e', x],
+        ['p', dev.pubkey],
+      ],
+    })
     const evY = dev.sign({ kind: 23195, created_at: T, content: 'y', tags: [['e', y]] })
     const ws = new WebSocket(relay.url)
     await new Promise((r) => ws.once('open', r))
@@ -160,9 +182,16 @@ describe('market relay', () => {
   })
 
   it('a REQ naming stored kinds next to ephemeral ones still gets the stored events', async () => {
-    const note = dev.sign({ kind: 1, created_at: T, content: 'stored', tags: [['t', 'mixed-kinds']] })
+    const note = dev.sign({
+      kind: 1,
+      created_at: T,
+      content: 'stored',
+      tags: [['t', 'mixed-kinds']],
+    })
     expect((await publish(relay.url, note)).ok).toBe(true)
-    expect(await query(relay.url, [{ kinds: [1, 23195], '#t': ['mixed-kinds'] }])).toEqual([note.id])
+    expect(await query(relay.url, [{ kinds: [1, 23195], '#t': ['mixed-kinds'] }])).toEqual([
+      note.id,
+    ])
     expect(await query(relay.url, [{ kinds: [23195], '#t': ['mixed-kinds'] }])).toEqual([])
   })
 })

@@ -12,7 +12,13 @@ import { frameText, parseClientMessage } from './client-message.ts'
 import { installRelayEventChecks } from './event-checks.ts'
 import { deletedReason, restore, versionsToKeep } from './nip09.ts'
 import { createNegentropyHandler } from './negentropy.ts'
-import { answerHttp, DEFAULT_RELAY_LIMITS, relayInformation, type RelayInfoOptions, type RelayLimits } from './nip11.ts'
+import {
+  answerHttp,
+  DEFAULT_RELAY_LIMITS,
+  relayInformation,
+  type RelayInfoOptions,
+  type RelayLimits,
+} from './nip11.ts'
 import { authEventReason, newChallenge, relayHost } from './nip42.ts'
 import { RateLimiter, type RateLimitOptions, type TokenBucket } from './rate-limit.ts'
 import { clampLimits, readableSubId, reqLimitReason } from './req-checks.ts'
@@ -52,8 +58,12 @@ const isEphemeralKind = (kind: number) => kind >= 20000 && kind < 30000
  * refused with `OK false "invalid: …"` (NIP-01 prefixes) before the library sees it.
  */
 export function oversizedReason(ev: { content?: unknown; tags?: unknown }): string | undefined {
-  if (Array.isArray(ev.tags) && ev.tags.length > EVENT_LIMITS.maxTags) return `invalid: more than ${EVENT_LIMITS.maxTags} tags`
-  if (typeof ev.content === 'string' && utf8.encode(ev.content).length > EVENT_LIMITS.maxContentBytes)
+  if (Array.isArray(ev.tags) && ev.tags.length > EVENT_LIMITS.maxTags)
+    return `invalid: more than ${EVENT_LIMITS.maxTags} tags`
+  if (
+    typeof ev.content === 'string' &&
+    utf8.encode(ev.content).length > EVENT_LIMITS.maxContentBytes
+  )
     return 'invalid: content over 64 KiB'
   return undefined
 }
@@ -69,12 +79,16 @@ interface SentEvent {
 
 /** The EVENT payload of a frame as sent (before validation): an EVENT always gets an OK (NIP-01) naming it. */
 function sentEvent(frame: unknown): SentEvent | undefined {
-  return Array.isArray(frame) && frame[0] === 'EVENT' && typeof frame[1] === 'object' && frame[1] ? frame[1] : undefined
+  return Array.isArray(frame) && frame[0] === 'EVENT' && typeof frame[1] === 'object' && frame[1]
+    ? frame[1]
+    : undefined
 }
 
 /** The event of a client AUTH frame (NIP-42 answers it with an OK too). */
 function authEvent(frame: unknown): SentEvent | undefined {
-  return Array.isArray(frame) && frame[0] === 'AUTH' && typeof frame[1] === 'object' && frame[1] ? frame[1] : undefined
+  return Array.isArray(frame) && frame[0] === 'AUTH' && typeof frame[1] === 'object' && frame[1]
+    ? frame[1]
+    : undefined
 }
 
 /** The store's own ceiling on a filter's `limit` (@nostr-relay/event-repository-sqlite: 10 x its default of 100). */
@@ -119,7 +133,8 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   // Ephemeral kinds (NIP-01: 20000–29999) are broadcast, never stored: a filter asking only for them
   // (every NWC request opens one for its reply) has no history to scan, so skip the store query.
   const find = repo.find.bind(repo)
-  repo.find = (filter) => (filter.kinds?.length && filter.kinds.every(isEphemeralKind) ? Promise.resolve([]) : find(filter))
+  repo.find = (filter) =>
+    filter.kinds?.length && filter.kinds.every(isEphemeralKind) ? Promise.resolve([]) : find(filter)
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...opts.limits }
   limits.maxLimit = Math.min(limits.maxLimit, STORE_MAX_LIMIT)
   const now = opts.now ?? Date.now
@@ -178,7 +193,14 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
       let sent: ReturnType<typeof sentEvent>
       let subId: string | undefined
       const okFalse = (reason: string) =>
-        ws.send(JSON.stringify(['OK', typeof sent?.id === 'string' ? sent.id : '', false, counted(reason)]))
+        ws.send(
+          JSON.stringify([
+            'OK',
+            typeof sent?.id === 'string' ? sent.id : '',
+            false,
+            counted(reason),
+          ]),
+        )
       const closed = (reason: string) => ws.send(JSON.stringify(['CLOSED', subId, counted(reason)]))
       try {
         const frame: unknown = JSON.parse(frameText(data))
@@ -189,14 +211,21 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
         const refused = admissionReason(frame, verb, sent, conn)
         // NIP-42: the client must hold a challenge when it reads an auth-required refusal.
         if (refused?.startsWith('auth-required:')) sendChallenge()
-        if (refused) return void (verb === 'REQ' && subId !== undefined ? closed(refused) : sent ? okFalse(refused) : notice(refused))
+        if (refused)
+          return void (verb === 'REQ' && subId !== undefined
+            ? closed(refused)
+            : sent
+              ? okFalse(refused)
+              : notice(refused))
         const msg = parseClientMessage(frame)
         if (msg[0] === 'AUTH') return void answerAuth(msg[1])
         if (msg[0] === 'CLOSE') conn.subs.delete(msg[1])
         if (msg[0] === 'REQ') {
           // A REQ reusing an open id replaces that subscription (NIP-01), so it needs no new slot.
           if (!conn.subs.has(msg[1]) && conn.subs.size >= limits.maxSubscriptions)
-            return void closed(`error: too many subscriptions (at most ${limits.maxSubscriptions} per connection)`)
+            return void closed(
+              `error: too many subscriptions (at most ${limits.maxSubscriptions} per connection)`,
+            )
           conn.subs.add(msg[1])
           const [, , ...filters] = msg
           clampLimits(filters, limits.maxLimit)
@@ -204,7 +233,9 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
         const ev = msg[0] === 'EVENT' && msg[1].kind === 5 ? msg[1] : undefined
         const wasStored = ev ? await repo.findOne({ ids: [ev.id] }) : undefined
         const keep = ev && !wasStored ? await versionsToKeep(repo, ev) : []
-        const result = (await relay.handleMessage(ws as never, msg)) as { success?: boolean } | undefined
+        const result = (await relay.handleMessage(ws as never, msg)) as
+          | { success?: boolean }
+          | undefined
         await restore(repo, keep)
         // @nostr-relay 0.0.40 applies a kind-5 request but neither stores nor broadcasts the request
         // itself, so no indexer could ever learn of it. NIP-09: relays SHOULD keep and serve it.
@@ -238,12 +269,19 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
    * Why a frame is refused before it is parsed or handled (a reason with its NIP-01 prefix), or
    * undefined: the token buckets, AUTH when required, the REQ limits, the event size and created_at.
    */
-  function admissionReason(frame: unknown, verb: Verb | undefined, sent: SentEvent | undefined, conn: Connection): string | undefined {
+  function admissionReason(
+    frame: unknown,
+    verb: Verb | undefined,
+    sent: SentEvent | undefined,
+    conn: Connection,
+  ): string | undefined {
     if (!Array.isArray(frame)) return undefined
     if (limiter && conn.bucket && (verb === 'EVENT' || verb === 'REQ' || verb === 'AUTH')) {
-      const stored = verb === 'EVENT' && !(typeof sent?.kind === 'number' && isEphemeralKind(sent.kind))
+      const stored =
+        verb === 'EVENT' && !(typeof sent?.kind === 'number' && isEphemeralKind(sent.kind))
       const over = limiter.take(conn.bucket, conn.ip, stored ? 1 : limiter.lightCost)
-      if (over === 'connection') return 'rate-limited: slow down, too many messages on this connection'
+      if (over === 'connection')
+        return 'rate-limited: slow down, too many messages on this connection'
       if (over === 'ip') return 'rate-limited: slow down, too many messages from this address'
     }
     if (authRequired && !conn.pubkey && (verb === 'EVENT' || verb === 'REQ'))
@@ -256,7 +294,10 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     const nowSec = Math.floor(now() / 1000)
     if (sent.created_at > nowSec + limits.createdAtUpperLimit)
       return `invalid: created_at more than ${limits.createdAtUpperLimit} s in the future`
-    if (limits.createdAtLowerLimit !== undefined && sent.created_at < nowSec - limits.createdAtLowerLimit)
+    if (
+      limits.createdAtLowerLimit !== undefined &&
+      sent.created_at < nowSec - limits.createdAtLowerLimit
+    )
       return `invalid: created_at more than ${limits.createdAtLowerLimit} s in the past`
     return undefined
   }

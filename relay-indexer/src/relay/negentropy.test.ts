@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest'
 import { nip77 } from 'nostr-tools'
 import { NegentropyResponder, storageOf } from './negentropy.ts'
 
-interface RefStorage { insert(ts: number, id: string): void; seal(): void }
+interface RefStorage {
+  insert(ts: number, id: string): void
+  seal(): void
+}
 interface RefNegentropy {
   initiate(): Promise<string>
   reconcile(q: string): Promise<[string | null, string[], string[]]>
@@ -98,7 +101,11 @@ describe('negentropy responder', () => {
       let q: string | null = client.initiate()
       let rounds = 0
       while (q !== null) {
-        q = client.reconcile(ours.respond(q), (id) => have.push(id), (id) => need.push(id))
+        q = client.reconcile(
+          ours.respond(q),
+          (id) => have.push(id),
+          (id) => need.push(id),
+        )
         expect(++rounds).toBeLessThan(50)
       }
       expect(have.sort()).toEqual(s.have)

@@ -94,12 +94,15 @@ const HEX = /^(?:[0-9a-f]{2})+$/
 
 /** Hex message → bytes; throws `invalid:` on anything else. */
 export function messageBytes(hex: unknown): Uint8Array {
-  if (typeof hex !== 'string' || !HEX.test(hex)) throw new Error('invalid: negentropy message must be lowercase hex')
+  if (typeof hex !== 'string' || !HEX.test(hex))
+    throw new Error('invalid: negentropy message must be lowercase hex')
   return new Uint8Array(Buffer.from(hex, 'hex'))
 }
 
 /** A sealed set of (created_at, id) items. */
-export function storageOf(items: Iterable<{ created_at: number; id: string }>): nip77.NegentropyStorageVector {
+export function storageOf(
+  items: Iterable<{ created_at: number; id: string }>,
+): nip77.NegentropyStorageVector {
   const s = new nip77.NegentropyStorageVector()
   const seen = new Set<string>()
   for (const it of items) {
@@ -118,7 +121,10 @@ export function storageOf(items: Iterable<{ created_at: number; id: string }>): 
 export class NegentropyResponder {
   private readonly neg: nip77.Negentropy
 
-  constructor(private readonly storage: nip77.NegentropyStorageVector, frameSizeLimit = FRAME_SIZE_LIMIT) {
+  constructor(
+    private readonly storage: nip77.NegentropyStorageVector,
+    frameSizeLimit = FRAME_SIZE_LIMIT,
+  ) {
     this.neg = new nip77.Negentropy(storage, frameSizeLimit)
   }
 
@@ -130,7 +136,8 @@ export class NegentropyResponder {
     const full = new Writer()
     full.extend([PROTOCOL_VERSION])
     const version = query.shift()
-    if (version < 0x60 || version > 0x6f) throw new Error('invalid: negentropy protocol version byte')
+    if (version < 0x60 || version > 0x6f)
+      throw new Error('invalid: negentropy protocol version byte')
     // An unknown (newer) version: answer ours alone, and the initiator may retry with it.
     if (version !== PROTOCOL_VERSION) return full.hex()
 
@@ -199,14 +206,19 @@ export class NegentropyResponder {
   }
 }
 
-const KIND_OK = (k: unknown): k is number => Number.isInteger(k) && (k as number) >= 0 && (k as number) <= 65535
+const KIND_OK = (k: unknown): k is number =>
+  Number.isInteger(k) && (k as number) >= 0 && (k as number) <= 65535
 
 /**
  * The (created_at, id) of every stored event matching `filter` (its `limit` is ignored: NIP-77 syncs the
  * whole set). Kinds and time bounds narrow the SQL scan; the rest of the filter is matched as NIP-01 does.
  * Throws `blocked:` past `maxRecords`.
  */
-export function relayItems(db: Database.Database, filter: Filter, maxRecords = MAX_RECORDS): { created_at: number; id: string }[] {
+export function relayItems(
+  db: Database.Database,
+  filter: Filter,
+  maxRecords = MAX_RECORDS,
+): { created_at: number; id: string }[] {
   const where: string[] = []
   const params: number[] = []
   if (filter.kinds) {
@@ -214,7 +226,10 @@ export function relayItems(db: Database.Database, filter: Filter, maxRecords = M
     where.push(`kind IN (${filter.kinds.map(() => '?').join(',') || 'NULL'})`)
     params.push(...filter.kinds)
   }
-  for (const [bound, op] of [[filter.since, '>='], [filter.until, '<=']] as const) {
+  for (const [bound, op] of [
+    [filter.since, '>='],
+    [filter.until, '<='],
+  ] as const) {
     if (typeof bound !== 'number') continue
     where.push(`created_at ${op} ?`)
     params.push(bound)
@@ -223,11 +238,25 @@ export function relayItems(db: Database.Database, filter: Filter, maxRecords = M
   const match: Filter = { ...filter }
   delete match.limit
   const rows = db
-    .prepare(`SELECT id, pubkey, kind, created_at${needsTags ? ', tags' : ''} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`)
-    .iterate(...params) as IterableIterator<{ id: string; pubkey: string; kind: number; created_at: number; tags?: string }>
+    .prepare(
+      `SELECT id, pubkey, kind, created_at${needsTags ? ', tags' : ''} FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    )
+    .iterate(...params) as IterableIterator<{
+    id: string
+    pubkey: string
+    kind: number
+    created_at: number
+    tags?: string
+  }>
   const out: { created_at: number; id: string }[] = []
   for (const r of rows) {
-    const ev = { id: r.id, pubkey: r.pubkey, kind: r.kind, created_at: r.created_at, tags: r.tags ? (JSON.parse(r.tags) as string[][]) : [] }
+    const ev = {
+      id: r.id,
+      pubkey: r.pubkey,
+      kind: r.kind,
+      created_at: r.created_at,
+      tags: r.tags ? (JSON.parse(r.tags) as string[][]) : [],
+    }
     if (!matchFilter(match, ev as never)) continue
     out.push({ created_at: r.created_at, id: r.id })
     if (out.length > maxRecords) {
@@ -244,11 +273,15 @@ export interface NegentropyHandler {
 }
 
 /** NEG-OPEN / NEG-MSG / NEG-CLOSE over the relay's store, one session per (connection, subscription id). */
-export function createNegentropyHandler(db: Database.Database, opts: { maxRecords?: number } = {}): NegentropyHandler {
+export function createNegentropyHandler(
+  db: Database.Database,
+  opts: { maxRecords?: number } = {},
+): NegentropyHandler {
   const sessions = new WeakMap<object, Map<string, NegentropyResponder>>()
   return {
     handle(conn, frame, send) {
-      if (!Array.isArray(frame) || typeof frame[0] !== 'string' || !frame[0].startsWith('NEG-')) return false
+      if (!Array.isArray(frame) || typeof frame[0] !== 'string' || !frame[0].startsWith('NEG-'))
+        return false
       const [type, subId] = frame as [string, unknown]
       if (typeof subId !== 'string' || subId.length === 0 || subId.length > 64) {
         send(['NOTICE', `invalid: ${type} needs a subscription id of 1 to 64 characters`])
@@ -262,10 +295,13 @@ export function createNegentropyHandler(db: Database.Database, opts: { maxRecord
         } else if (type === 'NEG-OPEN') {
           mine.delete(subId) // NIP-77: an open with a used id replaces that session
           const filter = frame[2]
-          if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw new Error('invalid: NEG-OPEN needs a filter object')
+          if (typeof filter !== 'object' || filter === null || Array.isArray(filter))
+            throw new Error('invalid: NEG-OPEN needs a filter object')
           const msg = frame[3]
           messageBytes(msg)
-          const responder = new NegentropyResponder(storageOf(relayItems(db, filter as Filter, opts.maxRecords)))
+          const responder = new NegentropyResponder(
+            storageOf(relayItems(db, filter as Filter, opts.maxRecords)),
+          )
           const reply = responder.respond(msg as string)
           if (mine.size >= MAX_SESSIONS) mine.delete(mine.keys().next().value as string)
           mine.set(subId, responder)
@@ -280,7 +316,11 @@ export function createNegentropyHandler(db: Database.Database, opts: { maxRecord
       } catch (e) {
         mine.delete(subId)
         const text = e instanceof Error ? e.message : String(e)
-        send(['NEG-ERR', subId, /^(blocked|closed|invalid|error): /.test(text) ? text : `invalid: ${text}`])
+        send([
+          'NEG-ERR',
+          subId,
+          /^(blocked|closed|invalid|error): /.test(text) ? text : `invalid: ${text}`,
+        ])
       }
       return true
     },

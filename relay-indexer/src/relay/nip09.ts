@@ -16,7 +16,8 @@ interface Ev {
 
 type Repo = Pick<EventRepositorySqlite, 'find' | 'upsert'>
 
-const addressable = (kind: number) => kind === 0 || kind === 3 || (kind >= 10000 && kind < 20000) || (kind >= 30000 && kind < 40000)
+const addressable = (kind: number) =>
+  kind === 0 || kind === 3 || (kind >= 10000 && kind < 20000) || (kind >= 30000 && kind < 40000)
 const dOf = (ev: Ev) => ev.tags.find((t) => t[0] === 'd')?.[1] ?? ''
 
 /** The versions newer than a deletion at the addresses it names (same author only); re-stored after it. */
@@ -26,7 +27,12 @@ export async function versionsToKeep(repo: Repo, del: Ev): Promise<Ev[]> {
     if (t[0] !== 'a' || !t[1]) continue
     const c = parseCoordinate(t[1])
     if (!c || c.pubkey !== del.pubkey) continue
-    const newer = (await repo.find({ kinds: [c.kind], authors: [c.pubkey], '#d': [c.d], since: del.created_at + 1 } as never)) as Ev[]
+    const newer = (await repo.find({
+      kinds: [c.kind],
+      authors: [c.pubkey],
+      '#d': [c.d],
+      since: del.created_at + 1,
+    } as never)) as Ev[]
     keep.push(...newer.filter((e) => e.created_at > del.created_at && dOf(e) === c.d))
   }
   return keep
@@ -43,11 +49,19 @@ export async function deletedReason(repo: Repo, ev: Ev): Promise<string | undefi
   // Ephemeral events (NIP-01: 20000–29999) are never stored, so there is nothing to keep deleted; this
   // skips a store query for every NWC request, response and notification.
   if (ev.kind >= 20000 && ev.kind < 30000) return undefined
-  const byId = (await repo.find({ kinds: [5], authors: [ev.pubkey], '#e': [ev.id] } as never)) as Ev[]
+  const byId = (await repo.find({
+    kinds: [5],
+    authors: [ev.pubkey],
+    '#e': [ev.id],
+  } as never)) as Ev[]
   if (byId.length > 0) return `blocked: deleted by ${byId[0]!.id}`
   if (!addressable(ev.kind)) return undefined
   const coord = `${ev.kind}:${ev.pubkey}:${dOf(ev)}`
-  const byAddr = (await repo.find({ kinds: [5], authors: [ev.pubkey], '#a': [coord] } as never)) as Ev[]
+  const byAddr = (await repo.find({
+    kinds: [5],
+    authors: [ev.pubkey],
+    '#a': [coord],
+  } as never)) as Ev[]
   const covering = byAddr.find((d) => d.created_at >= ev.created_at)
   return covering ? `blocked: deleted by ${covering.id}` : undefined
 }

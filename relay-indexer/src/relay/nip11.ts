@@ -105,7 +105,9 @@ export function relayInformation(
       auth_required: flags.authRequired,
       payment_required: false,
       restricted_writes: false,
-      ...(limits.createdAtLowerLimit !== undefined ? { created_at_lower_limit: limits.createdAtLowerLimit } : {}),
+      ...(limits.createdAtLowerLimit !== undefined
+        ? { created_at_lower_limit: limits.createdAtLowerLimit }
+        : {}),
       created_at_upper_limit: limits.createdAtUpperLimit,
     },
   }
@@ -123,7 +125,9 @@ const CORS = {
 
 /** Whether an Accept header asks for the NIP-11 document. */
 export function wantsRelayInfo(accept: string | undefined): boolean {
-  return (accept ?? '').split(',').some((part) => part.trim().split(';')[0]!.trim().toLowerCase() === 'application/nostr+json')
+  return (accept ?? '')
+    .split(',')
+    .some((part) => part.trim().split(';')[0]!.trim().toLowerCase() === 'application/nostr+json')
 }
 
 /**
@@ -136,7 +140,11 @@ export function answerHttp(req: IncomingMessage, res: ServerResponse, doc: Relay
     return
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { ...CORS, Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain; charset=utf-8' })
+    res.writeHead(405, {
+      ...CORS,
+      Allow: 'GET, HEAD, OPTIONS',
+      'Content-Type': 'text/plain; charset=utf-8',
+    })
     res.end('Method not allowed.\n')
     return
   }
@@ -148,6 +156,11 @@ export function answerHttp(req: IncomingMessage, res: ServerResponse, doc: Relay
           `${doc.name}: a Nostr relay. Connect with a Nostr client over WebSocket at this address; ` +
           'send "Accept: application/nostr+json" for its NIP-11 information document.\n',
       }
-  res.writeHead(200, { ...CORS, 'Content-Type': body.type, 'Content-Length': Buffer.byteLength(body.text), Vary: 'Accept' })
+  res.writeHead(200, {
+    ...CORS,
+    'Content-Type': body.type,
+    'Content-Length': Buffer.byteLength(body.text),
+    Vary: 'Accept',
+  })
   res.end(req.method === 'HEAD' ? undefined : body.text)
 }

@@ -36,10 +36,17 @@ export function relayHost(url: string): string | undefined {
  * undefined when it does. `hosts` are the `host[:port]` values this relay answers to: the upgrade
  * request's Host header and the configured public URL's host.
  */
-export function authEventReason(ev: Event, challenge: string, hosts: readonly string[], nowSec: number): string | undefined {
+export function authEventReason(
+  ev: Event,
+  challenge: string,
+  hosts: readonly string[],
+  nowSec: number,
+): string | undefined {
   if (ev.kind !== AUTH_KIND) return `invalid: an AUTH event must be of kind ${AUTH_KIND}`
-  if (Math.abs(ev.created_at - nowSec) > AUTH_WINDOW_SEC) return 'invalid: created_at is not within 10 minutes of now'
-  if (tagValue(ev, 'challenge') !== challenge) return 'invalid: the challenge tag does not match this connection'
+  if (Math.abs(ev.created_at - nowSec) > AUTH_WINDOW_SEC)
+    return 'invalid: created_at is not within 10 minutes of now'
+  if (tagValue(ev, 'challenge') !== challenge)
+    return 'invalid: the challenge tag does not match this connection'
   const host = relayHost(tagValue(ev, 'relay') ?? '')
   // Host names only (the NIP: checking the domain is enough); a proxy in front may change the port.
   const name = (h: string) => h.replace(/:\d+$/, '')

@@ -103,8 +103,12 @@ beforeAll(async () => {
 
 describe('NIP-11 and plain HTTP on the relay port', () => {
   it('serves the information document to Accept: application/nostr+json, with CORS', async () => {
-    const relay = await relayWith({ info: { pubkey: 'ab'.repeat(32), contact: 'mailto:ops@example.com' } })
-    const res = await fetch(`http://127.0.0.1:${relay.port}/`, { headers: { Accept: 'application/nostr+json' } })
+    const relay = await relayWith({
+      info: { pubkey: 'ab'.repeat(32), contact: 'mailto:ops@example.com' },
+    })
+    const res = await fetch(`http://127.0.0.1:${relay.port}/`, {
+      headers: { Accept: 'application/nostr+json' },
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('application/nostr+json')
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
@@ -135,17 +139,28 @@ describe('NIP-11 and plain HTTP on the relay port', () => {
   })
 
   it('is read by nostr-tools fetchRelayInformation from the ws:// URL, and reflects the options', async () => {
-    const relay = await relayWith({ authRequired: true, limits: { maxSubscriptions: 5, createdAtLowerLimit: 86400 } })
+    const relay = await relayWith({
+      authRequired: true,
+      limits: { maxSubscriptions: 5, createdAtLowerLimit: 86400 },
+    })
     const info = await fetchRelayInformation(relay.url)
     expect(info.supported_nips).toContain(11)
-    expect(info.limitation).toMatchObject({ auth_required: true, max_subscriptions: 5, created_at_lower_limit: 86400 })
+    expect(info.limitation).toMatchObject({
+      auth_required: true,
+      max_subscriptions: 5,
+      created_at_lower_limit: 86400,
+    })
   })
 
   it('answers a CORS preflight with 204, and other plain HTTP with a short text instead of 426', async () => {
     const relay = await relayWith()
     const pre = await fetch(`http://127.0.0.1:${relay.port}/`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://client.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'accept' },
+      headers: {
+        Origin: 'https://client.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'accept',
+      },
     })
     expect(pre.status).toBe(204)
     expect(pre.headers.get('access-control-allow-origin')).toBe('*')
@@ -172,7 +187,9 @@ describe('REQ refusals are CLOSED with a NIP-01 prefix', () => {
     expect(await c.req('bad-filter', { kinds: 'x' })).toMatch(/^CLOSED invalid: .*kinds/)
     expect(await c.req('bad-ids', { ids: ['zz'] })).toMatch(/^CLOSED invalid: /)
     expect(await c.req('four', {}, {}, {}, {})).toBe('CLOSED invalid: 4 filters, at most 3 per REQ')
-    expect(await c.req('x'.repeat(129), {})).toBe('CLOSED invalid: subscription id longer than 128 characters')
+    expect(await c.req('x'.repeat(129), {})).toBe(
+      'CLOSED invalid: subscription id longer than 128 characters',
+    )
     expect(await c.req('', {})).toBe('CLOSED invalid: empty subscription id')
     // The connection still works after each refusal.
     expect(await c.req('fine', { kinds: [1] })).toBe('EOSE')
@@ -190,7 +207,8 @@ describe('REQ refusals are CLOSED with a NIP-01 prefix', () => {
   it('a limit above max_limit is clamped', async () => {
     const small = await relayWith({ limits: { maxLimit: 2 } })
     const w = await connect(small)
-    for (let i = 0; i < 3; i++) expect((await w.publish(game(dev, `clamp${i}`, T + i)))[0]).toBe(true)
+    for (let i = 0; i < 3; i++)
+      expect((await w.publish(game(dev, `clamp${i}`, T + i)))[0]).toBe(true)
     w.send('REQ', 'q', { kinds: [32267], authors: [dev.pubkey], limit: 50 })
     await w.next((f) => f[0] === 'EOSE' && f[1] === 'q')
     expect(w.frames.filter((f) => f[0] === 'EVENT' && f[1] === 'q')).toHaveLength(2)
@@ -201,8 +219,11 @@ describe('the subscription limit', () => {
   it('refuses one subscription too many with CLOSED "error: …" and keeps the oldest live', async () => {
     const relay = await relayWith()
     const c = await connect(relay)
-    for (let i = 0; i < 20; i++) expect(await c.req(`s${i}`, { kinds: [1], '#t': [`sub${i}`] })).toBe('EOSE')
-    expect(await c.req('s20', { kinds: [1] })).toBe('CLOSED error: too many subscriptions (at most 20 per connection)')
+    for (let i = 0; i < 20; i++)
+      expect(await c.req(`s${i}`, { kinds: [1], '#t': [`sub${i}`] })).toBe('EOSE')
+    expect(await c.req('s20', { kinds: [1] })).toBe(
+      'CLOSED error: too many subscriptions (at most 20 per connection)',
+    )
     // Reusing an open id replaces that subscription, so it is allowed at the limit.
     expect(await c.req('s19', { kinds: [1], '#t': ['sub19'] })).toBe('EOSE')
     // The oldest subscription still receives live events (the library used to evict it silently).
@@ -220,33 +241,52 @@ describe('the subscription limit', () => {
 describe('rate limits', () => {
   it('over the connection bucket an EVENT gets OK false "rate-limited:" and a REQ CLOSED; refills with time', async () => {
     let now = 1_700_000_000_000
-    const relay = await relayWith({ now: () => now, rateLimit: { connection: { perSec: 1, burst: 3 }, lightCost: 0.25 } })
+    const relay = await relayWith({
+      now: () => now,
+      rateLimit: { connection: { perSec: 1, burst: 3 }, lightCost: 0.25 },
+    })
     const c = await connect(relay)
     const T0 = Math.floor(now / 1000) - 10
-    for (let i = 0; i < 3; i++) expect(await c.publish(game(dev, `rl${i}`, T0 + i))).toEqual([true, ''])
+    for (let i = 0; i < 3; i++)
+      expect(await c.publish(game(dev, `rl${i}`, T0 + i))).toEqual([true, ''])
     const over = game(dev, 'rl3', T0 + 3)
-    expect(await c.publish(over)).toEqual([false, 'rate-limited: slow down, too many messages on this connection'])
-    expect(await c.req('r', {})).toBe('CLOSED rate-limited: slow down, too many messages on this connection')
+    expect(await c.publish(over)).toEqual([
+      false,
+      'rate-limited: slow down, too many messages on this connection',
+    ])
+    expect(await c.req('r', {})).toBe(
+      'CLOSED rate-limited: slow down, too many messages on this connection',
+    )
     now += 1000
     expect(await c.publish(over)).toEqual([true, ''])
     // An ephemeral event (NWC) or a REQ costs lightCost: 1 token buys 4 of them.
     now += 1000
     for (let i = 0; i < 3; i++)
-      expect((await c.publish(dev.sign({ kind: 23194, created_at: T0, content: `n${i}`, tags: [] })))[0]).toBe(true)
+      expect(
+        (await c.publish(dev.sign({ kind: 23194, created_at: T0, content: `n${i}`, tags: [] })))[0],
+      ).toBe(true)
     expect(await c.req('r2', { kinds: [23195] })).toBe('EOSE')
-    expect((await c.publish(dev.sign({ kind: 23194, created_at: T0, content: 'n3', tags: [] })))[1]).toMatch(/^rate-limited: /)
+    expect(
+      (await c.publish(dev.sign({ kind: 23194, created_at: T0, content: 'n3', tags: [] })))[1],
+    ).toMatch(/^rate-limited: /)
     expect(relay.refusals()).toEqual({ 'rate-limited': 3 })
   })
 
   it('over the IP bucket a second connection from the same address is refused too', async () => {
     const now = 1_700_000_000_000
-    const relay = await relayWith({ now: () => now, rateLimit: { connection: { perSec: 100, burst: 100 }, ip: { perSec: 1, burst: 2 } } })
+    const relay = await relayWith({
+      now: () => now,
+      rateLimit: { connection: { perSec: 100, burst: 100 }, ip: { perSec: 1, burst: 2 } },
+    })
     const a = await connect(relay)
     const b = await connect(relay)
     const T0 = Math.floor(now / 1000) - 10
     expect((await a.publish(game(dev, 'ip0', T0)))[0]).toBe(true)
     expect((await a.publish(game(dev, 'ip1', T0)))[0]).toBe(true)
-    expect(await b.publish(game(dev, 'ip2', T0))).toEqual([false, 'rate-limited: slow down, too many messages from this address'])
+    expect(await b.publish(game(dev, 'ip2', T0))).toEqual([
+      false,
+      'rate-limited: slow down, too many messages from this address',
+    ])
   })
 
   it('the defaults throttle one connection sending 2,000 game events/s for 5 s, and ten such connections', () => {
@@ -263,7 +303,8 @@ describe('rate limits', () => {
     const fresh = new RateLimiter({}, () => now)
     const ten = Array.from({ length: 10 }, () => fresh.connectionBucket())
     accepted = 0
-    for (let i = 0; i < 10_000; i++, now += 0.5) for (const b of ten) if (!fresh.take(b, '10.0.0.2', 1)) accepted++
+    for (let i = 0; i < 10_000; i++, now += 0.5)
+      for (const b of ten) if (!fresh.take(b, '10.0.0.2', 1)) accepted++
     // The IP bucket (burst 5,000, then 1,000/s) caps all ten together: 10,000 of 100,000.
     expect(accepted).toBeGreaterThanOrEqual(9999)
     expect(accepted).toBeLessThanOrEqual(10001)
@@ -276,7 +317,10 @@ describe('created_at bounds', () => {
     const relay = await relayWith()
     const c = await connect(relay)
     const nowSec = Math.floor(Date.now() / 1000)
-    expect(await c.publish(game(dev, 'future', nowSec + 3600))).toEqual([false, 'invalid: created_at more than 600 s in the future'])
+    expect(await c.publish(game(dev, 'future', nowSec + 3600))).toEqual([
+      false,
+      'invalid: created_at more than 600 s in the future',
+    ])
     expect(await c.publish(game(dev, 'old', nowSec - 10 * 365 * 86400))).toEqual([true, ''])
   })
 })
@@ -287,8 +331,14 @@ describe('NIP-42 AUTH', () => {
     const r = await Relay.connect(relay.url)
     try {
       // nostr-tools keeps the challenge the relay sent on connect (a private field it reads in auth()).
-      await vi.waitFor(() => expect((r as unknown as { challenge?: string }).challenge).toMatch(/^[0-9a-f]{32}$/))
-      await expect(r.auth(async (t) => dev.sign({ ...t, tags: t.tags ?? [], content: t.content ?? '' }) as never)).resolves.toBe('')
+      await vi.waitFor(() =>
+        expect((r as unknown as { challenge?: string }).challenge).toMatch(/^[0-9a-f]{32}$/),
+      )
+      await expect(
+        r.auth(
+          async (t) => dev.sign({ ...t, tags: t.tags ?? [], content: t.content ?? '' }) as never,
+        ),
+      ).resolves.toBe('')
     } finally {
       r.close()
     }
@@ -299,22 +349,48 @@ describe('NIP-42 AUTH', () => {
     const relay = await relayWith({ now: () => now })
     const c = await connect(relay)
     const [, challenge] = (await c.next((f) => f[0] === 'AUTH')) as [string, string]
-    const auth = (tags: string[][], at = Math.floor(now / 1000)) => dev.sign({ kind: 22242, created_at: at, content: '', tags })
+    const auth = (tags: string[][], at = Math.floor(now / 1000)) =>
+      dev.sign({ kind: 22242, created_at: at, content: '', tags })
     const ask = async (ev: NostrEvent) => {
       c.send('AUTH', ev)
       const ok = await c.next((f) => f[0] === 'OK' && f[1] === ev.id)
       return [ok[2], ok[3]]
     }
-    const good = [['relay', relay.url], ['challenge', challenge]]
-    expect(await ask(auth([['relay', relay.url], ['challenge', 'nope']]))).toEqual([false, 'invalid: the challenge tag does not match this connection'])
-    expect(await ask(auth([['relay', 'wss://other.example'], ['challenge', challenge]]))).toEqual([false, 'invalid: the relay tag does not name this relay'])
-    expect(await ask(auth(good, Math.floor(now / 1000) - 3600))).toEqual([false, 'invalid: created_at is not within 10 minutes of now'])
+    const good = [
+      ['relay', relay.url],
+      ['challenge', challenge],
+    ]
+    expect(
+      await ask(
+        auth([
+          ['relay', relay.url],
+          ['challenge', 'nope'],
+        ]),
+      ),
+    ).toEqual([false, 'invalid: the challenge tag does not match this connection'])
+    expect(
+      await ask(
+        auth([
+          ['relay', 'wss://other.example'],
+          ['challenge', challenge],
+        ]),
+      ),
+    ).toEqual([false, 'invalid: the relay tag does not name this relay'])
+    expect(await ask(auth(good, Math.floor(now / 1000) - 3600))).toEqual([
+      false,
+      'invalid: created_at is not within 10 minutes of now',
+    ])
     const forged = auth(good)
-    expect(await ask({ ...forged, sig: forged.sig.replace(/^./, (x) => (x === '0' ? '1' : '0')) })).toEqual([false, 'invalid: bad signature'])
+    expect(
+      await ask({ ...forged, sig: forged.sig.replace(/^./, (x) => (x === '0' ? '1' : '0')) }),
+    ).toEqual([false, 'invalid: bad signature'])
     expect(await ask(auth(good))).toEqual([true, ''])
     // The window follows the relay's clock: 20 minutes on, an event dated at the old "now" is stale.
     now += 20 * 60_000
-    expect(await ask(auth(good, Math.floor(now / 1000) - 1200))).toEqual([false, 'invalid: created_at is not within 10 minutes of now'])
+    expect(await ask(auth(good, Math.floor(now / 1000) - 1200))).toEqual([
+      false,
+      'invalid: created_at is not within 10 minutes of now',
+    ])
   })
 
   it('with authRequired, EVENT and REQ wait for AUTH ("auth-required:"), then work; a public URL host is accepted', async () => {
@@ -322,9 +398,22 @@ describe('NIP-42 AUTH', () => {
     const c = await connect(relay)
     const [, challenge] = (await c.next((f) => f[0] === 'AUTH')) as [string, string]
     const ev = game(dev, 'gated', T)
-    expect(await c.publish(ev)).toEqual([false, 'auth-required: this relay serves authenticated clients only (NIP-42)'])
-    expect(await c.req('g', {})).toBe('CLOSED auth-required: this relay serves authenticated clients only (NIP-42)')
-    const auth = dev.sign({ kind: 22242, created_at: Math.floor(Date.now() / 1000), content: '', tags: [['relay', 'wss://relay.zapcade.example/'], ['challenge', challenge]] })
+    expect(await c.publish(ev)).toEqual([
+      false,
+      'auth-required: this relay serves authenticated clients only (NIP-42)',
+    ])
+    expect(await c.req('g', {})).toBe(
+      'CLOSED auth-required: this relay serves authenticated clients only (NIP-42)',
+    )
+    const auth = dev.sign({
+      kind: 22242,
+      created_at: Math.floor(Date.now() / 1000),
+      content: '',
+      tags: [
+        ['relay', 'wss://relay.zapcade.example/'],
+        ['challenge', challenge],
+      ],
+    })
     c.send('AUTH', auth)
     expect((await c.next((f) => f[0] === 'OK' && f[1] === auth.id))[2]).toBe(true)
     expect(await c.publish(ev)).toEqual([true, ''])
@@ -341,7 +430,15 @@ describe('NIP-42 AUTH', () => {
     expect(await c.req('q2', {})).toMatch(/^CLOSED auth-required: /)
     const challenges = c.frames.filter((f) => f[0] === 'AUTH')
     expect(challenges).toHaveLength(1)
-    const auth = dev.sign({ kind: 22242, created_at: Math.floor(Date.now() / 1000), content: '', tags: [['relay', relay.url], ['challenge', challenges[0]![1] as string]] })
+    const auth = dev.sign({
+      kind: 22242,
+      created_at: Math.floor(Date.now() / 1000),
+      content: '',
+      tags: [
+        ['relay', relay.url],
+        ['challenge', challenges[0]![1] as string],
+      ],
+    })
     c.send('AUTH', auth)
     expect((await c.next((f) => f[0] === 'OK' && f[1] === auth.id))[2]).toBe(true)
     expect(await c.req('q3', {})).toBe('EOSE')

@@ -52,7 +52,10 @@ export class TokenBucket {
   /** Tokens available at `now` (refilled lazily). */
   level(now: number): number {
     if (now > this.at) {
-      this.tokens = Math.min(this.rule.burst, this.tokens + ((now - this.at) / 1000) * this.rule.perSec)
+      this.tokens = Math.min(
+        this.rule.burst,
+        this.tokens + ((now - this.at) / 1000) * this.rule.perSec,
+      )
       this.at = now
     }
     return this.tokens

@@ -42,20 +42,34 @@ export class CatalogWriter {
     this.s = {
       rawExists: p('SELECT 1 FROM raw_events WHERE id = ?').pluck(),
       raw: p('SELECT * FROM raw_events WHERE id = ?'),
-      insertRaw: p(`INSERT OR IGNORE INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+      insertRaw:
+        p(`INSERT OR IGNORE INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setState: p('UPDATE raw_events SET state = ? WHERE id = ?'),
-      addRelay: p('INSERT OR IGNORE INTO event_relays (event_id, relay_url, first_seen_at) VALUES (?, ?, ?)'),
-      winner: p(`SELECT id, created_at, state FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ?
+      addRelay: p(
+        'INSERT OR IGNORE INTO event_relays (event_id, relay_url, first_seen_at) VALUES (?, ?, ?)',
+      ),
+      winner:
+        p(`SELECT id, created_at, state FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ?
         AND state <> 'SUPERSEDED' ORDER BY created_at DESC, id ASC LIMIT 1`),
-      deletedById: p('SELECT 1 FROM deletions WHERE target_event_id = ? AND pubkey = ? LIMIT 1').pluck(),
-      deletedByCoord: p(`SELECT 1 FROM deletions WHERE target_coordinate = ? AND pubkey = ? AND until_created_at >= ? LIMIT 1`).pluck(),
-      tombstone: p(`INSERT OR IGNORE INTO deletions (deletion_event_id, pubkey, target_event_id, target_coordinate, until_created_at)
+      deletedById: p(
+        'SELECT 1 FROM deletions WHERE target_event_id = ? AND pubkey = ? LIMIT 1',
+      ).pluck(),
+      deletedByCoord: p(
+        `SELECT 1 FROM deletions WHERE target_coordinate = ? AND pubkey = ? AND until_created_at >= ? LIMIT 1`,
+      ).pluck(),
+      tombstone:
+        p(`INSERT OR IGNORE INTO deletions (deletion_event_id, pubkey, target_event_id, target_coordinate, until_created_at)
         VALUES (?, ?, ?, ?, ?)`),
-      rawAtAddressUntil: p(`SELECT id FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ? AND created_at <= ? AND state <> 'DELETED'`).pluck(),
-      ensureUser: p('INSERT INTO users (pubkey, created_at) VALUES (?, ?) ON CONFLICT (pubkey) DO NOTHING'),
+      rawAtAddressUntil: p(
+        `SELECT id FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ? AND created_at <= ? AND state <> 'DELETED'`,
+      ).pluck(),
+      ensureUser: p(
+        'INSERT INTO users (pubkey, created_at) VALUES (?, ?) ON CONFLICT (pubkey) DO NOTHING',
+      ),
       userId: p('SELECT id FROM users WHERE pubkey = ?').pluck(),
-      upsertGame: p(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, price_msat,
+      upsertGame:
+        p(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, price_msat,
           zap_pubkey, icon, images_json, tags_json, platforms_json, url, license, event_id, event_created_at, deleted_at, created_at, updated_at)
         VALUES (@user, @slug, @title, @summary, @description, @listing, @listing, @price, @zap, @icon, @images, @tags, @platforms,
           @url, @license, @eventId, @createdAt, NULL, @now, @createdAt)
@@ -68,46 +82,63 @@ export class CatalogWriter {
           event_created_at = excluded.event_created_at, deleted_at = NULL, updated_at = excluded.updated_at
         RETURNING id`).pluck(),
       // game_tags/game_platforms are keyed (tag, game_id) with no game_id index: delete by full key.
-      oldLists: p('SELECT tags_json, platforms_json FROM games WHERE developer_user_id = ? AND slug = ?'),
+      oldLists: p(
+        'SELECT tags_json, platforms_json FROM games WHERE developer_user_id = ? AND slug = ?',
+      ),
       delTag: p('DELETE FROM game_tags WHERE tag = ? AND game_id = ?'),
       addTag: p('INSERT OR IGNORE INTO game_tags (game_id, tag) VALUES (?, ?)'),
       delPlatform: p('DELETE FROM game_platforms WHERE platform = ? AND game_id = ?'),
       addPlatform: p('INSERT OR IGNORE INTO game_platforms (game_id, platform) VALUES (?, ?)'),
-      gameId: p('SELECT g.id FROM games g JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?').pluck(),
+      gameId: p(
+        'SELECT g.id FROM games g JOIN users u ON u.id = g.developer_user_id WHERE u.pubkey = ? AND g.slug = ?',
+      ).pluck(),
       gameDeleted: p('UPDATE games SET deleted_at = ? WHERE event_id = ?'),
       releaseDeleted: p('UPDATE releases SET deleted_at = ? WHERE event_id = ?'),
-      upsertRelease: p(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id,
+      upsertRelease:
+        p(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id,
           deleted_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
         ON CONFLICT (game_id, version) DO UPDATE SET channel = excluded.channel, release_notes = excluded.release_notes,
           published_at = excluded.published_at, asset_event_id = excluded.asset_event_id, event_id = excluded.event_id,
           deleted_at = NULL, updated_at = excluded.updated_at
         RETURNING id`).pluck(),
-      upsertAsset: p(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, platforms_json,
+      upsertAsset:
+        p(`INSERT INTO build_assets (release_id, event_id, object_key, sha256, size_bytes, content_type, platforms_json,
           urls_json, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (release_id) DO UPDATE SET event_id = excluded.event_id,
           object_key = CASE WHEN build_assets.sha256 = excluded.sha256 THEN build_assets.object_key ELSE NULL END,
           sha256 = excluded.sha256, size_bytes = excluded.size_bytes, content_type = excluded.content_type,
           platforms_json = excluded.platforms_json, urls_json = excluded.urls_json`),
       delFiles: p('DELETE FROM release_files WHERE release_id = ?'),
-      addFile: p(`INSERT OR IGNORE INTO release_files (release_id, event_id, sha256, size_bytes, content_type, platforms_json, urls_json,
+      addFile:
+        p(`INSERT OR IGNORE INTO release_files (release_id, event_id, sha256, size_bytes, content_type, platforms_json, urls_json,
           variant, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       // A version's build counts as verified once the market holds it (object_key) or a VERIFIED upload of
       // the game has its sha256; deleted releases count too (their buyers verified that hash).
-      publishedBuild: p(`SELECT r.event_id, a.sha256, (a.object_key IS NOT NULL OR EXISTS (SELECT 1 FROM uploads up
+      publishedBuild:
+        p(`SELECT r.event_id, a.sha256, (a.object_key IS NOT NULL OR EXISTS (SELECT 1 FROM uploads up
           WHERE up.game_id = r.game_id AND up.sha256 = a.sha256 AND up.status = 'VERIFIED')) AS verified
         FROM releases r JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.version = ?`),
       isUser: p('SELECT 1 FROM users WHERE pubkey = ?').pluck(),
-      noteDevEvent: p(`INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      noteDevEvent:
+        p(`INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (pubkey, event_id) DO UPDATE SET state = excluded.state, reason = excluded.reason, seen_at = excluded.seen_at`),
-      trimDevEvents: p(`DELETE FROM developer_events WHERE pubkey = ? AND id < (SELECT id FROM developer_events WHERE pubkey = ?
+      trimDevEvents:
+        p(`DELETE FROM developer_events WHERE pubkey = ? AND id < (SELECT id FROM developer_events WHERE pubkey = ?
         ORDER BY id DESC LIMIT 1 OFFSET ${DEVELOPER_EVENTS_KEPT - 1})`),
       clearDevEvent: p('DELETE FROM developer_events WHERE pubkey = ? AND event_id = ?'),
-      devEventReason: p(`SELECT reason FROM developer_events WHERE pubkey = ? AND event_id = ? AND state = 'REFUSED'`).pluck(),
+      devEventReason: p(
+        `SELECT reason FROM developer_events WHERE pubkey = ? AND event_id = ? AND state = 'REFUSED'`,
+      ).pluck(),
       pendingOf: p(`SELECT * FROM raw_events WHERE state = 'PENDING' AND kind = ? AND pubkey = ?`),
       // A release's d is `<slug>@<version>` (NIP-82): its pending releases are one index range.
-      pendingReleasesOfGame: p(`SELECT * FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`),
-      pendingReleases: p(`SELECT id, tags_json FROM raw_events INDEXED BY raw_events_pending WHERE state = 'PENDING' AND kind = 30063`),
-      updateProfile: p(`UPDATE users SET display_name = ?, avatar_url = ?, lud16 = ?, nip05 = ?, profile_event_id = ?,
+      pendingReleasesOfGame: p(
+        `SELECT * FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`,
+      ),
+      pendingReleases: p(
+        `SELECT id, tags_json FROM raw_events INDEXED BY raw_events_pending WHERE state = 'PENDING' AND kind = 30063`,
+      ),
+      updateProfile:
+        p(`UPDATE users SET display_name = ?, avatar_url = ?, lud16 = ?, nip05 = ?, profile_event_id = ?,
           profile_created_at = ? WHERE pubkey = ?`),
     }
   }
@@ -119,7 +150,18 @@ export class CatalogWriter {
     return this.s.raw.get(id) as RawRow | undefined
   }
   insertRaw(ev: NostrEvent, dTag: string | null, state: RawState, nowSec: number): void {
-    this.s.insertRaw.run(ev.id, ev.pubkey, ev.kind, ev.created_at, JSON.stringify(ev.tags), ev.content, ev.sig, dTag, state, nowSec)
+    this.s.insertRaw.run(
+      ev.id,
+      ev.pubkey,
+      ev.kind,
+      ev.created_at,
+      JSON.stringify(ev.tags),
+      ev.content,
+      ev.sig,
+      dTag,
+      state,
+      nowSec,
+    )
   }
   setState(id: string, state: RawState): void {
     this.s.setState.run(state, id)
@@ -128,8 +170,14 @@ export class CatalogWriter {
     this.s.addRelay.run(id, relayUrl, nowSec)
   }
   /** The current version at an address (newest created_at, tie → lowest id), deleted ones included. */
-  winner(kind: number, pubkey: string, d: string): { id: string; created_at: number; state: RawState } | undefined {
-    return this.s.winner.get(kind, pubkey, d) as { id: string; created_at: number; state: RawState } | undefined
+  winner(
+    kind: number,
+    pubkey: string,
+    d: string,
+  ): { id: string; created_at: number; state: RawState } | undefined {
+    return this.s.winner.get(kind, pubkey, d) as
+      | { id: string; created_at: number; state: RawState }
+      | undefined
   }
   deletedById(id: string, pubkey: string): boolean {
     return this.s.deletedById.get(id, pubkey) !== undefined
@@ -137,7 +185,12 @@ export class CatalogWriter {
   deletedByCoordinate(coordinate: string, pubkey: string, createdAt: number): boolean {
     return this.s.deletedByCoord.get(coordinate, pubkey, createdAt) !== undefined
   }
-  tombstone(deletionId: string, pubkey: string, target: { id: string } | { coordinate: string }, untilSec: number): void {
+  tombstone(
+    deletionId: string,
+    pubkey: string,
+    target: { id: string } | { coordinate: string },
+    untilSec: number,
+  ): void {
     const [id, coord] = 'id' in target ? [target.id, null] : [null, target.coordinate]
     this.s.tombstone.run(deletionId, pubkey, id, coord, untilSec)
   }
@@ -153,12 +206,27 @@ export class CatalogWriter {
   }
   /** Upsert the game row, keeping a FEATURED/BANNED overlay, and rewrite its tags and platforms. */
   upsertGame(userId: number, g: Game, nowSec: number): number {
-    const old = this.s.oldLists.get(userId, g.slug) as { tags_json: string; platforms_json: string } | undefined
+    const old = this.s.oldLists.get(userId, g.slug) as
+      | { tags_json: string; platforms_json: string }
+      | undefined
     const id = this.s.upsertGame.get({
-      user: userId, slug: g.slug, title: g.title, summary: g.summary ?? null, description: g.description,
-      listing: g.listing, price: g.priceMsat, zap: g.zapPubkey ?? null, icon: g.icon ?? null,
-      images: JSON.stringify(g.images), tags: JSON.stringify(g.tags), platforms: JSON.stringify(g.platforms),
-      url: g.url ?? null, license: g.license ?? null, eventId: g.eventId, createdAt: g.createdAtSec, now: nowSec,
+      user: userId,
+      slug: g.slug,
+      title: g.title,
+      summary: g.summary ?? null,
+      description: g.description,
+      listing: g.listing,
+      price: g.priceMsat,
+      zap: g.zapPubkey ?? null,
+      icon: g.icon ?? null,
+      images: JSON.stringify(g.images),
+      tags: JSON.stringify(g.tags),
+      platforms: JSON.stringify(g.platforms),
+      url: g.url ?? null,
+      license: g.license ?? null,
+      eventId: g.eventId,
+      createdAt: g.createdAtSec,
+      now: nowSec,
     }) as number
     const oldTags = old ? (JSON.parse(old.tags_json) as string[]) : []
     const oldPlatforms = old ? (JSON.parse(old.platforms_json) as string[]) : []
@@ -177,23 +245,60 @@ export class CatalogWriter {
     this.s.releaseDeleted.run(atSec, id)
   }
   /** The release row of `version`, pointing at its primary build asset `primaryAssetId`. */
-  upsertRelease(gameId: number, ev: NostrEvent, r: ReleaseInfo, primaryAssetId: string, nowSec: number): number {
-    return this.s.upsertRelease.get(gameId, r.version, r.channel, r.notes, r.publishedAtSec, primaryAssetId, ev.id, nowSec, ev.created_at) as number
+  upsertRelease(
+    gameId: number,
+    ev: NostrEvent,
+    r: ReleaseInfo,
+    primaryAssetId: string,
+    nowSec: number,
+  ): number {
+    return this.s.upsertRelease.get(
+      gameId,
+      r.version,
+      r.channel,
+      r.notes,
+      r.publishedAtSec,
+      primaryAssetId,
+      ev.id,
+      nowSec,
+      ev.created_at,
+    ) as number
   }
   /** The primary build zip of a release (every url kept). */
   upsertAsset(releaseId: number, a: BuildAsset, nowSec: number): void {
-    this.s.upsertAsset.run(releaseId, a.eventId, a.sha256, a.sizeBytes, a.mime, JSON.stringify(a.platforms), JSON.stringify(a.urls), nowSec)
+    this.s.upsertAsset.run(
+      releaseId,
+      a.eventId,
+      a.sha256,
+      a.sizeBytes,
+      a.mime,
+      JSON.stringify(a.platforms),
+      JSON.stringify(a.urls),
+      nowSec,
+    )
   }
   /** A release's other assets, replacing what an older version of the release listed. */
   replaceReleaseFiles(releaseId: number, files: Asset[], nowSec: number): void {
     this.s.delFiles.run(releaseId)
     for (const f of files) {
-      this.s.addFile.run(releaseId, f.eventId, f.sha256, f.sizeBytes ?? null, f.mime, JSON.stringify(f.platforms), JSON.stringify(f.urls), f.variant ?? null, nowSec)
+      this.s.addFile.run(
+        releaseId,
+        f.eventId,
+        f.sha256,
+        f.sizeBytes ?? null,
+        f.mime,
+        JSON.stringify(f.platforms),
+        JSON.stringify(f.urls),
+        f.variant ?? null,
+        nowSec,
+      )
     }
   }
   /** The catalog's build of `version` of a game, when there is one. */
   publishedBuild(gameId: number, version: string): PublishedBuild | undefined {
-    const r = this.s.publishedBuild.get(gameId, version) as { event_id: string; sha256: string; verified: number } | undefined
+    const r = this.s.publishedBuild.get(gameId, version) as
+      | { event_id: string; sha256: string; verified: number }
+      | undefined
     return r && { releaseEventId: r.event_id, sha256: r.sha256, verified: r.verified === 1 }
   }
   /** A developer the market knows: a users row (every game's developer has one). */
@@ -201,7 +306,12 @@ export class CatalogWriter {
     return this.s.isUser.get(pubkey) !== undefined
   }
   /** Record why an event of `ev.pubkey` is refused or waits; the newest DEVELOPER_EVENTS_KEPT per developer are kept. */
-  noteDeveloperEvent(ev: NostrEvent, state: 'REFUSED' | 'PENDING', reason: string, nowSec: number): void {
+  noteDeveloperEvent(
+    ev: NostrEvent,
+    state: 'REFUSED' | 'PENDING',
+    reason: string,
+    nowSec: number,
+  ): void {
     this.s.noteDevEvent.run(ev.pubkey, ev.id, ev.kind, state, reason, ev.created_at, nowSec)
     this.s.trimDevEvents.run(ev.pubkey, ev.pubkey)
   }
@@ -229,7 +339,9 @@ export class CatalogWriter {
     const ids = this.pendingHints().get(assetId)
     if (!ids) return []
     this.hints?.delete(assetId)
-    return [...ids].map((id) => this.raw(id)).filter((r): r is RawRow => r !== undefined && r.state === 'PENDING' && r.pubkey === pubkey)
+    return [...ids]
+      .map((id) => this.raw(id))
+      .filter((r): r is RawRow => r !== undefined && r.state === 'PENDING' && r.pubkey === pubkey)
   }
   /** Remember that release `releaseId` waits for asset `assetId`. */
   notePendingRelease(assetId: string, releaseId: string): void {
@@ -249,11 +361,27 @@ export class CatalogWriter {
     return this.hints
   }
   updateProfile(pubkey: string, p: ProfileInfo, ev: NostrEvent): void {
-    this.s.updateProfile.run(p.displayName ?? null, p.picture ?? null, p.lud16 ?? null, p.nip05 ?? null, ev.id, ev.created_at, pubkey)
+    this.s.updateProfile.run(
+      p.displayName ?? null,
+      p.picture ?? null,
+      p.lud16 ?? null,
+      p.nip05 ?? null,
+      ev.id,
+      ev.created_at,
+      pubkey,
+    )
   }
 }
 
 /** A stored raw row back as a NIP-01 event. */
 export function rowToEvent(r: RawRow): NostrEvent {
-  return { id: r.id, pubkey: r.pubkey, kind: r.kind, created_at: r.created_at, tags: JSON.parse(r.tags_json) as string[][], content: r.content, sig: r.sig }
+  return {
+    id: r.id,
+    pubkey: r.pubkey,
+    kind: r.kind,
+    created_at: r.created_at,
+    tags: JSON.parse(r.tags_json) as string[][],
+    content: r.content,
+    sig: r.sig,
+  }
 }

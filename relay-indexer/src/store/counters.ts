@@ -40,6 +40,9 @@ export class Counters {
 
 /** Read the persisted counters (what /metrics shows). */
 export function readCounters(db: Db): Record<string, number> {
-  const rows = db.prepare('SELECT name, value FROM indexer_counters ORDER BY name').all() as { name: string; value: number }[]
+  const rows = db.prepare('SELECT name, value FROM indexer_counters ORDER BY name').all() as {
+    name: string
+    value: number
+  }[]
   return Object.fromEntries(rows.map((r) => [r.name, r.value]))
 }

@@ -14,7 +14,12 @@ export interface Corpus {
 }
 
 /** `n` distinct events, `invalidShare` of them invalid, all dated before `nowSec`. */
-export async function makeCorpus(n: number, invalidShare: number, nowSec: number, devCount = 20): Promise<Corpus> {
+export async function makeCorpus(
+  n: number,
+  invalidShare: number,
+  nowSec: number,
+  devCount = 20,
+): Promise<Corpus> {
   const devs = await Promise.all(Array.from({ length: devCount }, () => makeDev()))
   const events: NostrEvent[] = []
   const invalidEvery = invalidShare > 0 ? Math.round(1 / invalidShare) : 0
@@ -27,7 +32,14 @@ export async function makeCorpus(n: number, invalidShare: number, nowSec: number
     const slug = `game-${g}`
     const t = t0 + events.length
     const as = asset(dev, slug, '1.0.0', t + 1)
-    const group = [game(dev, slug, t, { summary: `Summary of game ${g}`, description: `# Game ${g}\n\nA description.` }), as, release(dev, slug, '1.0.0', as.id, t + 2, 'notes')]
+    const group = [
+      game(dev, slug, t, {
+        summary: `Summary of game ${g}`,
+        description: `# Game ${g}\n\nA description.`,
+      }),
+      as,
+      release(dev, slug, '1.0.0', as.id, t + 2, 'notes'),
+    ]
     for (const ev of group) {
       if (events.length >= n) break
       const i = events.length + 1

@@ -28,14 +28,19 @@ export interface FakeRelay {
  * Serve `events` that match the filters, in the given order, then EOSE. A filter whose matches exceed
  * its `limit` gets its newest `limit` events instead, as real relays do (NIP-01).
  */
-export function serve(events: NostrEvent[] | (() => NostrEvent[]), opts: { eose?: boolean } = {}): ReqHandler {
+export function serve(
+  events: NostrEvent[] | (() => NostrEvent[]),
+  opts: { eose?: boolean } = {},
+): ReqHandler {
   return (conn, subId, filters) => {
     const list = typeof events === 'function' ? events() : events
     const chosen = new Set<NostrEvent>()
     for (const f of filters) {
       let hits = list.filter((ev) => matchFilters([f], ev))
       if (f.limit !== undefined && hits.length > f.limit)
-        hits = [...hits].sort((x, y) => y.created_at - x.created_at || (x.id < y.id ? -1 : 1)).slice(0, f.limit)
+        hits = [...hits]
+          .sort((x, y) => y.created_at - x.created_at || (x.id < y.id ? -1 : 1))
+          .slice(0, f.limit)
       for (const ev of hits) chosen.add(ev)
     }
     for (const ev of list) if (chosen.has(ev)) conn.send(['EVENT', subId, ev])

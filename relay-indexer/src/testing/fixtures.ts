@@ -24,32 +24,80 @@ export function makeDev(): Promise<Dev> {
   })
 }
 
-export const game = (dev: Dev, slug: string, createdAt: number, extra: Partial<GameInput> = {}): NostrEvent =>
-  dev.sign(buildGame({ slug, title: `Game ${slug}`, tags: ['puzzle'], platforms: ['linux-x86_64'], createdAtSec: createdAt, ...extra }))
+export const game = (
+  dev: Dev,
+  slug: string,
+  createdAt: number,
+  extra: Partial<GameInput> = {},
+): NostrEvent =>
+  dev.sign(
+    buildGame({
+      slug,
+      title: `Game ${slug}`,
+      tags: ['puzzle'],
+      platforms: ['linux-x86_64'],
+      createdAtSec: createdAt,
+      ...extra,
+    }),
+  )
 
-export const asset = (dev: Dev, slug: string, version: string, createdAt: number, sizeBytes = 1234): NostrEvent =>
+export const asset = (
+  dev: Dev,
+  slug: string,
+  version: string,
+  createdAt: number,
+  sizeBytes = 1234,
+): NostrEvent =>
   dev.sign({
     kind: 3063,
     created_at: createdAt,
     content: '',
-    tags: [['i', slug], ['version', version], ['x', createHash('sha256').update(`${slug}@${version}:${createdAt}`).digest('hex')],
-      ['size', String(sizeBytes)], ['m', 'application/zip'], ['f', 'linux-x86_64']],
+    tags: [
+      ['i', slug],
+      ['version', version],
+      ['x', createHash('sha256').update(`${slug}@${version}:${createdAt}`).digest('hex')],
+      ['size', String(sizeBytes)],
+      ['m', 'application/zip'],
+      ['f', 'linux-x86_64'],
+    ],
   })
 
-export const release = (dev: Dev, slug: string, version: string, assetId: string, createdAt: number, notes = ''): NostrEvent =>
+export const release = (
+  dev: Dev,
+  slug: string,
+  version: string,
+  assetId: string,
+  createdAt: number,
+  notes = '',
+): NostrEvent =>
   dev.sign({
     kind: 30063,
     created_at: createdAt,
     content: notes,
-    tags: [['d', `${slug}@${version}`], ['i', slug], ['version', version], ['c', 'main'], ['a', `32267:${dev.pubkey}:${slug}`], ['e', assetId]],
+    tags: [
+      ['d', `${slug}@${version}`],
+      ['i', slug],
+      ['version', version],
+      ['c', 'main'],
+      ['a', `32267:${dev.pubkey}:${slug}`],
+      ['e', assetId],
+    ],
   })
 
-export const deletion = (dev: Dev, targets: { e?: string[]; a?: string[] }, createdAt: number): NostrEvent =>
+export const deletion = (
+  dev: Dev,
+  targets: { e?: string[]; a?: string[] },
+  createdAt: number,
+): NostrEvent =>
   dev.sign({
     kind: 5,
     created_at: createdAt,
     content: '',
-    tags: [...(targets.e ?? []).map((id) => ['e', id]), ...(targets.a ?? []).map((a) => ['a', a]), ['k', '32267']],
+    tags: [
+      ...(targets.e ?? []).map((id) => ['e', id]),
+      ...(targets.a ?? []).map((a) => ['a', a]),
+      ['k', '32267'],
+    ],
   })
 
 export const profile = (dev: Dev, meta: Record<string, string>, createdAt: number): NostrEvent =>
@@ -64,5 +112,9 @@ export function forgeSig(ev: NostrEvent): NostrEvent {
 /** A temporary directory removed by the returned cleanup. */
 export function tempDir(): { dir: string; file: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `zapcade-idx-${randomBytes(3).toString('hex')}-`))
-  return { dir, file: (n) => join(dir, n), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  return {
+    dir,
+    file: (n) => join(dir, n),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  }
 }

@@ -13,7 +13,11 @@ export interface Indexed {
 }
 
 /** Serve `events` in this order from one relay, index until caught up, and hand back the database. */
-export async function indexInOrder(events: NostrEvent[], verifier: Verifier, opts: { db?: Db; nowMs?: number } = {}): Promise<Indexed> {
+export async function indexInOrder(
+  events: NostrEvent[],
+  verifier: Verifier,
+  opts: { db?: Db; nowMs?: number } = {},
+): Promise<Indexed> {
   const tmp = tempDir()
   const db = opts.db ?? openCatalog(tmp.file('catalog.db'))
   const relay = await startFakeRelay(serve(events))

@@ -2,13 +2,15 @@
 import { z } from 'zod'
 import { GAME_LISTINGS, GAME_STATUSES, OVERLAY_STATUSES } from '../status.ts'
 
-export const AdminGameStatusRequest = z.object({
-  status: z.enum(OVERLAY_STATUSES),
-  /** Position in the featured list (FEATURED only; default: last). */
-  rank: z.number().int().min(0).max(1_000_000).optional(),
-  /** Shown in the ban label's content (BANNED only). */
-  reason: z.string().max(1000).optional(),
-}).strict()
+export const AdminGameStatusRequest = z
+  .object({
+    status: z.enum(OVERLAY_STATUSES),
+    /** Position in the featured list (FEATURED only; default: last). */
+    rank: z.number().int().min(0).max(1_000_000).optional(),
+    /** Shown in the ban label's content (BANNED only). */
+    reason: z.string().max(1000).optional(),
+  })
+  .strict()
 export type AdminGameStatusRequest = z.infer<typeof AdminGameStatusRequest>
 
 export const AdminGameStatusResponse = z.object({

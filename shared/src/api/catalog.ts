@@ -32,20 +32,33 @@ export const GameListParams = z
     /** Only the games of this developer (pubkey hex): a developer's page. */
     author: Hex64.optional(),
     sort: z.enum(CATALOG_SORTS).optional(),
-    limit: z.union([z.number(), z.string().regex(/^[0-9]{1,3}$/, 'must be an integer').transform(Number)])
+    limit: z
+      .union([
+        z.number(),
+        z
+          .string()
+          .regex(/^[0-9]{1,3}$/, 'must be an integer')
+          .transform(Number),
+      ])
       .pipe(z.number().int().min(1).max(CATALOG_LIMIT_MAX))
       .default(CATALOG_LIMIT_DEFAULT),
-    cursor: z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from next_cursor').optional(),
+    cursor: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from next_cursor')
+      .optional(),
   })
   .strict()
 
 /** Query of `GET /api/v1/games`: q trimmed (absent when blank), sort and limit defaulted. */
-export const GameListQuery = GameListParams
-  .transform((v) => {
-    const q = v.q?.trim() ? v.q.trim() : undefined
-    return { ...v, q, sort: v.sort ?? (q !== undefined ? 'relevance' : 'new') } as const
-  })
-  .refine((v) => v.sort !== 'relevance' || v.q !== undefined, { message: 'sort=relevance needs q', path: ['sort'] })
+export const GameListQuery = GameListParams.transform((v) => {
+  const q = v.q?.trim() ? v.q.trim() : undefined
+  return { ...v, q, sort: v.sort ?? (q !== undefined ? 'relevance' : 'new') } as const
+}).refine((v) => v.sort !== 'relevance' || v.q !== undefined, {
+  message: 'sort=relevance needs q',
+  path: ['sort'],
+})
 /** What a caller may send (limit as number or string). */
 export type GameListParams = z.input<typeof GameListParams>
 /** The query after validation: q trimmed (absent when blank), sort and limit defaulted. */
@@ -92,14 +105,16 @@ export const GameRelease = z.object({
    * The release's other assets (NIP-82 lets a release list several: an APK, a signature…), shown as extra
    * files and never served by the market; `urls` (the publisher's own) only for free games.
    */
-  files: z.array(z.object({
-    sha256: Hex64,
-    size_bytes: z.number().int().positive().nullable(),
-    content_type: z.string(),
-    platforms: z.array(z.string()),
-    variant: z.string().nullable(),
-    urls: z.array(z.string()),
-  })),
+  files: z.array(
+    z.object({
+      sha256: Hex64,
+      size_bytes: z.number().int().positive().nullable(),
+      content_type: z.string(),
+      platforms: z.array(z.string()),
+      variant: z.string().nullable(),
+      urls: z.array(z.string()),
+    }),
+  ),
 })
 export type GameRelease = z.infer<typeof GameRelease>
 
@@ -132,7 +147,10 @@ export const GameDetailResponse = GameListItem.extend({
 export type GameDetailResponse = z.infer<typeof GameDetailResponse>
 
 /** Path parameters of the detail route by address (pubkey hex or npub). */
-export const GameAddressParams = z.object({ pubkey: z.string().min(1).max(100), slug: z.string().min(1).max(64) })
+export const GameAddressParams = z.object({
+  pubkey: z.string().min(1).max(100),
+  slug: z.string().min(1).max(64),
+})
 /** Path parameter of the detail route by naddr (NIP-19). */
 export const GameNaddrParams = z.object({ naddr: z.string().min(1).max(1000) })
 
@@ -144,6 +162,8 @@ export const MarketInfoResponse = z.object({
   fee_bps: z.number().int().min(0).max(10_000),
   version: z.string(),
   /** The operator's configured rate (1 BTC = `per_btc` of `currency`) for approximate prices; absent when none. */
-  fiat_rate: z.object({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() }).optional(),
+  fiat_rate: z
+    .object({ currency: z.string().regex(/^[A-Z]{3}$/), per_btc: z.number().positive() })
+    .optional(),
 })
 export type MarketInfoResponse = z.infer<typeof MarketInfoResponse>

@@ -4,9 +4,15 @@ import { GAME_STATUSES } from '../status.ts'
 import { LN_ADDRESS_RE } from '../events/profile.ts'
 import { nostrEventSchema } from '../events/event.ts'
 
-export const DeveloperProfileRequest = z.object({
-  payout_ln_address: z.string().max(200).transform((s) => s.trim().toLowerCase()).pipe(z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address name@domain (LUD-16)')),
-}).strict()
+export const DeveloperProfileRequest = z
+  .object({
+    payout_ln_address: z
+      .string()
+      .max(200)
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address name@domain (LUD-16)')),
+  })
+  .strict()
 export type DeveloperProfileRequest = z.infer<typeof DeveloperProfileRequest>
 
 export const DeveloperProfileResponse = z.object({

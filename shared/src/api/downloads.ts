@@ -4,10 +4,12 @@
  */
 import { z } from 'zod'
 
-export const DownloadQuery = z.object({
-  version: z.string().min(1).max(64).optional(),
-  format: z.enum(['json', 'redirect']).optional(),
-}).strict()
+export const DownloadQuery = z
+  .object({
+    version: z.string().min(1).max(64).optional(),
+    format: z.enum(['json', 'redirect']).optional(),
+  })
+  .strict()
 export type DownloadQuery = z.infer<typeof DownloadQuery>
 
 export const DownloadTicket = z.object({

@@ -11,11 +11,23 @@ const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex')
 const Sec = z.number().int().nonnegative()
 
 /** `?game=` as people name a game: `<pubkey|npub>/<slug>`, an `naddr1…`, or a `32267:` coordinate. */
-export const EntitlementQuery = z.object({
-  game: z.string().min(1).max(1000).transform((s, ctx) => parseGameRef(s) ?? (ctx.addIssue({
-    code: 'custom', message: 'must be <pubkey>/<slug>, an naddr or a 32267 coordinate',
-  }), z.NEVER)),
-}).strict()
+export const EntitlementQuery = z
+  .object({
+    game: z
+      .string()
+      .min(1)
+      .max(1000)
+      .transform(
+        (s, ctx) =>
+          parseGameRef(s) ??
+          (ctx.addIssue({
+            code: 'custom',
+            message: 'must be <pubkey>/<slug>, an naddr or a 32267 coordinate',
+          }),
+          z.NEVER),
+      ),
+  })
+  .strict()
 
 export const OwnershipBasis = z.enum(['entitlement', 'free', 'developer'])
 

@@ -19,8 +19,15 @@ export const LightningAddressResponse = z.object({
 })
 export type LightningAddressResponse = z.infer<typeof LightningAddressResponse>
 
-export const PutLightningAddressBody = z.object({
-  /** Claim or change the short name (case-insensitive, stored lowercase); null releases it. */
-  name: z.string().trim().toLowerCase().regex(LN_NAME_RE, 'name: 1-64 of a-z 0-9 . _ - (starting with a letter or digit)').nullable(),
-}).strict()
+export const PutLightningAddressBody = z
+  .object({
+    /** Claim or change the short name (case-insensitive, stored lowercase); null releases it. */
+    name: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(LN_NAME_RE, 'name: 1-64 of a-z 0-9 . _ - (starting with a letter or digit)')
+      .nullable(),
+  })
+  .strict()
 export type PutLightningAddressBody = z.infer<typeof PutLightningAddressBody>

@@ -33,10 +33,16 @@ export const payoutViewSchema = z.object({
 export type PayoutView = z.infer<typeof payoutViewSchema>
 
 /** `GET /api/v1/developer/payouts?limit=&cursor=`. */
-export const payoutsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from next_cursor').optional(),
-}).strict()
+export const payoutsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    cursor: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from next_cursor')
+      .optional(),
+  })
+  .strict()
 export type PayoutsQuery = z.infer<typeof payoutsQuerySchema>
 
 export const payoutsResponseSchema = z.object({
@@ -46,14 +52,18 @@ export const payoutsResponseSchema = z.object({
 export type PayoutsResponse = z.infer<typeof payoutsResponseSchema>
 
 /** `GET /api/v1/admin/payouts?status=…`: payouts needing a person (default FAILED and RETRYING), oldest first. */
-export const adminPayoutsQuerySchema = z.object({
-  status: z.enum(['attention', 'SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED']).optional(),
-}).strict()
+export const adminPayoutsQuerySchema = z
+  .object({
+    status: z.enum(['attention', 'SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED']).optional(),
+  })
+  .strict()
 export const adminPayoutsResponseSchema = z.object({
   items: z.array(payoutViewSchema.extend({ developer_pubkey: hex64 })),
 })
 export type AdminPayoutsResponse = z.infer<typeof adminPayoutsResponseSchema>
 
 /** `POST /api/v1/admin/payouts/:id/cancel` body (optional reason). */
-export const cancelPayoutBodySchema = z.object({ reason: z.string().min(1).max(500).optional() }).strict()
+export const cancelPayoutBodySchema = z
+  .object({ reason: z.string().min(1).max(500).optional() })
+  .strict()
 export type CancelPayoutBody = z.infer<typeof cancelPayoutBodySchema>

@@ -12,11 +12,13 @@ export const purchaseStatusSchema = z.enum(PURCHASE_STATUSES)
 export type PurchaseStatusDto = z.infer<typeof purchaseStatusSchema>
 
 /** `POST /api/v1/purchases` body: `game` is `<pubkey|npub>/<slug>`, an naddr or a `32267:` coordinate. */
-export const createPurchaseBodySchema = z.object({
-  game: z.string().min(3).max(400),
-  /** Pay what you want: at least the price; absent = the price. */
-  amount_msat: msatInt.positive().optional(),
-}).strict()
+export const createPurchaseBodySchema = z
+  .object({
+    game: z.string().min(3).max(400),
+    /** Pay what you want: at least the price; absent = the price. */
+    amount_msat: msatInt.positive().optional(),
+  })
+  .strict()
 export type CreatePurchaseBody = z.infer<typeof createPurchaseBodySchema>
 
 /**
@@ -56,7 +58,9 @@ export const purchaseViewSchema = z.object({
 export type PurchaseView = z.infer<typeof purchaseViewSchema>
 
 /** `POST /api/v1/purchases/claim` body (NIP-98). */
-export const claimPurchaseBodySchema = z.object({ receipt_code: z.string().min(1).max(200) }).strict()
+export const claimPurchaseBodySchema = z
+  .object({ receipt_code: z.string().min(1).max(200) })
+  .strict()
 export type ClaimPurchaseBody = z.infer<typeof claimPurchaseBodySchema>
 
 export const claimPurchaseResponseSchema = z.object({
@@ -69,47 +73,65 @@ export type ClaimPurchaseResponse = z.infer<typeof claimPurchaseResponseSchema>
 
 /** `GET /api/v1/me/library`: every game the caller is entitled to, with its releases. */
 export const libraryResponseSchema = z.object({
-  items: z.array(z.object({
-    entitlement_id: z.string(),
-    purchase_id: z.string(),
-    granted_at: z.number().int(),
-    revoked_at: z.number().int().nullable(),
-    game: z.object({ pubkey: hex64, slug: z.string(), title: z.string(), icon: z.string().nullable(), status: z.string() }),
-    releases: z.array(z.object({
-      version: z.string(),
-      channel: z.string(),
-      notes: z.string(),
-      published_at: z.number().int(),
-      asset: z.object({ sha256: hex64, size_bytes: z.number().int() }).nullable(),
-    })),
-  })),
+  items: z.array(
+    z.object({
+      entitlement_id: z.string(),
+      purchase_id: z.string(),
+      granted_at: z.number().int(),
+      revoked_at: z.number().int().nullable(),
+      game: z.object({
+        pubkey: hex64,
+        slug: z.string(),
+        title: z.string(),
+        icon: z.string().nullable(),
+        status: z.string(),
+      }),
+      releases: z.array(
+        z.object({
+          version: z.string(),
+          channel: z.string(),
+          notes: z.string(),
+          published_at: z.number().int(),
+          asset: z.object({ sha256: hex64, size_bytes: z.number().int() }).nullable(),
+        }),
+      ),
+    }),
+  ),
   /** Games the caller zapped toward without owning them yet: zaps from one key add up to the price. */
-  zap_progress: z.array(z.object({
-    game: z.object({ pubkey: hex64, slug: z.string(), title: z.string() }),
-    paid_msat: z.number().int(),
-    price_msat: z.number().int(),
-  })).default([]),
+  zap_progress: z
+    .array(
+      z.object({
+        game: z.object({ pubkey: hex64, slug: z.string(), title: z.string() }),
+        paid_msat: z.number().int(),
+        price_msat: z.number().int(),
+      }),
+    )
+    .default([]),
 })
 export type LibraryResponse = z.infer<typeof libraryResponseSchema>
 
 /** Cursor pagination of developer views: `?limit=&cursor=` → `{items, next_cursor}`. */
-export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(200).optional(),
-}).strict()
+export const pageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict()
 
 export const salesResponseSchema = z.object({
-  items: z.array(z.object({
-    purchase_id: z.string(),
-    game: z.object({ slug: z.string(), title: z.string() }).nullable(),
-    kind: z.enum(['CHECKOUT', 'ZAP']),
-    is_tip: z.boolean(),
-    amount_msat: msatInt,
-    platform_fee_msat: msatInt,
-    developer_net_msat: msatInt,
-    paid_at: z.number().int(),
-    paid_late: z.boolean(),
-  })),
+  items: z.array(
+    z.object({
+      purchase_id: z.string(),
+      game: z.object({ slug: z.string(), title: z.string() }).nullable(),
+      kind: z.enum(['CHECKOUT', 'ZAP']),
+      is_tip: z.boolean(),
+      amount_msat: msatInt,
+      platform_fee_msat: msatInt,
+      developer_net_msat: msatInt,
+      paid_at: z.number().int(),
+      paid_late: z.boolean(),
+    }),
+  ),
   next_cursor: z.string().nullable(),
 })
 export type SalesResponse = z.infer<typeof salesResponseSchema>
@@ -121,14 +143,16 @@ export const developerLedgerResponseSchema = z.object({
   balance_owed_msat: z.number().int(),
   total_net_msat: msatInt,
   total_paid_out_msat: msatInt,
-  items: z.array(z.object({
-    id: z.number().int(),
-    type: ledgerEntryTypeSchema,
-    amount_msat: msatInt,
-    purchase_id: z.string().nullable(),
-    payout_id: z.string().nullable(),
-    created_at: z.number().int(),
-  })),
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      type: ledgerEntryTypeSchema,
+      amount_msat: msatInt,
+      purchase_id: z.string().nullable(),
+      payout_id: z.string().nullable(),
+      created_at: z.number().int(),
+    }),
+  ),
   next_cursor: z.string().nullable(),
 })
 export type DeveloperLedgerResponse = z.infer<typeof developerLedgerResponseSchema>
@@ -136,7 +160,11 @@ export type DeveloperLedgerResponse = z.infer<typeof developerLedgerResponseSche
 /** `GET /api/v1/admin/ledger/check`. */
 export const ledgerCheckResponseSchema = z.object({
   ok: z.boolean(),
-  checked: z.object({ purchases: z.number().int(), entries: z.number().int(), developers: z.number().int() }),
+  checked: z.object({
+    purchases: z.number().int(),
+    entries: z.number().int(),
+    developers: z.number().int(),
+  }),
   violations: z.array(z.object({ rule: z.string(), subject: z.string(), detail: z.string() })),
 })
 export type LedgerCheckResponse = z.infer<typeof ledgerCheckResponseSchema>
@@ -170,7 +198,9 @@ export const paymentAlertSchema = z.object({
 export type PaymentAlert = z.infer<typeof paymentAlertSchema>
 
 /** `GET /api/v1/admin/payment-alerts?status=open|all` (default open), oldest first, at most 500. */
-export const paymentAlertsQuerySchema = z.object({ status: z.enum(['open', 'all']).optional() }).strict()
+export const paymentAlertsQuerySchema = z
+  .object({ status: z.enum(['open', 'all']).optional() })
+  .strict()
 export const paymentAlertsResponseSchema = z.object({ items: z.array(paymentAlertSchema) })
 export type PaymentAlertsResponse = z.infer<typeof paymentAlertsResponseSchema>
 

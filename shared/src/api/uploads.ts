@@ -12,13 +12,15 @@ export const UploadStatus = z.enum(UPLOAD_STATUSES)
 export type UploadStatus = z.infer<typeof UploadStatus>
 
 /** `POST /api/v1/developer/uploads` body; `game` is `<pubkey>/<slug>` or an naddr. */
-export const CreateUploadRequest = z.object({
-  game: z.string().min(1).max(200),
-  version: z.string().min(1).max(64),
-  sha256: Hex64,
-  size_bytes: z.number().int().positive(),
-  content_type: z.string().min(1).max(100),
-}).strict()
+export const CreateUploadRequest = z
+  .object({
+    game: z.string().min(1).max(200),
+    version: z.string().min(1).max(64),
+    sha256: Hex64,
+    size_bytes: z.number().int().positive(),
+    content_type: z.string().min(1).max(100),
+  })
+  .strict()
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>
 
 /** The 201 answer: where and how to send the bytes (a presigned S3 PUT or the market's signed local URL). */

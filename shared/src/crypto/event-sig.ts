@@ -26,12 +26,15 @@ export interface SchnorrBackend {
   verify(hash: Buffer, publicKey: Buffer, sig: Buffer): boolean
 }
 
-const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+const asBuffer = (b: Uint8Array): Buffer =>
+  Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)
 
 /** bcrypto's BIP-340 module when it is installed with its native binding; otherwise undefined. */
 function loadNativeSchnorr(): typeof bcryptoSchnorrModule | undefined {
   try {
-    const m = createRequire(import.meta.url)('bcrypto/lib/schnorr.js') as typeof bcryptoSchnorrModule
+    const m = createRequire(import.meta.url)(
+      'bcrypto/lib/schnorr.js',
+    ) as typeof bcryptoSchnorrModule
     return m.native === 2 ? m : undefined // 0/1: bcrypto's own JavaScript, slower than the WASM fallback
   } catch {
     return undefined // not installed: the optional dependency failed to build here
@@ -80,7 +83,9 @@ const HEX128 = /^[0-9a-f]{128}$/
 type IdFields = Pick<SignedEvent, 'pubkey' | 'created_at' | 'kind' | 'tags' | 'content'>
 
 function idHash(ev: IdFields): Buffer {
-  return createHash('sha256').update(JSON.stringify([0, ev.pubkey, ev.created_at, ev.kind, ev.tags, ev.content])).digest()
+  return createHash('sha256')
+    .update(JSON.stringify([0, ev.pubkey, ev.created_at, ev.kind, ev.tags, ev.content]))
+    .digest()
 }
 
 /** The NIP-01 event id: sha256 of `[0, pubkey, created_at, kind, tags, content]` as compact JSON. */
@@ -91,7 +96,11 @@ export function computeEventId(ev: IdFields): string {
 /** BIP-340 check of `sig` over the 32-byte id by the x-only `pubkey` (all lowercase hex, shapes already checked). */
 function schnorrValid(idHex: string, pubkeyHex: string, sigHex: string): boolean {
   try {
-    return backend.verify(Buffer.from(idHex, 'hex'), Buffer.from(pubkeyHex, 'hex'), Buffer.from(sigHex, 'hex'))
+    return backend.verify(
+      Buffer.from(idHex, 'hex'),
+      Buffer.from(pubkeyHex, 'hex'),
+      Buffer.from(sigHex, 'hex'),
+    )
   } catch {
     // Not a point on the curve, or a scalar out of range: invalid, never an exception for the caller.
     return false
@@ -100,7 +109,14 @@ function schnorrValid(idHex: string, pubkeyHex: string, sigHex: string): boolean
 
 /** Hex shapes of id, pubkey and sig (a malformed value is refused before any hashing or curve work). */
 export function hasEventHexShapes(ev: { id?: unknown; pubkey?: unknown; sig?: unknown }): boolean {
-  return typeof ev.id === 'string' && HEX64.test(ev.id) && typeof ev.pubkey === 'string' && HEX64.test(ev.pubkey) && typeof ev.sig === 'string' && HEX128.test(ev.sig)
+  return (
+    typeof ev.id === 'string' &&
+    HEX64.test(ev.id) &&
+    typeof ev.pubkey === 'string' &&
+    HEX64.test(ev.pubkey) &&
+    typeof ev.sig === 'string' &&
+    HEX128.test(ev.sig)
+  )
 }
 
 /** The signature alone, for events whose id was already recomputed (the indexer's verify stage, the relay). */
@@ -131,7 +147,13 @@ export function publicKeyOf(secretKey: Uint8Array): string {
 /** Sign a template (as nostr-tools' finalizeEvent): fresh 32-byte auxiliary randomness per signature (BIP-340). */
 export function signEvent(t: EventTemplate, secretKey: Uint8Array): SignedEvent {
   const pubkey = publicKeyOf(secretKey)
-  const unsigned = { kind: t.kind, created_at: t.created_at, tags: t.tags, content: t.content, pubkey }
+  const unsigned = {
+    kind: t.kind,
+    created_at: t.created_at,
+    tags: t.tags,
+    content: t.content,
+    pubkey,
+  }
   const hash = idHash(unsigned)
   const sig = backend.sign(hash, secretKey, randomBytes(32))
   return { ...unsigned, id: hash.toString('hex'), sig: Buffer.from(sig).toString('hex') }

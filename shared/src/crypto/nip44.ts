@@ -40,8 +40,10 @@ function hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Buffer {
 
 /** ECDH x coordinate with the peer's even-y point, then HKDF-extract(salt = "nip44-v2"). */
 export function getConversationKey(secretKey: Uint8Array, peerPubkeyHex: string): Uint8Array {
-  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32) throw new Error('invalid secret key: expected 32 bytes')
-  if (typeof peerPubkeyHex !== 'string' || !HEX_PUBKEY.test(peerPubkeyHex)) throw new Error('invalid public key: expected 64 hex characters')
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== 32)
+    throw new Error('invalid secret key: expected 32 bytes')
+  if (typeof peerPubkeyHex !== 'string' || !HEX_PUBKEY.test(peerPubkeyHex))
+    throw new Error('invalid public key: expected 64 hex characters')
   const ecdh = createECDH('secp256k1')
   try {
     ecdh.setPrivateKey(secretKey)
@@ -83,7 +85,9 @@ function pad(plaintext: string): Buffer {
   const unpadded = Buffer.from(plaintext, 'utf8')
   const len = unpadded.length
   if (len < MIN_PLAINTEXT_SIZE || len > MAX_PLAINTEXT_SIZE) {
-    throw new Error(`invalid plaintext size: must be between ${MIN_PLAINTEXT_SIZE} and ${MAX_PLAINTEXT_SIZE} bytes`)
+    throw new Error(
+      `invalid plaintext size: must be between ${MIN_PLAINTEXT_SIZE} and ${MAX_PLAINTEXT_SIZE} bytes`,
+    )
   }
   const extended = len >= EXTENDED_PREFIX_THRESHOLD
   const prefixLen = extended ? 6 : 2
@@ -100,14 +104,22 @@ function unpad(padded: Buffer): string {
   const len = extended ? padded.readUInt32BE(2) : firstTwo
   if (extended && len < EXTENDED_PREFIX_THRESHOLD) throw new Error('invalid padding')
   const prefixLen = extended ? 6 : 2
-  if (len < MIN_PLAINTEXT_SIZE || prefixLen + len > padded.length || padded.length !== prefixLen + calcPaddedLen(len)) {
+  if (
+    len < MIN_PLAINTEXT_SIZE ||
+    prefixLen + len > padded.length ||
+    padded.length !== prefixLen + calcPaddedLen(len)
+  ) {
     throw new Error('invalid padding')
   }
   return utf8Decoder.decode(padded.subarray(prefixLen, prefixLen + len))
 }
 
 function chacha20(keys: MessageKeys, data: Uint8Array): Buffer {
-  const cipher = createCipheriv('chacha20', keys.chachaKey, Buffer.concat([COUNTER_ZERO, keys.chachaNonce]))
+  const cipher = createCipheriv(
+    'chacha20',
+    keys.chachaKey,
+    Buffer.concat([COUNTER_ZERO, keys.chachaNonce]),
+  )
   return Buffer.concat([cipher.update(data), cipher.final()])
 }
 
@@ -120,10 +132,16 @@ function decodeBase64Strict(payload: string): Buffer {
 }
 
 /** version 0x02 || nonce (32) || ciphertext || mac (32), all checked before any decryption. */
-function decodePayload(payload: string): { data: Buffer; nonce: Buffer; ciphertext: Buffer; mac: Buffer } {
+function decodePayload(payload: string): {
+  data: Buffer
+  nonce: Buffer
+  ciphertext: Buffer
+  mac: Buffer
+} {
   if (typeof payload !== 'string') throw new Error('payload must be a valid string')
   if (payload.length > 0 && payload[0] === '#') throw new Error('unknown encryption version')
-  if (payload.length < MIN_PAYLOAD_CHARS) throw new Error(`invalid payload length: ${payload.length}`)
+  if (payload.length < MIN_PAYLOAD_CHARS)
+    throw new Error(`invalid payload length: ${payload.length}`)
   const data = decodeBase64Strict(payload)
   if (data.length < MIN_DATA_BYTES) throw new Error(`invalid data length: ${data.length}`)
   if (data[0] !== VERSION) throw new Error(`unknown encryption version ${data[0]}`)
@@ -135,8 +153,13 @@ function decodePayload(payload: string): { data: Buffer; nonce: Buffer; cipherte
   }
 }
 
-export function encrypt(plaintext: string, conversationKey: Uint8Array, nonce: Uint8Array = randomBytes(NONCE_BYTES)): string {
-  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES) throw new Error('nonce must be 32 bytes')
+export function encrypt(
+  plaintext: string,
+  conversationKey: Uint8Array,
+  nonce: Uint8Array = randomBytes(NONCE_BYTES),
+): string {
+  if (!(nonce instanceof Uint8Array) || nonce.length !== NONCE_BYTES)
+    throw new Error('nonce must be 32 bytes')
   const keys = getMessageKeys(conversationKey, nonce)
   const ciphertext = chacha20(keys, pad(plaintext))
   const out = Buffer.allocUnsafe(1 + NONCE_BYTES + ciphertext.length + MAC_BYTES)

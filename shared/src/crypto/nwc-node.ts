@@ -14,11 +14,19 @@ export const nodeNwcCrypto: NwcCrypto = {
   publicKey: publicKeyOf,
   sign: signEvent,
   verify: verifyEvent,
-  nip44: { conversationKey: nip44.getConversationKey, encrypt: (t, k) => nip44.encrypt(t, k), decrypt: nip44.decrypt },
+  nip44: {
+    conversationKey: nip44.getConversationKey,
+    encrypt: (t, k) => nip44.encrypt(t, k),
+    decrypt: nip44.decrypt,
+  },
   nip04: { encrypt: nip04.encrypt, decrypt: nip04.decrypt },
 }
 
 /** A NIP-47 client with the server's cryptography; `WebSocket` is `ws` on Node 20 (no global one). */
-export function nodeNwcClient(uri: string, WebSocket: unknown, o: Omit<NwcClientOptions, 'crypto' | 'WebSocket'> = {}): NwcClient {
+export function nodeNwcClient(
+  uri: string,
+  WebSocket: unknown,
+  o: Omit<NwcClientOptions, 'crypto' | 'WebSocket'> = {},
+): NwcClient {
   return new NwcClient(uri, { ...o, crypto: nodeNwcCrypto, WebSocket: WebSocket as SocketClass })
 }

@@ -44,11 +44,20 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  */
 function rebuiltTables(sql: string): string[] {
   const m = /^--\s*rebuilds:\s*([a-z0-9_, ]+)$/m.exec(sql)
-  return m ? m[1]!.split(',').map((t) => t.trim()).filter((t) => t !== '') : []
+  return m
+    ? m[1]!
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '')
+    : []
 }
 
 /** Apply every migration not yet recorded; answers the names applied now. */
-export function migrate(db: SqlDatabase, migrations: Migration[] = loadMigrations(), nowSec = 0): string[] {
+export function migrate(
+  db: SqlDatabase,
+  migrations: Migration[] = loadMigrations(),
+  nowSec = 0,
+): string[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
   const applied: string[] = []
@@ -57,14 +66,23 @@ export function migrate(db: SqlDatabase, migrations: Migration[] = loadMigration
     // Each migration is checked and applied under the write lock, so two processes never both apply it.
     const step = db.transaction(() => {
       if (db.prepare('SELECT 1 FROM schema_migrations WHERE name = ?').get(m.name)) return
-      const keep = rebuilds.flatMap((t) => db.prepare(`SELECT name, sql FROM sqlite_master
-        WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL`).all(t) as { name: string; sql: string }[])
+      const keep = rebuilds.flatMap(
+        (t) =>
+          db
+            .prepare(`SELECT name, sql FROM sqlite_master
+        WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL`)
+            .all(t) as { name: string; sql: string }[],
+      )
       db.exec(m.sql)
-      for (const k of keep) if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(k.name)) db.exec(k.sql)
+      for (const k of keep)
+        if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(k.name)) db.exec(k.sql)
       if (rebuilds.length > 0 && db.prepare('PRAGMA foreign_key_check').all().length > 0) {
         throw new Error(`migration ${m.name} broke a foreign key`)
       }
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(m.name, nowSec)
+      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(
+        m.name,
+        nowSec,
+      )
       applied.push(m.name)
     })
     // PRAGMA foreign_keys is a no-op inside a transaction: switched around it, and back on whatever happens.

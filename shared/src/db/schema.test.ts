@@ -7,11 +7,29 @@ import { applyPragmas, loadMigrations, migrate } from './migrate.ts'
 
 // The seed's entities and literals (../shared/seed/domain-model.md). When the seed file sits beside the
 // project, the test also reads it, so a change to the seed that the schema misses fails here.
-const SEED_TABLES = ['users', 'developer_profiles', 'games', 'releases', 'build_assets', 'purchases', 'entitlements', 'download_events', 'ledger_entries', 'payouts']
+const SEED_TABLES = [
+  'users',
+  'developer_profiles',
+  'games',
+  'releases',
+  'build_assets',
+  'purchases',
+  'entitlements',
+  'download_events',
+  'ledger_entries',
+  'payouts',
+]
 const SEED_LITERALS = {
   'games.status': ['DRAFT', 'UNLISTED', 'LISTED', 'FEATURED', 'BANNED'],
   'purchases.status': ['PENDING', 'PAID', 'EXPIRED', 'FAILED', 'REFUNDED'],
-  'ledger_entries.type': ['INVOICE_CREATED', 'INVOICE_PAID', 'PLATFORM_FEE', 'DEVELOPER_NET', 'PAYOUT_SENT', 'PAYOUT_FAILED'],
+  'ledger_entries.type': [
+    'INVOICE_CREATED',
+    'INVOICE_PAID',
+    'PLATFORM_FEE',
+    'DEVELOPER_NET',
+    'PAYOUT_SENT',
+    'PAYOUT_FAILED',
+  ],
   'payouts.status': ['SCHEDULED', 'SENT', 'FAILED', 'RETRYING', 'CANCELED'],
 } as const
 const SEED_FILE = new URL('../../../../shared/seed/domain-model.md', import.meta.url)
@@ -33,27 +51,92 @@ afterEach(() => {
 })
 
 const insertUser = (n: number) =>
-  Number(db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) RETURNING id').pluck().get(pk(n)))
+  Number(
+    db
+      .prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) RETURNING id')
+      .pluck()
+      .get(pk(n)),
+  )
 const insertGame = (userId: number, slug = 'game', extra: Record<string, unknown> = {}) => {
-  const row = { developer_user_id: userId, slug, title: 'T', status: 'LISTED', listing: 'LISTED', price_msat: 1000, event_id: hash(1), event_created_at: 1, created_at: 1, updated_at: 1, ...extra }
+  const row = {
+    developer_user_id: userId,
+    slug,
+    title: 'T',
+    status: 'LISTED',
+    listing: 'LISTED',
+    price_msat: 1000,
+    event_id: hash(1),
+    event_created_at: 1,
+    created_at: 1,
+    updated_at: 1,
+    ...extra,
+  }
   const cols = Object.keys(row)
-  return Number(db.prepare(`INSERT INTO games (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')}) RETURNING id`).pluck().get(row))
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO games (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')}) RETURNING id`,
+      )
+      .pluck()
+      .get(row),
+  )
 }
 const insertPurchase = (gameId: number, n: number, extra: Record<string, unknown> = {}) => {
-  const row = { id: `p${n}`, game_id: gameId, kind: 'CHECKOUT', invoice_provider: 'nwc', invoice_id: hash(n), bolt11: 'lnbcrt1', amount_msat: 1000, price_msat: 1000, fee_bps: 500, status: 'PENDING', created_at: 1, expires_at: 2, updated_at: 1, ...extra }
+  const row = {
+    id: `p${n}`,
+    game_id: gameId,
+    kind: 'CHECKOUT',
+    invoice_provider: 'nwc',
+    invoice_id: hash(n),
+    bolt11: 'lnbcrt1',
+    amount_msat: 1000,
+    price_msat: 1000,
+    fee_bps: 500,
+    status: 'PENDING',
+    created_at: 1,
+    expires_at: 2,
+    updated_at: 1,
+    ...extra,
+  }
   const cols = Object.keys(row)
-  db.prepare(`INSERT INTO purchases (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`).run(row)
+  db.prepare(
+    `INSERT INTO purchases (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`,
+  ).run(row)
   return row.id
 }
 const ledger = (key: string, extra: Record<string, unknown> = {}) => {
-  const row = { type: 'INVOICE_PAID', amount_msat: 1000, idempotency_key: key, created_at: 1, ...extra }
+  const row = {
+    type: 'INVOICE_PAID',
+    amount_msat: 1000,
+    idempotency_key: key,
+    created_at: 1,
+    ...extra,
+  }
   const cols = Object.keys(row)
-  return db.prepare(`INSERT INTO ledger_entries (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`).run(row)
+  return db
+    .prepare(
+      `INSERT INTO ledger_entries (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`,
+    )
+    .run(row)
 }
 const insertPayout = (userId: number, key: string, extra: Record<string, unknown> = {}) => {
-  const row = { id: key, developer_user_id: userId, amount_msat: 950, status: 'SCHEDULED', idempotency_key: key, next_attempt_at: 1, created_at: 1, updated_at: 1, ...extra }
+  const row = {
+    id: key,
+    developer_user_id: userId,
+    amount_msat: 950,
+    status: 'SCHEDULED',
+    idempotency_key: key,
+    next_attempt_at: 1,
+    created_at: 1,
+    updated_at: 1,
+    ...extra,
+  }
   const cols = Object.keys(row)
-  return db.prepare(`INSERT INTO payouts (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`).run(row)
+  return db
+    .prepare(
+      `INSERT INTO payouts (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`,
+    )
+    .run(row)
 }
 
 describe('migrations', () => {
@@ -80,7 +163,9 @@ describe('the schema maps the seed domain model', () => {
   it('guards every seed status column with exactly the seed literals', () => {
     for (const [col, literals] of Object.entries(SEED_LITERALS)) {
       const [table] = col.split('.') as [string]
-      const sql = String(db.prepare("SELECT sql FROM sqlite_master WHERE name = ?").pluck().get(table))
+      const sql = String(
+        db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(table),
+      )
       for (const lit of literals) expect(sql, `${col} lacks ${lit}`).toContain(`'${lit}'`)
     }
   })
@@ -93,13 +178,26 @@ describe('the schema maps the seed domain model', () => {
       expect(line, `seed names ${literals.join('|')}`).toBeDefined()
     }
     const entities = [...seed.matchAll(/^### (\w+)/gm)].map((m) => m[1]!)
-    expect(entities).toEqual(['User', 'DeveloperProfile', 'Game', 'Release', 'BuildAsset', 'Purchase', 'Entitlement', 'DownloadEvent', 'LedgerEntry', 'Payout'])
+    expect(entities).toEqual([
+      'User',
+      'DeveloperProfile',
+      'Game',
+      'Release',
+      'BuildAsset',
+      'Purchase',
+      'Entitlement',
+      'DownloadEvent',
+      'LedgerEntry',
+      'Payout',
+    ])
   })
 })
 
 describe('constraints refuse what they must', () => {
   it('a pubkey that is not 64 lowercase hex', () => {
-    expect(() => db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run('AB'.repeat(32))).toThrow(/CHECK/)
+    expect(() =>
+      db.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1)').run('AB'.repeat(32)),
+    ).toThrow(/CHECK/)
   })
 
   it('two games with the same (developer, slug)', () => {
@@ -126,18 +224,33 @@ describe('constraints refuse what they must', () => {
 
   it('two releases of one game with the same version, and a second build asset for a release', () => {
     const g = insertGame(insertUser(1))
-    const rel = db.prepare('INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, ?, 1, ?, ?, 1, 1) RETURNING id').pluck()
+    const rel = db
+      .prepare(
+        'INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, ?, 1, ?, ?, 1, 1) RETURNING id',
+      )
+      .pluck()
     const r = Number(rel.get(g, '1.0.0', hash(2), hash(3)))
     expect(() => rel.get(g, '1.0.0', hash(4), hash(5))).toThrow(/UNIQUE/)
-    const asset = db.prepare("INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, ?, 1)")
+    const asset = db.prepare(
+      'INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, ?, 1)',
+    )
     asset.run(r, hash(2), hash(9), 10, 'application/zip')
     expect(() => asset.run(r, hash(6), hash(9), 10, 'application/zip')).toThrow(/UNIQUE/)
   })
 
   it('a build asset that is not a zip, with a bad sha256, or empty', () => {
     const g = insertGame(insertUser(1))
-    const r = Number(db.prepare('INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, ?, 1, ?, ?, 1, 1) RETURNING id').pluck().get(g, '1.0.0', hash(2), hash(3)))
-    const asset = db.prepare('INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, ?, 1)')
+    const r = Number(
+      db
+        .prepare(
+          'INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at) VALUES (?, ?, 1, ?, ?, 1, 1) RETURNING id',
+        )
+        .pluck()
+        .get(g, '1.0.0', hash(2), hash(3)),
+    )
+    const asset = db.prepare(
+      'INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, ?, 1)',
+    )
     expect(() => asset.run(r, hash(2), hash(9), 10, 'application/x-msdownload')).toThrow(/CHECK/)
     expect(() => asset.run(r, hash(2), 'F'.repeat(64), 10, 'application/zip')).toThrow(/CHECK/)
     expect(() => asset.run(r, hash(2), hash(9), 0, 'application/zip')).toThrow(/CHECK/)
@@ -156,7 +269,9 @@ describe('constraints refuse what they must', () => {
   it('a second entitlement for one purchase', () => {
     const g = insertGame(insertUser(1))
     const p = insertPurchase(g, 1)
-    const ent = db.prepare('INSERT INTO entitlements (id, purchase_id, game_id, granted_at) VALUES (?, ?, ?, 1)')
+    const ent = db.prepare(
+      'INSERT INTO entitlements (id, purchase_id, game_id, granted_at) VALUES (?, ?, ?, 1)',
+    )
     ent.run('e1', p, g)
     expect(() => ent.run('e2', p, g)).toThrow(/UNIQUE/)
   })
@@ -171,7 +286,9 @@ describe('constraints refuse what they must', () => {
 
   it('ledger entries are append-only: UPDATE and DELETE raise', () => {
     ledger('k1')
-    expect(() => db.prepare('UPDATE ledger_entries SET amount_msat = 1').run()).toThrow(/append-only/)
+    expect(() => db.prepare('UPDATE ledger_entries SET amount_msat = 1').run()).toThrow(
+      /append-only/,
+    )
     expect(() => db.prepare('DELETE FROM ledger_entries').run()).toThrow(/append-only/)
     expect(db.prepare('SELECT amount_msat FROM ledger_entries').pluck().get()).toBe(1000)
   })
@@ -187,15 +304,21 @@ describe('constraints refuse what they must', () => {
   })
 
   it('raw events keep one row per id and a known state; a provenance row needs its event', () => {
-    const ins = db.prepare("INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, state, received_at) VALUES (?, ?, 1, 1, '[]', '', '', ?, 1)")
+    const ins = db.prepare(
+      "INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, state, received_at) VALUES (?, ?, 1, 1, '[]', '', '', ?, 1)",
+    )
     ins.run(hash(1), pk(1), 'ACCEPTED')
     expect(() => ins.run(hash(1), pk(1), 'ACCEPTED')).toThrow(/UNIQUE|PRIMARY/)
     expect(() => ins.run(hash(2), pk(1), 'WHATEVER')).toThrow(/CHECK/)
-    expect(() => db.prepare('INSERT INTO event_relays VALUES (?, ?, 1)').run(hash(3), 'ws://x')).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      db.prepare('INSERT INTO event_relays VALUES (?, ?, 1)').run(hash(3), 'ws://x'),
+    ).toThrow(/FOREIGN KEY/)
   })
 
   it('outbox jobs are unique per idempotency key; NIP-98 ids are accepted once', () => {
-    const job = db.prepare("INSERT INTO outbox_jobs (type, payload_json, status, next_attempt_at, idempotency_key, created_at, updated_at) VALUES ('PUBLISH_EVENT', '{}', 'PENDING', 1, ?, 1, 1)")
+    const job = db.prepare(
+      "INSERT INTO outbox_jobs (type, payload_json, status, next_attempt_at, idempotency_key, created_at, updated_at) VALUES ('PUBLISH_EVENT', '{}', 'PENDING', 1, ?, 1, 1)",
+    )
     job.run('j')
     expect(() => job.run('j')).toThrow(/UNIQUE/)
     const seen = db.prepare('INSERT INTO nip98_replay (event_id, expires_at) VALUES (?, 1)')
@@ -207,8 +330,12 @@ describe('constraints refuse what they must', () => {
 describe('catalog search index', () => {
   it('follows inserts, updates and deletes of games', () => {
     const u = insertUser(1)
-    const g = insertGame(u, 'rogue', { title: 'Dungeon Crawler', tags_json: '["roguelike","pixel-art"]' })
-    const search = (q: string) => db.prepare('SELECT rowid FROM games_fts WHERE games_fts MATCH ?').pluck().all(q)
+    const g = insertGame(u, 'rogue', {
+      title: 'Dungeon Crawler',
+      tags_json: '["roguelike","pixel-art"]',
+    })
+    const search = (q: string) =>
+      db.prepare('SELECT rowid FROM games_fts WHERE games_fts MATCH ?').pluck().all(q)
     expect(search('dungeon')).toEqual([g])
     expect(search('roguelike')).toEqual([g])
     db.prepare("UPDATE games SET title = 'Sky Pirates' WHERE id = ?").run(g)
@@ -224,8 +351,13 @@ describe('migration 006 (ban label retraction)', () => {
     const old = new Database(join(dir, 'old.db'))
     applyPragmas(old, 'money')
     const all = loadMigrations()
-    migrate(old, all.filter((m) => m.name < '006-'))
-    const ins = old.prepare("INSERT INTO outbox_jobs (type, payload_json, status, attempts, next_attempt_at, last_error, idempotency_key, created_at, updated_at) VALUES (?, '{\"a\":1}', ?, 2, 50, 'x', ?, 1, 2)")
+    migrate(
+      old,
+      all.filter((m) => m.name < '006-'),
+    )
+    const ins = old.prepare(
+      "INSERT INTO outbox_jobs (type, payload_json, status, attempts, next_attempt_at, last_error, idempotency_key, created_at, updated_at) VALUES (?, '{\"a\":1}', ?, 2, 50, 'x', ?, 1, 2)",
+    )
     ins.run('PUBLISH_BAN_LABEL', 'PENDING', 'k1')
     ins.run('PUBLISH_ZAP_RECEIPT', 'DONE', 'k2')
     expect(() => ins.run('PUBLISH_DELETION', 'PENDING', 'k3')).toThrow(/CHECK/)
@@ -235,12 +367,21 @@ describe('migration 006 (ban label retraction)', () => {
     ins.run('PUBLISH_DELETION', 'PENDING', 'k3')
     expect(() => ins.run('PUBLISH_SOMETHING', 'PENDING', 'k4')).toThrow(/CHECK/)
     expect(() => ins.run('PUBLISH_EVENT', 'PENDING', 'k1')).toThrow(/UNIQUE/)
-    expect(old.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox_jobs' AND name = 'outbox_due'").pluck().get()).toBe('outbox_due')
+    expect(
+      old
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox_jobs' AND name = 'outbox_due'",
+        )
+        .pluck()
+        .get(),
+    ).toBe('outbox_due')
     old.close()
   })
 
   it('a ban label row names a 64-hex id and is retracted with its deletion id, never half', () => {
-    const ins = db.prepare('INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at, retracted_at, deletion_event_id) VALUES (?, ?, ?, 1, ?, ?)')
+    const ins = db.prepare(
+      'INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at, retracted_at, deletion_event_id) VALUES (?, ?, ?, 1, ?, ?)',
+    )
     ins.run(hash(1), pk(1), 'g', null, null)
     expect(() => ins.run('abc', pk(1), 'g', null, null)).toThrow(/CHECK/)
     expect(() => ins.run(hash(2), pk(1), 'g', 5, null)).toThrow(/CHECK/)
@@ -253,18 +394,39 @@ describe('migration 009 (NIP-82 shapes)', () => {
     const old = new Database(join(dir, 'old9.db'))
     applyPragmas(old, 'money')
     const all = loadMigrations()
-    migrate(old, all.filter((m) => m.name < '009-'))
-    const u = Number(old.prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) RETURNING id').pluck().get(pk(1)))
-    const ins = old.prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, tags_json, event_id,
-      event_created_at, created_at, updated_at) VALUES (?, ?, ?, 'LISTED', 'LISTED', 0, '["rogue"]', ?, 1, 1, 1) RETURNING id`).pluck()
+    migrate(
+      old,
+      all.filter((m) => m.name < '009-'),
+    )
+    const u = Number(
+      old
+        .prepare('INSERT INTO users (pubkey, created_at) VALUES (?, 1) RETURNING id')
+        .pluck()
+        .get(pk(1)),
+    )
+    const ins = old
+      .prepare(`INSERT INTO games (developer_user_id, slug, title, status, listing, price_msat, tags_json, event_id,
+      event_created_at, created_at, updated_at) VALUES (?, ?, ?, 'LISTED', 'LISTED', 0, '["rogue"]', ?, 1, 1, 1) RETURNING id`)
+      .pluck()
     const g1 = Number(ins.get(u, 'alpha', 'Alpha Dungeon', hash(1)))
     const g2 = Number(ins.get(u, 'beta', 'Beta Skies', hash(2)))
     old.prepare('INSERT INTO game_tags (game_id, tag) VALUES (?, ?)').run(g1, 'rogue')
-    old.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
-      VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`).run(g2, hash(3), hash(4))
+    old
+      .prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
+      VALUES (?, '1.0.0', 1, ?, ?, 1, 1)`)
+      .run(g2, hash(3), hash(4))
     expect(() => ins.get(u, 'Upper', 'U', hash(5))).toThrow(/CHECK/)
-    const indexes = () => old.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'games' AND type IN ('index', 'trigger') ORDER BY name").pluck().all()
-    const before = { games: old.prepare('SELECT * FROM games ORDER BY id').all(), indexes: indexes() }
+    const indexes = () =>
+      old
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE tbl_name = 'games' AND type IN ('index', 'trigger') ORDER BY name",
+        )
+        .pluck()
+        .all()
+    const before = {
+      games: old.prepare('SELECT * FROM games ORDER BY id').all(),
+      indexes: indexes(),
+    }
     expect(migrate(old, all)).toContain('009-nip82-shapes.sql')
     expect(old.prepare('SELECT * FROM games ORDER BY id').all()).toEqual(before.games)
     expect(indexes()).toEqual(before.indexes)
@@ -273,16 +435,23 @@ describe('migration 009 (NIP-82 shapes)', () => {
     expect(old.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(old.prepare('PRAGMA foreign_key_check').all()).toEqual([])
     const g3 = Number(ins.get(u, 'com.Example.App', 'Gamma Lanes', hash(6)))
-    const search = (q: string) => old.prepare('SELECT rowid FROM games_fts WHERE games_fts MATCH ?').pluck().all(q)
+    const search = (q: string) =>
+      old.prepare('SELECT rowid FROM games_fts WHERE games_fts MATCH ?').pluck().all(q)
     expect(search('dungeon')).toEqual([g1])
     expect(search('gamma')).toEqual([g3])
-    expect(() => old.prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
-      VALUES (999, '1', 1, ?, ?, 1, 1)`).run(hash(7), hash(8))).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      old
+        .prepare(`INSERT INTO releases (game_id, version, published_at, asset_event_id, event_id, created_at, updated_at)
+      VALUES (999, '1', 1, ?, ?, 1, 1)`)
+        .run(hash(7), hash(8)),
+    ).toThrow(/FOREIGN KEY/)
     old.close()
   })
 
   it('developer events: one row per (developer, event), REFUSED or PENDING only', () => {
-    const ins = db.prepare(`INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, 30063, ?, 'r', 1, 2)`)
+    const ins = db.prepare(
+      `INSERT INTO developer_events (pubkey, event_id, kind, state, reason, created_at, seen_at) VALUES (?, ?, 30063, ?, 'r', 1, 2)`,
+    )
     ins.run(pk(1), hash(1), 'PENDING')
     expect(() => ins.run(pk(1), hash(1), 'REFUSED')).toThrow(/UNIQUE/)
     expect(() => ins.run(pk(1), hash(2), 'ACCEPTED')).toThrow(/CHECK/)

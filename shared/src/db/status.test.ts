@@ -2,13 +2,25 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import {
-  GAME_LISTINGS, GAME_STATUSES, LEDGER_ENTRY_TYPES, PAYOUT_STATUSES, PURCHASE_KINDS, PURCHASE_STATUSES, UPLOAD_STATUSES,
-  nextGameStatus, purchaseTransitions, payoutTransitions,
+  GAME_LISTINGS,
+  GAME_STATUSES,
+  LEDGER_ENTRY_TYPES,
+  PAYOUT_STATUSES,
+  PURCHASE_KINDS,
+  PURCHASE_STATUSES,
+  UPLOAD_STATUSES,
+  nextGameStatus,
+  purchaseTransitions,
+  payoutTransitions,
 } from '../status.ts'
 import { migrate } from './migrate.ts'
 
 function checkList(db: Database.Database, table: string, column: string): string[] {
-  const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string }).sql
+  const sql = (
+    db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as {
+      sql: string
+    }
+  ).sql
   const m = new RegExp(`CHECK \\(${column} IN \\(([^)]*)\\)\\)`).exec(sql)
   if (!m) throw new Error(`no CHECK list for ${table}.${column}`)
   return m[1]!.split(',').map((v) => v.trim().replace(/^'|'$/g, ''))
@@ -18,17 +30,25 @@ describe('status vocabularies', () => {
   const db = new Database(':memory:')
   migrate(db)
   it.each([
-    ['games', 'status', GAME_STATUSES], ['games', 'listing', GAME_LISTINGS], ['purchases', 'kind', PURCHASE_KINDS],
-    ['purchases', 'status', PURCHASE_STATUSES], ['payouts', 'status', PAYOUT_STATUSES], ['ledger_entries', 'type', LEDGER_ENTRY_TYPES],
+    ['games', 'status', GAME_STATUSES],
+    ['games', 'listing', GAME_LISTINGS],
+    ['purchases', 'kind', PURCHASE_KINDS],
+    ['purchases', 'status', PURCHASE_STATUSES],
+    ['payouts', 'status', PAYOUT_STATUSES],
+    ['ledger_entries', 'type', LEDGER_ENTRY_TYPES],
     ['uploads', 'status', UPLOAD_STATUSES],
   ] as const)('%s.%s CHECK lists exactly the shared values', (table, column, values) => {
     expect(checkList(db, table, column).sort()).toEqual([...values].sort())
   })
 
   it('every transition table names only its own statuses', () => {
-    for (const [table, all] of [[purchaseTransitions, PURCHASE_STATUSES], [payoutTransitions, PAYOUT_STATUSES]] as const) {
+    for (const [table, all] of [
+      [purchaseTransitions, PURCHASE_STATUSES],
+      [payoutTransitions, PAYOUT_STATUSES],
+    ] as const) {
       expect(Object.keys(table).sort()).toEqual([...all].sort())
-      for (const tos of Object.values(table) as readonly string[][]) for (const to of tos) expect(all).toContain(to)
+      for (const tos of Object.values(table) as readonly string[][])
+        for (const to of tos) expect(all).toContain(to)
     }
   })
 

@@ -5,7 +5,13 @@
  * deletion of the label; a ban never touches entitlements already granted.
  */
 import { Kind } from '../kinds.ts'
-import { gameCoordinate, parseGameCoordinate, type EventId, type GameAddress, type Pubkey } from '../ids.ts'
+import {
+  gameCoordinate,
+  parseGameCoordinate,
+  type EventId,
+  type GameAddress,
+  type Pubkey,
+} from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { tagValues, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
 import { checkKindAndLimits } from './tag-rules.ts'
@@ -27,7 +33,10 @@ export interface BanLabel {
 }
 
 /** Parse a verified kind-1985 ban label in `namespace`, or the rule it breaks. */
-export function parseBanLabel(ev: NostrEvent, namespace: string = MODERATION_NAMESPACE): Parsed<BanLabel> {
+export function parseBanLabel(
+  ev: NostrEvent,
+  namespace: string = MODERATION_NAMESPACE,
+): Parsed<BanLabel> {
   const base = checkKindAndLimits(ev, LABEL_KIND)
   if (!base.ok) return base
   // NIP-32: an `l` mark must name an `L` namespace of the event; we want ours, once.
@@ -42,7 +51,8 @@ export function parseBanLabel(ev: NostrEvent, namespace: string = MODERATION_NAM
   if (as.length !== 1) return fail(`a: exactly one target game required, got ${as.length}`)
   const game = parseGameCoordinate(as[0]!)
   if (!game) return fail('a: target must be a game coordinate 32267:<pubkey>:<slug>')
-  if (ev.content.length > MAX_REASON) return fail(`content: reason longer than ${MAX_REASON} characters`)
+  if (ev.content.length > MAX_REASON)
+    return fail(`content: reason longer than ${MAX_REASON} characters`)
   return ok({
     eventId: ev.id as EventId,
     pubkey: ev.pubkey as Pubkey,
@@ -66,7 +76,11 @@ export function buildBanLabel(b: BanLabelInput): UnsignedEvent {
   return {
     kind: LABEL_KIND,
     created_at: b.createdAtSec,
-    tags: [['L', ns], ['l', BANNED_LABEL, ns], ['a', gameCoordinate(b.game)]],
+    tags: [
+      ['L', ns],
+      ['l', BANNED_LABEL, ns],
+      ['a', gameCoordinate(b.game)],
+    ],
     content: b.reason ?? '',
   }
 }

@@ -61,12 +61,15 @@ function legacyAddress(content: string): { slug: string; version: string } | und
   if (at <= 0) return undefined
   const slug = content.slice(0, at)
   const version = content.slice(at + 1)
-  return checkSlug('i', slug).ok && checkVersion('version', version).ok ? { slug, version } : undefined
+  return checkSlug('i', slug).ok && checkVersion('version', version).ok
+    ? { slug, version }
+    : undefined
 }
 
 /** Parse a verified kind-3063 (or legacy 1063) event into an Asset, or the rule it breaks. */
 export function parseAsset(ev: NostrEvent): Parsed<Asset> {
-  if (!ASSET_KINDS.includes(ev.kind)) return fail(`kind: expected ${Kind.BuildAsset} or ${Kind.FileMetadata}, got ${ev.kind}`)
+  if (!ASSET_KINDS.includes(ev.kind))
+    return fail(`kind: expected ${Kind.BuildAsset} or ${Kind.FileMetadata}, got ${ev.kind}`)
   const base = checkKindAndLimits(ev, ev.kind)
   if (!base.ok) return base
   const legacy = ev.kind === Kind.FileMetadata
@@ -91,7 +94,8 @@ export function parseAsset(ev: NostrEvent): Parsed<Asset> {
   if (!size.ok) return size
   let sizeBytes: number | undefined
   if (size.value !== undefined) {
-    if (!/^[1-9][0-9]{0,15}$/.test(size.value)) return fail('size: must be a positive integer number of bytes')
+    if (!/^[1-9][0-9]{0,15}$/.test(size.value))
+      return fail('size: must be a positive integer number of bytes')
     sizeBytes = Number(size.value)
     if (sizeBytes > MAX_BUILD_BYTES) return fail(`size: above ${MAX_BUILD_BYTES} bytes`)
   }
@@ -101,7 +105,8 @@ export function parseAsset(ev: NostrEvent): Parsed<Asset> {
   if (!MIME_RE.test(mime)) return fail('m: not a MIME type')
   const platforms = [...new Set(tagValues(ev, 'f'))]
   if (platforms.length > MAX_PLATFORMS) return fail(`f: more than ${MAX_PLATFORMS} platforms`)
-  if (platforms.some((p) => !PLATFORM_RE.test(p))) return fail('f: platform id must match [a-z0-9][a-z0-9_-]{0,31}')
+  if (platforms.some((p) => !PLATFORM_RE.test(p)))
+    return fail('f: platform id must match [a-z0-9][a-z0-9_-]{0,31}')
   const urls = [...new Set(tagValues(ev, 'url'))]
   if (urls.length > MAX_URLS) return fail(`url: more than ${MAX_URLS}`)
   if (urls.some((u) => !isHttpUrl(u))) return fail('url: not an http(s) URL')
@@ -128,7 +133,14 @@ export function asBuild(a: Asset): Parsed<BuildAsset> {
   if (a.sizeBytes === undefined) return fail('size: missing')
   if (a.slug === undefined) return fail('i: missing')
   if (a.version === undefined) return fail('version: missing')
-  return ok({ ...a, slug: a.slug, version: a.version, sizeBytes: a.sizeBytes, mime: BUILD_MIME, url: a.urls[0] })
+  return ok({
+    ...a,
+    slug: a.slug,
+    version: a.version,
+    sizeBytes: a.sizeBytes,
+    mime: BUILD_MIME,
+    url: a.urls[0],
+  })
 }
 
 /** Parse a verified kind-3063 (or 1063) event as our primary build zip, or the rule it breaks. */

@@ -34,10 +34,21 @@ export function parseDeletion(ev: NostrEvent): Parsed<Deletion> {
   const as = tagValues(ev, 'a')
   const eventIds = [...new Set(es.filter(isHex64))] as EventId[]
   const coordinates = [...new Set(as.filter((a) => parseCoordinate(a) !== undefined))]
-  const skipped = es.filter((e) => !isHex64(e)).length + as.filter((a) => parseCoordinate(a) === undefined).length
+  const skipped =
+    es.filter((e) => !isHex64(e)).length + as.filter((a) => parseCoordinate(a) === undefined).length
   if (eventIds.length === 0 && coordinates.length === 0)
-    return fail(es.length + as.length === 0 ? 'e: a deletion names no e or a target' : 'e: no well-formed e or a target')
-  const kinds = [...new Set(tagValues(ev, 'k').filter((k) => /^(0|[1-9][0-9]{0,4})$/.test(k) && Number(k) <= 65535).map(Number))]
+    return fail(
+      es.length + as.length === 0
+        ? 'e: a deletion names no e or a target'
+        : 'e: no well-formed e or a target',
+    )
+  const kinds = [
+    ...new Set(
+      tagValues(ev, 'k')
+        .filter((k) => /^(0|[1-9][0-9]{0,4})$/.test(k) && Number(k) <= 65535)
+        .map(Number),
+    ),
+  ]
   return ok({
     eventId: ev.id as EventId,
     pubkey: ev.pubkey as Pubkey,
@@ -72,4 +83,3 @@ export function buildDeletion(d: DeletionInput): UnsignedEvent {
   for (const k of kinds) tags.push(['k', String(k)])
   return { kind: DELETION_KIND, created_at: d.createdAtSec, tags, content: d.reason ?? '' }
 }
-

@@ -38,7 +38,11 @@ const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 export const nostrEventSchema = z.object({
   id: hex64,
   pubkey: hex64,
-  created_at: z.number().int().nonnegative().max(2 ** 40),
+  created_at: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 40),
   kind: z.number().int().min(0).max(65535),
   tags: z.array(z.array(z.string())),
   content: z.string(),
@@ -53,7 +57,10 @@ export const MAX_FUTURE_SEC = 600
 export type EventLimits = { [K in keyof typeof EVENT_LIMITS]: number }
 
 /** Check shape and size of an untrusted value; keep only the seven fields. */
-export function parseEventShape(input: unknown, limits: EventLimits = EVENT_LIMITS): Parsed<NostrEvent> {
+export function parseEventShape(
+  input: unknown,
+  limits: EventLimits = EVENT_LIMITS,
+): Parsed<NostrEvent> {
   const r = nostrEventSchema.safeParse(input)
   if (!r.success) {
     const issue = r.error.issues[0]
@@ -61,11 +68,13 @@ export function parseEventShape(input: unknown, limits: EventLimits = EVENT_LIMI
   }
   const ev = r.data
   if (ev.tags.length > limits.maxTags) return fail(`event: more than ${limits.maxTags} tags`)
-  if (utf8.encode(ev.content).length > limits.maxContentBytes) return fail('event: content over 64 KiB')
+  if (utf8.encode(ev.content).length > limits.maxContentBytes)
+    return fail('event: content over 64 KiB')
   for (const tag of ev.tags) {
     if (tag.length === 0) return fail('event: empty tag')
     if (tag.length > limits.maxTagValues) return fail('event: tag with too many values')
-    for (const v of tag) if (v.length > limits.maxTagValueBytes) return fail('event: tag value over 1 KiB')
+    for (const v of tag)
+      if (v.length > limits.maxTagValueBytes) return fail('event: tag value over 1 KiB')
   }
   return ok(ev)
 }

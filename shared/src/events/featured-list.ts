@@ -4,7 +4,13 @@
  * It publishes the FEATURED overlay the service keeps in SQLite (DESIGN.md section 2).
  */
 import { Kind } from '../kinds.ts'
-import { gameCoordinate, parseGameCoordinate, type EventId, type GameAddress, type Pubkey } from '../ids.ts'
+import {
+  gameCoordinate,
+  parseGameCoordinate,
+  type EventId,
+  type GameAddress,
+  type Pubkey,
+} from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
 import { requiredTag, singleTag, tagValues, type NostrEvent, type UnsignedEvent } from './event.ts'
 import { isHttpUrl } from './game.ts'

@@ -52,12 +52,30 @@ describe('parseGame (kind 32267)', () => {
   })
 
   it('a game without price is free and needs no zap tag', () => {
-    const r = parseGame(sign(withTags(paid(), (t) => without('zap')(without('price')(t))), dev))
+    const r = parseGame(
+      sign(
+        withTags(paid(), (t) => without('zap')(without('price')(t))),
+        dev,
+      ),
+    )
     expect(r.ok && [r.value.priceMsat, r.value.zapPubkey]).toEqual([0, undefined])
   })
 
   it('a Zapstore-style app with extra tags (repository, h, alt, a to a NIP-34 repo) still parses', () => {
-    const r = parseGame(sign(withTags(paid(), adding(['repository', 'https://github.com/dev/star-miner'], ['h', 'zapstore'], ['alt', 'App'], ['a', `30617:${dev.pk}:star-miner`])), dev))
+    const r = parseGame(
+      sign(
+        withTags(
+          paid(),
+          adding(
+            ['repository', 'https://github.com/dev/star-miner'],
+            ['h', 'zapstore'],
+            ['alt', 'App'],
+            ['a', `30617:${dev.pk}:star-miner`],
+          ),
+        ),
+        dev,
+      ),
+    )
     expect(r.ok).toBe(true)
   })
 
@@ -86,64 +104,166 @@ describe('parseGame (kind 32267)', () => {
 
   const invalid: [string, (t: string[][]) => string[][], string][] = [
     ['no d', without('d'), 'd: missing'],
-    ['a d that is not a slug', replacing(['d', 'Star Miner']), 'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}'],
-    ['a d with @ (a release address)', replacing(['d', 'star@1.0.0']), 'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}'],
+    [
+      'a d that is not a slug',
+      replacing(['d', 'Star Miner']),
+      'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}',
+    ],
+    [
+      'a d with @ (a release address)',
+      replacing(['d', 'star@1.0.0']),
+      'd: slug must match [A-Za-z0-9][A-Za-z0-9._-]{0,63}',
+    ],
     ['two d tags', adding(['d', 'other']), 'd: duplicate tag'],
     ['no name', without('name'), 'name: missing'],
     ['a blank name', replacing(['name', '   ']), 'name: empty'],
     ['an overlong name', replacing(['name', 'x'.repeat(121)]), 'name: longer than 120 characters'],
     ['two name tags', adding(['name', 'Again']), 'name: duplicate tag'],
-    ['an overlong summary', replacing(['summary', 'x'.repeat(281)]), 'summary: longer than 280 characters'],
+    [
+      'an overlong summary',
+      replacing(['summary', 'x'.repeat(281)]),
+      'summary: longer than 280 characters',
+    ],
     ['an icon that is not http(s)', replacing(['icon', 'ipfs://x']), 'icon: not an http(s) URL'],
-    ['an image that is not http(s)', adding(['image', 'file:///etc/passwd']), 'image: not an http(s) URL'],
-    ['no t=game', (t) => t.filter((x) => !(x[0] === 't' && x[1] === 'game')), 't: a game must carry ["t","game"]'],
-    ['a genre with spaces', adding(['t', 'open world']), 't: genre must match [a-z0-9][a-z0-9-]{0,31}'],
-    ['a platform with spaces', adding(['f', 'Linux x86']), 'f: platform id must match [a-z0-9][a-z0-9_-]{0,31}'],
-    ['a fractional price', replacing(['price', '2100.5', 'SAT']), 'price: not a non-negative integer'],
+    [
+      'an image that is not http(s)',
+      adding(['image', 'file:///etc/passwd']),
+      'image: not an http(s) URL',
+    ],
+    [
+      'no t=game',
+      (t) => t.filter((x) => !(x[0] === 't' && x[1] === 'game')),
+      't: a game must carry ["t","game"]',
+    ],
+    [
+      'a genre with spaces',
+      adding(['t', 'open world']),
+      't: genre must match [a-z0-9][a-z0-9-]{0,31}',
+    ],
+    [
+      'a platform with spaces',
+      adding(['f', 'Linux x86']),
+      'f: platform id must match [a-z0-9][a-z0-9_-]{0,31}',
+    ],
+    [
+      'a fractional price',
+      replacing(['price', '2100.5', 'SAT']),
+      'price: not a non-negative integer',
+    ],
     ['a negative price', replacing(['price', '-1', 'SAT']), 'price: not a non-negative integer'],
     ['a price in BTC', replacing(['price', '1', 'BTC']), 'price: currency must be SAT, got BTC'],
-    ['a recurring price', replacing(['price', '100', 'SAT', 'month']), 'price: recurring prices are not supported'],
-    ['a price over the cap', replacing(['price', '1000000001', 'SAT']), 'price: above 1000000000 sats'],
+    [
+      'a recurring price',
+      replacing(['price', '100', 'SAT', 'month']),
+      'price: recurring prices are not supported',
+    ],
+    [
+      'a price over the cap',
+      replacing(['price', '1000000001', 'SAT']),
+      'price: above 1000000000 sats',
+    ],
     ['two price tags', adding(['price', '1', 'SAT']), 'price: duplicate tag'],
-    ['an unknown status', adding(['status', 'sold']), 'status: must be "draft" or "unlisted" when present'],
-    ['a paid game without a zap tag', without('zap'), 'zap: a paid game needs exactly one zap tag naming the market'],
-    ['a paid game with a split zap', adding(['zap', dev.pk, 'wss://r', '1']), 'zap: a paid game needs exactly one zap tag naming the market'],
-    ['a zap tag with an npub', replacing(['zap', 'npub1xyz', 'wss://r', '1']), 'zap: pubkey must be 64 lowercase hex'],
+    [
+      'an unknown status',
+      adding(['status', 'sold']),
+      'status: must be "draft" or "unlisted" when present',
+    ],
+    [
+      'a paid game without a zap tag',
+      without('zap'),
+      'zap: a paid game needs exactly one zap tag naming the market',
+    ],
+    [
+      'a paid game with a split zap',
+      adding(['zap', dev.pk, 'wss://r', '1']),
+      'zap: a paid game needs exactly one zap tag naming the market',
+    ],
+    [
+      'a zap tag with an npub',
+      replacing(['zap', 'npub1xyz', 'wss://r', '1']),
+      'zap: pubkey must be 64 lowercase hex',
+    ],
   ]
   it.each(invalid)('rejects %s', (_name, edit, reason) => {
     expect(parseGame(sign(withTags(paid(), edit), dev))).toEqual({ ok: false, reason })
   })
 
   it('rejects a free game with two zap tags', () => {
-    const ev = signTags(32267, [['d', 'g'], ['name', 'G'], ['t', 'game'], ['zap', market.pk], ['zap', dev.pk]], dev)
+    const ev = signTags(
+      32267,
+      [
+        ['d', 'g'],
+        ['name', 'G'],
+        ['t', 'game'],
+        ['zap', market.pk],
+        ['zap', dev.pk],
+      ],
+      dev,
+    )
     expect(parseGame(ev)).toEqual({ ok: false, reason: 'zap: at most one zap tag' })
   })
 
   it('rejects another kind', () => {
-    expect(parseGame(sign({ ...paid(), kind: 30023 }, dev))).toEqual({ ok: false, reason: 'kind: expected 32267, got 30023' })
+    expect(parseGame(sign({ ...paid(), kind: 30023 }, dev))).toEqual({
+      ok: false,
+      reason: 'kind: expected 32267, got 30023',
+    })
   })
 })
 
 describe('parseGame: NIP-82 apps as zsp publishes them (testing/nip82-fixtures.ts)', () => {
   const app = (packageId: string, extra: Partial<Parameters<typeof zspApp>[0]> = {}) =>
     zspApp({
-      packageId, name: 'Example App', description: 'A test application', summary: 'Test app', website: 'https://example.com',
-      license: 'MIT', repository: 'https://github.com/example/app', tags: ['game', 'arcade'], iconUrl: 'https://cdn.example.com/icon.png',
-      imageUrls: ['https://cdn.example.com/screenshot1.png'], platforms: ['android-arm64-v8a', 'android-armeabi-v7a'], createdAtSec: 1_760_000_000, ...extra,
+      packageId,
+      name: 'Example App',
+      description: 'A test application',
+      summary: 'Test app',
+      website: 'https://example.com',
+      license: 'MIT',
+      repository: 'https://github.com/example/app',
+      tags: ['game', 'arcade'],
+      iconUrl: 'https://cdn.example.com/icon.png',
+      imageUrls: ['https://cdn.example.com/screenshot1.png'],
+      platforms: ['android-arm64-v8a', 'android-armeabi-v7a'],
+      createdAtSec: 1_760_000_000,
+      ...extra,
     })
   const shapes: [string, UnsignedEvent, Record<string, unknown>][] = [
-    ['zsp app (h community, repository)', app('com.example.app'), { slug: 'com.example.app', platforms: ['android-arm64-v8a', 'android-armeabi-v7a'] }],
-    ['a d with capitals keeps its case', app('com.Example.App'), { slug: 'com.Example.App', title: 'Example App' }],
-    ['unknown tags are ignored', withTags(app('g'), adding(['alt', 'x'], ['a', '30617:' + 'ab'.repeat(32) + ':repo'], ['h', 'other'])), { slug: 'g' }],
+    [
+      'zsp app (h community, repository)',
+      app('com.example.app'),
+      { slug: 'com.example.app', platforms: ['android-arm64-v8a', 'android-armeabi-v7a'] },
+    ],
+    [
+      'a d with capitals keeps its case',
+      app('com.Example.App'),
+      { slug: 'com.Example.App', title: 'Example App' },
+    ],
+    [
+      'unknown tags are ignored',
+      withTags(
+        app('g'),
+        adding(['alt', 'x'], ['a', '30617:' + 'ab'.repeat(32) + ':repo'], ['h', 'other']),
+      ),
+      { slug: 'g' },
+    ],
   ]
   it.each(shapes)('accepts %s', (_name, u, expected) => {
     const ev = sign(u, dev)
     expect(ev.tags).toContainEqual(['h', ZSP_DEFAULT_COMMUNITY])
     const r = parseGame(ev)
-    expect(r.ok && r.value).toMatchObject({ ...expected, description: 'A test application', url: 'https://example.com', priceMsat: 0 })
+    expect(r.ok && r.value).toMatchObject({
+      ...expected,
+      description: 'A test application',
+      url: 'https://example.com',
+      priceMsat: 0,
+    })
   })
   it('an app without ["t","game"] is still not a game (our marketplace rule)', () => {
-    expect(parseGame(sign(app('com.example.app', { tags: ['arcade'] }), dev))).toEqual({ ok: false, reason: 't: a game must carry ["t","game"]' })
+    expect(parseGame(sign(app('com.example.app', { tags: ['arcade'] }), dev))).toEqual({
+      ok: false,
+      reason: 't: a game must carry ["t","game"]',
+    })
   })
 })
 

@@ -7,7 +7,14 @@ import { Kind } from '../kinds.ts'
 import { MAX_PRICE_SATS, parseSats, satsToMsat, type Msat } from '../money.ts'
 import { isHex64, type Pubkey } from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { requiredTag, singleTag, tagValues, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
+import {
+  requiredTag,
+  singleTag,
+  tagValues,
+  tagsNamed,
+  type NostrEvent,
+  type UnsignedEvent,
+} from './event.ts'
 import { checkSlug } from './tag-rules.ts'
 
 export const GAME_KIND = Kind.Game
@@ -62,7 +69,8 @@ export function parsePriceTag(tag: string[]): Parsed<Msat> {
   if (currency === undefined) return fail('price: missing currency')
   // NIP-99 leaves the sats code unstandardised; we accept SAT/SATS/sat/sats and nothing else.
   if (!/^sats?$/i.test(currency)) return fail(`price: currency must be SAT, got ${currency}`)
-  if (frequency !== undefined && frequency !== '') return fail('price: recurring prices are not supported')
+  if (frequency !== undefined && frequency !== '')
+    return fail('price: recurring prices are not supported')
   const sats = parseSats(amount)
   if (sats === undefined) return fail('price: not a non-negative integer')
   if (sats > MAX_PRICE_SATS) return fail(`price: above ${MAX_PRICE_SATS} sats`)
@@ -101,9 +109,11 @@ export function parseGame(ev: NostrEvent): Parsed<Game> {
   if (!ts.includes('game')) return fail('t: a game must carry ["t","game"]')
   const genres = [...new Set(ts.filter((t) => t !== 'game'))]
   if (genres.length > MAX_GENRES) return fail(`t: more than ${MAX_GENRES} genres`)
-  if (genres.some((t) => !TAG_RE.test(t))) return fail('t: genre must match [a-z0-9][a-z0-9-]{0,31}')
+  if (genres.some((t) => !TAG_RE.test(t)))
+    return fail('t: genre must match [a-z0-9][a-z0-9-]{0,31}')
   const platforms = [...new Set(tagValues(ev, 'f'))]
-  if (platforms.some((p) => !PLATFORM_RE.test(p))) return fail('f: platform id must match [a-z0-9][a-z0-9_-]{0,31}')
+  if (platforms.some((p) => !PLATFORM_RE.test(p)))
+    return fail('f: platform id must match [a-z0-9][a-z0-9_-]{0,31}')
 
   const priceTags = tagsNamed(ev, 'price')
   if (priceTags.length > 1) return fail('price: duplicate tag')
@@ -119,14 +129,16 @@ export function parseGame(ev: NostrEvent): Parsed<Game> {
   let listing: GameListing = 'LISTED'
   if (status.value === 'unlisted') listing = 'UNLISTED'
   else if (status.value === 'draft') listing = 'DRAFT'
-  else if (status.value !== undefined) return fail('status: must be "draft" or "unlisted" when present')
+  else if (status.value !== undefined)
+    return fail('status: must be "draft" or "unlisted" when present')
 
   const zaps = tagsNamed(ev, 'zap')
   let zapPubkey: Pubkey | undefined
   let zapRelay: string | undefined
   if (priceMsat > 0) {
     // A paid game routes its money through the market: exactly one zap tag, no splits (digest, routing 1).
-    if (zaps.length !== 1) return fail('zap: a paid game needs exactly one zap tag naming the market')
+    if (zaps.length !== 1)
+      return fail('zap: a paid game needs exactly one zap tag naming the market')
   } else if (zaps.length > 1) return fail('zap: at most one zap tag')
   const zap = zaps[0]
   if (zap) {
@@ -181,7 +193,10 @@ export interface GameInput {
 
 /** Make the unsigned kind-32267 event for a game. */
 export function buildGame(g: GameInput): UnsignedEvent {
-  const tags: string[][] = [['d', g.slug], ['name', g.title]]
+  const tags: string[][] = [
+    ['d', g.slug],
+    ['name', g.title],
+  ]
   if (g.summary) tags.push(['summary', g.summary])
   if (g.icon) tags.push(['icon', g.icon])
   for (const img of g.images ?? []) tags.push(['image', img])

@@ -24,12 +24,17 @@ export interface HttpAuthInput {
 
 /** 16 random bytes as hex (WebCrypto: Node 20 and browsers). */
 export function randomNonce(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 }
 
 /** The unsigned kind-27235 event for a request. */
 export function buildHttpAuth(a: HttpAuthInput): UnsignedEvent {
-  const tags = [['u', a.url], ['method', a.method.toUpperCase()]]
+  const tags = [
+    ['u', a.url],
+    ['method', a.method.toUpperCase()],
+  ]
   if (a.payloadSha256 !== undefined) tags.push(['payload', a.payloadSha256])
   tags.push(['nonce', a.nonce ?? randomNonce()])
   return { kind: HTTP_AUTH_KIND, created_at: a.createdAtSec, tags, content: '' }
@@ -49,4 +54,3 @@ export async function sha256Hex(body: Uint8Array | string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
 }
-

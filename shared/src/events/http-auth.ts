@@ -9,7 +9,15 @@ import { fail, ok, type Parsed } from '../result.ts'
 import { parseEventShape, singleTag, type NostrEvent } from './event.ts'
 import { HTTP_AUTH_KIND, HTTP_AUTH_WINDOW_SEC } from './http-auth-header.ts'
 
-export { HTTP_AUTH_KIND, HTTP_AUTH_WINDOW_SEC, buildHttpAuth, httpAuthHeader, randomNonce, sha256Hex, type HttpAuthInput } from './http-auth-header.ts'
+export {
+  HTTP_AUTH_KIND,
+  HTTP_AUTH_WINDOW_SEC,
+  buildHttpAuth,
+  httpAuthHeader,
+  randomNonce,
+  sha256Hex,
+  type HttpAuthInput,
+} from './http-auth-header.ts'
 
 /** Decode standard or url-safe base64, with or without padding; undefined when it is not base64. */
 export function decodeBase64(text: string): Uint8Array | undefined {
@@ -55,7 +63,8 @@ export interface HttpAuthExpect {
 export function verifyHttpAuth(ev: NostrEvent, x: HttpAuthExpect): Parsed<string> {
   if (ev.kind !== HTTP_AUTH_KIND) return fail(`kind: must be ${HTTP_AUTH_KIND}`)
   // A fresh copy: nostr-tools caches the verdict on the object it verified.
-  if (!(x.verifySignature ?? ((e) => verifyEvent({ ...e })))(ev)) return fail('signature: invalid id or signature')
+  if (!(x.verifySignature ?? ((e) => verifyEvent({ ...e })))(ev))
+    return fail('signature: invalid id or signature')
   const window = x.windowSec ?? HTTP_AUTH_WINDOW_SEC
   if (ev.created_at > x.nowSec + window) return fail('created_at: in the future')
   if (ev.created_at < x.nowSec - window) return fail('created_at: expired')
@@ -67,12 +76,14 @@ export function verifyHttpAuth(ev: NostrEvent, x: HttpAuthExpect): Parsed<string
   if (bare(u.value!) !== bare(x.url)) return fail('u: does not match the request URL')
   const method = singleTag(ev, 'method', true)
   if (!method.ok) return method
-  if ((method.value ?? '').toUpperCase() !== x.method.toUpperCase()) return fail('method: does not match the request method')
+  if ((method.value ?? '').toUpperCase() !== x.method.toUpperCase())
+    return fail('method: does not match the request method')
   const payload = singleTag(ev, 'payload', false)
   if (!payload.ok) return payload
   if (x.bodySha256 !== undefined) {
     if (payload.value === undefined) return fail('payload: missing for a request with a body')
-    if (payload.value.toLowerCase() !== x.bodySha256) return fail('payload: does not match the body')
+    if (payload.value.toLowerCase() !== x.bodySha256)
+      return fail('payload: does not match the body')
   } else if (payload.value !== undefined && payload.value.toLowerCase() !== EMPTY_SHA256) {
     return fail('payload: present but the request has no body')
   }

@@ -13,9 +13,21 @@
  * kept (in a file, by the game) until it expires.
  */
 import { verifyEvent } from 'nostr-tools/pure'
-import { gameCoordinate, isHex64, parseGameCoordinate, type GameAddress, type Pubkey } from '../ids.ts'
+import {
+  gameCoordinate,
+  isHex64,
+  parseGameCoordinate,
+  type GameAddress,
+  type Pubkey,
+} from '../ids.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { parseEventShape, requiredTag, singleTag, type NostrEvent, type UnsignedEvent } from './event.ts'
+import {
+  parseEventShape,
+  requiredTag,
+  singleTag,
+  type NostrEvent,
+  type UnsignedEvent,
+} from './event.ts'
 import { checkKindAndLimits } from './tag-rules.ts'
 
 export const OWNERSHIP_PROOF_KIND = 3267
@@ -49,7 +61,10 @@ export function buildOwnershipProof(p: OwnershipProofInput): UnsignedEvent {
   ]
   if (p.entitlementId !== undefined) tags.push(['entitlement', p.entitlementId])
   const until = new Date(p.expiresAtSec * 1000).toISOString()
-  tags.push(['alt', `Ownership proof: ${p.owner} owns ${gameCoordinate(p.game)} (valid until ${until})`])
+  tags.push([
+    'alt',
+    `Ownership proof: ${p.owner} owns ${gameCoordinate(p.game)} (valid until ${until})`,
+  ])
   return { kind: OWNERSHIP_PROOF_KIND, created_at: p.createdAtSec, tags, content: '' }
 }
 
@@ -92,14 +107,23 @@ export function parseOwnershipProof(ev: NostrEvent): Parsed<OwnershipProof> {
   if (!expiration.ok) return expiration
   const basis = requiredTag(ev, 'basis')
   if (!basis.ok) return basis
-  if (!(BASES as readonly string[]).includes(basis.value)) return fail(`basis: must be one of ${BASES.join(', ')}`)
+  if (!(BASES as readonly string[]).includes(basis.value))
+    return fail(`basis: must be one of ${BASES.join(', ')}`)
   const ent = singleTag(ev, 'entitlement', false)
   if (!ent.ok) return ent
-  if (basis.value === 'entitlement' && ent.value === undefined) return fail('entitlement: missing for basis entitlement')
+  if (basis.value === 'entitlement' && ent.value === undefined)
+    return fail('entitlement: missing for basis entitlement')
   if (expiration.value <= ev.created_at) return fail('expiration: not after created_at')
   return ok({
-    eventId: ev.id, marketPubkey: ev.pubkey as Pubkey, game, owner: p.value as Pubkey, basis: basis.value as OwnershipBasis,
-    entitlementId: ent.value, grantedAtSec: granted.value, createdAtSec: ev.created_at, expiresAtSec: expiration.value,
+    eventId: ev.id,
+    marketPubkey: ev.pubkey as Pubkey,
+    game,
+    owner: p.value as Pubkey,
+    basis: basis.value as OwnershipBasis,
+    entitlementId: ent.value,
+    grantedAtSec: granted.value,
+    createdAtSec: ev.created_at,
+    expiresAtSec: expiration.value,
   })
 }
 
@@ -123,14 +147,19 @@ export interface OwnershipProofExpect {
  * id and signature, the game, the owner, and that it has not expired by `nowSec` (NIP-40: expired when
  * `expiration` ≤ now). Answers the proof, or the first rule it breaks.
  */
-export function verifyOwnershipProof(input: unknown, x: OwnershipProofExpect): Parsed<OwnershipProof> {
+export function verifyOwnershipProof(
+  input: unknown,
+  x: OwnershipProofExpect,
+): Parsed<OwnershipProof> {
   const shape = parseEventShape(input)
   if (!shape.ok) return shape
   const ev = shape.value
-  if (ev.kind !== OWNERSHIP_PROOF_KIND) return fail(`kind: expected ${OWNERSHIP_PROOF_KIND}, got ${ev.kind}`)
+  if (ev.kind !== OWNERSHIP_PROOF_KIND)
+    return fail(`kind: expected ${OWNERSHIP_PROOF_KIND}, got ${ev.kind}`)
   if (ev.pubkey !== x.marketPubkey) return fail('pubkey: not signed by this market')
   // A fresh copy: nostr-tools caches the verdict on the object it verified.
-  if (!(x.verifySignature ?? ((e) => verifyEvent({ ...e })))(ev)) return fail('signature: invalid id or signature')
+  if (!(x.verifySignature ?? ((e) => verifyEvent({ ...e })))(ev))
+    return fail('signature: invalid id or signature')
   const parsed = parseOwnershipProof(ev)
   if (!parsed.ok) return parsed
   const proof = parsed.value
@@ -138,6 +167,7 @@ export function verifyOwnershipProof(input: unknown, x: OwnershipProofExpect): P
   if (gameCoordinate(proof.game) !== game) return fail('a: names another game')
   if (proof.owner !== x.owner) return fail('p: names another owner')
   if (proof.expiresAtSec <= x.nowSec) return fail('expiration: expired')
-  if (proof.createdAtSec > x.nowSec + (x.maxSkewSec ?? OWNERSHIP_PROOF_MAX_SKEW_SEC)) return fail('created_at: in the future')
+  if (proof.createdAtSec > x.nowSec + (x.maxSkewSec ?? OWNERSHIP_PROOF_MAX_SKEW_SEC))
+    return fail('created_at: in the future')
   return ok(proof)
 }

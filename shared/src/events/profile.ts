@@ -46,11 +46,16 @@ export function parseProfile(ev: NostrEvent): Parsed<Profile> {
   } catch {
     return fail('content: not JSON')
   }
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return fail('content: not a JSON object')
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    return fail('content: not a JSON object')
   const m = meta as Record<string, unknown>
   const ignored: string[] = []
 
-  const text = (key: string, max = MAX_FIELD, check?: (s: string) => string | undefined): string | undefined => {
+  const text = (
+    key: string,
+    max = MAX_FIELD,
+    check?: (s: string) => string | undefined,
+  ): string | undefined => {
     const v = m[key]
     if (v === undefined || v === null) return undefined
     if (typeof v !== 'string') return void ignored.push(`${key}: not a string`)

@@ -12,7 +12,14 @@ import { fail, ok, type Parsed } from '../result.ts'
 import { requiredTag, singleTag, tagsNamed, type NostrEvent, type UnsignedEvent } from './event.ts'
 import { checkKindAndLimits, checkSlug, checkVersion } from './tag-rules.ts'
 
-export { coerceVersion, compareSemver, isSemver, isVersion, parseSemver, type Semver } from './semver.ts'
+export {
+  coerceVersion,
+  compareSemver,
+  isSemver,
+  isVersion,
+  parseSemver,
+  type Semver,
+} from './semver.ts'
 
 export const RELEASE_KIND = Kind.Release
 export const DEFAULT_CHANNEL = 'main'
@@ -69,7 +76,8 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
   const v = singleTag(ev, 'version', false)
   if (!v.ok) return v
   // Legacy releases carry the version only in `d`.
-  const version = v.value ?? (d.value.startsWith(`${slug}@`) ? d.value.slice(slug.length + 1) : undefined)
+  const version =
+    v.value ?? (d.value.startsWith(`${slug}@`) ? d.value.slice(slug.length + 1) : undefined)
   if (version === undefined) return fail('version: missing')
   const vc = checkVersion('version', version)
   if (!vc.ok) return vc
@@ -84,7 +92,8 @@ export function parseRelease(ev: NostrEvent): Parsed<Release> {
   const assets: ReleaseAssetRef[] = []
   for (const e of es) {
     if (!isHex64(e[1])) return fail('e: asset id must be 64 lowercase hex')
-    if (!assets.some((x) => x.id === e[1])) assets.push({ id: e[1] as EventId, relay: e[2] || undefined })
+    if (!assets.some((x) => x.id === e[1]))
+      assets.push({ id: e[1] as EventId, relay: e[2] || undefined })
   }
   if (assets.length > MAX_RELEASE_ASSETS) return fail(`e: more than ${MAX_RELEASE_ASSETS} assets`)
 

@@ -64,7 +64,12 @@ export function coerceVersion(s: string): CoercedVersion | undefined {
     major: BigInt(m[1]!),
     minor: BigInt(m[2] ?? '0'),
     patch: BigInt(m[3] ?? '0'),
-    extra: m[4] ? m[4].slice(1).split('.').map((x) => BigInt(x)) : [],
+    extra: m[4]
+      ? m[4]
+          .slice(1)
+          .split('.')
+          .map((x) => BigInt(x))
+      : [],
     prerelease: m[5] ? m[5].split('.').filter((x) => x !== '') : [],
     build: m[6] ? m[6].split('.') : [],
   }
@@ -122,7 +127,10 @@ export function compareSemver(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0
   }
   return (
-    cmp(x.major, y.major) || cmp(x.minor, y.minor) || cmp(x.patch, y.patch) || compareExtra(x.extra, y.extra) ||
+    cmp(x.major, y.major) ||
+    cmp(x.minor, y.minor) ||
+    cmp(x.patch, y.patch) ||
+    compareExtra(x.extra, y.extra) ||
     comparePrerelease(x.prerelease, y.prerelease)
   )
 }

@@ -16,23 +16,34 @@ function fitsBytes(s: string, max: number): boolean {
 }
 
 /** The kind is `kind` and the event is within EVENT_LIMITS (parsers may see events that skipped parseEventShape). */
-export function checkKindAndLimits(ev: NostrEvent, kind: number, limits: EventLimits = EVENT_LIMITS): Parsed<true> {
+export function checkKindAndLimits(
+  ev: NostrEvent,
+  kind: number,
+  limits: EventLimits = EVENT_LIMITS,
+): Parsed<true> {
   if (ev.kind !== kind) return fail(`kind: expected ${kind}, got ${ev.kind}`)
   if (!fitsBytes(ev.content, limits.maxContentBytes)) return fail('content: over 64 KiB')
   if (ev.tags.length > limits.maxTags) return fail(`tags: more than ${limits.maxTags} tags`)
   for (const t of ev.tags) {
     if (t.length === 0) return fail('tags: empty tag')
-    if (t.length > limits.maxTagValues) return fail(`${t[0]}: tag with more than ${limits.maxTagValues} values`)
-    for (const v of t) if (!fitsBytes(v, limits.maxTagValueBytes)) return fail(`${t[0]}: tag value over 1 KiB`)
+    if (t.length > limits.maxTagValues)
+      return fail(`${t[0]}: tag with more than ${limits.maxTagValues} values`)
+    for (const v of t)
+      if (!fitsBytes(v, limits.maxTagValueBytes)) return fail(`${t[0]}: tag value over 1 KiB`)
   }
   return ok(true)
 }
 
 /** An optional singular tag whose value must be 64 lowercase hex; `what` names it in the reason. */
-export function optionalHexTag(ev: NostrEvent, name: string, what: string): Parsed<string | undefined> {
+export function optionalHexTag(
+  ev: NostrEvent,
+  name: string,
+  what: string,
+): Parsed<string | undefined> {
   const t = singleTag(ev, name, false)
   if (!t.ok) return fail(`${name}: at most one ${name} tag`)
-  if (t.value !== undefined && !isHex64(t.value)) return fail(`${name}: ${what} must be 64 lowercase hex`)
+  if (t.value !== undefined && !isHex64(t.value))
+    return fail(`${name}: ${what} must be 64 lowercase hex`)
   return t
 }
 
@@ -46,7 +57,10 @@ export function requiredHexTag(ev: NostrEvent, name: string, what: string): Pars
 
 /** A version as publishers write it: SemVer or a loose version that coerces (`1.0`, `v1.2.3`). */
 export function checkVersion(field: string, value: string): Parsed<string> {
-  if (!isVersion(value)) return fail(`${field}: not a version (SemVer such as 1.2.3, or 1.0, v1.2.3), at most 64 characters`)
+  if (!isVersion(value))
+    return fail(
+      `${field}: not a version (SemVer such as 1.2.3, or 1.0, v1.2.3), at most 64 characters`,
+    )
   return ok(value)
 }
 

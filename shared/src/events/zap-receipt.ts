@@ -31,7 +31,10 @@ export interface ZapReceiptInput {
 
 /** Make the unsigned kind-9735 receipt; `p`, `e`, `a`, `k` are copied from the zap request (App. E). */
 export function buildZapReceipt(r: ZapReceiptInput): UnsignedEvent {
-  const tags: string[][] = [['p', r.recipientPubkey], ['P', r.senderPubkey]]
+  const tags: string[][] = [
+    ['p', r.recipientPubkey],
+    ['P', r.senderPubkey],
+  ]
   if (r.targetEventId) tags.push(['e', r.targetEventId])
   if (r.coordinate) tags.push(['a', r.coordinate])
   if (r.targetKind !== undefined) tags.push(['k', String(r.targetKind)])
@@ -84,7 +87,8 @@ export interface ZapReceipt {
  * imports no bolt11 decoder); App. F's amount check belongs to the caller.
  */
 export function parseZapReceipt(ev: NostrEvent): Parsed<ZapReceipt> {
-  if (ev.kind !== ZAP_RECEIPT_KIND) return fail(`kind: expected ${ZAP_RECEIPT_KIND}, got ${ev.kind}`)
+  if (ev.kind !== ZAP_RECEIPT_KIND)
+    return fail(`kind: expected ${ZAP_RECEIPT_KIND}, got ${ev.kind}`)
   const bolt11 = requiredTag(ev, 'bolt11')
   if (!bolt11.ok) return bolt11
   if (!/^ln[a-z0-9]+$/i.test(bolt11.value)) return fail('bolt11: not a bolt11 invoice')
@@ -102,7 +106,8 @@ export function parseZapReceipt(ev: NostrEvent): Parsed<ZapReceipt> {
 
   const P = singleTag(ev, 'P', false)
   if (!P.ok) return P
-  if (P.value !== undefined && P.value !== req.senderPubkey) return fail("P: must equal the zap request's pubkey")
+  if (P.value !== undefined && P.value !== req.senderPubkey)
+    return fail("P: must equal the zap request's pubkey")
 
   const e = singleTag(ev, 'e', false)
   if (!e.ok) return e
@@ -112,11 +117,13 @@ export function parseZapReceipt(ev: NostrEvent): Parsed<ZapReceipt> {
   if (a.value !== req.coordinate) return fail("a: must equal the zap request's a")
   const k = singleTag(ev, 'k', false)
   if (!k.ok) return k
-  if (k.value !== undefined && k.value !== String(req.targetKind)) return fail("k: must equal the zap request's k")
+  if (k.value !== undefined && k.value !== String(req.targetKind))
+    return fail("k: must equal the zap request's k")
 
   const preimage = singleTag(ev, 'preimage', false)
   if (!preimage.ok) return preimage
-  if (preimage.value !== undefined && !isHex64(preimage.value)) return fail('preimage: must be 64 lowercase hex')
+  if (preimage.value !== undefined && !isHex64(preimage.value))
+    return fail('preimage: must be 64 lowercase hex')
 
   return ok({
     id: ev.id as EventId,

@@ -12,7 +12,15 @@ import { Kind } from '../kinds.ts'
 import { isHex64, parseCoordinate, type EventId, type Pubkey } from '../ids.ts'
 import { parseMsat, type Msat } from '../money.ts'
 import { fail, ok, type Parsed } from '../result.ts'
-import { EVENT_LIMITS, parseEventShape, singleTag, tagsNamed, type EventLimits, type NostrEvent, type UnsignedEvent } from './event.ts'
+import {
+  EVENT_LIMITS,
+  parseEventShape,
+  singleTag,
+  tagsNamed,
+  type EventLimits,
+  type NostrEvent,
+  type UnsignedEvent,
+} from './event.ts'
 import { checkKindAndLimits, optionalHexTag } from './tag-rules.ts'
 
 export const ZAP_REQUEST_KIND = Kind.ZapRequest
@@ -82,14 +90,20 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
 
   const a = singleTag(ev, 'a', false)
   if (!a.ok) return fail('a: at most one a tag')
-  if (a.value !== undefined && !parseCoordinate(a.value)) return fail('a: must be a coordinate <kind>:<pubkey>:<d>')
+  if (a.value !== undefined && !parseCoordinate(a.value))
+    return fail('a: must be a coordinate <kind>:<pubkey>:<d>')
 
   // `k` is informational (copied into the receipt): a value that is not a kind is dropped, not refused.
   const kValue = tagsNamed(ev, 'k')[0]?.[1]
-  const targetKind = kValue !== undefined && /^(0|[1-9][0-9]{0,4})$/.test(kValue) && Number(kValue) <= 65535 ? Number(kValue) : undefined
+  const targetKind =
+    kValue !== undefined && /^(0|[1-9][0-9]{0,4})$/.test(kValue) && Number(kValue) <= 65535
+      ? Number(kValue)
+      : undefined
 
   // Appendix D: "there should be a relays tag". Any number, duplicates, junk: all kept as sent here.
-  const relays = tagsNamed(ev, 'relays').flatMap((t) => t.slice(1)).filter((r) => typeof r === 'string')
+  const relays = tagsNamed(ev, 'relays')
+    .flatMap((t) => t.slice(1))
+    .filter((r) => typeof r === 'string')
 
   const amount = singleTag(ev, 'amount', false)
   if (!amount.ok) return amount
@@ -101,7 +115,8 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
   }
 
   const lnurl = tagsNamed(ev, 'lnurl')[0]?.[1]
-  if (ev.content.length > MAX_ZAP_COMMENT) return fail(`content: comment longer than ${MAX_ZAP_COMMENT} characters`)
+  if (ev.content.length > MAX_ZAP_COMMENT)
+    return fail(`content: comment longer than ${MAX_ZAP_COMMENT} characters`)
 
   return ok({
     id: ev.id as EventId,
@@ -123,7 +138,9 @@ export function parseZapRequest(ev: NostrEvent): Parsed<ZapRequest> {
  * Parse the zap request JSON string an LNURL callback receives (`nostr=` query) or a receipt's
  * `description`: JSON, NIP-01 shape, id and signature (NIP-57 App. D "valid signature"), then App. D.
  */
-export function parseZapRequestJson(json: string): Parsed<{ event: NostrEvent; zapRequest: ZapRequest }> {
+export function parseZapRequestJson(
+  json: string,
+): Parsed<{ event: NostrEvent; zapRequest: ZapRequest }> {
   let raw: unknown
   try {
     raw = JSON.parse(json)
@@ -208,7 +225,10 @@ export interface ZapRequestInput {
 
 /** Make an unsigned kind-9734 zap request (what the storefront and CLI sign). */
 export function buildZapRequest(z: ZapRequestInput): UnsignedEvent {
-  const tags: string[][] = [['relays', ...z.relays], ['amount', String(z.amountMsat)]]
+  const tags: string[][] = [
+    ['relays', ...z.relays],
+    ['amount', String(z.amountMsat)],
+  ]
   if (z.lnurl) tags.push(['lnurl', z.lnurl])
   tags.push(['p', z.recipientPubkey])
   if (z.targetEventId) tags.push(['e', z.targetEventId])

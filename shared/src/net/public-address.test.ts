@@ -91,15 +91,42 @@ describe('classifyHost', () => {
   }
 
   it('refuses what is not a host', () => {
-    for (const h of ['', '[]', '256.0.0.1', '1.2.3.4.5', '0x1ffffffff', '4294967296', '127.0.0.256', '08.0.0.1', 'example.1',
-      '[::1::2]', '[1:2:3:4:5:6:7:8:9]', '[::ffff:127.0.0.01]', '[gggg::1]', 'a b.example', '-a.example', 'a..example', '[::1]:80']) {
+    for (const h of [
+      '',
+      '[]',
+      '256.0.0.1',
+      '1.2.3.4.5',
+      '0x1ffffffff',
+      '4294967296',
+      '127.0.0.256',
+      '08.0.0.1',
+      'example.1',
+      '[::1::2]',
+      '[1:2:3:4:5:6:7:8:9]',
+      '[::ffff:127.0.0.01]',
+      '[gggg::1]',
+      'a b.example',
+      '-a.example',
+      'a..example',
+      '[::1]:80',
+    ]) {
       expect(classifyHost(h).class, h).toBe('invalid')
       expect(isPublicHost(h), h).toBe(false)
     }
   })
 
   it('agrees with the WHATWG URL parser on every numeric IPv4 spelling', () => {
-    for (const h of ['0x7f000001', '2130706433', '0177.0.0.1', '127.1', '0x7f.1', '2852039166', '0251.0376.0251.0376', '0', '1.2.3']) {
+    for (const h of [
+      '0x7f000001',
+      '2130706433',
+      '0177.0.0.1',
+      '127.1',
+      '0x7f.1',
+      '2852039166',
+      '0251.0376.0251.0376',
+      '0',
+      '1.2.3',
+    ]) {
       expect(classifyHost(h).address, h).toBe(new URL(`http://${h}/`).hostname)
     }
   })

@@ -35,7 +35,8 @@ export interface HostClassification {
 
 type V4Range = readonly [base: number, prefix: number, cls: AddressClass]
 
-const v4 = (a: number, b: number, c: number, d: number): number => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d
+const v4 = (a: number, b: number, c: number, d: number): number =>
+  ((a << 24) >>> 0) + (b << 16) + (c << 8) + d
 
 /** Most specific first. */
 const V4_RANGES: readonly V4Range[] = [
@@ -65,18 +66,26 @@ const V4_RANGES: readonly V4Range[] = [
 function classifyV4(n: number): AddressClass {
   for (const [base, prefix, cls] of V4_RANGES) {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
-    if (((n & mask) >>> 0) === base) return cls
+    if ((n & mask) >>> 0 === base) return cls
   }
   return 'public'
 }
 
-const dotted = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+const dotted = (n: number): string =>
+  [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
 
 /** One IPv4 part: decimal, 0x hex or 0-led octal (WHATWG "IPv4 number parser"); undefined when not a number. */
 function v4Part(s: string): number | undefined {
   if (s === '') return undefined
-  let digits = s, radix = 10
-  if (/^0x/i.test(s)) { digits = s.slice(2); radix = 16 } else if (s.length > 1 && s.startsWith('0')) { digits = s.slice(1); radix = 8 }
+  let digits = s,
+    radix = 10
+  if (/^0x/i.test(s)) {
+    digits = s.slice(2)
+    radix = 16
+  } else if (s.length > 1 && s.startsWith('0')) {
+    digits = s.slice(1)
+    radix = 8
+  }
   if (digits === '') return 0 // "0x" is zero, as the URL parser has it
   const re = radix === 16 ? /^[0-9a-f]+$/i : radix === 8 ? /^[0-7]+$/ : /^[0-9]+$/
   if (!re.test(digits)) return undefined
@@ -100,7 +109,9 @@ export function parseIPv4(host: string): number | undefined | null {
   const last = ns[ns.length - 1]!
   if (ns.slice(0, -1).some((n) => n > 255) || last >= 256 ** (5 - ns.length)) return null
   let value = last
-  ns.slice(0, -1).forEach((n, i) => { value += n * 256 ** (3 - i) })
+  ns.slice(0, -1).forEach((n, i) => {
+    value += n * 256 ** (3 - i)
+  })
   return value >>> 0
 }
 
@@ -115,7 +126,8 @@ export function parseIPv6(s: string): number[] | undefined {
     const v4s = s.slice(lastColon + 1)
     if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(v4s)) return undefined
     const b = v4s.split('.').map(Number)
-    if (b.some((x) => x > 255) || v4s.split('.').some((x) => x.length > 1 && x.startsWith('0'))) return undefined
+    if (b.some((x) => x > 255) || v4s.split('.').some((x) => x.length > 1 && x.startsWith('0')))
+      return undefined
     tail = [(b[0]! << 8) + b[1]!, (b[2]! << 8) + b[3]!]
     head = s.slice(0, lastColon + 1)
     if (!head.endsWith('::') && head.endsWith(':')) head = head.slice(0, -1)
@@ -148,7 +160,8 @@ function classifyV6(g: number[]): AddressClass {
   if (zeroUpTo(7) && g[7] === 1) return 'loopback'
   if (zeroUpTo(5) && g[5] === 0xffff) return classifyV4(embeddedV4(g[6]!, g[7]!)) // IPv4-mapped
   if (zeroUpTo(6)) return 'reserved' // deprecated IPv4-compatible
-  if (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return classifyV4(embeddedV4(g[6]!, g[7]!)) // NAT64
+  if (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0))
+    return classifyV4(embeddedV4(g[6]!, g[7]!)) // NAT64
   if (a === 0x64 && b === 0xff9b && g[2] === 1) return 'private' // local-use NAT64 64:ff9b:1::/48
   if (a === 0x2002) return classifyV4(embeddedV4(b, g[2]!)) // 6to4
   if ((a & 0xfe00) === 0xfc00) return 'private' // unique local fc00::/7
@@ -163,7 +176,16 @@ function classifyV6(g: number[]): AddressClass {
 }
 
 /** Names that never lead to the public internet. */
-const LOCAL_SUFFIXES = ['.local', '.internal', '.home.arpa', '.localdomain', '.lan', '.intranet', '.corp', '.private']
+const LOCAL_SUFFIXES = [
+  '.local',
+  '.internal',
+  '.home.arpa',
+  '.localdomain',
+  '.lan',
+  '.intranet',
+  '.corp',
+  '.private',
+]
 /** A DNS label (underscores allowed: some hosts have them); no leading or trailing hyphen. */
 const LABEL_RE = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/
 
@@ -184,7 +206,12 @@ function classifyName(name: string): AddressClass {
 export function classifyHost(host: string): HostClassification {
   let h = host.trim().toLowerCase()
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1)
-  const invalid: HostClassification = { type: 'name', class: 'invalid', address: h, canonical: false }
+  const invalid: HostClassification = {
+    type: 'name',
+    class: 'invalid',
+    address: h,
+    canonical: false,
+  }
   if (h === '' || h.length > 255) return invalid
   if (h.includes(':')) {
     // A zone id (fe80::1%eth0) names an interface: only meaningful on a local link.
@@ -192,13 +219,23 @@ export function classifyHost(host: string): HostClassification {
     const groups = parseIPv6(zone >= 0 ? h.slice(0, zone) : h)
     if (!groups) return invalid
     const cls = zone >= 0 ? 'link-local' : classifyV6(groups)
-    return { type: 'ipv6', class: cls, address: groups.map((x) => x.toString(16)).join(':'), canonical: true }
+    return {
+      type: 'ipv6',
+      class: cls,
+      address: groups.map((x) => x.toString(16)).join(':'),
+      canonical: true,
+    }
   }
   const n = parseIPv4(h)
   if (n === null) return { ...invalid, type: 'ipv4' }
   if (n !== undefined) {
     const address = dotted(n)
-    return { type: 'ipv4', class: classifyV4(n), address, canonical: h.replace(/\.$/, '') === address }
+    return {
+      type: 'ipv4',
+      class: classifyV4(n),
+      address,
+      canonical: h.replace(/\.$/, '') === address,
+    }
   }
   const name = h.replace(/\.$/, '')
   return { type: 'name', class: classifyName(name), address: name, canonical: true }

@@ -12,6 +12,10 @@ export const browserNwcCrypto: NwcCrypto = {
   publicKey: getPublicKey,
   sign: (t, secret) => finalizeEvent(t, secret) as NostrEvent,
   verify: (ev) => verifyEvent(ev),
-  nip44: { conversationKey: nip44.getConversationKey, encrypt: (t, k) => nip44.encrypt(t, k), decrypt: nip44.decrypt },
+  nip44: {
+    conversationKey: nip44.getConversationKey,
+    encrypt: (t, k) => nip44.encrypt(t, k),
+    decrypt: nip44.decrypt,
+  },
   nip04: { encrypt: nip04.encrypt, decrypt: nip04.decrypt },
 }

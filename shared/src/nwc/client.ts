@@ -24,7 +24,10 @@ export type NwcEncryption = 'nip44_v2' | 'nip04'
 
 export interface NwcCrypto {
   publicKey(secret: Uint8Array): string
-  sign(t: { kind: number; created_at: number; tags: string[][]; content: string }, secret: Uint8Array): NostrEvent
+  sign(
+    t: { kind: number; created_at: number; tags: string[][]; content: string },
+    secret: Uint8Array,
+  ): NostrEvent
   /** Full check of a received event: id recomputed, then the signature. */
   verify(ev: NostrEvent): boolean
   nip44: {
@@ -65,7 +68,10 @@ export interface Nip47Transaction {
   settled_at?: number
   metadata?: unknown
 }
-export interface Nip47Notification { notification_type: string; notification: Nip47Transaction }
+export interface Nip47Notification {
+  notification_type: string
+  notification: Nip47Transaction
+}
 export interface Nip47Info {
   alias?: string
   color?: string
@@ -76,7 +82,11 @@ export interface Nip47Info {
   methods: string[]
   notifications?: string[]
 }
-export interface WalletServiceInfo { capabilities: string[]; encryptions: string[]; notifications: string[] }
+export interface WalletServiceInfo {
+  capabilities: string[]
+  encryptions: string[]
+  notifications: string[]
+}
 export interface MakeInvoiceParams {
   amount: number
   description?: string
@@ -92,9 +102,15 @@ export interface ListTransactionsParams {
   unpaid?: boolean
   type?: 'incoming' | 'outgoing'
 }
-export interface CallOptions { timeoutMs?: number }
+export interface CallOptions {
+  timeoutMs?: number
+}
 
-const K_INFO = 13194, K_REQUEST = 23194, K_RESPONSE = 23195, K_NOTE_NIP04 = 23196, K_NOTE_NIP44 = 23197
+const K_INFO = 13194,
+  K_REQUEST = 23194,
+  K_RESPONSE = 23195,
+  K_NOTE_NIP04 = 23196,
+  K_NOTE_NIP44 = 23197
 const PER_REQUEST_SUBS = 16
 const HEX64 = /^[0-9a-f]{64}$/
 
@@ -118,14 +134,18 @@ export function readReply(plaintext: string): Record<string, unknown> {
   } catch {
     throw new NwcError('BAD_REPLY', 'the wallet answered with something that is not JSON')
   }
-  if (!body || typeof body !== 'object') throw new NwcError('BAD_REPLY', 'the wallet answered with no object')
+  if (!body || typeof body !== 'object')
+    throw new NwcError('BAD_REPLY', 'the wallet answered with no object')
   const { error, result } = body as { error?: unknown; result?: unknown }
   if (error && typeof error === 'object') {
     const { code, message } = error as { code?: unknown; message?: unknown }
     const c = typeof code === 'string' && code !== '' ? code : 'OTHER'
-    throw new NwcWalletError(c, `${c}${typeof message === 'string' && message ? `: ${message}` : ''}`)
+    throw new NwcWalletError(
+      c,
+      `${c}${typeof message === 'string' && message ? `: ${message}` : ''}`,
+    )
   }
-  return result && typeof result === 'object' ? result as Record<string, unknown> : {}
+  return result && typeof result === 'object' ? (result as Record<string, unknown>) : {}
 }
 
 interface Pending {
@@ -141,12 +161,15 @@ async function anyOf<T>(ps: Promise<T>[]): Promise<T> {
     return await Promise.any(ps)
   } catch (e) {
     if (!(e instanceof AggregateError)) throw e
-    throw e.errors[0] instanceof Error ? e.errors[0] : new NwcError('UNREACHABLE', 'no wallet relay is connected')
+    throw e.errors[0] instanceof Error
+      ? e.errors[0]
+      : new NwcError('UNREACHABLE', 'no wallet relay is connected')
   }
 }
 
 let subCounter = 0
-const subId = (prefix: string): string => `${prefix}${(++subCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`
+const subId = (prefix: string): string =>
+  `${prefix}${(++subCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`
 
 export class NwcClient {
   readonly connection: NwcConnection
@@ -205,26 +228,53 @@ export class NwcClient {
   }
 
   makeInvoice(params: MakeInvoiceParams, o?: CallOptions): Promise<Nip47Transaction> {
-    return this.request('make_invoice', { ...params }, o) as Promise<unknown> as Promise<Nip47Transaction>
+    return this.request(
+      'make_invoice',
+      { ...params },
+      o,
+    ) as Promise<unknown> as Promise<Nip47Transaction>
   }
 
-  lookupInvoice(params: { payment_hash: string } | { invoice: string }, o?: CallOptions): Promise<Nip47Transaction> {
-    return this.request('lookup_invoice', { ...params }, o) as Promise<unknown> as Promise<Nip47Transaction>
+  lookupInvoice(
+    params: { payment_hash: string } | { invoice: string },
+    o?: CallOptions,
+  ): Promise<Nip47Transaction> {
+    return this.request(
+      'lookup_invoice',
+      { ...params },
+      o,
+    ) as Promise<unknown> as Promise<Nip47Transaction>
   }
 
-  payInvoice(params: { invoice: string; amount?: number }, o?: CallOptions): Promise<{ preimage: string; fees_paid?: number }> {
-    return this.request('pay_invoice', { ...params }, o) as Promise<unknown> as Promise<{ preimage: string; fees_paid?: number }>
+  payInvoice(
+    params: { invoice: string; amount?: number },
+    o?: CallOptions,
+  ): Promise<{ preimage: string; fees_paid?: number }> {
+    return this.request('pay_invoice', { ...params }, o) as Promise<unknown> as Promise<{
+      preimage: string
+      fees_paid?: number
+    }>
   }
 
-  listTransactions(params: ListTransactionsParams, o?: CallOptions): Promise<{ transactions: Nip47Transaction[]; total_count?: number }> {
-    return this.request('list_transactions', { ...params }, o) as Promise<unknown> as Promise<{ transactions: Nip47Transaction[]; total_count?: number }>
+  listTransactions(
+    params: ListTransactionsParams,
+    o?: CallOptions,
+  ): Promise<{ transactions: Nip47Transaction[]; total_count?: number }> {
+    return this.request('list_transactions', { ...params }, o) as Promise<unknown> as Promise<{
+      transactions: Nip47Transaction[]
+      total_count?: number
+    }>
   }
 
   /** The wallet's 13194 info event: capabilities, encryptions (none listed = NIP-04 only), notifications. */
   async getWalletServiceInfo(o?: CallOptions): Promise<WalletServiceInfo> {
     const ev = await this.infoEvent(o?.timeoutMs ?? this.timeoutMs)
     if (!ev) throw new NwcError('NOT_FOUND', 'the wallet has published no info event on its relays')
-    const tag = (name: string): string[] | undefined => ev.tags.find((t) => t[0] === name)?.[1]?.split(/\s+/).filter(Boolean)
+    const tag = (name: string): string[] | undefined =>
+      ev.tags
+        .find((t) => t[0] === name)?.[1]
+        ?.split(/\s+/)
+        .filter(Boolean)
     return {
       capabilities: ev.content.split(/\s+/).filter(Boolean),
       encryptions: tag('encryption') ?? ['nip04'],
@@ -239,10 +289,12 @@ export class NwcClient {
       const p = this.infoEvent(Math.min(o?.timeoutMs ?? this.timeoutMs, 10_000)).then((ev) => {
         if (!ev) return 'nip44_v2' as const
         const offered = ev.tags.find((t) => t[0] === 'encryption')?.[1]?.split(/\s+/) ?? ['nip04']
-        return offered.includes('nip44_v2') ? 'nip44_v2' as const : 'nip04' as const
+        return offered.includes('nip44_v2') ? ('nip44_v2' as const) : ('nip04' as const)
       })
       this.scheme = p
-      p.catch(() => { if (this.scheme === p) this.scheme = undefined }) // a lost relay: ask again next time
+      p.catch(() => {
+        if (this.scheme === p) this.scheme = undefined
+      }) // a lost relay: ask again next time
     }
     return this.scheme
   }
@@ -250,12 +302,22 @@ export class NwcClient {
   // ---- requests ----
 
   /** One NIP-47 request; answers its `result` or throws NwcWalletError (the wallet's) or NwcError (local). */
-  request(method: string, params: Record<string, unknown>, o?: CallOptions): Promise<Record<string, unknown>> {
-    if (this.closed) return Promise.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
+  request(
+    method: string,
+    params: Record<string, unknown>,
+    o?: CallOptions,
+  ): Promise<Record<string, unknown>> {
+    if (this.closed)
+      return Promise.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
     const timeoutMs = o?.timeoutMs ?? this.timeoutMs
     let cancel: (e: Error) => void = () => undefined
-    const deadline = new Promise<never>((_, reject) => { cancel = reject })
-    const timer = setTimeout(() => cancel(new NwcError('TIMEOUT', `${method}: no answer in ${timeoutMs} ms`)), timeoutMs)
+    const deadline = new Promise<never>((_, reject) => {
+      cancel = reject
+    })
+    const timer = setTimeout(
+      () => cancel(new NwcError('TIMEOUT', `${method}: no answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     const cleanups: (() => void)[] = []
     const run = this.send(method, params, timeoutMs, deadline, cleanups)
     run.catch(() => undefined) // the deadline may have answered first
@@ -266,7 +328,11 @@ export class NwcClient {
   }
 
   private async send(
-    method: string, params: Record<string, unknown>, timeoutMs: number, deadline: Promise<never>, cleanups: (() => void)[],
+    method: string,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+    deadline: Promise<never>,
+    cleanups: (() => void)[],
   ): Promise<Record<string, unknown>> {
     deadline.catch(() => undefined)
     const scheme = await Promise.race([this.encryption({ timeoutMs }), deadline])
@@ -277,10 +343,14 @@ export class NwcClient {
     const plaintext = JSON.stringify({ method, params })
     const tags = [['p', this.walletPubkey]]
     if (scheme === 'nip44_v2') tags.push(['encryption', 'nip44_v2'])
-    const content = scheme === 'nip44_v2'
-      ? this.crypto.nip44.encrypt(plaintext, this.key())
-      : this.crypto.nip04.encrypt(this.connection.secret, this.walletPubkey, plaintext)
-    const ev = this.crypto.sign({ kind: K_REQUEST, created_at: Math.floor(Date.now() / 1000), tags, content }, this.connection.secret)
+    const content =
+      scheme === 'nip44_v2'
+        ? this.crypto.nip44.encrypt(plaintext, this.key())
+        : this.crypto.nip04.encrypt(this.connection.secret, this.walletPubkey, plaintext)
+    const ev = this.crypto.sign(
+      { kind: K_REQUEST, created_at: Math.floor(Date.now() / 1000), tags, content },
+      this.connection.secret,
+    )
 
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending.set(ev.id, { resolve, reject, scheme, links: new Set() })
@@ -290,7 +360,9 @@ export class NwcClient {
     if (perRequest) {
       if (this.pTagged === undefined) {
         let done: () => void = () => undefined
-        const probe = new Promise<void>((r) => { done = r })
+        const probe = new Promise<void>((r) => {
+          done = r
+        })
         this.probe = probe
         cleanups.push(() => {
           if (this.probe === probe) this.probe = undefined
@@ -302,11 +374,17 @@ export class NwcClient {
       let released = false
       cleanups.push(() => {
         for (const l of this.links) l.unsubscribe(id)
-        if (!released) { released = true; this.releaseSlot() }
+        if (!released) {
+          released = true
+          this.releaseSlot()
+        }
       })
       const filter = { kinds: [K_RESPONSE], authors: [this.walletPubkey], '#e': [ev.id] }
       for (const l of this.links) l.subscribe(id, filter, { onevent: (e) => this.onReply(e) })
-      await Promise.race([anyOf(this.links.filter((l) => l.isOpen).map((l) => l.whenLive(id))), deadline])
+      await Promise.race([
+        anyOf(this.links.filter((l) => l.isOpen).map((l) => l.whenLive(id))),
+        deadline,
+      ])
     }
     const p = this.pending.get(ev.id)
     const open = this.links.filter((l) => l.isOpen)
@@ -323,8 +401,13 @@ export class NwcClient {
     }
     if (!this.replySubOpen) {
       this.replySubOpen = true
-      const filter = { kinds: [K_RESPONSE], authors: [this.walletPubkey], '#p': [this.clientPubkey] }
-      for (const l of this.links) l.subscribe(this.replySub, filter, { onevent: (e) => this.onReply(e), standing: true })
+      const filter = {
+        kinds: [K_RESPONSE],
+        authors: [this.walletPubkey],
+        '#p': [this.clientPubkey],
+      }
+      for (const l of this.links)
+        l.subscribe(this.replySub, filter, { onevent: (e) => this.onReply(e), standing: true })
     }
     await anyOf(this.links.map((l) => l.ensureOpen().then(() => l.whenLive(this.replySub))))
   }
@@ -335,9 +418,12 @@ export class NwcClient {
     const p = this.pending.get(id)
     if (!p || !this.crypto.verify(ev)) return
     // A wallet that cannot read a request answers in its own preferred encryption (Alby Hub: nip44_v2).
-    const plaintext = this.decrypt(ev.content, p.scheme) ?? this.decrypt(ev.content, p.scheme === 'nip04' ? 'nip44_v2' : 'nip04')
+    const plaintext =
+      this.decrypt(ev.content, p.scheme) ??
+      this.decrypt(ev.content, p.scheme === 'nip04' ? 'nip44_v2' : 'nip04')
     if (plaintext === undefined) return // not readable for us: keep waiting for the real answer
-    if (this.replies === 'auto' && this.pTagged === undefined) this.pTagged = tagsClient(ev, this.clientPubkey)
+    if (this.replies === 'auto' && this.pTagged === undefined)
+      this.pTagged = tagsClient(ev, this.clientPubkey)
     this.pending.delete(id)
     try {
       p.resolve(readReply(plaintext))
@@ -361,12 +447,18 @@ export class NwcClient {
     for (const [id, p] of this.pending) {
       if (!p.links.has(link) || [...p.links].some((l) => l.isOpen)) continue
       this.pending.delete(id)
-      p.reject(new NwcError('UNREACHABLE', `the relay connection dropped before the wallet answered (${link.url})`))
+      p.reject(
+        new NwcError(
+          'UNREACHABLE',
+          `the relay connection dropped before the wallet answered (${link.url})`,
+        ),
+      )
     }
   }
 
   private async subSlot(): Promise<void> {
-    while (this.perRequestSubs >= PER_REQUEST_SUBS) await new Promise<void>((r) => this.subWaiters.push(r))
+    while (this.perRequestSubs >= PER_REQUEST_SUBS)
+      await new Promise<void>((r) => this.subWaiters.push(r))
     this.perRequestSubs++
   }
 
@@ -376,7 +468,10 @@ export class NwcClient {
   }
 
   private key(): Uint8Array {
-    this.conversationKey ??= this.crypto.nip44.conversationKey(this.connection.secret, this.walletPubkey)
+    this.conversationKey ??= this.crypto.nip44.conversationKey(
+      this.connection.secret,
+      this.walletPubkey,
+    )
     return this.conversationKey
   }
 
@@ -388,19 +483,29 @@ export class NwcClient {
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
       return await Promise.race([
-        anyOf(this.links.map(async (l) => {
-          await l.ensureOpen()
-          l.subscribe(id, filter, {
-            onevent: (ev) => {
-              if (ev.kind !== K_INFO || ev.pubkey !== this.walletPubkey || !this.crypto.verify(ev)) return
-              if (!best || ev.created_at > best.created_at) best = ev
-            },
-          })
-          await l.whenLive(id)
-          return best
-        })),
+        anyOf(
+          this.links.map(async (l) => {
+            await l.ensureOpen()
+            l.subscribe(id, filter, {
+              onevent: (ev) => {
+                if (
+                  ev.kind !== K_INFO ||
+                  ev.pubkey !== this.walletPubkey ||
+                  !this.crypto.verify(ev)
+                )
+                  return
+                if (!best || ev.created_at > best.created_at) best = ev
+              },
+            })
+            await l.whenLive(id)
+            return best
+          }),
+        ),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new NwcError('TIMEOUT', `no wallet info event in ${timeoutMs} ms`)), timeoutMs)
+          timer = setTimeout(
+            () => reject(new NwcError('TIMEOUT', `no wallet info event in ${timeoutMs} ms`)),
+            timeoutMs,
+          )
         }),
       ])
     } finally {
@@ -416,7 +521,10 @@ export class NwcClient {
    * subscription is live on a relay, with the function that stops it. Missed notifications (the relay
    * was down: they are ephemeral) are the caller's to reconcile with lookup_invoice.
    */
-  async subscribeNotifications(handler: (n: Nip47Notification) => void, o?: CallOptions): Promise<() => void> {
+  async subscribeNotifications(
+    handler: (n: Nip47Notification) => void,
+    o?: CallOptions,
+  ): Promise<() => void> {
     if (this.closed) throw new NwcError('CLOSED', 'the wallet connection is closed')
     const scheme = await this.encryption(o)
     this.noteHandlers.add(handler)
@@ -427,10 +535,14 @@ export class NwcClient {
       this.noteSub = undefined
     }
     if (!this.noteSub) {
-      const id = this.noteSub = subId('n')
+      const id = (this.noteSub = subId('n'))
       const kind = scheme === 'nip44_v2' ? K_NOTE_NIP44 : K_NOTE_NIP04
       const filter = { kinds: [kind], authors: [this.walletPubkey], '#p': [this.clientPubkey] }
-      for (const l of this.links) l.subscribe(id, filter, { onevent: (ev) => this.onNotification(ev, scheme), standing: true })
+      for (const l of this.links)
+        l.subscribe(id, filter, {
+          onevent: (ev) => this.onNotification(ev, scheme),
+          standing: true,
+        })
     }
     const id = this.noteSub
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -439,7 +551,10 @@ export class NwcClient {
       await Promise.race([
         anyOf(this.links.map((l) => l.ensureOpen().then(() => l.whenLive(id)))),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new NwcError('TIMEOUT', `notifications: not live in ${timeoutMs} ms`)), timeoutMs)
+          timer = setTimeout(
+            () => reject(new NwcError('TIMEOUT', `notifications: not live in ${timeoutMs} ms`)),
+            timeoutMs,
+          )
         }),
       ])
     } catch (e) {
@@ -453,11 +568,13 @@ export class NwcClient {
 
   private onNotification(ev: NostrEvent, scheme: NwcEncryption): void {
     const kind = scheme === 'nip44_v2' ? K_NOTE_NIP44 : K_NOTE_NIP04
-    if (ev.kind !== kind || ev.pubkey !== this.walletPubkey || !tagsClient(ev, this.clientPubkey)) return
+    if (ev.kind !== kind || ev.pubkey !== this.walletPubkey || !tagsClient(ev, this.clientPubkey))
+      return
     if (this.links.length > 1) {
       if (this.seenNotes.has(ev.id)) return
       this.seenNotes.add(ev.id)
-      if (this.seenNotes.size > 1_000) this.seenNotes.delete(this.seenNotes.values().next().value as string)
+      if (this.seenNotes.size > 1_000)
+        this.seenNotes.delete(this.seenNotes.values().next().value as string)
     }
     if (!this.crypto.verify(ev)) return
     const text = this.decrypt(ev.content, scheme)
@@ -469,7 +586,13 @@ export class NwcClient {
       return
     }
     const note = n as Partial<Nip47Notification> | null
-    if (!note || typeof note.notification_type !== 'string' || !note.notification || typeof note.notification !== 'object') return
+    if (
+      !note ||
+      typeof note.notification_type !== 'string' ||
+      !note.notification ||
+      typeof note.notification !== 'object'
+    )
+      return
     for (const h of this.noteHandlers) {
       try {
         h(note as Nip47Notification)
@@ -482,7 +605,8 @@ export class NwcClient {
   close(): void {
     if (this.closed) return
     this.closed = true
-    for (const p of this.pending.values()) p.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
+    for (const p of this.pending.values())
+      p.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
     this.pending.clear()
     this.noteHandlers.clear()
     for (const l of this.links) l.close()

@@ -3,7 +3,12 @@ import WebSocket, { WebSocketServer } from 'ws'
 import { RelayLink, type SocketClass } from './relay-link.ts'
 
 /** A scripted relay on 127.0.0.1: records every client message and lets the test answer. */
-async function scriptedRelay(): Promise<{ url: string; frames: unknown[][]; sockets: WebSocket[]; close(): Promise<void> }> {
+async function scriptedRelay(): Promise<{
+  url: string
+  frames: unknown[][]
+  sockets: WebSocket[]
+  close(): Promise<void>
+}> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise<void>((r) => wss.once('listening', () => r()))
   const frames: unknown[][] = []
@@ -18,8 +23,14 @@ async function scriptedRelay(): Promise<{ url: string; frames: unknown[][]; sock
   })
   const { port } = wss.address() as { port: number }
   return {
-    url: `ws://127.0.0.1:${port}`, frames, sockets,
-    close: () => new Promise((r) => { for (const s of wss.clients) s.terminate(); wss.close(() => r()) }),
+    url: `ws://127.0.0.1:${port}`,
+    frames,
+    sockets,
+    close: () =>
+      new Promise((r) => {
+        for (const s of wss.clients) s.terminate()
+        wss.close(() => r())
+      }),
   }
 }
 
@@ -28,7 +39,8 @@ async function until(what: string, ok: () => boolean): Promise<void> {
   if (!ok()) throw new Error(`never: ${what}`)
 }
 
-const reqs = (frames: unknown[][], id: string) => frames.filter((f) => f[0] === 'REQ' && f[1] === id).length
+const reqs = (frames: unknown[][], id: string) =>
+  frames.filter((f) => f[0] === 'REQ' && f[1] === id).length
 const cleanup: (() => unknown)[] = []
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c()
@@ -38,9 +50,14 @@ describe('RelayLink (a real WebSocket to a scripted relay)', () => {
   it('re-sends standing subscriptions after the relay drops the socket, and reports the drop', async () => {
     const relay = await scriptedRelay()
     const link = new RelayLink(relay.url, WebSocket as unknown as SocketClass)
-    cleanup.push(() => link.close(), () => relay.close())
+    cleanup.push(
+      () => link.close(),
+      () => relay.close(),
+    )
     let drops = 0
-    link.ondisconnect = () => { drops++ }
+    link.ondisconnect = () => {
+      drops++
+    }
     link.subscribe('replies', { kinds: [23195] }, { onevent: () => undefined, standing: true })
     await link.ensureOpen()
     await link.whenLive('replies')
@@ -53,10 +70,21 @@ describe('RelayLink (a real WebSocket to a scripted relay)', () => {
   it('asks again for a standing subscription the relay CLOSED; a one-off one stays closed', async () => {
     const relay = await scriptedRelay()
     const link = new RelayLink(relay.url, WebSocket as unknown as SocketClass)
-    cleanup.push(() => link.close(), () => relay.close())
+    cleanup.push(
+      () => link.close(),
+      () => relay.close(),
+    )
     const reasons: string[] = []
-    link.subscribe('standing', { kinds: [23197] }, { onevent: () => undefined, standing: true, onclosed: (r) => reasons.push(r) })
-    link.subscribe('once', { kinds: [13194] }, { onevent: () => undefined, onclosed: (r) => reasons.push(r) })
+    link.subscribe(
+      'standing',
+      { kinds: [23197] },
+      { onevent: () => undefined, standing: true, onclosed: (r) => reasons.push(r) },
+    )
+    link.subscribe(
+      'once',
+      { kinds: [13194] },
+      { onevent: () => undefined, onclosed: (r) => reasons.push(r) },
+    )
     await link.ensureOpen()
     relay.sockets[0]!.send(JSON.stringify(['CLOSED', 'standing', 'error: too many subscriptions']))
     relay.sockets[0]!.send(JSON.stringify(['CLOSED', 'once', 'error: too many subscriptions']))
@@ -68,9 +96,20 @@ describe('RelayLink (a real WebSocket to a scripted relay)', () => {
   it('publish resolves on OK true and rejects PUBLISH_REFUSED on OK false', async () => {
     const relay = await scriptedRelay()
     const link = new RelayLink(relay.url, WebSocket as unknown as SocketClass)
-    cleanup.push(() => link.close(), () => relay.close())
+    cleanup.push(
+      () => link.close(),
+      () => relay.close(),
+    )
     await link.ensureOpen()
-    const ev = (id: string) => ({ id, pubkey: 'a'.repeat(64), created_at: 1, kind: 23194, tags: [], content: '', sig: 'b'.repeat(128) })
+    const ev = (id: string) => ({
+      id,
+      pubkey: 'a'.repeat(64),
+      created_at: 1,
+      kind: 23194,
+      tags: [],
+      content: '',
+      sig: 'b'.repeat(128),
+    })
     const good = link.publish(ev('1'.repeat(64)))
     const bad = link.publish(ev('2'.repeat(64)))
     await until('both events sent', () => relay.frames.filter((f) => f[0] === 'EVENT').length === 2)

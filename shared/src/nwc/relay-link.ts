@@ -48,7 +48,10 @@ export class RelayLink {
   /** Called when an open socket drops (requests in flight on it will get no reply). */
   ondisconnect: (() => void) | undefined
 
-  constructor(readonly url: string, private readonly Socket: SocketClass) {}
+  constructor(
+    readonly url: string,
+    private readonly Socket: SocketClass,
+  ) {}
 
   get isOpen(): boolean {
     return this.ws?.readyState === OPEN
@@ -56,7 +59,8 @@ export class RelayLink {
 
   /** Open the socket now if it is not (a reconnect waiting in its backoff is started at once). */
   ensureOpen(): Promise<void> {
-    if (this.closed) return Promise.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
+    if (this.closed)
+      return Promise.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
     if (this.isOpen) return Promise.resolve()
     if (this.opening) return this.opening
     clearTimeout(this.retryTimer)
@@ -66,7 +70,12 @@ export class RelayLink {
       try {
         ws = new this.Socket(this.url)
       } catch (e) {
-        reject(new NwcError('UNREACHABLE', `cannot open ${this.url}: ${e instanceof Error ? e.message : String(e)}`))
+        reject(
+          new NwcError(
+            'UNREACHABLE',
+            `cannot open ${this.url}: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        )
         return
       }
       this.ws = ws
@@ -84,7 +93,8 @@ export class RelayLink {
       ws.onclose = () => {
         if (this.ws === ws) this.ws = undefined
         this.eosed.clear()
-        for (const ok of this.oks.values()) ok.reject(new NwcError('UNREACHABLE', `${this.url} closed before answering`))
+        for (const ok of this.oks.values())
+          ok.reject(new NwcError('UNREACHABLE', `${this.url} closed before answering`))
         this.oks.clear()
         if (!opened) reject(new NwcError('UNREACHABLE', `cannot connect to ${this.url}`))
         else this.ondisconnect?.()
@@ -141,7 +151,8 @@ export class RelayLink {
 
   /** Send an event; resolves on the relay's OK true, rejects on OK false or a dropped socket. */
   publish(ev: NostrEvent): Promise<void> {
-    if (!this.isOpen) return Promise.reject(new NwcError('UNREACHABLE', `${this.url} is not connected`))
+    if (!this.isOpen)
+      return Promise.reject(new NwcError('UNREACHABLE', `${this.url} is not connected`))
     return new Promise((resolve, reject) => {
       this.oks.set(ev.id, { resolve, reject })
       this.ws!.send(JSON.stringify(['EVENT', ev]))
@@ -170,7 +181,10 @@ export class RelayLink {
       if (!ok) return
       this.oks.delete(a)
       if (b === true) ok.resolve()
-      else ok.reject(new NwcError('PUBLISH_REFUSED', `${this.url} refused the request: ${String(c ?? '')}`))
+      else
+        ok.reject(
+          new NwcError('PUBLISH_REFUSED', `${this.url} refused the request: ${String(c ?? '')}`),
+        )
     } else if (type === 'CLOSED' && typeof a === 'string') {
       const sub = this.subs.get(a)
       if (!sub) return
@@ -190,7 +204,8 @@ export class RelayLink {
     this.closed = true
     clearTimeout(this.retryTimer)
     this.subs.clear()
-    for (const ok of this.oks.values()) ok.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
+    for (const ok of this.oks.values())
+      ok.reject(new NwcError('CLOSED', 'the wallet connection is closed'))
     this.oks.clear()
     this.failOpening?.(new NwcError('CLOSED', 'the wallet connection is closed'))
     const ws = this.ws

@@ -45,16 +45,30 @@ function hexToBytes(hex: string): Uint8Array {
 export function parseNwcUri(uri: string): NwcConnection {
   const m = /^nostr\+walletconnect:(?:\/\/)?([0-9a-f]{64})\/?\?(.*)$/i.exec(uri.trim())
   if (!m?.[1] || m[2] === undefined) {
-    throw new NwcError('BAD_URI', 'not a wallet connection URI (nostr+walletconnect://<wallet pubkey>?relay=…&secret=…)')
+    throw new NwcError(
+      'BAD_URI',
+      'not a wallet connection URI (nostr+walletconnect://<wallet pubkey>?relay=…&secret=…)',
+    )
   }
   const q = new URLSearchParams(m[2])
-  const relays = [...new Set(q.getAll('relay').map((r) => r.trim()).filter((r) => r !== ''))]
+  const relays = [
+    ...new Set(
+      q
+        .getAll('relay')
+        .map((r) => r.trim())
+        .filter((r) => r !== ''),
+    ),
+  ]
   const secret = q.get('secret') ?? ''
   if (relays.length === 0) throw new NwcError('BAD_URI', 'the wallet connection URI names no relay')
   if (!relays.every((r) => /^wss?:\/\/[^\s]+$/i.test(r))) {
-    throw new NwcError('BAD_URI', 'the wallet connection URI names a relay that is not a ws:// or wss:// URL')
+    throw new NwcError(
+      'BAD_URI',
+      'the wallet connection URI names a relay that is not a ws:// or wss:// URL',
+    )
   }
-  if (!HEX64.test(secret)) throw new NwcError('BAD_URI', 'the wallet connection URI has no valid secret')
+  if (!HEX64.test(secret))
+    throw new NwcError('BAD_URI', 'the wallet connection URI has no valid secret')
   return {
     walletPubkey: m[1].toLowerCase(),
     relays,

@@ -39,7 +39,9 @@ Example:
   zapcade search space shooter --platform linux`,
   options: { tag: { type: 'string' }, platform: { type: 'string' }, limit: { type: 'string' } },
   schema: z.object({
-    tag: z.string().optional(), platform: z.string().optional(), limit: intFlag.optional(),
+    tag: z.string().optional(),
+    platform: z.string().optional(),
+    limit: intFlag.optional(),
     positionals: z.array(z.string()),
   }),
   async run(a, ctx) {
@@ -48,10 +50,14 @@ Example:
     if (a.tag) q.tag = a.tag
     if (a.platform) q.platform = a.platform
     if (a.limit) q.limit = a.limit
-    const page = words ? await ctx.client().games.search(words, q) : await ctx.client().games.list(q)
+    const page = words
+      ? await ctx.client().games.search(words, q)
+      : await ctx.client().games.list(q)
     if (page.items.length === 0) ctx.say('No games found.')
     for (const g of page.items) {
-      ctx.say(`${g.title}  ·  ${price(g.price_msat)}${g.status === 'FEATURED' ? '  ·  featured' : ''}`)
+      ctx.say(
+        `${g.title}  ·  ${price(g.price_msat)}${g.status === 'FEATURED' ? '  ·  featured' : ''}`,
+      )
       ctx.say(`  ${g.pubkey}/${g.slug}${g.summary ? `  ${g.summary}` : ''}`)
     }
     ctx.emit(page)
@@ -59,16 +65,29 @@ Example:
 })
 
 /** Follow a purchase until it is PAID (or EXPIRED/FAILED), with a spinner. */
-async function waitPaid(ctx: CliContext, client: ZapcadeClient, id: string, receiptCode: string | undefined, expiresAtSec: number) {
+async function waitPaid(
+  ctx: CliContext,
+  client: ZapcadeClient,
+  id: string,
+  receiptCode: string | undefined,
+  expiresAtSec: number,
+) {
   const spin = spinner(ctx, 'Waiting for the payment…')
   try {
     for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
       const p = await client.purchases.get(id, { receiptCode })
       if (p.status === 'PAID') return p
-      if (p.status === 'EXPIRED' || p.status === 'FAILED') throw new RefusedError(`PURCHASE_${p.status}`, `the purchase ${p.status === 'EXPIRED' ? 'expired before it was paid' : 'failed'}`)
+      if (p.status === 'EXPIRED' || p.status === 'FAILED')
+        throw new RefusedError(
+          `PURCHASE_${p.status}`,
+          `the purchase ${p.status === 'EXPIRED' ? 'expired before it was paid' : 'failed'}`,
+        )
       // Past the expiry the market may still settle a late payment; give it a minute, then stop asking.
-      if (Date.now() / 1000 > expiresAtSec + 60) throw new RefusedError('PURCHASE_EXPIRED', 'the invoice expired before it was paid')
-      spin.text(`Waiting for the payment… (invoice expires in ${Math.max(0, Math.round(expiresAtSec - Date.now() / 1000))} s)`)
+      if (Date.now() / 1000 > expiresAtSec + 60)
+        throw new RefusedError('PURCHASE_EXPIRED', 'the invoice expired before it was paid')
+      spin.text(
+        `Waiting for the payment… (invoice expires in ${Math.max(0, Math.round(expiresAtSec - Date.now() / 1000))} s)`,
+      )
       await new Promise((r) => setTimeout(r, delay))
     }
   } finally {
@@ -78,7 +97,8 @@ async function waitPaid(ctx: CliContext, client: ZapcadeClient, id: string, rece
 
 export const buy = defineCommand({
   path: ['buy'],
-  summary: 'Buy a game over Lightning: shows the amount and the invoice (QR), pays with NWC when given, waits until paid.',
+  summary:
+    'Buy a game over Lightning: shows the amount and the invoice (QR), pays with NWC when given, waits until paid.',
   usage: 'zapcade buy <game> [--amount-sats <n>] [--nwc <uri>] [--guest] [--no-wait]',
   help: `${REF_HELP}
 With a key (see \`zapcade key\`) the game goes to your library. Without one (or with --guest) you buy as a
@@ -89,9 +109,17 @@ Options:
   --nwc <uri>         pay from this wallet (nostr+walletconnect://…); default $ZAPCADE_NWC
   --guest             buy without your key even when one is configured
   --no-wait           print the invoice and exit without waiting for the payment`,
-  options: { 'amount-sats': { type: 'string' }, nwc: { type: 'string' }, guest: { type: 'boolean' }, 'no-wait': { type: 'boolean' } },
+  options: {
+    'amount-sats': { type: 'string' },
+    nwc: { type: 'string' },
+    guest: { type: 'boolean' },
+    'no-wait': { type: 'boolean' },
+  },
   schema: z.object({
-    'amount-sats': intFlag.optional(), nwc: z.string().optional(), guest: z.boolean().default(false), 'no-wait': z.boolean().default(false),
+    'amount-sats': intFlag.optional(),
+    nwc: z.string().optional(),
+    guest: z.boolean().default(false),
+    'no-wait': z.boolean().default(false),
     positionals: z.array(z.string()).length(1, 'give exactly one game'),
   }),
   async run(a, ctx) {
@@ -100,19 +128,34 @@ Options:
     const signer = a.guest ? undefined : await ctx.optionalSigner()
     const client = ctx.client(signer)
     const game = await client.games.get(ref)
-    if (game.price_msat === 0) throw new UsageError(`${game.title} is free`, `Download it with \`zapcade download ${ref.pubkey}/${ref.slug}\`.`)
+    if (game.price_msat === 0)
+      throw new UsageError(
+        `${game.title} is free`,
+        `Download it with \`zapcade download ${ref.pubkey}/${ref.slug}\`.`,
+      )
     const body: { game: string; amount_msat?: number } = { game: `${ref.pubkey}/${ref.slug}` }
     if (a['amount-sats'] !== undefined) body.amount_msat = satsToMsat(a['amount-sats'])
     const p = await client.purchases.create(body, { guest: signer === undefined })
-    ctx.say(`${game.title}: pay ${formatSats(msat(p.amount_msat))}${p.amount_msat > game.price_msat ? ` (price ${price(game.price_msat)})` : ''}`)
+    ctx.say(
+      `${game.title}: pay ${formatSats(msat(p.amount_msat))}${p.amount_msat > game.price_msat ? ` (price ${price(game.price_msat)})` : ''}`,
+    )
     ctx.say(`Invoice (expires ${new Date(p.expires_at * 1000).toISOString()}):`)
     ctx.say(p.bolt11)
     // The QR is for a person at a terminal; piped output gets the plain invoice only.
-    if (!ctx.json && !nwc && ctx.io.stdout.isTTY) ctx.say(await QRCode.toString(`lightning:${p.bolt11}`.toUpperCase(), { type: 'terminal', small: true, errorCorrectionLevel: 'L' }))
+    if (!ctx.json && !nwc && ctx.io.stdout.isTTY)
+      ctx.say(
+        await QRCode.toString(`lightning:${p.bolt11}`.toUpperCase(), {
+          type: 'terminal',
+          small: true,
+          errorCorrectionLevel: 'L',
+        }),
+      )
     if (p.receipt_code) {
       ctx.note('')
       ctx.note(`Receipt code: ${p.receipt_code}`)
-      ctx.note('KEEP THIS CODE. You bought as a guest: it is the only way to download the game or claim it into')
+      ctx.note(
+        'KEEP THIS CODE. You bought as a guest: it is the only way to download the game or claim it into',
+      )
       ctx.note('a key later (`zapcade claim`). The market shows it once and cannot recover it.')
     }
     let preimage: string | undefined
@@ -123,7 +166,8 @@ Options:
         preimage = (await nwcPayInvoice(nwc, p.bolt11)).preimage
       } catch (e) {
         if (e instanceof NwcError) {
-          if (e.code === 'TIMEOUT' || e.code === 'UNREACHABLE') throw new UnreachableError(e.message)
+          if (e.code === 'TIMEOUT' || e.code === 'UNREACHABLE')
+            throw new UnreachableError(e.message)
           if (e.code === 'BAD_URI') throw new UsageError(`--nwc: ${e.message}`)
           throw new RefusedError(e.code, e.message)
         }
@@ -133,7 +177,10 @@ Options:
       }
       ctx.note('Wallet paid the invoice.')
     }
-    const out: Record<string, unknown> = { purchase: p, game: { pubkey: ref.pubkey, slug: ref.slug, title: game.title } }
+    const out: Record<string, unknown> = {
+      purchase: p,
+      game: { pubkey: ref.pubkey, slug: ref.slug, title: game.title },
+    }
     if (preimage) out.preimage = preimage
     if (a['no-wait']) {
       ctx.emit({ ...out, status: p.status })
@@ -141,18 +188,22 @@ Options:
     }
     const done = await waitPaid(ctx, client, p.id, p.receipt_code, p.expires_at)
     ctx.say(`Paid. ${game.title} is yours${signer ? ' (in your library)' : ''}.`)
-    ctx.say(`Download: zapcade download ${ref.pubkey}/${ref.slug}${p.receipt_code ? ` --receipt ${p.receipt_code}` : ''}`)
+    ctx.say(
+      `Download: zapcade download ${ref.pubkey}/${ref.slug}${p.receipt_code ? ` --receipt ${p.receipt_code}` : ''}`,
+    )
     ctx.emit({ ...out, status: done.status, entitlement_id: done.entitlement_id })
   },
 })
 
 export const claim = defineCommand({
   path: ['claim'],
-  summary: 'Move a guest purchase into your key\'s library with its receipt code.',
+  summary: "Move a guest purchase into your key's library with its receipt code.",
   usage: 'zapcade claim <receipt-code>',
   help: 'Signs the request with your key (NIP-98); the purchase then appears in `zapcade library`.',
   options: {},
-  schema: z.object({ positionals: z.array(z.string().min(1)).length(1, 'give exactly one receipt code') }),
+  schema: z.object({
+    positionals: z.array(z.string().min(1)).length(1, 'give exactly one receipt code'),
+  }),
   async run(a, ctx) {
     const r = await ctx.client(await ctx.signer()).purchases.claim(a.positionals[0]!)
     ctx.say(`Claimed purchase ${r.purchase_id} (${r.status}) into ${r.owner_pubkey}.`)
@@ -173,7 +224,9 @@ export const library = defineCommand({
     for (const it of lib.items) {
       const latest = it.releases[0]
       ctx.say(`${it.game.title}${it.revoked_at !== null ? '  (revoked)' : ''}`)
-      ctx.say(`  ${it.game.pubkey}/${it.game.slug}  ·  ${latest ? `latest ${latest.version}` : 'no release yet'}`)
+      ctx.say(
+        `  ${it.game.pubkey}/${it.game.slug}  ·  ${latest ? `latest ${latest.version}` : 'no release yet'}`,
+      )
     }
     ctx.emit(lib)
   },
@@ -181,7 +234,7 @@ export const library = defineCommand({
 
 export const download = defineCommand({
   path: ['download'],
-  summary: 'Download a build and verify it against the developer\'s signed asset event.',
+  summary: "Download a build and verify it against the developer's signed asset event.",
   usage: 'zapcade download <game> [--version <v>] [--out <dir>] [--receipt <code>]',
   help: `${REF_HELP}
 The sha256 and size are checked against the kind-3063 event the developer signed (fetched from the
@@ -193,7 +246,9 @@ Options:
   --receipt <code>   a guest purchase's receipt code (default: your key)`,
   options: { version: { type: 'string' }, out: { type: 'string' }, receipt: { type: 'string' } },
   schema: z.object({
-    version: z.string().optional(), out: z.string().optional(), receipt: z.string().min(1).optional(),
+    version: z.string().optional(),
+    out: z.string().optional(),
+    receipt: z.string().min(1).optional(),
     positionals: z.array(z.string()).length(1, 'give exactly one game'),
   }),
   async run(a, ctx) {
@@ -201,18 +256,42 @@ Options:
     const signer = a.receipt ? undefined : await ctx.optionalSigner()
     const client = ctx.client(signer)
     const [info, game] = await Promise.all([client.info(), client.games.get(ref)])
-    const release = a.version ? game.releases.find((r) => r.version === a.version) : game.releases[0]
-    if (!release) throw new UsageError(a.version ? `${game.title} has no release ${a.version}` : `${game.title} has no release yet`)
+    const release = a.version
+      ? game.releases.find((r) => r.version === a.version)
+      : game.releases[0]
+    if (!release)
+      throw new UsageError(
+        a.version
+          ? `${game.title} has no release ${a.version}`
+          : `${game.title} has no release yet`,
+      )
     const ticket = await client.download(ref, { version: release.version, receiptCode: a.receipt })
 
     const signed = await fetchSignedAsset(info.relays, ref.pubkey, ref.slug, release.version)
     let expected: { sha256: string; sizeBytes: number; source: string }
-    if (signed) expected = { sha256: signed.sha256, sizeBytes: signed.sizeBytes, source: `signed asset event ${signed.eventId}` }
+    if (signed)
+      expected = {
+        sha256: signed.sha256,
+        sizeBytes: signed.sizeBytes,
+        source: `signed asset event ${signed.eventId}`,
+      }
     else if (release.asset) {
-      ctx.note('warning: no relay returned the signed asset event; checking against the market\'s release info')
-      expected = { sha256: release.asset.sha256, sizeBytes: release.asset.size_bytes, source: 'the market\'s release info' }
-    } else throw new VerificationError('no signed asset event and no release info to verify against; not downloading')
-    if (ticket.sha256 !== expected.sha256) throw new VerificationError(`the market offers sha256 ${ticket.sha256} but the developer signed ${expected.sha256}; not downloading`)
+      ctx.note(
+        "warning: no relay returned the signed asset event; checking against the market's release info",
+      )
+      expected = {
+        sha256: release.asset.sha256,
+        sizeBytes: release.asset.size_bytes,
+        source: "the market's release info",
+      }
+    } else
+      throw new VerificationError(
+        'no signed asset event and no release info to verify against; not downloading',
+      )
+    if (ticket.sha256 !== expected.sha256)
+      throw new VerificationError(
+        `the market offers sha256 ${ticket.sha256} but the developer signed ${expected.sha256}; not downloading`,
+      )
 
     const dir = resolve(ctx.io.cwd, a.out ?? '.')
     await mkdir(dir, { recursive: true })
@@ -225,6 +304,13 @@ Options:
     }
     ctx.say(`Saved ${dest}`)
     ctx.say(`sha256 ${expected.sha256} verified against ${expected.source}`)
-    ctx.emit({ file: dest, version: release.version, sha256: expected.sha256, size_bytes: expected.sizeBytes, verified_against: signed ? 'asset_event' : 'release_info', asset_event_id: signed?.eventId ?? null })
+    ctx.emit({
+      file: dest,
+      version: release.version,
+      sha256: expected.sha256,
+      size_bytes: expected.sizeBytes,
+      verified_against: signed ? 'asset_event' : 'release_info',
+      asset_event_id: signed?.eventId ?? null,
+    })
   },
 })

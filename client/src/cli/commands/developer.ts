@@ -6,7 +6,8 @@ import { intFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
 
 const sats = (m: number) => formatSats(msat(m))
-const when = (sec: number | null) => (sec === null ? '-' : new Date(sec * 1000).toISOString().replace('.000Z', 'Z'))
+const when = (sec: number | null) =>
+  sec === null ? '-' : new Date(sec * 1000).toISOString().replace('.000Z', 'Z')
 
 export const payoutSet = defineCommand({
   path: ['payout', 'set'],
@@ -17,10 +18,19 @@ export const payoutSet = defineCommand({
 Example:
   zapcade payout set alice@getalby.com`,
   options: {},
-  schema: z.object({ positionals: z.tuple([z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address like name@domain')], { error: 'give exactly one Lightning address' }) }),
+  schema: z.object({
+    positionals: z.tuple(
+      [z.string().regex(LN_ADDRESS_RE, 'must be a Lightning address like name@domain')],
+      { error: 'give exactly one Lightning address' },
+    ),
+  }),
   async run(a, ctx) {
-    const r = await ctx.client(await ctx.signer()).developer.setProfile({ payout_ln_address: a.positionals[0] })
-    ctx.say(`Payouts go to ${r.payout_ln_address ?? a.positionals[0]}${r.verified ? '' : ' (its LNURL endpoint did not answer yet; check the address)'}.`)
+    const r = await ctx
+      .client(await ctx.signer())
+      .developer.setProfile({ payout_ln_address: a.positionals[0] })
+    ctx.say(
+      `Payouts go to ${r.payout_ln_address ?? a.positionals[0]}${r.verified ? '' : ' (its LNURL endpoint did not answer yet; check the address)'}.`,
+    )
     ctx.emit(r)
   },
 })
@@ -44,15 +54,29 @@ Options:
   --name <name>   claim or change your short name (a-z 0-9 . _ -)
   --release       give your short name up`,
   options: { name: { type: 'string' }, release: { type: 'boolean' } },
-  schema: z.object({ name: z.string().optional(), release: z.boolean().optional(), positionals: z.array(z.string()).max(0, 'takes no arguments') })
+  schema: z
+    .object({
+      name: z.string().optional(),
+      release: z.boolean().optional(),
+      positionals: z.array(z.string()).max(0, 'takes no arguments'),
+    })
     .refine((a) => !(a.name !== undefined && a.release), '--name and --release exclude each other'),
   async run(a, ctx) {
     const dev = ctx.client(await ctx.signer()).developer
-    const r = a.name !== undefined ? await dev.setLightningName(a.name) : a.release ? await dev.setLightningName(null) : await dev.lightningAddress()
+    const r =
+      a.name !== undefined
+        ? await dev.setLightningName(a.name)
+        : a.release
+          ? await dev.setLightningName(null)
+          : await dev.lightningAddress()
     ctx.say(`Your Lightning address: ${r.name_address ?? r.npub_address}`)
     if (r.name_address) ctx.say(`Also: ${r.npub_address}`)
     ctx.say(`Put it in your profile's lud16 to sell and receive tips by zap from any Nostr client.`)
-    ctx.say(r.payout_ln_address ? `Payouts go to ${r.payout_ln_address}.` : 'Set where the market pays you: zapcade payout set <your-wallet@domain>')
+    ctx.say(
+      r.payout_ln_address
+        ? `Payouts go to ${r.payout_ln_address}.`
+        : 'Set where the market pays you: zapcade payout set <your-wallet@domain>',
+    )
     ctx.emit(r)
   },
 })
@@ -64,16 +88,31 @@ export const sales = defineCommand({
   help: `Options:
   --limit <n>   at most n sales (default the service's page size)`,
   options: { limit: { type: 'string' } },
-  schema: z.object({ limit: intFlag.optional(), positionals: z.array(z.string()).max(0, 'takes no arguments') }),
+  schema: z.object({
+    limit: intFlag.optional(),
+    positionals: z.array(z.string()).max(0, 'takes no arguments'),
+  }),
   async run(a, ctx) {
     const client = ctx.client(await ctx.signer())
-    const [page, ledger] = await Promise.all([client.developer.sales(a.limit ? { limit: a.limit } : {}), client.developer.ledger({ limit: 1 })])
+    const [page, ledger] = await Promise.all([
+      client.developer.sales(a.limit ? { limit: a.limit } : {}),
+      client.developer.ledger({ limit: 1 }),
+    ])
     if (page.items.length === 0) ctx.say('No sales yet.')
     for (const s of page.items) {
-      ctx.say(`${when(s.paid_at)}  ${s.game?.title ?? '(deleted game)'}  ${sats(s.amount_msat)}  fee ${sats(s.platform_fee_msat)}  net ${sats(s.developer_net_msat)}${s.is_tip ? '  tip' : ''}${s.kind === 'ZAP' ? '  zap' : ''}`)
+      ctx.say(
+        `${when(s.paid_at)}  ${s.game?.title ?? '(deleted game)'}  ${sats(s.amount_msat)}  fee ${sats(s.platform_fee_msat)}  net ${sats(s.developer_net_msat)}${s.is_tip ? '  tip' : ''}${s.kind === 'ZAP' ? '  zap' : ''}`,
+      )
     }
-    ctx.say(`Balance owed to you: ${sats(Math.max(0, ledger.balance_owed_msat))} (earned ${sats(ledger.total_net_msat)}, paid out ${sats(ledger.total_paid_out_msat)})`)
-    ctx.emit({ ...page, balance_owed_msat: ledger.balance_owed_msat, total_net_msat: ledger.total_net_msat, total_paid_out_msat: ledger.total_paid_out_msat })
+    ctx.say(
+      `Balance owed to you: ${sats(Math.max(0, ledger.balance_owed_msat))} (earned ${sats(ledger.total_net_msat)}, paid out ${sats(ledger.total_paid_out_msat)})`,
+    )
+    ctx.emit({
+      ...page,
+      balance_owed_msat: ledger.balance_owed_msat,
+      total_net_msat: ledger.total_net_msat,
+      total_paid_out_msat: ledger.total_paid_out_msat,
+    })
   },
 })
 
@@ -86,11 +125,19 @@ export const payouts = defineCommand({
 Options:
   --limit <n>   at most n payouts`,
   options: { limit: { type: 'string' } },
-  schema: z.object({ limit: intFlag.optional(), positionals: z.array(z.string()).max(0, 'takes no arguments') }),
+  schema: z.object({
+    limit: intFlag.optional(),
+    positionals: z.array(z.string()).max(0, 'takes no arguments'),
+  }),
   async run(a, ctx) {
-    const page = await ctx.client(await ctx.signer()).developer.payouts(a.limit ? { limit: a.limit } : {})
+    const page = await ctx
+      .client(await ctx.signer())
+      .developer.payouts(a.limit ? { limit: a.limit } : {})
     if (page.items.length === 0) ctx.say('No payouts yet.')
-    for (const p of page.items) ctx.say(`${when(p.created_at)}  ${sats(p.amount_msat)}  ${p.status}  ${p.destination ?? ''}${p.last_error ? `  (${p.last_error})` : ''}`.trimEnd())
+    for (const p of page.items)
+      ctx.say(
+        `${when(p.created_at)}  ${sats(p.amount_msat)}  ${p.status}  ${p.destination ?? ''}${p.last_error ? `  (${p.last_error})` : ''}`.trimEnd(),
+      )
     ctx.emit(page)
   },
 })

@@ -19,16 +19,28 @@ Options:
 Example:
   zapcade events --refused`,
   options: { pending: { type: 'boolean' }, refused: { type: 'boolean' } },
-  schema: z.object({
-    pending: z.boolean().optional(),
-    refused: z.boolean().optional(),
-    positionals: z.array(z.string()).max(0, 'takes no arguments'),
-  }).refine((a) => !(a.pending && a.refused), 'give --pending or --refused, not both'),
+  schema: z
+    .object({
+      pending: z.boolean().optional(),
+      refused: z.boolean().optional(),
+      positionals: z.array(z.string()).max(0, 'takes no arguments'),
+    })
+    .refine((a) => !(a.pending && a.refused), 'give --pending or --refused, not both'),
   async run(a, ctx) {
     const page = await ctx.client(await ctx.signer()).developer.events()
-    const items = page.items.filter((e) => (a.pending ? e.state === 'PENDING' : a.refused ? e.state === 'REFUSED' : true))
-    if (items.length === 0) ctx.say(a.pending || a.refused ? 'None.' : 'Nothing refused or waiting: every event the market saw from you is in its catalog.')
-    for (const e of items) ctx.say(`${when(e.created_at)}  kind ${e.kind}  ${e.state.padEnd(8)}  ${e.event_id}\n    ${e.reason}`)
+    const items = page.items.filter((e) =>
+      a.pending ? e.state === 'PENDING' : a.refused ? e.state === 'REFUSED' : true,
+    )
+    if (items.length === 0)
+      ctx.say(
+        a.pending || a.refused
+          ? 'None.'
+          : 'Nothing refused or waiting: every event the market saw from you is in its catalog.',
+      )
+    for (const e of items)
+      ctx.say(
+        `${when(e.created_at)}  kind ${e.kind}  ${e.state.padEnd(8)}  ${e.event_id}\n    ${e.reason}`,
+      )
     ctx.emit({ items })
   },
 })

@@ -10,22 +10,37 @@ import { intFlag, listFlag } from '../args.ts'
 import { defineCommand } from '../command.ts'
 import type { CliContext } from '../context.ts'
 import { UsageError } from '../exit.ts'
-import { gameInputOf, loadManifest, MANIFEST_FILE, validateManifest, writeManifest } from '../manifest.ts'
+import {
+  gameInputOf,
+  loadManifest,
+  MANIFEST_FILE,
+  validateManifest,
+  writeManifest,
+} from '../manifest.ts'
 import { platformsFlag } from '../platform-flag.ts'
 import { publishSigned } from '../publish.ts'
 
-const exists = (p: string) => access(p).then(() => true, () => false)
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  )
 
 /** A slug from a folder name: lowercase, runs of other characters become '-'. */
 export function slugFromName(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64)
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 64)
   return s || 'my-game'
 }
 
 export const gameInit = defineCommand({
   path: ['game', 'init'],
   summary: `Write a ${MANIFEST_FILE} manifest (and a DESCRIPTION.md) in the current directory.`,
-  usage: 'zapcade game init [--slug <slug>] [--title <title>] [--summary <text>] [--price-sats <n>] [--tags a,b] [--platforms linux-x86_64,windows-x86_64] [--status draft|unlisted|listed] [--force]',
+  usage:
+    'zapcade game init [--slug <slug>] [--title <title>] [--summary <text>] [--price-sats <n>] [--tags a,b] [--platforms linux-x86_64,windows-x86_64] [--status draft|unlisted|listed] [--force]',
   help: `Every field can be edited in the file afterwards; \`zapcade game publish\` validates it.
 Defaults: slug from the folder name, status draft (kept by the market, not sent to relays), free.
 
@@ -39,27 +54,53 @@ Options:
   --status <s>           draft | unlisted | listed
   --force                overwrite an existing ${MANIFEST_FILE}`,
   options: {
-    slug: { type: 'string' }, title: { type: 'string' }, summary: { type: 'string' }, 'price-sats': { type: 'string' },
-    tags: { type: 'string' }, platforms: { type: 'string' }, status: { type: 'string' }, force: { type: 'boolean' },
+    slug: { type: 'string' },
+    title: { type: 'string' },
+    summary: { type: 'string' },
+    'price-sats': { type: 'string' },
+    tags: { type: 'string' },
+    platforms: { type: 'string' },
+    status: { type: 'string' },
+    force: { type: 'boolean' },
   },
   schema: z.object({
-    slug: z.string().optional(), title: z.string().optional(), summary: z.string().optional(),
-    'price-sats': intFlag.optional(), tags: listFlag.optional(), platforms: platformsFlag.optional(),
-    status: z.enum(['draft', 'unlisted', 'listed']).optional(), force: z.boolean().default(false),
+    slug: z.string().optional(),
+    title: z.string().optional(),
+    summary: z.string().optional(),
+    'price-sats': intFlag.optional(),
+    tags: listFlag.optional(),
+    platforms: platformsFlag.optional(),
+    status: z.enum(['draft', 'unlisted', 'listed']).optional(),
+    force: z.boolean().default(false),
     positionals: z.array(z.string()).max(0, 'takes no arguments'),
   }),
   async run(a, ctx) {
     const dir = ctx.io.cwd
     const path = join(dir, MANIFEST_FILE)
-    if (!a.force && (await exists(path))) throw new UsageError(`${MANIFEST_FILE} already exists`, 'Edit it, or pass --force to start over.')
+    if (!a.force && (await exists(path)))
+      throw new UsageError(
+        `${MANIFEST_FILE} already exists`,
+        'Edit it, or pass --force to start over.',
+      )
     const slug = a.slug ?? slugFromName(basename(resolve(dir)))
-    const m = validateManifest({
-      slug, title: a.title ?? slug, ...(a.summary !== undefined ? { summary: a.summary } : {}), description_file: 'DESCRIPTION.md',
-      price_sats: a['price-sats'] ?? 0, tags: a.tags ?? [], platforms: a.platforms ?? [], images: [], status: a.status ?? 'draft',
-    }, 'the options')
+    const m = validateManifest(
+      {
+        slug,
+        title: a.title ?? slug,
+        ...(a.summary !== undefined ? { summary: a.summary } : {}),
+        description_file: 'DESCRIPTION.md',
+        price_sats: a['price-sats'] ?? 0,
+        tags: a.tags ?? [],
+        platforms: a.platforms ?? [],
+        images: [],
+        status: a.status ?? 'draft',
+      },
+      'the options',
+    )
     await writeManifest(path, m)
     const desc = join(dir, 'DESCRIPTION.md')
-    if (!(await exists(desc))) await writeFile(desc, `# ${m.title}\n\nDescribe your game here (Markdown).\n`)
+    if (!(await exists(desc)))
+      await writeFile(desc, `# ${m.title}\n\nDescribe your game here (Markdown).\n`)
     ctx.say(`Wrote ${path}`)
     ctx.say('Edit it, then run `zapcade game publish`.')
     ctx.emit({ manifest: path, ...m })
@@ -78,7 +119,8 @@ export async function readDescription(dir: string, file: string | undefined): Pr
 
 export const gamePublish = defineCommand({
   path: ['game', 'publish'],
-  summary: 'Validate zapcade.json, sign the game (kind 32267) with your key and publish it through the market.',
+  summary:
+    'Validate zapcade.json, sign the game (kind 32267) with your key and publish it through the market.',
   usage: 'zapcade game publish [--manifest <file>] [--status draft|unlisted|listed]',
   help: `A paid game carries the market's zap tag (from GET /api/v1/info) so zaps and checkouts pay through it.
 A draft is kept by the market and never sent to relays; publish again as unlisted or listed to go public.
@@ -101,20 +143,35 @@ Options:
     const client = ctx.client(signer)
     const info = await client.info()
     const relay = info.relays[0] ?? ''
-    const unsigned = buildGame(gameInputOf(manifest, description, { pubkey: info.market_pubkey, relay }, Math.floor(Date.now() / 1000)))
+    const unsigned = buildGame(
+      gameInputOf(
+        manifest,
+        description,
+        { pubkey: info.market_pubkey, relay },
+        Math.floor(Date.now() / 1000),
+      ),
+    )
     const ev = await signer.signEvent(unsigned)
     const check = parseGame(ev)
     if (!check.ok) throw new UsageError(`the game event would be refused: ${check.reason}`)
     const result = await publishSigned(ctx, client, ev, `game ${manifest.slug}`)
     const pubkey = ev.pubkey as Pubkey
     const naddr = gameNaddr({ pubkey, slug: manifest.slug }, info.relays)
-    ctx.say(`${manifest.title} (${manifest.status}, ${manifest.price_sats > 0 ? formatSats(satsToMsat(manifest.price_sats)) : 'free'})`)
+    ctx.say(
+      `${manifest.title} (${manifest.status}, ${manifest.price_sats > 0 ? formatSats(satsToMsat(manifest.price_sats)) : 'free'})`,
+    )
     ctx.say(`Game: ${gameUrl(ctx, pubkey, manifest.slug)}`)
     ctx.say(`naddr: ${naddr}`)
     if (manifest.status !== 'draft' && manifest.price_sats > 0) {
       // Nothing is sold that cannot be delivered: until a release has a verified build the game is "coming soon".
-      const soon = await client.games.get({ pubkey, slug: manifest.slug }).then((g) => g.coming_soon, () => true)
-      if (soon) ctx.note(`Shown as "coming soon" and not sold until a release has a verified build: run \`zapcade release publish\`.`)
+      const soon = await client.games.get({ pubkey, slug: manifest.slug }).then(
+        (g) => g.coming_soon,
+        () => true,
+      )
+      if (soon)
+        ctx.note(
+          `Shown as "coming soon" and not sold until a release has a verified build: run \`zapcade release publish\`.`,
+        )
     }
     ctx.emit({ event: ev, naddr, url: gameUrl(ctx, pubkey, manifest.slug), ...result })
   },

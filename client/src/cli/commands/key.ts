@@ -14,13 +14,21 @@ const noPositionals = z.array(z.string()).max(0, 'takes no arguments')
 async function refuseOverwrite(ctx: CliContext, force: boolean): Promise<void> {
   const files = keyFiles(ctx.configDir)
   if (!force && (await readStoredKey(files))) {
-    throw new UsageError(`a key already exists in ${files.dir}`, 'Pass --force to replace it (back it up first with `zapcade key show --ncryptsec`).')
+    throw new UsageError(
+      `a key already exists in ${files.dir}`,
+      'Pass --force to replace it (back it up first with `zapcade key show --ncryptsec`).',
+    )
   }
 }
 
-async function store(ctx: CliContext, sk: Uint8Array, ncryptsec: string | undefined): Promise<void> {
+async function store(
+  ctx: CliContext,
+  sk: Uint8Array,
+  ncryptsec: string | undefined,
+): Promise<void> {
   const pubkey = pubkeyOf(sk)
-  const enc = ncryptsec ?? encryptSecretKey(sk, await askPassword(ctx.io, 'New password for the key: ', true))
+  const enc =
+    ncryptsec ?? encryptSecretKey(sk, await askPassword(ctx.io, 'New password for the key: ', true))
   await saveKey(keyFiles(ctx.configDir), enc, pubkey)
   ctx.say(`Key stored encrypted (NIP-49) in ${keyFiles(ctx.configDir).ncryptsec}`)
   ctx.say(`npub:   ${toNpub(pubkey)}`)
@@ -48,7 +56,8 @@ Options:
 
 export const keyImport = defineCommand({
   path: ['key', 'import'],
-  summary: 'Import an existing key (nsec, hex or ncryptsec) and keep it encrypted in the config directory.',
+  summary:
+    'Import an existing key (nsec, hex or ncryptsec) and keep it encrypted in the config directory.',
   usage: 'zapcade key import [--force] < key.txt',
   help: `Reads the key from stdin (piped) or a hidden prompt, never from the command line (it would stay in
 your shell history). An ncryptsec is stored as it is after checking that the password opens it.
@@ -75,7 +84,7 @@ Example:
 
 export const keyShow = defineCommand({
   path: ['key', 'show'],
-  summary: 'Show the stored key\'s public key (npub); optionally export it.',
+  summary: "Show the stored key's public key (npub); optionally export it.",
   usage: 'zapcade key show [--ncryptsec | --nsec]',
   help: `Without options no password is needed.
 
@@ -83,15 +92,26 @@ Options:
   --ncryptsec   also print the encrypted key (a backup another NIP-49 client can open)
   --nsec        also print the secret key in clear (asks for the password; keep it off screens)`,
   options: { ncryptsec: { type: 'boolean' }, nsec: { type: 'boolean' } },
-  schema: z.object({ ncryptsec: z.boolean().default(false), nsec: z.boolean().default(false), positionals: noPositionals }),
+  schema: z.object({
+    ncryptsec: z.boolean().default(false),
+    nsec: z.boolean().default(false),
+    positionals: noPositionals,
+  }),
   async run(a, ctx) {
     const files = keyFiles(ctx.configDir)
     const stored = await readStoredKey(files)
-    if (!stored) throw new UsageError(`no key in ${files.dir}`, 'Run `zapcade key new` or `zapcade key import`.')
+    if (!stored)
+      throw new UsageError(
+        `no key in ${files.dir}`,
+        'Run `zapcade key new` or `zapcade key import`.',
+      )
     let pubkey = stored.pubkey
     let nsec: string | undefined
     if (a.nsec || !pubkey) {
-      const sk = decryptSecretKey(stored.ncryptsec, await askPassword(ctx.io, 'Password for the key: '))
+      const sk = decryptSecretKey(
+        stored.ncryptsec,
+        await askPassword(ctx.io, 'Password for the key: '),
+      )
       pubkey = pubkeyOf(sk)
       if (a.nsec) nsec = toNsec(sk)
     }
@@ -108,7 +128,8 @@ Options:
 
 export const whoami = defineCommand({
   path: ['whoami'],
-  summary: 'Show which key the CLI would sign with, where it comes from, and (--market) what the market knows of it.',
+  summary:
+    'Show which key the CLI would sign with, where it comes from, and (--market) what the market knows of it.',
   usage: 'zapcade whoami [--market]',
   help: `Order: ZAPCADE_NSEC, ZAPCADE_KEY_FILE (nsec, hex or ncryptsec), ZAPCADE_BUNKER (NIP-46 bunker URI),
 then the stored NIP-49 key (password from ZAPCADE_PASSWORD or a prompt).
@@ -127,8 +148,16 @@ Options:
     if (!a.market) return ctx.emit({ pubkey, npub: toNpub(pubkey), source })
     const me = await ctx.client(signer).me()
     ctx.say(`admin:  ${me.is_admin ? 'yes' : 'no'} (at ${ctx.apiUrl})`)
-    ctx.say(`payout: ${me.developer.payout_ln_address ?? 'not set (zapcade payout set <name@domain>)'}`)
+    ctx.say(
+      `payout: ${me.developer.payout_ln_address ?? 'not set (zapcade payout set <name@domain>)'}`,
+    )
     ctx.say(`games:  ${me.developer.games_count}`)
-    ctx.emit({ pubkey, npub: toNpub(pubkey), source, is_admin: me.is_admin, developer: me.developer })
+    ctx.emit({
+      pubkey,
+      npub: toNpub(pubkey),
+      source,
+      is_admin: me.is_admin,
+      developer: me.developer,
+    })
   },
 })

@@ -11,7 +11,8 @@ const day = (sec: number): string => new Date(sec * 1000).toISOString().slice(0,
 
 export const owns = defineCommand({
   path: ['owns'],
-  summary: 'Whether your key owns a game; --proof saves the market-signed ownership proof a game verifies offline.',
+  summary:
+    'Whether your key owns a game; --proof saves the market-signed ownership proof a game verifies offline.',
   usage: 'zapcade owns <game> [--proof <file>]',
   help: `<game> is <pubkey or npub>/<slug> or an naddr1… share link. Signed with your key (NIP-98).
 Exits 0 when you own it (bought and not refunded or revoked, free, or your own game), 2 when not.
@@ -30,27 +31,46 @@ Example:
   }),
   async run(a, ctx) {
     const ref = parseGameRef(a.positionals[0]!)
-    if (!ref) throw new UsageError(`not a game reference: ${a.positionals[0]!}`, '<game> is <pubkey or npub>/<slug> or an naddr1… share link.')
+    if (!ref)
+      throw new UsageError(
+        `not a game reference: ${a.positionals[0]!}`,
+        '<game> is <pubkey or npub>/<slug> or an naddr1… share link.',
+      )
     const signer = await ctx.signer()
     const client = ctx.client(signer)
     const owner = await signer.getPublicKey()
     const name = `${ref.pubkey}/${ref.slug}`
     const check = await client.entitlements.check(ref)
     if (!check.owned) {
-      const why = check.revoked_at !== undefined ? ` (your entitlement was revoked ${day(check.revoked_at)})` : ''
+      const why =
+        check.revoked_at !== undefined
+          ? ` (your entitlement was revoked ${day(check.revoked_at)})`
+          : ''
       throw new RefusedError('NOT_ENTITLED', `not owned: ${name}${why}`)
     }
-    const how = check.basis === 'free' ? 'free game' : check.basis === 'developer' ? 'your own game'
-      : `entitlement ${check.entitlement_id ?? ''} since ${check.granted_at !== undefined ? day(check.granted_at) : '?'}`
+    const how =
+      check.basis === 'free'
+        ? 'free game'
+        : check.basis === 'developer'
+          ? 'your own game'
+          : `entitlement ${check.entitlement_id ?? ''} since ${check.granted_at !== undefined ? day(check.granted_at) : '?'}`
     ctx.say(`Owned: ${name} (${how})`)
     if (!a.proof) return ctx.emit(check)
 
     const [proof, info] = await Promise.all([client.entitlements.proof(ref), client.info()])
-    const v = verifyOwnershipProof(proof.event, { marketPubkey: info.market_pubkey, game: ref, owner, nowSec: Math.floor(Date.now() / 1000) })
-    if (!v.ok) throw new VerificationError(`the market's ownership proof does not verify: ${v.reason}`)
+    const v = verifyOwnershipProof(proof.event, {
+      marketPubkey: info.market_pubkey,
+      game: ref,
+      owner,
+      nowSec: Math.floor(Date.now() / 1000),
+    })
+    if (!v.ok)
+      throw new VerificationError(`the market's ownership proof does not verify: ${v.reason}`)
     const file = resolve(ctx.io.cwd, a.proof)
     await writeFile(file, JSON.stringify(proof.event, null, 2) + '\n')
-    ctx.say(`Proof written to ${file} (signed by the market ${info.market_pubkey}, expires ${new Date(proof.expires_at * 1000).toISOString()})`)
+    ctx.say(
+      `Proof written to ${file} (signed by the market ${info.market_pubkey}, expires ${new Date(proof.expires_at * 1000).toISOString()})`,
+    )
     ctx.emit({ ...check, proof: { file, event: proof.event, expires_at: proof.expires_at } })
   },
 })

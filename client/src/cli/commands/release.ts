@@ -26,7 +26,12 @@ import { publishSigned } from '../publish.ts'
 import { gameUrl } from './game.ts'
 
 /** Follow an upload until the market has verified (or rejected) the stored bytes. */
-export async function waitVerified(ctx: CliContext, client: ZapcadeClient, id: string, timeoutMs = 10 * 60_000): Promise<void> {
+export async function waitVerified(
+  ctx: CliContext,
+  client: ZapcadeClient,
+  id: string,
+  timeoutMs = 10 * 60_000,
+): Promise<void> {
   const spin = spinner(ctx, 'Verifying the upload')
   const started = Date.now()
   let completed = false
@@ -34,7 +39,11 @@ export async function waitVerified(ctx: CliContext, client: ZapcadeClient, id: s
     for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
       const s = await client.developer.uploads.status(id)
       if (s.status === 'VERIFIED') return
-      if (s.status === 'REJECTED') throw new RefusedError('UPLOAD_INVALID', `the market rejected the upload: ${s.reject_reason ?? 'no reason given'}`)
+      if (s.status === 'REJECTED')
+        throw new RefusedError(
+          'UPLOAD_INVALID',
+          `the market rejected the upload: ${s.reject_reason ?? 'no reason given'}`,
+        )
       // A presigned S3 PUT does not tell the market the bytes arrived: ask it to verify, once.
       if (!completed) {
         completed = true
@@ -42,7 +51,8 @@ export async function waitVerified(ctx: CliContext, client: ZapcadeClient, id: s
         if (c.status === 'VERIFIED') return
         continue
       }
-      if (Date.now() - started > timeoutMs) throw new RefusedError('UPLOAD_TIMEOUT', 'the upload was not verified in time')
+      if (Date.now() - started > timeoutMs)
+        throw new RefusedError('UPLOAD_TIMEOUT', 'the upload was not verified in time')
       await new Promise((r) => setTimeout(r, delay))
     }
   } finally {
@@ -59,14 +69,18 @@ export function nextPatch(version: string): string {
 /** A market refusal of other bytes for a published version, said as what to do. */
 function republishRefusal(e: unknown, slug: string, version: string): unknown {
   if (!(e instanceof ZapcadeApiError) || e.code !== 'VERSION_PUBLISHED') return e
-  return new RefusedError('VERSION_PUBLISHED', `${slug} ${version} is already published with another build, and a published release never changes: `
-    + `publish a new version (e.g. --version ${nextPatch(version)})`)
+  return new RefusedError(
+    'VERSION_PUBLISHED',
+    `${slug} ${version} is already published with another build, and a published release never changes: ` +
+      `publish a new version (e.g. --version ${nextPatch(version)})`,
+  )
 }
 
 export const releasePublish = defineCommand({
   path: ['release', 'publish'],
   summary: 'Upload a build zip, wait for the market to verify it, and publish the signed release.',
-  usage: 'zapcade release publish --version <semver> --file <build.zip> [--notes <CHANGELOG.md>] [--channel main] [--platforms linux-x86_64,windows-x86_64] [--manifest <file>]',
+  usage:
+    'zapcade release publish --version <semver> --file <build.zip> [--notes <CHANGELOG.md>] [--channel main] [--platforms linux-x86_64,windows-x86_64] [--manifest <file>]',
   help: `Steps: sha256 of the file (streamed) → POST /api/v1/developer/uploads → PUT the bytes (progress bar) →
 wait until VERIFIED → sign and publish the build asset (kind 3063: sha256, size, download URL) → sign and
 publish the release (kind 30063, notes as content) → print the game's URL. A published version never
@@ -80,8 +94,12 @@ Options:
   --platforms <a,b>    NIP-82 platform ids of this build (${platformHelp()}); default the manifest's
   --manifest <file>    default ./${MANIFEST_FILE}`,
   options: {
-    version: { type: 'string' }, file: { type: 'string' }, notes: { type: 'string' }, channel: { type: 'string' },
-    platforms: { type: 'string' }, manifest: { type: 'string' },
+    version: { type: 'string' },
+    file: { type: 'string' },
+    notes: { type: 'string' },
+    channel: { type: 'string' },
+    platforms: { type: 'string' },
+    manifest: { type: 'string' },
   },
   schema: z.object({
     version: z.string({ error: 'is required' }).refine(isSemver, 'must be SemVer, e.g. 1.2.0'),
@@ -95,9 +113,12 @@ Options:
   async run(a, ctx) {
     const { manifest } = await loadManifest(resolve(ctx.io.cwd, a.manifest))
     const file = resolve(ctx.io.cwd, a.file)
-    const newNotes = a.notes === undefined ? undefined : await readFile(resolve(ctx.io.cwd, a.notes), 'utf8').catch(() => {
-      throw new UsageError(`cannot read the notes file ${a.notes}`)
-    })
+    const newNotes =
+      a.notes === undefined
+        ? undefined
+        : await readFile(resolve(ctx.io.cwd, a.notes), 'utf8').catch(() => {
+            throw new UsageError(`cannot read the notes file ${a.notes}`)
+          })
     const platforms = a.platforms ?? manifest.platforms
     const { sha256, sizeBytes } = await hashFile(file).catch((e: unknown) => {
       throw new UsageError(`cannot read ${a.file}: ${(e as { code?: string }).code ?? String(e)}`)
@@ -110,13 +131,18 @@ Options:
     const client = ctx.client(signer)
     const info = await client.info()
     const game = `${pubkey}/${manifest.slug}`
-    const ticket = await client.developer.uploads.create({ game, version: a.version, sha256, size_bytes: sizeBytes, content_type: BUILD_MIME }).catch((e: unknown) => {
-      // The market knows games by <pubkey>/<slug>: a miss usually means another key, or an unpublished game.
-      if (e instanceof ZapcadeApiError && /NOT_FOUND$/.test(e.code)) {
-        throw new RefusedError(e.code, `${e.detail}: the market has no game ${manifest.slug} signed by this key (${toNpub(pubkey)}); publish it first with \`zapcade game publish\``)
-      }
-      throw republishRefusal(e, manifest.slug, a.version)
-    })
+    const ticket = await client.developer.uploads
+      .create({ game, version: a.version, sha256, size_bytes: sizeBytes, content_type: BUILD_MIME })
+      .catch((e: unknown) => {
+        // The market knows games by <pubkey>/<slug>: a miss usually means another key, or an unpublished game.
+        if (e instanceof ZapcadeApiError && /NOT_FOUND$/.test(e.code)) {
+          throw new RefusedError(
+            e.code,
+            `${e.detail}: the market has no game ${manifest.slug} signed by this key (${toNpub(pubkey)}); publish it first with \`zapcade game publish\``,
+          )
+        }
+        throw republishRefusal(e, manifest.slug, a.version)
+      })
     const bar = byteBar(ctx, 'Uploading', sizeBytes)
     try {
       await putFile(ticket, file, { onProgress: (n) => bar.update(n) }).catch((e: unknown) => {
@@ -129,19 +155,39 @@ Options:
       throw republishRefusal(e, manifest.slug, a.version)
     })
     // Re-publishing a version without --notes keeps the notes it has (an empty content would erase them).
-    const notes = newNotes ?? await client.games.get({ pubkey: pubkey as Pubkey, slug: manifest.slug }).then(
-      (g) => g.releases.find((r) => r.version === a.version)?.notes ?? '',
-      () => '',
-    )
+    const notes =
+      newNotes ??
+      (await client.games.get({ pubkey: pubkey as Pubkey, slug: manifest.slug }).then(
+        (g) => g.releases.find((r) => r.version === a.version)?.notes ?? '',
+        () => '',
+      ))
     ctx.note('Upload verified by the market.')
 
     const now = Math.floor(Date.now() / 1000)
     const downloadUrl = `${ctx.apiUrl}/api/v1/games/${pubkey}/${encodeURIComponent(manifest.slug)}/download?version=${encodeURIComponent(a.version)}`
-    const asset = await signer.signEvent(buildBuildAsset({ slug: manifest.slug, version: a.version, sha256, sizeBytes, platforms, url: downloadUrl, createdAtSec: now }))
+    const asset = await signer.signEvent(
+      buildBuildAsset({
+        slug: manifest.slug,
+        version: a.version,
+        sha256,
+        sizeBytes,
+        platforms,
+        url: downloadUrl,
+        createdAtSec: now,
+      }),
+    )
     const assetCheck = parseBuildAsset(asset)
-    if (!assetCheck.ok) throw new UsageError(`the build asset event would be refused: ${assetCheck.reason}`)
+    if (!assetCheck.ok)
+      throw new UsageError(`the build asset event would be refused: ${assetCheck.reason}`)
     const assetResult = await publishSigned(ctx, client, asset, `build asset ${a.version}`)
-    const relInput: Parameters<typeof buildRelease>[0] = { pubkey, slug: manifest.slug, version: a.version, assetEventId: asset.id, notes, publishedAtSec: now }
+    const relInput: Parameters<typeof buildRelease>[0] = {
+      pubkey,
+      slug: manifest.slug,
+      version: a.version,
+      assetEventId: asset.id,
+      notes,
+      publishedAtSec: now,
+    }
     if (a.channel) relInput.channel = a.channel
     if (info.relays[0]) relInput.assetRelay = info.relays[0]
     const release = await signer.signEvent(buildRelease(relInput))
@@ -150,6 +196,16 @@ Options:
     const releaseResult = await publishSigned(ctx, client, release, `release ${a.version}`)
     const url = gameUrl(ctx, pubkey, manifest.slug)
     ctx.say(`${manifest.title} ${a.version} is out: ${url}`)
-    ctx.emit({ url, version: a.version, sha256, size_bytes: sizeBytes, upload_id: ticket.id, asset, release, asset_result: assetResult, release_result: releaseResult })
+    ctx.emit({
+      url,
+      version: a.version,
+      sha256,
+      size_bytes: sizeBytes,
+      upload_id: ticket.id,
+      asset,
+      release,
+      asset_result: assetResult,
+      release_result: releaseResult,
+    })
   },
 })

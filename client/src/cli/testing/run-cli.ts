@@ -15,11 +15,28 @@ export interface CliRun {
   stderr: string
 }
 
-export function runZapcade(args: string[], o: { env?: Record<string, string | undefined>; cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runZapcade(
+  args: string[],
+  o: {
+    env?: Record<string, string | undefined>
+    cwd?: string
+    input?: string
+    timeoutMs?: number
+  } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {}
-    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, ...o.env })) if (v !== undefined) env[k] = v
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: o.cwd ?? process.cwd(), env, stdio: ['pipe', 'pipe', 'pipe'] })
+    for (const [k, v] of Object.entries({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...o.env,
+    }))
+      if (v !== undefined) env[k] = v
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      cwd: o.cwd ?? process.cwd(),
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))

@@ -5,6 +5,20 @@
 import { pino } from 'pino'
 import { startMarket } from '../../../../launcher/start-market.ts'
 
-const m = await startMarket({ dataDir: process.argv[2] ?? '.tmp/cli-market', port: 0, relayPort: 0, demo: false, web: false, log: pino({ level: 'warn' }) })
-process.stdout.write(JSON.stringify({ api: m.apiUrl, relay: m.relayUrl, nwc: m.devnetJson?.buyer.nwc_url, developer_lud16: m.devnetJson?.developer.lud16 }) + '\n')
+const m = await startMarket({
+  dataDir: process.argv[2] ?? '.tmp/cli-market',
+  port: 0,
+  relayPort: 0,
+  demo: false,
+  web: false,
+  log: pino({ level: 'warn' }),
+})
+process.stdout.write(
+  JSON.stringify({
+    api: m.apiUrl,
+    relay: m.relayUrl,
+    nwc: m.devnetJson?.buyer.nwc_url,
+    developer_lud16: m.devnetJson?.developer.lud16,
+  }) + '\n',
+)
 process.on('SIGTERM', () => void m.stop().then(() => process.exit(0)))

@@ -8,14 +8,25 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
 
-export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../../.tmp/screenshots/', import.meta.url))
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL('../../../../.tmp/screenshots/', import.meta.url),
+)
 export const PHONE = { width: 375, height: 812 }
 
 /** Launch the system Chromium headless (deps.md Exp 9 flags). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -34,7 +45,8 @@ export async function phonePage(browser: Browser): Promise<TestPage> {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
   page.on('console', (m) => {
     // Failed fetches the page handles itself (401 before sign-in, etc.) are logged by Chromium as errors.
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`)
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+      errors.push(`console: ${m.text()}`)
   })
   page.setDefaultTimeout(45_000)
   return { context, page, errors }
@@ -48,13 +60,18 @@ export async function shot(page: Page, name: string): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth)
   expect(width, `${name} overflows a ${PHONE.width} px screen`).toBeLessThanOrEqual(PHONE.width)
   const a11y = await page.evaluate(() => {
-    const named = (el: Element) => !!(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))
+    const named = (el: Element) =>
+      !!(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))
     return {
       unlabelled: [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-        .filter((el) => !(el as HTMLInputElement).labels?.length && !named(el)).map((el) => el.outerHTML.slice(0, 100)),
-      noAlt: [...document.querySelectorAll('img:not([alt])')].map((el) => el.outerHTML.slice(0, 100)),
+        .filter((el) => !(el as HTMLInputElement).labels?.length && !named(el))
+        .map((el) => el.outerHTML.slice(0, 100)),
+      noAlt: [...document.querySelectorAll('img:not([alt])')].map((el) =>
+        el.outerHTML.slice(0, 100),
+      ),
       unnamedButtons: [...document.querySelectorAll('button, a[href]')]
-        .filter((el) => !(el.textContent ?? '').trim() && !named(el)).map((el) => el.outerHTML.slice(0, 100)),
+        .filter((el) => !(el.textContent ?? '').trim() && !named(el))
+        .map((el) => el.outerHTML.slice(0, 100)),
     }
   })
   expect(a11y, `${name} accessibility`).toEqual({ unlabelled: [], noAlt: [], unnamedButtons: [] })

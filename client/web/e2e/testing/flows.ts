@@ -29,12 +29,18 @@ export async function importKey(page: Page, sk: Uint8Array): Promise<void> {
  * Give the page a NIP-07 provider (`window.nostr`) before any script runs, signing in Node with `sk`,
  * as an extension does outside the page. `signed` records what it signed.
  */
-export async function installNip07(page: Page, sk: Uint8Array): Promise<{ signed: Array<{ kind: number; tags: string[][] }> }> {
+export async function installNip07(
+  page: Page,
+  sk: Uint8Array,
+): Promise<{ signed: Array<{ kind: number; tags: string[][] }> }> {
   const signed: Array<{ kind: number; tags: string[][] }> = []
-  await page.exposeFunction('__testNip07Sign', (t: { kind: number; created_at: number; tags: string[][]; content: string }) => {
-    signed.push({ kind: t.kind, tags: t.tags })
-    return finalizeEvent(t, sk)
-  })
+  await page.exposeFunction(
+    '__testNip07Sign',
+    (t: { kind: number; created_at: number; tags: string[][]; content: string }) => {
+      signed.push({ kind: t.kind, tags: t.tags })
+      return finalizeEvent(t, sk)
+    },
+  )
   const pubkey = getPublicKey(sk)
   // A string, not a function: transpilers may wrap functions with helpers the page does not have.
   await page.addInitScript({
@@ -44,12 +50,18 @@ export async function installNip07(page: Page, sk: Uint8Array): Promise<{ signed
 }
 
 /** Give the page a WebLN provider (`window.webln`) whose payments `pay` makes outside the page, as a wallet extension does. */
-export async function installWebln(page: Page, pay: (invoice: string) => Promise<{ preimage: string }>): Promise<{ paid: string[] }> {
+export async function installWebln(
+  page: Page,
+  pay: (invoice: string) => Promise<{ preimage: string }>,
+): Promise<{ paid: string[] }> {
   const paid: string[] = []
   await page.exposeFunction('__testWeblnPay', async (invoice: string) => {
     paid.push(invoice)
     return { preimage: (await pay(invoice)).preimage }
   })
-  await page.addInitScript({ content: 'window.webln = { enable: async () => {}, sendPayment: (pr) => window.__testWeblnPay(pr) }' })
+  await page.addInitScript({
+    content:
+      'window.webln = { enable: async () => {}, sendPayment: (pr) => window.__testWeblnPay(pr) }',
+  })
   return { paid }
 }

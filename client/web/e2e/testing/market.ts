@@ -20,7 +20,14 @@ export interface TestMarket {
 /** Start the whole market in a temp data dir; `env` adds configuration (e.g. admin pubkeys). */
 export async function startTestMarket(env: Record<string, string> = {}): Promise<TestMarket> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zapcade-web-e2e-'))
-  const m = await startMarket({ dataDir, port: 0, relayPort: 0, demo: true, env: { ...process.env, ...env }, log: pino({ level: 'warn' }) })
+  const m = await startMarket({
+    dataDir,
+    port: 0,
+    relayPort: 0,
+    demo: true,
+    env: { ...process.env, ...env },
+    log: pino({ level: 'warn' }),
+  })
   await m.demoReady
   if (!m.devnet) throw new Error('the test market runs without devnet: no buyer wallet')
   return {
@@ -34,7 +41,11 @@ export async function startTestMarket(env: Record<string, string> = {}): Promise
 }
 
 /** Poll `f` until it answers a value (the indexer applies relay events asynchronously). */
-export async function eventually<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await f().catch(() => undefined)
@@ -45,7 +56,12 @@ export async function eventually<T>(what: string, f: () => Promise<T | undefined
 }
 
 /** The game's detail once the catalog has it (and, when asked, its first release's build). */
-export function gameDetail(apiUrl: string, pubkey: string, slug: string, withAsset = false): Promise<GameDetailResponse> {
+export function gameDetail(
+  apiUrl: string,
+  pubkey: string,
+  slug: string,
+  withAsset = false,
+): Promise<GameDetailResponse> {
   return eventually(`${slug} in the catalog`, async () => {
     const r = await fetch(`${apiUrl}/api/v1/games/${pubkey}/${slug}`)
     if (!r.ok) return undefined
@@ -57,15 +73,25 @@ export function gameDetail(apiUrl: string, pubkey: string, slug: string, withAss
 /** Wait until a catalog search lists the game. */
 export function listedInSearch(apiUrl: string, q: string, slug: string): Promise<true> {
   return eventually(`${slug} in search results`, async () => {
-    const r = (await (await fetch(`${apiUrl}/api/v1/games?q=${encodeURIComponent(q)}`)).json()) as GameListResponse
+    const r = (await (
+      await fetch(`${apiUrl}/api/v1/games?q=${encodeURIComponent(q)}`)
+    ).json()) as GameListResponse
     return r.items.some((i) => i.slug === slug) ? true : undefined
   })
 }
 
 /** Sign a game with `sk` and hand it to the market (POST /api/v1/events). */
-export async function submitGame(apiUrl: string, sk: Uint8Array, g: Omit<GameInput, 'createdAtSec'>): Promise<string> {
+export async function submitGame(
+  apiUrl: string,
+  sk: Uint8Array,
+  g: Omit<GameInput, 'createdAtSec'>,
+): Promise<string> {
   const ev = finalizeEvent(buildGame({ ...g, createdAtSec: Math.floor(Date.now() / 1000) }), sk)
-  const r = await fetch(`${apiUrl}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev) })
+  const r = await fetch(`${apiUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ev),
+  })
   if (!r.ok) throw new Error(`POST /api/v1/events: ${r.status} ${await r.text()}`)
   return getPublicKey(sk)
 }

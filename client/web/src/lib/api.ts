@@ -27,14 +27,23 @@ const HUMAN: Record<string, string> = {
   ALREADY_CLAIMED: 'This receipt was already claimed into an account.',
   RATE_LIMITED: 'Too many requests just now. Wait a minute and try again.',
   IDEMPOTENCY_IN_FLIGHT: 'The same request is still being handled. Wait a moment and try again.',
-  WALLET_UNAVAILABLE: 'The market cannot make Lightning invoices right now. Nothing was charged; try again in a few minutes.',
-  RELAY_UNAVAILABLE: 'The market cannot reach its Nostr relays right now. Try again in a few minutes.',
-  SERVICE_UNAVAILABLE: 'The market is busy or being updated. Nothing was charged; try again in a minute.',
-  INTERNAL: 'Something went wrong on the market\'s side. Nothing was charged; try again in a minute.',
+  WALLET_UNAVAILABLE:
+    'The market cannot make Lightning invoices right now. Nothing was charged; try again in a few minutes.',
+  RELAY_UNAVAILABLE:
+    'The market cannot reach its Nostr relays right now. Try again in a few minutes.',
+  SERVICE_UNAVAILABLE:
+    'The market is busy or being updated. Nothing was charged; try again in a minute.',
+  INTERNAL:
+    "Something went wrong on the market's side. Nothing was charged; try again in a minute.",
 }
 
 /** The text shown for a problem answer (see HUMAN); `detail` only for codes not listed and below 500. */
-export function problemText(p: { status: number; code?: string | undefined; detail?: string | undefined; title?: string | undefined }): string {
+export function problemText(p: {
+  status: number
+  code?: string | undefined
+  detail?: string | undefined
+  title?: string | undefined
+}): string {
   const known = p.code ? HUMAN[p.code] : undefined
   if (known) return known
   if (p.status >= 500) return p.status === 503 ? HUMAN.SERVICE_UNAVAILABLE! : HUMAN.INTERNAL!
@@ -64,13 +73,19 @@ export interface RequestOptions {
 }
 
 /** The `Authorization: Nostr …` header for one request (NIP-98, kind 27235; shared's zod-free builder). */
-export async function nip98Header(url: string, method: string, body: string | undefined): Promise<string> {
+export async function nip98Header(
+  url: string,
+  method: string,
+  body: string | undefined,
+): Promise<string> {
   const s = getSession()
   if (!s) throw new ApiError({ status: 401, code: 'AUTH_REQUIRED', detail: 'Sign in first.' })
   // The market accepts each auth event id once; buildHttpAuth adds a random nonce so two identical
   // requests in the same second (a poll and a reload, or two tabs) still sign different events.
   const t = buildHttpAuth({
-    url, method, createdAtSec: Math.floor(Date.now() / 1000),
+    url,
+    method,
+    createdAtSec: Math.floor(Date.now() / 1000),
     ...(body !== undefined ? { payloadSha256: await sha256Hex(body) } : {}),
   })
   return httpAuthHeader(await s.signer.signEvent(t))
@@ -83,7 +98,8 @@ export async function api<T>(method: string, path: string, opts: RequestOptions 
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body)
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (opts.receiptCode) headers['x-receipt-code'] = opts.receiptCode
-  if (opts.auth === true || (opts.auth === 'optional' && getSession())) headers.authorization = await nip98Header(url, method, body)
+  if (opts.auth === true || (opts.auth === 'optional' && getSession()))
+    headers.authorization = await nip98Header(url, method, body)
   const init: RequestInit = { method, headers }
   if (body !== undefined) init.body = body
   if (opts.signal) init.signal = opts.signal
@@ -91,7 +107,11 @@ export async function api<T>(method: string, path: string, opts: RequestOptions 
   try {
     res = await fetch(url, init)
   } catch {
-    throw new ApiError({ status: 0, code: 'NETWORK', detail: 'The market could not be reached. Check your connection and try again.' })
+    throw new ApiError({
+      status: 0,
+      code: 'NETWORK',
+      detail: 'The market could not be reached. Check your connection and try again.',
+    })
   }
   const text = await res.text()
   let json: unknown
@@ -102,7 +122,11 @@ export async function api<T>(method: string, path: string, opts: RequestOptions 
   }
   if (!res.ok) {
     const p = (json && typeof json === 'object' ? json : {}) as Partial<Problem>
-    throw new ApiError({ ...p, status: res.status, detail: p.detail ?? p.title ?? `The market answered ${res.status}.` })
+    throw new ApiError({
+      ...p,
+      status: res.status,
+      detail: p.detail ?? p.title ?? `The market answered ${res.status}.`,
+    })
   }
   return json as T
 }

@@ -28,12 +28,19 @@ export function satsTitle(amountMsat: number): string | undefined {
 }
 
 /** "≈ $2.38" from the market's configured rate, or undefined when no rate is configured. */
-export function fiatText(amountMsat: number, rate: FiatRate | null | undefined): string | undefined {
+export function fiatText(
+  amountMsat: number,
+  rate: FiatRate | null | undefined,
+): string | undefined {
   if (!rate || amountMsat <= 0) return undefined
   const value = (amountMsat * rate.per_btc) / MSAT_PER_BTC
   let text: string
   try {
-    text = new Intl.NumberFormat('en-US', { style: 'currency', currency: rate.currency, maximumFractionDigits: value < 1 ? 4 : 2 }).format(value)
+    text = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: rate.currency,
+      maximumFractionDigits: value < 1 ? 4 : 2,
+    }).format(value)
   } catch {
     text = `${value.toFixed(2)} ${rate.currency}`
   }
@@ -42,7 +49,11 @@ export function fiatText(amountMsat: number, rate: FiatRate | null | undefined):
 
 /** A date from unix seconds, in the reader's locale. */
 export function dateText(sec: number): string {
-  return new Date(sec * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })
+  return new Date(sec * 1000).toLocaleDateString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  })
 }
 
 /** 12.3 MB style size. */

@@ -3,7 +3,9 @@ import { renderMarkdown } from './markdown.ts'
 
 describe('a developer description renders as markdown without any way to run script', () => {
   it('keeps ordinary markdown: headings, lists, emphasis, https links and images', () => {
-    const html = renderMarkdown('# Title\n\n- *one*\n- **two**\n\n[site](https://example.com) ![shot](https://example.com/a.png)')
+    const html = renderMarkdown(
+      '# Title\n\n- *one*\n- **two**\n\n[site](https://example.com) ![shot](https://example.com/a.png)',
+    )
     expect(html).toContain('<h1>Title</h1>')
     expect(html).toContain('<em>one</em>')
     expect(html).toContain('<strong>two</strong>')

@@ -13,5 +13,8 @@ import { micromark } from 'micromark'
 export function renderMarkdown(md: string, headingOffset = 0): string {
   const html = micromark(md, { allowDangerousHtml: false, allowDangerousProtocol: false })
   if (headingOffset === 0) return html
-  return html.replace(/<(\/?)h([1-6])>/g, (_m, slash: string, n: string) => `<${slash}h${Math.min(6, Number(n) + headingOffset)}>`)
+  return html.replace(
+    /<(\/?)h([1-6])>/g,
+    (_m, slash: string, n: string) => `<${slash}h${Math.min(6, Number(n) + headingOffset)}>`,
+  )
 }

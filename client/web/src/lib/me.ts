@@ -16,7 +16,10 @@ export function loadMe(): Promise<MeResponse | undefined> {
   const s = getSession()
   if (!s) return Promise.resolve(undefined)
   if (cached?.pubkey !== s.pubkey) {
-    const entry: { pubkey: string; answer: Promise<MeResponse | undefined> } = { pubkey: s.pubkey, answer: Promise.resolve(undefined) }
+    const entry: { pubkey: string; answer: Promise<MeResponse | undefined> } = {
+      pubkey: s.pubkey,
+      answer: Promise.resolve(undefined),
+    }
     entry.answer = api<MeResponse>('GET', '/api/v1/me', { auth: true }).catch(() => {
       if (cached === entry) cached = undefined
       return undefined

@@ -23,24 +23,40 @@ export function trailerOf(raw: string): Trailer | undefined {
   let yt: string | null | undefined
   if (host === 'youtu.be') yt = u.pathname.slice(1)
   else if (host === 'youtube.com' || host === 'youtube-nocookie.com') {
-    yt = u.pathname === '/watch' ? u.searchParams.get('v') : /^\/(embed|shorts|live)\/([^/]+)/.exec(u.pathname)?.[2]
+    yt =
+      u.pathname === '/watch'
+        ? u.searchParams.get('v')
+        : /^\/(embed|shorts|live)\/([^/]+)/.exec(u.pathname)?.[2]
   }
   if (yt !== undefined) {
     if (!yt || !YT_ID.test(yt)) return undefined
     // The no-cookie host: nothing is stored until the viewer presses play on YouTube's own player.
-    return { kind: 'embed', site: 'YouTube', src: `https://www.youtube-nocookie.com/embed/${yt}?autoplay=1`, page: `https://www.youtube.com/watch?v=${yt}` }
+    return {
+      kind: 'embed',
+      site: 'YouTube',
+      src: `https://www.youtube-nocookie.com/embed/${yt}?autoplay=1`,
+      page: `https://www.youtube.com/watch?v=${yt}`,
+    }
   }
   // PeerTube: /w/<short id> or /videos/watch/<uuid> (or already /videos/embed/<id>) on any instance, https only.
   const pt = /^\/(?:w|videos\/watch|videos\/embed)\/([A-Za-z0-9-]{8,40})\/?$/.exec(u.pathname)
   if (pt && u.protocol === 'https:') {
-    return { kind: 'embed', site: u.hostname, src: `https://${u.host}/videos/embed/${pt[1]}?autoplay=1`, page: `https://${u.host}/w/${pt[1]}` }
+    return {
+      kind: 'embed',
+      site: u.hostname,
+      src: `https://${u.host}/videos/embed/${pt[1]}?autoplay=1`,
+      page: `https://${u.host}/w/${pt[1]}`,
+    }
   }
   if (/\.(mp4|webm|ogv)$/i.test(u.pathname)) return { kind: 'file', src: u.href }
   return undefined
 }
 
 /** Screenshots (every image that is not a video) and the first trailer found in the images, then the description. */
-export function mediaOf(images: readonly string[], description: string): { screenshots: string[]; trailer?: Trailer } {
+export function mediaOf(
+  images: readonly string[],
+  description: string,
+): { screenshots: string[]; trailer?: Trailer } {
   const screenshots: string[] = []
   let trailer: Trailer | undefined
   for (const src of images) {

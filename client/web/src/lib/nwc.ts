@@ -9,20 +9,33 @@ import { browserNwcCrypto } from '@zapcade/shared/nwc/browser'
 import { NwcError, NwcWalletError } from '@zapcade/shared/nwc/uri'
 
 /** Ask the wallet to pay `invoice`; answers the preimage or throws an Error a buyer can read. */
-export async function nwcPayInvoice(uri: string, invoice: string, timeoutMs = 60_000): Promise<{ preimage: string }> {
+export async function nwcPayInvoice(
+  uri: string,
+  invoice: string,
+  timeoutMs = 60_000,
+): Promise<{ preimage: string }> {
   let client: NwcClient
   try {
-    client = new NwcClient(uri, { crypto: browserNwcCrypto, WebSocket, replies: 'per-request', timeoutMs })
+    client = new NwcClient(uri, {
+      crypto: browserNwcCrypto,
+      WebSocket,
+      replies: 'per-request',
+      timeoutMs,
+    })
   } catch (e) {
-    throw new Error(e instanceof NwcError ? `The wallet connection URI is not valid: ${e.message}.` : String(e))
+    throw new Error(
+      e instanceof NwcError ? `The wallet connection URI is not valid: ${e.message}.` : String(e),
+    )
   }
   try {
     const r = await client.payInvoice({ invoice })
-    if (typeof r.preimage !== 'string' || r.preimage === '') throw new Error('The wallet answered without a preimage.')
+    if (typeof r.preimage !== 'string' || r.preimage === '')
+      throw new Error('The wallet answered without a preimage.')
     return { preimage: r.preimage }
   } catch (e) {
     if (e instanceof NwcWalletError) throw new Error(`The wallet refused: ${e.message}`)
-    if (e instanceof NwcError && e.code === 'TIMEOUT') throw new Error('The wallet did not answer in time.')
+    if (e instanceof NwcError && e.code === 'TIMEOUT')
+      throw new Error('The wallet did not answer in time.')
     if (e instanceof NwcError) throw new Error(`Could not reach the wallet: ${e.message}`)
     throw e
   } finally {

@@ -22,7 +22,12 @@ const drafts = (): Drafts => {
 const draftKey = (pubkey: string, slug: string) => `${pubkey}/${slug}`
 
 /** Sign and submit; a draft signed here is also kept locally so it can be listed later from this browser. */
-async function submit(t: { kind: number; created_at: number; tags: string[][]; content: string }): Promise<SignedEvent> {
+async function submit(t: {
+  kind: number
+  created_at: number
+  tags: string[][]
+  content: string
+}): Promise<SignedEvent> {
   const s = getSession()
   if (!s) throw new Error('Sign in first.')
   const ev = await s.signer.signEvent(t)
@@ -30,7 +35,8 @@ async function submit(t: { kind: number; created_at: number; tags: string[][]; c
   const slug = ev.tags.find((x) => x[0] === 'd')?.[1]
   if (slug !== undefined) {
     const all = drafts()
-    if (ev.tags.some((x) => x[0] === 'status' && x[1] === 'draft')) all[draftKey(ev.pubkey, slug)] = ev
+    if (ev.tags.some((x) => x[0] === 'status' && x[1] === 'draft'))
+      all[draftKey(ev.pubkey, slug)] = ev
     else delete all[draftKey(ev.pubkey, slug)]
     localStorage.setItem(DRAFTS_KEY, JSON.stringify(all))
   }
@@ -40,7 +46,10 @@ async function submit(t: { kind: number; created_at: number; tags: string[][]; c
 const nowSec = () => Math.floor(Date.now() / 1000)
 
 /** Sign and submit a game from form fields (a paid game routes zaps to the market, DESIGN.md section 2). */
-export function publishGame(input: Omit<GameInput, 'createdAtSec' | 'market'>, info: Info): Promise<SignedEvent> {
+export function publishGame(
+  input: Omit<GameInput, 'createdAtSec' | 'market'>,
+  info: Info,
+): Promise<SignedEvent> {
   const paid = (input.priceSats ?? 0) > 0
   const g: GameInput = { ...input, createdAtSec: nowSec() }
   if (paid) g.market = { pubkey: info.market_pubkey, relay: info.relays[0] ?? '' }
@@ -52,7 +61,10 @@ export function publishGame(input: Omit<GameInput, 'createdAtSec' | 'market'>, i
  * event when the service returns it (or the copy this browser signed), else rebuilds it from the game's
  * detail (read with NIP-98).
  */
-export async function listDraft(game: { pubkey: string; slug: string; event?: SignedEvent | null | undefined }, info: Info): Promise<SignedEvent> {
+export async function listDraft(
+  game: { pubkey: string; slug: string; event?: SignedEvent | null | undefined },
+  info: Info,
+): Promise<SignedEvent> {
   let ev = game.event ?? drafts()[draftKey(game.pubkey, game.slug)]
   if (!ev) {
     const d = await api<MaybeWithEvent>('GET', `/api/v1/games/${gamePath(game)}`, { auth: true })
@@ -72,11 +84,17 @@ export async function listDraft(game: { pubkey: string; slug: string; event?: Si
       if (d.icon) input.icon = d.icon
       if (d.url) input.url = d.url
       if (d.license) input.license = d.license
-      if (d.price_msat > 0) input.market = { pubkey: info.market_pubkey, relay: info.relays[0] ?? '' }
+      if (d.price_msat > 0)
+        input.market = { pubkey: info.market_pubkey, relay: info.relays[0] ?? '' }
       return submit(buildGame(input))
     }
   }
   const tags = ev.tags.filter((t) => t[0] !== 'status')
   // created_at must be newer than the draft's for the replacement rule (newest wins).
-  return submit({ kind: ev.kind, created_at: Math.max(nowSec(), ev.created_at + 1), tags, content: ev.content })
+  return submit({
+    kind: ev.kind,
+    created_at: Math.max(nowSec(), ev.created_at + 1),
+    tags,
+    content: ev.content,
+  })
 }

@@ -67,7 +67,11 @@ export function receiptsFor(game: string): SavedReceipt[] {
 /** Ask the market for the purchase behind a receipt (with the code) and keep the answer. */
 export async function checkReceipt(r: SavedReceipt): Promise<ReceiptCheck> {
   try {
-    const v = await api<PurchaseView>('GET', `/api/v1/purchases/${encodeURIComponent(r.purchaseId)}`, { receiptCode: r.code, auth: false })
+    const v = await api<PurchaseView>(
+      'GET',
+      `/api/v1/purchases/${encodeURIComponent(r.purchaseId)}`,
+      { receiptCode: r.code, auth: false },
+    )
     setReceiptStatus(r.purchaseId, v.status)
     return v.status
   } catch (e) {

@@ -10,7 +10,10 @@ export interface Location {
 }
 
 const listeners = new Set<() => void>()
-const read = (): Location => ({ path: location.pathname, query: new URLSearchParams(location.search) })
+const read = (): Location => ({
+  path: location.pathname,
+  query: new URLSearchParams(location.search),
+})
 
 /** Go to a path inside the app (pushes history, scrolls to the top, moves focus to the main heading). */
 export function navigate(to: string, replace = false): void {
@@ -40,7 +43,8 @@ export function useLocation(): Location {
 /** Intercept plain left-clicks on same-origin links so navigation stays inside the app. */
 export function installLinkInterceptor(): void {
   document.addEventListener('click', (e) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+      return
     const a = (e.target as Element | null)?.closest?.('a')
     if (!a || a.target || a.hasAttribute('download') || a.dataset.external !== undefined) return
     // In-page anchors (the skip link) keep the browser's own behaviour: scroll and focus the target.

@@ -8,6 +8,8 @@ export function Sats({ msat }: { msat: number }) {
       {satsText(msat)}
     </span>
   ) : (
-    <span class="sats" data-msat={msat}>{satsText(msat)}</span>
+    <span class="sats" data-msat={msat}>
+      {satsText(msat)}
+    </span>
   )
 }

@@ -37,7 +37,11 @@ export function setSession(s: Session | undefined): void {
  * itself is never kept unencrypted outside the tab's memory.
  */
 export function isLocked(): boolean {
-  return !current && localStorage.getItem('zapcade.signer') === 'embedded' && localStorage.getItem('zapcade.ncryptsec') !== null
+  return (
+    !current &&
+    localStorage.getItem('zapcade.signer') === 'embedded' &&
+    localStorage.getItem('zapcade.ncryptsec') !== null
+  )
 }
 
 /** Preact hook: re-render when the session changes. */

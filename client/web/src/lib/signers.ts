@@ -9,7 +9,12 @@
 import { nip07Signer, findNip07 } from '@zapcade/client/signers/nip07'
 import { bunkerSigner } from '@zapcade/client/signers/nip46'
 import { decryptSecretKey, encryptSecretKey, isNcryptsec } from '@zapcade/client/signers/ncryptsec'
-import { newSecretKey, parseSecretKey, secretKeySigner, toNsec } from '@zapcade/client/signers/secret-key'
+import {
+  newSecretKey,
+  parseSecretKey,
+  secretKeySigner,
+  toNsec,
+} from '@zapcade/client/signers/secret-key'
 import { bytesToHex, hexToBytes } from 'nostr-tools/utils'
 import { setSession } from './session.ts'
 
@@ -82,9 +87,15 @@ export async function connectNip07(): Promise<string> {
 }
 
 /** Sign in through a NIP-46 bunker; `onAuthUrl` shows the bunker's approval link when it sends one. */
-export async function connectBunker(uri: string, onAuthUrl?: (url: string) => void): Promise<string> {
+export async function connectBunker(
+  uri: string,
+  onAuthUrl?: (url: string) => void,
+): Promise<string> {
   const clientSecretKey = newSecretKey()
-  const signer = await bunkerSigner(uri, onAuthUrl ? { clientSecretKey, onAuthUrl } : { clientSecretKey })
+  const signer = await bunkerSigner(
+    uri,
+    onAuthUrl ? { clientSecretKey, onAuthUrl } : { clientSecretKey },
+  )
   const pubkey = await signer.getPublicKey()
   // The session key is not the user's key; keeping it lets a reload reconnect without a new approval.
   localStorage.setItem(BUNKER_KEY, JSON.stringify({ uri, client: bytesToHex(clientSecretKey) }))
@@ -98,9 +109,15 @@ export async function restoreSession(): Promise<void> {
   try {
     if (kind === 'nip07' && hasNip07()) await connectNip07()
     if (kind === 'nip46') {
-      const saved = JSON.parse(localStorage.getItem(BUNKER_KEY) ?? 'null') as { uri: string; client: string } | null
+      const saved = JSON.parse(localStorage.getItem(BUNKER_KEY) ?? 'null') as {
+        uri: string
+        client: string
+      } | null
       if (!saved) return
-      const signer = await bunkerSigner(saved.uri, { clientSecretKey: hexToBytes(saved.client), timeoutMs: 10_000 })
+      const signer = await bunkerSigner(saved.uri, {
+        clientSecretKey: hexToBytes(saved.client),
+        timeoutMs: 10_000,
+      })
       setSession({ kind: 'nip46', pubkey: await signer.getPublicKey(), signer })
     }
   } catch {

@@ -3,10 +3,23 @@
  * (shared/src/api/*.ts) as type-only imports, so no schema code ships to the browser; the few routes
  * without a shared schema yet are typed here, tolerant of fields the service may leave out.
  */
-import type { GameDetailResponse, GameListItem, GameListResponse, GameRelease, MarketInfoResponse } from '@zapcade/shared/api/catalog'
 import type {
-  ClaimPurchaseResponse, CreatePurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PaymentAlert, PaymentAlertsResponse,
-  PurchaseView, SalesResponse,
+  GameDetailResponse,
+  GameListItem,
+  GameListResponse,
+  GameRelease,
+  MarketInfoResponse,
+} from '@zapcade/shared/api/catalog'
+import type {
+  ClaimPurchaseResponse,
+  CreatePurchaseResponse,
+  DeveloperLedgerResponse,
+  LedgerCheckResponse,
+  LibraryResponse,
+  PaymentAlert,
+  PaymentAlertsResponse,
+  PurchaseView,
+  SalesResponse,
 } from '@zapcade/shared/api/purchases'
 import type { PayoutsResponse } from '@zapcade/shared/api/payouts'
 import type { DeveloperGame, DeveloperGamesResponse } from '@zapcade/shared/api/developer'
@@ -20,7 +33,14 @@ export type GameDetail = GameDetailResponse
 export type Release = GameRelease
 export type Purchase = CreatePurchaseResponse
 export type {
-  ClaimPurchaseResponse, DeveloperLedgerResponse, LedgerCheckResponse, LibraryResponse, PaymentAlert, PaymentAlertsResponse, PayoutsResponse, PurchaseView,
+  ClaimPurchaseResponse,
+  DeveloperLedgerResponse,
+  LedgerCheckResponse,
+  LibraryResponse,
+  PaymentAlert,
+  PaymentAlertsResponse,
+  PayoutsResponse,
+  PurchaseView,
   SalesResponse,
 }
 /** `GET /api/v1/me`: the signed-in caller as the market sees it. */

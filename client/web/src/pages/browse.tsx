@@ -23,9 +23,24 @@ const SORTS: Choice[] = [
 ]
 
 /** One labelled filter select of the search form, starting at the value in the URL. */
-function FilterSelect({ name, label, value, options, onPick }: { name: string; label: string; value: string | null; options: Choice[]; onPick: (e: Event) => void }) {
+function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+  onPick,
+}: {
+  name: string
+  label: string
+  value: string | null
+  options: Choice[]
+  onPick: (e: Event) => void
+}) {
   // A value in the URL that the choices do not hold (a shared link) stays selectable.
-  const opts = value && !options.some(([v]) => v === value) ? [...options, [value, name === 'platform' ? platformLabel(value) : value] as Choice] : options
+  const opts =
+    value && !options.some(([v]) => v === value)
+      ? [...options, [value, name === 'platform' ? platformLabel(value) : value] as Choice]
+      : options
   return (
     <div class="field">
       <label for={name}>{label}</label>
@@ -60,7 +75,10 @@ export function Browse({ query }: { query: URLSearchParams }) {
 
   // One unfiltered page feeds the featured shelf and the filter choices.
   useEffect(() => {
-    api<Page>('GET', '/api/v1/games?sort=featured&limit=100').then((p) => setAll(p.items), () => setAll([]))
+    api<Page>('GET', '/api/v1/games?sort=featured&limit=100').then(
+      (p) => setAll(p.items),
+      () => setAll([]),
+    )
   }, [])
 
   useEffect(() => {
@@ -85,7 +103,8 @@ export function Browse({ query }: { query: URLSearchParams }) {
   /** The form's state as the URL (empty fields left out), one history entry per change so Back undoes it. */
   const apply = (form: HTMLFormElement) => {
     const p = new URLSearchParams()
-    for (const [k, v] of new FormData(form).entries()) if (typeof v === 'string' && v.trim()) p.set(k, v.trim())
+    for (const [k, v] of new FormData(form).entries())
+      if (typeof v === 'string' && v.trim()) p.set(k, v.trim())
     const to = p.size ? `/?${p.toString()}` : '/'
     if (to !== location.pathname + location.search) navigate(to)
   }
@@ -102,9 +121,15 @@ export function Browse({ query }: { query: URLSearchParams }) {
   const platforms = familyChoices(all.flatMap((g) => g.platforms))
   const featured = all.filter((g) => g.status === 'FEATURED')
   const filtered = ['q', 'tag', 'platform'].some((k) => query.get(k))
-  const platformName = (v: string) => (v in FAMILY_LABELS ? FAMILY_LABELS[v as PlatformFamily] : platformLabel(v))
-  const summary = [query.get('q') ? `“${query.get('q')}”` : '', query.get('tag') ?? '', query.get('platform') ? platformName(query.get('platform')!) : '']
-    .filter(Boolean).join(' · ')
+  const platformName = (v: string) =>
+    v in FAMILY_LABELS ? FAMILY_LABELS[v as PlatformFamily] : platformLabel(v)
+  const summary = [
+    query.get('q') ? `“${query.get('q')}”` : '',
+    query.get('tag') ?? '',
+    query.get('platform') ? platformName(query.get('platform')!) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
 
   return (
     <>
@@ -112,11 +137,35 @@ export function Browse({ query }: { query: URLSearchParams }) {
       <form class="filters" role="search" onSubmit={onSubmit} key={key}>
         <div class="field grow">
           <label for="q">Search games</label>
-          <input id="q" name="q" type="search" defaultValue={query.get('q') ?? ''} placeholder="roguelike, puzzle, space…" />
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={query.get('q') ?? ''}
+            placeholder="roguelike, puzzle, space…"
+          />
         </div>
-        <FilterSelect name="tag" label="Tag" value={query.get('tag')} options={[['', 'Any tag'], ...tags.map((t): Choice => [t, t])]} onPick={onPick} />
-        <FilterSelect name="platform" label="Platform" value={query.get('platform')} options={[['', 'Any platform'], ...platforms]} onPick={onPick} />
-        <FilterSelect name="sort" label="Sort" value={query.get('sort')} options={SORTS} onPick={onPick} />
+        <FilterSelect
+          name="tag"
+          label="Tag"
+          value={query.get('tag')}
+          options={[['', 'Any tag'], ...tags.map((t): Choice => [t, t])]}
+          onPick={onPick}
+        />
+        <FilterSelect
+          name="platform"
+          label="Platform"
+          value={query.get('platform')}
+          options={[['', 'Any platform'], ...platforms]}
+          onPick={onPick}
+        />
+        <FilterSelect
+          name="sort"
+          label="Sort"
+          value={query.get('sort')}
+          options={SORTS}
+          onPick={onPick}
+        />
         <button type="submit">Search</button>
       </form>
 
@@ -142,12 +191,19 @@ export function Browse({ query }: { query: URLSearchParams }) {
             </p>
           ) : null}
           {filtered ? (
-            <a class="button small secondary" href={query.get('sort') ? `/?sort=${encodeURIComponent(query.get('sort')!)}` : '/'}>
+            <a
+              class="button small secondary"
+              href={query.get('sort') ? `/?sort=${encodeURIComponent(query.get('sort')!)}` : '/'}
+            >
               Clear filters
             </a>
           ) : null}
         </div>
-        {error ? <p role="alert" class="error">{error}</p> : null}
+        {error ? (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        ) : null}
         {items === undefined && !error ? <p>Loading games…</p> : null}
         {items?.length === 0 ? <p>No game matches. Try fewer words or another tag.</p> : null}
         <ul class="grid" data-testid="results">

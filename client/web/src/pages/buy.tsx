@@ -15,14 +15,29 @@ import { ownsGame } from './library-data.ts'
 
 type Step =
   | { at: 'form' }
-  | { at: 'invoice'; bolt11: string; amountMsat: number; expiresAt?: number; purchase?: Purchase; zap?: boolean }
+  | {
+      at: 'invoice'
+      bolt11: string
+      amountMsat: number
+      expiresAt?: number
+      purchase?: Purchase
+      zap?: boolean
+    }
   | { at: 'done'; state: PayState; purchase?: Purchase; zap?: boolean }
 
 /**
  * `onGuestCheckout` is told when a guest's checkout is left (cancelled, or final), so the game page can
  * show it as resumable (pending) or owned (paid) from the saved receipt.
  */
-export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; info: Info | undefined; onGuestCheckout?: () => void }) {
+export function BuyPanel({
+  game,
+  info,
+  onGuestCheckout,
+}: {
+  game: GameDetail
+  info: Info | undefined
+  onGuestCheckout?: () => void
+}) {
   const session = useSession()
   const [step, setStep] = useState<Step>({ at: 'form' })
   const [error, setError] = useState<string>()
@@ -52,15 +67,31 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
     setBusy(true)
     setError(undefined)
     try {
-      const p = await api<Purchase>('POST', '/api/v1/purchases', { body: { game: ref, amount_msat: amt }, auth: 'optional' })
+      const p = await api<Purchase>('POST', '/api/v1/purchases', {
+        body: { game: ref, amount_msat: amt },
+        auth: 'optional',
+      })
       // Saved as PENDING with its invoice: resumable and forgettable, never "owned" until the market says PAID.
       if (p.receipt_code) {
         saveReceipt({
-          game: ref, title: game.title, code: p.receipt_code, purchaseId: p.id, savedAtMs: Date.now(), status: 'PENDING',
-          bolt11: p.bolt11, amountMsat: p.amount_msat, expiresAt: p.expires_at,
+          game: ref,
+          title: game.title,
+          code: p.receipt_code,
+          purchaseId: p.id,
+          savedAtMs: Date.now(),
+          status: 'PENDING',
+          bolt11: p.bolt11,
+          amountMsat: p.amount_msat,
+          expiresAt: p.expires_at,
         })
       }
-      setStep({ at: 'invoice', bolt11: p.bolt11, amountMsat: p.amount_msat, expiresAt: p.expires_at, purchase: p })
+      setStep({
+        at: 'invoice',
+        bolt11: p.bolt11,
+        amountMsat: p.amount_msat,
+        expiresAt: p.expires_at,
+        purchase: p,
+      })
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
     } finally {
@@ -93,17 +124,32 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
         const lib = await api<LibraryResponse>('GET', '/api/v1/me/library', { auth: true })
         return ownsGame(lib, game) ? 'PAID' : 'PENDING'
       }
-      const cur = await api<PurchaseView>('GET', `/api/v1/purchases/${encodeURIComponent(p.id)}`, p.receipt_code ? { receiptCode: p.receipt_code, auth: false } : { auth: true })
+      const cur = await api<PurchaseView>(
+        'GET',
+        `/api/v1/purchases/${encodeURIComponent(p.id)}`,
+        p.receipt_code ? { receiptCode: p.receipt_code, auth: false } : { auth: true },
+      )
       return cur.status === 'REFUNDED' ? 'FAILED' : cur.status
     }
     return (
-      <section class="buy" aria-labelledby="buy-h" ref={invoiceRef} tabIndex={-1} data-testid="checkout-invoice">
+      <section
+        class="buy"
+        aria-labelledby="buy-h"
+        ref={invoiceRef}
+        tabIndex={-1}
+        data-testid="checkout-invoice"
+      >
         <h2 id="buy-h">
           Pay {satsText(step.amountMsat)} for {game.title}
-          {fiatText(step.amountMsat, info?.fiat_rate) ? <span class="muted fiat"> ({fiatText(step.amountMsat, info?.fiat_rate)})</span> : null}
+          {fiatText(step.amountMsat, info?.fiat_rate) ? (
+            <span class="muted fiat"> ({fiatText(step.amountMsat, info?.fiat_rate)})</span>
+          ) : null}
         </h2>
         {p?.receipt_code ? (
-          <p class="note">You are buying as a guest. Your receipt code appears here once the payment arrives; it is also kept in this browser.</p>
+          <p class="note">
+            You are buying as a guest. Your receipt code appears here once the payment arrives; it
+            is also kept in this browser.
+          </p>
         ) : null}
         <InvoiceView
           bolt11={step.bolt11}
@@ -112,7 +158,12 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
           poll={poll}
           onFinal={(state) => {
             if (p?.receipt_code) setReceiptStatus(p.id, state)
-            setStep({ at: 'done', state, ...(p ? { purchase: p } : {}), ...(step.zap ? { zap: true } : {}) })
+            setStep({
+              at: 'done',
+              state,
+              ...(p ? { purchase: p } : {}),
+              ...(step.zap ? { zap: true } : {}),
+            })
           }}
         />
         <button
@@ -134,7 +185,9 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
     if (step.state !== 'PAID') {
       return (
         <section class="buy">
-          <p role="alert">{step.state === 'EXPIRED' ? 'The invoice expired.' : 'The payment failed.'}</p>
+          <p role="alert">
+            {step.state === 'EXPIRED' ? 'The invoice expired.' : 'The payment failed.'}
+          </p>
           <button
             type="button"
             onClick={() => {
@@ -155,18 +208,25 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
         {code ? (
           <div class="receipt" role="alert">
             <p>
-              <strong>Keep this receipt code.</strong> It is the only proof of your guest purchase: the market stores just a hash of it
-              and cannot show it again. Write it down, or sign in and claim it into your account from the library.
+              <strong>Keep this receipt code.</strong> It is the only proof of your guest purchase:
+              the market stores just a hash of it and cannot show it again. Write it down, or sign
+              in and claim it into your account from the library.
             </p>
             <p class="code" data-testid="receipt-code">
               {code}
             </p>
-            <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(code)}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void navigator.clipboard?.writeText(code)}
+            >
               Copy code
             </button>
           </div>
         ) : (
-          <p>It is in your <a href="/library">library</a>, with every future release.</p>
+          <p>
+            It is in your <a href="/library">library</a>, with every future release.
+          </p>
         )}
         <DownloadButton game={game} {...(code ? { receiptCode: code } : {})} />
       </section>
@@ -177,11 +237,24 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
     <form class="buy" onSubmit={(e) => void checkout(e)} aria-labelledby="buy-h">
       <h2 id="buy-h">Buy {game.title}</h2>
       <div class="field">
-        <label for="amount">Amount in sats (pay what you want, at least {priceSats.toLocaleString('en-US')})</label>
-        <input id="amount" name="amount" inputMode="numeric" pattern="[0-9]*" value={amountSats} onInput={(e) => setAmountSats((e.currentTarget as HTMLInputElement).value)} aria-describedby="amount-help" required />
+        <label for="amount">
+          Amount in sats (pay what you want, at least {priceSats.toLocaleString('en-US')})
+        </label>
+        <input
+          id="amount"
+          name="amount"
+          inputMode="numeric"
+          pattern="[0-9]*"
+          value={amountSats}
+          onInput={(e) => setAmountSats((e.currentTarget as HTMLInputElement).value)}
+          aria-describedby="amount-help"
+          required
+        />
         <small id="amount-help">
           {amountMsat() !== undefined && fiatText(amountMsat()!, info?.fiat_rate) ? (
-            <span data-testid="fiat-approx">{fiatText(amountMsat()!, info?.fiat_rate)} at the market's rate. </span>
+            <span data-testid="fiat-approx">
+              {fiatText(amountMsat()!, info?.fiat_rate)} at the market's rate.{' '}
+            </span>
           ) : null}
           One payment gives you the whole game, including future releases.
         </small>
@@ -204,25 +277,40 @@ export function BuyPanel({ game, info, onGuestCheckout }: { game: GameDetail; in
       {!session && isLocked() ? (
         <p class="note">
           Your key in this browser is locked:{' '}
-          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>unlock it with its password</a> to buy into your library.
+          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>
+            unlock it with its password
+          </a>{' '}
+          to buy into your library.
         </p>
       ) : !session ? (
         <p class="note">
-          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>Sign in</a> to keep purchases in a library, or buy as a guest and get a receipt code.
+          <a href={`/signin?next=${encodeURIComponent(`/game/${gamePath(game)}`)}`}>Sign in</a> to
+          keep purchases in a library, or buy as a guest and get a receipt code.
         </p>
       ) : null}
     </form>
   )
 }
 
-export function DownloadButton({ game, receiptCode, version }: { game: { pubkey: string; slug: string }; receiptCode?: string; version?: string }) {
+export function DownloadButton({
+  game,
+  receiptCode,
+  version,
+}: {
+  game: { pubkey: string; slug: string }
+  receiptCode?: string
+  version?: string
+}) {
   const [msg, setMsg] = useState<string>()
   const [busy, setBusy] = useState(false)
   const go = async () => {
     setBusy(true)
     setMsg(undefined)
     try {
-      await startDownload(game, { ...(receiptCode ? { receiptCode } : {}), ...(version ? { version } : {}) })
+      await startDownload(game, {
+        ...(receiptCode ? { receiptCode } : {}),
+        ...(version ? { version } : {}),
+      })
       setMsg('Your download has started.')
     } catch (e) {
       setMsg(e instanceof Error ? e.message : String(e))

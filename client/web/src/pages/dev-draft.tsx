@@ -2,7 +2,11 @@
 import { useState } from 'preact/hooks'
 import { marketInfo } from './game.tsx'
 
-const list = (s: string): string[] => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)
+const list = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean)
 
 export function DraftForm({ onDone }: { onDone: (ok: boolean, text: string) => void }) {
   const [busy, setBusy] = useState(false)

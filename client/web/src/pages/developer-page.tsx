@@ -18,7 +18,10 @@ export default function DeveloperPage({ pubkey }: { pubkey: string }) {
   const valid = /^[0-9a-f]{64}$/.test(pubkey)
 
   const load = async (after?: string) => {
-    const p = await api<Page>('GET', `/api/v1/games?author=${pubkey}&sort=new&limit=24${after ? `&cursor=${encodeURIComponent(after)}` : ''}`)
+    const p = await api<Page>(
+      'GET',
+      `/api/v1/games?author=${pubkey}&sort=new&limit=24${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
+    )
     setItems((old) => [...(after ? (old ?? []) : []), ...p.items])
     setCursor(p.next_cursor)
     return p
@@ -33,7 +36,10 @@ export default function DeveloperPage({ pubkey }: { pubkey: string }) {
       async (p) => {
         const first = p.items[0]
         if (!first) return
-        const g = await api<GameDetail>('GET', `/api/v1/games/${first.pubkey}/${encodeURIComponent(first.slug)}`)
+        const g = await api<GameDetail>(
+          'GET',
+          `/api/v1/games/${first.pubkey}/${encodeURIComponent(first.slug)}`,
+        )
         setProfile(g.developer)
       },
       (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
@@ -58,17 +64,32 @@ export default function DeveloperPage({ pubkey }: { pubkey: string }) {
   return (
     <section class="dev-page" aria-labelledby="dev-name" data-testid="developer-page">
       <header class="dev-head">
-        {profile?.picture ? <img class="avatar" src={profile.picture} alt="" width={72} height={72} referrerpolicy="no-referrer" /> : null}
+        {profile?.picture ? (
+          <img
+            class="avatar"
+            src={profile.picture}
+            alt=""
+            width={72}
+            height={72}
+            referrerpolicy="no-referrer"
+          />
+        ) : null}
         <div>
           <h1 id="dev-name">{name}</h1>
           {profile?.lud16 ? <p class="muted">⚡ {profile.lud16}</p> : null}
           <p class="muted mono" title={pubkey}>
-            {profile?.npub ? `${profile.npub.slice(0, 20)}…${profile.npub.slice(-6)}` : shortKey(pubkey)}
+            {profile?.npub
+              ? `${profile.npub.slice(0, 20)}…${profile.npub.slice(-6)}`
+              : shortKey(pubkey)}
           </p>
         </div>
       </header>
       <h2>Games</h2>
-      {error ? <p role="alert" class="error">{error}</p> : null}
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : null}
       {items === undefined && !error ? <p aria-busy="true">Loading games…</p> : null}
       {items?.length === 0 ? <p>This developer lists no games here yet.</p> : null}
       {items && items.length > 0 ? (

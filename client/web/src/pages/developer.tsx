@@ -8,7 +8,14 @@ import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, satsText } from '../lib/format.ts'
 import { forgetMe, useMe } from '../lib/me.ts'
 import { useSession } from '../lib/session.ts'
-import type { DevGame, DeveloperGamesResponse, GameDetail, DeveloperLedgerResponse, PayoutsResponse, SalesResponse } from '../lib/types.ts'
+import type {
+  DevGame,
+  DeveloperGamesResponse,
+  GameDetail,
+  DeveloperLedgerResponse,
+  PayoutsResponse,
+  SalesResponse,
+} from '../lib/types.ts'
 import { marketInfo } from './game.tsx'
 import { Sats } from '../lib/sats.tsx'
 import { DraftForm } from './dev-draft.tsx'
@@ -17,19 +24,31 @@ import type { DeveloperEvent, DeveloperEventsResponse } from '@zapcade/shared/ap
 type Sale = SalesResponse['items'][number]
 type Payout = PayoutsResponse['items'][number]
 
-const KIND_NAMES: Record<number, string> = { 32267: 'Game', 30063: 'Release', 3063: 'Build asset', 1063: 'File (legacy)', 5: 'Deletion', 0: 'Profile' }
+const KIND_NAMES: Record<number, string> = {
+  32267: 'Game',
+  30063: 'Release',
+  3063: 'Build asset',
+  1063: 'File (legacy)',
+  5: 'Deletion',
+  0: 'Profile',
+}
 
 /** Events the indexer refused (a rule broken: publish a corrected event) or holds (what they wait for). */
 function EventsPanel({ events }: { events: DeveloperEvent[] | undefined }) {
   return (
     <section aria-labelledby="events-h">
       <h2 id="events-h">Refused or waiting events</h2>
-      {events?.length === 0 ? <p>Nothing refused or waiting: every event the market saw from you is in its catalog.</p> : null}
+      {events?.length === 0 ? (
+        <p>Nothing refused or waiting: every event the market saw from you is in its catalog.</p>
+      ) : null}
       <ul class="plain" data-testid="dev-events">
         {events?.map((e) => (
           <li key={e.event_id}>
-            <span class={e.state === 'REFUSED' ? 'pill warn' : 'pill'}>{e.state === 'REFUSED' ? 'Refused' : 'Waiting'}</span>{' '}
-            {KIND_NAMES[e.kind] ?? `Kind ${e.kind}`} of {dateText(e.created_at)} · <code title={e.event_id}>{e.event_id.slice(0, 12)}…</code>
+            <span class={e.state === 'REFUSED' ? 'pill warn' : 'pill'}>
+              {e.state === 'REFUSED' ? 'Refused' : 'Waiting'}
+            </span>{' '}
+            {KIND_NAMES[e.kind] ?? `Kind ${e.kind}`} of {dateText(e.created_at)} ·{' '}
+            <code title={e.event_id}>{e.event_id.slice(0, 12)}…</code>
             <br />
             <small class="reason">{e.reason}</small>
           </li>
@@ -61,11 +80,26 @@ export default function Developer() {
   const load = () => {
     if (!session) return
     const fail = (e: unknown) => setError(e instanceof ApiError ? e.message : String(e))
-    api<DeveloperGamesResponse>('GET', '/api/v1/developer/games', { auth: true }).then((r) => setGames(r.items), fail)
-    api<SalesResponse>('GET', '/api/v1/developer/sales', { auth: true }).then((r) => setSales(r.items), fail)
-    api<PayoutsResponse>('GET', '/api/v1/developer/payouts', { auth: true }).then((r) => setPayouts(r.items), fail)
-    api<DeveloperLedgerResponse>('GET', '/api/v1/developer/ledger', { auth: true }).then(setLedger, fail)
-    api<DeveloperEventsResponse>('GET', '/api/v1/developer/events', { auth: true }).then((r) => setEvents(r.items), fail)
+    api<DeveloperGamesResponse>('GET', '/api/v1/developer/games', { auth: true }).then(
+      (r) => setGames(r.items),
+      fail,
+    )
+    api<SalesResponse>('GET', '/api/v1/developer/sales', { auth: true }).then(
+      (r) => setSales(r.items),
+      fail,
+    )
+    api<PayoutsResponse>('GET', '/api/v1/developer/payouts', { auth: true }).then(
+      (r) => setPayouts(r.items),
+      fail,
+    )
+    api<DeveloperLedgerResponse>('GET', '/api/v1/developer/ledger', { auth: true }).then(
+      setLedger,
+      fail,
+    )
+    api<DeveloperEventsResponse>('GET', '/api/v1/developer/events', { auth: true }).then(
+      (r) => setEvents(r.items),
+      fail,
+    )
   }
   useEffect(load, [session?.pubkey])
 
@@ -74,7 +108,11 @@ export default function Developer() {
     for (const g of games ?? []) {
       if (g.source !== 'catalog') continue
       api<GameDetail>('GET', `/api/v1/games/${gamePath(g)}`).then(
-        (d) => setReleases((r) => ({ ...r, [g.slug]: d.releases.map((x) => x.version).join(', ') || 'none yet' })),
+        (d) =>
+          setReleases((r) => ({
+            ...r,
+            [g.slug]: d.releases.map((x) => x.version).join(', ') || 'none yet',
+          })),
         () => undefined,
       )
     }
@@ -85,8 +123,9 @@ export default function Developer() {
       <section>
         <h1>Developers</h1>
         <p>
-          Sell your games for sats, signed with your own Nostr key. <a href="/signin?next=%2Fdeveloper">Sign in</a> to see your games, sales and payouts.
-          The <code>zapcade</code> CLI publishes games and uploads releases.
+          Sell your games for sats, signed with your own Nostr key.{' '}
+          <a href="/signin?next=%2Fdeveloper">Sign in</a> to see your games, sales and payouts. The{' '}
+          <code>zapcade</code> CLI publishes games and uploads releases.
         </p>
       </section>
     )
@@ -106,7 +145,10 @@ export default function Developer() {
   const saveAddress = async (e: Event) => {
     e.preventDefault()
     try {
-      await api('PUT', '/api/v1/developer/profile', { body: { payout_ln_address: address.trim() }, auth: true })
+      await api('PUT', '/api/v1/developer/profile', {
+        body: { payout_ln_address: address.trim() },
+        auth: true,
+      })
       forgetMe()
       say(true, 'Payout address saved.')
     } catch (x) {
@@ -119,7 +161,11 @@ export default function Developer() {
   return (
     <section class="dashboard">
       <h1>Developer dashboard</h1>
-      {error ? <p role="alert" class="error">{error}</p> : null}
+      {error ? (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      ) : null}
       {msg ? (
         <p role={msg.ok ? 'status' : 'alert'} class={msg.ok ? 'ok' : 'error'}>
           {msg.text}
@@ -128,7 +174,10 @@ export default function Developer() {
 
       <div class="stats">
         <p>
-          <span class="muted">Balance owed to you</span> <strong data-testid="owed">{owed === undefined ? '…' : satsText(Math.max(0, owed))}</strong>
+          <span class="muted">Balance owed to you</span>{' '}
+          <strong data-testid="owed">
+            {owed === undefined ? '…' : satsText(Math.max(0, owed))}
+          </strong>
         </p>
         <p>
           <span class="muted">Sales</span> <strong>{sales?.length ?? '…'}</strong>
@@ -137,7 +186,11 @@ export default function Developer() {
 
       <section aria-labelledby="games-h">
         <h2 id="games-h">Your games</h2>
-        {games?.length === 0 ? <p>No games yet: create a draft below or use <code>zapcade game publish</code>.</p> : null}
+        {games?.length === 0 ? (
+          <p>
+            No games yet: create a draft below or use <code>zapcade game publish</code>.
+          </p>
+        ) : null}
         <table class="table" data-testid="dev-games">
           <thead>
             <tr>
@@ -151,15 +204,23 @@ export default function Developer() {
           <tbody>
             {games?.map((g) => (
               <tr key={g.slug}>
-                <td data-label="Game">{g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath(g)}`}>{g.title}</a>}</td>
+                <td data-label="Game">
+                  {g.status === 'DRAFT' ? g.title : <a href={`/game/${gamePath(g)}`}>{g.title}</a>}
+                </td>
                 <td data-label="Status">
                   <span class={`pill ${g.status.toLowerCase()}`}>{g.status}</span>
                 </td>
                 <td data-label="Price">{priceText(g.price_msat)}</td>
-                <td data-label="Releases">{g.source === 'draft' ? '—' : (releases[g.slug] ?? '…')}</td>
+                <td data-label="Releases">
+                  {g.source === 'draft' ? '—' : (releases[g.slug] ?? '…')}
+                </td>
                 <td data-label="">
                   {g.status === 'DRAFT' ? (
-                    <button type="button" onClick={() => void list(g)} aria-label={`List ${g.title}`}>
+                    <button
+                      type="button"
+                      onClick={() => void list(g)}
+                      aria-label={`List ${g.title}`}
+                    >
                       List it
                     </button>
                   ) : null}
@@ -180,7 +241,8 @@ export default function Developer() {
         <ul class="plain">
           {sales?.map((s) => (
             <li key={s.purchase_id}>
-              {s.game?.title ?? 'a removed game'} · {satsText(s.amount_msat)} (net <Sats msat={s.developer_net_msat} />) · {s.kind === 'ZAP' ? 'zap' : 'checkout'}
+              {s.game?.title ?? 'a removed game'} · {satsText(s.amount_msat)} (net{' '}
+              <Sats msat={s.developer_net_msat} />) · {s.kind === 'ZAP' ? 'zap' : 'checkout'}
               {s.is_tip ? ' · tip' : ''} · {dateText(s.paid_at)}
             </li>
           ))}
@@ -202,7 +264,17 @@ export default function Developer() {
         <form onSubmit={(e) => void saveAddress(e)} class="panel">
           <div class="field">
             <label for="payout">Payout Lightning address</label>
-            <input id="payout" type="email" inputMode="email" placeholder="you@wallet.example" value={address} onInput={(e) => (setAddressEdited(true), setAddress((e.currentTarget as HTMLInputElement).value))} required />
+            <input
+              id="payout"
+              type="email"
+              inputMode="email"
+              placeholder="you@wallet.example"
+              value={address}
+              onInput={(e) => (
+                setAddressEdited(true), setAddress((e.currentTarget as HTMLInputElement).value)
+              )}
+              required
+            />
           </div>
           <button type="submit">Save payout address</button>
         </form>

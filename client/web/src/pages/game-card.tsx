@@ -5,12 +5,35 @@ import { gamePath } from '../lib/api.ts'
 import { PlatformIcons } from '../lib/platform-ui.tsx'
 
 /** A placeholder icon: the title's first letter on a colour derived from the slug. */
-export function Icon({ src, title, size = 64 }: { src?: string | null | undefined; title: string; size?: number }) {
-  if (src) return <img class="icon" src={src} alt="" width={size} height={size} loading="lazy" referrerpolicy="no-referrer" />
+export function Icon({
+  src,
+  title,
+  size = 64,
+}: {
+  src?: string | null | undefined
+  title: string
+  size?: number
+}) {
+  if (src)
+    return (
+      <img
+        class="icon"
+        src={src}
+        alt=""
+        width={size}
+        height={size}
+        loading="lazy"
+        referrerpolicy="no-referrer"
+      />
+    )
   let hue = 0
   for (const ch of title) hue = (hue * 31 + ch.charCodeAt(0)) % 360
   return (
-    <span class="icon placeholder" style={{ background: `hsl(${hue} 45% 32%)`, width: `${size}px`, height: `${size}px` }} aria-hidden="true">
+    <span
+      class="icon placeholder"
+      style={{ background: `hsl(${hue} 45% 32%)`, width: `${size}px`, height: `${size}px` }}
+      aria-hidden="true"
+    >
       {title.slice(0, 1).toUpperCase()}
     </span>
   )
@@ -19,11 +42,26 @@ export function Icon({ src, title, size = 64 }: { src?: string | null | undefine
 /** The card's art: the listing's first image (cover, 16:9), else its icon, else a lettered tile. */
 function Cover({ g }: { g: GameItem }) {
   const src = g.cover ?? g.icon
-  if (src) return <img class="cover" src={src} alt="" loading="lazy" referrerpolicy="no-referrer" width={320} height={180} />
+  if (src)
+    return (
+      <img
+        class="cover"
+        src={src}
+        alt=""
+        loading="lazy"
+        referrerpolicy="no-referrer"
+        width={320}
+        height={180}
+      />
+    )
   let hue = 0
   for (const ch of g.title) hue = (hue * 31 + ch.charCodeAt(0)) % 360
   return (
-    <span class="cover placeholder" style={{ background: `hsl(${hue} 45% 28%)` }} aria-hidden="true">
+    <span
+      class="cover placeholder"
+      style={{ background: `hsl(${hue} 45% 28%)` }}
+      aria-hidden="true"
+    >
       {g.title.slice(0, 1).toUpperCase()}
     </span>
   )

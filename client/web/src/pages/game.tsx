@@ -8,7 +8,14 @@ import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, shortKey, sizeText } from '../lib/format.ts'
 import { renderMarkdown } from '../lib/markdown.ts'
-import { checkReceipt, forgetReceipt, receiptsFor, resumable, setReceiptStatus, type SavedReceipt } from '../lib/receipts.ts'
+import {
+  checkReceipt,
+  forgetReceipt,
+  receiptsFor,
+  resumable,
+  setReceiptStatus,
+  type SavedReceipt,
+} from '../lib/receipts.ts'
 import { useSession } from '../lib/session.ts'
 import type { GameDetail, Info, LibraryResponse, PurchaseView } from '../lib/types.ts'
 import { BuyPanel, DownloadButton } from './buy.tsx'
@@ -29,7 +36,13 @@ export function marketInfo(): Promise<Info> {
 }
 
 function Markdown({ text, label }: { text: string; label: string }) {
-  return <div class="markdown" aria-label={label} dangerouslySetInnerHTML={{ __html: renderMarkdown(text, 2) }} />
+  return (
+    <div
+      class="markdown"
+      aria-label={label}
+      dangerouslySetInnerHTML={{ __html: renderMarkdown(text, 2) }}
+    />
+  )
 }
 
 export default function GamePage({ pubkey, slug }: { pubkey: string; slug: string }) {
@@ -45,7 +58,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   useEffect(() => {
     setGame(undefined)
     setError(undefined)
-    api<GameDetail>('GET', `/api/v1/games/${gamePath({ pubkey, slug })}`, { auth: 'optional' }).then(
+    api<GameDetail>('GET', `/api/v1/games/${gamePath({ pubkey, slug })}`, {
+      auth: 'optional',
+    }).then(
       (g) => {
         setGame(g)
         document.title = `${g.title} — Zapcade`
@@ -94,7 +109,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           {game.summary ? <p class="summary">{game.summary}</p> : null}
           <p class="meta">
             <span class="price big">{priceText(game.price_msat)}</span>
-            <span class="zaps" title="Paid zaps for this game">⚡ {game.zaps.count} {game.zaps.count === 1 ? 'zap' : 'zaps'}</span>
+            <span class="zaps" title="Paid zaps for this game">
+              ⚡ {game.zaps.count} {game.zaps.count === 1 ? 'zap' : 'zaps'}
+            </span>
             {game.status === 'UNLISTED' ? <span class="pill warn">unlisted</span> : null}
           </p>
           {game.tags.length > 0 ? (
@@ -112,7 +129,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
         </div>
       </header>
 
-      {media.trailer ? <TrailerPlayer title={game.title} trailer={media.trailer} poster={media.screenshots[0]} /> : null}
+      {media.trailer ? (
+        <TrailerPlayer title={game.title} trailer={media.trailer} poster={media.screenshots[0]} />
+      ) : null}
       <Gallery title={game.title} images={media.screenshots} />
 
       <div class="game-cols">
@@ -126,10 +145,14 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
               <h2 id="own-h">You own this game</h2>
               {!owned && receipt ? (
                 <p class="note">
-                  Guest receipt saved in this browser: <code class="mono">{receipt.code}</code>. Keep a copy, or <a href="/library">claim it</a> into an account.
+                  Guest receipt saved in this browser: <code class="mono">{receipt.code}</code>.
+                  Keep a copy, or <a href="/library">claim it</a> into an account.
                 </p>
               ) : null}
-              <DownloadButton game={game} {...(!owned && receipt ? { receiptCode: receipt.code } : {})} />
+              <DownloadButton
+                game={game}
+                {...(!owned && receipt ? { receiptCode: receipt.code } : {})}
+              />
             </section>
           ) : guest.checking ? (
             <p aria-busy="true">Checking your saved receipt…</p>
@@ -148,7 +171,10 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           ) : game.coming_soon ? (
             <section class="buy soon" aria-labelledby="soon-h" data-testid="coming-soon">
               <h2 id="soon-h">Coming soon</h2>
-              <p>No build of this game has been released here yet, so it is not on sale. Come back when its first release is out.</p>
+              <p>
+                No build of this game has been released here yet, so it is not on sale. Come back
+                when its first release is out.
+              </p>
             </section>
           ) : free ? (
             <section class="buy" aria-labelledby="free-h">
@@ -158,7 +184,10 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           ) : info && game.zap_pubkey !== info.market_pubkey ? (
             <section class="buy" aria-labelledby="nosale-h">
               <h2 id="nosale-h">Not sold here</h2>
-              <p>This game's listing does not route payments to this market, so it cannot be bought here.</p>
+              <p>
+                This game's listing does not route payments to this market, so it cannot be bought
+                here.
+              </p>
             </section>
           ) : (
             <BuyPanel game={game} info={info} onGuestCheckout={guest.recheck} />
@@ -167,7 +196,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
             <h2 id="facts-h">Details</h2>
             <dl>
               <dt>Platforms</dt>
-              <dd>{game.platforms.length > 0 ? <PlatformList ids={game.platforms} /> : 'Not stated'}</dd>
+              <dd>
+                {game.platforms.length > 0 ? <PlatformList ids={game.platforms} /> : 'Not stated'}
+              </dd>
               {latest ? (
                 <>
                   <dt>Latest version</dt>
@@ -191,7 +222,16 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           <section class="developer" aria-labelledby="dev-h">
             <h2 id="dev-h">Developer</h2>
             <p class="dev">
-              {dev?.picture ? <img src={dev.picture} alt="" width={40} height={40} class="avatar" referrerpolicy="no-referrer" /> : null}
+              {dev?.picture ? (
+                <img
+                  src={dev.picture}
+                  alt=""
+                  width={40}
+                  height={40}
+                  class="avatar"
+                  referrerpolicy="no-referrer"
+                />
+              ) : null}
               <a href={`/developer/${game.pubkey}`}>
                 <strong>{devName}</strong>
               </a>
@@ -234,7 +274,9 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
                         {f.urls.map((u, i) => (
                           <span key={u}>
                             {' · '}
-                            <a href={u} rel="nofollow noopener noreferrer">{i === 0 ? 'download' : `mirror ${i}`}</a>
+                            <a href={u} rel="nofollow noopener noreferrer">
+                              {i === 0 ? 'download' : `mirror ${i}`}
+                            </a>
                           </span>
                         ))}
                         <br />
@@ -253,8 +295,17 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
 }
 
 /** The guest's saved receipts for this game, as the market sees them now: one PAID, or one pending checkout. */
-function useGuestReceipt(ref: string): { checking: boolean; paid?: SavedReceipt; pending?: SavedReceipt; recheck: () => void } {
-  const [state, setState] = useState<{ checking: boolean; paid?: SavedReceipt; pending?: SavedReceipt }>({ checking: false })
+function useGuestReceipt(ref: string): {
+  checking: boolean
+  paid?: SavedReceipt
+  pending?: SavedReceipt
+  recheck: () => void
+} {
+  const [state, setState] = useState<{
+    checking: boolean
+    paid?: SavedReceipt
+    pending?: SavedReceipt
+  }>({ checking: false })
   const [round, setRound] = useState(0)
   useEffect(() => {
     let live = true
@@ -281,17 +332,30 @@ function useGuestReceipt(ref: string): { checking: boolean; paid?: SavedReceipt;
 }
 
 /** A guest checkout left unpaid: its invoice again with the time left, or forget it and buy afresh. */
-function PendingCheckout({ receipt, onFinal, onForget }: { receipt: SavedReceipt; onFinal: (s: PayState) => void; onForget: () => void }) {
+function PendingCheckout({
+  receipt,
+  onFinal,
+  onForget,
+}: {
+  receipt: SavedReceipt
+  onFinal: (s: PayState) => void
+  onForget: () => void
+}) {
   const poll = async (): Promise<PayState> => {
-    const v = await api<PurchaseView>('GET', `/api/v1/purchases/${encodeURIComponent(receipt.purchaseId)}`, { receiptCode: receipt.code, auth: false })
+    const v = await api<PurchaseView>(
+      'GET',
+      `/api/v1/purchases/${encodeURIComponent(receipt.purchaseId)}`,
+      { receiptCode: receipt.code, auth: false },
+    )
     return v.status === 'REFUNDED' ? 'FAILED' : v.status
   }
   return (
     <section class="buy pending" aria-labelledby="pending-h" data-testid="pending-checkout">
       <h2 id="pending-h">Checkout waiting for payment</h2>
       <p class="note">
-        You started buying this game as a guest and the invoice is not paid yet. Pay it below, or forget it to start again. Receipt
-        code (valid once paid): <code class="mono">{receipt.code}</code>
+        You started buying this game as a guest and the invoice is not paid yet. Pay it below, or
+        forget it to start again. Receipt code (valid once paid):{' '}
+        <code class="mono">{receipt.code}</code>
       </p>
       <InvoiceView
         bolt11={receipt.bolt11 ?? ''}

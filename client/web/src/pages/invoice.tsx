@@ -37,16 +37,29 @@ export function Countdown({ expiresAt }: { expiresAt: number }) {
     return () => clearInterval(t)
   }, [expiresAt])
   const left = Math.max(0, Math.floor(expiresAt - now / 1000))
-  const text = left === 0 ? 'expired' : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left to pay`
+  const text =
+    left === 0
+      ? 'expired'
+      : `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left to pay`
   // Not a live region: a screen reader would hear every second. The status line above announces the outcome.
   return (
-    <span class="countdown muted" data-testid="invoice-countdown" title={`Expires at ${new Date(expiresAt * 1000).toLocaleTimeString()}`}>
+    <span
+      class="countdown muted"
+      data-testid="invoice-countdown"
+      title={`Expires at ${new Date(expiresAt * 1000).toLocaleTimeString()}`}
+    >
       {text}
     </span>
   )
 }
 
-export function InvoiceView(props: { bolt11: string; amountMsat: number; expiresAt?: number; poll: () => Promise<PayState>; onFinal: (s: PayState) => void }) {
+export function InvoiceView(props: {
+  bolt11: string
+  amountMsat: number
+  expiresAt?: number
+  poll: () => Promise<PayState>
+  onFinal: (s: PayState) => void
+}) {
   const { bolt11 } = props
   const [qr, setQr] = useState<string>()
   const [state, setState] = useState<PayState>('PENDING')
@@ -58,7 +71,15 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
   const webln = (window as { webln?: WebLN }).webln
 
   useEffect(() => {
-    void import('qrcode').then((m) => m.toDataURL(`lightning:${bolt11}`.toUpperCase(), { margin: 1, width: 280, errorCorrectionLevel: 'L' })).then(setQr)
+    void import('qrcode')
+      .then((m) =>
+        m.toDataURL(`lightning:${bolt11}`.toUpperCase(), {
+          margin: 1,
+          width: 280,
+          errorCorrectionLevel: 'L',
+        }),
+      )
+      .then(setQr)
   }, [bolt11])
 
   useEffect(() => {
@@ -82,7 +103,11 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
     }
   }, [bolt11])
 
-  const pay = async (how: () => Promise<unknown>, what: string, errorText: (e: unknown) => string) => {
+  const pay = async (
+    how: () => Promise<unknown>,
+    what: string,
+    errorText: (e: unknown) => string,
+  ) => {
     setBusy(true)
     setPayErr(undefined)
     setPayMsg(`Paying with ${what}…`)
@@ -103,12 +128,16 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
     const uri = nwcRef.current?.value ?? ''
     if (!uri.trim()) return setPayErr(nwcErrorText({ code: 'BAD_URI' }))
     setNwcSince(Date.now())
-    void pay(async () => {
-      const { nwcPayInvoice } = await import('../lib/nwc.ts')
-      await nwcPayInvoice(uri, bolt11, NWC_WAIT_MS)
-      // The URI is a spending credential: clear it from the page once used.
-      if (nwcRef.current) nwcRef.current.value = ''
-    }, 'your wallet connection', nwcErrorText)
+    void pay(
+      async () => {
+        const { nwcPayInvoice } = await import('../lib/nwc.ts')
+        await nwcPayInvoice(uri, bolt11, NWC_WAIT_MS)
+        // The URI is a spending credential: clear it from the page once used.
+        if (nwcRef.current) nwcRef.current.value = ''
+      },
+      'your wallet connection',
+      nwcErrorText,
+    )
   }
 
   return (
@@ -116,7 +145,9 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
       <p class="status" role="status" aria-live="polite" data-testid="pay-status">
         {state === 'PENDING' ? `Waiting for payment of ${satsText(props.amountMsat)}…` : null}
         {state === 'PAID' ? 'Paid. Thank you!' : null}
-        {state === 'EXPIRED' ? 'This invoice expired before it was paid. Start again for a new one.' : null}
+        {state === 'EXPIRED'
+          ? 'This invoice expired before it was paid. Start again for a new one.'
+          : null}
         {state === 'FAILED' ? 'The payment failed. Start again for a new invoice.' : null}
       </p>
       {state === 'PENDING' ? (
@@ -126,20 +157,52 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
               <Countdown expiresAt={props.expiresAt} />
             </p>
           ) : null}
-          <div class="qr">{qr ? <img src={qr} width={280} height={280} alt="QR code of the Lightning invoice: scan it with a wallet" /> : <p>Drawing the QR code…</p>}</div>
+          <div class="qr">
+            {qr ? (
+              <img
+                src={qr}
+                width={280}
+                height={280}
+                alt="QR code of the Lightning invoice: scan it with a wallet"
+              />
+            ) : (
+              <p>Drawing the QR code…</p>
+            )}
+          </div>
           <div class="field">
             <label for="bolt11">Lightning invoice</label>
-            <textarea id="bolt11" readOnly rows={3} value={bolt11} onFocus={(e) => (e.currentTarget as HTMLTextAreaElement).select()} />
+            <textarea
+              id="bolt11"
+              readOnly
+              rows={3}
+              value={bolt11}
+              onFocus={(e) => (e.currentTarget as HTMLTextAreaElement).select()}
+            />
           </div>
           <div class="row">
             <a class="button" href={`lightning:${bolt11}`} data-external>
               Open in wallet
             </a>
-            <button type="button" class="secondary" onClick={() => void navigator.clipboard?.writeText(bolt11)}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void navigator.clipboard?.writeText(bolt11)}
+            >
               Copy invoice
             </button>
             {webln ? (
-              <button type="button" disabled={busy} onClick={() => void pay(async () => (await webln.enable(), webln.sendPayment(bolt11)), 'WebLN', (e) => `WebLN could not pay: ${e instanceof Error ? e.message : String(e)}. Try again, or pay with the QR code.`)}>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  void pay(
+                    async () => (await webln.enable(), webln.sendPayment(bolt11)),
+                    'WebLN',
+                    (e) =>
+                      `WebLN could not pay: ${e instanceof Error ? e.message : String(e)}. Try again, or pay with the QR code.`,
+                  )
+                }
+              >
                 Pay with WebLN
               </button>
             ) : null}
@@ -147,8 +210,19 @@ export function InvoiceView(props: { bolt11: string; amountMsat: number; expires
           <form class="nwc" onSubmit={payNwc}>
             <div class="field">
               <label for="nwc">Or pay directly with a wallet connection (NWC) URI</label>
-              <input id="nwc" ref={nwcRef} type="password" autocomplete="off" spellcheck={false} placeholder="nostr+walletconnect://…" required />
-              <small>Used for this payment only, from your browser to your wallet; never stored or sent to the market.</small>
+              <input
+                id="nwc"
+                ref={nwcRef}
+                type="password"
+                autocomplete="off"
+                spellcheck={false}
+                placeholder="nostr+walletconnect://…"
+                required
+              />
+              <small>
+                Used for this payment only, from your browser to your wallet; never stored or sent
+                to the market.
+              </small>
             </div>
             <button type="submit" disabled={busy}>
               Pay from my wallet

@@ -8,5 +8,7 @@ export function itemRef(i: LibraryItem): { pubkey: string; slug: string } {
 
 /** Does the library hold this game (with an entitlement not revoked)? */
 export function ownsGame(lib: LibraryResponse, g: { pubkey: string; slug: string }): boolean {
-  return lib.items.some((i) => i.revoked_at === null && i.game.pubkey === g.pubkey && i.game.slug === g.slug)
+  return lib.items.some(
+    (i) => i.revoked_at === null && i.game.pubkey === g.pubkey && i.game.slug === g.slug,
+  )
 }

@@ -7,7 +7,13 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText } from '../lib/format.ts'
-import { checkReceipt, forgetReceipt, resumable, savedReceipts, type ReceiptCheck } from '../lib/receipts.ts'
+import {
+  checkReceipt,
+  forgetReceipt,
+  resumable,
+  savedReceipts,
+  type ReceiptCheck,
+} from '../lib/receipts.ts'
 import { isLocked, useSession } from '../lib/session.ts'
 import type { ClaimPurchaseResponse, LibraryItem, LibraryResponse } from '../lib/types.ts'
 import { DownloadButton } from './buy.tsx'
@@ -48,9 +54,15 @@ export default function Library() {
   const claim = async (receiptCode: string) => {
     setClaimMsg(undefined)
     try {
-      const r = await api<ClaimPurchaseResponse>('POST', '/api/v1/purchases/claim', { body: { receipt_code: receiptCode.trim() }, auth: true })
+      const r = await api<ClaimPurchaseResponse>('POST', '/api/v1/purchases/claim', {
+        body: { receipt_code: receiptCode.trim() },
+        auth: true,
+      })
       // The market claims only paid purchases; anything else keeps the code here.
-      if (r.status !== 'PAID') throw new Error(`This purchase is ${r.status.toLowerCase()}, not paid: keep the receipt code.`)
+      if (r.status !== 'PAID')
+        throw new Error(
+          `This purchase is ${r.status.toLowerCase()}, not paid: keep the receipt code.`,
+        )
       forgetReceipt(receiptCode.trim())
       setReceipts(savedReceipts())
       setCode('')
@@ -63,7 +75,9 @@ export default function Library() {
         ok: false,
         text: notPaid
           ? `Not claimed: this receipt's purchase is not paid (${e.message}). Pay its invoice first; the code is kept.`
-          : e instanceof Error ? e.message : String(e),
+          : e instanceof Error
+            ? e.message
+            : String(e),
       })
     }
   }
@@ -75,13 +89,22 @@ export default function Library() {
         <UnlockKey what="see the games you own" />
       ) : !session ? (
         <p>
-          <a href="/signin?next=%2Flibrary">Sign in</a> to see the games you own. Guest purchases saved in this browser are below.
+          <a href="/signin?next=%2Flibrary">Sign in</a> to see the games you own. Guest purchases
+          saved in this browser are below.
         </p>
       ) : (
         <>
-          {error ? <p role="alert" class="error">{error}</p> : null}
+          {error ? (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          ) : null}
           {items === undefined && !error ? <p aria-busy="true">Loading your games…</p> : null}
-          {items?.length === 0 ? <p>No games yet. <a href="/">Find one</a>.</p> : null}
+          {items?.length === 0 ? (
+            <p>
+              No games yet. <a href="/">Find one</a>.
+            </p>
+          ) : null}
           <ul class="library" data-testid="library">
             {items?.map((i) => {
               const ref = itemRef(i)
@@ -106,7 +129,14 @@ export default function Library() {
             <h2>Claim a guest receipt</h2>
             <div class="field">
               <label for="receipt">Receipt code</label>
-              <input id="receipt" value={code} onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)} autocomplete="off" spellcheck={false} required />
+              <input
+                id="receipt"
+                value={code}
+                onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
+                autocomplete="off"
+                spellcheck={false}
+                required
+              />
             </div>
             <button type="submit">Claim into my account</button>
           </form>
@@ -120,7 +150,10 @@ export default function Library() {
       {receipts.length > 0 ? (
         <section aria-labelledby="guest-h" class="panel">
           <h2 id="guest-h">Guest purchases saved in this browser</h2>
-          <p class="note">These receipt codes live only in this browser. Keep a copy elsewhere, or claim paid ones into an account.</p>
+          <p class="note">
+            These receipt codes live only in this browser. Keep a copy elsewhere, or claim paid ones
+            into an account.
+          </p>
           <ul class="library" data-testid="guest-receipts">
             {receipts.map((r) => {
               const [pubkey = '', slug = ''] = r.game.split('/')
@@ -131,7 +164,8 @@ export default function Library() {
               }
               return (
                 <li key={r.purchaseId} data-status={st ?? 'CHECKING'}>
-                  <a href={`/game/${gamePath({ pubkey, slug })}`}>{r.title}</a> <code class="mono">{r.code}</code>{' '}
+                  <a href={`/game/${gamePath({ pubkey, slug })}`}>{r.title}</a>{' '}
+                  <code class="mono">{r.code}</code>{' '}
                   <ReceiptState status={st} resumable={resumable(r)} />
                   {st === 'PAID' || (st === 'UNKNOWN' && r.status === 'PAID') ? (
                     <>
@@ -143,7 +177,9 @@ export default function Library() {
                       ) : null}
                     </>
                   ) : null}
-                  {st === 'PENDING' && resumable(r) ? <a href={`/game/${gamePath({ pubkey, slug })}`}>Resume payment</a> : null}
+                  {st === 'PENDING' && resumable(r) ? (
+                    <a href={`/game/${gamePath({ pubkey, slug })}`}>Resume payment</a>
+                  ) : null}
                   {st !== undefined && st !== 'PAID' && st !== 'UNKNOWN' ? (
                     <button type="button" class="link" onClick={forget}>
                       Forget
@@ -159,15 +195,30 @@ export default function Library() {
   )
 }
 
-function ReceiptState({ status, resumable }: { status: ReceiptCheck | undefined; resumable: boolean }) {
+function ReceiptState({
+  status,
+  resumable,
+}: {
+  status: ReceiptCheck | undefined
+  resumable: boolean
+}) {
   const text =
-    status === undefined ? 'checking…'
-    : status === 'PAID' ? 'paid'
-    : status === 'PENDING' ? (resumable ? 'waiting for payment' : 'not paid (invoice expired)')
-    : status === 'EXPIRED' ? 'not paid (invoice expired)'
-    : status === 'FAILED' ? 'not paid (payment failed)'
-    : status === 'REFUNDED' ? 'refunded'
-    : status === 'GONE' ? 'claimed into an account'
-    : 'market unreachable'
+    status === undefined
+      ? 'checking…'
+      : status === 'PAID'
+        ? 'paid'
+        : status === 'PENDING'
+          ? resumable
+            ? 'waiting for payment'
+            : 'not paid (invoice expired)'
+          : status === 'EXPIRED'
+            ? 'not paid (invoice expired)'
+            : status === 'FAILED'
+              ? 'not paid (payment failed)'
+              : status === 'REFUNDED'
+                ? 'refunded'
+                : status === 'GONE'
+                  ? 'claimed into an account'
+                  : 'market unreachable'
   return <small class={status === 'PAID' ? 'ok' : 'muted'}>{text} </small>
 }

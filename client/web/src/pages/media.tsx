@@ -47,25 +47,52 @@ export function Gallery({ title, images }: { title: string; images: string[] }) 
                 show(i)
               }}
             >
-              <img src={src} alt={`${title} screenshot ${i + 1}`} loading="lazy" referrerpolicy="no-referrer" />
+              <img
+                src={src}
+                alt={`${title} screenshot ${i + 1}`}
+                loading="lazy"
+                referrerpolicy="no-referrer"
+              />
             </button>
           </li>
         ))}
       </ul>
-      <dialog ref={dialog} class="lightbox" aria-label={`${title} screenshots`} onKeyDown={onKey} onClose={() => open !== undefined && close()}>
+      <dialog
+        ref={dialog}
+        class="lightbox"
+        aria-label={`${title} screenshots`}
+        onKeyDown={onKey}
+        onClose={() => open !== undefined && close()}
+      >
         {open !== undefined ? (
           <figure>
-            <img src={images[open]} alt={`${title} screenshot ${open + 1}`} referrerpolicy="no-referrer" />
+            <img
+              src={images[open]}
+              alt={`${title} screenshot ${open + 1}`}
+              referrerpolicy="no-referrer"
+            />
             <figcaption aria-live="polite">
               Screenshot {open + 1} of {n} <span class="muted">· ← → to browse, Esc to close</span>
             </figcaption>
           </figure>
         ) : null}
         <div class="lightbox-nav">
-          <button type="button" class="secondary" onClick={() => show((open ?? 0) - 1)} aria-label="Previous screenshot" disabled={n < 2}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => show((open ?? 0) - 1)}
+            aria-label="Previous screenshot"
+            disabled={n < 2}
+          >
             ←
           </button>
-          <button type="button" class="secondary" onClick={() => show((open ?? 0) + 1)} aria-label="Next screenshot" disabled={n < 2}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => show((open ?? 0) + 1)}
+            aria-label="Next screenshot"
+            disabled={n < 2}
+          >
             →
           </button>
           <button type="button" onClick={close}>
@@ -77,7 +104,15 @@ export function Gallery({ title, images }: { title: string; images: string[] }) 
   )
 }
 
-export function TrailerPlayer({ title, trailer, poster }: { title: string; trailer: Trailer; poster?: string | undefined }) {
+export function TrailerPlayer({
+  title,
+  trailer,
+  poster,
+}: {
+  title: string
+  trailer: Trailer
+  poster?: string | undefined
+}) {
   const [play, setPlay] = useState(false)
   const host = trailer.kind === 'embed' ? trailer.site : new URL(trailer.src).hostname
   if (play) {
@@ -93,15 +128,28 @@ export function TrailerPlayer({ title, trailer, poster }: { title: string; trail
             sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"
           />
         ) : (
-          <video src={trailer.src} controls autoPlay preload="metadata" aria-label={`${title} trailer`} />
+          <video
+            src={trailer.src}
+            controls
+            autoPlay
+            preload="metadata"
+            aria-label={`${title} trailer`}
+          />
         )}
       </div>
     )
   }
   return (
     <div class="trailer" data-testid="trailer">
-      <button type="button" class="trailer-play" onClick={() => setPlay(true)} style={poster ? { backgroundImage: `url("${poster}")` } : undefined}>
-        <span class="play-icon" aria-hidden="true">▶</span>
+      <button
+        type="button"
+        class="trailer-play"
+        onClick={() => setPlay(true)}
+        style={poster ? { backgroundImage: `url("${poster}")` } : undefined}
+      >
+        <span class="play-icon" aria-hidden="true">
+          ▶
+        </span>
         <span>
           Play trailer <small>(loads from {host})</small>
         </span>

@@ -24,12 +24,23 @@ export function UnlockKey({ what }: { what: string }) {
     }
   }
   return (
-    <form class="unlock panel" onSubmit={(e) => void submit(e)} aria-labelledby="locked-h" data-testid="unlock-key">
+    <form
+      class="unlock panel"
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="locked-h"
+      data-testid="unlock-key"
+    >
       <h2 id="locked-h">Your key is locked</h2>
       <p>You are signed in with the key kept in this browser. Enter its password to {what}.</p>
       <div class="field">
         <label for="locked-pw">Password of the key stored here</label>
-        <input id="locked-pw" name="locked-pw" type="password" autocomplete="current-password" required />
+        <input
+          id="locked-pw"
+          name="locked-pw"
+          type="password"
+          autocomplete="current-password"
+          required
+        />
       </div>
       {error ? (
         <p role="alert" class="error">

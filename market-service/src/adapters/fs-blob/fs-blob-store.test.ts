@@ -13,32 +13,70 @@ import { FsBlobStore } from './fs-blob-store.ts'
 
 const T0 = 1_800_000_000
 
-async function startLocal(): Promise<{ store: FsBlobStore; served: Served; dir: string; setNow(s: number): void }> {
+async function startLocal(): Promise<{
+  store: FsBlobStore
+  served: Served
+  dir: string
+  setNow(s: number): void
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'zapcade-fsblob-'))
   let now = T0
   let store!: FsBlobStore
   const served = await serveApp((url) => {
-    store = new FsBlobStore({ rootDir: join(dir, 'blobs'), publicUrl: url, secret: randomBytes(32), nowSec: () => now })
+    store = new FsBlobStore({
+      rootDir: join(dir, 'blobs'),
+      publicUrl: url,
+      secret: randomBytes(32),
+      nowSec: () => now,
+    })
     return withProblems(new Hono().route('/', blobRoutes({ store, onStored: async () => ({}) })))
   })
-  return { store, served, dir, setNow: (s) => { now = s } }
+  return {
+    store,
+    served,
+    dir,
+    setNow: (s) => {
+      now = s
+    },
+  }
 }
 
-blobStoreContract('local filesystem', async () => {
-  const l = await startLocal()
-  return { store: l.store, setNow: l.setNow, stop: async () => { await l.served.close(); await rm(l.dir, { recursive: true, force: true }) } }
-}, T0)
+blobStoreContract(
+  'local filesystem',
+  async () => {
+    const l = await startLocal()
+    return {
+      store: l.store,
+      setNow: l.setNow,
+      stop: async () => {
+        await l.served.close()
+        await rm(l.dir, { recursive: true, force: true })
+      },
+    }
+  },
+  T0,
+)
 
 describe('local store signed URLs', () => {
   let l: Awaited<ReturnType<typeof startLocal>>
-  beforeAll(async () => { l = await startLocal() })
-  afterAll(async () => { await l.served.close(); await rm(l.dir, { recursive: true, force: true }) })
+  beforeAll(async () => {
+    l = await startLocal()
+  })
+  afterAll(async () => {
+    await l.served.close()
+    await rm(l.dir, { recursive: true, force: true })
+  })
   const bytes = randomBytes(100_000)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
 
   it('an upload with more bytes than declared is refused and leaves nothing behind', async () => {
     const key = buildObjectKey(1, randomUUID())
-    const p = await l.store.presignPut(key, { sizeBytes: 1000, sha256, contentType: 'application/zip', expiresAtSec: T0 + 60 })
+    const p = await l.store.presignPut(key, {
+      sizeBytes: 1000,
+      sha256,
+      contentType: 'application/zip',
+      expiresAtSec: T0 + 60,
+    })
     const r = await fetch(p.url, { method: 'PUT', headers: p.headers, body: bytes })
     expect(r.status).toBe(413)
     expect(await l.store.stat(key)).toBeUndefined()
@@ -47,11 +85,21 @@ describe('local store signed URLs', () => {
 
   it('an upload with fewer bytes than declared, or other bytes than the hash, is refused', async () => {
     const key = buildObjectKey(1, randomUUID())
-    const short = await l.store.presignPut(key, { sizeBytes: bytes.length + 1, sha256, contentType: 'application/zip', expiresAtSec: T0 + 60 })
+    const short = await l.store.presignPut(key, {
+      sizeBytes: bytes.length + 1,
+      sha256,
+      contentType: 'application/zip',
+      expiresAtSec: T0 + 60,
+    })
     const r1 = await fetch(short.url, { method: 'PUT', headers: short.headers, body: bytes })
     expect(r1.status).toBe(422)
     expect((await r1.json()).code).toBe('UPLOAD_INVALID')
-    const other = await l.store.presignPut(key, { sizeBytes: bytes.length, sha256: 'ab'.repeat(32), contentType: 'application/zip', expiresAtSec: T0 + 60 })
+    const other = await l.store.presignPut(key, {
+      sizeBytes: bytes.length,
+      sha256: 'ab'.repeat(32),
+      contentType: 'application/zip',
+      expiresAtSec: T0 + 60,
+    })
     const r2 = await fetch(other.url, { method: 'PUT', headers: other.headers, body: bytes })
     expect(r2.status).toBe(422)
     expect(await l.store.stat(key)).toBeUndefined()
@@ -64,13 +112,24 @@ describe('local store signed URLs', () => {
     const token = url.split('/blobs/get/')[1]!
     const [body, mac] = token.split('.') as [string, string]
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString())
-    const longer = Buffer.from(JSON.stringify({ ...claims, exp: T0 + 86_400 })).toString('base64url')
-    for (const bad of [`${longer}.${mac}`, `${body}.${mac.slice(0, -2)}AA`, `${body}.`, 'garbage']) {
+    const longer = Buffer.from(JSON.stringify({ ...claims, exp: T0 + 86_400 })).toString(
+      'base64url',
+    )
+    for (const bad of [
+      `${longer}.${mac}`,
+      `${body}.${mac.slice(0, -2)}AA`,
+      `${body}.`,
+      'garbage',
+    ]) {
       const r = await fetch(`${l.served.url}/blobs/get/${bad}`)
       expect(r.status).toBe(403)
       expect(r.headers.get('content-type')).toContain('application/problem+json')
     }
-    const asPut = await fetch(`${l.served.url}/blobs/upload/${token}`, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: bytes })
+    const asPut = await fetch(`${l.served.url}/blobs/upload/${token}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/zip' },
+      body: bytes,
+    })
     expect(asPut.status).toBe(403)
   })
 
@@ -102,7 +161,9 @@ describe('local store signed URLs', () => {
     const tail = await fetch(url, { headers: { range: 'bytes=-10' } })
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 10))
     const open = await fetch(url, { headers: { range: `bytes=${bytes.length - 5}-` } })
-    expect(open.headers.get('content-range')).toBe(`bytes ${bytes.length - 5}-${bytes.length - 1}/${bytes.length}`)
+    expect(open.headers.get('content-range')).toBe(
+      `bytes ${bytes.length - 5}-${bytes.length - 1}/${bytes.length}`,
+    )
     await open.arrayBuffer()
     const bad = await fetch(url, { headers: { range: `bytes=${bytes.length}-` } })
     expect(bad.status).toBe(416)

@@ -11,7 +11,15 @@ import { dirname, join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '@zapcade/shared/errors'
-import type { BlobDigest, BlobStat, BlobStore, ByteRange, GetBinding, PresignedPut, PutBinding } from '../../ports/blob-store.ts'
+import type {
+  BlobDigest,
+  BlobStat,
+  BlobStore,
+  ByteRange,
+  GetBinding,
+  PresignedPut,
+  PutBinding,
+} from '../../ports/blob-store.ts'
 import { assertSafeObjectKey, isSafeObjectKey, safeFilename } from '../../ports/blob-store.ts'
 import { signToken, verifyToken } from './signed-token.ts'
 import type { GetClaims, PutClaims } from './signed-token.ts'
@@ -41,7 +49,8 @@ export interface SignedObject {
  * reach the filesystem, nor turn into a 500 when `#path` refuses it.
  */
 function signedKey(key: string): string {
-  if (!isSafeObjectKey(key)) throw new AppError('VALIDATION_FAILED', 'signed URL names no valid object key')
+  if (!isSafeObjectKey(key))
+    throw new AppError('VALIDATION_FAILED', 'signed URL names no valid object key')
   return key
 }
 
@@ -68,14 +77,30 @@ export class FsBlobStore implements BlobStore {
 
   async presignPut(key: string, b: PutBinding): Promise<PresignedPut> {
     assertSafeObjectKey(key)
-    const claims: PutClaims = { k: key, s: b.sizeBytes, h: b.sha256, ct: b.contentType, exp: b.expiresAtSec }
+    const claims: PutClaims = {
+      k: key,
+      s: b.sizeBytes,
+      h: b.sha256,
+      ct: b.contentType,
+      exp: b.expiresAtSec,
+    }
     const token = signToken(this.#secret, 'put', claims)
-    return { url: `${this.#publicUrl}/blobs/upload/${token}`, method: 'PUT', headers: { 'content-type': b.contentType }, expiresAtSec: b.expiresAtSec }
+    return {
+      url: `${this.#publicUrl}/blobs/upload/${token}`,
+      method: 'PUT',
+      headers: { 'content-type': b.contentType },
+      expiresAtSec: b.expiresAtSec,
+    }
   }
 
   async presignGet(key: string, b: GetBinding): Promise<string> {
     assertSafeObjectKey(key)
-    const claims: GetClaims = { k: key, fn: safeFilename(b.filename), h: b.sha256, exp: b.expiresAtSec }
+    const claims: GetClaims = {
+      k: key,
+      fn: safeFilename(b.filename),
+      h: b.sha256,
+      exp: b.expiresAtSec,
+    }
     return `${this.#publicUrl}/blobs/get/${signToken(this.#secret, 'get', claims)}`
   }
 
@@ -94,7 +119,10 @@ export class FsBlobStore implements BlobStore {
   async openRead(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.#path(key)
     // 1 MiB reads: large enough for disk throughput, small enough to keep RSS flat.
-    const opts = { highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end } : {}) }
+    const opts = {
+      highWaterMark: 1 << 20,
+      ...(range ? { start: range.start, end: range.end } : {}),
+    }
     const stream = createReadStream(path, opts)
     // Surface ENOENT here rather than on the first read.
     await new Promise<void>((resolve, reject) => {
@@ -124,7 +152,11 @@ export class FsBlobStore implements BlobStore {
    * while hashing, refuse any byte beyond the declared size (BODY_TOO_LARGE), and rename into place only
    * when size and sha256 both match (else UPLOAD_INVALID). Answers the stored key.
    */
-  async receive(token: string, body: AsyncIterable<Uint8Array>, contentType: string | undefined): Promise<{ key: string; sizeBytes: number; sha256: string }> {
+  async receive(
+    token: string,
+    body: AsyncIterable<Uint8Array>,
+    contentType: string | undefined,
+  ): Promise<{ key: string; sizeBytes: number; sha256: string }> {
     const c = verifyToken(this.#secret, 'put', token, this.#nowSec())
     signedKey(c.k)
     if (contentType !== undefined && contentType.split(';')[0]!.trim().toLowerCase() !== c.ct) {
@@ -138,16 +170,22 @@ export class FsBlobStore implements BlobStore {
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of body) {
         received += chunk.length
-        if (received > c.s) throw new AppError('BODY_TOO_LARGE', `more than the declared ${c.s} bytes`)
+        if (received > c.s)
+          throw new AppError('BODY_TOO_LARGE', `more than the declared ${c.s} bytes`)
         hash.update(chunk)
         yield chunk
       }
     }
     try {
       await pipeline(counted(), createWriteStream(temp, { flags: 'wx' }))
-      if (received !== c.s) throw new AppError('UPLOAD_INVALID', `received ${received} bytes, declared ${c.s}`)
+      if (received !== c.s)
+        throw new AppError('UPLOAD_INVALID', `received ${received} bytes, declared ${c.s}`)
       const sha256 = hash.digest('hex')
-      if (sha256 !== c.h) throw new AppError('UPLOAD_INVALID', 'sha256 of the received bytes does not match the declared sha256')
+      if (sha256 !== c.h)
+        throw new AppError(
+          'UPLOAD_INVALID',
+          'sha256 of the received bytes does not match the declared sha256',
+        )
       await mkdir(dirname(final), { recursive: true })
       await rename(temp, final)
       return { key: c.k, sizeBytes: received, sha256 }

@@ -35,7 +35,11 @@ function mac(secret: Buffer, purpose: TokenPurpose, body: string): Buffer {
 }
 
 /** Sign claims for one purpose. */
-export function signToken<P extends TokenPurpose>(secret: Buffer, purpose: P, claims: ClaimsOf<P>): string {
+export function signToken<P extends TokenPurpose>(
+  secret: Buffer,
+  purpose: P,
+  claims: ClaimsOf<P>,
+): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url')
   return `${body}.${mac(secret, purpose, body).toString('base64url')}`
 }
@@ -48,7 +52,8 @@ const SHA256_RE = /^[0-9a-f]{64}$/
  * a handler on a missing field. The object key itself is checked by the store (`isSafeObjectKey`).
  */
 function wellFormed(purpose: TokenPurpose, c: Record<string, unknown>): boolean {
-  if (typeof c['k'] !== 'string' || typeof c['h'] !== 'string' || !SHA256_RE.test(c['h'])) return false
+  if (typeof c['k'] !== 'string' || typeof c['h'] !== 'string' || !SHA256_RE.test(c['h']))
+    return false
   if (purpose === 'get') return typeof c['fn'] === 'string'
   return typeof c['ct'] === 'string' && Number.isSafeInteger(c['s']) && (c['s'] as number) >= 0
 }
@@ -58,9 +63,15 @@ function wellFormed(purpose: TokenPurpose, c: Record<string, unknown>): boolean 
  * `URL_INVALID` (403, tampered or malformed), `URL_EXPIRED` (410), or `VALIDATION_FAILED` (400, a
  * correctly signed token whose claims lack a field or have the wrong type).
  */
-export function verifyToken<P extends TokenPurpose>(secret: Buffer, purpose: P, token: string, nowSec: number): ClaimsOf<P> {
+export function verifyToken<P extends TokenPurpose>(
+  secret: Buffer,
+  purpose: P,
+  token: string,
+  nowSec: number,
+): ClaimsOf<P> {
   const dot = token.indexOf('.')
-  if (token.length > MAX_TOKEN_CHARS || dot <= 0) throw new AppError('URL_INVALID', 'malformed signed URL')
+  if (token.length > MAX_TOKEN_CHARS || dot <= 0)
+    throw new AppError('URL_INVALID', 'malformed signed URL')
   const body = token.slice(0, dot)
   const given = Buffer.from(token.slice(dot + 1), 'base64url')
   const expected = mac(secret, purpose, body)
@@ -74,10 +85,12 @@ export function verifyToken<P extends TokenPurpose>(secret: Buffer, purpose: P, 
   } catch {
     throw new AppError('URL_INVALID', 'malformed signed URL')
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new AppError('URL_INVALID', 'malformed signed URL')
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    throw new AppError('URL_INVALID', 'malformed signed URL')
   const exp = (claims as { exp?: unknown }).exp
   if (typeof exp !== 'number') throw new AppError('URL_INVALID', 'malformed signed URL')
   if (nowSec >= exp) throw new AppError('URL_EXPIRED', 'this URL has expired')
-  if (!wellFormed(purpose, claims as Record<string, unknown>)) throw new AppError('VALIDATION_FAILED', 'signed URL claims are malformed')
+  if (!wellFormed(purpose, claims as Record<string, unknown>))
+    throw new AppError('VALIDATION_FAILED', 'signed URL claims are malformed')
   return claims as ClaimsOf<P>
 }

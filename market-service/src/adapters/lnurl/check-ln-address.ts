@@ -23,18 +23,32 @@ export function isForbiddenHost(domain: string, production: boolean): boolean {
 
 /** Fetch and check the payRequest; throws LNURL_INVALID when the endpoint answers wrongly. */
 export async function checkLnAddress(
-  address: string, o: { fetch: typeof fetch; production: boolean; timeoutMs?: number; resolve?: Resolve },
+  address: string,
+  o: { fetch: typeof fetch; production: boolean; timeoutMs?: number; resolve?: Resolve },
 ): Promise<LnAddressCheck> {
   const refused = hostRefusal((address.split('@')[1] ?? '').toLowerCase(), o.production)
-  if (refused) throw new AppError('LNURL_INVALID', `a payout address must be on a public host: ${refused}`)
+  if (refused)
+    throw new AppError('LNURL_INVALID', `a payout address must be on a public host: ${refused}`)
   const url = lnurlpUrl(address, o.production)
   const timeoutMs = o.timeoutMs ?? 3000
-  const host = await checkResolvedHost(new URL(url).hostname, { production: o.production, resolve: o.resolve ?? systemResolve, timeoutMs })
-  if (!host.ok && 'refused' in host) throw new AppError('LNURL_INVALID', `a payout address must be on a public host: ${host.refused}`)
+  const host = await checkResolvedHost(new URL(url).hostname, {
+    production: o.production,
+    resolve: o.resolve ?? systemResolve,
+    timeoutMs,
+  })
+  if (!host.ok && 'refused' in host)
+    throw new AppError(
+      'LNURL_INVALID',
+      `a payout address must be on a public host: ${host.refused}`,
+    )
   if (!host.ok) return { reachable: false, reason: host.unresolved }
   let res: Response
   try {
-    res = await o.fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) })
+    res = await o.fetch(url, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    })
   } catch (e) {
     return { reachable: false, reason: e instanceof Error ? e.message : String(e) }
   }
@@ -44,12 +58,32 @@ export async function checkLnAddress(
   } catch {
     throw new AppError('LNURL_INVALID', `${url} answered ${res.status} without JSON`)
   }
-  const b = body as { tag?: unknown; callback?: unknown; minSendable?: unknown; maxSendable?: unknown; status?: unknown; reason?: unknown }
+  const b = body as {
+    tag?: unknown
+    callback?: unknown
+    minSendable?: unknown
+    maxSendable?: unknown
+    status?: unknown
+    reason?: unknown
+  }
   // The remote `reason` is not repeated to the developer: only our summary of the answer.
-  if (!res.ok || b.status === 'ERROR') throw new AppError('LNURL_INVALID', `${url} answered ${res.status}${b.status === 'ERROR' ? ' with status ERROR' : ''}`)
-  if (b.tag !== 'payRequest') throw new AppError('LNURL_INVALID', `${url} is not a LUD-06 payRequest`)
-  if (typeof b.callback !== 'string' || typeof b.minSendable !== 'number' || typeof b.maxSendable !== 'number' || b.minSendable > b.maxSendable) {
-    throw new AppError('LNURL_INVALID', `${url}: payRequest without a valid callback/minSendable/maxSendable`)
+  if (!res.ok || b.status === 'ERROR')
+    throw new AppError(
+      'LNURL_INVALID',
+      `${url} answered ${res.status}${b.status === 'ERROR' ? ' with status ERROR' : ''}`,
+    )
+  if (b.tag !== 'payRequest')
+    throw new AppError('LNURL_INVALID', `${url} is not a LUD-06 payRequest`)
+  if (
+    typeof b.callback !== 'string' ||
+    typeof b.minSendable !== 'number' ||
+    typeof b.maxSendable !== 'number' ||
+    b.minSendable > b.maxSendable
+  ) {
+    throw new AppError(
+      'LNURL_INVALID',
+      `${url}: payRequest without a valid callback/minSendable/maxSendable`,
+    )
   }
   return { reachable: true }
 }

@@ -33,7 +33,10 @@ const payRequestSchema = z.object({
   callback: z.string().min(1).max(2000),
   minSendable: z.number().int().positive(),
   maxSendable: z.number().int().positive(),
-  metadata: z.string().min(2).max(64 * 1024),
+  metadata: z
+    .string()
+    .min(2)
+    .max(64 * 1024),
   commentAllowed: z.number().int().nonnegative().optional(),
 })
 const invoiceSchema = z.object({ pr: z.string().min(10).max(4000) })
@@ -43,8 +46,10 @@ const invalid = (reason: string): AppError => new AppError('LNURL_INVALID', reas
 /** `name@host` → the LUD-16 well-known URL, or throws LNURL_INVALID. */
 export function lud16Url(address: string, production: boolean): URL {
   const at = address.lastIndexOf('@')
-  const name = address.slice(0, at).toLowerCase(), host = address.slice(at + 1).toLowerCase()
-  if (at <= 0 || !NAME_RE.test(name) || !HOST_RE.test(host)) throw invalid(`not a lightning address: ${address.slice(0, 100)}`)
+  const name = address.slice(0, at).toLowerCase(),
+    host = address.slice(at + 1).toLowerCase()
+  if (at <= 0 || !NAME_RE.test(name) || !HOST_RE.test(host))
+    throw invalid(`not a lightning address: ${address.slice(0, 100)}`)
   const hostname = new URL(`http://${host}`).hostname
   const scheme = !production && LOOPBACK.has(hostname) ? 'http' : 'https'
   return new URL(`${scheme}://${host}/.well-known/lnurlp/${name}`)
@@ -71,10 +76,13 @@ function checkMetadata(metadata: string): void {
   } catch {
     throw invalid('metadata: not JSON')
   }
-  if (!Array.isArray(parsed) || !parsed.every((e) => Array.isArray(e) && typeof e[0] === 'string')) throw invalid('metadata: not an array of entries')
+  if (!Array.isArray(parsed) || !parsed.every((e) => Array.isArray(e) && typeof e[0] === 'string'))
+    throw invalid('metadata: not an array of entries')
   const mimes = (parsed as [string, unknown][]).map((e) => e[0])
-  if (mimes.filter((m) => m === 'text/plain').length !== 1) throw invalid('metadata: exactly one text/plain entry required')
-  if (!mimes.includes('text/identifier') && !mimes.includes('text/email')) throw invalid('metadata: text/identifier or text/email required (LUD-16)')
+  if (mimes.filter((m) => m === 'text/plain').length !== 1)
+    throw invalid('metadata: exactly one text/plain entry required')
+  if (!mimes.includes('text/identifier') && !mimes.includes('text/email'))
+    throw invalid('metadata: text/identifier or text/email required (LUD-16)')
 }
 
 /** An LNURL-pay client over fetch. */
@@ -85,12 +93,21 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
   const resolve = o.resolve ?? systemResolve
 
   async function getJson(url: URL): Promise<unknown> {
-    const host = await checkResolvedHost(url.hostname, { production: o.production, resolve, timeoutMs })
-    if (!host.ok) throw invalid(`${url.host}: ${'refused' in host ? host.refused : host.unresolved}`)
+    const host = await checkResolvedHost(url.hostname, {
+      production: o.production,
+      resolve,
+      timeoutMs,
+    })
+    if (!host.ok)
+      throw invalid(`${url.host}: ${'refused' in host ? host.refused : host.unresolved}`)
     let res: Response
     try {
       // No redirects: a redirect could lead to a host or scheme we would not have accepted.
-      res = await doFetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } })
+      res = await doFetch(url, {
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      })
     } catch (e) {
       throw invalid(`${url.host}: ${e instanceof Error ? e.message : String(e)}`)
     }
@@ -102,7 +119,11 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
     } catch {
       throw invalid(`${url.host}: answered HTTP ${res.status} without JSON`)
     }
-    if (typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'ERROR') {
+    if (
+      typeof body === 'object' &&
+      body !== null &&
+      (body as { status?: unknown }).status === 'ERROR'
+    ) {
       // The remote `reason` is not repeated: it is a stranger's text, and this error reaches the developer.
       throw invalid(`${url.host}: answered status ERROR (HTTP ${res.status})`)
     }
@@ -110,33 +131,54 @@ export function lnurlPayClient(o: LnurlClientOptions): LnurlPayClient {
   }
 
   return {
-    async requestInvoice(address: string, amountMsat: Msat, comment?: string): Promise<LnurlInvoice> {
+    async requestInvoice(
+      address: string,
+      amountMsat: Msat,
+      comment?: string,
+    ): Promise<LnurlInvoice> {
       // The host as written: `0x7f000001` would reach lud16Url's URL parser as 127.0.0.1.
-      const refused = hostRefusal(address.slice(address.lastIndexOf('@') + 1).toLowerCase(), o.production)
+      const refused = hostRefusal(
+        address.slice(address.lastIndexOf('@') + 1).toLowerCase(),
+        o.production,
+      )
       if (refused) throw invalid(`payout address: ${refused}`)
       const wellKnown = lud16Url(address, o.production)
       const pr = payRequestSchema.safeParse(await getJson(wellKnown))
-      if (!pr.success) throw invalid(`pay request: ${pr.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+      if (!pr.success)
+        throw invalid(
+          `pay request: ${pr.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        )
       const req = pr.data
       checkMetadata(req.metadata)
-      if (req.minSendable > req.maxSendable) throw invalid('pay request: minSendable above maxSendable')
+      if (req.minSendable > req.maxSendable)
+        throw invalid('pay request: minSendable above maxSendable')
       if (amountMsat < req.minSendable || amountMsat > req.maxSendable)
         throw invalid(`amount ${amountMsat} msat outside ${req.minSendable}..${req.maxSendable}`)
       const callback = checkUrl(req.callback, o.production, 'callback')
       callback.searchParams.set('amount', String(amountMsat))
-      if (comment && req.commentAllowed && req.commentAllowed > 0) callback.searchParams.set('comment', comment.slice(0, req.commentAllowed))
+      if (comment && req.commentAllowed && req.commentAllowed > 0)
+        callback.searchParams.set('comment', comment.slice(0, req.commentAllowed))
       const inv = invoiceSchema.safeParse(await getJson(callback))
       if (!inv.success) throw invalid('callback: no pr in the answer')
       let decoded
       try {
         decoded = decodeInvoice(inv.data.pr)
       } catch (e) {
-        throw invalid(`invoice does not decode: ${e instanceof Error ? e.message.slice(0, 100) : 'unknown error'}`)
+        throw invalid(
+          `invoice does not decode: ${e instanceof Error ? e.message.slice(0, 100) : 'unknown error'}`,
+        )
       }
-      if (decoded.amountMsat !== amountMsat) throw invalid(`invoice amount ${decoded.amountMsat ?? 'none'} msat, asked ${amountMsat}`)
+      if (decoded.amountMsat !== amountMsat)
+        throw invalid(`invoice amount ${decoded.amountMsat ?? 'none'} msat, asked ${amountMsat}`)
       const expectHash = createHash('sha256').update(req.metadata, 'utf8').digest('hex')
-      if (decoded.descriptionHash !== expectHash) throw invalid('invoice description hash is not sha256 of the metadata')
-      return { bolt11: inv.data.pr, paymentHash: decoded.paymentHash, amountMsat, expiresAtSec: decoded.expiresAtSec }
+      if (decoded.descriptionHash !== expectHash)
+        throw invalid('invoice description hash is not sha256 of the metadata')
+      return {
+        bolt11: inv.data.pr,
+        paymentHash: decoded.paymentHash,
+        amountMsat,
+        expiresAtSec: decoded.expiresAtSec,
+      }
     },
   }
 }

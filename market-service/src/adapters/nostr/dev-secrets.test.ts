@@ -6,8 +6,14 @@ import { configFrom } from '@zapcade/shared/config'
 import { withDevSecrets } from './dev-secrets.ts'
 
 const dirs: string[] = []
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }) })
-const tmp = (): string => { const d = mkdtempSync(join(tmpdir(), 'zapcade-secrets-')); dirs.push(d); return d }
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'zapcade-secrets-'))
+  dirs.push(d)
+  return d
+}
 
 describe('dev secrets', () => {
   it('generates the market key and service secret once, mode 0600, and reuses them', () => {
@@ -24,7 +30,13 @@ describe('dev secrets', () => {
 
   it('prefers the environment and never writes files then', () => {
     const dir = tmp()
-    const c = withDevSecrets(configFrom({ ZAPCADE_DATA_DIR: join(dir, 'none'), ZAPCADE_MARKET_NSEC: '1'.repeat(64), ZAPCADE_SECRET: 's'.repeat(40) }))
+    const c = withDevSecrets(
+      configFrom({
+        ZAPCADE_DATA_DIR: join(dir, 'none'),
+        ZAPCADE_MARKET_NSEC: '1'.repeat(64),
+        ZAPCADE_SECRET: 's'.repeat(40),
+      }),
+    )
     expect(c.marketSecretKeyHex).toBe('1'.repeat(64))
     expect(() => statSync(join(dir, 'none'))).toThrow()
   })

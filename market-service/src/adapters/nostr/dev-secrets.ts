@@ -28,11 +28,26 @@ function loadOrCreate(file: string, make: () => string, check: RegExp): string {
 }
 
 /** Fill `marketSecretKeyHex` and `secret` from the data dir when the environment left them out. */
-export function withDevSecrets(config: Config): Config & { marketSecretKeyHex: string; secret: string } {
+export function withDevSecrets(
+  config: Config,
+): Config & { marketSecretKeyHex: string; secret: string } {
   const missing = config.marketSecretKeyHex === undefined || config.secret === undefined
-  if (missing && config.production) throw new Error('ZAPCADE_MARKET_NSEC and ZAPCADE_SECRET are required in production')
+  if (missing && config.production)
+    throw new Error('ZAPCADE_MARKET_NSEC and ZAPCADE_SECRET are required in production')
   if (missing) mkdirSync(config.dataDir, { recursive: true })
-  const marketSecretKeyHex = config.marketSecretKeyHex ?? loadOrCreate(join(config.dataDir, 'market.key'), () => bytesToHex(generateSecretKey()), /^[0-9a-f]{64}$/)
-  const secret = config.secret ?? loadOrCreate(join(config.dataDir, 'service-secret.key'), () => randomBytes(32).toString('hex'), /^[0-9a-f]{64}$/)
+  const marketSecretKeyHex =
+    config.marketSecretKeyHex ??
+    loadOrCreate(
+      join(config.dataDir, 'market.key'),
+      () => bytesToHex(generateSecretKey()),
+      /^[0-9a-f]{64}$/,
+    )
+  const secret =
+    config.secret ??
+    loadOrCreate(
+      join(config.dataDir, 'service-secret.key'),
+      () => randomBytes(32).toString('hex'),
+      /^[0-9a-f]{64}$/,
+    )
   return { ...config, marketSecretKeyHex, secret }
 }

@@ -26,10 +26,22 @@ describe('built-in outbox handlers', () => {
   it('signs the market kind 0 and a ban label with the market key', async () => {
     const signer = keySigner(bytesToHex(generateSecretKey()))
     const h = builtinOutboxHandlers({ db: freshDb(), signer, nowSec: () => 1000 })
-    const profile = await h.PUBLISH_PROFILE!({ name: 'Zapcade', lud16: 'zapcade@m.example', nip05: 'zapcade@m.example' })
+    const profile = await h.PUBLISH_PROFILE!({
+      name: 'Zapcade',
+      lud16: 'zapcade@m.example',
+      nip05: 'zapcade@m.example',
+    })
     expect(profile).toMatchObject({ kind: 0, pubkey: signer.pubkey })
-    expect(JSON.parse(profile.content)).toEqual({ name: 'Zapcade', lud16: 'zapcade@m.example', nip05: 'zapcade@m.example' })
-    const label = await h.PUBLISH_BAN_LABEL!({ pubkey: 'e'.repeat(64), slug: 'bad', reason: 'malware' })
+    expect(JSON.parse(profile.content)).toEqual({
+      name: 'Zapcade',
+      lud16: 'zapcade@m.example',
+      nip05: 'zapcade@m.example',
+    })
+    const label = await h.PUBLISH_BAN_LABEL!({
+      pubkey: 'e'.repeat(64),
+      slug: 'bad',
+      reason: 'malware',
+    })
     expect(label).toMatchObject({ kind: 1985, pubkey: signer.pubkey, content: 'malware' })
     await expect(h.PUBLISH_BAN_LABEL!({ slug: 'x' })).rejects.toThrow()
   })
@@ -50,9 +62,23 @@ describe('built-in outbox handlers', () => {
   it('signs a NIP-09 deletion naming each id with e and the kind with k, and refuses a payload without ids', async () => {
     const signer = keySigner(bytesToHex(generateSecretKey()))
     const h = builtinOutboxHandlers({ db: freshDb(), signer, nowSec: () => 1000 })
-    const payload = { event_ids: ['a'.repeat(64)], kinds: [1985], reason: 'ban lifted', created_at: 1200 }
+    const payload = {
+      event_ids: ['a'.repeat(64)],
+      kinds: [1985],
+      reason: 'ban lifted',
+      created_at: 1200,
+    }
     const del = await h.PUBLISH_DELETION!(payload)
-    expect(del).toMatchObject({ kind: 5, pubkey: signer.pubkey, created_at: 1200, content: 'ban lifted', tags: [['e', 'a'.repeat(64)], ['k', '1985']] })
+    expect(del).toMatchObject({
+      kind: 5,
+      pubkey: signer.pubkey,
+      created_at: 1200,
+      content: 'ban lifted',
+      tags: [
+        ['e', 'a'.repeat(64)],
+        ['k', '1985'],
+      ],
+    })
     expect(verifyEvent({ ...del })).toBe(true)
     expect(del.id).toBe(eventIdAs(deletionFor(payload), signer.pubkey))
     await expect(h.PUBLISH_DELETION!({ ...payload, event_ids: [] })).rejects.toThrow()

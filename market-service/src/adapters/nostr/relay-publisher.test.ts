@@ -12,7 +12,15 @@ import { poolRelayPublisher } from './relay-publisher.ts'
 // Another part of the process may install a plain ws as nostr-tools' default; the publisher must not care.
 useWebSocketImplementation(WebSocket)
 
-const note = (): NostrEvent => JSON.parse(JSON.stringify(finalizeEvent({ kind: 1, created_at: Math.floor(Date.now() / 1000), tags: [], content: 'hi' }, generateSecretKey()))) as NostrEvent
+const note = (): NostrEvent =>
+  JSON.parse(
+    JSON.stringify(
+      finalizeEvent(
+        { kind: 1, created_at: Math.floor(Date.now() / 1000), tags: [], content: 'hi' },
+        generateSecretKey(),
+      ),
+    ),
+  ) as NostrEvent
 
 describe('poolRelayPublisher', () => {
   it('reports each relay: OK from a live relay, a reason from a closed port', async () => {
@@ -32,7 +40,9 @@ describe('poolRelayPublisher', () => {
 
   it('survives a relay that accepts TCP but never completes the handshake (answers a timeout, no crash)', async () => {
     const sockets: Socket[] = []
-    const hole = createServer((s) => { sockets.push(s) })
+    const hole = createServer((s) => {
+      sockets.push(s)
+    })
     await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r))
     const url = `ws://127.0.0.1:${(hole.address() as AddressInfo).port}`
     const pub = poolRelayPublisher({ relays: [url], timeoutMs: 200 })

@@ -33,7 +33,9 @@ export function poolRelayPublisher(o: PoolPublisherOptions): RelayPublisher {
   const timeoutMs = o.timeoutMs ?? 5000
   // Per pool, not the module-global default (other code in the process may set a plain ws there).
   const pool = new SimplePool({
-    enablePing: false, enableReconnect: false, maxWaitForConnection: timeoutMs,
+    enablePing: false,
+    enableReconnect: false,
+    maxWaitForConnection: timeoutMs,
     websocketImplementation: SafeWebSocket as unknown as typeof globalThis.WebSocket,
   } as ConstructorParameters<typeof SimplePool>[0])
   let closed = false
@@ -42,9 +44,18 @@ export function poolRelayPublisher(o: PoolPublisherOptions): RelayPublisher {
       if (closed) throw new Error('relay publisher closed')
       const targets = [...new Set(relays ?? o.relays)]
       if (targets.length === 0) return []
-      const settled = await Promise.allSettled(pool.publish(targets, event, { maxWait: timeoutMs }).map((p) =>
-        Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('publish timed out')), timeoutMs).unref())]),
-      ))
+      const settled = await Promise.allSettled(
+        pool
+          .publish(targets, event, { maxWait: timeoutMs })
+          .map((p) =>
+            Promise.race([
+              p,
+              new Promise<never>((_, reject) =>
+                setTimeout(() => reject(new Error('publish timed out')), timeoutMs).unref(),
+              ),
+            ]),
+          ),
+      )
       return settled.map((s, i) => ({
         relay: targets[i]!,
         ok: s.status === 'fulfilled',

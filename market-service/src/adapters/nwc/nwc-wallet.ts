@@ -9,13 +9,25 @@
 import WebSocket from 'ws'
 import { z } from 'zod'
 import { decode } from 'light-bolt11-decoder'
-import { NwcClient, type Nip47Notification, type NwcClientOptions } from '@zapcade/shared/nwc/client'
+import {
+  NwcClient,
+  type Nip47Notification,
+  type NwcClientOptions,
+} from '@zapcade/shared/nwc/client'
 import { nodeNwcCrypto } from '@zapcade/shared/crypto/nwc-node'
 import { NwcError, NwcWalletError } from '@zapcade/shared/nwc/uri'
 import type { SocketClass } from '@zapcade/shared/nwc/relay-link'
 import { AppError } from '@zapcade/shared/errors'
 import { msat } from '@zapcade/shared/money'
-import type { Invoice, InvoiceState, InvoiceStatus, MakeInvoiceRequest, OutgoingState, PayOutcome, Wallet } from '../../ports/wallet.ts'
+import type {
+  Invoice,
+  InvoiceState,
+  InvoiceStatus,
+  MakeInvoiceRequest,
+  OutgoingState,
+  PayOutcome,
+  Wallet,
+} from '../../ports/wallet.ts'
 
 export interface NwcWalletOptions {
   /** `nostr+walletconnect://…` — a spending credential: never logged. */
@@ -32,25 +44,42 @@ export interface NwcWalletOptions {
 }
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
-const txSchema = z.object({
-  type: z.enum(['incoming', 'outgoing']).optional(),
-  state: z.string().optional(),
-  invoice: z.string().optional(),
-  payment_hash: hex64,
-  preimage: z.string().nullish(),
-  amount: z.number().int().nonnegative(),
-  fees_paid: z.number().int().nonnegative().nullish(),
-  created_at: z.number().int().nullish(),
-  expires_at: z.number().int().nullish(),
-  settled_at: z.number().int().nullish(),
-}).loose()
-const madeSchema = txSchema.extend({ invoice: z.string().min(10), created_at: z.number().int(), expires_at: z.number().int() })
-const paySchema = z.object({ preimage: hex64, fees_paid: z.number().int().nonnegative().nullish() }).loose()
+const txSchema = z
+  .object({
+    type: z.enum(['incoming', 'outgoing']).optional(),
+    state: z.string().optional(),
+    invoice: z.string().optional(),
+    payment_hash: hex64,
+    preimage: z.string().nullish(),
+    amount: z.number().int().nonnegative(),
+    fees_paid: z.number().int().nonnegative().nullish(),
+    created_at: z.number().int().nullish(),
+    expires_at: z.number().int().nullish(),
+    settled_at: z.number().int().nullish(),
+  })
+  .loose()
+const madeSchema = txSchema.extend({
+  invoice: z.string().min(10),
+  created_at: z.number().int(),
+  expires_at: z.number().int(),
+})
+const paySchema = z
+  .object({ preimage: hex64, fees_paid: z.number().int().nonnegative().nullish() })
+  .loose()
 const notificationSchema = z.object({ notification_type: z.string(), notification: txSchema })
 
 /** NIP-47 error codes after which a payment was definitely not made (the request was refused). */
-const DEFINITE_PAY_FAILURES = new Set(['PAYMENT_FAILED', 'INSUFFICIENT_BALANCE', 'QUOTA_EXCEEDED', 'RESTRICTED', 'UNAUTHORIZED', 'NOT_IMPLEMENTED', 'RATE_LIMITED', 'UNSUPPORTED_ENCRYPTION', 'NOT_FOUND'])
-
+const DEFINITE_PAY_FAILURES = new Set([
+  'PAYMENT_FAILED',
+  'INSUFFICIENT_BALANCE',
+  'QUOTA_EXCEEDED',
+  'RESTRICTED',
+  'UNAUTHORIZED',
+  'NOT_IMPLEMENTED',
+  'RATE_LIMITED',
+  'UNSUPPORTED_ENCRYPTION',
+  'NOT_FOUND',
+])
 
 function stateOf(s: string | undefined): InvoiceState {
   if (s === 'settled') return 'SETTLED'
@@ -83,7 +112,11 @@ export class NwcWallet implements Wallet {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 10_000
     this.payTimeoutMs = opts.payTimeoutMs ?? 60_000
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 256)
-    const o: NwcClientOptions = { crypto: nodeNwcCrypto, WebSocket: WebSocket as unknown as SocketClass, timeoutMs: this.requestTimeoutMs }
+    const o: NwcClientOptions = {
+      crypto: nodeNwcCrypto,
+      WebSocket: WebSocket as unknown as SocketClass,
+      timeoutMs: this.requestTimeoutMs,
+    }
     if (opts.replies) o.replies = opts.replies
     this.client = new NwcClient(opts.url, o)
   }
@@ -108,7 +141,11 @@ export class NwcWallet implements Wallet {
   }
 
   /** One NIP-47 request with our deadline, which starts once the request has a slot (queued = not sent). */
-  private async request(method: string, params: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+  private async request(
+    method: string,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<unknown> {
     if (this.closed) throw new NwcError('CLOSED', 'wallet closed')
     const release = await this.slot()
     try {
@@ -126,23 +163,44 @@ export class NwcWallet implements Wallet {
     try {
       raw = await this.request('make_invoice', params, this.requestTimeoutMs)
     } catch (e) {
-      throw new AppError('WALLET_UNAVAILABLE', `the wallet could not make an invoice: ${describe(e)}`)
+      throw new AppError(
+        'WALLET_UNAVAILABLE',
+        `the wallet could not make an invoice: ${describe(e)}`,
+      )
     }
     const t = madeSchema.safeParse(raw)
-    if (!t.success) throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered make_invoice with an invalid transaction')
-    return { bolt11: t.data.invoice, paymentHash: t.data.payment_hash, amountMsat: msat(t.data.amount), createdAtSec: t.data.created_at, expiresAtSec: t.data.expires_at }
+    if (!t.success)
+      throw new AppError(
+        'WALLET_UNAVAILABLE',
+        'the wallet answered make_invoice with an invalid transaction',
+      )
+    return {
+      bolt11: t.data.invoice,
+      paymentHash: t.data.payment_hash,
+      amountMsat: msat(t.data.amount),
+      createdAtSec: t.data.created_at,
+      expiresAtSec: t.data.expires_at,
+    }
   }
 
   async lookupInvoice(paymentHash: string): Promise<InvoiceStatus | undefined> {
     let raw: unknown
     try {
-      raw = await this.request('lookup_invoice', { payment_hash: paymentHash }, this.requestTimeoutMs)
+      raw = await this.request(
+        'lookup_invoice',
+        { payment_hash: paymentHash },
+        this.requestTimeoutMs,
+      )
     } catch (e) {
       if (e instanceof NwcWalletError && e.code === 'NOT_FOUND') return undefined
       throw new AppError('WALLET_UNAVAILABLE', `lookup_invoice failed: ${describe(e)}`)
     }
     const t = txSchema.safeParse(raw)
-    if (!t.success || t.data.payment_hash !== paymentHash) throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered lookup_invoice with an invalid transaction')
+    if (!t.success || t.data.payment_hash !== paymentHash)
+      throw new AppError(
+        'WALLET_UNAVAILABLE',
+        'the wallet answered lookup_invoice with an invalid transaction',
+      )
     if (t.data.type === 'outgoing') return undefined
     return toStatus(t.data)
   }
@@ -158,38 +216,62 @@ export class NwcWallet implements Wallet {
     try {
       raw = await this.request('pay_invoice', { invoice: bolt11 }, this.payTimeoutMs)
     } catch (e) {
-      if (e instanceof NwcWalletError && DEFINITE_PAY_FAILURES.has(e.code)) return { status: 'FAILED', reason: e.message }
+      if (e instanceof NwcWalletError && DEFINITE_PAY_FAILURES.has(e.code))
+        return { status: 'FAILED', reason: e.message }
       // Timeouts, lost relays, INTERNAL/OTHER: the wallet may or may not have paid.
       return { status: 'UNKNOWN', reason: describe(e) }
     }
     const r = paySchema.safeParse(raw)
-    if (!r.success) return { status: 'UNKNOWN', reason: 'pay_invoice answered without a valid preimage' }
-    return { status: 'SUCCEEDED', preimage: r.data.preimage, feesPaidMsat: msat(r.data.fees_paid ?? 0) }
+    if (!r.success)
+      return { status: 'UNKNOWN', reason: 'pay_invoice answered without a valid preimage' }
+    return {
+      status: 'SUCCEEDED',
+      preimage: r.data.preimage,
+      feesPaidMsat: msat(r.data.fees_paid ?? 0),
+    }
   }
 
   async lookupPayment(paymentHash: string): Promise<OutgoingState> {
     let raw: unknown
     try {
-      raw = await this.request('lookup_invoice', { payment_hash: paymentHash }, this.requestTimeoutMs)
+      raw = await this.request(
+        'lookup_invoice',
+        { payment_hash: paymentHash },
+        this.requestTimeoutMs,
+      )
     } catch (e) {
       if (e instanceof NwcWalletError && e.code === 'NOT_FOUND') return { status: 'NOT_FOUND' }
       throw new AppError('WALLET_UNAVAILABLE', `lookup of a payment failed: ${describe(e)}`)
     }
     const t = txSchema.safeParse(raw)
-    if (!t.success || t.data.payment_hash !== paymentHash) throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered lookup_invoice with an invalid transaction')
+    if (!t.success || t.data.payment_hash !== paymentHash)
+      throw new AppError(
+        'WALLET_UNAVAILABLE',
+        'the wallet answered lookup_invoice with an invalid transaction',
+      )
     if (t.data.type === 'incoming') return { status: 'NOT_FOUND' }
     if (t.data.state === 'settled' && t.data.preimage && /^[0-9a-f]{64}$/.test(t.data.preimage)) {
-      return { status: 'SUCCEEDED', preimage: t.data.preimage, feesPaidMsat: msat(t.data.fees_paid ?? 0) }
+      return {
+        status: 'SUCCEEDED',
+        preimage: t.data.preimage,
+        feesPaidMsat: msat(t.data.fees_paid ?? 0),
+      }
     }
-    if (t.data.state === 'failed') return { status: 'FAILED', reason: 'the wallet reports the payment failed' }
+    if (t.data.state === 'failed')
+      return { status: 'FAILED', reason: 'the wallet reports the payment failed' }
     return { status: 'PENDING' }
   }
 
   onPaymentReceived(listener: (status: InvoiceStatus) => void): () => void {
     this.listeners.add(listener)
-    this.unsubscribe ??= this.client.subscribeNotifications((n: Nip47Notification) => this.deliver(n), { timeoutMs: this.requestTimeoutMs })
+    this.unsubscribe ??= this.client
+      .subscribeNotifications((n: Nip47Notification) => this.deliver(n), {
+        timeoutMs: this.requestTimeoutMs,
+      })
       .catch((e: unknown) => {
-        this.opts.log?.('NWC notification subscription failed; the reconcile poller covers it', { error: describe(e) })
+        this.opts.log?.('NWC notification subscription failed; the reconcile poller covers it', {
+          error: describe(e),
+        })
         this.unsubscribe = undefined
         return undefined
       })

@@ -17,8 +17,22 @@ export interface BlobStoreWiring {
 }
 
 /** The configured store: `{kind: 's3', store}` or `{kind: 'local', store}` (mount blobRoutes for local). */
-export function blobStoreFromEnv(w: BlobStoreWiring): { kind: 's3'; store: S3BlobStore } | { kind: 'local'; store: FsBlobStore } {
+export function blobStoreFromEnv(
+  w: BlobStoreWiring,
+): { kind: 's3'; store: S3BlobStore } | { kind: 'local'; store: FsBlobStore } {
   const cfg = s3ConfigFromEnv(w.env)
-  if (cfg) return { kind: 's3', store: new S3BlobStore({ client: makeS3Client(cfg), bucket: cfg.bucket, nowSec: w.nowSec }) }
-  return { kind: 'local', store: new FsBlobStore({ rootDir: join(w.dataDir, 'blobs'), publicUrl: w.publicUrl, secret: w.secret, nowSec: w.nowSec }) }
+  if (cfg)
+    return {
+      kind: 's3',
+      store: new S3BlobStore({ client: makeS3Client(cfg), bucket: cfg.bucket, nowSec: w.nowSec }),
+    }
+  return {
+    kind: 'local',
+    store: new FsBlobStore({
+      rootDir: join(w.dataDir, 'blobs'),
+      publicUrl: w.publicUrl,
+      secret: w.secret,
+      nowSec: w.nowSec,
+    }),
+  }
 }

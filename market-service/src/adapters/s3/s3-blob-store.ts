@@ -8,9 +8,23 @@
  */
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import type { BlobDigest, BlobStat, BlobStore, ByteRange, GetBinding, PresignedPut, PutBinding } from '../../ports/blob-store.ts'
+import type {
+  BlobDigest,
+  BlobStat,
+  BlobStore,
+  ByteRange,
+  GetBinding,
+  PresignedPut,
+  PutBinding,
+} from '../../ports/blob-store.ts'
 import { assertSafeObjectKey, attachmentDisposition } from '../../ports/blob-store.ts'
 import { getPresigner } from './presign-get.ts'
 
@@ -51,7 +65,9 @@ export function makeS3Client(cfg: S3Config): S3Client {
     region: cfg.region,
     forcePathStyle: cfg.forcePathStyle,
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-    ...(cfg.accessKeyId && cfg.secretAccessKey ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } } : {}),
+    ...(cfg.accessKeyId && cfg.secretAccessKey
+      ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }
+      : {}),
     // Default flexible checksums wrap streamed bodies in aws-chunked framing, which some S3-compatible
     // stores keep as object bytes (deps.md Exp 6); checksum only when an operation requires it.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -73,7 +89,9 @@ export interface S3BlobStoreOptions {
 
 function isNotFound(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } }
-  return err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404
+  return (
+    err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404
+  )
 }
 
 export class S3BlobStore implements BlobStore {
@@ -88,9 +106,10 @@ export class S3BlobStore implements BlobStore {
     this.#bucket = o.bucket
     this.#nowSec = o.nowSec
     const c = configs.get(o.client)
-    this.#fastGet = c?.accessKeyId && c.secretAccessKey && c.bucket === o.bucket
-      ? getPresigner({ ...c, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey })
-      : undefined
+    this.#fastGet =
+      c?.accessKeyId && c.secretAccessKey && c.bucket === o.bucket
+        ? getPresigner({ ...c, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey })
+        : undefined
   }
 
   #signing(expiresAtSec: number): { signingDate: Date; expiresIn: number } {
@@ -134,9 +153,18 @@ export class S3BlobStore implements BlobStore {
     const disposition = attachmentDisposition(b.filename)
     if (this.#fastGet) {
       const { signingDate, expiresIn } = this.#signing(b.expiresAtSec)
-      return this.#fastGet(key, { 'response-content-disposition': disposition }, signingDate.getTime() / 1000, expiresIn)
+      return this.#fastGet(
+        key,
+        { 'response-content-disposition': disposition },
+        signingDate.getTime() / 1000,
+        expiresIn,
+      )
     }
-    const cmd = new GetObjectCommand({ Bucket: this.#bucket, Key: key, ResponseContentDisposition: disposition })
+    const cmd = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      ResponseContentDisposition: disposition,
+    })
     return getSignedUrl(this.#s3, cmd, this.#signing(b.expiresAtSec))
   }
 
@@ -153,11 +181,13 @@ export class S3BlobStore implements BlobStore {
 
   async openRead(key: string, range?: ByteRange): Promise<Readable> {
     assertSafeObjectKey(key)
-    const r = await this.#s3.send(new GetObjectCommand({
-      Bucket: this.#bucket,
-      Key: key,
-      ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-    }))
+    const r = await this.#s3.send(
+      new GetObjectCommand({
+        Bucket: this.#bucket,
+        Key: key,
+        ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+      }),
+    )
     if (!r.Body) throw new Error(`empty body for ${key}`)
     return r.Body as Readable
   }

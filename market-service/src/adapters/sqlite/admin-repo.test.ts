@@ -15,8 +15,18 @@ function setup() {
   addGame(db, addUser(db, dev), 'alpha')
   let n = 0
   const change = (status: OverlayChange['status'], nowSec: number) =>
-    setGameOverlay(db, { pubkey: dev, slug: 'alpha', status, nowSec, marketPubkey: signer.pubkey, nonce: `n${n++}` })!
-  const jobs = () => db.prepare('SELECT type, status, last_error, payload_json FROM outbox_jobs ORDER BY id').all() as { type: string; status: string; last_error: string | null; payload_json: string }[]
+    setGameOverlay(db, {
+      pubkey: dev,
+      slug: 'alpha',
+      status,
+      nowSec,
+      marketPubkey: signer.pubkey,
+      nonce: `n${n++}`,
+    })!
+  const jobs = () =>
+    db
+      .prepare('SELECT type, status, last_error, payload_json FROM outbox_jobs ORDER BY id')
+      .all() as { type: string; status: string; last_error: string | null; payload_json: string }[]
   return { db, change, jobs }
 }
 
@@ -29,10 +39,20 @@ describe('setGameOverlay and ban labels', () => {
     const label = await h.PUBLISH_BAN_LABEL!(JSON.parse(jobs()[0]!.payload_json))
     expect(ban.banLabelIds).toEqual([label.id])
     const lift = change('LISTED', 1010)
-    expect(lift).toMatchObject({ status: 'LISTED', outbox: ['PUBLISH_DELETION'], banLabelIds: [label.id] })
+    expect(lift).toMatchObject({
+      status: 'LISTED',
+      outbox: ['PUBLISH_DELETION'],
+      banLabelIds: [label.id],
+    })
     const del = await h.PUBLISH_DELETION!(JSON.parse(jobs()[1]!.payload_json))
-    expect(del.tags).toEqual([['e', label.id], ['k', '1985']])
-    expect(db.prepare('SELECT retracted_at, deletion_event_id FROM ban_labels').get()).toEqual({ retracted_at: 1010, deletion_event_id: del.id })
+    expect(del.tags).toEqual([
+      ['e', label.id],
+      ['k', '1985'],
+    ])
+    expect(db.prepare('SELECT retracted_at, deletion_event_id FROM ban_labels').get()).toEqual({
+      retracted_at: 1010,
+      deletion_event_id: del.id,
+    })
     // Nothing left to retract: a second lift enqueues nothing.
     expect(change('LISTED', 1020).outbox).toEqual([])
   })
@@ -42,7 +62,11 @@ describe('setGameOverlay and ban labels', () => {
     change('BANNED', 1000)
     change('FEATURED', 1001)
     expect(jobs().map(({ type, status, last_error }) => ({ type, status, last_error }))).toEqual([
-      { type: 'PUBLISH_BAN_LABEL', status: 'FAILED', last_error: 'ban lifted before the label was published' },
+      {
+        type: 'PUBLISH_BAN_LABEL',
+        status: 'FAILED',
+        last_error: 'ban lifted before the label was published',
+      },
       { type: 'PUBLISH_FEATURED_LIST', status: 'PENDING', last_error: null },
       { type: 'PUBLISH_DELETION', status: 'PENDING', last_error: null },
     ])

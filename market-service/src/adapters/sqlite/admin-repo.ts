@@ -7,10 +7,21 @@
 import type Database from 'better-sqlite3'
 import { LABEL_KIND } from '@zapcade/shared/events/ban-label'
 import type { OutboxType } from '../../domain/outbox/outbox.ts'
-import { banLabelFor, deletionFor, eventIdAs, type BanPayload, type DeletionPayload } from '../nostr/outbox-handlers.ts'
+import {
+  banLabelFor,
+  deletionFor,
+  eventIdAs,
+  type BanPayload,
+  type DeletionPayload,
+} from '../nostr/outbox-handlers.ts'
 import { enqueueOutbox } from './outbox-repo.ts'
 
-import { nextGameStatus, type GameListing as Listing, type GameStatus as Status, type OverlayStatus } from '@zapcade/shared/status'
+import {
+  nextGameStatus,
+  type GameListing as Listing,
+  type GameStatus as Status,
+  type OverlayStatus,
+} from '@zapcade/shared/status'
 import { AppError } from '@zapcade/shared/errors'
 
 export type { OverlayStatus }
@@ -38,30 +49,57 @@ export interface OverlayChange {
 }
 
 /** Apply the change; undefined when the game does not exist (or was deleted). */
-export function setGameOverlay(db: Database.Database, ch: OverlayChange): OverlayResult | undefined {
+export function setGameOverlay(
+  db: Database.Database,
+  ch: OverlayChange,
+): OverlayResult | undefined {
   const tx = db.transaction((): OverlayResult | undefined => {
-    const g = db.prepare(`SELECT g.id, g.status, g.listing, g.featured_rank FROM games g JOIN users u ON u.id = g.developer_user_id
-      WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`).get(ch.pubkey, ch.slug) as { id: number; status: Status; listing: Listing; featured_rank: number | null } | undefined
+    const g = db
+      .prepare(`SELECT g.id, g.status, g.listing, g.featured_rank FROM games g JOIN users u ON u.id = g.developer_user_id
+      WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`)
+      .get(ch.pubkey, ch.slug) as
+      | { id: number; status: Status; listing: Listing; featured_rank: number | null }
+      | undefined
     if (!g) return undefined
     // The game-status machine (shared/src/status.ts) decides; this adapter keeps rank and publication.
     const status = nextGameStatus(g.status, g.listing, ch.status)
-    if (status === undefined) throw new AppError('CONFLICT', `a ${g.listing} game cannot be ${ch.status}`)
+    if (status === undefined)
+      throw new AppError('CONFLICT', `a ${g.listing} game cannot be ${ch.status}`)
     let rank: number | null = null
     if (status === 'FEATURED') {
-      const max = db.prepare("SELECT max(featured_rank) AS m FROM games WHERE status = 'FEATURED' AND id <> ?").get(g.id) as { m: number | null }
-      rank = ch.rank ?? (g.status === 'FEATURED' && g.featured_rank !== null ? g.featured_rank : (max.m ?? -1) + 1)
+      const max = db
+        .prepare("SELECT max(featured_rank) AS m FROM games WHERE status = 'FEATURED' AND id <> ?")
+        .get(g.id) as { m: number | null }
+      rank =
+        ch.rank ??
+        (g.status === 'FEATURED' && g.featured_rank !== null ? g.featured_rank : (max.m ?? -1) + 1)
     }
-    db.prepare('UPDATE games SET status = ?, featured_rank = ?, updated_at = ? WHERE id = ?').run(status, rank, ch.nowSec, g.id)
+    db.prepare('UPDATE games SET status = ?, featured_rank = ?, updated_at = ? WHERE id = ?').run(
+      status,
+      rank,
+      ch.nowSec,
+      g.id,
+    )
     const outbox: OverlayResult['outbox'] = []
     // The featured list changes when a game enters it, leaves it, or moves within it.
     if (status === 'FEATURED' || g.status === 'FEATURED') {
-      enqueueOutbox(db, { type: 'PUBLISH_FEATURED_LIST', payload: {}, idempotencyKey: `featured:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
+      enqueueOutbox(db, {
+        type: 'PUBLISH_FEATURED_LIST',
+        payload: {},
+        idempotencyKey: `featured:${ch.nowSec}:${ch.nonce}`,
+        nowSec: ch.nowSec,
+      })
       outbox.push('PUBLISH_FEATURED_LIST')
     }
     let banLabelIds: string[] = []
     if (status === 'BANNED' && g.status !== 'BANNED') {
       const id = recordBanLabel(db, ch)
-      enqueueOutbox(db, { type: 'PUBLISH_BAN_LABEL', payload: id.payload, idempotencyKey: `ban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
+      enqueueOutbox(db, {
+        type: 'PUBLISH_BAN_LABEL',
+        payload: id.payload,
+        idempotencyKey: `ban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`,
+        nowSec: ch.nowSec,
+      })
       outbox.push('PUBLISH_BAN_LABEL')
       banLabelIds = [id.labelId]
     }
@@ -75,13 +113,23 @@ export function setGameOverlay(db: Database.Database, ch: OverlayChange): Overla
 }
 
 /** Fix the label's created_at and record its id; a label id already used (ban, lift, ban in one second) moves on a second. */
-function recordBanLabel(db: Database.Database, ch: OverlayChange): { labelId: string; payload: BanPayload } {
+function recordBanLabel(
+  db: Database.Database,
+  ch: OverlayChange,
+): { labelId: string; payload: BanPayload } {
   const used = db.prepare('SELECT 1 FROM ban_labels WHERE label_event_id = ?')
   for (let createdAt = ch.nowSec; ; createdAt++) {
-    const payload: BanPayload = { pubkey: ch.pubkey, slug: ch.slug, ...(ch.reason ? { reason: ch.reason } : {}), created_at: createdAt }
+    const payload: BanPayload = {
+      pubkey: ch.pubkey,
+      slug: ch.slug,
+      ...(ch.reason ? { reason: ch.reason } : {}),
+      created_at: createdAt,
+    }
     const labelId = eventIdAs(banLabelFor(payload, ch.nowSec), ch.marketPubkey)
     if (used.get(labelId)) continue
-    db.prepare('INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at) VALUES (?, ?, ?, ?)').run(labelId, ch.pubkey, ch.slug, ch.nowSec)
+    db.prepare(
+      'INSERT INTO ban_labels (label_event_id, game_pubkey, game_slug, created_at) VALUES (?, ?, ?, ?)',
+    ).run(labelId, ch.pubkey, ch.slug, ch.nowSec)
     return { labelId, payload }
   }
 }
@@ -91,19 +139,38 @@ function recordBanLabel(db: Database.Database, ch: OverlayChange): { labelId: st
  * Labels published before migration 006 were not recorded and cannot be named here.
  */
 function retractBanLabels(db: Database.Database, ch: OverlayChange): string[] {
-  const ids = db.prepare('SELECT label_event_id FROM ban_labels WHERE game_pubkey = ? AND game_slug = ? AND retracted_at IS NULL ORDER BY created_at, label_event_id')
-    .pluck().all(ch.pubkey, ch.slug) as string[]
+  const ids = db
+    .prepare(
+      'SELECT label_event_id FROM ban_labels WHERE game_pubkey = ? AND game_slug = ? AND retracted_at IS NULL ORDER BY created_at, label_event_id',
+    )
+    .pluck()
+    .all(ch.pubkey, ch.slug) as string[]
   if (ids.length === 0) return []
-  const payload: DeletionPayload = { event_ids: ids, kinds: [LABEL_KIND], reason: 'ban lifted', created_at: ch.nowSec }
+  const payload: DeletionPayload = {
+    event_ids: ids,
+    kinds: [LABEL_KIND],
+    reason: 'ban lifted',
+    created_at: ch.nowSec,
+  }
   const deletionId = eventIdAs(deletionFor(payload), ch.marketPubkey)
-  enqueueOutbox(db, { type: 'PUBLISH_DELETION', payload, idempotencyKey: `unban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`, nowSec: ch.nowSec })
-  const mark = db.prepare('UPDATE ban_labels SET retracted_at = ?, deletion_event_id = ? WHERE label_event_id = ? AND retracted_at IS NULL')
+  enqueueOutbox(db, {
+    type: 'PUBLISH_DELETION',
+    payload,
+    idempotencyKey: `unban:${ch.pubkey}:${ch.slug}:${ch.nowSec}:${ch.nonce}`,
+    nowSec: ch.nowSec,
+  })
+  const mark = db.prepare(
+    'UPDATE ban_labels SET retracted_at = ?, deletion_event_id = ? WHERE label_event_id = ? AND retracted_at IS NULL',
+  )
   for (const id of ids) mark.run(ch.nowSec, deletionId, id)
   // A label still waiting in the outbox is not sent any more: a relay that already stored the deletion
   // would refuse it on every retry. The deletion goes out anyway (an earlier attempt may have reached a
   // relay that did not answer OK). A pass holding the job right now may still publish it; the kind 5 follows.
   db.prepare(`UPDATE outbox_jobs SET status = 'FAILED', last_error = 'ban lifted before the label was published', updated_at = ?
-    WHERE type = 'PUBLISH_BAN_LABEL' AND status = 'PENDING' AND json_extract(payload_json, '$.pubkey') = ? AND json_extract(payload_json, '$.slug') = ?`)
-    .run(ch.nowSec, ch.pubkey, ch.slug)
+    WHERE type = 'PUBLISH_BAN_LABEL' AND status = 'PENDING' AND json_extract(payload_json, '$.pubkey') = ? AND json_extract(payload_json, '$.slug') = ?`).run(
+    ch.nowSec,
+    ch.pubkey,
+    ch.slug,
+  )
   return ids
 }

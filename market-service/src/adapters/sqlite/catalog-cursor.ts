@@ -15,7 +15,10 @@ export function encodeCursor(c: Cursor): string {
 
 /** Parse a cursor for `sort`; anything else (malformed, or made for another sort) is VALIDATION_FAILED. */
 export function decodeCursor(s: string, sort: CatalogSort): Cursor {
-  const bad = (why: string) => new AppError('VALIDATION_FAILED', `cursor: ${why}`, { issues: [{ path: 'cursor', message: why }] })
+  const bad = (why: string) =>
+    new AppError('VALIDATION_FAILED', `cursor: ${why}`, {
+      issues: [{ path: 'cursor', message: why }],
+    })
   let v: unknown
   try {
     v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))
@@ -25,9 +28,12 @@ export function decodeCursor(s: string, sort: CatalogSort): Cursor {
   if (!Array.isArray(v) || v.length !== 4) throw bad('not a cursor from next_cursor')
   const [cs, phase, key, id] = v as unknown[]
   if (cs !== sort) throw bad(`made for sort=${String(cs)}, not sort=${sort}`)
-  if ((phase !== 0 && phase !== 1) || (phase === 1 && sort !== 'featured')) throw bad('not a cursor from next_cursor')
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw bad('not a cursor from next_cursor')
+  if ((phase !== 0 && phase !== 1) || (phase === 1 && sort !== 'featured'))
+    throw bad('not a cursor from next_cursor')
+  if (typeof id !== 'number' || !Number.isSafeInteger(id))
+    throw bad('not a cursor from next_cursor')
   const keyIsText = sort === 'title'
-  if (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key)) throw bad('not a cursor from next_cursor')
+  if (keyIsText ? typeof key !== 'string' : typeof key !== 'number' || !Number.isFinite(key))
+    throw bad('not a cursor from next_cursor')
   return { sort, phase, key: key as number | string, id }
 }

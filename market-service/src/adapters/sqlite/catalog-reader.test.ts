@@ -40,7 +40,11 @@ function walk(p: GameListParams, between: (page: number) => void = () => {}): st
 
 describe('search', () => {
   beforeEach(() => {
-    f.game(dev, { slug: 'in-description', title: 'Quiet Hollow', description: 'somewhere a lantern flickers in the cave' })
+    f.game(dev, {
+      slug: 'in-description',
+      title: 'Quiet Hollow',
+      description: 'somewhere a lantern flickers in the cave',
+    })
     f.game(dev, { slug: 'in-title', title: 'Lantern Depths', description: 'a cave crawler' })
     f.game(dev, { slug: 'in-summary', title: 'Night Walk', summary: 'carry your lantern home' })
     f.game(dev, { slug: 'in-tags', title: 'Glow', tags: ['lantern'] })
@@ -58,7 +62,17 @@ describe('search', () => {
   })
 
   it('treats FTS5 syntax in the input as literal words, never as an error', () => {
-    for (const q of ['"lantern', 'lantern"', 'NEAR(lantern', 'lantern)', 'title:lantern', '^lantern', 'lantern*', '-lantern', 'lantern OR']) {
+    for (const q of [
+      '"lantern',
+      'lantern"',
+      'NEAR(lantern',
+      'lantern)',
+      'title:lantern',
+      '^lantern',
+      'lantern*',
+      '-lantern',
+      'lantern OR',
+    ]) {
       expect(() => list({ q })).not.toThrow()
     }
     expect(slugs({ q: '"lantern' })[0]).toBe('in-title')
@@ -76,18 +90,50 @@ describe('search', () => {
 
   it('sorts search results by another order when asked', () => {
     f.db.prepare(`UPDATE games SET price_msat = 5000 WHERE slug = 'in-title'`).run()
-    expect(slugs({ q: 'lantern', sort: 'price' })).toEqual(['in-description', 'in-summary', 'in-tags', 'in-title'])
+    expect(slugs({ q: 'lantern', sort: 'price' })).toEqual([
+      'in-description',
+      'in-summary',
+      'in-tags',
+      'in-title',
+    ])
   })
 })
 
 describe('filters and sorts', () => {
   beforeEach(() => {
-    f.game(dev, { slug: 'a', title: 'banjo', priceMsat: 3000, tags: ['puzzle'], platforms: ['web'], updatedAt: 100 })
-    f.game(dev, { slug: 'b', title: 'Apple', priceMsat: 1000, tags: ['puzzle', 'rpg'], platforms: ['linux-x86_64'], updatedAt: 300 })
-    f.game(dev, { slug: 'c', title: 'cherry', priceMsat: 2000, tags: ['rpg'], platforms: ['web', 'linux-x86_64'], updatedAt: 200 })
+    f.game(dev, {
+      slug: 'a',
+      title: 'banjo',
+      priceMsat: 3000,
+      tags: ['puzzle'],
+      platforms: ['web'],
+      updatedAt: 100,
+    })
+    f.game(dev, {
+      slug: 'b',
+      title: 'Apple',
+      priceMsat: 1000,
+      tags: ['puzzle', 'rpg'],
+      platforms: ['linux-x86_64'],
+      updatedAt: 300,
+    })
+    f.game(dev, {
+      slug: 'c',
+      title: 'cherry',
+      priceMsat: 2000,
+      tags: ['rpg'],
+      platforms: ['web', 'linux-x86_64'],
+      updatedAt: 200,
+    })
     f.game(dev, { slug: 'f2', title: 'Zed', status: 'FEATURED', featuredRank: 2, updatedAt: 50 })
     f.game(dev, { slug: 'f1', title: 'Yak', status: 'FEATURED', featuredRank: 1, updatedAt: 40 })
-    f.game(dev, { slug: 'f-unranked', title: 'Xylo', status: 'FEATURED', featuredRank: null, updatedAt: 60 })
+    f.game(dev, {
+      slug: 'f-unranked',
+      title: 'Xylo',
+      status: 'FEATURED',
+      featuredRank: null,
+      updatedAt: 60,
+    })
   })
 
   it('filters by tag, by platform, and by both', () => {
@@ -98,9 +144,28 @@ describe('filters and sorts', () => {
   })
 
   it('a family matches every NIP-82 id of it (linux → linux-*), once per game, in every sort', () => {
-    f.game(dev, { slug: 'arm', title: 'cherry arm', priceMsat: 500, tags: ['rpg'], platforms: ['linux-aarch64', 'linux-x86_64'], updatedAt: 150 })
-    f.game(dev, { slug: 'mac', title: 'cherry mac', tags: ['rpg'], platforms: ['darwin-arm64', 'darwin-x86_64'], updatedAt: 120 })
-    f.game(dev, { slug: 'near', title: 'cherry near', tags: ['rpg'], platforms: ['linuxish', 'linux.x'], updatedAt: 110 })
+    f.game(dev, {
+      slug: 'arm',
+      title: 'cherry arm',
+      priceMsat: 500,
+      tags: ['rpg'],
+      platforms: ['linux-aarch64', 'linux-x86_64'],
+      updatedAt: 150,
+    })
+    f.game(dev, {
+      slug: 'mac',
+      title: 'cherry mac',
+      tags: ['rpg'],
+      platforms: ['darwin-arm64', 'darwin-x86_64'],
+      updatedAt: 120,
+    })
+    f.game(dev, {
+      slug: 'near',
+      title: 'cherry near',
+      tags: ['rpg'],
+      platforms: ['linuxish', 'linux.x'],
+      updatedAt: 110,
+    })
     expect(slugs({ platform: 'linux' })).toEqual(['b', 'c', 'arm'])
     expect(slugs({ platform: 'linux-aarch64' })).toEqual(['arm'])
     expect(slugs({ platform: 'macos' })).toEqual(['mac'])
@@ -113,8 +178,20 @@ describe('filters and sorts', () => {
 
   it("filters by author (a developer's page) alone and with the other filters, in every sort", () => {
     const other = f.user()
-    f.game(other, { slug: 'o1', title: 'cherry other', tags: ['rpg'], platforms: ['linux-x86_64'], updatedAt: 400 })
-    f.game(other, { slug: 'o2', title: 'Other two', status: 'FEATURED', featuredRank: 1, updatedAt: 10 })
+    f.game(other, {
+      slug: 'o1',
+      title: 'cherry other',
+      tags: ['rpg'],
+      platforms: ['linux-x86_64'],
+      updatedAt: 400,
+    })
+    f.game(other, {
+      slug: 'o2',
+      title: 'Other two',
+      status: 'FEATURED',
+      featuredRank: 1,
+      updatedAt: 10,
+    })
     expect(slugs({ author: other.pubkey })).toEqual(['o1', 'o2'])
     expect(slugs({ author: other.pubkey, sort: 'featured' })).toEqual(['o2', 'o1'])
     expect(slugs({ author: other.pubkey, sort: 'title' })).toEqual(['o1', 'o2'])
@@ -134,8 +211,18 @@ describe('filters and sorts', () => {
 
   it('answers list items in the documented shape', () => {
     expect(list({ tag: 'rpg', platform: 'web' }).items[0]).toEqual({
-      pubkey: dev.pubkey, slug: 'c', title: 'cherry', summary: null, icon: null, cover: null, tags: ['rpg'], platforms: ['web', 'linux-x86_64'],
-      price_msat: 2000, status: 'LISTED', updated_at: 200, coming_soon: true,
+      pubkey: dev.pubkey,
+      slug: 'c',
+      title: 'cherry',
+      summary: null,
+      icon: null,
+      cover: null,
+      tags: ['rpg'],
+      platforms: ['web', 'linux-x86_64'],
+      price_msat: 2000,
+      status: 'LISTED',
+      updated_at: 200,
+      coming_soon: true,
     })
   })
 })
@@ -143,12 +230,33 @@ describe('filters and sorts', () => {
 describe('visibility', () => {
   beforeEach(() => {
     for (const status of ['LISTED', 'FEATURED', 'UNLISTED', 'BANNED', 'DRAFT'] as const)
-      f.game(dev, { slug: status.toLowerCase(), title: `Lantern ${status}`, status, tags: ['arcade'], platforms: ['web'] })
-    f.game(dev, { slug: 'deleted', title: 'Lantern deleted', tags: ['arcade'], platforms: ['web'], deleted: true })
+      f.game(dev, {
+        slug: status.toLowerCase(),
+        title: `Lantern ${status}`,
+        status,
+        tags: ['arcade'],
+        platforms: ['web'],
+      })
+    f.game(dev, {
+      slug: 'deleted',
+      title: 'Lantern deleted',
+      tags: ['arcade'],
+      platforms: ['web'],
+      deleted: true,
+    })
   })
 
   it('lists only LISTED and FEATURED games, whatever the query, filter or sort', () => {
-    for (const p of [{}, { q: 'lantern' }, { tag: 'arcade' }, { platform: 'web' }, { sort: 'title' }, { sort: 'price' }, { sort: 'featured' }, { q: 'lantern', sort: 'new' }] as GameListParams[]) {
+    for (const p of [
+      {},
+      { q: 'lantern' },
+      { tag: 'arcade' },
+      { platform: 'web' },
+      { sort: 'title' },
+      { sort: 'price' },
+      { sort: 'featured' },
+      { q: 'lantern', sort: 'new' },
+    ] as GameListParams[]) {
       expect(slugs(p).sort(), JSON.stringify(p)).toEqual(['featured', 'listed'])
     }
   })
@@ -156,19 +264,34 @@ describe('visibility', () => {
   it('finds UNLISTED by address, never BANNED, DRAFT or deleted', () => {
     expect(reader.findGame(dev.pubkey, 'unlisted')?.status).toBe('UNLISTED')
     expect(reader.findGame(dev.pubkey, 'featured')?.status).toBe('FEATURED')
-    for (const slug of ['banned', 'draft', 'deleted', 'missing']) expect(reader.findGame(dev.pubkey, slug)).toBeUndefined()
+    for (const slug of ['banned', 'draft', 'deleted', 'missing'])
+      expect(reader.findGame(dev.pubkey, slug)).toBeUndefined()
   })
 })
 
 describe('keyset pagination', () => {
-  const SORTS: GameListParams[] = [{ sort: 'new' }, { sort: 'title' }, { sort: 'price' }, { sort: 'featured' }, { q: 'lantern' }, { q: 'lantern', sort: 'price' }, { tag: 'arcade' }]
+  const SORTS: GameListParams[] = [
+    { sort: 'new' },
+    { sort: 'title' },
+    { sort: 'price' },
+    { sort: 'featured' },
+    { q: 'lantern' },
+    { q: 'lantern', sort: 'price' },
+    { tag: 'arcade' },
+  ]
 
   beforeEach(() => {
     // Ties on purpose: equal titles, prices and timestamps, so the id tie-break is what keeps order total.
     for (let i = 0; i < 23; i++) {
       f.game(dev, {
-        slug: `g${i}`, title: `${i % 2 ? 'lantern' : 'Lantern'} ${i % 4}`, priceMsat: (i % 3) * 1000, updatedAt: 1000 + (i % 5), tags: ['arcade'],
-        description: 'lantern '.repeat(1 + (i % 3)), status: i % 7 === 0 ? 'FEATURED' : 'LISTED', featuredRank: i % 7 === 0 ? 5 - (i % 2) : null,
+        slug: `g${i}`,
+        title: `${i % 2 ? 'lantern' : 'Lantern'} ${i % 4}`,
+        priceMsat: (i % 3) * 1000,
+        updatedAt: 1000 + (i % 5),
+        tags: ['arcade'],
+        description: 'lantern '.repeat(1 + (i % 3)),
+        status: i % 7 === 0 ? 'FEATURED' : 'LISTED',
+        featuredRank: i % 7 === 0 ? 5 - (i % 2) : null,
       })
     }
   })
@@ -193,19 +316,32 @@ describe('keyset pagination', () => {
           n++
           inserted.add(`new-${n}`)
           f.game(dev, {
-            slug: `new-${n}`, title: k % 2 ? 'Aardvark lantern' : `Zulu ${n}`, priceMsat: k % 2 ? 0 : 9000, updatedAt: k % 2 ? 5000 : 10,
-            description: k % 3 ? 'lantern lantern lantern lantern' : 'nothing here', tags: ['arcade'],
+            slug: `new-${n}`,
+            title: k % 2 ? 'Aardvark lantern' : `Zulu ${n}`,
+            priceMsat: k % 2 ? 0 : 9000,
+            updatedAt: k % 2 ? 5000 : 10,
+            description: k % 3 ? 'lantern lantern lantern lantern' : 'nothing here',
+            tags: ['arcade'],
           })
         }
       })
       expect(new Set(seen).size, `${JSON.stringify(p)} repeated a game`).toBe(seen.length)
-      expect(seen.filter((s) => !inserted.has(s)), `${JSON.stringify(p)} skipped or reordered a game`).toEqual(before)
+      expect(
+        seen.filter((s) => !inserted.has(s)),
+        `${JSON.stringify(p)} skipped or reordered a game`,
+      ).toEqual(before)
     }
   })
 
   it('switches to the filter-driven plan for a rare filter and still pages exactly', () => {
     const insert = f.db.transaction(() => {
-      for (let i = 0; i < 1500; i++) f.game(dev, { slug: `bulk-${i}`, title: `Bulkhead ${i}`, tags: i % 500 === 0 ? ['rare', 'arcade'] : ['arcade'], updatedAt: 2000 + i })
+      for (let i = 0; i < 1500; i++)
+        f.game(dev, {
+          slug: `bulk-${i}`,
+          title: `Bulkhead ${i}`,
+          tags: i % 500 === 0 ? ['rare', 'arcade'] : ['arcade'],
+          updatedAt: 2000 + i,
+        })
     })
     insert()
     const rare = walk({ tag: 'rare', limit: 2 })
@@ -213,11 +349,17 @@ describe('keyset pagination', () => {
     // With text too: probed per row ("bulk", a prefix FTS5 indexes) or as a match set ("bulkhead"), then
     // driven from the tag's rows filtered by the match set.
     for (const q of ['bulk', 'bulkhead']) {
-      for (const sort of ['new', 'featured'] as const) expect(walk({ q, tag: 'rare', sort, limit: 2 }), `${q} ${sort}`).toEqual(rare)
+      for (const sort of ['new', 'featured'] as const)
+        expect(walk({ q, tag: 'rare', sort, limit: 2 }), `${q} ${sort}`).toEqual(rare)
     }
     expect(walk({ tag: 'arcade', limit: 100 })).toHaveLength(1523)
     // A rare platform family: driven from its distinct game ids (a game with two linux ids appears once).
-    f.game(dev, { slug: 'rare-linux', title: 'Rare', platforms: ['linux-x86_64', 'linux-aarch64'], updatedAt: 1 })
+    f.game(dev, {
+      slug: 'rare-linux',
+      title: 'Rare',
+      platforms: ['linux-x86_64', 'linux-aarch64'],
+      updatedAt: 1,
+    })
     expect(walk({ platform: 'linux', limit: 2 })).toEqual(['rare-linux'])
     // A developer with few games among many: driven from the games table, and with text or a tag too.
     const solo = f.user()
@@ -226,7 +368,9 @@ describe('keyset pagination', () => {
     expect(walk({ author: solo.pubkey, limit: 1 })).toEqual(['solo-a', 'solo-b'])
     expect(walk({ author: solo.pubkey, q: 'bulkhead', sort: 'new', limit: 1 })).toEqual(['solo-a'])
     expect(walk({ author: solo.pubkey, tag: 'rare', limit: 1 })).toEqual(['solo-a'])
-    expect(walk({ author: solo.pubkey, q: 'bulkhead', tag: 'rare', sort: 'new', limit: 1 })).toEqual(['solo-a'])
+    expect(
+      walk({ author: solo.pubkey, q: 'bulkhead', tag: 'rare', sort: 'new', limit: 1 }),
+    ).toEqual(['solo-a'])
   })
 
   it('refuses a malformed cursor and a cursor made for another sort', () => {
@@ -241,7 +385,9 @@ describe('keyset pagination', () => {
     }
     expect(code(() => list({ sort: 'price', cursor: next }))).toBe('VALIDATION_FAILED')
     expect(code(() => list({ cursor: 'bm90LWpzb24' }))).toBe('VALIDATION_FAILED')
-    expect(code(() => list({ cursor: Buffer.from('["new",0,"x",1]').toString('base64url') }))).toBe('VALIDATION_FAILED')
+    expect(code(() => list({ cursor: Buffer.from('["new",0,"x",1]').toString('base64url') }))).toBe(
+      'VALIDATION_FAILED',
+    )
     expect(code(() => list({ sort: 'title', cursor: next }))).toBe('no error')
   })
 })
@@ -249,7 +395,8 @@ describe('keyset pagination', () => {
 describe('relevance over a bounded candidate set', () => {
   // A reader that ranks by bm25 up to 3 matches: the production bound (EXACT_RANK_LIMIT) scaled down.
   let small: CatalogReader
-  const smallSlugs = (p: GameListParams) => small.listGames(GameListQuery.parse(p)).items.map((i) => i.slug)
+  const smallSlugs = (p: GameListParams) =>
+    small.listGames(GameListQuery.parse(p)).items.map((i) => i.slug)
   function smallWalk(p: GameListParams, between: (page: number) => void = () => {}): string[] {
     const out: string[] = []
     let cursor: string | undefined
@@ -278,7 +425,13 @@ describe('relevance over a bounded candidate set', () => {
   it('ranks by bm25 while a query matches at most the bound, newest first above it', () => {
     expect(EXACT_RANK_LIMIT).toBeGreaterThanOrEqual(500)
     // "comet" matches 6 games (one a draft) > 3: newest game first, no bm25.
-    expect(smallSlugs({ q: 'comet' })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
+    expect(smallSlugs({ q: 'comet' })).toEqual([
+      'desc-3',
+      'tag-match',
+      'desc-2',
+      'desc-1',
+      'title-match',
+    ])
     // The default reader still ranks them: the title match first, then the tag match.
     expect(slugs({ q: 'comet' }).slice(0, 2)).toEqual(['title-match', 'tag-match'])
     // "comet run" matches one game, then two: within the bound, bm25 as before (title match first).
@@ -290,7 +443,13 @@ describe('relevance over a bounded candidate set', () => {
   })
 
   it('pages the newest-first walk exactly, keeping its mode when games come and go between pages', () => {
-    expect(smallWalk({ q: 'comet', limit: 2 })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
+    expect(smallWalk({ q: 'comet', limit: 2 })).toEqual([
+      'desc-3',
+      'tag-match',
+      'desc-2',
+      'desc-1',
+      'title-match',
+    ])
     let n = 0
     const seen = smallWalk({ q: 'comet', limit: 2 }, (page) => {
       if (page === 0) {
@@ -308,19 +467,45 @@ describe('relevance over a bounded candidate set', () => {
   it('filters an index-ordered search the same whether FTS5 probes each row or builds the match set', () => {
     // "come" is within the prefix index (a probe per walked row), "comet" is not (the match set).
     for (const sort of ['new', 'title', 'price', 'featured'] as const) {
-      expect(slugs({ q: 'come', sort, limit: 100 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
+      expect(slugs({ q: 'come', sort, limit: 100 }), sort).toEqual(
+        slugs({ q: 'comet', sort, limit: 100 }),
+      )
       expect(slugs({ q: 'come', tag: 'comet', sort }), sort).toEqual(['tag-match'])
-      expect(walk({ q: 'come', sort, limit: 2 }), sort).toEqual(slugs({ q: 'comet', sort, limit: 100 }))
+      expect(walk({ q: 'come', sort, limit: 2 }), sort).toEqual(
+        slugs({ q: 'comet', sort, limit: 100 }),
+      )
     }
-    expect(slugs({ q: 'come', sort: 'new', limit: 100 })).toEqual(['desc-3', 'tag-match', 'desc-2', 'desc-1', 'title-match'])
+    expect(slugs({ q: 'come', sort: 'new', limit: 100 })).toEqual([
+      'desc-3',
+      'tag-match',
+      'desc-2',
+      'desc-1',
+      'title-match',
+    ])
   })
 })
 
 describe('game details', () => {
   it('answers the game with its developer, releases newest first by semver then date, and build sizes', () => {
-    const d = f.user(undefined, { displayName: 'Nova Studio', picture: 'https://x.example/p.png', lud16: 'nova@x.example' })
-    const g = f.game(d, { slug: 'nova', title: 'Nova', summary: 'space', description: '# Nova', priceMsat: 21_000, tags: ['rpg'], platforms: ['web'] })
-    f.db.prepare(`UPDATE games SET images_json = '["https://x.example/1.png"]', url = 'https://nova.example', license = 'MIT' WHERE id = ?`).run(g)
+    const d = f.user(undefined, {
+      displayName: 'Nova Studio',
+      picture: 'https://x.example/p.png',
+      lud16: 'nova@x.example',
+    })
+    const g = f.game(d, {
+      slug: 'nova',
+      title: 'Nova',
+      summary: 'space',
+      description: '# Nova',
+      priceMsat: 21_000,
+      tags: ['rpg'],
+      platforms: ['web'],
+    })
+    f.db
+      .prepare(
+        `UPDATE games SET images_json = '["https://x.example/1.png"]', url = 'https://nova.example', license = 'MIT' WHERE id = ?`,
+      )
+      .run(g)
     const sha = (c: string) => c.repeat(64)
     f.release(g, '1.9.0', 300, { sha256: sha('a'), sizeBytes: 900 })
     f.release(g, '1.10.0', 200, { sha256: sha('b'), sizeBytes: 1000 }, 'big update')
@@ -329,13 +514,42 @@ describe('game details', () => {
     f.release(g, '2.0.0+build.1', 100, { sha256: sha('d'), sizeBytes: 5 })
     f.release(g, '2.0.0+build.2', 120, { sha256: sha('e'), sizeBytes: 6 })
     const game = reader.findGame(d.pubkey, 'nova')!
-    expect(game.releases.map((r) => r.version)).toEqual(['2.0.0+build.2', '2.0.0+build.1', '1.10.0', '1.10.0-beta.10', '1.10.0-beta.2', '1.9.0'])
-    expect(game.releases[2]).toEqual({ version: '1.10.0', channel: 'main', notes: 'big update', published_at: 200, asset: { sha256: sha('b'), size_bytes: 1000 }, files: [] })
+    expect(game.releases.map((r) => r.version)).toEqual([
+      '2.0.0+build.2',
+      '2.0.0+build.1',
+      '1.10.0',
+      '1.10.0-beta.10',
+      '1.10.0-beta.2',
+      '1.9.0',
+    ])
+    expect(game.releases[2]).toEqual({
+      version: '1.10.0',
+      channel: 'main',
+      notes: 'big update',
+      published_at: 200,
+      asset: { sha256: sha('b'), size_bytes: 1000 },
+      files: [],
+    })
     expect(game.releases[3]!.asset).toBeNull()
     expect(game).toMatchObject({
-      pubkey: d.pubkey, slug: 'nova', title: 'Nova', summary: 'space', description: '# Nova', price_msat: 21_000, status: 'LISTED',
-      images: ['https://x.example/1.png'], url: 'https://nova.example', license: 'MIT', tags: ['rpg'], platforms: ['web'],
-      developer: { pubkey: d.pubkey, display_name: 'Nova Studio', picture: 'https://x.example/p.png', lud16: 'nova@x.example' },
+      pubkey: d.pubkey,
+      slug: 'nova',
+      title: 'Nova',
+      summary: 'space',
+      description: '# Nova',
+      price_msat: 21_000,
+      status: 'LISTED',
+      images: ['https://x.example/1.png'],
+      url: 'https://nova.example',
+      license: 'MIT',
+      tags: ['rpg'],
+      platforms: ['web'],
+      developer: {
+        pubkey: d.pubkey,
+        display_name: 'Nova Studio',
+        picture: 'https://x.example/p.png',
+        lud16: 'nova@x.example',
+      },
       zaps: { count: 0, total_msat: 0 },
     })
     expect(game.developer.npub).toMatch(/^npub1/)
@@ -346,9 +560,19 @@ describe('game details', () => {
     let n = 0
     const purchase = (kind: string, status: string, amount: number) => {
       n++
-      f.db.prepare(`INSERT INTO purchases (id, game_id, kind, invoice_provider, invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, paid_at, updated_at)
+      f.db
+        .prepare(`INSERT INTO purchases (id, game_id, kind, invoice_provider, invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, paid_at, updated_at)
         VALUES (?, ?, ?, 't', ?, 'lnbc', ?, 1000, 0, ?, ?, 1, 2, ?, 1)`)
-        .run(`p${n}`, g, kind, n.toString(16).padStart(64, '0'), amount, kind === 'ZAP' ? '{}' : null, status, status === 'PAID' ? 1 : null)
+        .run(
+          `p${n}`,
+          g,
+          kind,
+          n.toString(16).padStart(64, '0'),
+          amount,
+          kind === 'ZAP' ? '{}' : null,
+          status,
+          status === 'PAID' ? 1 : null,
+        )
     }
     purchase('ZAP', 'PAID', 2000)
     purchase('ZAP', 'PAID', 1000)

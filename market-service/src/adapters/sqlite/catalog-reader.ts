@@ -14,7 +14,14 @@ import type Database from 'better-sqlite3'
 import { toNpub } from '@zapcade/shared/ids'
 import { compareSemver } from '@zapcade/shared/events/semver'
 import { platformFilter } from '@zapcade/shared/platforms'
-import type { CatalogSort, GameListItem, GameListQuery, GameListResponse, GameRelease, PublicGameStatus } from '@zapcade/shared/api/catalog'
+import type {
+  CatalogSort,
+  GameListItem,
+  GameListQuery,
+  GameListResponse,
+  GameRelease,
+  PublicGameStatus,
+} from '@zapcade/shared/api/catalog'
 import type { CatalogGame, CatalogReader } from '../../ports/catalog-reader.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './catalog-cursor.ts'
 import { ftsQuery, probeable } from './fts-query.ts'
@@ -66,9 +73,30 @@ interface Order {
 }
 
 const ORDERS = {
-  new: { index: 'games_public_new', keyCol: 'g.updated_at', upTo: '(g.updated_at, g.id) >= (@bk, @bid)', orderBy: 'g.updated_at DESC, g.id DESC', after: '(g.updated_at, g.id) < (@k, @id)', key: (r) => [r.updated_at, r.id] },
-  title: { index: 'games_public_title', keyCol: 'g.title', upTo: '(g.title COLLATE NOCASE, g.id) <= (@bk, @bid)', orderBy: 'g.title COLLATE NOCASE, g.id', after: '(g.title COLLATE NOCASE, g.id) > (@k, @id)', key: (r) => [r.title, r.id] },
-  price: { index: 'games_public_price', keyCol: 'g.price_msat', upTo: '(g.price_msat, g.id) <= (@bk, @bid)', orderBy: 'g.price_msat, g.id', after: '(g.price_msat, g.id) > (@k, @id)', key: (r) => [r.price_msat, r.id] },
+  new: {
+    index: 'games_public_new',
+    keyCol: 'g.updated_at',
+    upTo: '(g.updated_at, g.id) >= (@bk, @bid)',
+    orderBy: 'g.updated_at DESC, g.id DESC',
+    after: '(g.updated_at, g.id) < (@k, @id)',
+    key: (r) => [r.updated_at, r.id],
+  },
+  title: {
+    index: 'games_public_title',
+    keyCol: 'g.title',
+    upTo: '(g.title COLLATE NOCASE, g.id) <= (@bk, @bid)',
+    orderBy: 'g.title COLLATE NOCASE, g.id',
+    after: '(g.title COLLATE NOCASE, g.id) > (@k, @id)',
+    key: (r) => [r.title, r.id],
+  },
+  price: {
+    index: 'games_public_price',
+    keyCol: 'g.price_msat',
+    upTo: '(g.price_msat, g.id) <= (@bk, @bid)',
+    orderBy: 'g.price_msat, g.id',
+    after: '(g.price_msat, g.id) > (@k, @id)',
+    key: (r) => [r.price_msat, r.id],
+  },
 } satisfies Record<string, Order>
 
 function toItem(r: ItemRow): GameListItem {
@@ -96,7 +124,10 @@ export interface CatalogReaderOptions {
 }
 
 /** The catalog read port on a better-sqlite3 handle (migrations applied; the indexer fills the tables). */
-export function sqliteCatalogReader(db: Database.Database, options: CatalogReaderOptions = {}): CatalogReader {
+export function sqliteCatalogReader(
+  db: Database.Database,
+  options: CatalogReaderOptions = {},
+): CatalogReader {
   const exactRankLimit = options.exactRankLimit ?? EXACT_RANK_LIMIT
   // One prepared statement per query shape (sort × filters × cursor), made on first use.
   const prepared = new Map<string, Database.Statement<[Params], unknown>>()
@@ -112,11 +143,22 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
   const boundStmt = (sql: string) => cachedStmt<{ k: number | string; id: number }>(sql)
   const rankStmt = (sql: string) => cachedStmt<{ id: number; r: number }>(sql)
   const idStmt = (sql: string) => cachedStmt<number>(sql).pluck()
-  const rankNow = db.prepare<[string, number, number], number>('SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?').pluck()
+  const rankNow = db
+    .prepare<[string, number, number], number>(
+      'SELECT rank FROM games_fts WHERE games_fts MATCH ? AND rowid BETWEEN ? AND ?',
+    )
+    .pluck()
   // How many games match, counting no further than the bound (an unranked doclist walk that stops).
-  const matchesUpTo = db.prepare<[string, number], number>('SELECT count(*) FROM (SELECT 1 FROM games_fts WHERE games_fts MATCH ? LIMIT ?)').pluck()
+  const matchesUpTo = db
+    .prepare<[string, number], number>(
+      'SELECT count(*) FROM (SELECT 1 FROM games_fts WHERE games_fts MATCH ? LIMIT ?)',
+    )
+    .pluck()
   // CROSS JOIN keeps json_each as the outer loop: otherwise the planner may walk the whole listed index.
-  const rowsById = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
+  const rowsById = db.prepare<
+    [string],
+    ItemRow
+  >(`SELECT ${ITEM_COLS} FROM json_each(?) j CROSS JOIN games g ON g.id = j.value
     JOIN users u ON u.id = g.developer_user_id WHERE ${LISTED}`)
   // One snapshot per page: a page built from several statements never mixes two states of the catalog.
   const snapshot = db.transaction((fn: () => unknown) => fn())
@@ -125,7 +167,8 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
    * A `?platform=` value: the exact id, or any id of the family it names (`linux` → `linux-*`) as a key
    * range of game_platforms; an empty range (`@pf_lo` = `@pf_hi` = '') for a value that is no family.
    */
-  const onPlatform = (col: string) => `(${col} = @platform OR (${col} >= @pf_lo AND ${col} < @pf_hi))`
+  const onPlatform = (col: string) =>
+    `(${col} = @platform OR (${col} >= @pf_lo AND ${col} < @pf_hi))`
   const setPlatform = (params: Params, value: string) => {
     const { prefix } = platformFilter(value)
     params['platform'] = value
@@ -137,15 +180,17 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
   const filters = (q: GameListQuery, params: Params, style: 'exists' | 'in' = 'in'): string => {
     let sql = ''
     if (q.tag !== undefined) {
-      sql += style === 'exists'
-        ? ' AND EXISTS (SELECT 1 FROM game_tags t WHERE t.tag = @tag AND t.game_id = g.id)'
-        : ' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
+      sql +=
+        style === 'exists'
+          ? ' AND EXISTS (SELECT 1 FROM game_tags t WHERE t.tag = @tag AND t.game_id = g.id)'
+          : ' AND g.id IN (SELECT game_id FROM game_tags WHERE tag = @tag)'
       params['tag'] = q.tag
     }
     if (q.platform !== undefined) {
-      sql += style === 'exists'
-        ? ` AND EXISTS (SELECT 1 FROM game_platforms pf WHERE ${onPlatform('pf.platform')} AND pf.game_id = g.id)`
-        : ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
+      sql +=
+        style === 'exists'
+          ? ` AND EXISTS (SELECT 1 FROM game_platforms pf WHERE ${onPlatform('pf.platform')} AND pf.game_id = g.id)`
+          : ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
       setPlatform(params, q.platform)
     }
     sql += byAuthor(q, params)
@@ -183,7 +228,14 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
    * not (a rare filter) is the page built from the filter's own rows instead (a game_tags or
    * game_platforms key range, or the FTS matches), sorted; that set is small because the filter is rare.
    */
-  function ordered(q: GameListQuery, order: Order, visible: string, match: string | undefined, after: Cursor | undefined, limit: number): ItemRow[] {
+  function ordered(
+    q: GameListQuery,
+    order: Order,
+    visible: string,
+    match: string | undefined,
+    after: Cursor | undefined,
+    limit: number,
+  ): ItemRow[] {
     const params: Params = { limit }
     let keyset = ''
     if (after) {
@@ -195,10 +247,16 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     if (match !== undefined) params['match'] = match
     const probes = filters(q, params, 'exists')
     if (probes === '' && match === undefined) {
-      return stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id WHERE ${visible}${keyset}${tail}`).all(params)
+      return stmt(
+        `SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id WHERE ${visible}${keyset}${tail}`,
+      ).all(params)
     }
-    const boundParams: Params = { budget: SCAN_BUDGET, ...(after ? { k: after.key, id: after.id } : {}) }
-    const bound = boundStmt(`SELECT ${order.keyCol} AS k, g.id AS id FROM games g INDEXED BY ${order.index}
+    const boundParams: Params = {
+      budget: SCAN_BUDGET,
+      ...(after ? { k: after.key, id: after.id } : {}),
+    }
+    const bound =
+      boundStmt(`SELECT ${order.keyCol} AS k, g.id AS id FROM games g INDEXED BY ${order.index}
       WHERE ${visible}${keyset} ORDER BY ${order.orderBy} LIMIT 1 OFFSET @budget`).get(boundParams)
     let window = ''
     if (bound) {
@@ -206,7 +264,8 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       params['bk'] = bound.k
       params['bid'] = bound.id
     }
-    const first = stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id
+    const first =
+      stmt(`SELECT ${ITEM_COLS} FROM games g INDEXED BY ${order.index} JOIN users u ON u.id = g.developer_user_id
       WHERE ${visible}${keyset}${window}${walkFilter(probes, match)}${tail}`).all(params)
     // Without a bound the walk covered every remaining row: the page is complete either way.
     if (first.length >= limit || !bound) return first
@@ -219,7 +278,8 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       // Text and tag: the tag's keys filtered by the match set before any games row is read (reading
       // a games row per text match first cost ~10 µs each: 40-60 ms for a word in 6,500 games).
       driver = 'game_tags t CROSS JOIN games g ON g.id = t.game_id'
-      rest = ' AND t.tag = @tag AND t.game_id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
+      rest =
+        ' AND t.tag = @tag AND t.game_id IN (SELECT rowid FROM games_fts WHERE games_fts MATCH @match)'
       params['tag'] = q.tag
       if (q.platform !== undefined) {
         rest += ` AND g.id IN (SELECT game_id FROM game_platforms WHERE ${onPlatform('platform')})`
@@ -243,7 +303,9 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     }
     if (match === undefined || q.tag !== undefined) rest += byAuthor(q, params)
     // Sorted, so only the ids: the item columns (some are subqueries) are read for the page alone.
-    const ids = idStmt(`SELECT g.id FROM ${driver} WHERE ${visible}${rest}${keyset}${tail}`).all(params)
+    const ids = idStmt(`SELECT g.id FROM ${driver} WHERE ${visible}${rest}${keyset}${tail}`).all(
+      params,
+    )
     if (ids.length === 0) return []
     const byId = new Map(rowsById.all(JSON.stringify(ids)).map((g) => [g.id, g]))
     return ids.flatMap((id) => byId.get(id) ?? [])
@@ -267,12 +329,25 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
    * FTS doclists, which stops as soon as the page is full. Its cursor key is RECENCY_KEY (bm25 ranks
    * are always negative), so every later page of that query keeps the mode its first page chose.
    */
-  function relevance(q: GameListQuery, match: string, after: Cursor | undefined, limit: number): ItemRow[] {
-    const recency = after ? (after.key as number) > 0 : (matchesUpTo.get(match, exactRankLimit + 1) ?? 0) > exactRankLimit
+  function relevance(
+    q: GameListQuery,
+    match: string,
+    after: Cursor | undefined,
+    limit: number,
+  ): ItemRow[] {
+    const recency = after
+      ? (after.key as number) > 0
+      : (matchesUpTo.get(match, exactRankLimit + 1) ?? 0) > exactRankLimit
     const rows: ItemRow[] = []
     let batch = limit * 2 + 8
     let from: { k: number; id: number } | undefined
-    if (after) from = { k: recency ? RECENCY_KEY : (rankNow.get(match, after.id, after.id) ?? (after.key as number)), id: after.id }
+    if (after)
+      from = {
+        k: recency
+          ? RECENCY_KEY
+          : (rankNow.get(match, after.id, after.id) ?? (after.key as number)),
+        id: after.id,
+      }
     for (;;) {
       const params: Params = { match, batch }
       let inner = `SELECT rowid AS id, ${recency ? RECENCY_KEY : 'rank'} AS r FROM games_fts WHERE games_fts MATCH @match`
@@ -285,7 +360,8 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
         setPlatform(params, q.platform)
       }
       if (q.author !== undefined) {
-        inner += ' AND rowid IN (SELECT id FROM games WHERE developer_user_id = (SELECT id FROM users WHERE pubkey = @author))'
+        inner +=
+          ' AND rowid IN (SELECT id FROM games WHERE developer_user_id = (SELECT id FROM users WHERE pubkey = @author))'
         params['author'] = q.author
       }
       if (from) {
@@ -293,9 +369,13 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
         if (!recency) params['k'] = from.k
         params['id'] = from.id
       }
-      const top = rankStmt(`${inner} ORDER BY ${recency ? 'rowid DESC' : 'r, id'} LIMIT @batch`).all(params)
+      const top = rankStmt(
+        `${inner} ORDER BY ${recency ? 'rowid DESC' : 'r, id'} LIMIT @batch`,
+      ).all(params)
       if (top.length > 0) {
-        const byId = new Map(rowsById.all(JSON.stringify(top.map((t) => t.id))).map((g) => [g.id, g]))
+        const byId = new Map(
+          rowsById.all(JSON.stringify(top.map((t) => t.id))).map((g) => [g.id, g]),
+        )
         for (const t of top) {
           const g = byId.get(t.id)
           if (g) rows.push({ ...g, rank: t.r })
@@ -310,8 +390,16 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
   }
 
   /** Featured: FEATURED games by featured_rank (unranked last), then every LISTED game newest first. */
-  function featured(q: GameListQuery, match: string | undefined, after: Cursor | undefined, limit: number): { rows: ItemRow[]; phaseOf: (i: number) => 0 | 1 } {
-    const rank = { orderBy: `ifnull(g.featured_rank, ${UNRANKED}), g.id`, after: `(ifnull(g.featured_rank, ${UNRANKED}), g.id) > (@k, @id)` }
+  function featured(
+    q: GameListQuery,
+    match: string | undefined,
+    after: Cursor | undefined,
+    limit: number,
+  ): { rows: ItemRow[]; phaseOf: (i: number) => 0 | 1 } {
+    const rank = {
+      orderBy: `ifnull(g.featured_rank, ${UNRANKED}), g.id`,
+      after: `(ifnull(g.featured_rank, ${UNRANKED}), g.id) > (@k, @id)`,
+    }
     const rows: ItemRow[] = []
     let inFeatured = 0
     if (!after || after.phase === 0) {
@@ -328,7 +416,14 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       inFeatured = rows.length
     }
     if (rows.length < limit) {
-      const rest = ordered(q, ORDERS.new, `${LISTED} AND g.status = 'LISTED'`, match, after?.phase === 1 ? after : undefined, limit - rows.length)
+      const rest = ordered(
+        q,
+        ORDERS.new,
+        `${LISTED} AND g.status = 'LISTED'`,
+        match,
+        after?.phase === 1 ? after : undefined,
+        limit - rows.length,
+      )
       rows.push(...rest)
     }
     return { rows, phaseOf: (i) => (i < inFeatured ? 0 : 1) }
@@ -336,32 +431,83 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
 
   function cursorOf(sort: CatalogSort, phase: 0 | 1, r: ItemRow): Cursor {
     if (sort === 'relevance') return { sort, phase, key: r.rank ?? 0, id: r.id }
-    if (sort === 'featured') return phase === 0 ? { sort, phase, key: r.frank ?? UNRANKED, id: r.id } : { sort, phase, key: r.updated_at, id: r.id }
+    if (sort === 'featured')
+      return phase === 0
+        ? { sort, phase, key: r.frank ?? UNRANKED, id: r.id }
+        : { sort, phase, key: r.updated_at, id: r.id }
     const [key, id] = ORDERS[sort].key(r)
     return { sort, phase, key, id }
   }
 
-  const gameRow = db.prepare<[string, string], {
-    id: number; pubkey: string; slug: string; title: string; summary: string | null; description: string; icon: string | null
-    images_json: string; tags_json: string; platforms_json: string; url: string | null; license: string | null; price_msat: number
-    zap_pubkey: string | null; status: PublicGameStatus; created_at: number; updated_at: number
-    display_name: string | null; avatar_url: string | null; lud16: string | null; has_build: number
-  }>(`SELECT g.id, u.pubkey, g.slug, g.title, g.summary, g.description, g.icon, g.images_json, g.tags_json, g.platforms_json,
+  const gameRow = db.prepare<
+    [string, string],
+    {
+      id: number
+      pubkey: string
+      slug: string
+      title: string
+      summary: string | null
+      description: string
+      icon: string | null
+      images_json: string
+      tags_json: string
+      platforms_json: string
+      url: string | null
+      license: string | null
+      price_msat: number
+      zap_pubkey: string | null
+      status: PublicGameStatus
+      created_at: number
+      updated_at: number
+      display_name: string | null
+      avatar_url: string | null
+      lud16: string | null
+      has_build: number
+    }
+  >(`SELECT g.id, u.pubkey, g.slug, g.title, g.summary, g.description, g.icon, g.images_json, g.tags_json, g.platforms_json,
       g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at, ${hasVerifiedBuildSql('g.id')} AS has_build,
       u.display_name, u.avatar_url, u.lud16
     ${FROM} WHERE u.pubkey = ? AND g.slug = ? AND g.status IN ('LISTED', 'FEATURED', 'UNLISTED') AND g.deleted_at IS NULL`)
-  const releaseRows = db.prepare<[number], { id: number; version: string; channel: string; release_notes: string; published_at: number; sha256: string | null; size_bytes: number | null }>(
+  const releaseRows = db.prepare<
+    [number],
+    {
+      id: number
+      version: string
+      channel: string
+      release_notes: string
+      published_at: number
+      sha256: string | null
+      size_bytes: number | null
+    }
+  >(
     `SELECT r.id, r.version, r.channel, r.release_notes, r.published_at, a.sha256, a.size_bytes
-     FROM releases r LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL`)
+     FROM releases r LEFT JOIN build_assets a ON a.release_id = r.id WHERE r.game_id = ? AND r.deleted_at IS NULL`,
+  )
   // A release's other assets (an APK, a signature…): listed, never served by the market.
-  const fileRows = db.prepare<[number], { release_id: number; sha256: string; size_bytes: number | null; content_type: string; platforms_json: string
-    variant: string | null; urls_json: string }>(
+  const fileRows = db.prepare<
+    [number],
+    {
+      release_id: number
+      sha256: string
+      size_bytes: number | null
+      content_type: string
+      platforms_json: string
+      variant: string | null
+      urls_json: string
+    }
+  >(
     `SELECT f.release_id, f.sha256, f.size_bytes, f.content_type, f.platforms_json, f.variant, f.urls_json FROM release_files f
-     JOIN releases r ON r.id = f.release_id WHERE r.game_id = ? AND r.deleted_at IS NULL ORDER BY f.id`)
+     JOIN releases r ON r.id = f.release_id WHERE r.game_id = ? AND r.deleted_at IS NULL ORDER BY f.id`,
+  )
   const zapTotals = db.prepare<[number], { count: number; total: number }>(
-    `SELECT count(*) AS count, ifnull(sum(amount_msat), 0) AS total FROM purchases WHERE game_id = ? AND status = 'PAID' AND kind = 'ZAP'`)
+    `SELECT count(*) AS count, ifnull(sum(amount_msat), 0) AS total FROM purchases WHERE game_id = ? AND status = 'PAID' AND kind = 'ZAP'`,
+  )
 
-  const versionStmt = db.prepare<[], string>(`SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes()`).pluck()
+  const versionStmt = db
+    .prepare<[], string>(
+      `SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes()`,
+    )
+    .pluck()
 
   return {
     listGames(q) {
@@ -392,7 +538,10 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     else rows = ordered(q, ORDERS[q.sort], LISTED, match, after, want)
     const page = rows.slice(0, q.limit)
     const last = page[page.length - 1]
-    const next = rows.length > q.limit && last ? encodeCursor(cursorOf(q.sort, phaseOf(page.length - 1), last)) : null
+    const next =
+      rows.length > q.limit && last
+        ? encodeCursor(cursorOf(q.sort, phaseOf(page.length - 1), last))
+        : null
     return { items: page.map(toItem), next_cursor: next }
   }
 
@@ -404,20 +553,28 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
     for (const f of fileRows.all(g.id)) {
       const list = files.get(f.release_id) ?? []
       list.push({
-        sha256: f.sha256, size_bytes: f.size_bytes, content_type: f.content_type, platforms: JSON.parse(f.platforms_json) as string[],
-        variant: f.variant, urls: g.price_msat > 0 ? [] : (JSON.parse(f.urls_json) as string[]),
+        sha256: f.sha256,
+        size_bytes: f.size_bytes,
+        content_type: f.content_type,
+        platforms: JSON.parse(f.platforms_json) as string[],
+        variant: f.variant,
+        urls: g.price_msat > 0 ? [] : (JSON.parse(f.urls_json) as string[]),
       })
       files.set(f.release_id, list)
     }
     // Newest first by version precedence (loose versions such as 1.0 or v1.2.3 by their coercion), then date.
-    const releases: GameRelease[] = releaseRows.all(g.id)
+    const releases: GameRelease[] = releaseRows
+      .all(g.id)
       .sort((a, b) => compareSemver(b.version, a.version) || b.published_at - a.published_at)
       .map((r) => ({
         version: r.version,
         channel: r.channel,
         notes: r.release_notes,
         published_at: r.published_at,
-        asset: r.sha256 !== null && r.size_bytes !== null ? { sha256: r.sha256, size_bytes: r.size_bytes } : null,
+        asset:
+          r.sha256 !== null && r.size_bytes !== null
+            ? { sha256: r.sha256, size_bytes: r.size_bytes }
+            : null,
         files: files.get(r.id) ?? [],
       }))
     const zaps = zapTotals.get(g.id) ?? { count: 0, total: 0 }
@@ -430,7 +587,13 @@ export function sqliteCatalogReader(db: Database.Database, options: CatalogReade
       license: g.license,
       zap_pubkey: g.zap_pubkey,
       created_at: g.created_at,
-      developer: { pubkey: g.pubkey, npub: toNpub(g.pubkey), display_name: g.display_name, picture: g.avatar_url, lud16: g.lud16 },
+      developer: {
+        pubkey: g.pubkey,
+        npub: toNpub(g.pubkey),
+        display_name: g.display_name,
+        picture: g.avatar_url,
+        lud16: g.lud16,
+      },
       zaps: { count: zaps.count, total_msat: zaps.total },
       releases,
     }

@@ -6,7 +6,10 @@ import type Database from 'better-sqlite3'
 import type { DeveloperEvent } from '@zapcade/shared/api/developer'
 
 export function sqliteDeveloperEvents(db: Database.Database) {
-  const list = db.prepare<[string], DeveloperEvent>(`SELECT event_id, kind, state, reason, created_at, seen_at FROM developer_events
+  const list = db.prepare<
+    [string],
+    DeveloperEvent
+  >(`SELECT event_id, kind, state, reason, created_at, seen_at FROM developer_events
     WHERE pubkey = ? ORDER BY id DESC`)
   return {
     /** Newest first (at most what the indexer keeps per developer). */

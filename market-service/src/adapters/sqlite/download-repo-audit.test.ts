@@ -15,12 +15,27 @@ let dir: string, db: Database.Database, releaseId: number
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zapcade-audit-'))
   db = freshDb(join(dir, 'market.db')) // WAL, synchronous=FULL (the service's money durability)
-  releaseId = addRelease(db, addGame(db, addUser(db, 'd'.repeat(64)), 'g'), '1.0.0', { sha256: 'a'.repeat(64), sizeBytes: 1, objectKey: null })
+  releaseId = addRelease(db, addGame(db, addUser(db, 'd'.repeat(64)), 'g'), '1.0.0', {
+    sha256: 'a'.repeat(64),
+    sizeBytes: 1,
+    objectKey: null,
+  })
 })
-afterEach(async () => { db.close(); await rm(dir, { recursive: true, force: true }) })
+afterEach(async () => {
+  db.close()
+  await rm(dir, { recursive: true, force: true })
+})
 
-const row = (n: number) => ({ entitlementId: null, releaseId, userPubkey: undefined, ipHash: `ip-${n}`, userAgent: 'ua', createdAtSec: n })
-const count = (): number => (db.prepare('SELECT count(*) AS n FROM download_events').get() as { n: number }).n
+const row = (n: number) => ({
+  entitlementId: null,
+  releaseId,
+  userPubkey: undefined,
+  ipHash: `ip-${n}`,
+  userAgent: 'ua',
+  createdAtSec: n,
+})
+const count = (): number =>
+  (db.prepare('SELECT count(*) AS n FROM download_events').get() as { n: number }).n
 
 it('records the row and leaves the connection at synchronous=FULL', () => {
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
@@ -34,9 +49,16 @@ it('records the row and leaves the connection at synchronous=FULL', () => {
 
 it('inside a transaction the row joins it (and rolls back with it)', () => {
   const repo = sqliteDownloadRepo(db)
-  db.transaction(() => { repo.recordDownload(row(1)) })()
+  db.transaction(() => {
+    repo.recordDownload(row(1))
+  })()
   expect(count()).toBe(1)
-  expect(() => db.transaction(() => { repo.recordDownload(row(2)); throw new Error('abort') })()).toThrow('abort')
+  expect(() =>
+    db.transaction(() => {
+      repo.recordDownload(row(2))
+      throw new Error('abort')
+    })(),
+  ).toThrow('abort')
   expect(count()).toBe(1)
   expect(db.pragma('synchronous', { simple: true })).toBe(2)
 })

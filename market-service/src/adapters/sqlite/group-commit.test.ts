@@ -21,7 +21,10 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const insert = (k: string, v = 1) => () => db.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run(k, v).changes
+const insert =
+  (k: string, v = 1) =>
+  () =>
+    db.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run(k, v).changes
 const rows = (conn = db) => conn.prepare('SELECT k, v FROM t ORDER BY k').all()
 
 describe('groupCommit', () => {
@@ -54,10 +57,18 @@ describe('groupCommit', () => {
       gc.run(insert('a')), // duplicate key: a constraint error, rejected alone
       gc.run(insert('b')),
     ])
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ])
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/refused in the middle/)
     expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/)
-    expect(rows()).toEqual([{ k: 'a', v: 1 }, { k: 'b', v: 1 }])
+    expect(rows()).toEqual([
+      { k: 'a', v: 1 },
+      { k: 'b', v: 1 },
+    ])
     expect(gc.stats()).toEqual({ commits: 1, units: 4 })
   })
 

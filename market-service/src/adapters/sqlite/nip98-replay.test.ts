@@ -9,6 +9,8 @@ describe('NIP-98 replay cache', () => {
     expect(cache.accept('a'.repeat(64), 160, 100)).toBe(true)
     expect(cache.accept('a'.repeat(64), 160, 101)).toBe(false)
     expect(cache.accept('b'.repeat(64), 300, 161)).toBe(true)
-    expect(db.prepare('SELECT event_id FROM nip98_replay').all()).toEqual([{ event_id: 'b'.repeat(64) }])
+    expect(db.prepare('SELECT event_id FROM nip98_replay').all()).toEqual([
+      { event_id: 'b'.repeat(64) },
+    ])
   })
 })

@@ -14,7 +14,9 @@ export interface ReplayCache {
 
 /** The SQLite replay cache; prunes expired rows every `pruneEvery` accepts. */
 export function sqliteReplayCache(db: Database.Database, pruneEvery = 500): ReplayCache {
-  const insert = db.prepare('INSERT OR IGNORE INTO nip98_replay (event_id, expires_at) VALUES (?, ?)')
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO nip98_replay (event_id, expires_at) VALUES (?, ?)',
+  )
   const prune = db.prepare('DELETE FROM nip98_replay WHERE expires_at < ?')
   let sincePrune = 0
   return {

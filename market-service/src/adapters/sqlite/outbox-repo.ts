@@ -17,8 +17,18 @@ export interface EnqueueInput {
 
 /** Enqueue a job; answers true when it is new. Safe inside an open transaction. */
 export function enqueueOutbox(db: Database.Database, j: EnqueueInput): boolean {
-  const r = db.prepare(`INSERT OR IGNORE INTO outbox_jobs (type, payload_json, relays_json, status, attempts, next_attempt_at, idempotency_key, created_at, updated_at)
-    VALUES (?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)`).run(j.type, JSON.stringify(j.payload), JSON.stringify(j.relays ?? []), j.nowSec, j.idempotencyKey, j.nowSec, j.nowSec)
+  const r = db
+    .prepare(`INSERT OR IGNORE INTO outbox_jobs (type, payload_json, relays_json, status, attempts, next_attempt_at, idempotency_key, created_at, updated_at)
+    VALUES (?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)`)
+    .run(
+      j.type,
+      JSON.stringify(j.payload),
+      JSON.stringify(j.relays ?? []),
+      j.nowSec,
+      j.idempotencyKey,
+      j.nowSec,
+      j.nowSec,
+    )
   return r.changes === 1
 }
 
@@ -33,19 +43,39 @@ interface Row {
 export function sqliteOutboxRepo(db: Database.Database): OutboxRepo {
   const due = db.prepare(`SELECT id, type, payload_json, relays_json, attempts FROM outbox_jobs
     WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`)
-  const lease = db.prepare('UPDATE outbox_jobs SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = \'PENDING\'')
+  const lease = db.prepare(
+    "UPDATE outbox_jobs SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'",
+  )
   const claim = db.transaction((nowSec: number, leaseUntil: number, limit: number): OutboxJob[] => {
     const rows = due.all(nowSec, limit) as Row[]
     for (const r of rows) lease.run(leaseUntil, nowSec, r.id)
-    return rows.map((r) => ({ id: r.id, type: r.type, payload: JSON.parse(r.payload_json) as unknown, relays: JSON.parse(r.relays_json) as string[], attempts: r.attempts }))
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      payload: JSON.parse(r.payload_json) as unknown,
+      relays: JSON.parse(r.relays_json) as string[],
+      attempts: r.attempts,
+    }))
   })
-  const done = db.prepare('UPDATE outbox_jobs SET status = \'DONE\', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?')
-  const retry = db.prepare('UPDATE outbox_jobs SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?')
-  const failed = db.prepare('UPDATE outbox_jobs SET status = \'FAILED\', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?')
+  const done = db.prepare(
+    "UPDATE outbox_jobs SET status = 'DONE', attempts = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+  )
+  const retry = db.prepare(
+    'UPDATE outbox_jobs SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?',
+  )
+  const failed = db.prepare(
+    "UPDATE outbox_jobs SET status = 'FAILED', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+  )
   return {
     claimDue: (nowSec, leaseUntilSec, limit) => claim.immediate(nowSec, leaseUntilSec, limit),
-    markDone: (id, attempts, nowSec) => { done.run(attempts, nowSec, id) },
-    markRetry: (id, attempts, nextAt, error, nowSec) => { retry.run(attempts, nextAt, error.slice(0, 1000), nowSec, id) },
-    markFailed: (id, attempts, error, nowSec) => { failed.run(attempts, error.slice(0, 1000), nowSec, id) },
+    markDone: (id, attempts, nowSec) => {
+      done.run(attempts, nowSec, id)
+    },
+    markRetry: (id, attempts, nextAt, error, nowSec) => {
+      retry.run(attempts, nextAt, error.slice(0, 1000), nowSec, id)
+    },
+    markFailed: (id, attempts, error, nowSec) => {
+      failed.run(attempts, error.slice(0, 1000), nowSec, id)
+    },
   }
 }

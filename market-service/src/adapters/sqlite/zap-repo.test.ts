@@ -3,15 +3,55 @@ import { describe, expect, it } from 'vitest'
 import { listingOf } from './zap-repo.ts'
 
 const dev = 'd'.repeat(64)
-const row = (kind: number, tags: string[][], d: string | null = null) => ({ kind, pubkey: dev, d_tag: d, tags_json: JSON.stringify(tags) })
+const row = (kind: number, tags: string[][], d: string | null = null) => ({
+  kind,
+  pubkey: dev,
+  d_tag: d,
+  tags_json: JSON.stringify(tags),
+})
 
 describe('listingOf', () => {
   it('a 32267 (any version) by its d; a release by a, i or its d prefix; an asset (3063 or 1063) by i', () => {
-    expect(listingOf(row(32267, [['d', 'Com.Example.Game']], 'Com.Example.Game'))).toEqual({ pubkey: dev, slug: 'Com.Example.Game' })
-    expect(listingOf(row(30063, [['d', 'owl@1.0'], ['a', `32267:${dev}:owl-pass`]], 'owl@1.0'))).toEqual({ pubkey: dev, slug: 'owl-pass' })
-    expect(listingOf(row(30063, [['d', 'owl@1.0'], ['i', 'owl']], 'owl@1.0'))).toEqual({ pubkey: dev, slug: 'owl' })
-    expect(listingOf(row(30063, [['d', 'owl@1.0']], 'owl@1.0'))).toEqual({ pubkey: dev, slug: 'owl' })
-    expect(listingOf(row(3063, [['i', 'owl'], ['x', 'a'.repeat(64)]]))).toEqual({ pubkey: dev, slug: 'owl' })
+    expect(listingOf(row(32267, [['d', 'Com.Example.Game']], 'Com.Example.Game'))).toEqual({
+      pubkey: dev,
+      slug: 'Com.Example.Game',
+    })
+    expect(
+      listingOf(
+        row(
+          30063,
+          [
+            ['d', 'owl@1.0'],
+            ['a', `32267:${dev}:owl-pass`],
+          ],
+          'owl@1.0',
+        ),
+      ),
+    ).toEqual({ pubkey: dev, slug: 'owl-pass' })
+    expect(
+      listingOf(
+        row(
+          30063,
+          [
+            ['d', 'owl@1.0'],
+            ['i', 'owl'],
+          ],
+          'owl@1.0',
+        ),
+      ),
+    ).toEqual({ pubkey: dev, slug: 'owl' })
+    expect(listingOf(row(30063, [['d', 'owl@1.0']], 'owl@1.0'))).toEqual({
+      pubkey: dev,
+      slug: 'owl',
+    })
+    expect(
+      listingOf(
+        row(3063, [
+          ['i', 'owl'],
+          ['x', 'a'.repeat(64)],
+        ]),
+      ),
+    ).toEqual({ pubkey: dev, slug: 'owl' })
     expect(listingOf(row(1063, [['i', 'owl']]))).toEqual({ pubkey: dev, slug: 'owl' })
   })
 

@@ -16,7 +16,8 @@ type RawRow = { kind: number; pubkey: string; d_tag: string | null; tags_json: s
 /** The listing a stored event belongs to: a 32267 by its `d`; a release or asset by its `a`, `i` or `d` prefix. */
 export function listingOf(r: RawRow): ZapTargetRef | undefined {
   if (r.kind === Kind.Game) return r.d_tag ? { pubkey: r.pubkey, slug: r.d_tag } : undefined
-  if (r.kind !== Kind.Release && r.kind !== Kind.BuildAsset && r.kind !== Kind.FileMetadata) return undefined
+  if (r.kind !== Kind.Release && r.kind !== Kind.BuildAsset && r.kind !== Kind.FileMetadata)
+    return undefined
   let tags: unknown
   try {
     tags = JSON.parse(r.tags_json)
@@ -25,7 +26,9 @@ export function listingOf(r: RawRow): ZapTargetRef | undefined {
   }
   const first = (name: string): string | undefined => {
     if (!Array.isArray(tags)) return undefined
-    const t = tags.find((x): x is string[] => Array.isArray(x) && x[0] === name && typeof x[1] === 'string')
+    const t = tags.find(
+      (x): x is string[] => Array.isArray(x) && x[0] === name && typeof x[1] === 'string',
+    )
     return t?.[1]
   }
   const a = first('a')
@@ -38,11 +41,19 @@ export function listingOf(r: RawRow): ZapTargetRef | undefined {
 /** The zap server's repo on a better-sqlite3 handle (migrations applied). */
 export function sqliteZapRepo(db: Database.Database): ZapRepo {
   const purchases = sqlitePurchaseRepo(db)
-  const pending = db.prepare<[number, string, number], { id: string; bolt11: string; is_tip: number }>(
+  const pending = db.prepare<
+    [number, string, number],
+    { id: string; bolt11: string; is_tip: number }
+  >(
     `SELECT id, bolt11, is_tip FROM purchases WHERE status = 'PENDING' AND expires_at > ? AND kind = 'ZAP' AND zap_request = ? AND amount_msat = ?
-     ORDER BY created_at DESC LIMIT 1`)
-  const raw = db.prepare<[string], RawRow>('SELECT kind, pubkey, d_tag, tags_json FROM raw_events WHERE id = ?')
-  const name = db.prepare<[string], { pubkey: string }>('SELECT u.pubkey FROM ln_names n JOIN users u ON u.id = n.user_id WHERE n.name = ?')
+     ORDER BY created_at DESC LIMIT 1`,
+  )
+  const raw = db.prepare<[string], RawRow>(
+    'SELECT kind, pubkey, d_tag, tags_json FROM raw_events WHERE id = ?',
+  )
+  const name = db.prepare<[string], { pubkey: string }>(
+    'SELECT u.pubkey FROM ln_names n JOIN users u ON u.id = n.user_id WHERE n.name = ?',
+  )
   return {
     findGame: (pubkey, slug) => purchases.findGame(pubkey, slug),
     createPending: (p, idem, key) => purchases.createPending(p, idem, key),

@@ -27,7 +27,10 @@ declare module 'yauzl' {
   export interface ZipFile {
     entryCount: number
     eachEntry(): AsyncIterable<Entry>
-    readLocalFileHeader(entry: Entry, callback: (err: Error | null, header: LocalFileHeader) => void): void
+    readLocalFileHeader(
+      entry: Entry,
+      callback: (err: Error | null, header: LocalFileHeader) => void,
+    ): void
     close(): void
   }
   export interface Options {
@@ -40,9 +43,24 @@ declare module 'yauzl' {
   export class RandomAccessReader {
     constructor()
     _readStreamForRange(start: number, end: number): Readable
-    read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null, bytesRead?: number) => void): void
+    read(
+      buffer: Buffer,
+      offset: number,
+      length: number,
+      position: number,
+      callback: (err: Error | null, bytesRead?: number) => void,
+    ): void
     close(callback: (err?: Error | null) => void): void
   }
-  export function fromRandomAccessReaderPromise(reader: RandomAccessReader, totalSize: number, options?: Options): Promise<ZipFile>
-  export function getFileNameLowLevel(generalPurposeBitFlag: number, fileNameBuffer: Buffer, extraFields: { id: number; data: Buffer }[], strictFileNames: boolean): string
+  export function fromRandomAccessReaderPromise(
+    reader: RandomAccessReader,
+    totalSize: number,
+    options?: Options,
+  ): Promise<ZipFile>
+  export function getFileNameLowLevel(
+    generalPurposeBitFlag: number,
+    fileNameBuffer: Buffer,
+    extraFields: { id: number; data: Buffer }[],
+    strictFileNames: boolean,
+  ): string
 }

@@ -32,18 +32,33 @@ async function readAll(stream: Readable): Promise<Buffer> {
  */
 class BlobReader extends yauzl.RandomAccessReader {
   #cache: { start: number; data: Buffer }[] = []
-  constructor(private readonly store: BlobStore, private readonly key: string, private readonly size: number) {
+  constructor(
+    private readonly store: BlobStore,
+    private readonly key: string,
+    private readonly size: number,
+  ) {
     super()
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
     const out = new PassThrough()
-    this.store.openRead(this.key, { start, end: end - 1 }).then((s) => s.pipe(out), (e: Error) => out.destroy(e))
+    this.store.openRead(this.key, { start, end: end - 1 }).then(
+      (s) => s.pipe(out),
+      (e: Error) => out.destroy(e),
+    )
     return out
   }
 
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    const hit = this.#cache.findIndex((c) => position >= c.start && position + length <= c.start + c.data.length)
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
+    const hit = this.#cache.findIndex(
+      (c) => position >= c.start && position + length <= c.start + c.data.length,
+    )
     if (hit >= 0) {
       const c = this.#cache[hit]!
       if (hit > 0) this.#cache = [c, ...this.#cache.filter((_, i) => i !== hit)]
@@ -51,14 +66,23 @@ class BlobReader extends yauzl.RandomAccessReader {
       return callback(null)
     }
     // Reading on from a cached block (the central directory) fetches a whole block; a jump fetches 64 KiB.
-    const onward = this.#cache.some((c) => position >= c.start && position <= c.start + c.data.length)
+    const onward = this.#cache.some(
+      (c) => position >= c.start && position <= c.start + c.data.length,
+    )
     const end = Math.min(this.size, position + Math.max(length, onward ? BLOCK : JUMP))
-    this.store.openRead(this.key, { start: position, end: end - 1 }).then(readAll).then((data) => {
-      if (data.length < length) throw new Error('short read')
-      this.#cache = [{ start: position, data }, ...this.#cache].slice(0, 2)
-      data.copy(buffer, offset, 0, length)
-      callback(null)
-    }, (e: Error) => callback(e)).catch((e: Error) => callback(e))
+    this.store
+      .openRead(this.key, { start: position, end: end - 1 })
+      .then(readAll)
+      .then(
+        (data) => {
+          if (data.length < length) throw new Error('short read')
+          this.#cache = [{ start: position, data }, ...this.#cache].slice(0, 2)
+          data.copy(buffer, offset, 0, length)
+          callback(null)
+        },
+        (e: Error) => callback(e),
+      )
+      .catch((e: Error) => callback(e))
   }
 }
 
@@ -66,17 +90,27 @@ const ZIP64_EXTRA = 0x0001
 const MAX32 = 0xffffffff
 
 /** The local header's sizes, from its ZIP64 extra field when the 32-bit fields say so. */
-function localSizes(h: yauzl.LocalFileHeader): { compressedSize: number; uncompressedSize: number } {
-  let uncompressedSize = h.uncompressedSize, compressedSize = h.compressedSize
-  if (uncompressedSize !== MAX32 && compressedSize !== MAX32) return { compressedSize, uncompressedSize }
+function localSizes(h: yauzl.LocalFileHeader): {
+  compressedSize: number
+  uncompressedSize: number
+} {
+  let uncompressedSize = h.uncompressedSize,
+    compressedSize = h.compressedSize
+  if (uncompressedSize !== MAX32 && compressedSize !== MAX32)
+    return { compressedSize, uncompressedSize }
   const x = h.extraField
-  for (let i = 0; i + 4 <= x.length;) {
-    const id = x.readUInt16LE(i), len = x.readUInt16LE(i + 2)
+  for (let i = 0; i + 4 <= x.length; ) {
+    const id = x.readUInt16LE(i),
+      len = x.readUInt16LE(i + 2)
     if (id === ZIP64_EXTRA && i + 4 + len <= x.length) {
       // APPNOTE 4.5.3: in a local header both sizes are present, uncompressed first.
       let at = i + 4
-      if (uncompressedSize === MAX32 && at + 8 <= i + 4 + len) { uncompressedSize = Number(x.readBigUInt64LE(at)); at += 8 }
-      if (compressedSize === MAX32 && at + 8 <= i + 4 + len) compressedSize = Number(x.readBigUInt64LE(at))
+      if (uncompressedSize === MAX32 && at + 8 <= i + 4 + len) {
+        uncompressedSize = Number(x.readBigUInt64LE(at))
+        at += 8
+      }
+      if (compressedSize === MAX32 && at + 8 <= i + 4 + len)
+        compressedSize = Number(x.readBigUInt64LE(at))
       break
     }
     i += 4 + len
@@ -85,12 +119,19 @@ function localSizes(h: yauzl.LocalFileHeader): { compressedSize: number; uncompr
 }
 
 function readLocal(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<yauzl.LocalFileHeader> {
-  return new Promise((resolve, reject) => zip.readLocalFileHeader(e, (err, h) => (err ? reject(err) : resolve(h))))
+  return new Promise((resolve, reject) =>
+    zip.readLocalFileHeader(e, (err, h) => (err ? reject(err) : resolve(h))),
+  )
 }
 
 /** Map a yauzl central-directory record and the entry's local header to what the upload policy checks. */
 function toInfo(e: yauzl.Entry, local: yauzl.LocalFileHeader): ZipEntryInfo {
-  const name = yauzl.getFileNameLowLevel(e.generalPurposeBitFlag, e.fileNameRaw, e.extraFields, true)
+  const name = yauzl.getFileNameLowLevel(
+    e.generalPurposeBitFlag,
+    e.fileNameRaw,
+    e.extraFields,
+    true,
+  )
   const unixMode = (e.externalFileAttributes >>> 16) & 0xffff
   return {
     name,
@@ -101,11 +142,18 @@ function toInfo(e: yauzl.Entry, local: yauzl.LocalFileHeader): ZipEntryInfo {
     compressedSize: e.compressedSize,
     uncompressedSize: e.uncompressedSize,
     central: {
-      nameHex: e.fileNameRaw.toString('hex'), flags: e.generalPurposeBitFlag, method: e.compressionMethod, crc32: e.crc32,
-      compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize,
+      nameHex: e.fileNameRaw.toString('hex'),
+      flags: e.generalPurposeBitFlag,
+      method: e.compressionMethod,
+      crc32: e.crc32,
+      compressedSize: e.compressedSize,
+      uncompressedSize: e.uncompressedSize,
     },
     local: {
-      nameHex: local.fileName.toString('hex'), flags: local.generalPurposeBitFlag, method: local.compressionMethod, crc32: local.crc32,
+      nameHex: local.fileName.toString('hex'),
+      flags: local.generalPurposeBitFlag,
+      method: local.compressionMethod,
+      crc32: local.crc32,
       ...localSizes(local),
     },
   }
@@ -118,7 +166,11 @@ export function zipDirectoryReader(store: BlobStore): ZipDirectoryReader {
       let zip: yauzl.ZipFile
       try {
         // decodeStrings off: yauzl would refuse unsafe names with a generic error; our policy names the rule.
-        zip = await yauzl.fromRandomAccessReaderPromise(new BlobReader(store, key, sizeBytes), sizeBytes, { decodeStrings: false, validateEntrySizes: true, autoClose: true })
+        zip = await yauzl.fromRandomAccessReaderPromise(
+          new BlobReader(store, key, sizeBytes),
+          sizeBytes,
+          { decodeStrings: false, validateEntrySizes: true, autoClose: true },
+        )
       } catch (e) {
         throw new ZipUnreadableError(`not a readable zip: ${(e as Error).message}`)
       }
@@ -128,7 +180,9 @@ export function zipDirectoryReader(store: BlobStore): ZipDirectoryReader {
           try {
             local = await readLocal(zip, entry)
           } catch (e) {
-            throw new ZipUnreadableError(`corrupt local header of ${JSON.stringify(entry.fileNameRaw.toString('utf8').slice(0, 120))}: ${(e as Error).message}`)
+            throw new ZipUnreadableError(
+              `corrupt local header of ${JSON.stringify(entry.fileNameRaw.toString('utf8').slice(0, 120))}: ${(e as Error).message}`,
+            )
           }
           yield toInfo(entry, local)
         }

@@ -27,18 +27,32 @@ export type DownloadDecision =
 /** Decide allow/deny from the game's status and price and the caller's entitlement. */
 export function decideDownload(f: DownloadFacts): DownloadDecision {
   // A ban withdraws the build from everyone, including buyers (their entitlement itself stays).
-  if (f.game.status === 'BANNED') return { allow: false, code: 'FORBIDDEN', detail: 'this game is banned and its builds are not served' }
+  if (f.game.status === 'BANNED')
+    return {
+      allow: false,
+      code: 'FORBIDDEN',
+      detail: 'this game is banned and its builds are not served',
+    }
   const isDeveloper = f.callerPubkey !== undefined && f.callerPubkey === f.game.developerPubkey
-  if (f.game.status === 'DRAFT' && !isDeveloper) return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
+  if (f.game.status === 'DRAFT' && !isDeveloper)
+    return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
   if (isDeveloper) return { allow: true, entitlementId: null, basis: 'DEVELOPER' }
   // A deleted game is hidden from everyone except those who bought it: deleting never takes a build
   // away from a buyer (RPL-6), but it is no longer free for all, nor a reason to tell strangers it exists.
   const entitled = f.entitlement !== undefined && f.entitlement.revokedAtSec === null
-  if (f.game.deleted && !entitled) return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
+  if (f.game.deleted && !entitled)
+    return { allow: false, code: 'GAME_NOT_FOUND', detail: 'no such game' }
   // An active entitlement is recorded even for a game that became free, so the audit trail stays whole.
-  if (f.entitlement && f.entitlement.revokedAtSec === null) return { allow: true, entitlementId: f.entitlement.id, basis: 'ENTITLED' }
+  if (f.entitlement && f.entitlement.revokedAtSec === null)
+    return { allow: true, entitlementId: f.entitlement.id, basis: 'ENTITLED' }
   if (f.game.priceMsat === 0) return { allow: true, entitlementId: null, basis: 'FREE' }
-  if (f.entitlement) return { allow: false, code: 'NOT_ENTITLED', detail: 'this entitlement was revoked' }
-  if (!f.authenticated) return { allow: false, code: 'AUTH_REQUIRED', detail: 'sign the request (NIP-98) or send X-Receipt-Code' }
+  if (f.entitlement)
+    return { allow: false, code: 'NOT_ENTITLED', detail: 'this entitlement was revoked' }
+  if (!f.authenticated)
+    return {
+      allow: false,
+      code: 'AUTH_REQUIRED',
+      detail: 'sign the request (NIP-98) or send X-Receipt-Code',
+    }
   return { allow: false, code: 'NOT_ENTITLED', detail: 'no entitlement to this game' }
 }

@@ -45,8 +45,22 @@ export interface ReleaseDownloadCount {
 }
 
 export interface EntitlementAudit {
-  entitlement: { id: string; gameId: number; userPubkey: string | null; purchaseId: string; grantedAtSec: number; revokedAtSec: number | null; revokedReason: string | null }
-  downloads: { id: number; version: string; ipHash: string; userAgent: string | null; createdAtSec: number }[]
+  entitlement: {
+    id: string
+    gameId: number
+    userPubkey: string | null
+    purchaseId: string
+    grantedAtSec: number
+    revokedAtSec: number | null
+    revokedReason: string | null
+  }
+  downloads: {
+    id: number
+    version: string
+    ipHash: string
+    userAgent: string | null
+    createdAtSec: number
+  }[]
 }
 
 /** The downloads port. */

@@ -57,11 +57,16 @@ export function makeDownloadLimits(p = defaultDownloadLimits): DownloadDeps['lim
 }
 
 function limited(retryAfterSec: number, what: string): AppError {
-  return new AppError('RATE_LIMITED', `too many downloads ${what}; retry in ${retryAfterSec} s`, { retry_after_sec: retryAfterSec })
+  return new AppError('RATE_LIMITED', `too many downloads ${what}; retry in ${retryAfterSec} s`, {
+    retry_after_sec: retryAfterSec,
+  })
 }
 
 /** Authorise one download; throws AppError on any refusal. */
-export async function authorizeDownload(d: DownloadDeps, r: DownloadRequest): Promise<DownloadGrant> {
+export async function authorizeDownload(
+  d: DownloadDeps,
+  r: DownloadRequest,
+): Promise<DownloadGrant> {
   const nowMs = d.nowMs()
   const ipHash = d.ipHash(r.ip)
   // The IP bucket is taken first, so guessing receipt codes is throttled like any other attempt.
@@ -70,20 +75,31 @@ export async function authorizeDownload(d: DownloadDeps, r: DownloadRequest): Pr
 
   const game = d.repo.findGame(r.gamePubkey, r.slug)
   if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
-  const entitlement = r.callerPubkey !== undefined
-    ? d.repo.entitlementForUser(r.callerPubkey, game.id)
-    : r.receiptCode !== undefined ? d.repo.entitlementForReceipt(d.receiptHash(r.receiptCode), game.id) : undefined
+  const entitlement =
+    r.callerPubkey !== undefined
+      ? d.repo.entitlementForUser(r.callerPubkey, game.id)
+      : r.receiptCode !== undefined
+        ? d.repo.entitlementForReceipt(d.receiptHash(r.receiptCode), game.id)
+        : undefined
   if (r.receiptCode !== undefined && r.callerPubkey === undefined && !entitlement) {
     throw new AppError('RECEIPT_INVALID', 'this receipt code holds no entitlement to this game')
   }
   const decision = decideDownload({
-    game, callerPubkey: r.callerPubkey, authenticated: r.callerPubkey !== undefined || r.receiptCode !== undefined, entitlement,
+    game,
+    callerPubkey: r.callerPubkey,
+    authenticated: r.callerPubkey !== undefined || r.receiptCode !== undefined,
+    entitlement,
   })
   if (!decision.allow) throw new AppError(decision.code, decision.detail)
 
   const release = d.repo.findRelease(game.id, r.version)
-  if (!release) throw new AppError('NOT_FOUND', r.version === undefined ? 'this game has no release yet' : `no release ${r.version}`)
-  if (!release.objectKey) throw new AppError('NOT_FOUND', 'the market holds no verified build for this release')
+  if (!release)
+    throw new AppError(
+      'NOT_FOUND',
+      r.version === undefined ? 'this game has no release yet' : `no release ${r.version}`,
+    )
+  if (!release.objectKey)
+    throw new AppError('NOT_FOUND', 'the market holds no verified build for this release')
 
   if (decision.entitlementId !== null) {
     const byEnt = d.limits.perEntitlement.take(`ent:${decision.entitlementId}`, nowMs)
@@ -92,10 +108,18 @@ export async function authorizeDownload(d: DownloadDeps, r: DownloadRequest): Pr
   const nowSec = Math.floor(nowMs / 1000)
   const expiresAtSec = nowSec + Math.min(d.urlTtlSec, MAX_DOWNLOAD_URL_TTL_SEC)
   const filename = safeFilename(`${game.slug}-${release.version}.zip`)
-  const url = await d.store.presignGet(release.objectKey, { filename, sha256: release.sha256, expiresAtSec })
+  const url = await d.store.presignGet(release.objectKey, {
+    filename,
+    sha256: release.sha256,
+    expiresAtSec,
+  })
   d.repo.recordDownload({
-    entitlementId: decision.entitlementId, releaseId: release.id, userPubkey: r.callerPubkey, ipHash,
-    userAgent: r.userAgent?.slice(0, 300), createdAtSec: nowSec,
+    entitlementId: decision.entitlementId,
+    releaseId: release.id,
+    userPubkey: r.callerPubkey,
+    ipHash,
+    userAgent: r.userAgent?.slice(0, 300),
+    createdAtSec: nowSec,
   })
   return { url, expiresAtSec, sha256: release.sha256, sizeBytes: release.sizeBytes, filename }
 }

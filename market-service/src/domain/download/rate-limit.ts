@@ -20,13 +20,18 @@ interface Bucket {
 export class TokenBuckets {
   readonly #buckets = new Map<string, Bucket>()
 
-  constructor(private readonly policy: BucketPolicy, private readonly maxKeys = 100_000) {}
+  constructor(
+    private readonly policy: BucketPolicy,
+    private readonly maxKeys = 100_000,
+  ) {}
 
   /** Take one token for `key` at `nowMs`; when none is left, answer how long until one is. */
   take(key: string, nowMs: number): Take {
     const { capacity, refillPerSec } = this.policy
     const b = this.#buckets.get(key)
-    const tokens = b ? Math.min(capacity, b.tokens + (Math.max(0, nowMs - b.atMs) / 1000) * refillPerSec) : capacity
+    const tokens = b
+      ? Math.min(capacity, b.tokens + (Math.max(0, nowMs - b.atMs) / 1000) * refillPerSec)
+      : capacity
     if (tokens < 1) {
       return { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / refillPerSec)) }
     }
@@ -39,8 +44,16 @@ export class TokenBuckets {
   peek(key: string, nowMs: number): Take {
     const b = this.#buckets.get(key)
     if (!b) return { ok: true }
-    const tokens = Math.min(this.policy.capacity, b.tokens + (Math.max(0, nowMs - b.atMs) / 1000) * this.policy.refillPerSec)
-    return tokens >= 1 ? { ok: true } : { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / this.policy.refillPerSec)) }
+    const tokens = Math.min(
+      this.policy.capacity,
+      b.tokens + (Math.max(0, nowMs - b.atMs) / 1000) * this.policy.refillPerSec,
+    )
+    return tokens >= 1
+      ? { ok: true }
+      : {
+          ok: false,
+          retryAfterSec: Math.max(1, Math.ceil((1 - tokens) / this.policy.refillPerSec)),
+        }
   }
 
   get size(): number {
@@ -49,7 +62,8 @@ export class TokenBuckets {
 
   #evictFull(nowMs: number): void {
     for (const [k, b] of this.#buckets) {
-      if (b.tokens + ((nowMs - b.atMs) / 1000) * this.policy.refillPerSec >= this.policy.capacity) this.#buckets.delete(k)
+      if (b.tokens + ((nowMs - b.atMs) / 1000) * this.policy.refillPerSec >= this.policy.capacity)
+        this.#buckets.delete(k)
     }
     // Still full of active buckets: drop the oldest (Map keeps insertion order) rather than grow.
     while (this.#buckets.size >= this.maxKeys) {

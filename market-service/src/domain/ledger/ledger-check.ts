@@ -16,61 +16,133 @@ export type Violation = LedgerCheckResponse['violations'][number]
 export function checkLedger(f: LedgerFacts): LedgerCheckResponse {
   const v: Violation[] = []
   const add = (rule: string, subject: string, detail: string) => v.push({ rule, subject, detail })
-  if (!f.appendOnly) add('append-only', 'ledger_entries', 'the UPDATE/DELETE refusal triggers are missing')
+  if (!f.appendOnly)
+    add('append-only', 'ledger_entries', 'the UPDATE/DELETE refusal triggers are missing')
 
   for (const p of f.purchases) {
     const s = (t: keyof typeof p.sums) => p.sums[t] ?? { total: 0, count: 0 }
-    const paid = s('INVOICE_PAID'), fee = s('PLATFORM_FEE'), net = s('DEVELOPER_NET'), created = s('INVOICE_CREATED')
+    const paid = s('INVOICE_PAID'),
+      fee = s('PLATFORM_FEE'),
+      net = s('DEVELOPER_NET'),
+      created = s('INVOICE_CREATED')
     const subject = `purchase:${p.id}`
-    if (created.count > 1) add('one-entry-per-type', subject, `${created.count} INVOICE_CREATED entries`)
-    for (const [name, x] of [['INVOICE_PAID', paid], ['PLATFORM_FEE', fee], ['DEVELOPER_NET', net]] as const) {
+    if (created.count > 1)
+      add('one-entry-per-type', subject, `${created.count} INVOICE_CREATED entries`)
+    for (const [name, x] of [
+      ['INVOICE_PAID', paid],
+      ['PLATFORM_FEE', fee],
+      ['DEVELOPER_NET', net],
+    ] as const) {
       if (x.count > 1) add('one-entry-per-type', subject, `${x.count} ${name} entries`)
     }
     const isPaid = p.status === 'PAID' || p.status === 'REFUNDED'
     if (!isPaid) {
-      if (paid.count + fee.count + net.count > 0) add('booked-only-when-paid', subject, `a ${p.status} purchase has settlement entries`)
-      if (p.entitlements > 0) add('entitlement-needs-paid-purchase', subject, `a ${p.status} purchase has an entitlement`)
-      if (p.payouts.length > 0) add('payout-needs-paid-purchase', subject, `a ${p.status} purchase has a payout`)
+      if (paid.count + fee.count + net.count > 0)
+        add('booked-only-when-paid', subject, `a ${p.status} purchase has settlement entries`)
+      if (p.entitlements > 0)
+        add('entitlement-needs-paid-purchase', subject, `a ${p.status} purchase has an entitlement`)
+      if (p.payouts.length > 0)
+        add('payout-needs-paid-purchase', subject, `a ${p.status} purchase has a payout`)
       continue
     }
-    if (paid.count !== 1) { add('paid-has-invoice-paid', subject, `${paid.count} INVOICE_PAID entries`); continue }
-    if (paid.total !== p.amountMsat) add('invoice-paid-equals-amount', subject, `INVOICE_PAID ${paid.total} ≠ amount ${p.amountMsat}`)
-    if (paid.total !== fee.total + net.total) add('paid-equals-fee-plus-net', subject, `INVOICE_PAID ${paid.total} ≠ PLATFORM_FEE ${fee.total} + DEVELOPER_NET ${net.total}`)
+    if (paid.count !== 1) {
+      add('paid-has-invoice-paid', subject, `${paid.count} INVOICE_PAID entries`)
+      continue
+    }
+    if (paid.total !== p.amountMsat)
+      add(
+        'invoice-paid-equals-amount',
+        subject,
+        `INVOICE_PAID ${paid.total} ≠ amount ${p.amountMsat}`,
+      )
+    if (paid.total !== fee.total + net.total)
+      add(
+        'paid-equals-fee-plus-net',
+        subject,
+        `INVOICE_PAID ${paid.total} ≠ PLATFORM_FEE ${fee.total} + DEVELOPER_NET ${net.total}`,
+      )
     if (p.gameDeveloperUserId !== null) {
       const want = splitFee(msat(p.amountMsat), p.feeBps)
-      if (fee.total !== want.feeMsat) add('fee-is-floor-bps', subject, `PLATFORM_FEE ${fee.total} ≠ floor(${p.amountMsat} × ${p.feeBps} / 10000) = ${want.feeMsat}`)
-      if (net.count === 1 && p.netDeveloperUserId !== p.gameDeveloperUserId) add('net-names-the-developer', subject, `DEVELOPER_NET names user ${p.netDeveloperUserId}, the game's developer is ${p.gameDeveloperUserId}`)
+      if (fee.total !== want.feeMsat)
+        add(
+          'fee-is-floor-bps',
+          subject,
+          `PLATFORM_FEE ${fee.total} ≠ floor(${p.amountMsat} × ${p.feeBps} / 10000) = ${want.feeMsat}`,
+        )
+      if (net.count === 1 && p.netDeveloperUserId !== p.gameDeveloperUserId)
+        add(
+          'net-names-the-developer',
+          subject,
+          `DEVELOPER_NET names user ${p.netDeveloperUserId}, the game's developer is ${p.gameDeveloperUserId}`,
+        )
     }
     // A zap entitles only when it brings its zapper's total to the price (checked per zapper below).
-    if (!p.isTip && p.kind === 'CHECKOUT' && p.entitlements !== 1) add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for a paid purchase`)
-    if (!p.isTip && p.kind === 'ZAP' && p.entitlements > 1) add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for one zap`)
-    if (p.isTip && p.entitlements > 0) add('tip-does-not-entitle', subject, 'a tip has an entitlement')
-    const promised = p.payouts.filter((x) => x.status !== 'CANCELED').reduce((a, x) => a + x.amountMsat, 0)
-    if (promised > net.total) add('payout-within-net', subject, `payouts ${promised} > DEVELOPER_NET ${net.total}`)
+    if (!p.isTip && p.kind === 'CHECKOUT' && p.entitlements !== 1)
+      add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for a paid purchase`)
+    if (!p.isTip && p.kind === 'ZAP' && p.entitlements > 1)
+      add('paid-purchase-entitles', subject, `${p.entitlements} entitlements for one zap`)
+    if (p.isTip && p.entitlements > 0)
+      add('tip-does-not-entitle', subject, 'a tip has an entitlement')
+    const promised = p.payouts
+      .filter((x) => x.status !== 'CANCELED')
+      .reduce((a, x) => a + x.amountMsat, 0)
+    if (promised > net.total)
+      add('payout-within-net', subject, `payouts ${promised} > DEVELOPER_NET ${net.total}`)
   }
 
   for (const g of f.zapGroups) {
     const subject = `zapper:${g.buyerUserId}:game:${g.gameId}`
-    if (g.zapEntitlements > 1) add('zaps-entitle-once', subject, `${g.zapEntitlements} entitlements from zaps toward one game`)
+    if (g.zapEntitlements > 1)
+      add(
+        'zaps-entitle-once',
+        subject,
+        `${g.zapEntitlements} entitlements from zaps toward one game`,
+      )
     if (g.totalMsat >= g.maxPriceMsat && g.zapEntitlements + g.otherEntitlements === 0)
-      add('zaps-reaching-price-entitle', subject, `zaps total ${g.totalMsat} ≥ price ${g.maxPriceMsat} but no entitlement`)
+      add(
+        'zaps-reaching-price-entitle',
+        subject,
+        `zaps total ${g.totalMsat} ≥ price ${g.maxPriceMsat} but no entitlement`,
+      )
   }
 
   for (const d of f.developers) {
     const subject = `developer:${d.pubkey}`
-    if (d.payoutSentMsat > d.netMsat) add('payouts-sent-within-net', subject, `Σ PAYOUT_SENT ${d.payoutSentMsat} > Σ DEVELOPER_NET ${d.netMsat}`)
-    if (d.payoutsOpenOrSentMsat > d.netMsat) add('payouts-promised-within-net', subject, `Σ payouts ${d.payoutsOpenOrSentMsat} > Σ DEVELOPER_NET ${d.netMsat}`)
+    if (d.payoutSentMsat > d.netMsat)
+      add(
+        'payouts-sent-within-net',
+        subject,
+        `Σ PAYOUT_SENT ${d.payoutSentMsat} > Σ DEVELOPER_NET ${d.netMsat}`,
+      )
+    if (d.payoutsOpenOrSentMsat > d.netMsat)
+      add(
+        'payouts-promised-within-net',
+        subject,
+        `Σ payouts ${d.payoutsOpenOrSentMsat} > Σ DEVELOPER_NET ${d.netMsat}`,
+      )
   }
   for (const e of f.orphanEntitlements) {
     if (e.purchaseStatus === 'REFUNDED' && e.revoked) continue
-    add('entitlement-needs-paid-purchase', `entitlement:${e.id}`, `purchase ${e.purchaseId} is ${e.purchaseStatus ?? 'missing'}`)
+    add(
+      'entitlement-needs-paid-purchase',
+      `entitlement:${e.id}`,
+      `purchase ${e.purchaseId} is ${e.purchaseStatus ?? 'missing'}`,
+    )
   }
   for (const s of f.sentPayoutsWithoutEntry) {
-    add('sent-payout-has-entry', `payout:${s.id}`, `${s.entries} PAYOUT_SENT entries totalling ${s.entryTotal} for a SENT payout of ${s.amountMsat}`)
+    add(
+      'sent-payout-has-entry',
+      `payout:${s.id}`,
+      `${s.entries} PAYOUT_SENT entries totalling ${s.entryTotal} for a SENT payout of ${s.amountMsat}`,
+    )
   }
   return {
     ok: v.length === 0,
-    checked: { purchases: f.purchases.length, entries: f.entryCount, developers: f.developers.length },
+    checked: {
+      purchases: f.purchases.length,
+      entries: f.entryCount,
+      developers: f.developers.length,
+    },
     violations: v,
   }
 }

@@ -10,21 +10,34 @@ import type { RelayAnswer, RelayPublisher } from '../../ports/relay-publisher.ts
 import { backoffDelaySec, defaultBackoff, processDueJobs, type OutboxDeps } from './outbox.ts'
 
 const dirs: string[] = []
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }) })
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
 function dbFile(): string {
   const d = mkdtempSync(join(tmpdir(), 'zapcade-outbox-'))
   dirs.push(d)
   return join(d, 'zapcade.db')
 }
 
-const EV = { id: 'e'.repeat(64), pubkey: 'p'.repeat(64), created_at: 1, kind: 1, tags: [], content: '', sig: 's'.repeat(128) } as NostrEvent
+const EV = {
+  id: 'e'.repeat(64),
+  pubkey: 'p'.repeat(64),
+  created_at: 1,
+  kind: 1,
+  tags: [],
+  content: '',
+  sig: 's'.repeat(128),
+} as NostrEvent
 
 /** A publisher whose answers per call are scripted; records the relays it was asked to use. */
 function scripted(script: RelayAnswer[][]): RelayPublisher & { calls: string[][] } {
   const calls: string[][] = []
   return {
     calls,
-    async publish(_ev, relays) { calls.push([...(relays ?? [])]); return script.shift() ?? [] },
+    async publish(_ev, relays) {
+      calls.push([...(relays ?? [])])
+      return script.shift() ?? []
+    },
     async close() {},
   }
 }
@@ -32,9 +45,18 @@ function scripted(script: RelayAnswer[][]): RelayPublisher & { calls: string[][]
 const fail = (relay: string): RelayAnswer => ({ relay, ok: false, reason: 'blocked: nope' })
 const okAt = (relay: string): RelayAnswer => ({ relay, ok: true, reason: '' })
 
-function deps(file: string, publisher: RelayPublisher, clock: { now: number }, random = 0.5): OutboxDeps {
+function deps(
+  file: string,
+  publisher: RelayPublisher,
+  clock: { now: number },
+  random = 0.5,
+): OutboxDeps {
   return {
-    repo: sqliteOutboxRepo(freshDb(file)), publisher, configuredRelays: ['wss://conf.example'], nowSec: () => clock.now, random: () => random,
+    repo: sqliteOutboxRepo(freshDb(file)),
+    publisher,
+    configuredRelays: ['wss://conf.example'],
+    nowSec: () => clock.now,
+    random: () => random,
     handlers: { PUBLISH_EVENT: async () => EV },
   }
 }
@@ -48,27 +70,59 @@ describe('outbox', () => {
     expect(backoffDelaySec(40, () => 1)).toBe(defaultBackoff.capSec)
   })
 
-  it('enqueue is idempotent per key and joins the caller\'s transaction', () => {
+  it("enqueue is idempotent per key and joins the caller's transaction", () => {
     const db = freshDb(dbFile())
-    expect(enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, idempotencyKey: 'k', nowSec: 10 })).toBe(true)
-    expect(enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, idempotencyKey: 'k', nowSec: 11 })).toBe(false)
-    expect(() => db.transaction(() => {
-      enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, idempotencyKey: 'rolled-back', nowSec: 10 })
-      throw new Error('abort')
-    })()).toThrow('abort')
-    expect(db.prepare('SELECT idempotency_key FROM outbox_jobs').all()).toEqual([{ idempotency_key: 'k' }])
+    expect(
+      enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, idempotencyKey: 'k', nowSec: 10 }),
+    ).toBe(true)
+    expect(
+      enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, idempotencyKey: 'k', nowSec: 11 }),
+    ).toBe(false)
+    expect(() =>
+      db.transaction(() => {
+        enqueueOutbox(db, {
+          type: 'PUBLISH_EVENT',
+          payload: EV,
+          idempotencyKey: 'rolled-back',
+          nowSec: 10,
+        })
+        throw new Error('abort')
+      })(),
+    ).toThrow('abort')
+    expect(db.prepare('SELECT idempotency_key FROM outbox_jobs').all()).toEqual([
+      { idempotency_key: 'k' },
+    ])
   })
 
   it('retries with backoff until a relay says OK, to job relays ∪ configured relays, and state survives a reopen', async () => {
     const file = dbFile()
     const db = freshDb(file)
-    enqueueOutbox(db, { type: 'PUBLISH_EVENT', payload: EV, relays: ['wss://job.example'], idempotencyKey: 'j', nowSec: 100 })
+    enqueueOutbox(db, {
+      type: 'PUBLISH_EVENT',
+      payload: EV,
+      relays: ['wss://job.example'],
+      idempotencyKey: 'j',
+      nowSec: 100,
+    })
     const clock = { now: 100 }
-    const pub = scripted([[fail('wss://job.example'), fail('wss://conf.example')], [fail('wss://job.example'), okAt('wss://conf.example')]])
+    const pub = scripted([
+      [fail('wss://job.example'), fail('wss://conf.example')],
+      [fail('wss://job.example'), okAt('wss://conf.example')],
+    ])
     const first = await processDueJobs(deps(file, pub, clock, 0))
-    expect(first).toMatchObject([{ status: 'RETRY', error: 'wss://job.example: blocked: nope; wss://conf.example: blocked: nope' }])
+    expect(first).toMatchObject([
+      {
+        status: 'RETRY',
+        error: 'wss://job.example: blocked: nope; wss://conf.example: blocked: nope',
+      },
+    ])
     expect(pub.calls[0]).toEqual(['wss://job.example', 'wss://conf.example'])
-    const row = () => db.prepare('SELECT status, attempts, next_attempt_at, last_error FROM outbox_jobs').get() as { status: string; attempts: number; next_attempt_at: number }
+    const row = () =>
+      db.prepare('SELECT status, attempts, next_attempt_at, last_error FROM outbox_jobs').get() as {
+        status: string
+        attempts: number
+        next_attempt_at: number
+      }
     expect(row()).toMatchObject({ status: 'PENDING', attempts: 1, next_attempt_at: 103 })
     // Not due yet: nothing is claimed.
     clock.now = 102
@@ -95,11 +149,18 @@ describe('outbox', () => {
     const db = freshDb(file)
     enqueueOutbox(db, { type: 'PUBLISH_PROFILE', payload: {}, idempotencyKey: 'p', nowSec: 0 })
     const clock = { now: 0 }
-    const d = { ...deps(file, scripted([]), clock), backoff: { baseSec: 1, capSec: 1, maxAttempts: 3 } }
+    const d = {
+      ...deps(file, scripted([]), clock),
+      backoff: { baseSec: 1, capSec: 1, maxAttempts: 3 },
+    }
     for (let i = 0; i < 3; i++) {
       await processDueJobs(d)
       clock.now += 10
     }
-    expect(db.prepare('SELECT status, attempts, last_error FROM outbox_jobs').get()).toEqual({ status: 'FAILED', attempts: 3, last_error: 'no handler registered for PUBLISH_PROFILE' })
+    expect(db.prepare('SELECT status, attempts, last_error FROM outbox_jobs').get()).toEqual({
+      status: 'FAILED',
+      attempts: 3,
+      last_error: 'no handler registered for PUBLISH_PROFILE',
+    })
   })
 })

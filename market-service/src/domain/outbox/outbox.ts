@@ -8,7 +8,14 @@
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { RelayAnswer, RelayPublisher } from '../../ports/relay-publisher.ts'
 
-export const OUTBOX_TYPES = ['PUBLISH_EVENT', 'PUBLISH_ZAP_RECEIPT', 'PUBLISH_FEATURED_LIST', 'PUBLISH_BAN_LABEL', 'PUBLISH_PROFILE', 'PUBLISH_DELETION'] as const
+export const OUTBOX_TYPES = [
+  'PUBLISH_EVENT',
+  'PUBLISH_ZAP_RECEIPT',
+  'PUBLISH_FEATURED_LIST',
+  'PUBLISH_BAN_LABEL',
+  'PUBLISH_PROFILE',
+  'PUBLISH_DELETION',
+] as const
 export type OutboxType = (typeof OUTBOX_TYPES)[number]
 
 /** Builds the signed event for a job's payload (a throw counts as a failed attempt). */
@@ -27,7 +34,13 @@ export interface OutboxRepo {
   /** Claim up to `limit` due PENDING jobs: their next_attempt_at moves to `leaseUntilSec` so a crash retries them. */
   claimDue(nowSec: number, leaseUntilSec: number, limit: number): OutboxJob[]
   markDone(id: number, attempts: number, nowSec: number): void
-  markRetry(id: number, attempts: number, nextAttemptAtSec: number, error: string, nowSec: number): void
+  markRetry(
+    id: number,
+    attempts: number,
+    nextAttemptAtSec: number,
+    error: string,
+    nowSec: number,
+  ): void
   markFailed(id: number, attempts: number, error: string, nowSec: number): void
 }
 
@@ -40,7 +53,11 @@ export interface BackoffPolicy {
 export const defaultBackoff: BackoffPolicy = { baseSec: 5, capSec: 3600, maxAttempts: 20 }
 
 /** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped, with "equal jitter" in [½, 1]. */
-export function backoffDelaySec(attempts: number, random: () => number, p: BackoffPolicy = defaultBackoff): number {
+export function backoffDelaySec(
+  attempts: number,
+  random: () => number,
+  p: BackoffPolicy = defaultBackoff,
+): number {
   const exp = Math.min(p.capSec, p.baseSec * 2 ** Math.max(0, attempts - 1))
   return Math.max(1, Math.round(exp / 2 + (exp / 2) * random()))
 }
@@ -67,7 +84,9 @@ export interface JobOutcome {
 }
 
 function summary(answers: RelayAnswer[]): string {
-  return answers.length === 0 ? 'no relays' : answers.map((a) => `${a.relay}: ${a.reason || 'failed'}`).join('; ')
+  return answers.length === 0
+    ? 'no relays'
+    : answers.map((a) => `${a.relay}: ${a.reason || 'failed'}`).join('; ')
 }
 
 /** One pass over the due jobs; answers what happened to each. */
@@ -84,7 +103,9 @@ export async function processDueJobs(d: OutboxDeps): Promise<JobOutcome[]> {
       const handler = d.handlers[job.type]
       if (!handler) throw new Error(`no handler registered for ${job.type}`)
       const event = await handler(job.payload)
-      answers = await d.publisher.publish(event, [...new Set([...job.relays, ...d.configuredRelays])])
+      answers = await d.publisher.publish(event, [
+        ...new Set([...job.relays, ...d.configuredRelays]),
+      ])
       if (!answers.some((a) => a.ok)) error = summary(answers)
     } catch (e) {
       error = e instanceof Error ? e.message : String(e)
@@ -97,7 +118,13 @@ export async function processDueJobs(d: OutboxDeps): Promise<JobOutcome[]> {
       d.repo.markFailed(job.id, attempts, error, at)
       outcomes.push({ id: job.id, type: job.type, status: 'FAILED', answers, error })
     } else {
-      d.repo.markRetry(job.id, attempts, at + backoffDelaySec(attempts, d.random, backoff), error, at)
+      d.repo.markRetry(
+        job.id,
+        attempts,
+        at + backoffDelaySec(attempts, d.random, backoff),
+        error,
+        at,
+      )
       outcomes.push({ id: job.id, type: job.type, status: 'RETRY', answers, error })
     }
   }

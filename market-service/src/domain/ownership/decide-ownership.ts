@@ -24,7 +24,11 @@ export type OwnershipAnswer =
       revokedAtSec: number | undefined
     }
 
-export function decideOwnership(facts: OwnershipFacts | undefined, caller: string, developer: string): OwnershipAnswer {
+export function decideOwnership(
+  facts: OwnershipFacts | undefined,
+  caller: string,
+  developer: string,
+): OwnershipAnswer {
   if (!facts) return { found: false }
   const { game, entitlement: e } = facts
   const active = e?.active ? { id: e.id, grantedAtSec: e.grantedAtSec } : undefined
@@ -32,9 +36,12 @@ export function decideOwnership(facts: OwnershipFacts | undefined, caller: strin
   const isDeveloper = caller === developer
   if (!isDeveloper && !active && (game.status === 'DRAFT' || game.deleted)) return { found: false }
   const revokedAtSec = e && !e.active ? (e.revokedAtSec ?? undefined) : undefined
-  const basis: OwnershipBasis | undefined = active ? 'entitlement'
-    : isDeveloper ? 'developer'
-      : free && game.status !== 'BANNED' ? 'free'
+  const basis: OwnershipBasis | undefined = active
+    ? 'entitlement'
+    : isDeveloper
+      ? 'developer'
+      : free && game.status !== 'BANNED'
+        ? 'free'
         : undefined
   return { found: true, owned: basis !== undefined, free, basis, entitlement: active, revokedAtSec }
 }

@@ -26,39 +26,71 @@ function load(d: PayoutAdminDeps, id: string): Payout {
 /** FAILED → RETRYING, due now. */
 export function retryPayout(d: PayoutAdminDeps, id: string): Payout {
   const p = load(d, id)
-  if (p.status !== 'FAILED') throw new AppError('CONFLICT', `only a FAILED payout can be retried; this one is ${p.status}`)
+  if (p.status !== 'FAILED')
+    throw new AppError('CONFLICT', `only a FAILED payout can be retried; this one is ${p.status}`)
   assertPayoutTransition(p.status, 'RETRYING')
   const now = d.clock.nowSec()
-  if (!d.repo.markRetrying(p.id, 'FAILED', p.paymentHash, { attempts: 0, nextAttemptAtSec: now, lastError: p.lastError, clearInvoice: false, nowSec: now }))
+  if (
+    !d.repo.markRetrying(p.id, 'FAILED', p.paymentHash, {
+      attempts: 0,
+      nextAttemptAtSec: now,
+      lastError: p.lastError,
+      clearInvoice: false,
+      nowSec: now,
+    })
+  )
     throw new AppError('CONFLICT', 'the payout changed meanwhile; reload it')
   return load(d, id)
 }
 
 /** SCHEDULED | RETRYING | FAILED → CANCELED, unless a payment may have gone out. */
-export async function cancelPayout(d: PayoutAdminDeps, id: string, reason: string): Promise<Payout> {
+export async function cancelPayout(
+  d: PayoutAdminDeps,
+  id: string,
+  reason: string,
+): Promise<Payout> {
   const p = load(d, id)
   assertPayoutTransition(p.status, 'CANCELED')
   if (p.paymentHash !== null) {
-    if (!d.wallet) throw new AppError('WALLET_UNAVAILABLE', 'no wallet to look the recorded payment up')
+    if (!d.wallet)
+      throw new AppError('WALLET_UNAVAILABLE', 'no wallet to look the recorded payment up')
     let st
     try {
       st = await d.wallet.lookupPayment(p.paymentHash)
     } catch (e) {
-      throw new AppError('WALLET_UNAVAILABLE', `payment lookup failed: ${e instanceof Error ? e.message : String(e)}`)
+      throw new AppError(
+        'WALLET_UNAVAILABLE',
+        `payment lookup failed: ${e instanceof Error ? e.message : String(e)}`,
+      )
     }
     const now = d.clock.nowSec()
     if (st.status === 'SUCCEEDED') {
       // Money went out: book it instead (the worker would do the same), and refuse the cancel.
-      if (isActive(p.status)) d.repo.markSent(p.id, p.status, p.paymentHash, { preimage: st.preimage, feesPaidMsat: st.feesPaidMsat, nowSec: now })
+      if (isActive(p.status))
+        d.repo.markSent(p.id, p.status, p.paymentHash, {
+          preimage: st.preimage,
+          feesPaidMsat: st.feesPaidMsat,
+          nowSec: now,
+        })
       throw new AppError('CONFLICT', 'the payout was already paid')
     }
-    if (st.status === 'PENDING') throw new AppError('CONFLICT', 'a payment of this payout is in flight')
+    if (st.status === 'PENDING')
+      throw new AppError('CONFLICT', 'a payment of this payout is in flight')
     if (st.status === 'NOT_FOUND') {
       const expires = p.bolt11 === null ? undefined : d.invoiceExpiresAtSec(p.bolt11)
-      if (expires === undefined || expires > now) throw new AppError('CONFLICT', 'a payment of this payout may be in flight until its invoice expires')
+      if (expires === undefined || expires > now)
+        throw new AppError(
+          'CONFLICT',
+          'a payment of this payout may be in flight until its invoice expires',
+        )
     }
   }
-  if (!d.repo.markCanceled(p.id, p.status, p.paymentHash, { reason: `canceled: ${reason}`.slice(0, 500), nowSec: d.clock.nowSec() }))
+  if (
+    !d.repo.markCanceled(p.id, p.status, p.paymentHash, {
+      reason: `canceled: ${reason}`.slice(0, 500),
+      nowSec: d.clock.nowSec(),
+    })
+  )
     throw new AppError('CONFLICT', 'the payout changed meanwhile; reload it')
   return load(d, id)
 }

@@ -3,7 +3,13 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  addDeveloper, addPayout, ledgerOf, payoutRow, settledIncoming, startPayoutWorld, type PayoutWorld,
+  addDeveloper,
+  addPayout,
+  ledgerOf,
+  payoutRow,
+  settledIncoming,
+  startPayoutWorld,
+  type PayoutWorld,
 } from './testing/payout-fixture.ts'
 
 const script = fileURLToPath(new URL('./testing/payout-child.ts', import.meta.url))
@@ -17,7 +23,11 @@ interface Child {
 }
 
 function startChild(w: PayoutWorld, payoutId: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, w.dbFile, w.devnet.marketNwcUrl, payoutId], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, w.dbFile, w.devnet.marketNwcUrl, payoutId],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   const lines: string[] = []
   const waiters: { prefix: string; resolve: (l: string) => void }[] = []
   createInterface({ input: proc.stdout! }).on('line', (l) => {
@@ -26,19 +36,28 @@ function startChild(w: PayoutWorld, payoutId: string): Child {
   })
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
   return {
-    proc, lines, exited,
-    line: (prefix) => new Promise((resolve, reject) => {
-      const seen = lines.find((l) => l.startsWith(prefix))
-      if (seen) return resolve(seen)
-      waiters.push({ prefix, resolve })
-      void exited.then((code) => reject(new Error(`child exited (${code}) before printing ${prefix}`)))
-    }),
+    proc,
+    lines,
+    exited,
+    line: (prefix) =>
+      new Promise((resolve, reject) => {
+        const seen = lines.find((l) => l.startsWith(prefix))
+        if (seen) return resolve(seen)
+        waiters.push({ prefix, resolve })
+        void exited.then((code) =>
+          reject(new Error(`child exited (${code}) before printing ${prefix}`)),
+        )
+      }),
   }
 }
 
 let w: PayoutWorld
-beforeAll(async () => { w = await startPayoutWorld() })
-afterAll(async () => { await w.stop() })
+beforeAll(async () => {
+  w = await startPayoutWorld()
+})
+afterAll(async () => {
+  await w.stop()
+})
 
 let seq = 0
 function setup(amountMsat: number): { id: string; devWalletId: number } {
@@ -70,8 +89,14 @@ describe('a payout worker killed with SIGKILL after pay_invoice, then restarted 
     expect(await second.line('DONE')).toBe('DONE SENT')
     expect(await second.exited).toBe(0)
     expect(second.lines.some((l) => l.startsWith('PAYING'))).toBe(false)
-    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', payment_hash: recorded.payment_hash, bolt11: recorded.bolt11 })
-    expect(settledIncoming(w.devnet, devWalletId)).toEqual([expect.objectContaining({ amount: 13_000, payment_hash: recorded.payment_hash })])
+    expect(payoutRow(w.db, id)).toMatchObject({
+      status: 'SENT',
+      payment_hash: recorded.payment_hash,
+      bolt11: recorded.bolt11,
+    })
+    expect(settledIncoming(w.devnet, devWalletId)).toEqual([
+      expect.objectContaining({ amount: 13_000, payment_hash: recorded.payment_hash }),
+    ])
     expect(w.devnet.node.balance(devWalletId)).toBe(13_000)
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
   })
@@ -89,8 +114,13 @@ describe('a payout worker killed with SIGKILL after pay_invoice, then restarted 
     expect(await second.line('DONE')).toBe('DONE SENT')
     await second.exited
     // Whether or not the first request got out, the same invoice (one payment hash) is all that was paid.
-    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', payment_hash: recorded.payment_hash })
-    expect(settledIncoming(w.devnet, devWalletId)).toEqual([expect.objectContaining({ amount: 17_000, payment_hash: recorded.payment_hash })])
+    expect(payoutRow(w.db, id)).toMatchObject({
+      status: 'SENT',
+      payment_hash: recorded.payment_hash,
+    })
+    expect(settledIncoming(w.devnet, devWalletId)).toEqual([
+      expect.objectContaining({ amount: 17_000, payment_hash: recorded.payment_hash }),
+    ])
     expect(w.devnet.node.balance(devWalletId)).toBe(17_000)
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
   })
@@ -113,9 +143,17 @@ describe('a payout worker killed with SIGKILL after pay_invoice, then restarted 
     expect(await second.line('DONE')).toBe('DONE SENT')
     await second.exited
     // The recorded invoice is still payable, so it is paid again as it is: never a second invoice.
-    expect(second.lines.filter((l) => l.startsWith('PAYING'))).toEqual([`PAYING ${recorded.bolt11}`])
-    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', payment_hash: recorded.payment_hash, attempts: 1 })
-    expect(settledIncoming(w.devnet, devWalletId)).toEqual([expect.objectContaining({ amount: 19_000, payment_hash: recorded.payment_hash })])
+    expect(second.lines.filter((l) => l.startsWith('PAYING'))).toEqual([
+      `PAYING ${recorded.bolt11}`,
+    ])
+    expect(payoutRow(w.db, id)).toMatchObject({
+      status: 'SENT',
+      payment_hash: recorded.payment_hash,
+      attempts: 1,
+    })
+    expect(settledIncoming(w.devnet, devWalletId)).toEqual([
+      expect.objectContaining({ amount: 19_000, payment_hash: recorded.payment_hash }),
+    ])
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
   })
 })

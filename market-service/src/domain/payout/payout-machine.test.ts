@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { PAYOUT_STATUSES, assertPayoutTransition, canTransition, type PayoutStatus } from './payout-machine.ts'
+import {
+  PAYOUT_STATUSES,
+  assertPayoutTransition,
+  canTransition,
+  type PayoutStatus,
+} from './payout-machine.ts'
 import { backoffSec } from './payout-worker.ts'
 
 // DESIGN.md section 3, Payout: SCHEDULED → SENT | RETRYING | FAILED | CANCELED;
 // RETRYING → SENT | RETRYING | FAILED | CANCELED; FAILED → RETRYING (admin retry) | CANCELED.
 const allowed: [PayoutStatus, PayoutStatus][] = [
-  ['SCHEDULED', 'SENT'], ['SCHEDULED', 'RETRYING'], ['SCHEDULED', 'FAILED'], ['SCHEDULED', 'CANCELED'],
-  ['RETRYING', 'SENT'], ['RETRYING', 'RETRYING'], ['RETRYING', 'FAILED'], ['RETRYING', 'CANCELED'],
-  ['FAILED', 'RETRYING'], ['FAILED', 'CANCELED'],
+  ['SCHEDULED', 'SENT'],
+  ['SCHEDULED', 'RETRYING'],
+  ['SCHEDULED', 'FAILED'],
+  ['SCHEDULED', 'CANCELED'],
+  ['RETRYING', 'SENT'],
+  ['RETRYING', 'RETRYING'],
+  ['RETRYING', 'FAILED'],
+  ['RETRYING', 'CANCELED'],
+  ['FAILED', 'RETRYING'],
+  ['FAILED', 'CANCELED'],
 ]
 
 describe('payout transition table', () => {
@@ -17,7 +29,10 @@ describe('payout transition table', () => {
       it(`${from} → ${to} is ${ok ? 'allowed' : 'refused'}`, () => {
         expect(canTransition(from, to)).toBe(ok)
         if (ok) expect(() => assertPayoutTransition(from, to)).not.toThrow()
-        else expect(() => assertPayoutTransition(from, to)).toThrow(expect.objectContaining({ code: 'CONFLICT' }))
+        else
+          expect(() => assertPayoutTransition(from, to)).toThrow(
+            expect.objectContaining({ code: 'CONFLICT' }),
+          )
       })
     }
   }
@@ -29,7 +44,9 @@ describe('payout backoff', () => {
     for (let attempts = 1; attempts <= 12; attempts++) {
       const exp = Math.min(3600, 30 * 2 ** (attempts - 1))
       expect(backoffSec(policy, attempts, () => 0)).toBe(Math.floor(exp / 2))
-      expect(backoffSec(policy, attempts, () => 0.999999)).toBe(Math.floor(exp / 2 + 0.999999 * (exp / 2)))
+      expect(backoffSec(policy, attempts, () => 0.999999)).toBe(
+        Math.floor(exp / 2 + 0.999999 * (exp / 2)),
+      )
     }
     expect(backoffSec(policy, 1000, () => 0.5)).toBe(2700)
   })

@@ -11,13 +11,25 @@ import { sqlitePayoutRepo } from '../../adapters/sqlite/payout-repo.ts'
 import { cancelPayout, retryPayout } from './payout-admin.ts'
 import { PayoutWorker, backoffSec, type PayoutPolicy } from './payout-worker.ts'
 import {
-  addDeveloper, addPayout, ledgerOf, payoutRow, settledIncoming, startLyingLnurl, startPayoutWorld, testClock,
-  type MutableClock, type PayoutWorld,
+  addDeveloper,
+  addPayout,
+  ledgerOf,
+  payoutRow,
+  settledIncoming,
+  startLyingLnurl,
+  startPayoutWorld,
+  testClock,
+  type MutableClock,
+  type PayoutWorld,
 } from './testing/payout-fixture.ts'
 
 let w: PayoutWorld
-beforeAll(async () => { w = await startPayoutWorld() })
-afterAll(async () => { await w.stop() })
+beforeAll(async () => {
+  w = await startPayoutWorld()
+})
+afterAll(async () => {
+  await w.stop()
+})
 
 let seq = 0
 function devWallet(): { walletId: number; lud16: string } {
@@ -27,13 +39,19 @@ function devWallet(): { walletId: number; lud16: string } {
 
 function worker(clock: MutableClock, policy: Partial<PayoutPolicy> = {}): PayoutWorker {
   return new PayoutWorker({
-    repo: sqlitePayoutRepo(w.db), wallet: w.wallet, lnurl: lnurlPayClient({ production: false }), clock,
-    random: () => 0.5, invoiceExpiresAtSec, policy: { baseBackoffSec: 60, ...policy },
+    repo: sqlitePayoutRepo(w.db),
+    wallet: w.wallet,
+    lnurl: lnurlPayClient({ production: false }),
+    clock,
+    random: () => 0.5,
+    invoiceExpiresAtSec,
+    policy: { baseBackoffSec: 60, ...policy },
   })
 }
 
 const marketBalance = (): number => w.devnet.node.balance(w.marketWalletId)
-const sha256hex = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
+const sha256hex = (hex: string): string =>
+  createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex')
 
 describe('payout worker against devnet over real NIP-47 and LNURL', () => {
   it('pays a payout once to the developer Lightning address: SENT with its preimage, one PAYOUT_SENT, nothing on later passes', async () => {
@@ -50,12 +68,20 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(row.destination_ln_address).toBe(dev.lud16)
     expect(sha256hex(row.preimage!)).toBe(row.payment_hash)
     const ledger = ledgerOf(w.db, id)
-    expect(ledger.map((e) => [e.type, e.amount_msat, e.idempotency_key])).toEqual([['PAYOUT_SENT', 21_000, `payout:${id}:SENT`]])
-    expect(JSON.parse(ledger[0]!.meta_json)).toMatchObject({ preimage: row.preimage, fees_paid_msat: 0, payment_hash: row.payment_hash })
+    expect(ledger.map((e) => [e.type, e.amount_msat, e.idempotency_key])).toEqual([
+      ['PAYOUT_SENT', 21_000, `payout:${id}:SENT`],
+    ])
+    expect(JSON.parse(ledger[0]!.meta_json)).toMatchObject({
+      preimage: row.preimage,
+      fees_paid_msat: 0,
+      payment_hash: row.payment_hash,
+    })
 
     expect((await wk.tick()).has(id)).toBe(false)
     expect(await wk.recover()).toBe(0)
-    expect(settledIncoming(w.devnet, dev.walletId)).toEqual([expect.objectContaining({ amount: 21_000, payment_hash: row.payment_hash })])
+    expect(settledIncoming(w.devnet, dev.walletId)).toEqual([
+      expect.objectContaining({ amount: 21_000, payment_hash: row.payment_hash }),
+    ])
     expect(w.devnet.node.balance(dev.walletId)).toBe(21_000)
     expect(marketBalance()).toBe(before - 21_000)
   })
@@ -66,10 +92,17 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     const id = addPayout(w.db, userId, 5_000, clock.nowSec())
     const wk = worker(clock)
     expect((await wk.tick()).get(id)).toBe('NO_ADDRESS')
-    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SCHEDULED', last_error: 'no payout address', payment_hash: null, attempts: 0 })
+    expect(payoutRow(w.db, id)).toMatchObject({
+      status: 'SCHEDULED',
+      last_error: 'no payout address',
+      payment_hash: null,
+      attempts: 0,
+    })
 
     const dev = devWallet()
-    w.db.prepare('UPDATE developer_profiles SET payout_ln_address = ? WHERE user_id = ?').run(dev.lud16, userId)
+    w.db
+      .prepare('UPDATE developer_profiles SET payout_ln_address = ? WHERE user_id = ?')
+      .run(dev.lud16, userId)
     clock.advance(wk.policy.noAddressRecheckSec)
     expect((await wk.tick()).get(id)).toBe('SENT')
     expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', destination_ln_address: dev.lud16 })
@@ -87,9 +120,21 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
         const before = marketBalance()
         expect((await worker(clock).tick()).get(id)).toBe('RETRYING')
         const row = payoutRow(w.db, id)
-        expect(row).toMatchObject({ status: 'RETRYING', payment_hash: null, bolt11: null, attempts: 1 })
-        expect(row.last_error).toContain(lie === 'amount' ? 'invoice amount 9000 msat, asked 8000' : 'description hash is not sha256 of the metadata')
-        expect(row.next_attempt_at).toBe(clock.nowSec() + backoffSec({ baseBackoffSec: 60, maxBackoffSec: 6 * 3600 }, 1, () => 0.5))
+        expect(row).toMatchObject({
+          status: 'RETRYING',
+          payment_hash: null,
+          bolt11: null,
+          attempts: 1,
+        })
+        expect(row.last_error).toContain(
+          lie === 'amount'
+            ? 'invoice amount 9000 msat, asked 8000'
+            : 'description hash is not sha256 of the metadata',
+        )
+        expect(row.next_attempt_at).toBe(
+          clock.nowSec() +
+            backoffSec({ baseBackoffSec: 60, maxBackoffSec: 6 * 3600 }, 1, () => 0.5),
+        )
         expect(liar.invoices).toHaveLength(1)
         expect(settledIncoming(w.devnet, liarWallet.walletId)).toEqual([])
         expect(marketBalance()).toBe(before)
@@ -111,10 +156,16 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
       expect((await wk.tick()).get(id)).toBe('RETRYING')
       expect(payoutRow(w.db, id).destination_ln_address).toBe(liar.address)
       const dev = devWallet()
-      w.db.prepare('UPDATE developer_profiles SET payout_ln_address = ? WHERE user_id = ?').run(dev.lud16, userId)
+      w.db
+        .prepare('UPDATE developer_profiles SET payout_ln_address = ? WHERE user_id = ?')
+        .run(dev.lud16, userId)
       clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
       expect((await wk.tick()).get(id)).toBe('SENT')
-      expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', destination_ln_address: dev.lud16, attempts: 2 })
+      expect(payoutRow(w.db, id)).toMatchObject({
+        status: 'SENT',
+        destination_ln_address: dev.lud16,
+        attempts: 2,
+      })
       expect(JSON.parse(ledgerOf(w.db, id)[0]!.meta_json).destination).toBe(dev.lud16)
       expect(w.devnet.node.balance(dev.walletId)).toBe(4_200)
       expect(settledIncoming(w.devnet, liarWallet.walletId)).toEqual([])
@@ -145,7 +196,9 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 2 })
     expect(failed.payment_hash).not.toBe(first.payment_hash) // the failed invoice was replaced by a new one
     const ledger = ledgerOf(w.db, id)
-    expect(ledger.map((e) => [e.type, e.amount_msat, e.idempotency_key])).toEqual([['PAYOUT_FAILED', 3_000, `payout:${id}:FAILED:1`]])
+    expect(ledger.map((e) => [e.type, e.amount_msat, e.idempotency_key])).toEqual([
+      ['PAYOUT_FAILED', 3_000, `payout:${id}:FAILED:1`],
+    ])
     expect(JSON.parse(ledger[0]!.meta_json).reason).toContain('no route (test)')
     expect(settledIncoming(w.devnet, dev.walletId)).toEqual([])
 
@@ -164,11 +217,19 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
     const id = addPayout(w.db, userId, 4_000, clock.nowSec())
     const before = marketBalance()
-    const receiveOnly = new NwcWallet({ url: w.devnet.connect(w.marketWalletId, RECEIVE_ONLY), requestTimeoutMs: 10_000 })
+    const receiveOnly = new NwcWallet({
+      url: w.devnet.connect(w.marketWalletId, RECEIVE_ONLY),
+      requestTimeoutMs: 10_000,
+    })
     try {
       const restricted = new PayoutWorker({
-        repo: sqlitePayoutRepo(w.db), wallet: receiveOnly, lnurl: lnurlPayClient({ production: false }), clock,
-        random: () => 0.5, invoiceExpiresAtSec, policy: { baseBackoffSec: 60 },
+        repo: sqlitePayoutRepo(w.db),
+        wallet: receiveOnly,
+        lnurl: lnurlPayClient({ production: false }),
+        clock,
+        random: () => 0.5,
+        invoiceExpiresAtSec,
+        policy: { baseBackoffSec: 60 },
       })
       expect((await restricted.tick()).get(id)).toBe('RETRYING')
       const row = payoutRow(w.db, id)
@@ -188,31 +249,34 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(marketBalance()).toBe(before - 4_000)
   })
 
-  it.each(['QUOTA_EXCEEDED', 'RATE_LIMITED'] as const)('a wallet answering pay_invoice with %s: the payout backs off, stays owed, nothing moves; paid once when the wallet allows again (PAY-5)', async (code) => {
-    const clock = testClock()
-    const dev = devWallet()
-    const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
-    const id = addPayout(w.db, userId, 3_000, clock.nowSec())
-    const before = marketBalance()
-    w.devnet.control.refuseRequests(1, code, 'pay_invoice')
-    try {
-      expect((await worker(clock).tick()).get(id)).toBe('RETRYING')
-      const row = payoutRow(w.db, id)
-      expect(row).toMatchObject({ status: 'RETRYING', attempts: 1 })
-      expect(row.last_error).toContain(code)
-      expect(row.next_attempt_at).toBeGreaterThan(clock.nowSec())
-      expect((await worker(clock).tick()).has(id)).toBe(false) // backing off
-      expect(ledgerOf(w.db, id)).toEqual([]) // still owed: no PAYOUT_SENT, no PAYOUT_FAILED
-      expect(settledIncoming(w.devnet, dev.walletId)).toEqual([])
-      expect(marketBalance()).toBe(before)
-    } finally {
-      w.devnet.control.refuseRequests(0, 'OTHER')
-    }
-    clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
-    expect((await worker(clock).tick()).get(id)).toBe('SENT')
-    expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
-    expect(marketBalance()).toBe(before - 3_000)
-  })
+  it.each(['QUOTA_EXCEEDED', 'RATE_LIMITED'] as const)(
+    'a wallet answering pay_invoice with %s: the payout backs off, stays owed, nothing moves; paid once when the wallet allows again (PAY-5)',
+    async (code) => {
+      const clock = testClock()
+      const dev = devWallet()
+      const { userId } = addDeveloper(w.db, dev.lud16, clock.nowSec())
+      const id = addPayout(w.db, userId, 3_000, clock.nowSec())
+      const before = marketBalance()
+      w.devnet.control.refuseRequests(1, code, 'pay_invoice')
+      try {
+        expect((await worker(clock).tick()).get(id)).toBe('RETRYING')
+        const row = payoutRow(w.db, id)
+        expect(row).toMatchObject({ status: 'RETRYING', attempts: 1 })
+        expect(row.last_error).toContain(code)
+        expect(row.next_attempt_at).toBeGreaterThan(clock.nowSec())
+        expect((await worker(clock).tick()).has(id)).toBe(false) // backing off
+        expect(ledgerOf(w.db, id)).toEqual([]) // still owed: no PAYOUT_SENT, no PAYOUT_FAILED
+        expect(settledIncoming(w.devnet, dev.walletId)).toEqual([])
+        expect(marketBalance()).toBe(before)
+      } finally {
+        w.devnet.control.refuseRequests(0, 'OTHER')
+      }
+      clock.advance(payoutRow(w.db, id).next_attempt_at - clock.nowSec())
+      expect((await worker(clock).tick()).get(id)).toBe('SENT')
+      expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
+      expect(marketBalance()).toBe(before - 3_000)
+    },
+  )
 
   it('leaves a payment in flight alone when another pass looks it up (PENDING), and books it once it settles; get_balance differs from the ledger by exactly the pending payout (LED-6)', async () => {
     const clock = testClock()
@@ -227,7 +291,13 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
       await expect.poll(() => w.devnet.node.heldCount(), { timeout: 15_000 }).toBe(1)
       // LED-6: while it is in flight the wallet (NIP-47 get_balance) is short by exactly the pending payout,
       // which the ledger does not have yet (no PAYOUT_SENT): the difference is the payout with a hash, not SENT.
-      const pendingMsat = (w.db.prepare(`SELECT COALESCE(sum(amount_msat), 0) AS s FROM payouts WHERE id = ? AND payment_hash IS NOT NULL AND status <> 'SENT'`).get(id) as { s: number }).s
+      const pendingMsat = (
+        w.db
+          .prepare(
+            `SELECT COALESCE(sum(amount_msat), 0) AS s FROM payouts WHERE id = ? AND payment_hash IS NOT NULL AND status <> 'SENT'`,
+          )
+          .get(id) as { s: number }
+      ).s
       expect(pendingMsat).toBe(4_000)
       expect(ledgerOf(w.db, id)).toEqual([])
       expect((await nwc.getBalance()).balance).toBe(walletBefore - pendingMsat)
@@ -236,7 +306,11 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
       expect(await second.recover()).toBe(0)
       clock.advance(3600)
       expect((await second.tick()).get(id)).toBe('PENDING')
-      expect(payoutRow(w.db, id)).toMatchObject({ status: 'SCHEDULED', attempts: 1, last_error: 'payment pending' })
+      expect(payoutRow(w.db, id)).toMatchObject({
+        status: 'SCHEDULED',
+        attempts: 1,
+        last_error: 'payment pending',
+      })
     } finally {
       await w.devnet.control.reset()
     }
@@ -245,8 +319,15 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
     // Settled: the same difference is now explained by the PAYOUT_SENT entry (plus its routing fee).
     try {
-      const fees = (w.db.prepare('SELECT fees_paid_msat AS f FROM payouts WHERE id = ?').get(id) as { f: number | null }).f ?? 0
-      expect((await nwc.getBalance()).balance).toBe(walletBefore - ledgerOf(w.db, id)[0]!.amount_msat - fees)
+      const fees =
+        (
+          w.db.prepare('SELECT fees_paid_msat AS f FROM payouts WHERE id = ?').get(id) as {
+            f: number | null
+          }
+        ).f ?? 0
+      expect((await nwc.getBalance()).balance).toBe(
+        walletBefore - ledgerOf(w.db, id)[0]!.amount_msat - fees,
+      )
     } finally {
       nwc.close()
     }
@@ -281,15 +362,28 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
       },
     }
     const wk = new PayoutWorker({
-      repo: sqlitePayoutRepo(w.db), wallet: lossy, lnurl: lnurlPayClient({ production: false }), clock, random: () => 0.5, invoiceExpiresAtSec,
+      repo: sqlitePayoutRepo(w.db),
+      wallet: lossy,
+      lnurl: lnurlPayClient({ production: false }),
+      clock,
+      random: () => 0.5,
+      invoiceExpiresAtSec,
     })
     expect((await wk.tick()).get(id)).toBe('UNKNOWN')
     const row = payoutRow(w.db, id)
-    expect(row).toMatchObject({ status: 'SCHEDULED', attempts: 1, last_error: 'payment outcome unknown: no answer in time' })
+    expect(row).toMatchObject({
+      status: 'SCHEDULED',
+      attempts: 1,
+      last_error: 'payment outcome unknown: no answer in time',
+    })
     expect(row.next_attempt_at).toBe(clock.nowSec() + wk.policy.recheckSec)
     clock.advance(wk.policy.recheckSec)
     expect((await wk.tick()).get(id)).toBe('SENT')
-    expect(payoutRow(w.db, id)).toMatchObject({ status: 'SENT', payment_hash: row.payment_hash, attempts: 1 })
+    expect(payoutRow(w.db, id)).toMatchObject({
+      status: 'SENT',
+      payment_hash: row.payment_hash,
+      attempts: 1,
+    })
     expect(settledIncoming(w.devnet, dev.walletId)).toHaveLength(1)
     expect(ledgerOf(w.db, id).map((e) => e.type)).toEqual(['PAYOUT_SENT'])
   })
@@ -299,7 +393,10 @@ describe('payout worker against devnet over real NIP-47 and LNURL', () => {
     const { userId } = addDeveloper(w.db, null, clock.nowSec())
     const id = addPayout(w.db, userId, 2_000, clock.nowSec())
     const admin = { repo: sqlitePayoutRepo(w.db), wallet: w.wallet, clock, invoiceExpiresAtSec }
-    expect(await cancelPayout(admin, id, 'developer asked')).toMatchObject({ status: 'CANCELED', lastError: 'canceled: developer asked' })
+    expect(await cancelPayout(admin, id, 'developer asked')).toMatchObject({
+      status: 'CANCELED',
+      lastError: 'canceled: developer asked',
+    })
     await expect(cancelPayout(admin, id, 'again')).rejects.toMatchObject({ code: 'CONFLICT' })
     expect(() => retryPayout(admin, id)).toThrow(/only a FAILED payout/)
     expect((await worker(clock).tick()).has(id)).toBe(false)

@@ -51,11 +51,26 @@ export interface PayoutWorkerDeps {
 }
 
 export type PayoutStep =
-  | 'SENT' | 'PENDING' | 'RETRYING' | 'FAILED' | 'NO_ADDRESS' | 'UNKNOWN' | 'LOOKUP_ERROR' | 'RACE' | 'SKIPPED'
+  | 'SENT'
+  | 'PENDING'
+  | 'RETRYING'
+  | 'FAILED'
+  | 'NO_ADDRESS'
+  | 'UNKNOWN'
+  | 'LOOKUP_ERROR'
+  | 'RACE'
+  | 'SKIPPED'
 
 /** Delay before attempt `attempts + 1`: base·2^(attempts−1), capped, with jitter in [½, 1] of it. */
-export function backoffSec(policy: Pick<PayoutPolicy, 'baseBackoffSec' | 'maxBackoffSec'>, attempts: number, random: () => number): number {
-  const exp = Math.min(policy.maxBackoffSec, policy.baseBackoffSec * 2 ** Math.max(0, Math.min(attempts - 1, 30)))
+export function backoffSec(
+  policy: Pick<PayoutPolicy, 'baseBackoffSec' | 'maxBackoffSec'>,
+  attempts: number,
+  random: () => number,
+): number {
+  const exp = Math.min(
+    policy.maxBackoffSec,
+    policy.baseBackoffSec * 2 ** Math.max(0, Math.min(attempts - 1, 30)),
+  )
   return Math.max(1, Math.floor(exp / 2 + random() * (exp / 2)))
 }
 
@@ -123,14 +138,22 @@ export class PayoutWorker {
     try {
       st = await this.d.wallet.lookupPayment(hash)
     } catch (e) {
-      this.d.repo.note(p.id, p.status, { lastError: `lookup failed: ${reasonOf(e)}`, nextAttemptAtSec: now + this.policy.recheckSec, nowSec: now })
+      this.d.repo.note(p.id, p.status, {
+        lastError: `lookup failed: ${reasonOf(e)}`,
+        nextAttemptAtSec: now + this.policy.recheckSec,
+        nowSec: now,
+      })
       return 'ERROR'
     }
     switch (st.status) {
       case 'SUCCEEDED':
         return this.settle(p, hash, st.preimage, st.feesPaidMsat) ? 'SENT' : 'RACE'
       case 'PENDING':
-        this.d.repo.note(p.id, p.status, { lastError: 'payment pending', nextAttemptAtSec: now + this.policy.recheckSec, nowSec: now })
+        this.d.repo.note(p.id, p.status, {
+          lastError: 'payment pending',
+          nextAttemptAtSec: now + this.policy.recheckSec,
+          nowSec: now,
+        })
         return 'PENDING'
       case 'FAILED':
         return 'DEAD'
@@ -139,7 +162,9 @@ export class PayoutWorker {
         // Paying the SAME invoice again is safe (one payment hash is paid at most once); only once the
         // invoice can no longer be paid is a new invoice safe.
         const expires = p.bolt11 === null ? undefined : this.d.invoiceExpiresAtSec(p.bolt11)
-        return expires !== undefined && expires - this.policy.repayMarginSec > now ? 'REPAY' : 'DEAD'
+        return expires !== undefined && expires - this.policy.repayMarginSec > now
+          ? 'REPAY'
+          : 'DEAD'
       }
     }
   }
@@ -147,8 +172,15 @@ export class PayoutWorker {
   private settle(p: Payout, hash: string, preimage: string, feesPaidMsat: Msat): boolean {
     if (!isActive(p.status)) return false
     assertPayoutTransition(p.status, 'SENT')
-    const ok = this.d.repo.markSent(p.id, p.status, hash, { preimage, feesPaidMsat, nowSec: this.d.clock.nowSec() })
-    this.d.log?.(ok ? 'payout sent' : 'payout moved meanwhile', { payout_id: p.id, payment_hash: hash })
+    const ok = this.d.repo.markSent(p.id, p.status, hash, {
+      preimage,
+      feesPaidMsat,
+      nowSec: this.d.clock.nowSec(),
+    })
+    this.d.log?.(ok ? 'payout sent' : 'payout moved meanwhile', {
+      payout_id: p.id,
+      payment_hash: hash,
+    })
     return ok
   }
 
@@ -160,35 +192,64 @@ export class PayoutWorker {
     // cure of a failing payout); the destination recorded is the one this invoice comes from.
     const destination = this.d.repo.developerAddress(p.developerUserId) ?? p.destination
     if (destination === null) {
-      this.d.repo.note(p.id, p.status, { lastError: 'no payout address', nextAttemptAtSec: now + this.policy.noAddressRecheckSec, nowSec: now })
+      this.d.repo.note(p.id, p.status, {
+        lastError: 'no payout address',
+        nextAttemptAtSec: now + this.policy.noAddressRecheckSec,
+        nowSec: now,
+      })
       return 'NO_ADDRESS'
     }
-    if (destination !== p.destination && !this.d.repo.setDestination(p.id, p.status, p.destination, destination, now)) return 'RACE'
+    if (
+      destination !== p.destination &&
+      !this.d.repo.setDestination(p.id, p.status, p.destination, destination, now)
+    )
+      return 'RACE'
     const attempts = p.attempts + 1
     let invoice
     try {
       invoice = await this.d.lnurl.requestInvoice(destination, p.amountMsat)
       // Belt and braces: the port checked the amount already (LUD-06 step 8, PAY-2).
-      if (invoice.amountMsat !== p.amountMsat) throw new AppError('LNURL_INVALID', `invoice amount ${invoice.amountMsat} msat, asked ${p.amountMsat}`)
+      if (invoice.amountMsat !== p.amountMsat)
+        throw new AppError(
+          'LNURL_INVALID',
+          `invoice amount ${invoice.amountMsat} msat, asked ${p.amountMsat}`,
+        )
     } catch (e) {
       return this.attemptFailed(p, attempts, `invoice refused: ${reasonOf(e)}`, true)
     }
     let recorded: 'RECORDED' | 'MOVED' | 'OVER_BALANCE'
     try {
-      recorded = this.d.repo.recordInvoice(p.id, { status: p.status, paymentHash: p.paymentHash },
-        { paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, attempts, nowSec: now })
+      recorded = this.d.repo.recordInvoice(
+        p.id,
+        { status: p.status, paymentHash: p.paymentHash },
+        { paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, attempts, nowSec: now },
+      )
     } catch (e) {
       // payment_hash is UNIQUE: an LNURL server handing out an invoice already used is refused.
       return this.attemptFailed(p, attempts, `invoice refused: ${reasonOf(e)}`, true)
     }
     if (recorded === 'MOVED') return 'RACE'
     // LED-5: never pay a developer more than the ledger says they earned.
-    if (recorded === 'OVER_BALANCE') return this.attemptFailed(p, attempts, 'over-payout refused: the developer ledger does not cover this payout', true)
-    return { ...p, destination, attempts, paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, updatedAtSec: now }
+    if (recorded === 'OVER_BALANCE')
+      return this.attemptFailed(
+        p,
+        attempts,
+        'over-payout refused: the developer ledger does not cover this payout',
+        true,
+      )
+    return {
+      ...p,
+      destination,
+      attempts,
+      paymentHash: invoice.paymentHash,
+      bolt11: invoice.bolt11,
+      updatedAtSec: now,
+    }
   }
 
   private async pay(p: Payout): Promise<PayoutStep> {
-    const hash = p.paymentHash, bolt11 = p.bolt11
+    const hash = p.paymentHash,
+      bolt11 = p.bolt11
     if (hash === null || bolt11 === null || !isActive(p.status)) return 'SKIPPED'
     let out: PayOutcome
     try {
@@ -202,24 +263,53 @@ export class PayoutWorker {
         return this.settle(p, hash, out.preimage, out.feesPaidMsat) ? 'SENT' : 'RACE'
       case 'UNKNOWN':
         // Never guessed: the hash stays recorded and the next pass looks it up (STYLE.md "Money and state").
-        this.d.repo.note(p.id, p.status, { lastError: `payment outcome unknown: ${out.reason}`, nextAttemptAtSec: now + this.policy.recheckSec, nowSec: now })
+        this.d.repo.note(p.id, p.status, {
+          lastError: `payment outcome unknown: ${out.reason}`,
+          nextAttemptAtSec: now + this.policy.recheckSec,
+          nowSec: now,
+        })
         return 'UNKNOWN'
       case 'FAILED':
         // The hash stays recorded: the next attempt looks it up before asking for a new invoice.
-        return this.attemptFailed(p, Math.max(p.attempts, 1), `payment failed: ${out.reason}`, false)
+        return this.attemptFailed(
+          p,
+          Math.max(p.attempts, 1),
+          `payment failed: ${out.reason}`,
+          false,
+        )
     }
   }
 
-  private attemptFailed(p: Payout, attempts: number, reason: string, clearInvoice: boolean): PayoutStep {
+  private attemptFailed(
+    p: Payout,
+    attempts: number,
+    reason: string,
+    clearInvoice: boolean,
+  ): PayoutStep {
     const now = this.d.clock.nowSec()
     if (!isActive(p.status)) return 'SKIPPED'
     this.d.log?.('payout attempt failed', { payout_id: p.id, attempts, reason })
     if (attempts >= this.policy.maxAttempts) {
       assertPayoutTransition(p.status, 'FAILED')
-      return this.d.repo.markFailed(p.id, p.status, p.paymentHash, { attempts, lastError: reason, clearInvoice, nowSec: now }) ? 'FAILED' : 'RACE'
+      return this.d.repo.markFailed(p.id, p.status, p.paymentHash, {
+        attempts,
+        lastError: reason,
+        clearInvoice,
+        nowSec: now,
+      })
+        ? 'FAILED'
+        : 'RACE'
     }
     assertPayoutTransition(p.status, 'RETRYING')
     const next = now + backoffSec(this.policy, attempts, this.d.random)
-    return this.d.repo.markRetrying(p.id, p.status, p.paymentHash, { attempts, nextAttemptAtSec: next, lastError: reason, clearInvoice, nowSec: now }) ? 'RETRYING' : 'RACE'
+    return this.d.repo.markRetrying(p.id, p.status, p.paymentHash, {
+      attempts,
+      nextAttemptAtSec: next,
+      lastError: reason,
+      clearInvoice,
+      nowSec: now,
+    })
+      ? 'RETRYING'
+      : 'RACE'
   }
 }

@@ -55,7 +55,10 @@ export function unpurchasableReason(g: CatalogGame, marketPubkey: string): strin
  * The refusal of a sale with its problem code: GAME_NOT_PURCHASABLE, or NO_BUILD for a paid game that
  * has no release with a verified build yet (nothing is sold that cannot be delivered: "coming soon").
  */
-export function unpurchasable(g: CatalogGame, marketPubkey: string): { code: 'GAME_NOT_PURCHASABLE' | 'NO_BUILD'; reason: string } | undefined {
+export function unpurchasable(
+  g: CatalogGame,
+  marketPubkey: string,
+): { code: 'GAME_NOT_PURCHASABLE' | 'NO_BUILD'; reason: string } | undefined {
   const no = (reason: string) => ({ code: 'GAME_NOT_PURCHASABLE' as const, reason })
   if (g.deleted) return no('deleted by its developer')
   if (g.status === 'BANNED') return no('banned')
@@ -63,27 +66,48 @@ export function unpurchasable(g: CatalogGame, marketPubkey: string): { code: 'GA
   if (g.priceMsat === 0) return no('free: no purchase needed')
   // isPurchasableBy (shared/events/game.ts): a paid game's zap tag must name this market.
   if (g.zapPubkey !== marketPubkey) return no('its zap tag does not route payments to this market')
-  if (!g.hasVerifiedBuild) return { code: 'NO_BUILD', reason: 'not released yet: it has no verified build (coming soon)' }
+  if (!g.hasVerifiedBuild)
+    return { code: 'NO_BUILD', reason: 'not released yet: it has no verified build (coming soon)' }
   return undefined
 }
 
 /** The hash an idempotent request is compared by (the parsed body, canonical). */
 function requestHash(r: CheckoutRequest): string {
-  return createHash('sha256').update(JSON.stringify({ game: r.game, amount_msat: r.amountMsat ?? null })).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify({ game: r.game, amount_msat: r.amountMsat ?? null }))
+    .digest('hex')
 }
 
 /** Create a purchase and its invoice; throws AppError on a refusal. */
 export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<CheckoutAnswer> {
   const ref = parseGameRef(r.game)
-  if (!ref) throw new AppError('VALIDATION_FAILED', 'game: expected "<pubkey>/<slug>", an naddr or a 32267 coordinate')
-  const claim: IdempotencyClaim | undefined = r.idempotencyKey === undefined ? undefined : {
-    key: `purchases:${r.buyerPubkey ?? 'guest'}:${r.idempotencyKey}`, scope: 'purchases', requestHash: requestHash(r),
-  }
+  if (!ref)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'game: expected "<pubkey>/<slug>", an naddr or a 32267 coordinate',
+    )
+  const claim: IdempotencyClaim | undefined =
+    r.idempotencyKey === undefined
+      ? undefined
+      : {
+          key: `purchases:${r.buyerPubkey ?? 'guest'}:${r.idempotencyKey}`,
+          scope: 'purchases',
+          requestHash: requestHash(r),
+        }
   if (claim) {
     const begun = await d.repo.beginIdempotent(claim, d.nowSec(), IDEMPOTENCY_STALE_SEC)
-    if (begun.state === 'MISMATCH') throw new AppError('IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used with another request body')
-    if (begun.state === 'IN_FLIGHT') throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'a request with this Idempotency-Key is still running')
-    if (begun.state === 'DONE') return replay(begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
+    if (begun.state === 'MISMATCH')
+      throw new AppError(
+        'IDEMPOTENCY_MISMATCH',
+        'this Idempotency-Key was used with another request body',
+      )
+    if (begun.state === 'IN_FLIGHT')
+      throw new AppError(
+        'IDEMPOTENCY_IN_FLIGHT',
+        'a request with this Idempotency-Key is still running',
+      )
+    if (begun.state === 'DONE')
+      return replay(begun.answer.statusCode, begun.answer.body as CreatePurchaseResponse, r)
   }
   try {
     return await create(d, r, ref, claim)
@@ -100,23 +124,43 @@ export async function checkout(d: CheckoutDeps, r: CheckoutRequest): Promise<Che
  * The replay says so (`receipt_code_withheld`): a guest who lost the first answer starts a new checkout
  * rather than pay an invoice whose receipt code it does not hold.
  */
-function replay(statusCode: number, body: CreatePurchaseResponse, r: CheckoutRequest): CheckoutAnswer {
+function replay(
+  statusCode: number,
+  body: CreatePurchaseResponse,
+  r: CheckoutRequest,
+): CheckoutAnswer {
   const { receipt_code: _never, ...stored } = body
-  if (r.buyerPubkey === undefined) return { statusCode, body: { ...stored, receipt_code_withheld: true } }
+  if (r.buyerPubkey === undefined)
+    return { statusCode, body: { ...stored, receipt_code_withheld: true } }
   return { statusCode, body: stored }
 }
 
-async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string; slug: string }, claim: IdempotencyClaim | undefined): Promise<CheckoutAnswer> {
+async function create(
+  d: CheckoutDeps,
+  r: CheckoutRequest,
+  ref: { pubkey: string; slug: string },
+  claim: IdempotencyClaim | undefined,
+): Promise<CheckoutAnswer> {
   const game = d.repo.findGame(ref.pubkey, ref.slug)
   if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
   const why = unpurchasable(game, d.marketPubkey)
   if (why) throw new AppError(why.code, `the game is ${why.reason}`)
   const amountMsat = r.amountMsat ?? game.priceMsat
-  if (amountMsat < game.priceMsat) throw new AppError('AMOUNT_TOO_LOW', `the price is ${game.priceMsat} msat`, { price_msat: game.priceMsat })
+  if (amountMsat < game.priceMsat)
+    throw new AppError('AMOUNT_TOO_LOW', `the price is ${game.priceMsat} msat`, {
+      price_msat: game.priceMsat,
+    })
 
-  const invoice = await d.wallet.makeInvoice({ amountMsat: msat(amountMsat), description: `Zapcade: ${game.title}`.slice(0, 300), expirySec: d.invoiceExpirySec })
+  const invoice = await d.wallet.makeInvoice({
+    amountMsat: msat(amountMsat),
+    description: `Zapcade: ${game.title}`.slice(0, 300),
+    expirySec: d.invoiceExpirySec,
+  })
   if (invoice.amountMsat !== amountMsat || !/^[0-9a-f]{64}$/.test(invoice.paymentHash)) {
-    throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered an invoice that does not match the request')
+    throw new AppError(
+      'WALLET_UNAVAILABLE',
+      'the wallet answered an invoice that does not match the request',
+    )
   }
   const guest = r.buyerPubkey === undefined
   // Always random, never derived from the Idempotency-Key: holding the key must not give the code.
@@ -124,14 +168,33 @@ async function create(d: CheckoutDeps, r: CheckoutRequest, ref: { pubkey: string
   const nowSec = d.nowSec()
   const id = d.newId()
   const body: CreatePurchaseResponse = {
-    id, status: 'PENDING', bolt11: invoice.bolt11, payment_hash: invoice.paymentHash, amount_msat: amountMsat,
+    id,
+    status: 'PENDING',
+    bolt11: invoice.bolt11,
+    payment_hash: invoice.paymentHash,
+    amount_msat: amountMsat,
     expires_at: invoice.expiresAtSec,
   }
-  await d.repo.createPending({
-    id, buyerPubkey: r.buyerPubkey ?? null, guestReceiptCodeHash: receiptCode ? d.hashReceiptCode(receiptCode) : null,
-    gameId: game.id, kind: 'CHECKOUT', isTip: false, invoiceProvider: d.invoiceProvider, paymentHash: invoice.paymentHash,
-    bolt11: invoice.bolt11, amountMsat: msat(amountMsat), priceMsat: game.priceMsat, feeBps: d.feeBps, zapRequest: null,
-    createdAtSec: nowSec, expiresAtSec: invoice.expiresAtSec,
-  }, claim && { claim, answer: { statusCode: 201, body } }, ledgerKey(id, 'INVOICE_CREATED'))
+  await d.repo.createPending(
+    {
+      id,
+      buyerPubkey: r.buyerPubkey ?? null,
+      guestReceiptCodeHash: receiptCode ? d.hashReceiptCode(receiptCode) : null,
+      gameId: game.id,
+      kind: 'CHECKOUT',
+      isTip: false,
+      invoiceProvider: d.invoiceProvider,
+      paymentHash: invoice.paymentHash,
+      bolt11: invoice.bolt11,
+      amountMsat: msat(amountMsat),
+      priceMsat: game.priceMsat,
+      feeBps: d.feeBps,
+      zapRequest: null,
+      createdAtSec: nowSec,
+      expiresAtSec: invoice.expiresAtSec,
+    },
+    claim && { claim, answer: { statusCode: 201, body } },
+    ledgerKey(id, 'INVOICE_CREATED'),
+  )
   return { statusCode: 201, body: receiptCode ? { ...body, receipt_code: receiptCode } : body }
 }

@@ -17,7 +17,8 @@ export interface ClaimDeps {
 }
 
 function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex'), y = Buffer.from(b, 'hex')
+  const x = Buffer.from(a, 'hex'),
+    y = Buffer.from(b, 'hex')
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y)
 }
 
@@ -26,12 +27,19 @@ function notFound(): AppError {
 }
 
 /** The purchase as its owner sees it; PURCHASE_NOT_FOUND for anyone else. */
-export function viewPurchase(d: ClaimDeps, id: string, caller: { pubkey: string | undefined; receiptCode: string | undefined }): PurchaseView {
+export function viewPurchase(
+  d: ClaimDeps,
+  id: string,
+  caller: { pubkey: string | undefined; receiptCode: string | undefined },
+): PurchaseView {
   const p = d.repo.byId(id)
   if (!p) throw notFound()
   const byBuyer = caller.pubkey !== undefined && p.buyerPubkey === caller.pubkey
-  const byCode = !byBuyer && caller.receiptCode !== undefined && p.guestReceiptCodeHash !== null
-    && sameHex(d.hashReceiptCode(caller.receiptCode), p.guestReceiptCodeHash)
+  const byCode =
+    !byBuyer &&
+    caller.receiptCode !== undefined &&
+    p.guestReceiptCodeHash !== null &&
+    sameHex(d.hashReceiptCode(caller.receiptCode), p.guestReceiptCodeHash)
   if (!byBuyer && !byCode) throw notFound()
   return toView(d.repo, p)
 }
@@ -40,24 +48,44 @@ export function viewPurchase(d: ClaimDeps, id: string, caller: { pubkey: string 
 export function toView(repo: PurchaseRepo, p: PurchaseRecord): PurchaseView {
   const g = p.gameId !== null ? repo.gameRef(p.gameId) : undefined
   return {
-    id: p.id, status: p.status, kind: p.kind, game: g ? { pubkey: g.pubkey, slug: g.slug, title: g.title } : null,
-    bolt11: p.bolt11, payment_hash: p.paymentHash, amount_msat: p.amountMsat, price_msat: p.priceMsat,
-    created_at: p.createdAtSec, expires_at: p.expiresAtSec, paid_at: p.paidAtSec, paid_late: p.paidLate, is_tip: p.isTip,
-    owner: p.buyerUserId !== null ? 'buyer' : 'guest', entitlement_id: repo.entitlementOf(p.id)?.id ?? null,
+    id: p.id,
+    status: p.status,
+    kind: p.kind,
+    game: g ? { pubkey: g.pubkey, slug: g.slug, title: g.title } : null,
+    bolt11: p.bolt11,
+    payment_hash: p.paymentHash,
+    amount_msat: p.amountMsat,
+    price_msat: p.priceMsat,
+    created_at: p.createdAtSec,
+    expires_at: p.expiresAtSec,
+    paid_at: p.paidAtSec,
+    paid_late: p.paidLate,
+    is_tip: p.isTip,
+    owner: p.buyerUserId !== null ? 'buyer' : 'guest',
+    entitlement_id: repo.entitlementOf(p.id)?.id ?? null,
   }
 }
 
 /** Claim a guest purchase into `pubkey`. */
-export function claimPurchase(d: ClaimDeps, receiptCode: string, pubkey: string): ClaimPurchaseResponse {
+export function claimPurchase(
+  d: ClaimDeps,
+  receiptCode: string,
+  pubkey: string,
+): ClaimPurchaseResponse {
   const hash = d.hashReceiptCode(receiptCode)
   const key = `claim:${hash}`
   const again = (): ClaimPurchaseResponse | undefined => {
     const prior = d.repo.idempotentAnswer(key)
     if (!prior) return undefined
     const body = prior.answer.body as ClaimPurchaseResponse
-    if (body.owner_pubkey !== pubkey) throw new AppError('ALREADY_CLAIMED', 'this purchase was already claimed by another key')
+    if (body.owner_pubkey !== pubkey)
+      throw new AppError('ALREADY_CLAIMED', 'this purchase was already claimed by another key')
     const p = d.repo.byId(body.purchase_id)
-    return { ...body, status: p?.status ?? body.status, entitlement_id: d.repo.entitlementOf(body.purchase_id)?.id ?? null }
+    return {
+      ...body,
+      status: p?.status ?? body.status,
+      entitlement_id: d.repo.entitlementOf(body.purchase_id)?.id ?? null,
+    }
   }
   const prior = again()
   if (prior) return prior
@@ -66,10 +94,22 @@ export function claimPurchase(d: ClaimDeps, receiptCode: string, pubkey: string)
   // Only a paid purchase holds a game: claiming a pending, expired or failed one would move nothing, and
   // the code must stay with its holder (an EXPIRED invoice paid late becomes PAID, claimable then).
   if (p.status !== 'PAID') {
-    throw new AppError('PURCHASE_NOT_PAID', `this purchase is ${p.status.toLowerCase()}, not paid: nothing to claim yet`, { status: p.status, purchase_id: p.id })
+    throw new AppError(
+      'PURCHASE_NOT_PAID',
+      `this purchase is ${p.status.toLowerCase()}, not paid: nothing to claim yet`,
+      { status: p.status, purchase_id: p.id },
+    )
   }
-  const answer: ClaimPurchaseResponse = { purchase_id: p.id, status: p.status, owner_pubkey: pubkey, entitlement_id: d.repo.entitlementOf(p.id)?.id ?? null }
-  const record = { claim: { key, scope: 'claim', requestHash: hash }, answer: { statusCode: 200, body: answer } }
+  const answer: ClaimPurchaseResponse = {
+    purchase_id: p.id,
+    status: p.status,
+    owner_pubkey: pubkey,
+    entitlement_id: d.repo.entitlementOf(p.id)?.id ?? null,
+  }
+  const record = {
+    claim: { key, scope: 'claim', requestHash: hash },
+    answer: { statusCode: 200, body: answer },
+  }
   if (d.repo.claim(p.id, hash, pubkey, record, d.nowSec())) return answer
   // Lost a race with another claim of the same code: answer as a repeated claim would.
   const raced = again()

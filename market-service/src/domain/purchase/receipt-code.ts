@@ -11,7 +11,9 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 export function formatReceiptCode(bytes: Uint8Array): string {
   if (bytes.length < 16) throw new RangeError('a receipt code needs at least 128 bits')
   const use = bytes.subarray(0, 20)
-  let bits = 0, value = 0, out = ''
+  let bits = 0,
+    value = 0,
+    out = ''
   for (const b of use) {
     value = (value << 8) | b
     bits += 8

@@ -40,7 +40,8 @@ export type SettleOutcome =
   | { outcome: 'REJECTED'; purchaseId: string; reason: string }
 
 /** Ledger idempotency keys derived from the purchase, so a replay can never book twice. */
-export const ledgerKey = (purchaseId: string, type: string): string => `purchase:${purchaseId}:${type}`
+export const ledgerKey = (purchaseId: string, type: string): string =>
+  `purchase:${purchaseId}:${type}`
 
 /** sha256(preimage) must equal the payment hash: a notification that does not prove payment is ignored (INV-6). */
 export function preimageMatches(preimage: string, paymentHash: string): boolean {
@@ -52,25 +53,41 @@ export function preimageMatches(preimage: string, paymentHash: string): boolean 
  * Where a zap's receipt goes (besides the market's own relays, which the outbox always adds): the zap
  * request's `relays` cleaned — normalised, deduped, non-ws and disallowed hosts dropped, at most 10.
  */
-export function zapRequestRelays(zapRequest: string | null, allowHost: (hostname: string) => boolean = () => true): string[] {
+export function zapRequestRelays(
+  zapRequest: string | null,
+  allowHost: (hostname: string) => boolean = () => true,
+): string[] {
   if (!zapRequest) return []
   // The stored request was verified at the callback; only its relays tags are read here.
   try {
     const ev = JSON.parse(zapRequest) as { tags?: unknown }
     if (!Array.isArray(ev.tags)) return []
-    const relays = ev.tags.filter((t): t is unknown[] => Array.isArray(t) && t[0] === 'relays').flatMap((t) => t.slice(1))
-    return cleanZapRelays(relays.filter((r): r is string => typeof r === 'string'), { allowHost })
+    const relays = ev.tags
+      .filter((t): t is unknown[] => Array.isArray(t) && t[0] === 'relays')
+      .flatMap((t) => t.slice(1))
+    return cleanZapRelays(
+      relays.filter((r): r is string => typeof r === 'string'),
+      { allowHost },
+    )
   } catch {
     return []
   }
 }
 
 /** Book a received payment. Idempotent on `paymentHash`; never throws for a business outcome. */
-export async function settlePayment(d: SettleDeps, paymentHash: string, input: SettleInput): Promise<SettleOutcome> {
+export async function settlePayment(
+  d: SettleDeps,
+  paymentHash: string,
+  input: SettleInput,
+): Promise<SettleOutcome> {
   if (!preimageMatches(input.preimage, paymentHash)) {
     const p = d.repo.byPaymentHash(paymentHash)
     if (!p) return { outcome: 'UNKNOWN_HASH' }
-    return { outcome: 'REJECTED', purchaseId: p.id, reason: 'preimage does not hash to the payment hash' }
+    return {
+      outcome: 'REJECTED',
+      purchaseId: p.id,
+      reason: 'preimage does not hash to the payment hash',
+    }
   }
   const nowSec = d.nowSec()
   return d.repo.settlement((tx): SettleOutcome => {
@@ -79,7 +96,13 @@ export async function settlePayment(d: SettleDeps, paymentHash: string, input: S
     const from = settlesFrom(p.status)
     // From here the preimage proves the money arrived: what cannot be booked is raised for an admin.
     const refuse = (reason: string): SettleOutcome => {
-      tx.raiseAlert({ purchaseId: p.id, paymentHash, reason, receivedMsat: input.amountMsat ?? null, nowSec })
+      tx.raiseAlert({
+        purchaseId: p.id,
+        paymentHash,
+        reason,
+        receivedMsat: input.amountMsat ?? null,
+        nowSec,
+      })
       return { outcome: 'REJECTED', purchaseId: p.id, reason }
     }
     if (!from) {
@@ -91,7 +114,14 @@ export async function settlePayment(d: SettleDeps, paymentHash: string, input: S
       return refuse(`received ${input.amountMsat} msat of ${p.amountMsat}`)
     }
     const paidAtSec = input.settledAtSec > 0 ? input.settledAtSec : nowSec
-    if (!tx.markPaid(p.id, p.status, { paidAtSec, preimage: input.preimage, paidLate: from.paidLate, nowSec })) {
+    if (
+      !tx.markPaid(p.id, p.status, {
+        paidAtSec,
+        preimage: input.preimage,
+        paidLate: from.paidLate,
+        nowSec,
+      })
+    ) {
       // Another writer moved it between our read and write; the guard kept us from booking twice.
       return { outcome: 'ALREADY_SETTLED', purchaseId: p.id }
     }
@@ -100,16 +130,41 @@ export async function settlePayment(d: SettleDeps, paymentHash: string, input: S
   })
 }
 
-function book(d: SettleDeps, tx: SettlementTx, p: PurchaseRecord, paidAtSec: number, paidLate: boolean, nowSec: number): string | null {
-  const dev = p.gameId !== null ? tx.developerOf(p.gameId)
-    : p.recipientUserId !== null ? tx.developerByUser(p.recipientUserId) : undefined
+function book(
+  d: SettleDeps,
+  tx: SettlementTx,
+  p: PurchaseRecord,
+  paidAtSec: number,
+  paidLate: boolean,
+  nowSec: number,
+): string | null {
+  const dev =
+    p.gameId !== null
+      ? tx.developerOf(p.gameId)
+      : p.recipientUserId !== null
+        ? tx.developerByUser(p.recipientUserId)
+        : undefined
   // A tip with no game and no developer (a zap to the market itself) is all the platform's share.
-  const { feeMsat, netMsat } = dev ? splitFee(p.amountMsat, p.feeBps) : { feeMsat: p.amountMsat, netMsat: msat(0) }
-  const entry = (type: 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET', amountMsat: Msat, developerUserId: number | null) =>
+  const { feeMsat, netMsat } = dev
+    ? splitFee(p.amountMsat, p.feeBps)
+    : { feeMsat: p.amountMsat, netMsat: msat(0) }
+  const entry = (
+    type: 'INVOICE_PAID' | 'PLATFORM_FEE' | 'DEVELOPER_NET',
+    amountMsat: Msat,
+    developerUserId: number | null,
+  ) =>
     tx.appendLedger({
-      type, amountMsat, purchaseId: p.id, payoutId: null, developerUserId,
-      meta: type === 'INVOICE_PAID' ? { payment_hash: p.paymentHash, paid_late: paidLate } : { fee_bps: p.feeBps },
-      idempotencyKey: ledgerKey(p.id, type), createdAtSec: nowSec,
+      type,
+      amountMsat,
+      purchaseId: p.id,
+      payoutId: null,
+      developerUserId,
+      meta:
+        type === 'INVOICE_PAID'
+          ? { payment_hash: p.paymentHash, paid_late: paidLate }
+          : { fee_bps: p.feeBps },
+      idempotencyKey: ledgerKey(p.id, type),
+      createdAtSec: nowSec,
     })
   entry('INVOICE_PAID', p.amountMsat, null)
   entry('PLATFORM_FEE', feeMsat, null)
@@ -118,18 +173,35 @@ function book(d: SettleDeps, tx: SettlementTx, p: PurchaseRecord, paidAtSec: num
   let entitlementId: string | null = null
   if (entitles(tx, p)) {
     const id = d.newId()
-    if (tx.grantEntitlement({ id, purchaseId: p.id, gameId: p.gameId!, userId: p.buyerUserId, grantedAtSec: paidAtSec })) entitlementId = id
+    if (
+      tx.grantEntitlement({
+        id,
+        purchaseId: p.id,
+        gameId: p.gameId!,
+        userId: p.buyerUserId,
+        grantedAtSec: paidAtSec,
+      })
+    )
+      entitlementId = id
   }
   if (dev && netMsat > 0) {
     tx.schedulePayout({
-      id: d.newId(), developerUserId: dev.userId, purchaseId: p.id, amountMsat: netMsat,
-      destination: dev.payoutLnAddress, idempotencyKey: `payout:${p.id}`, nowSec,
+      id: d.newId(),
+      developerUserId: dev.userId,
+      purchaseId: p.id,
+      amountMsat: netMsat,
+      destination: dev.payoutLnAddress,
+      idempotencyKey: `payout:${p.id}`,
+      nowSec,
     })
   }
   if (p.kind === 'ZAP') {
     tx.enqueueOutbox({
-      type: 'PUBLISH_ZAP_RECEIPT', payload: { purchase_id: p.id }, relays: zapRequestRelays(p.zapRequest, d.allowRelayHost),
-      idempotencyKey: `zap-receipt:${p.id}`, nowSec,
+      type: 'PUBLISH_ZAP_RECEIPT',
+      payload: { purchase_id: p.id },
+      relays: zapRequestRelays(p.zapRequest, d.allowRelayHost),
+      idempotencyKey: `zap-receipt:${p.id}`,
+      nowSec,
     })
   }
   return entitlementId

@@ -39,7 +39,13 @@ export interface ReconcileOptions {
   concurrency: number
 }
 
-export const defaultReconcileOptions: ReconcileOptions = { minAgeSec: 5, graceSec: 60, lateWindowSec: 24 * 3600, limit: 500, concurrency: 8 }
+export const defaultReconcileOptions: ReconcileOptions = {
+  minAgeSec: 5,
+  graceSec: 60,
+  lateWindowSec: 24 * 3600,
+  limit: 500,
+  concurrency: 8,
+}
 
 /** How many checkpoints of the schedule (base, 2·base, 4·base … ≤ cap, then every cap) an age has passed. */
 export function checkpointsPassed(ageSec: number, baseSec: number, capSec: number): number {
@@ -51,9 +57,18 @@ export function checkpointsPassed(ageSec: number, baseSec: number, capSec: numbe
 }
 
 /** Due in the pass (sincePassSec, nowSec]: the first pass, or a checkpoint crossed since the last one. */
-function due(startSec: number, sincePassSec: number | undefined, nowSec: number, baseSec: number, capSec: number): boolean {
+function due(
+  startSec: number,
+  sincePassSec: number | undefined,
+  nowSec: number,
+  baseSec: number,
+  capSec: number,
+): boolean {
   if (sincePassSec === undefined) return true
-  return checkpointsPassed(nowSec - startSec, baseSec, capSec) > checkpointsPassed(sincePassSec - startSec, baseSec, capSec)
+  return (
+    checkpointsPassed(nowSec - startSec, baseSec, capSec) >
+    checkpointsPassed(sincePassSec - startSec, baseSec, capSec)
+  )
 }
 
 export interface ReconcileReport {
@@ -64,12 +79,23 @@ export interface ReconcileReport {
 }
 
 /** Settle from a wallet answer when it proves payment. */
-async function settleFrom(d: Pick<ReconcileDeps, 'settle'>, st: InvoiceStatus): Promise<SettleOutcome | undefined> {
+async function settleFrom(
+  d: Pick<ReconcileDeps, 'settle'>,
+  st: InvoiceStatus,
+): Promise<SettleOutcome | undefined> {
   if (st.state !== 'SETTLED' || st.preimage === undefined) return undefined
-  return d.settle(st.paymentHash, { preimage: st.preimage, settledAtSec: st.settledAtSec ?? 0, amountMsat: msat(st.amountMsat) })
+  return d.settle(st.paymentHash, {
+    preimage: st.preimage,
+    settledAtSec: st.settledAtSec ?? 0,
+    amountMsat: msat(st.amountMsat),
+  })
 }
 
-async function eachLimited<T>(items: T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: T[],
+  concurrency: number,
+  fn: (t: T) => Promise<void>,
+): Promise<void> {
   let next = 0
   const run = async (): Promise<void> => {
     while (next < items.length) await fn(items[next++]!)
@@ -77,11 +103,17 @@ async function eachLimited<T>(items: T[], concurrency: number, fn: (t: T) => Pro
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, run))
 }
 
-async function lookUp(d: ReconcileDeps, p: PurchaseRecord): Promise<InvoiceStatus | undefined | 'ERROR'> {
+async function lookUp(
+  d: ReconcileDeps,
+  p: PurchaseRecord,
+): Promise<InvoiceStatus | undefined | 'ERROR'> {
   try {
     return await d.wallet.lookupInvoice(p.paymentHash)
   } catch (e) {
-    d.log?.('lookup_invoice failed; the purchase stays as it is', { purchase_id: p.id, error: String(e) })
+    d.log?.('lookup_invoice failed; the purchase stays as it is', {
+      purchase_id: p.id,
+      error: String(e),
+    })
     return 'ERROR'
   }
 }
@@ -90,54 +122,91 @@ async function lookUp(d: ReconcileDeps, p: PurchaseRecord): Promise<InvoiceStatu
  * One pass over PENDING purchases: settle the paid ones, expire the unpaid ones past expiry + grace.
  * `sincePassSec` is when the previous pass ran (undefined: look at every one).
  */
-export async function reconcilePending(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions, sincePassSec?: number): Promise<ReconcileReport> {
+export async function reconcilePending(
+  d: ReconcileDeps,
+  o: ReconcileOptions = defaultReconcileOptions,
+  sincePassSec?: number,
+): Promise<ReconcileReport> {
   const report: ReconcileReport = { looked: 0, settled: 0, expired: 0, unknown: 0 }
   const now = d.nowSec()
-  const list = d.repo.pending(now - o.minAgeSec, o.limit)
-    .filter((p) => now >= p.expiresAtSec + o.graceSec || due(p.createdAtSec, sincePassSec, now, Math.max(1, o.minAgeSec), 600))
+  const list = d.repo
+    .pending(now - o.minAgeSec, o.limit)
+    .filter(
+      (p) =>
+        now >= p.expiresAtSec + o.graceSec ||
+        due(p.createdAtSec, sincePassSec, now, Math.max(1, o.minAgeSec), 600),
+    )
   await eachLimited(list, o.concurrency, async (p) => {
     const st = await lookUp(d, p)
     report.looked++
-    if (st === 'ERROR') { report.unknown++; return }
+    if (st === 'ERROR') {
+      report.unknown++
+      return
+    }
     if (st) {
       const r = await settleFrom(d, st)
-      if (r?.outcome === 'SETTLED') { report.settled++; return }
+      if (r?.outcome === 'SETTLED') {
+        report.settled++
+        return
+      }
       // Settled at the wallet but not bookable (e.g. less than the invoice): never expired, left for a person.
-      if (r?.outcome === 'REJECTED') d.log?.('a settled invoice was not booked', { purchase_id: p.id, reason: r.reason })
+      if (r?.outcome === 'REJECTED')
+        d.log?.('a settled invoice was not booked', { purchase_id: p.id, reason: r.reason })
       if (st.state === 'SETTLED') return
     }
     // The last lookup says not settled (pending, expired, failed, or unknown to the wallet).
-    if (d.nowSec() >= p.expiresAtSec + o.graceSec && d.repo.markExpired(p.id, d.nowSec())) report.expired++
+    if (d.nowSec() >= p.expiresAtSec + o.graceSec && d.repo.markExpired(p.id, d.nowSec()))
+      report.expired++
   })
   return report
 }
 
 /** One pass over recently EXPIRED purchases: a payment that arrived late is settled with paid_late. */
-export async function reconcileLate(d: ReconcileDeps, o: ReconcileOptions = defaultReconcileOptions, sincePassSec?: number): Promise<ReconcileReport> {
+export async function reconcileLate(
+  d: ReconcileDeps,
+  o: ReconcileOptions = defaultReconcileOptions,
+  sincePassSec?: number,
+): Promise<ReconcileReport> {
   const report: ReconcileReport = { looked: 0, settled: 0, expired: 0, unknown: 0 }
   const now = d.nowSec()
-  const list = d.repo.recentlyExpired(now - o.lateWindowSec, o.limit).filter((p) => due(p.expiresAtSec, sincePassSec, now, 60, 3600))
+  const list = d.repo
+    .recentlyExpired(now - o.lateWindowSec, o.limit)
+    .filter((p) => due(p.expiresAtSec, sincePassSec, now, 60, 3600))
   await eachLimited(list, o.concurrency, async (p) => {
     const st = await lookUp(d, p)
     report.looked++
-    if (st === 'ERROR') { report.unknown++; return }
+    if (st === 'ERROR') {
+      report.unknown++
+      return
+    }
     if (st && (await settleFrom(d, st))?.outcome === 'SETTLED') report.settled++
   })
   return report
 }
 
 /** Subscribe to payment_received from creation until stopped; each notification goes to settlement (idempotent). */
-export function paymentListener(d: { wallet: Pick<Wallet, 'onPaymentReceived'>; settle: Settle; log?: Log }): Worker {
+export function paymentListener(d: {
+  wallet: Pick<Wallet, 'onPaymentReceived'>
+  settle: Settle
+  log?: Log
+}): Worker {
   // Settlements in flight (queued for the next group commit), so stop() lets them finish first.
   const inFlight = new Set<Promise<void>>()
   const unsubscribe = d.wallet.onPaymentReceived((st) => {
     const settled = settleFrom(d, st).then(
       (r) => {
-        if (r && r.outcome === 'REJECTED') d.log?.('payment notification not booked', { payment_hash: st.paymentHash, reason: r.reason })
+        if (r && r.outcome === 'REJECTED')
+          d.log?.('payment notification not booked', {
+            payment_hash: st.paymentHash,
+            reason: r.reason,
+          })
       },
       (e: unknown) => {
         // The poller will find it; a notification must never crash the process.
-        d.log?.('settlement from a notification failed', { payment_hash: st.paymentHash, error: String(e) })
+        d.log?.('settlement from a notification failed', {
+          payment_hash: st.paymentHash,
+          error: String(e),
+        })
       },
     )
     inFlight.add(settled)
@@ -154,8 +223,10 @@ export function paymentListener(d: { wallet: Pick<Wallet, 'onPaymentReceived'>; 
 }
 
 /** The settlement workers of the service: listener, pending reconciler (with the sweeper), late reconciler. */
-export function settlementWorkers(d: ReconcileDeps & { wallet: Pick<Wallet, 'lookupInvoice' | 'onPaymentReceived'> },
-  o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {}): Worker[] {
+export function settlementWorkers(
+  d: ReconcileDeps & { wallet: Pick<Wallet, 'lookupInvoice' | 'onPaymentReceived'> },
+  o: Partial<ReconcileOptions> & { pendingEveryMs?: number; lateEveryMs?: number } = {},
+): Worker[] {
   const opts = { ...defaultReconcileOptions, ...o }
   const onError = (e: unknown): void => d.log?.('reconcile pass failed', { error: String(e) })
   // Each worker remembers when its last pass started; the first pass after a start looks at everything.
@@ -170,7 +241,17 @@ export function settlementWorkers(d: ReconcileDeps & { wallet: Pick<Wallet, 'loo
   }
   return [
     paymentListener(d),
-    intervalWorker('purchase-reconciler', o.pendingEveryMs ?? 5_000, scheduled((since) => reconcilePending(d, opts, since)), onError),
-    intervalWorker('late-payment-reconciler', o.lateEveryMs ?? 60_000, scheduled((since) => reconcileLate(d, opts, since)), onError),
+    intervalWorker(
+      'purchase-reconciler',
+      o.pendingEveryMs ?? 5_000,
+      scheduled((since) => reconcilePending(d, opts, since)),
+      onError,
+    ),
+    intervalWorker(
+      'late-payment-reconciler',
+      o.lateEveryMs ?? 60_000,
+      scheduled((since) => reconcileLate(d, opts, since)),
+      onError,
+    ),
   ]
 }

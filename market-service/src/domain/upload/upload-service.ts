@@ -53,11 +53,16 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 2 ** 30
 export async function createUpload(d: UploadDeps, r: UploadRequest): Promise<UploadTicket> {
   const game = d.repo.findGame(r.gamePubkey, r.slug)
   if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
-  if (game.developerPubkey !== r.callerPubkey) throw new AppError('FORBIDDEN', 'only the game\'s developer may upload its builds')
-  if (r.contentType !== 'application/zip') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'builds are application/zip')
-  if (!isHex64(r.sha256)) throw new AppError('VALIDATION_FAILED', 'sha256 must be 64 lowercase hex characters')
-  if (!Number.isSafeInteger(r.sizeBytes) || r.sizeBytes <= 0) throw new AppError('VALIDATION_FAILED', 'size_bytes must be a positive integer')
-  if (r.sizeBytes > d.maxUploadBytes) throw new AppError('BODY_TOO_LARGE', `builds are at most ${d.maxUploadBytes} bytes`)
+  if (game.developerPubkey !== r.callerPubkey)
+    throw new AppError('FORBIDDEN', "only the game's developer may upload its builds")
+  if (r.contentType !== 'application/zip')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'builds are application/zip')
+  if (!isHex64(r.sha256))
+    throw new AppError('VALIDATION_FAILED', 'sha256 must be 64 lowercase hex characters')
+  if (!Number.isSafeInteger(r.sizeBytes) || r.sizeBytes <= 0)
+    throw new AppError('VALIDATION_FAILED', 'size_bytes must be a positive integer')
+  if (r.sizeBytes > d.maxUploadBytes)
+    throw new AppError('BODY_TOO_LARGE', `builds are at most ${d.maxUploadBytes} bytes`)
   refuseRepublish(d, game.id, r.version, r.sha256)
   const now = d.nowSec()
   const rec: UploadRecord = {
@@ -77,7 +82,12 @@ export async function createUpload(d: UploadDeps, r: UploadRequest): Promise<Upl
     verifiedAtSec: null,
   }
   d.repo.insert(rec)
-  const put = await d.store.presignPut(rec.objectKey, { sizeBytes: rec.sizeBytes, sha256: rec.sha256, contentType: rec.contentType, expiresAtSec: rec.expiresAtSec })
+  const put = await d.store.presignPut(rec.objectKey, {
+    sizeBytes: rec.sizeBytes,
+    sha256: rec.sha256,
+    contentType: rec.contentType,
+    expiresAtSec: rec.expiresAtSec,
+  })
   return { id: rec.id, put }
 }
 
@@ -88,7 +98,11 @@ export async function createUpload(d: UploadDeps, r: UploadRequest): Promise<Upl
 function refuseRepublish(d: UploadDeps, gameId: number, version: string, sha256: string): void {
   const published = d.repo.publishedSha256(gameId, version)
   if (published !== undefined && published !== sha256) {
-    throw new AppError('VERSION_PUBLISHED', `version ${version} is published with another build; publish a new version`, { version, sha256: published })
+    throw new AppError(
+      'VERSION_PUBLISHED',
+      `version ${version} is published with another build; publish a new version`,
+      { version, sha256: published },
+    )
   }
 }
 
@@ -97,7 +111,8 @@ async function inspect(d: UploadDeps, u: UploadRecord): Promise<string | undefin
   const dig = await d.store.digest(u.objectKey)
   if (!dig) return 'no object was stored'
   if (dig.sizeBytes !== u.sizeBytes) return `stored ${dig.sizeBytes} bytes, declared ${u.sizeBytes}`
-  if (dig.sha256 !== u.sha256) return 'sha256 of the stored bytes does not match the declared sha256'
+  if (dig.sha256 !== u.sha256)
+    return 'sha256 of the stored bytes does not match the declared sha256'
   const tally = new ZipTally(d.zipLimits)
   try {
     for await (const e of d.zip.entries(u.objectKey, dig.sizeBytes)) {
@@ -115,11 +130,16 @@ async function inspect(d: UploadDeps, u: UploadRecord): Promise<string | undefin
  * Verify an upload once its bytes are stored. Idempotent: a VERIFIED or REJECTED upload answers its
  * outcome again. A refused object is deleted so it can never be referenced.
  */
-export async function completeUpload(d: UploadDeps, id: string, callerPubkey?: string): Promise<UploadOutcome> {
+export async function completeUpload(
+  d: UploadDeps,
+  id: string,
+  callerPubkey?: string,
+): Promise<UploadOutcome> {
   const u = d.repo.get(id)
   if (!u) throw new AppError('NOT_FOUND', 'no such upload')
   // The local PUT route completes by itself (no caller): its signed token already binds the object.
-  if (callerPubkey !== undefined && u.developerPubkey !== callerPubkey) throw new AppError('FORBIDDEN', 'not your upload')
+  if (callerPubkey !== undefined && u.developerPubkey !== callerPubkey)
+    throw new AppError('FORBIDDEN', 'not your upload')
   if (u.status === 'VERIFIED') return { id, status: 'VERIFIED' }
   if (u.status === 'REJECTED') {
     // The signed PUT URL is reusable until it expires: bytes sent again after a rejection are removed too.

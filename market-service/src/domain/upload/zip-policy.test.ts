@@ -2,21 +2,43 @@ import { describe, expect, it } from 'vitest'
 import type { ZipEntryInfo } from '../../ports/blob-store.ts'
 import { entryNameProblem, localHeaderProblem, ZipTally } from './zip-policy.ts'
 
-const header = { nameHex: Buffer.from('a').toString('hex'), flags: 0x800, method: 8, crc32: 7, compressedSize: 10, uncompressedSize: 10 }
+const header = {
+  nameHex: Buffer.from('a').toString('hex'),
+  flags: 0x800,
+  method: 8,
+  crc32: 7,
+  compressedSize: 10,
+  uncompressedSize: 10,
+}
 const entry = (o: Partial<ZipEntryInfo>): ZipEntryInfo => ({
-  name: 'a', rawName: 'a', isDirectory: false, isSymlink: false, isEncrypted: false, compressedSize: 10, uncompressedSize: 10,
-  central: header, local: header, ...o,
+  name: 'a',
+  rawName: 'a',
+  isDirectory: false,
+  isSymlink: false,
+  isEncrypted: false,
+  compressedSize: 10,
+  uncompressedSize: 10,
+  central: header,
+  local: header,
+  ...o,
 })
 
 describe('zip entry names', () => {
-  it.each(['../x', 'a/../../x', 'a/..', '/etc/passwd', 'C:/win.ini', 'c:x', 'a\\b', 'a\0b', ''])('%j is unsafe', (name) => {
-    expect(entryNameProblem(name)).toBeDefined()
-  })
+  it.each(['../x', 'a/../../x', 'a/..', '/etc/passwd', 'C:/win.ini', 'c:x', 'a\\b', 'a\0b', ''])(
+    '%j is unsafe',
+    (name) => {
+      expect(entryNameProblem(name)).toBeDefined()
+    },
+  )
   it.each(['game/run.sh', 'a/b/c.txt', '..foo/bar', 'x..y', 'dir/'])('%j is fine', (name) => {
     expect(entryNameProblem(name)).toBeUndefined()
   })
   it('a safe effective name does not hide an unsafe raw name', () => {
-    expect(new ZipTally({ maxEntries: 10, maxTotalUncompressedBytes: 1e9, maxExpansionRatio: 100 }).add(entry({ name: 'ok', rawName: '../evil' }))).toMatch(/path traversal/)
+    expect(
+      new ZipTally({ maxEntries: 10, maxTotalUncompressedBytes: 1e9, maxExpansionRatio: 100 }).add(
+        entry({ name: 'ok', rawName: '../evil' }),
+      ),
+    ).toMatch(/path traversal/)
   })
 })
 
@@ -44,7 +66,11 @@ describe('zip totals', () => {
 
 describe('local header against central directory', () => {
   it.each([
-    ['name', { nameHex: Buffer.from('../../x').toString('hex') }, /local header names "\.\.\/\.\.\/x"/],
+    [
+      'name',
+      { nameHex: Buffer.from('../../x').toString('hex') },
+      /local header names "\.\.\/\.\.\/x"/,
+    ],
     ['flags', { flags: 0x801 }, /flags/],
     ['method', { method: 0 }, /compression method/],
     ['compressed size', { compressedSize: 11 }, /sizes/],
@@ -52,7 +78,11 @@ describe('local header against central directory', () => {
     ['crc', { crc32: 8 }, /CRC/],
   ] as const)('a different %s is refused', (_what, change, reason) => {
     expect(localHeaderProblem(header, { ...header, ...change })).toMatch(reason)
-    expect(new ZipTally({ maxEntries: 10, maxTotalUncompressedBytes: 1e9, maxExpansionRatio: 100 }).add(entry({ local: { ...header, ...change } }))).toMatch(/local header/)
+    expect(
+      new ZipTally({ maxEntries: 10, maxTotalUncompressedBytes: 1e9, maxExpansionRatio: 100 }).add(
+        entry({ local: { ...header, ...change } }),
+      ),
+    ).toMatch(/local header/)
   })
   it('with a data descriptor (flag bit 3) the local sizes and CRC are zero and not compared; name and method still are', () => {
     const central = { ...header, flags: 0x808 }

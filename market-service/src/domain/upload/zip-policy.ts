@@ -37,18 +37,27 @@ export function entryNameProblem(name: string): string | undefined {
 const DATA_DESCRIPTOR = 0x0008
 
 /** Why an entry's local header disagrees with its central-directory record, or undefined when they agree. */
-export function localHeaderProblem(central: ZipHeaderFields, local: ZipHeaderFields): string | undefined {
+export function localHeaderProblem(
+  central: ZipHeaderFields,
+  local: ZipHeaderFields,
+): string | undefined {
   if (local.nameHex !== central.nameHex) {
     const shown = Buffer.from(local.nameHex, 'hex').toString('utf8').slice(0, 120)
     return `local header names ${JSON.stringify(shown)}, the central directory another name`
   }
-  if (local.flags !== central.flags) return `local header flags 0x${local.flags.toString(16)} differ from the central directory's 0x${central.flags.toString(16)}`
-  if (local.method !== central.method) return `local header compression method ${local.method} differs from the central directory's ${central.method}`
+  if (local.flags !== central.flags)
+    return `local header flags 0x${local.flags.toString(16)} differ from the central directory's 0x${central.flags.toString(16)}`
+  if (local.method !== central.method)
+    return `local header compression method ${local.method} differs from the central directory's ${central.method}`
   if ((central.flags & DATA_DESCRIPTOR) === 0) {
-    if (local.compressedSize !== central.compressedSize || local.uncompressedSize !== central.uncompressedSize) {
+    if (
+      local.compressedSize !== central.compressedSize ||
+      local.uncompressedSize !== central.uncompressedSize
+    ) {
       return `local header sizes ${local.compressedSize}/${local.uncompressedSize} differ from the central directory's ${central.compressedSize}/${central.uncompressedSize}`
     }
-    if (local.crc32 !== central.crc32) return 'local header CRC-32 differs from the central directory\'s'
+    if (local.crc32 !== central.crc32)
+      return "local header CRC-32 differs from the central directory's"
   }
   return undefined
 }
@@ -71,7 +80,8 @@ export class ZipTally {
     const mismatch = localHeaderProblem(e.central, e.local)
     if (mismatch) return `${mismatch}: ${JSON.stringify(e.name.slice(0, 120))}`
     this.totalUncompressed += e.uncompressedSize
-    if (this.totalUncompressed > this.limits.maxTotalUncompressedBytes) return `uncompressed size exceeds ${this.limits.maxTotalUncompressedBytes} bytes`
+    if (this.totalUncompressed > this.limits.maxTotalUncompressedBytes)
+      return `uncompressed size exceeds ${this.limits.maxTotalUncompressedBytes} bytes`
     return undefined
   }
 
@@ -79,7 +89,8 @@ export class ZipTally {
   finish(archiveSizeBytes: number): string | undefined {
     if (this.entries === 0) return 'empty zip'
     const ratio = this.totalUncompressed / Math.max(1, archiveSizeBytes)
-    if (ratio > this.limits.maxExpansionRatio) return `expansion ratio ${Math.round(ratio)}x exceeds ${this.limits.maxExpansionRatio}x (zip bomb?)`
+    if (ratio > this.limits.maxExpansionRatio)
+      return `expansion ratio ${Math.round(ratio)}x exceeds ${this.limits.maxExpansionRatio}x (zip bomb?)`
     return undefined
   }
 }

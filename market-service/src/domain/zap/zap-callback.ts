@@ -18,7 +18,11 @@ import { parseCoordinate, parseGameCoordinate, parsePubkey } from '@zapcade/shar
 import { Kind } from '@zapcade/shared/kinds'
 import { msat, parseMsat, type Msat } from '@zapcade/shared/money'
 import { tagsNamed, type NostrEvent } from '@zapcade/shared/events/event'
-import { checkZapAmount, parseZapRequestJson, type ZapRequest } from '@zapcade/shared/events/zap-request'
+import {
+  checkZapAmount,
+  parseZapRequestJson,
+  type ZapRequest,
+} from '@zapcade/shared/events/zap-request'
 import type { CatalogGame, PurchaseRepo } from '../../ports/purchase-repo.ts'
 import type { Wallet } from '../../ports/wallet.ts'
 import { unpurchasable } from '../purchase/checkout.ts'
@@ -57,7 +61,11 @@ export interface ZapTargetRef {
 /** What the zap server stores: the purchases port's part, and the lookups of names and event ids. */
 export interface ZapRepo extends Pick<PurchaseRepo, 'findGame' | 'createPending'> {
   /** A PENDING zap purchase for exactly this zap request and amount, payable after `payableAfterSec`. */
-  pendingZap?(zapRequest: string, amountMsat: Msat, payableAfterSec: number): { purchaseId: string; bolt11: string; isTip: boolean } | undefined
+  pendingZap?(
+    zapRequest: string,
+    amountMsat: Msat,
+    payableAfterSec: number,
+  ): { purchaseId: string; bolt11: string; isTip: boolean } | undefined
   /** The listing an event id belongs to: any version of a 32267, a release or a build asset of it. */
   gameOfEvent?(eventId: string): ZapTargetRef | undefined
   /** The developer pubkey a short Lightning-address name was claimed by. */
@@ -81,13 +89,18 @@ export type ZapAddressee =
   | { kind: 'DEVELOPER'; name: string; pubkey: string }
 
 /** The addressee of `<name>@host`, or undefined when the name is not one of ours. */
-export function resolveZapAddress(d: Pick<ZapDeps, 'config' | 'repo'>, rawName: string): ZapAddressee | undefined {
+export function resolveZapAddress(
+  d: Pick<ZapDeps, 'config' | 'repo'>,
+  rawName: string,
+): ZapAddressee | undefined {
   const name = rawName.toLowerCase()
   if (name === d.config.name) return { kind: 'MARKET', name }
   if (name.startsWith('npub1')) {
     const pubkey = parsePubkey(name)
     if (pubkey === undefined) return undefined
-    return pubkey === d.config.marketPubkey ? { kind: 'MARKET', name } : { kind: 'DEVELOPER', name, pubkey }
+    return pubkey === d.config.marketPubkey
+      ? { kind: 'MARKET', name }
+      : { kind: 'DEVELOPER', name, pubkey }
   }
   const owner = d.repo.lnNameOwner?.(name)
   return owner === undefined ? undefined : { kind: 'DEVELOPER', name, pubkey: owner }
@@ -106,17 +119,30 @@ export interface PayRequest {
 }
 
 /** Where the callback of a name lives. */
-export const lnurlCallbackPath = (name: string): string => `/lnurlp/${encodeURIComponent(name)}/callback`
+export const lnurlCallbackPath = (name: string): string =>
+  `/lnurlp/${encodeURIComponent(name)}/callback`
 
 /** The pay request answered at `/.well-known/lnurlp/<name>` (the market's by default). */
-export function payRequest(c: ZapServerConfig, to: ZapAddressee = { kind: 'MARKET', name: c.name }): PayRequest {
+export function payRequest(
+  c: ZapServerConfig,
+  to: ZapAddressee = { kind: 'MARKET', name: c.name },
+): PayRequest {
   const id = `${to.name}@${c.host}`
-  const text = to.kind === 'MARKET' ? `Zap ${id}: buy or tip a game on Zapcade` : `Zap ${id}: buy their games or tip them on Zapcade`
+  const text =
+    to.kind === 'MARKET'
+      ? `Zap ${id}: buy or tip a game on Zapcade`
+      : `Zap ${id}: buy their games or tip them on Zapcade`
   return {
-    callback: to.kind === 'MARKET' && to.name === c.name ? c.callbackUrl : `${c.baseUrl}${lnurlCallbackPath(to.name)}`,
+    callback:
+      to.kind === 'MARKET' && to.name === c.name
+        ? c.callbackUrl
+        : `${c.baseUrl}${lnurlCallbackPath(to.name)}`,
     minSendable: c.minSendableMsat,
     maxSendable: c.maxSendableMsat,
-    metadata: JSON.stringify([['text/plain', text], ['text/identifier', id]]),
+    metadata: JSON.stringify([
+      ['text/plain', text],
+      ['text/identifier', id],
+    ]),
     tag: 'payRequest',
     allowsNostr: true,
     nostrPubkey: c.zapperPubkey,
@@ -150,7 +176,11 @@ const refuse = (reason: string): AppError => new AppError('INVALID_EVENT', reaso
 const notForSale = (reason: string): AppError => new AppError('GAME_NOT_PURCHASABLE', reason)
 
 /** The zap request among the readings of `nostr` whose signature verifies (the first reading's reason if none). */
-function verifiedReading(readings: readonly string[]): { raw: string; event: NostrEvent; zapRequest: ZapRequest } {
+function verifiedReading(readings: readonly string[]): {
+  raw: string
+  event: NostrEvent
+  zapRequest: ZapRequest
+} {
   let firstFailure: string | undefined
   for (const raw of readings) {
     if (raw.length > MAX_ZAP_REQUEST_CHARS) throw refuse('nostr: zap request too large')
@@ -167,8 +197,10 @@ function zappedGame(d: ZapDeps, zr: ZapRequest, to: ZapAddressee): CatalogGame |
   if (zr.coordinate !== undefined) {
     byA = parseGameCoordinate(zr.coordinate)
     // A developer's address is zapped for their notes and articles too: another kind is a tip to them.
-    if (!byA && to.kind === 'MARKET') throw notForSale('a: not a game coordinate (32267:<pubkey>:<slug>)')
-    if (!byA && parseCoordinate(zr.coordinate)?.kind === Kind.Game) throw notForSale('a: not a game coordinate')
+    if (!byA && to.kind === 'MARKET')
+      throw notForSale('a: not a game coordinate (32267:<pubkey>:<slug>)')
+    if (!byA && parseCoordinate(zr.coordinate)?.kind === Kind.Game)
+      throw notForSale('a: not a game coordinate')
   }
   const byE = zr.targetEventId !== undefined ? d.repo.gameOfEvent?.(zr.targetEventId) : undefined
   if (byA && byE && (byA.pubkey !== byE.pubkey || byA.slug !== byE.slug))
@@ -185,25 +217,37 @@ export async function zapCallback(d: ZapDeps, input: ZapCallbackInput): Promise<
   const c = d.config
   const to = input.to ?? { kind: 'MARKET', name: c.name }
   const amountMsat = input.amount === undefined ? undefined : parseMsat(input.amount)
-  if (amountMsat === undefined || amountMsat === 0) throw new AppError('VALIDATION_FAILED', 'amount: a positive integer number of msat is required')
+  if (amountMsat === undefined || amountMsat === 0)
+    throw new AppError('VALIDATION_FAILED', 'amount: a positive integer number of msat is required')
   if (amountMsat < c.minSendableMsat || amountMsat > c.maxSendableMsat)
-    throw new AppError('VALIDATION_FAILED', `amount: must be between ${c.minSendableMsat} and ${c.maxSendableMsat} msat`)
-  const readings = (typeof input.nostr === 'string' ? [input.nostr] : input.nostr ?? []).filter((r) => r.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `amount: must be between ${c.minSendableMsat} and ${c.maxSendableMsat} msat`,
+    )
+  const readings = (typeof input.nostr === 'string' ? [input.nostr] : (input.nostr ?? [])).filter(
+    (r) => r.length > 0,
+  )
   if (readings.length === 0) throw refuse('nostr: a zap request (kind 9734) is required')
 
   // NIP-57 Appendix D as clients send it, on the reading that verifies.
   const { raw, event, zapRequest: zr } = verifiedReading([...new Set(readings)])
   const amount = checkZapAmount(zr, amountMsat)
   if (!amount.ok) throw refuse(amount.reason)
-  if (zr.comment.length > c.commentAllowed) throw refuse(`content: comment longer than ${c.commentAllowed} characters`)
+  if (zr.comment.length > c.commentAllowed)
+    throw refuse(`content: comment longer than ${c.commentAllowed} characters`)
 
   const game = zappedGame(d, zr, to)
   // Who may be in `p`: on a developer's address, that developer; on the market's, the market or the
   // zapped game's developer (nostr-tools' makeZapRequest({event}) puts the event's author there).
   if (to.kind === 'DEVELOPER') {
-    if (zr.recipientPubkey !== to.pubkey) throw refuse("p: must be the pubkey of this Lightning address's owner")
-    if (game && game.developerPubkey !== to.pubkey) throw notForSale("the zapped game is not by this Lightning address's owner")
-  } else if (zr.recipientPubkey !== c.marketPubkey && (!game || zr.recipientPubkey !== game.developerPubkey)) {
+    if (zr.recipientPubkey !== to.pubkey)
+      throw refuse("p: must be the pubkey of this Lightning address's owner")
+    if (game && game.developerPubkey !== to.pubkey)
+      throw notForSale("the zapped game is not by this Lightning address's owner")
+  } else if (
+    zr.recipientPubkey !== c.marketPubkey &&
+    (!game || zr.recipientPubkey !== game.developerPubkey)
+  ) {
     throw refuse("p: must be the market pubkey or the zapped game's developer")
   }
   if (game && game.priceMsat > 0) {
@@ -218,21 +262,44 @@ export async function zapCallback(d: ZapDeps, input: ZapCallbackInput): Promise<
 
   // A wallet retrying the callback (lost answer) gets the invoice it was already given, not a second one.
   const again = d.repo.pendingZap?.(raw, amountMsat, d.nowSec() + REUSE_INVOICE_MIN_LIFE_SEC)
-  if (again) return { pr: again.bolt11, routes: [], purchaseId: again.purchaseId, isTip: again.isTip }
+  if (again)
+    return { pr: again.bolt11, routes: [], purchaseId: again.purchaseId, isTip: again.isTip }
 
   // The invoice commits to the zap request exactly as verified (NIP-57: hash the bytes, never re-serialise).
   const descriptionHash = createHash('sha256').update(raw, 'utf8').digest('hex')
-  const invoice = await d.wallet.makeInvoice({ amountMsat, descriptionHash, expirySec: c.invoiceExpirySec })
+  const invoice = await d.wallet.makeInvoice({
+    amountMsat,
+    descriptionHash,
+    expirySec: c.invoiceExpirySec,
+  })
   if (invoice.amountMsat !== amountMsat || !/^[0-9a-f]{64}$/.test(invoice.paymentHash))
-    throw new AppError('WALLET_UNAVAILABLE', 'the wallet answered an invoice that does not match the request')
+    throw new AppError(
+      'WALLET_UNAVAILABLE',
+      'the wallet answered an invoice that does not match the request',
+    )
 
   const id = d.newId()
-  await d.repo.createPending({
-    id, buyerPubkey: zr.senderPubkey, guestReceiptCodeHash: null, gameId: game?.id ?? null,
-    recipientPubkey: game === undefined && to.kind === 'DEVELOPER' ? to.pubkey : null, kind: 'ZAP', isTip,
-    invoiceProvider: c.invoiceProvider, paymentHash: invoice.paymentHash, bolt11: invoice.bolt11, amountMsat,
-    priceMsat: game?.priceMsat ?? msat(0), feeBps: developerTip ? c.tipFeeBps ?? 0 : c.feeBps, zapRequest: raw,
-    createdAtSec: d.nowSec(), expiresAtSec: invoice.expiresAtSec,
-  }, undefined, ledgerKey(id, 'INVOICE_CREATED'))
+  await d.repo.createPending(
+    {
+      id,
+      buyerPubkey: zr.senderPubkey,
+      guestReceiptCodeHash: null,
+      gameId: game?.id ?? null,
+      recipientPubkey: game === undefined && to.kind === 'DEVELOPER' ? to.pubkey : null,
+      kind: 'ZAP',
+      isTip,
+      invoiceProvider: c.invoiceProvider,
+      paymentHash: invoice.paymentHash,
+      bolt11: invoice.bolt11,
+      amountMsat,
+      priceMsat: game?.priceMsat ?? msat(0),
+      feeBps: developerTip ? (c.tipFeeBps ?? 0) : c.feeBps,
+      zapRequest: raw,
+      createdAtSec: d.nowSec(),
+      expiresAtSec: invoice.expiresAtSec,
+    },
+    undefined,
+    ledgerKey(id, 'INVOICE_CREATED'),
+  )
   return { pr: invoice.bolt11, routes: [], purchaseId: id, isTip }
 }

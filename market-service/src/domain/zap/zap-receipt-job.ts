@@ -21,13 +21,17 @@ export interface ZapReceiptJobDeps {
 export function zapReceiptFor(d: ZapReceiptJobDeps, purchaseId: string): NostrEvent {
   const p = d.purchases.byId(purchaseId)
   if (!p) throw new AppError('PURCHASE_NOT_FOUND', `no purchase ${purchaseId}`)
-  if (p.kind !== 'ZAP' || p.zapRequest === null) throw new AppError('CONFLICT', `purchase ${purchaseId} is not a zap`)
+  if (p.kind !== 'ZAP' || p.zapRequest === null)
+    throw new AppError('CONFLICT', `purchase ${purchaseId} is not a zap`)
   // ZAP-3: a receipt only after settlement.
-  if ((p.status !== 'PAID' && p.status !== 'REFUNDED') || p.paidAtSec === null) throw new AppError('CONFLICT', `purchase ${purchaseId} is ${p.status}, not paid`)
+  if ((p.status !== 'PAID' && p.status !== 'REFUNDED') || p.paidAtSec === null)
+    throw new AppError('CONFLICT', `purchase ${purchaseId} is ${p.status}, not paid`)
   const parsed = parseZapRequestJson(p.zapRequest)
   if (!parsed.ok) throw new AppError('INVALID_EVENT', `stored zap request: ${parsed.reason}`)
   const paid: { zapRequestJson: string; bolt11: string; preimage?: string; paidAtSec: number } = {
-    zapRequestJson: p.zapRequest, bolt11: p.bolt11, paidAtSec: p.paidAtSec,
+    zapRequestJson: p.zapRequest,
+    bolt11: p.bolt11,
+    paidAtSec: p.paidAtSec,
   }
   if (p.preimage !== null) paid.preimage = p.preimage
   return d.signer.sign(buildZapReceipt(zapReceiptInputFor(parsed.value.zapRequest, paid)))
@@ -36,8 +40,12 @@ export function zapReceiptFor(d: ZapReceiptJobDeps, purchaseId: string): NostrEv
 /** The outbox handler: `handlers.PUBLISH_ZAP_RECEIPT = zapReceiptHandler(deps)`. */
 export function zapReceiptHandler(d: ZapReceiptJobDeps): (payload: unknown) => Promise<NostrEvent> {
   return async (payload) => {
-    const id = typeof payload === 'object' && payload !== null ? (payload as { purchase_id?: unknown }).purchase_id : undefined
-    if (typeof id !== 'string') throw new AppError('VALIDATION_FAILED', 'PUBLISH_ZAP_RECEIPT payload needs purchase_id')
+    const id =
+      typeof payload === 'object' && payload !== null
+        ? (payload as { purchase_id?: unknown }).purchase_id
+        : undefined
+    if (typeof id !== 'string')
+      throw new AppError('VALIDATION_FAILED', 'PUBLISH_ZAP_RECEIPT payload needs purchase_id')
     return zapReceiptFor(d, id)
   }
 }

@@ -18,19 +18,37 @@ export interface ContractEnv {
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
 /** Upload through the presigned PUT exactly as a client would. */
-export async function putVia(store: BlobStore, key: string, bytes: Uint8Array<ArrayBuffer>, expiresAtSec: number): Promise<Response> {
-  const p = await store.presignPut(key, { sizeBytes: bytes.length, sha256: sha(bytes), contentType: 'application/zip', expiresAtSec })
+export async function putVia(
+  store: BlobStore,
+  key: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  expiresAtSec: number,
+): Promise<Response> {
+  const p = await store.presignPut(key, {
+    sizeBytes: bytes.length,
+    sha256: sha(bytes),
+    contentType: 'application/zip',
+    expiresAtSec,
+  })
   const headers = { ...p.headers }
   delete headers['content-length'] // fetch sets it from the body
   return fetch(p.url, { method: p.method, headers, body: bytes })
 }
 
 /** Run the contract against an adapter; `start` is called once. */
-export function blobStoreContract(name: string, start: () => Promise<ContractEnv>, t0: number): void {
+export function blobStoreContract(
+  name: string,
+  start: () => Promise<ContractEnv>,
+  t0: number,
+): void {
   describe(`BlobStore contract: ${name}`, () => {
     let env: ContractEnv
-    beforeAll(async () => { env = await start() })
-    afterAll(async () => { await env.stop() })
+    beforeAll(async () => {
+      env = await start()
+    })
+    afterAll(async () => {
+      await env.stop()
+    })
 
     const bytes = new Uint8Array(300_000).map((_, i) => (i * 31 + 7) & 0xff)
     const key = buildObjectKey(42, randomUUID())
@@ -45,22 +63,33 @@ export function blobStoreContract(name: string, start: () => Promise<ContractEnv
 
     it('openRead streams the whole object or an inclusive byte range', async () => {
       const chunks: Buffer[] = []
-      for await (const c of await env.store.openRead(key, { start: 1000, end: 1999 })) chunks.push(c as Buffer)
+      for await (const c of await env.store.openRead(key, { start: 1000, end: 1999 }))
+        chunks.push(c as Buffer)
       expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes.subarray(1000, 2000)))
     })
 
     it('a presigned GET fetched with plain fetch returns the exact bytes as an attachment', async () => {
       env.setNow(t0)
-      const url = await env.store.presignGet(key, { filename: 'space-game-1.0.0.zip', sha256: sha(bytes), expiresAtSec: t0 + 600 })
+      const url = await env.store.presignGet(key, {
+        filename: 'space-game-1.0.0.zip',
+        sha256: sha(bytes),
+        expiresAtSec: t0 + 600,
+      })
       const r = await fetch(url)
       expect(r.status).toBe(200)
-      expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="space-game-1.0.0.zip"/)
+      expect(r.headers.get('content-disposition')).toMatch(
+        /^attachment; filename="space-game-1.0.0.zip"/,
+      )
       expect(Buffer.from(await r.arrayBuffer())).toEqual(Buffer.from(bytes))
     })
 
     it('a presigned GET fails once it has expired', async () => {
       env.setNow(t0 - 3600) // signed an hour ago, valid for one minute
-      const url = await env.store.presignGet(key, { filename: 'x.zip', sha256: sha(bytes), expiresAtSec: t0 - 3540 })
+      const url = await env.store.presignGet(key, {
+        filename: 'x.zip',
+        sha256: sha(bytes),
+        expiresAtSec: t0 - 3540,
+      })
       env.setNow(t0)
       const r = await fetch(url)
       expect(r.status).toBeGreaterThanOrEqual(400)
@@ -70,7 +99,12 @@ export function blobStoreContract(name: string, start: () => Promise<ContractEnv
     it('an expired upload URL stores nothing', async () => {
       const k2 = buildObjectKey(42, randomUUID())
       env.setNow(t0 - 3600)
-      const p = await env.store.presignPut(k2, { sizeBytes: bytes.length, sha256: sha(bytes), contentType: 'application/zip', expiresAtSec: t0 - 3540 })
+      const p = await env.store.presignPut(k2, {
+        sizeBytes: bytes.length,
+        sha256: sha(bytes),
+        contentType: 'application/zip',
+        expiresAtSec: t0 - 3540,
+      })
       env.setNow(t0)
       const headers = { ...p.headers }
       delete headers['content-length']
@@ -89,9 +123,21 @@ export function blobStoreContract(name: string, start: () => Promise<ContractEnv
     })
 
     it('keys the service did not generate are refused before any I/O', async () => {
-      for (const bad of ['../etc/passwd', 'builds/1/../../x.zip', '/builds/1/a.zip', 'builds\\1\\a.zip', 'builds/1/%2e%2e/a.zip']) {
+      for (const bad of [
+        '../etc/passwd',
+        'builds/1/../../x.zip',
+        '/builds/1/a.zip',
+        'builds\\1\\a.zip',
+        'builds/1/%2e%2e/a.zip',
+      ]) {
         await expect(env.store.stat(bad)).rejects.toThrow(/unsafe object key/)
-        await expect(env.store.presignGet(bad, { filename: 'a.zip', sha256: sha(bytes), expiresAtSec: t0 + 60 })).rejects.toThrow(/unsafe object key/)
+        await expect(
+          env.store.presignGet(bad, {
+            filename: 'a.zip',
+            sha256: sha(bytes),
+            expiresAtSec: t0 + 60,
+          }),
+        ).rejects.toThrow(/unsafe object key/)
       }
     })
   })

@@ -16,9 +16,28 @@ export interface Served {
 export function withProblems(app: Hono): Hono {
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      return c.json({ type: 'about:blank', title: err.code, status: err.status, detail: err.message, code: err.code }, err.status as 400, { 'content-type': 'application/problem+json' })
+      return c.json(
+        {
+          type: 'about:blank',
+          title: err.code,
+          status: err.status,
+          detail: err.message,
+          code: err.code,
+        },
+        err.status as 400,
+        { 'content-type': 'application/problem+json' },
+      )
     }
-    return c.json({ type: 'about:blank', title: 'Internal', status: 500, code: 'INTERNAL', detail: String(err) }, 500)
+    return c.json(
+      {
+        type: 'about:blank',
+        title: 'Internal',
+        status: 500,
+        code: 'INTERNAL',
+        detail: String(err),
+      },
+      500,
+    )
   })
   return app
 }
@@ -27,13 +46,20 @@ export function withProblems(app: Hono): Hono {
 export async function serveApp(build: (baseUrl: string) => Hono): Promise<Served> {
   const holder: { app?: Hono } = {}
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: (req) => holder.app!.fetch(req), hostname: '127.0.0.1', port: 0 }, () => resolve(s as Server))
+    const s = serve(
+      { fetch: (req) => holder.app!.fetch(req), hostname: '127.0.0.1', port: 0 },
+      () => resolve(s as Server),
+    )
   })
   const addr = server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
   holder.app = build(`http://127.0.0.1:${port}`)
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }

@@ -31,9 +31,19 @@ db.pragma('busy_timeout = 5000')
 
 const pubkeyOf = (c: Context): string | undefined => c.req.header('x-test-pubkey')
 const auth: RouteAuth = {
-  async required(c) { const p = pubkeyOf(c); if (!p) throw new AppError('AUTH_REQUIRED', 'sign the request'); return p },
-  async optional(c) { return pubkeyOf(c) },
-  async admin(c) { const p = pubkeyOf(c); if (p !== 'a'.repeat(64)) throw new AppError('FORBIDDEN', 'admins only'); return p },
+  async required(c) {
+    const p = pubkeyOf(c)
+    if (!p) throw new AppError('AUTH_REQUIRED', 'sign the request')
+    return p
+  },
+  async optional(c) {
+    return pubkeyOf(c)
+  },
+  async admin(c) {
+    const p = pubkeyOf(c)
+    if (p !== 'a'.repeat(64)) throw new AppError('FORBIDDEN', 'admins only')
+    return p
+  },
 }
 const secret = randomBytes(32)
 const nowSec = (): number => Math.floor(Date.now() / 1000)
@@ -41,21 +51,37 @@ const nowSec = (): number => Math.floor(Date.now() / 1000)
 const served = await serveApp((url) => {
   const store = new FsBlobStore({ rootDir: blobDir, publicUrl: url, secret, nowSec })
   const uploads = {
-    repo: sqliteUploadRepo(db), store, zip: zipDirectoryReader(store), nowSec, uuid: randomUUID,
-    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES, uploadTtlSec: 600, zipLimits: defaultZipLimits,
+    repo: sqliteUploadRepo(db),
+    store,
+    zip: zipDirectoryReader(store),
+    nowSec,
+    uuid: randomUUID,
+    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+    uploadTtlSec: 600,
+    zipLimits: defaultZipLimits,
   }
   const downloads = {
-    repo: sqliteDownloadRepo(db), store, nowMs: () => Date.now(), urlTtlSec: 600,
+    repo: sqliteDownloadRepo(db),
+    store,
+    nowMs: () => Date.now(),
+    urlTtlSec: 600,
     ipHash: (ip: string) => createHmac('sha256', secret).update(ip).digest('hex'),
     receiptHash: (code: string) => createHash('sha256').update(code).digest('hex'),
     limits: makeDownloadLimits(),
   }
   const app = new Hono()
-  app.get('/__rss', (c) => c.json({ max_rss_bytes: process.resourceUsage().maxRSS * 1024, rss_bytes: process.memoryUsage().rss }))
+  app.get('/__rss', (c) =>
+    c.json({
+      max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+      rss_bytes: process.memoryUsage().rss,
+    }),
+  )
   app.route('/', blobRoutes({ store, onStored: completeStored(uploads) }))
   app.route('/', uploadRoutes({ uploads, downloads: downloads.repo, auth }))
   app.route('/', downloadRoutes({ downloads, auth }))
   return withProblems(app)
 })
 process.stdout.write(`${JSON.stringify({ url: served.url })}\n`)
-process.on('SIGTERM', () => { void served.close().then(() => process.exit(0)) })
+process.on('SIGTERM', () => {
+  void served.close().then(() => process.exit(0))
+})

@@ -29,7 +29,8 @@ export function documentedServerBlock(): string {
 }
 
 function replaceOnce(text: string, from: string, to: string): string {
-  if (text.split(from).length !== 2) throw new Error(`docs/deploy-nginx.md: expected ${JSON.stringify(from)} exactly once`)
+  if (text.split(from).length !== 2)
+    throw new Error(`docs/deploy-nginx.md: expected ${JSON.stringify(from)} exactly once`)
   return text.replace(from, to)
 }
 
@@ -72,7 +73,10 @@ export async function freePort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect(port, '127.0.0.1')
-    sock.once('connect', () => { sock.destroy(); resolve(true) })
+    sock.once('connect', () => {
+      sock.destroy()
+      resolve(true)
+    })
     sock.once('error', () => resolve(false))
   })
 }
@@ -83,7 +87,11 @@ export async function startNginx(o: NginxOptions): Promise<RunningNginx> {
   let block = documentedServerBlock()
   block = replaceOnce(block, 'listen 127.0.0.1:8080;', `listen 127.0.0.1:${o.port};`)
   block = replaceOnce(block, 'server 127.0.0.1:8787;', `server ${o.upstream};`)
-  block = replaceOnce(block, 'alias /var/lib/zapcade/blobs/;', `alias ${o.blobDir.replace(/\/+$/, '')}/;`)
+  block = replaceOnce(
+    block,
+    'alias /var/lib/zapcade/blobs/;',
+    `alias ${o.blobDir.replace(/\/+$/, '')}/;`,
+  )
   if (o.extraLocations) block = block.replace(/}\s*$/, `${o.extraLocations}\n}\n`)
   // Debian's nginx.conf around the block, reduced to what the block relies on (sendfile on at http level).
   const conf = `${process.getuid?.() === 0 ? 'user root;' : ''}
@@ -107,12 +115,23 @@ ${block}
 }
 `
   await writeFile(join(dir, 'nginx.conf'), conf)
-  const child: ChildProcess = spawn(NGINX_BIN, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: 'ignore' })
+  const child: ChildProcess = spawn(
+    NGINX_BIN,
+    ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
+    { stdio: 'ignore' },
+  )
   let exited: number | null | undefined
-  const exit = new Promise<void>((r) => child.once('exit', (code) => { exited = code; r() }))
+  const exit = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exited = code
+      r()
+    }),
+  )
   for (let i = 0; ; i++) {
     if (exited !== undefined) {
-      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''
+      const log = existsSync(join(dir, 'error.log'))
+        ? readFileSync(join(dir, 'error.log'), 'utf8')
+        : ''
       await rm(dir, { recursive: true, force: true })
       throw new Error(`nginx exited with ${exited}: ${log.slice(-2000)}`)
     }

@@ -23,18 +23,27 @@ export async function spawnService(seed: (db: Database.Database) => void): Promi
   const db = freshDb(dbFile)
   seed(db)
   const script = fileURLToPath(new URL('./blob-service.ts', import.meta.url))
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, dbFile, join(dir, 'blobs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', script, dbFile, join(dir, 'blobs')],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  )
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! })
-    rl.once('line', (l) => { rl.close(); resolve(l) })
+    rl.once('line', (l) => {
+      rl.close()
+      resolve(l)
+    })
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)))
   })
   const { url } = JSON.parse(line) as { url: string }
   return {
-    url, db, dir,
+    url,
+    db,
+    dir,
     async stop() {
       const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')

@@ -16,7 +16,8 @@
 import type { NostrEvent, UnsignedEvent } from '../event.ts'
 
 /** Zapstore's catalog community (zsp DefaultCommunity): the `h` tag every zsp app carries. */
-export const ZSP_DEFAULT_COMMUNITY = 'acfeaea6e51420e8068fac446ca9d17d7a9ef6a5d20d93894e50fee3d4902a84'
+export const ZSP_DEFAULT_COMMUNITY =
+  'acfeaea6e51420e8068fac446ca9d17d7a9ef6a5d20d93894e50fee3d4902a84'
 
 export const ZAPSTORE_LEGACY_ASSET: NostrEvent = {
   id: '9d2dea099bede47778dd46389733ab5df95815f69c11c96f5010623782ad21fd',
@@ -53,7 +54,10 @@ export const ZAPSTORE_LEGACY_RELEASE: NostrEvent = {
   tags: [
     ['url', 'https://github.com/zapstore/zapstore/releases/tag/0.1.6'],
     ['e', '9d2dea099bede47778dd46389733ab5df95815f69c11c96f5010623782ad21fd'],
-    ['a', '32267:78ce6faa72264387284e647ba6938995735ec8c7d5c5a65737e55130f026307d:dev.zapstore.app'],
+    [
+      'a',
+      '32267:78ce6faa72264387284e647ba6938995735ec8c7d5c5a65737e55130f026307d:dev.zapstore.app',
+    ],
     ['d', 'dev.zapstore.app@0.1.6'],
   ],
 }
@@ -75,7 +79,10 @@ export interface ZspApp {
 
 /** zsp BuildAppMetadataEvent: d, name, summary, icon, image×n, t×n, url, repository, f×n, license, h. */
 export function zspApp(a: ZspApp): UnsignedEvent {
-  const tags: string[][] = [['d', a.packageId], ['name', a.name]]
+  const tags: string[][] = [
+    ['d', a.packageId],
+    ['name', a.name],
+  ]
   if (a.summary) tags.push(['summary', a.summary])
   if (a.iconUrl) tags.push(['icon', a.iconUrl])
   for (const u of a.imageUrls ?? []) tags.push(['image', u])
@@ -101,9 +108,15 @@ export interface ZspRelease {
 
 /** zsp BuildReleaseEvent + AddAssetReferences: i, version, d, c, f×n, then one e per asset (relay hint). */
 export function zspRelease(r: ZspRelease): UnsignedEvent {
-  const tags: string[][] = [['i', r.packageId], ['version', r.version], ['d', `${r.packageId}@${r.version}`], ['c', r.channel ?? 'main']]
+  const tags: string[][] = [
+    ['i', r.packageId],
+    ['version', r.version],
+    ['d', `${r.packageId}@${r.version}`],
+    ['c', r.channel ?? 'main'],
+  ]
   for (const f of r.platforms ?? []) tags.push(['f', f])
-  for (const id of r.assetEventIds) tags.push(r.assetRelayHint ? ['e', id, r.assetRelayHint] : ['e', id])
+  for (const id of r.assetEventIds)
+    tags.push(r.assetRelayHint ? ['e', id, r.assetRelayHint] : ['e', id])
   return { kind: 30063, created_at: r.createdAtSec, tags, content: r.changelog ?? '' }
 }
 
@@ -129,7 +142,11 @@ export interface ZspAsset {
  * variant, version_code, apk_certificate_hash.
  */
 export function zspAsset(a: ZspAsset): UnsignedEvent {
-  const tags: string[][] = [['i', a.identifier], ['x', a.sha256], ['version', a.version]]
+  const tags: string[][] = [
+    ['i', a.identifier],
+    ['x', a.sha256],
+    ['version', a.version],
+  ]
   for (const u of a.urls) tags.push(['url', u])
   tags.push(['m', a.mime ?? 'application/vnd.android.package-archive'])
   if (a.sizeBytes) tags.push(['size', String(a.sizeBytes)])

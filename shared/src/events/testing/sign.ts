@@ -15,12 +15,21 @@ export function newKey(): TestKey {
 
 /** Sign an unsigned event and keep only the seven NIP-01 fields. */
 export function sign(u: UnsignedEvent, key: TestKey): NostrEvent {
-  const { id, pubkey, created_at, kind, tags, content, sig } = finalizeEvent({ ...u, tags: u.tags.map((t) => [...t]) }, key.sk)
+  const { id, pubkey, created_at, kind, tags, content, sig } = finalizeEvent(
+    { ...u, tags: u.tags.map((t) => [...t]) },
+    key.sk,
+  )
   return { id, pubkey, created_at, kind, tags, content, sig }
 }
 
 /** Sign an event of `kind` with exactly these tags. */
-export function signTags(kind: number, tags: string[][], key: TestKey, content = '', createdAtSec = 1_760_000_000): NostrEvent {
+export function signTags(
+  kind: number,
+  tags: string[][],
+  key: TestKey,
+  content = '',
+  createdAtSec = 1_760_000_000,
+): NostrEvent {
   return sign({ kind, tags, content, created_at: createdAtSec }, key)
 }
 
@@ -37,4 +46,6 @@ export const replacing = (tag: string[]) => (tags: string[][]) => {
   return [...rest, tag]
 }
 /** Append extra tags. */
-export const adding = (...extra: string[][]) => (tags: string[][]) => [...tags, ...extra]
+export const adding =
+  (...extra: string[][]) =>
+  (tags: string[][]) => [...tags, ...extra]

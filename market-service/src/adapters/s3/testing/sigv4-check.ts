@@ -9,7 +9,9 @@ import { SignatureV4 } from '@smithy/signature-v4'
 class Sha256 {
   readonly #h: ReturnType<typeof createHash> | ReturnType<typeof createHmac>
   constructor(secret?: unknown) {
-    this.#h = secret ? createHmac('sha256', Buffer.from(secret as Uint8Array)) : createHash('sha256')
+    this.#h = secret
+      ? createHmac('sha256', Buffer.from(secret as Uint8Array))
+      : createHash('sha256')
   }
   update(data: Uint8Array | string): void {
     this.#h.update(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data))
@@ -19,7 +21,15 @@ class Sha256 {
   }
 }
 
-const AUTH_PARAMS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Content-Sha256'])
+const AUTH_PARAMS = new Set([
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Content-Sha256',
+])
 
 /** Parse `20261124T010203Z`. */
 function amzDate(s: string): Date {
@@ -32,22 +42,53 @@ function amzDate(s: string): Date {
  * True when `url` carries a valid, unexpired SigV4 query signature for `method` under these credentials
  * (`extraHeaders` = the signed headers the caller would send, e.g. content-length on a PUT).
  */
-export async function isValidPresignedUrl(url: string, method: string, creds: { accessKeyId: string; secretAccessKey: string; region: string }, nowMs: number, extraHeaders: Record<string, string> = {}): Promise<boolean> {
+export async function isValidPresignedUrl(
+  url: string,
+  method: string,
+  creds: { accessKeyId: string; secretAccessKey: string; region: string },
+  nowMs: number,
+  extraHeaders: Record<string, string> = {},
+): Promise<boolean> {
   const u = new URL(url)
   const q = u.searchParams
-  const date = q.get('X-Amz-Date'), expires = Number(q.get('X-Amz-Expires')), given = q.get('X-Amz-Signature')
+  const date = q.get('X-Amz-Date'),
+    expires = Number(q.get('X-Amz-Expires')),
+    given = q.get('X-Amz-Signature')
   if (!date || !given || !Number.isFinite(expires)) return false
   const signingDate = amzDate(date)
   if (nowMs >= signingDate.getTime() + expires * 1000) return false
   const query: Record<string, string> = {}
   for (const [k, v] of q) if (!AUTH_PARAMS.has(k)) query[k] = v
   const signed = new Set((q.get('X-Amz-SignedHeaders') ?? '').split(';'))
-  const headers: Record<string, string> = { host: u.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' }
-  for (const [k, v] of Object.entries(extraHeaders)) if (signed.has(k.toLowerCase())) headers[k.toLowerCase()] = v
-  const signer = new SignatureV4({ credentials: creds, region: creds.region, service: 's3', sha256: Sha256, uriEscapePath: false })
+  const headers: Record<string, string> = {
+    host: u.host,
+    'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+  }
+  for (const [k, v] of Object.entries(extraHeaders))
+    if (signed.has(k.toLowerCase())) headers[k.toLowerCase()] = v
+  const signer = new SignatureV4({
+    credentials: creds,
+    region: creds.region,
+    service: 's3',
+    sha256: Sha256,
+    uriEscapePath: false,
+  })
   const again = await signer.presign(
-    { method, protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, query, headers },
-    { signingDate, expiresIn: expires, unsignableHeaders: new Set(['content-type']), unhoistableHeaders: new Set(['x-amz-meta-sha256', 'x-amz-checksum-sha256']) },
+    {
+      method,
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: u.pathname,
+      query,
+      headers,
+    },
+    {
+      signingDate,
+      expiresIn: expires,
+      unsignableHeaders: new Set(['content-type']),
+      unhoistableHeaders: new Set(['x-amz-meta-sha256', 'x-amz-checksum-sha256']),
+    },
   )
   const recomputed = (again.query as Record<string, string>)['X-Amz-Signature']
   return recomputed === given

@@ -30,9 +30,18 @@ export interface CatalogFixture {
   file: string
   /** A second connection to the same file, as the indexer's would be. */
   other(): Database.Database
-  user(pubkey?: string, profile?: { displayName?: string; picture?: string; lud16?: string }): { id: number; pubkey: string }
+  user(
+    pubkey?: string,
+    profile?: { displayName?: string; picture?: string; lud16?: string },
+  ): { id: number; pubkey: string }
   game(dev: { id: number }, g: SeedGame): number
-  release(gameId: number, version: string, publishedAt: number, asset?: { sha256: string; sizeBytes: number } | null, notes?: string): number
+  release(
+    gameId: number,
+    version: string,
+    publishedAt: number,
+    asset?: { sha256: string; sizeBytes: number } | null,
+    notes?: string,
+  ): number
   close(): void
 }
 
@@ -46,7 +55,8 @@ export function catalogFixture(): CatalogFixture {
   migrate(sql)
   const others: Database.Database[] = []
   let seq = 0
-  const insGame = db.prepare(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, featured_rank, price_msat,
+  const insGame =
+    db.prepare(`INSERT INTO games (developer_user_id, slug, title, summary, description, status, listing, featured_rank, price_msat,
       icon, tags_json, platforms_json, event_id, event_created_at, deleted_at, created_at, updated_at)
     VALUES (@dev, @slug, @title, @summary, @description, @status, @listing, @rank, @price, @icon, @tags, @platforms, @eventId, @updated, @deleted, @updated, @updated)`)
   const insTag = db.prepare('INSERT INTO game_tags (game_id, tag) VALUES (?, ?)')
@@ -61,8 +71,13 @@ export function catalogFixture(): CatalogFixture {
       return o
     },
     user(pubkey = randomBytes(32).toString('hex'), p = {}) {
-      const id = Number(db.prepare('INSERT INTO users (pubkey, display_name, avatar_url, lud16, created_at) VALUES (?, ?, ?, ?, 1)')
-        .run(pubkey, p.displayName ?? null, p.picture ?? null, p.lud16 ?? null).lastInsertRowid)
+      const id = Number(
+        db
+          .prepare(
+            'INSERT INTO users (pubkey, display_name, avatar_url, lud16, created_at) VALUES (?, ?, ?, ?, 1)',
+          )
+          .run(pubkey, p.displayName ?? null, p.picture ?? null, p.lud16 ?? null).lastInsertRowid,
+      )
       return { id, pubkey }
     },
     game(dev, g) {
@@ -71,22 +86,49 @@ export function catalogFixture(): CatalogFixture {
       const tags = g.tags ?? []
       const platforms = g.platforms ?? []
       const updated = g.updatedAt ?? 1_800_000_000 + seq
-      const id = Number(insGame.run({
-        dev: dev.id, slug: g.slug, title: g.title ?? g.slug, summary: g.summary ?? null, description: g.description ?? '',
-        status, listing: status === 'DRAFT' || status === 'UNLISTED' ? status : 'LISTED', rank: g.featuredRank ?? null,
-        price: g.priceMsat ?? 0, icon: g.icon ?? null, tags: JSON.stringify(tags), platforms: JSON.stringify(platforms),
-        eventId: randomBytes(32).toString('hex'), updated, deleted: g.deleted ? updated + 1 : null,
-      }).lastInsertRowid)
+      const id = Number(
+        insGame.run({
+          dev: dev.id,
+          slug: g.slug,
+          title: g.title ?? g.slug,
+          summary: g.summary ?? null,
+          description: g.description ?? '',
+          status,
+          listing: status === 'DRAFT' || status === 'UNLISTED' ? status : 'LISTED',
+          rank: g.featuredRank ?? null,
+          price: g.priceMsat ?? 0,
+          icon: g.icon ?? null,
+          tags: JSON.stringify(tags),
+          platforms: JSON.stringify(platforms),
+          eventId: randomBytes(32).toString('hex'),
+          updated,
+          deleted: g.deleted ? updated + 1 : null,
+        }).lastInsertRowid,
+      )
       for (const t of tags) insTag.run(id, t)
       for (const f of platforms) insPlatform.run(id, f)
       return id
     },
     release(gameId, version, publishedAt, asset = null, notes = '') {
-      const rid = Number(db.prepare(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id, created_at, updated_at)
-        VALUES (?, ?, 'main', ?, ?, ?, ?, ?, ?)`).run(gameId, version, notes, publishedAt, 'a'.repeat(64), randomBytes(32).toString('hex'), publishedAt, publishedAt).lastInsertRowid)
+      const rid = Number(
+        db
+          .prepare(`INSERT INTO releases (game_id, version, channel, release_notes, published_at, asset_event_id, event_id, created_at, updated_at)
+        VALUES (?, ?, 'main', ?, ?, ?, ?, ?, ?)`)
+          .run(
+            gameId,
+            version,
+            notes,
+            publishedAt,
+            'a'.repeat(64),
+            randomBytes(32).toString('hex'),
+            publishedAt,
+            publishedAt,
+          ).lastInsertRowid,
+      )
       if (asset) {
-        db.prepare(`INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 'application/zip', ?)`)
-          .run(rid, 'a'.repeat(64), asset.sha256, asset.sizeBytes, publishedAt)
+        db.prepare(
+          `INSERT INTO build_assets (release_id, event_id, sha256, size_bytes, content_type, created_at) VALUES (?, ?, ?, ?, 'application/zip', ?)`,
+        ).run(rid, 'a'.repeat(64), asset.sha256, asset.sizeBytes, publishedAt)
       }
       return rid
     },

@@ -25,35 +25,67 @@ function crc32(buf: Buffer): number {
 }
 
 /** Local header (30 bytes + name) for an entry. */
-export function localHeader(name: Buffer, method: number, crc: number, csize: number, usize: number, flags = 0): Buffer {
+export function localHeader(
+  name: Buffer,
+  method: number,
+  crc: number,
+  csize: number,
+  usize: number,
+  flags = 0,
+): Buffer {
   const h = Buffer.alloc(30)
-  h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt16LE(flags, 6); h.writeUInt16LE(method, 8)
-  h.writeUInt32LE(crc, 14); h.writeUInt32LE(csize, 18); h.writeUInt32LE(usize, 22); h.writeUInt16LE(name.length, 26)
+  h.writeUInt32LE(0x04034b50, 0)
+  h.writeUInt16LE(20, 4)
+  h.writeUInt16LE(flags, 6)
+  h.writeUInt16LE(method, 8)
+  h.writeUInt32LE(crc, 14)
+  h.writeUInt32LE(csize, 18)
+  h.writeUInt32LE(usize, 22)
+  h.writeUInt16LE(name.length, 26)
   return Buffer.concat([h, name])
 }
 
 /** Central directory record for an entry. */
-export function centralRecord(name: Buffer, method: number, crc: number, csize: number, usize: number, offset: number, unixMode: number | undefined, flags = 0): Buffer {
+export function centralRecord(
+  name: Buffer,
+  method: number,
+  crc: number,
+  csize: number,
+  usize: number,
+  offset: number,
+  unixMode: number | undefined,
+  flags = 0,
+): Buffer {
   const h = Buffer.alloc(46)
   h.writeUInt32LE(0x02014b50, 0)
   h.writeUInt16LE(unixMode === undefined ? 20 : (3 << 8) | 20, 4)
-  h.writeUInt16LE(20, 6); h.writeUInt16LE(flags, 8); h.writeUInt16LE(method, 10)
-  h.writeUInt32LE(crc, 16); h.writeUInt32LE(csize, 20); h.writeUInt32LE(usize, 24); h.writeUInt16LE(name.length, 28)
-  h.writeUInt32LE(unixMode === undefined ? 0 : (unixMode << 16) >>> 0, 38); h.writeUInt32LE(offset, 42)
+  h.writeUInt16LE(20, 6)
+  h.writeUInt16LE(flags, 8)
+  h.writeUInt16LE(method, 10)
+  h.writeUInt32LE(crc, 16)
+  h.writeUInt32LE(csize, 20)
+  h.writeUInt32LE(usize, 24)
+  h.writeUInt16LE(name.length, 28)
+  h.writeUInt32LE(unixMode === undefined ? 0 : (unixMode << 16) >>> 0, 38)
+  h.writeUInt32LE(offset, 42)
   return Buffer.concat([h, name])
 }
 
 /** End of central directory record. */
 export function eocd(count: number, cdSize: number, cdOffset: number): Buffer {
   const h = Buffer.alloc(22)
-  h.writeUInt32LE(0x06054b50, 0); h.writeUInt16LE(count, 8); h.writeUInt16LE(count, 10)
-  h.writeUInt32LE(cdSize, 12); h.writeUInt32LE(cdOffset, 16)
+  h.writeUInt32LE(0x06054b50, 0)
+  h.writeUInt16LE(count, 8)
+  h.writeUInt16LE(count, 10)
+  h.writeUInt32LE(cdSize, 12)
+  h.writeUInt32LE(cdOffset, 16)
   return h
 }
 
 /** Build a whole zip in memory (small fixtures only). */
 export function makeZip(entries: FakeEntry[]): Buffer {
-  const locals: Buffer[] = [], central: Buffer[] = []
+  const locals: Buffer[] = [],
+    central: Buffer[] = []
   let offset = 0
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8')
@@ -63,7 +95,10 @@ export function makeZip(entries: FakeEntry[]): Buffer {
     const crc = crc32(raw)
     const usize = e.claimUncompressed ?? raw.length
     const flags = (e.encrypted ? 1 : 0) | 0x800
-    const local = Buffer.concat([localHeader(name, method, crc, stored.length, usize, flags), stored])
+    const local = Buffer.concat([
+      localHeader(name, method, crc, stored.length, usize, flags),
+      stored,
+    ])
     central.push(centralRecord(name, method, crc, stored.length, usize, offset, e.unixMode, flags))
     locals.push(local)
     offset += local.length

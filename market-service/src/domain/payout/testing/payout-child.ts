@@ -13,7 +13,8 @@ import type { Wallet } from '../../../ports/wallet.ts'
 import { PayoutWorker } from '../payout-worker.ts'
 
 const [dbFile, nwcUrl, payoutId] = process.argv.slice(2)
-if (!dbFile || !nwcUrl || !payoutId) throw new Error('usage: payout-child.ts <db> <nwc-url> <payout-id>')
+if (!dbFile || !nwcUrl || !payoutId)
+  throw new Error('usage: payout-child.ts <db> <nwc-url> <payout-id>')
 const db = new Database(dbFile)
 db.pragma('journal_mode = WAL')
 db.pragma('busy_timeout = 5000')
@@ -29,7 +30,12 @@ const wallet: Pick<Wallet, 'payInvoice' | 'lookupPayment'> = {
 }
 const repo = sqlitePayoutRepo(db)
 const worker = new PayoutWorker({
-  repo, wallet, lnurl: lnurlPayClient({ production: false }), clock: systemClock, random: Math.random, invoiceExpiresAtSec,
+  repo,
+  wallet,
+  lnurl: lnurlPayClient({ production: false }),
+  clock: systemClock,
+  random: Math.random,
+  invoiceExpiresAtSec,
   policy: { recheckSec: 0, baseBackoffSec: 1, maxBackoffSec: 1 },
   log: (msg, fields) => process.stderr.write(`payout-child: ${msg} ${JSON.stringify(fields)}\n`),
 })
@@ -41,7 +47,10 @@ for (;;) {
     break
   }
   const steps = await worker.tick()
-  if (process.env.PAYOUT_CHILD_DEBUG) process.stderr.write(`payout-child: ${JSON.stringify([...steps])} ${JSON.stringify(repo.get(payoutId))}\n`)
+  if (process.env.PAYOUT_CHILD_DEBUG)
+    process.stderr.write(
+      `payout-child: ${JSON.stringify([...steps])} ${JSON.stringify(repo.get(payoutId))}\n`,
+    )
   await new Promise((r) => setTimeout(r, 200))
 }
 await nwc.close()

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { finalizeEvent, generateSecretKey, getEventHash, getPublicKey, verifyEvent } from 'nostr-tools/pure'
+import {
+  finalizeEvent,
+  generateSecretKey,
+  getEventHash,
+  getPublicKey,
+  verifyEvent,
+} from 'nostr-tools/pure'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import {
   CLIENT_ZAPS,
@@ -16,10 +22,19 @@ const developerSk = generateSecretKey()
 const developer = getPublicKey(developerSk)
 const market = getPublicKey(generateSecretKey())
 const game = finalizeEvent(
-  { kind: 32267, created_at: 1_700_000_000, content: '', tags: [['d', 'space-game'], ['zap', market, '', '1']] },
+  {
+    kind: 32267,
+    created_at: 1_700_000_000,
+    content: '',
+    tags: [
+      ['d', 'space-game'],
+      ['zap', market, '', '1'],
+    ],
+  },
   developerSk,
 )
-const LNURL = 'lnurl1dp68gurn8ghj7ctsdyhxkmmvwp5jucm0d5hkzurf9ashq6f0dehhxarj94h8xmmrd9skcmr9wssv8kx6'
+const LNURL =
+  'lnurl1dp68gurn8ghj7ctsdyhxkmmvwp5jucm0d5hkzurf9ashq6f0dehhxarj94h8xmmrd9skcmr9wssv8kx6'
 const COMMENT = 'gg wp + 🎮 thanks'
 
 function input(): ClientZapInput {
@@ -76,7 +91,10 @@ describe('client zap shapes', () => {
   })
 
   it('Damus: no amount, e + author p, at most 10 relays, + left literal, comment twice', () => {
-    const many = { ...input(), relays: Array.from({ length: 12 }, (_, i) => `wss://r${i}.example.com`) }
+    const many = {
+      ...input(),
+      relays: Array.from({ length: 12 }, (_, i) => `wss://r${i}.example.com`),
+    }
     const z = CLIENT_ZAPS.damus(many)
     expect(tagValues(z.event, 'amount')).toEqual([])
     expect(tagValues(z.event, 'a')).toEqual([])
@@ -100,8 +118,14 @@ describe('client zap shapes', () => {
     expect(z.event.tags.map((t) => t[0])).toEqual(['e', 'p', 'relays', 'k', 'a', 'amount', 'lnurl'])
     expect(tagValues(z.event, 'p')).toEqual([['p', market]])
     expect(tagValues(z.event, 'a')).toEqual([['a', `32267:${developer}:space-game`]])
-    expect(tagValues(z.event, 'relays')).toEqual([['relays', 'ws://127.0.0.1:7777/', 'wss://relay.example.com/']])
-    expect(z.callbackQuery.startsWith('amount=21000&comment=gg+wp+%2B+%F0%9F%8E%AE+thanks&nostr=%7B%22id%22%3A')).toBe(true)
+    expect(tagValues(z.event, 'relays')).toEqual([
+      ['relays', 'ws://127.0.0.1:7777/', 'wss://relay.example.com/'],
+    ])
+    expect(
+      z.callbackQuery.startsWith(
+        'amount=21000&comment=gg+wp+%2B+%F0%9F%8E%AE+thanks&nostr=%7B%22id%22%3A',
+      ),
+    ).toBe(true)
   })
 
   it('Primal: author p, 20+ relays with trailing slashes and duplicates', () => {
@@ -122,10 +146,15 @@ describe('client zap shapes', () => {
   })
 
   it('NDK: 4 relays at most, lnurl tag is the callback URL, five-element e, p last', () => {
-    const many = { ...input(), relays: Array.from({ length: 6 }, (_, i) => `wss://r${i}.example.com/`) }
+    const many = {
+      ...input(),
+      relays: Array.from({ length: 6 }, (_, i) => `wss://r${i}.example.com/`),
+    }
     const z = CLIENT_ZAPS.ndk(many)
     expect(tagValues(z.event, 'relays')[0]).toHaveLength(5)
-    expect(tagValues(z.event, 'lnurl')).toEqual([['lnurl', 'https://market.example/lnurlp/zaps/callback']])
+    expect(tagValues(z.event, 'lnurl')).toEqual([
+      ['lnurl', 'https://market.example/lnurlp/zaps/callback'],
+    ])
     expect(tagValues(z.event, 'e')).toEqual([['e', game.id, '', '', developer]])
     expect(z.event.tags.at(-1)).toEqual(['p', market])
     expect(z.nostrJson.startsWith('{"created_at":')).toBe(true)
@@ -147,7 +176,9 @@ describe('client zap shapes', () => {
   })
 
   it('encoders: Foundation keeps + and encodes & =; Java URLEncoder matches URLSearchParams', () => {
-    expect(foundationQueryItemEncode('{"a":"b c+d&e=f/~"}')).toBe('%7B%22a%22:%22b%20c+d%26e%3Df/~%22%7D')
+    expect(foundationQueryItemEncode('{"a":"b c+d&e=f/~"}')).toBe(
+      '%7B%22a%22:%22b%20c+d%26e%3Df/~%22%7D',
+    )
     const s = 'a b+c&d=e~f*g.h-i_j/k:l🎮é"[]{}'
     expect(javaUrlEncode(s)).toBe(new URLSearchParams({ x: s }).toString().slice(2))
   })

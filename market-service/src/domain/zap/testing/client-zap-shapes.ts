@@ -56,8 +56,19 @@ type EventKey = keyof NostrEvent
 const nowSec = (): number => Math.floor(Date.now() / 1000)
 
 function sign(input: ClientZapInput, tags: string[][], sk: Uint8Array = input.sk): NostrEvent {
-  const e = finalizeEvent({ kind: 9734, created_at: input.createdAt ?? nowSec(), content: input.comment, tags }, sk)
-  return { id: e.id, pubkey: e.pubkey, created_at: e.created_at, kind: e.kind, tags: e.tags, content: e.content, sig: e.sig }
+  const e = finalizeEvent(
+    { kind: 9734, created_at: input.createdAt ?? nowSec(), content: input.comment, tags },
+    sk,
+  )
+  return {
+    id: e.id,
+    pubkey: e.pubkey,
+    created_at: e.created_at,
+    kind: e.kind,
+    tags: e.tags,
+    content: e.content,
+    sig: e.sig,
+  }
 }
 
 /** JSON of the event with its keys in the given order (clients differ; the id does not depend on it). */
@@ -93,7 +104,15 @@ export function javaUrlEncode(s: string): string {
   return percentEncode(s, /^[A-Za-z0-9.\-*_ ]$/).replaceAll(' ', '+')
 }
 
-const NOSTR_TOOLS_ORDER: EventKey[] = ['kind', 'created_at', 'content', 'tags', 'pubkey', 'id', 'sig']
+const NOSTR_TOOLS_ORDER: EventKey[] = [
+  'kind',
+  'created_at',
+  'content',
+  'tags',
+  'pubkey',
+  'id',
+  'sig',
+]
 
 /**
  * Damus (iOS), damus-io/damus @ 9d287c7cc7f6835b5d7b57a7bea348cc385dee9a.
@@ -118,12 +137,23 @@ const NOSTR_TOOLS_ORDER: EventKey[] = ['kind', 'created_at', 'content', 'tags', 
  */
 export function damusZap(input: ClientZapInput, opts: { anon?: boolean } = {}): ClientZap {
   const tags: string[][] = input.target
-    ? [['e', input.target.event.id], ['p', input.target.event.pubkey]]
+    ? [
+        ['e', input.target.event.id],
+        ['p', input.target.event.pubkey],
+      ]
     : [['p', input.recipientPubkey]]
   tags.push(['relays', ...input.relays.slice(0, 10)])
   if (opts.anon) tags.push(['anon'])
   const event = sign(input, tags, opts.anon ? generateSecretKey() : input.sk)
-  const nostrJson = jsonInOrder(event, ['kind', 'content', 'tags', 'sig', 'id', 'pubkey', 'created_at'])
+  const nostrJson = jsonInOrder(event, [
+    'kind',
+    'content',
+    'tags',
+    'sig',
+    'id',
+    'pubkey',
+    'created_at',
+  ])
   const q = [`amount=${input.amountMsat}`, `nostr=${foundationQueryItemEncode(nostrJson)}`]
   if (input.comment !== '') q.push(`comment=${foundationQueryItemEncode(input.comment)}`)
   return { event, nostrJson, callbackQuery: q.join('&') }
@@ -162,17 +192,34 @@ export function amethystZap(input: ClientZapInput, opts: { anon?: boolean } = {}
   let tags: string[][]
   if (input.target) {
     const t = input.target.event
-    tags = [['e', t.id], ['p', input.recipientPubkey], ['relays', ...relays], ['k', String(t.kind)]]
+    tags = [
+      ['e', t.id],
+      ['p', input.recipientPubkey],
+      ['relays', ...relays],
+      ['k', String(t.kind)],
+    ]
     const d = t.tags.find((x) => x[0] === 'd')?.[1]
-    if (t.kind >= 30000 && t.kind < 40000 && d !== undefined) tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
+    if (t.kind >= 30000 && t.kind < 40000 && d !== undefined)
+      tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
   } else {
-    tags = [['p', input.recipientPubkey], ['relays', ...relays]]
+    tags = [
+      ['p', input.recipientPubkey],
+      ['relays', ...relays],
+    ]
   }
   if (input.amountMsat > 0) tags.push(['amount', String(input.amountMsat)])
   if (input.lnurl !== '') tags.push(['lnurl', input.lnurl.toLowerCase()])
   if (opts.anon) tags.push(['anon'])
   const event = sign(input, tags, opts.anon ? generateSecretKey() : input.sk)
-  const nostrJson = jsonInOrder(event, ['id', 'pubkey', 'created_at', 'kind', 'tags', 'content', 'sig'])
+  const nostrJson = jsonInOrder(event, [
+    'id',
+    'pubkey',
+    'created_at',
+    'kind',
+    'tags',
+    'content',
+    'sig',
+  ])
   const callbackQuery = `amount=${input.amountMsat}&comment=${javaUrlEncode(input.comment)}&nostr=${javaUrlEncode(nostrJson)}`
   return { event, nostrJson, callbackQuery }
 }
@@ -183,13 +230,30 @@ export function amethystZap(input: ClientZapInput, opts: { anon?: boolean } = {}
  * `RELAY_OPENED` handler skips an exact match); they stand for the duplicates seen in real Primal requests.
  */
 export const PRIMAL_CONNECTED_RELAYS: readonly string[] = [
-  'wss://relay.primal.net/', 'wss://relay.damus.io/', 'wss://nos.lol/', 'wss://nostr.wine/',
-  'wss://relay.nostr.band/', 'wss://relay.snort.social/', 'wss://nostr.mom/', 'wss://purplepag.es/',
-  'wss://relay.nostr.bg/', 'wss://nostr.bitcoiner.social/', 'wss://nostr-pub.wellorder.net/',
-  'wss://offchain.pub/', 'wss://relay.current.fyi/', 'wss://nostr.oxtr.dev/', 'wss://eden.nostr.land/',
-  'wss://nostr.land/', 'wss://relay.nostrplebs.com/', 'wss://atlas.nostr.land/', 'wss://relay.mostr.pub/',
-  'wss://nostr.fmt.wiz.biz/', 'wss://premium.primal.net/', 'wss://relay.nostr.net/',
-  'wss://relay.damus.io/', 'wss://nos.lol/',
+  'wss://relay.primal.net/',
+  'wss://relay.damus.io/',
+  'wss://nos.lol/',
+  'wss://nostr.wine/',
+  'wss://relay.nostr.band/',
+  'wss://relay.snort.social/',
+  'wss://nostr.mom/',
+  'wss://purplepag.es/',
+  'wss://relay.nostr.bg/',
+  'wss://nostr.bitcoiner.social/',
+  'wss://nostr-pub.wellorder.net/',
+  'wss://offchain.pub/',
+  'wss://relay.current.fyi/',
+  'wss://nostr.oxtr.dev/',
+  'wss://eden.nostr.land/',
+  'wss://nostr.land/',
+  'wss://relay.nostrplebs.com/',
+  'wss://atlas.nostr.land/',
+  'wss://relay.mostr.pub/',
+  'wss://nostr.fmt.wiz.biz/',
+  'wss://premium.primal.net/',
+  'wss://relay.nostr.net/',
+  'wss://relay.damus.io/',
+  'wss://nos.lol/',
 ]
 
 /**
@@ -205,13 +269,19 @@ export const PRIMAL_CONNECTED_RELAYS: readonly string[] = [
  */
 export function primalZap(input: ClientZapInput): ClientZap {
   const t = input.target?.event
-  const tags = nostrToolsTags(t?.pubkey ?? input.recipientPubkey, input.amountMsat, [
-    ...input.relays,
-    ...PRIMAL_CONNECTED_RELAYS,
-  ], t)
+  const tags = nostrToolsTags(
+    t?.pubkey ?? input.recipientPubkey,
+    input.amountMsat,
+    [...input.relays, ...PRIMAL_CONNECTED_RELAYS],
+    t,
+  )
   const event = sign(input, tags)
   const nostrJson = jsonInOrder(event, NOSTR_TOOLS_ORDER)
-  return { event, nostrJson, callbackQuery: `amount=${input.amountMsat}&nostr=${encodeURIComponent(nostrJson)}` }
+  return {
+    event,
+    nostrJson,
+    callbackQuery: `amount=${input.amountMsat}&nostr=${encodeURIComponent(nostrJson)}`,
+  }
 }
 
 /** noStrudel's cache relay URL: hzrd149/nostr-idb src/relay/cache-relay.ts `CacheRelay.url`. */
@@ -241,7 +311,8 @@ export function noStrudelZap(input: ClientZapInput): ClientZap {
   ]
   const t = input.target?.event
   const d = t?.tags.find((x) => x[0] === 'd')?.[1]
-  if (t && t.kind >= 30000 && t.kind < 40000 && d !== undefined) tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
+  if (t && t.kind >= 30000 && t.kind < 40000 && d !== undefined)
+    tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
   else if (t) tags.push(['e', t.id])
   const event = sign(input, tags)
   const nostrJson = jsonInOrder(event, NOSTR_TOOLS_ORDER)
@@ -281,7 +352,15 @@ export function ndkZap(input: ClientZapInput): ClientZap {
   }
   tags.push(['p', input.recipientPubkey])
   const event = sign(input, tags)
-  const nostrJson = jsonInOrder(event, ['created_at', 'content', 'tags', 'kind', 'pubkey', 'id', 'sig'])
+  const nostrJson = jsonInOrder(event, [
+    'created_at',
+    'content',
+    'tags',
+    'kind',
+    'pubkey',
+    'id',
+    'sig',
+  ])
   const q = new URLSearchParams()
   q.append('amount', String(input.amountMsat))
   q.append('nostr', nostrJson)
@@ -289,12 +368,22 @@ export function ndkZap(input: ClientZapInput): ClientZap {
 }
 
 /** nostr-tools nip57.ts `makeZapRequest` tags (same code in the installed 2.25.2 and nbd-wtf/nostr-tools HEAD). */
-function nostrToolsTags(p: string, amount: number, relays: string[], t: ZapTargetEvent | undefined): string[][] {
-  const tags = [['p', p], ['amount', String(amount)], ['relays', ...relays]]
+function nostrToolsTags(
+  p: string,
+  amount: number,
+  relays: string[],
+  t: ZapTargetEvent | undefined,
+): string[][] {
+  const tags = [
+    ['p', p],
+    ['amount', String(amount)],
+    ['relays', ...relays],
+  ]
   if (t) {
     tags.push(['e', t.id])
     const d = t.tags.find((x) => x[0] === 'd' && x[1])?.[1]
-    if (t.kind >= 30000 && t.kind < 40000 && d !== undefined) tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
+    if (t.kind >= 30000 && t.kind < 40000 && d !== undefined)
+      tags.push(['a', `${t.kind}:${t.pubkey}:${d}`])
     tags.push(['k', String(t.kind)])
   }
   return tags
@@ -311,7 +400,10 @@ function nostrToolsTags(p: string, amount: number, relays: string[], t: ZapTarge
  */
 export function nostrToolsZap(input: ClientZapInput): ClientZap {
   const t = input.target?.event
-  const event = sign(input, nostrToolsTags(t?.pubkey ?? input.recipientPubkey, input.amountMsat, input.relays, t))
+  const event = sign(
+    input,
+    nostrToolsTags(t?.pubkey ?? input.recipientPubkey, input.amountMsat, input.relays, t),
+  )
   const nostrJson = jsonInOrder(event, NOSTR_TOOLS_ORDER)
   const callbackQuery = `amount=${input.amountMsat}&nostr=${encodeURIComponent(nostrJson)}&lnurl=${input.lnurl}`
   return { event, nostrJson, callbackQuery }
@@ -337,11 +429,31 @@ export function nip57SpecZap(input: ClientZapInput): ClientZap {
   ]
   if (input.target) tags.push(['e', input.target.event.id])
   const event = sign(input, tags)
-  const nostrJson = jsonInOrder(event, ['kind', 'content', 'pubkey', 'created_at', 'tags', 'id', 'sig'])
-  return { event, nostrJson, callbackQuery: `amount=${input.amountMsat}&nostr=${encodeURI(nostrJson)}&lnurl=${lnurl}` }
+  const nostrJson = jsonInOrder(event, [
+    'kind',
+    'content',
+    'pubkey',
+    'created_at',
+    'tags',
+    'id',
+    'sig',
+  ])
+  return {
+    event,
+    nostrJson,
+    callbackQuery: `amount=${input.amountMsat}&nostr=${encodeURI(nostrJson)}&lnurl=${lnurl}`,
+  }
 }
 
-export type ClientName = 'damus' | 'damusAnon' | 'amethyst' | 'primal' | 'noStrudel' | 'ndk' | 'nostrTools' | 'nip57Spec'
+export type ClientName =
+  | 'damus'
+  | 'damusAnon'
+  | 'amethyst'
+  | 'primal'
+  | 'noStrudel'
+  | 'ndk'
+  | 'nostrTools'
+  | 'nip57Spec'
 
 /** Every builder by name, for suites that drive all shapes. */
 export const CLIENT_ZAPS: Record<ClientName, (input: ClientZapInput) => ClientZap> = {
