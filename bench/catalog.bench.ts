@@ -1,5 +1,5 @@
 /**
- * Catalog reads (issue 4). 50,000 games (plus drafts, unlisted, banned and deleted ones) seeded
+ * Catalog reads. 50,000 games (plus drafts, unlisted, banned and deleted ones) seeded
  * straight into a SQLite file through the real migrations (the FTS5 triggers fill games_fts), served by
  * the real catalog routes in a child process next to a trivial JSON route, and loaded from this process
  * with autocannon at 50 connections: the trivial route, list (page 1 and deep pages by cursor), a tag

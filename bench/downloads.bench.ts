@@ -1,10 +1,10 @@
 /**
- * Downloads (issue 7). Two figures, each against a baseline measured in the same run:
+ * Downloads. Two figures, each against a baseline measured in the same run:
  * 1. Download authorisations/s in process: NIP-98 check (shared event-sig verify, kind/u/method/created_at,
  *    replay row in nip98_replay) + entitlement lookup + rate limits + DownloadEvent row + signed local
  *    URL, on a SQLite file in WAL mode. Goal ≥ 1,500/s. Baseline: the bare verify rate.
  *    (The service's own NIP-98 middleware was not merged when this was written; the check here follows
- *    DESIGN.md section 5 and should be swapped for it.)
+ *    docs/architecture.md "HTTP API rules" and should be swapped for it.)
  * 2. Local-store throughput, one run, same 512 MiB file, same curl, warm page cache: the real service
  *    alone (302 followed to `/blobs/get/<token>`, the service streams), the service behind Debian's nginx
  *    with ZAPCADE_ACCEL_REDIRECT (the service authorises and audits, nginx sends the bytes; the server
@@ -112,7 +112,7 @@ const replay = db.prepare(
 )
 const tag = (e: NostrEvent, n: string): string | undefined => e.tags.find((t) => t[0] === n)?.[1]
 
-/** NIP-98 as DESIGN.md section 5 states it. */
+/** NIP-98 as docs/architecture.md "HTTP API rules" states it. */
 function nip98(e: NostrEvent): string {
   if (
     !verifyEvent(e) ||

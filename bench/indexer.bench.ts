@@ -1,5 +1,5 @@
 /**
- * Indexer throughput (issue 3). 100,000 distinct pre-signed events (games, build assets, releases from
+ * Indexer throughput. 100,000 distinct pre-signed events (games, build assets, releases from
  * 20 developers; 10% invalid: half forged signatures, half edited content) go through the real pipeline
  * (receive → id check → signature verify (tiny-secp256k1) in 2 worker threads → parse → rules → batched SQLite writes).
  * Reported: the verify-only ceiling of the same verifier in the same run, end-to-end events/s and its

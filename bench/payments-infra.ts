@@ -1,5 +1,5 @@
 /**
- * The payments benchmark's infrastructure (issue 6): the market relay and the devnet wallet service
+ * The payments benchmark's infrastructure: the market relay and the devnet wallet service
  * (the simulated Lightning wallet, an outside service in production). `worker` (the default) starts
  * each in a worker thread of its own, as they would be separate processes in production, so the service
  * and the buyers do not share one thread with them; `inline` runs them in the bench's own thread, as the

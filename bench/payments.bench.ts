@@ -1,5 +1,5 @@
 /**
- * Payments (issue 6): end-to-end purchases/s through devnet with 50 concurrent buyers, each with its own
+ * Payments: end-to-end purchases/s through devnet with 50 concurrent buyers, each with its own
  * devnet wallet and NWC connection: POST /api/v1/purchases over real HTTP (guest checkout: the market's
  * NWC make_invoice) → the buyer pays over NWC (pay_invoice) → the market's payment_received
  * notification → settlement → entitlement visible (GET /api/v1/purchases/:id with X-Receipt-Code shows

@@ -1,6 +1,6 @@
 /**
  * Keys the all-in-one launcher keeps in the data directory (git-ignored): generated once, mode 0600,
- * read back on every start. Production keys come from the environment instead (DESIGN.md section 6).
+ * read back on every start. Production keys come from the environment instead (docs/architecture.md "Running it").
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole marketplace on its embedded defaults (DESIGN.md section 6) — relay, indexer,
+ * `npm start`: the whole marketplace on its embedded defaults (docs/architecture.md "Running it") — relay, indexer,
  * devnet Lightning, service and storefront, seeded with demo games on a fresh data directory.
  * Prints where everything is, and stops cleanly on Ctrl-C / SIGTERM.
  */

@@ -1,5 +1,5 @@
 /**
- * The whole marketplace from one command (DESIGN.md section 1, the all-in-one launcher): the embedded
+ * The whole marketplace from one command (docs/architecture.md "Parts", the all-in-one launcher): the embedded
  * market relay → the indexer on `<data>/zapcade.db` → devnet Lightning as the market's wallet (unless
  * ZAPCADE_NWC_URL names a real one) → the market service with the storefront → the demo catalog on a
  * fresh data directory. `npm start` runs it from main.ts; end-to-end tests start it on free ports.
@@ -260,7 +260,7 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
       await expectOk(await fetch(`${service.url}/api/v1/info`), 'info')
     ).json()) as { market_pubkey: string }
 
-    // 6. devnet.json for people and the CLI (DESIGN.md section 6).
+    // 6. devnet.json for people and the CLI (docs/architecture.md "Running it").
     const json = devnet ? devnetJson(devnet, apiUrl) : undefined
     if (json) writeFileSync(join(dataDir, 'devnet.json'), `${JSON.stringify(json, null, 2)}\n`)
 

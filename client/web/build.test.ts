@@ -15,7 +15,7 @@ describe('the storefront build', () => {
     expect(isWebBuildFresh()).toBe(true)
   })
 
-  it('keeps the catalog first load under 200 KB of gzipped JavaScript (issue 8)', async () => {
+  it('keeps the catalog first load under 200 KB of gzipped JavaScript', async () => {
     const load = firstLoadJs(await ensureWebBuilt())
     expect(load.files.length).toBeGreaterThan(0)
     expect(load.gzipBytes).toBeLessThan(200 * 1024)

@@ -1,6 +1,6 @@
 /**
  * BOLT11 for devnet: regtest invoices (`lnbcrt`) signed with the node key by the `bolt11` package
- * (deps.md Exp 5: the feature_bits tag is required to sign), and decoding of whatever people paste.
+ * (the feature_bits tag is required to sign), and decoding of whatever people paste.
  */
 import bolt11 from 'bolt11'
 import { randomBytes } from 'node:crypto'

@@ -2,7 +2,7 @@
  * Start devnet on a relay: the node in <dataDir>/devnet.db, the NWC wallet service, and the Lightning
  * address server. Creates once (and finds again after a restart) the market's wallet with a full NWC
  * connection, a funded buyer wallet with its connection and address, and the demo developer's address.
- * Refuses to run when NODE_ENV=production: devnet money is not money (DESIGN.md section 6).
+ * Refuses to run when NODE_ENV=production: devnet money is not money (docs/architecture.md "Running it").
  */
 import { mkdirSync, writeFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
@@ -62,7 +62,7 @@ export interface Devnet {
   stop(): Promise<void>
 }
 
-/** The devnet.json shape of DESIGN.md section 6 (plus control_url). */
+/** The devnet.json shape of docs/architecture.md "Running it" (plus control_url). */
 export interface DevnetJson {
   relay_url: string
   api_url?: string

@@ -1,6 +1,6 @@
 /**
  * createApp(deps): the Hono app every feature mounts into. Every port comes in through `deps`
- * (STYLE.md: `main.ts` only reads config and wires). Order: request id + log → problem+json errors →
+ * (`main.ts` only reads config and wires). Order: request id + log → problem+json errors →
  * body limit on /api → routes. Feature route factories receive a `MountContext` (deps + the NIP-98
  * `auth`); see "FEATURE MOUNTS" below for where to add one.
  */
@@ -164,7 +164,7 @@ export function createApp(deps: AppDeps | MountContext): OpenAPIHono {
     }),
   )
 
-  // ── Uploads, downloads and the local blob store's signed URLs (DESIGN.md section 4) ──
+  // ── Uploads, downloads and the local blob store's signed URLs (docs/architecture.md "Downloads and blobs") ──
   if (deps.blobStore) mountBlobFeatures(app, ctx, deps.blobStore)
 
   // ── FEATURE MOUNTS ──────────────────────────────────────────────────────────────────────────────

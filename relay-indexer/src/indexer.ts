@@ -1,5 +1,5 @@
 /**
- * The indexer: relays → receive → verify → parse → apply → write (DESIGN.md section 2, indexer rules).
+ * The indexer: relays → receive → verify → parse → apply → write (docs/architecture.md "Event profile", indexer rules).
  * `startIndexer` resolves as soon as the sockets are opening; `whenCaughtUp()` resolves once every relay
  * reached EOSE once and everything received by then is committed.
  */

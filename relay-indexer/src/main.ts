@@ -1,5 +1,5 @@
 /**
- * `npm run start:indexer`: the indexer as its own process (DESIGN.md section 6). Reads the environment
+ * `npm run start:indexer`: the indexer as its own process (docs/architecture.md "Running it"). Reads the environment
  * (validated with zod, one message per bad value), starts the embedded market relay unless relays are
  * configured and the relay port is `off`, indexes every configured relay into `<data>/zapcade.db`,
  * and logs a counter summary every 30 s and on exit.

@@ -1,6 +1,6 @@
 /**
  * The closed list of error codes the HTTP API answers with, and the one table from code to status.
- * Every failure is application/problem+json carrying one of these codes (STYLE.md "Errors").
+ * Every failure is application/problem+json carrying one of these codes (docs/architecture.md "HTTP API rules").
  */
 export const errorStatus = {
   VALIDATION_FAILED: 400,

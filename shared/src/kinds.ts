@@ -1,4 +1,4 @@
-/** Event kinds Zapcade reads or writes (DESIGN.md section 2, NIP-01/09/47/57/82/98/32/51). */
+/** Event kinds Zapcade reads or writes (docs/architecture.md "Event profile", NIP-01/09/47/57/82/98/32/51). */
 export const Kind = {
   Profile: 0,
   Deletion: 5,

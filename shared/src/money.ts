@@ -1,13 +1,13 @@
 /**
  * Money is integer millisatoshis, branded so a sat count can never be passed where msat is meant.
- * Conversions live here and only here; no floats anywhere (STYLE.md "Money and state").
+ * Conversions live here and only here; no floats anywhere (docs/architecture.md "Money flows").
  */
 declare const msatBrand: unique symbol
 export type Msat = number & { readonly [msatBrand]: 'Msat' }
 
 /** Largest amount we handle: 21M BTC in msat exceeds 2^53, so cap at what is exact in a JS number. */
 export const MAX_MSAT = Number.MAX_SAFE_INTEGER
-/** Largest game price in sats (DESIGN.md price bounds): 10 BTC. */
+/** Largest game price in sats (docs/architecture.md price bounds): 10 BTC. */
 export const MAX_PRICE_SATS = 1_000_000_000
 
 /** Brand a non-negative safe integer as msat; throws on anything else (a programming error). */
@@ -54,7 +54,7 @@ export function isFeeBps(bps: number): boolean {
 
 /**
  * Split a paid amount into platform fee and developer net.
- * fee = floor(amount × bps / 10000); the remainder goes to the developer (DESIGN.md section 3).
+ * fee = floor(amount × bps / 10000); the remainder goes to the developer (docs/architecture.md "Money flows").
  * BigInt keeps amount × bps exact beyond 2^53.
  */
 export function splitFee(amount: Msat, feeBps: number): { feeMsat: Msat; netMsat: Msat } {

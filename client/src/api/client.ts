@@ -1,6 +1,6 @@
 /**
  * The typed Zapcade SDK: `createZapcadeClient({baseUrl, signer?, fetch?})`. Request and response types
- * come from the shared zod schemas (DESIGN.md section 5) and every answer is parsed with them; errors
+ * come from the shared zod schemas (docs/architecture.md "HTTP API rules") and every answer is parsed with them; errors
  * are ZapcadeApiError (problem+json), ZapcadeNetworkError or ZapcadeResponseError. Browser-safe.
  */
 import { DownloadTicket } from '@zapcade/shared/api/downloads'

@@ -1,6 +1,6 @@
 /**
  * What can go wrong talking to the market, as three classes a caller can tell apart:
- * the service said no (problem+json, DESIGN.md section 5), the service could not be reached, or it
+ * the service said no (problem+json, docs/architecture.md "HTTP API rules"), the service could not be reached, or it
  * answered something that does not match the shared schema.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Node-only: give nostr-tools and the NWC client a WebSocket (Node 20 has none; deps.md Exp 4). The `ws` socket gets a
+ * Node-only: give nostr-tools and the NWC client a WebSocket (Node 20 has none). The `ws` socket gets a
  * permanent no-op 'error' listener: closing a pool while a socket is still connecting makes `ws` emit
  * an error after nostr-tools has detached its handlers, and an EventEmitter error with no listener
  * would crash the CLI with a stack trace. nostr-tools still sees failures through `onerror`/`onclose`.

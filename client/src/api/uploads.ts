@@ -1,5 +1,5 @@
 /**
- * Developer uploads (DESIGN.md section 4): ask for a ticket bound to sha256, size and content type,
+ * Developer uploads (docs/architecture.md "Downloads and blobs"): ask for a ticket bound to sha256, size and content type,
  * PUT the bytes to its URL (a presigned S3 PUT or the market's signed local URL), then follow the
  * upload's status until the service has re-verified what arrived. Browser-safe: the body is bytes, a
  * Blob or a ReadableStream (Node reads a file into one with `fileBody` in node-file.ts).

@@ -47,7 +47,7 @@ export interface CliContext {
   close(): Promise<void>
 }
 
-/** Node 20 has no global WebSocket: hand nostr-tools the `ws` implementation (deps.md Exp 4). */
+/** Node 20 has no global WebSocket: hand nostr-tools the `ws` implementation (README "Libraries, and why"). */
 export const installWebSocket = installNodeWebSocket
 
 export function createContext(

@@ -120,7 +120,7 @@ export function gameInputOf(
   if (m.icon !== undefined) g.icon = m.icon
   if (m.url !== undefined) g.url = m.url
   if (m.license !== undefined) g.license = m.license
-  // A paid game routes zaps to the market (DESIGN.md section 2: exactly one zap tag for a paid game).
+  // A paid game routes zaps to the market (docs/architecture.md "Event profile": exactly one zap tag for a paid game).
   if (market && m.price_sats > 0) g.market = market
   return g
 }

@@ -200,7 +200,7 @@ describe('web storefront in Chromium against the real market', () => {
     await page.getByRole('button', { name: 'Zap to buy' }).click()
     await payWithNwc(page, market.buyerNwcUrl)
     await page.getByRole('heading', { name: 'Paid — Block Smith is yours' }).waitFor()
-    // The 9734 per DESIGN.md section 3: one p = the market, a = the game, amount = what was paid, the market's relays.
+    // The 9734 per docs/architecture.md "Money flows": one p = the market, a = the game, amount = what was paid, the market's relays.
     const zapRequest = nip07.signed.find((e) => e.kind === 9734)
     expect(zapRequest).toBeDefined()
     const tags = zapRequest!.tags

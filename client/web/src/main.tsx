@@ -1,7 +1,7 @@
 /**
  * Zapcade storefront entry: the app shell (header, navigation, main landmark) and the routes. Only the
  * catalog is in the first bundle; every other page, the signers, markdown, QR and NWC load on demand
- * to keep the first load small (issue 8: under 200 KB of JavaScript gzipped).
+ * to keep the first load small (under 200 KB of JavaScript gzipped).
  */
 import { render } from 'preact'
 import type { ComponentType } from 'preact'

@@ -1,6 +1,6 @@
 /**
  * Every failure is `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and a
- * stable `code` (STYLE.md "Errors"). AppError carries the code; anything else is a 500 INTERNAL whose
+ * stable `code` (docs/architecture.md "HTTP API rules"). AppError carries the code; anything else is a 500 INTERNAL whose
  * detail names only the request id (the error itself goes to the log, never to the client).
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'

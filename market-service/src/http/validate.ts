@@ -1,5 +1,5 @@
 /**
- * zod at the edge, failures as VALIDATION_FAILED problems listing every issue (STYLE.md "Validation").
+ * zod at the edge, failures as VALIDATION_FAILED problems listing every issue (docs/architecture.md "HTTP API rules").
  * `zodHook` is the defaultHook for OpenAPIHono routes; `parseBody`/`parseWith` serve plain handlers.
  */
 import type { Context } from 'hono'

@@ -1,5 +1,5 @@
 /**
- * The service's read port onto the catalog tables the indexer writes (DESIGN.md section 1: they meet
+ * The service's read port onto the catalog tables the indexer writes (docs/architecture.md "Parts": they meet
  * in the database). Synchronous on purpose: the SQLite adapter answers from prepared statements.
  */
 import type {

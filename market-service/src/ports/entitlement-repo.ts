@@ -1,5 +1,5 @@
 /**
- * Entitlements port: the buyer's library and the admin revoke (DESIGN.md section 3: granted once per
+ * Entitlements port: the buyer's library and the admin revoke (docs/architecture.md "Money flows": granted once per
  * paid purchase, `revoked_at` set only by an admin). SQLite adapter: adapters/sqlite/entitlement-repo.ts.
  */
 export interface LibraryItem {

@@ -1,5 +1,5 @@
 /**
- * Read port of the ledger (DESIGN.md section 3): the facts the invariant check needs, and the
+ * Read port of the ledger (docs/architecture.md "Money flows"): the facts the invariant check needs, and the
  * developer's sales and ledger pages. Balances are sums over entries, never stored numbers.
  * SQLite adapter: adapters/sqlite/ledger-repo.ts.
  */

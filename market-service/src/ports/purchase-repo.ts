@@ -1,5 +1,5 @@
 /**
- * Persistence port of purchases (DESIGN.md section 3): checkout writes, the settlement transaction,
+ * Persistence port of purchases (docs/architecture.md "Money flows"): checkout writes, the settlement transaction,
  * guest claims, reconcile scans and idempotent request records. SQLite adapter:
  * adapters/sqlite/purchase-repo.ts. Every write that changes a status guards the current one.
  */

@@ -1,7 +1,7 @@
 /**
  * Wallet port: what the market needs from a Lightning wallet (NIP-47 in production and devnet).
  * Outcomes are tri-state where the network can leave them unknown: an UNKNOWN payment stays pending and
- * is looked up later, never guessed (STYLE.md "Money and state"; lnbits wallets/base.py).
+ * is looked up later, never guessed (docs/architecture.md "Money flows"; lnbits wallets/base.py).
  */
 import type { Msat } from '@zapcade/shared/money'
 

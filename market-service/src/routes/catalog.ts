@@ -1,5 +1,5 @@
 /**
- * Public catalog routes (DESIGN.md section 5): `GET /api/v1/games` (search, filters, sorts, keyset
+ * Public catalog routes (docs/architecture.md "HTTP API rules"): `GET /api/v1/games` (search, filters, sorts, keyset
  * cursor), `GET /api/v1/games/:pubkey/:slug`, `GET /api/v1/games/:naddr` and `GET /api/v1/info`.
  * Declared with zod (OpenAPI) from @zapcade/shared/api/catalog; reads go through the CatalogReader port.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/games/:pubkey/:slug/download?version=&format=json` (DESIGN.md section 5): NIP-98 (an
+ * `GET /api/v1/games/:pubkey/:slug/download?version=&format=json` (docs/architecture.md "HTTP API rules"): NIP-98 (an
  * entitled pubkey) or `X-Receipt-Code` (a guest) → the download domain decides, records the
  * DownloadEvent and mints the URL → 302 to it, or `{url, expires_at, sha256, size_bytes}` as JSON.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 7: a 1 GiB upload and download through the local store keep the service's RSS under 200 MB.
+ * a 1 GiB upload and download through the local store keep the service's RSS under 200 MB.
  * The service runs as a child process (its peak RSS is what is measured); the bytes are generated on
  * the fly here and never exist as a file on the client side.
  */

@@ -1,5 +1,5 @@
 /**
- * Money views (DESIGN.md section 5): `GET /api/v1/admin/ledger/check` (admin) → `{ok, violations}` over
+ * Money views (docs/architecture.md "HTTP API rules"): `GET /api/v1/admin/ledger/check` (admin) → `{ok, violations}` over
  * every invariant of section 3; `POST /api/v1/admin/entitlements/:id/revoke` (admin); payment alerts
  * (admin: proven payments settlement could not book — list, and resolve with a note);
  * `GET /api/v1/developer/sales` and `/api/v1/developer/ledger` (NIP-98, cursor pages). The developer's

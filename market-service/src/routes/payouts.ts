@@ -1,5 +1,5 @@
 /**
- * Payout routes and the payout worker's wiring (DESIGN.md sections 3 and 5):
+ * Payout routes and the payout worker's wiring (docs/architecture.md sections 3 and 5):
  * `GET /api/v1/developer/payouts` (NIP-98, the developer's own), `POST /api/v1/admin/payouts/:id/retry`
  * and `…/cancel` (NIP-98 admin). `payoutWorker(ctx)` is the service's worker: recover once (every
  * recorded payment hash looked up), then a pass over the due payouts every interval.

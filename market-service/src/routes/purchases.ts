@@ -1,5 +1,5 @@
 /**
- * Checkout routes (DESIGN.md section 5): `POST /api/v1/purchases` (NIP-98 optional; guests get a
+ * Checkout routes (docs/architecture.md "HTTP API rules"): `POST /api/v1/purchases` (NIP-98 optional; guests get a
  * receipt code once; `Idempotency-Key` replays the first answer), `GET /api/v1/purchases/:id` (the buyer
  * by NIP-98 or the guest by `X-Receipt-Code`), `POST /api/v1/purchases/claim` (NIP-98).
  */

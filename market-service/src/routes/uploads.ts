@@ -1,5 +1,5 @@
 /**
- * Developer uploads (DESIGN.md section 5): `POST /api/v1/developer/uploads` → a presigned PUT bound to
+ * Developer uploads (docs/architecture.md "HTTP API rules"): `POST /api/v1/developer/uploads` → a presigned PUT bound to
  * size, sha256 and content type; `POST /api/v1/developer/uploads/:id/complete` → verify the stored
  * bytes (S3 path; the local PUT completes by itself); `GET /api/v1/developer/uploads/:id`;
  * `GET /api/v1/developer/downloads` (counts per release) and the admin's

@@ -1,5 +1,5 @@
 /**
- * Stage 3: parse a verified event with the shared profile (DESIGN.md section 2) into the small shapes
+ * Stage 3: parse a verified event with the shared profile (docs/architecture.md "Event profile") into the small shapes
  * the rules need. Parsers never throw; a failure becomes a counted reason `rejected:parse:<field>`.
  */
 import { Kind } from '@zapcade/shared/kinds'

@@ -1,6 +1,6 @@
 /**
  * Subscriptions: one supervised WebSocket per relay, speaking NIP-01 directly over `ws`. We keep our
- * own supervisor (deps.md Exp 10: NDK neither retries nor resubscribes reliably; nostr-tools moves its
+ * own supervisor (NDK neither retries nor resubscribes reliably; nostr-tools moves its
  * resume point even for events that fail verification, reliability catalogue B7) and our own frame
  * parsing, so malformed frames are counted and the socket is recycled (ING-7).
  *

@@ -2,7 +2,7 @@
  * Two fixes to @nostr-relay/common 0.0.40's `EventUtils`, which the library calls through the class
  * (so replacing the static methods changes what every NostrRelay in the process does):
  * - Signatures: the library checks each new event once (`EventUtils.validate`: id, then signature) with
- *   pure-JS noble, ~5x slower than libsecp256k1 in WASM (deps.md Exp 2) and most of the relay's CPU
+ *   pure-JS noble, ~5x slower than libsecp256k1 in WASM (README "Libraries, and why") and most of the relay's CPU
  *   under NWC traffic. The same single check now runs on shared's event-sig (id on node:crypto, the
  *   signature with tiny-secp256k1); `validate` checks the id before it asks for the signature.
  * - Live subscriptions: `isMatchingFilter` ignores tag filters (`#e`, `#p`, …), so a new event went to

@@ -1,6 +1,6 @@
 /**
  * The embedded market relay: a real NIP-01 relay over WebSocket on 127.0.0.1, built on @nostr-relay/*
- * (deps.md Exp 3) with our own better-sqlite3 12.x handle. `npm start` runs it; tests start one per suite.
+ * (README "Libraries, and why") with our own better-sqlite3 12.x handle. `npm start` runs it; tests start one per suite.
  */
 import { createServer, type IncomingMessage } from 'node:http'
 import Database from 'better-sqlite3'

@@ -1,6 +1,6 @@
 /**
  * Counters by reason (`accepted`, `duplicate`, `rejected:<reason>`, ...). Bad relay events are normal
- * traffic (STYLE.md, Errors): they are counted, never thrown. Kept in memory and flushed into
+ * traffic (docs/architecture.md "HTTP API rules"): they are counted, never thrown. Kept in memory and flushed into
  * `indexer_counters` inside each write transaction so the service's /metrics reads them.
  */
 import type { Db } from './open.ts'

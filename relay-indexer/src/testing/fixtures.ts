@@ -1,6 +1,6 @@
 /**
  * Test fixtures: developers with fresh keys per run, signing with shared's event-sig (libsecp256k1 in WASM),
- * and the events of our NIP-82 profile (DESIGN.md section 2).
+ * and the events of our NIP-82 profile (docs/architecture.md "Event profile").
  */
 import { randomBytes, createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'

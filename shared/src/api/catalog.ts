@@ -1,5 +1,5 @@
 /**
- * The catalog API (DESIGN.md section 5): query and response schemas of `GET /api/v1/games`,
+ * The catalog API (docs/architecture.md "HTTP API rules"): query and response schemas of `GET /api/v1/games`,
  * `GET /api/v1/games/:pubkey/:slug` (or `:naddr`) and `GET /api/v1/info`, snake_case on the wire.
  * The service validates requests with them and the client SDK parses responses with them.
  */

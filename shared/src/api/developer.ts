@@ -1,4 +1,4 @@
-/** Developer surface (NIP-98): payout profile and own games, drafts included (DESIGN.md section 5). */
+/** Developer surface (NIP-98): payout profile and own games, drafts included (docs/architecture.md "HTTP API rules"). */
 import { z } from 'zod'
 import { GAME_STATUSES } from '../status.ts'
 import { LN_ADDRESS_RE } from '../events/profile.ts'

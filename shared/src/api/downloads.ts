@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/games/:pubkey/:slug/download?version=&format=json` (DESIGN.md section 5): the short-lived
+ * `GET /api/v1/games/:pubkey/:slug/download?version=&format=json` (docs/architecture.md "HTTP API rules"): the short-lived
  * signed URL plus the sha256 and size the client verifies the bytes against.
  */
 import { z } from 'zod'

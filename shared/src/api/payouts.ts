@@ -1,5 +1,5 @@
 /**
- * HTTP API of payouts (DESIGN.md sections 3 and 5): the developer's list
+ * HTTP API of payouts (docs/architecture.md sections 3 and 5): the developer's list
  * (`GET /api/v1/developer/payouts`) and the admin's retry and cancel
  * (`POST /api/v1/admin/payouts/:id/retry|cancel`). snake_case on the wire; exported for the client SDK.
  */

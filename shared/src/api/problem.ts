@@ -1,4 +1,4 @@
-/** The problem+json body every failure carries (RFC 9457 + our stable `code`), DESIGN.md section 5. */
+/** The problem+json body every failure carries (RFC 9457 + our stable `code`), docs/architecture.md "HTTP API rules". */
 import { z } from 'zod'
 import { errorCodes, type ErrorCode } from '../errors.ts'
 

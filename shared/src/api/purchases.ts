@@ -1,6 +1,6 @@
 /**
  * HTTP API of purchases, the buyer's library, the developer's sales and ledger, and the admin ledger
- * check (DESIGN.md sections 3 and 5). snake_case on the wire; exported for the client SDK.
+ * check (docs/architecture.md sections 3 and 5). snake_case on the wire; exported for the client SDK.
  */
 import { z } from 'zod'
 import { PURCHASE_STATUSES, LEDGER_ENTRY_TYPES } from '../status.ts'

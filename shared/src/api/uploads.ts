@@ -1,5 +1,5 @@
 /**
- * Developer uploads (DESIGN.md sections 4 and 5): `POST /api/v1/developer/uploads` → a ticket bound to
+ * Developer uploads (docs/architecture.md sections 4 and 5): `POST /api/v1/developer/uploads` → a ticket bound to
  * sha256, size and content type; `GET /api/v1/developer/uploads/:id`; `POST …/:id/complete` (S3 path).
  * Shapes as market-service/src/routes/uploads.ts answers them; snake_case on the wire.
  */

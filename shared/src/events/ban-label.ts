@@ -1,7 +1,7 @@
 /**
  * Ban label, kind 1985 (NIP-32), signed by the market key: `["L", <namespace>]`,
  * `["l", "banned", <namespace>]`, the banned game as `a`, the reason in content.
- * It publishes the BANNED overlay kept in SQLite (DESIGN.md section 2). Lifting a ban is a NIP-09
+ * It publishes the BANNED overlay kept in SQLite (docs/architecture.md "Event profile"). Lifting a ban is a NIP-09
  * deletion of the label; a ban never touches entitlements already granted.
  */
 import { Kind } from '../kinds.ts'

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { fail, ok, type Parsed } from '../result.ts'
 
-/** The seven NIP-01 fields; nothing else is kept (DESIGN.md section 2, indexer rules). */
+/** The seven NIP-01 fields; nothing else is kept (docs/architecture.md "Event profile", indexer rules). */
 export interface NostrEvent {
   id: string
   pubkey: string

@@ -1,7 +1,7 @@
 /**
  * Featured list, kind 30267 (NIP-51 app curation set), signed by the market key: `d` = `featured`,
  * one `a` per game coordinate in display order (NIP-51: new items are appended at the end).
- * It publishes the FEATURED overlay the service keeps in SQLite (DESIGN.md section 2).
+ * It publishes the FEATURED overlay the service keeps in SQLite (docs/architecture.md "Event profile").
  */
 import { Kind } from '../kinds.ts'
 import {

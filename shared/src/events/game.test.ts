@@ -267,7 +267,7 @@ describe('parseGame: NIP-82 apps as zsp publishes them (testing/nip82-fixtures.t
   })
 })
 
-describe('isPurchasableBy (DESIGN.md section 2)', () => {
+describe('isPurchasableBy (docs/architecture.md "Event profile")', () => {
   const parsed = (u: UnsignedEvent) => {
     const r = parseGame(sign(u, dev))
     if (!r.ok) throw new Error(r.reason)

@@ -1,5 +1,5 @@
 /**
- * Game listing, kind 32267 (NIP-82 application, our profile in DESIGN.md section 2).
+ * Game listing, kind 32267 (NIP-82 application, our profile in docs/architecture.md "Event profile").
  * Price uses NIP-99's format `["price","<sats>","SAT"]`; a paid game routes zaps to the market
  * with exactly one `["zap", <market pubkey>, <relay>, "1"]` (NIP-57 Appendix G, NIP-82 Appendix E).
  */
@@ -168,7 +168,7 @@ export function parseGame(ev: NostrEvent): Parsed<Game> {
   })
 }
 
-/** Is this parsed game purchasable through the market with `marketPubkey`? (DESIGN.md section 2 rules) */
+/** Is this parsed game purchasable through the market with `marketPubkey`? (docs/architecture.md "Event profile" rules) */
 export function isPurchasableBy(game: Game, marketPubkey: string): boolean {
   return game.priceMsat > 0 && game.zapPubkey === marketPubkey
 }

@@ -1,6 +1,6 @@
 /**
  * Zap receipt, kind 9735 (NIP-57 Appendix E). The market's zapper key (the LNURL `nostrPubkey`)
- * publishes one when a zap invoice is paid; it is the public trace of a purchase (DESIGN.md section 2).
+ * publishes one when a zap invoice is paid; it is the public trace of a purchase (docs/architecture.md "Event profile").
  * A receipt is not proof of payment: trust rests on who signed it (App. F).
  */
 import { Kind } from '../kinds.ts'

@@ -13,7 +13,7 @@ export const SCREENSHOT_DIR = fileURLToPath(
 )
 export const PHONE = { width: 375, height: 812 }
 
-/** Launch the system Chromium headless (deps.md Exp 9 flags). */
+/** Launch the system Chromium headless (the flags this machine needs). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

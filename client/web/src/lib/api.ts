@@ -1,5 +1,5 @@
 /**
- * Thin fetch layer over the market's HTTP API (DESIGN.md section 5). Signed-in calls carry a NIP-98
+ * Thin fetch layer over the market's HTTP API (docs/architecture.md "HTTP API rules"). Signed-in calls carry a NIP-98
  * header made by the session's signer: `u` = the absolute request URL, `method`, and `payload` =
  * sha256 of the exact body bytes sent. Errors come back as application/problem+json and are thrown
  * as ApiError with the service's `detail`.

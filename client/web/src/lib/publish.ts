@@ -1,7 +1,7 @@
 /**
  * Developer publishing from the browser: a game event (kind 32267) is signed by the developer's own
  * signer and submitted to POST /api/v1/events. A draft carries ["status","draft"] and stays on the
- * market; listing it = signing a newer version without that tag (DESIGN.md section 2).
+ * market; listing it = signing a newer version without that tag (docs/architecture.md "Event profile").
  */
 import { buildGame, type GameInput } from '@zapcade/shared/events/game'
 import { api, gamePath } from './api.ts'
@@ -45,7 +45,7 @@ async function submit(t: {
 
 const nowSec = () => Math.floor(Date.now() / 1000)
 
-/** Sign and submit a game from form fields (a paid game routes zaps to the market, DESIGN.md section 2). */
+/** Sign and submit a game from form fields (a paid game routes zaps to the market, docs/architecture.md "Event profile"). */
 export function publishGame(
   input: Omit<GameInput, 'createdAtSec' | 'market'>,
   info: Info,

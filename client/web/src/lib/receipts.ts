@@ -1,6 +1,6 @@
 /**
  * Guest receipt codes kept in this browser as a convenience copy. The code is a bearer credential for
- * the game (DESIGN.md section 3): the page tells the guest to write it down, since clearing site data
+ * the game (docs/architecture.md "Money flows"): the page tells the guest to write it down, since clearing site data
  * loses this copy and the market stores only its hash.
  *
  * A receipt is saved when its invoice is made, so an unfinished checkout can be resumed or forgotten;

@@ -1,5 +1,5 @@
 /**
- * Zap-to-buy (NIP-57, DESIGN.md section 3): the market's LNURL-pay endpoint comes from its lud16 (from
+ * Zap-to-buy (NIP-57, docs/architecture.md "Money flows"): the market's LNURL-pay endpoint comes from its lud16 (from
  * /api/v1/info); the buyer signs a kind-9734 zap request with exactly one `p` = the market pubkey,
  * `a` = the game's coordinate, `amount` = the msat amount sent as the callback's `amount`, and the
  * market's relays; the callback answers the invoice. The request is never published by us.

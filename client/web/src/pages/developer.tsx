@@ -155,7 +155,7 @@ export default function Developer() {
       say(false, x instanceof Error ? x.message : String(x))
     }
   }
-  // Σ DEVELOPER_NET − Σ PAYOUT_SENT, as the service computes it (DESIGN.md section 3).
+  // Σ DEVELOPER_NET − Σ PAYOUT_SENT, as the service computes it (docs/architecture.md "Money flows").
   const owed = ledger?.balance_owed_msat
 
   return (

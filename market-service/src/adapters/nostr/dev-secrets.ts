@@ -1,5 +1,5 @@
 /**
- * Dev secrets kept in the data directory (DESIGN.md section 6): the market key (`market.key`, hex, the
+ * Dev secrets kept in the data directory (docs/architecture.md "Running it"): the market key (`market.key`, hex, the
  * same format as the launcher's keys) and the service secret (`service-secret.key`), generated once with
  * mode 0600 when the environment gives none. Refused in production, where both must be configured.
  */

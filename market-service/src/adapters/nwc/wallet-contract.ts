@@ -1,5 +1,5 @@
 /**
- * The Wallet port contract (STYLE.md "Tests": one contract suite runs against every wallet adapter).
+ * The Wallet port contract (one contract suite runs against every wallet adapter).
  * It checks what the money path relies on: invoices as asked, lookups by payment hash, one settled
  * notification carrying a preimage that proves payment, payments that succeed once and fail when
  * repeated, and unknown outcomes (a wallet too slow to answer) reported as UNKNOWN and resolved later

@@ -1,5 +1,5 @@
 /**
- * Choose the blob store from configuration (DESIGN.md section 6): `ZAPCADE_S3_BUCKET` set → S3 (with
+ * Choose the blob store from configuration (docs/architecture.md "Running it"): `ZAPCADE_S3_BUCKET` set → S3 (with
  * `ZAPCADE_S3_REGION`, `_ENDPOINT`, `_PATH_STYLE`, `_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`); otherwise
  * the local store under `<data dir>/blobs`, whose `/blobs/*` routes the app must then mount.
  */

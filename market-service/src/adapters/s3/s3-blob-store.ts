@@ -69,7 +69,7 @@ export function makeS3Client(cfg: S3Config): S3Client {
       ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } }
       : {}),
     // Default flexible checksums wrap streamed bodies in aws-chunked framing, which some S3-compatible
-    // stores keep as object bytes (deps.md Exp 6); checksum only when an operation requires it.
+    // stores keep as object bytes (README "Libraries, and why"); checksum only when an operation requires it.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   })

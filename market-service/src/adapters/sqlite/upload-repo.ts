@@ -1,6 +1,6 @@
 /**
  * SQLite adapter of the uploads port (domain/upload/upload-repo.ts) over the shared schema
- * (`uploads`, `games`, `users`). Status writes guard the current state (STYLE.md "Money and state").
+ * (`uploads`, `games`, `users`). Status writes guard the current state (docs/architecture.md "Money flows").
  */
 import type Database from 'better-sqlite3'
 import type { OwnedGame, UploadRecord, UploadRepo } from '../../domain/upload/upload-repo.ts'

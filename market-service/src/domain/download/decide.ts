@@ -1,5 +1,5 @@
 /**
- * Who may download a game's build (DESIGN.md section 4, issue 7): free games need no entitlement; a
+ * Who may download a game's build (docs/architecture.md "Downloads and blobs"): free games need no entitlement; a
  * paid game needs an entitlement that was not revoked; a banned game serves nobody; a draft only its
  * developer; a deleted game only its buyers and its developer. Pure: the facts come in, a decision goes out.
  */
@@ -10,7 +10,7 @@ import type { GameStatus } from '@zapcade/shared/status'
 export type { GameStatus }
 
 export interface DownloadFacts {
-  /** `deleted`: the developer deleted the game (NIP-09); its buyers keep their builds (DESIGN.md section 2). */
+  /** `deleted`: the developer deleted the game (NIP-09); its buyers keep their builds (docs/architecture.md "Event profile"). */
   game: { status: GameStatus; priceMsat: number; developerPubkey: string; deleted: boolean }
   /** The authenticated caller (NIP-98), if any. */
   callerPubkey: string | undefined

@@ -1,5 +1,5 @@
 /**
- * A download, authorised (DESIGN.md section 4, issue 7): resolve the game and release → check the
+ * A download, authorised (docs/architecture.md "Downloads and blobs"): resolve the game and release → check the
  * caller's entitlement (decide.ts) → rate limits by ip_hash and by entitlement → mint a short-lived
  * URL with a safe attachment filename → record the DownloadEvent. A refusal mints nothing and records
  * nothing. The URL is re-minted on every request (expiry is not revocation, B5).
@@ -12,7 +12,7 @@ import type { DownloadRepo } from './download-repo.ts'
 import { TokenBuckets } from './rate-limit.ts'
 import type { BucketPolicy } from './rate-limit.ts'
 
-/** At most 15 minutes (issue 7). */
+/** At most 15 minutes. */
 export const MAX_DOWNLOAD_URL_TTL_SEC = 15 * 60
 
 export interface DownloadDeps {

@@ -1,5 +1,5 @@
 /**
- * Token buckets keyed by entitlement and by ip_hash (issue 7): bursts are fine, sustained scraping of
+ * Token buckets keyed by entitlement and by ip_hash: bursts are fine, sustained scraping of
  * signed URLs is not. Time comes from the caller (injected clock); memory is bounded by evicting
  * buckets that have refilled completely (they carry no information).
  */

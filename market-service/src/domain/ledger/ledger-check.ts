@@ -1,5 +1,5 @@
 /**
- * The ledger invariants of DESIGN.md section 3, checked over the facts the ledger port gathers:
+ * The ledger invariants of docs/architecture.md "Money flows", checked over the facts the ledger port gathers:
  * append-only (both triggers present); per paid purchase INVOICE_PAID = amount = PLATFORM_FEE +
  * DEVELOPER_NET with the fee floor(amount × fee_bps / 10000); one of each per purchase; no booking on an
  * unpaid purchase; every PAID checkout entitles (tips excepted) and no entitlement without a PAID

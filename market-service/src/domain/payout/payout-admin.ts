@@ -1,5 +1,5 @@
 /**
- * Admin actions on payouts (DESIGN.md section 5): retry a FAILED payout (→ RETRYING, due now, a fresh
+ * Admin actions on payouts (docs/architecture.md "HTTP API rules"): retry a FAILED payout (→ RETRYING, due now, a fresh
  * round of attempts; its recorded payment hash is still looked up first by the worker), and cancel one
  * that is not paid. A cancel never races a payment: with a recorded payment hash the wallet is asked
  * first, and only a payment known to have failed (or an invoice that can no longer be paid) is canceled.

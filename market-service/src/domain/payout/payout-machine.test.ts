@@ -7,7 +7,7 @@ import {
 } from './payout-machine.ts'
 import { backoffSec } from './payout-worker.ts'
 
-// DESIGN.md section 3, Payout: SCHEDULED → SENT | RETRYING | FAILED | CANCELED;
+// docs/architecture.md "Money flows", Payout: SCHEDULED → SENT | RETRYING | FAILED | CANCELED;
 // RETRYING → SENT | RETRYING | FAILED | CANCELED; FAILED → RETRYING (admin retry) | CANCELED.
 const allowed: [PayoutStatus, PayoutStatus][] = [
   ['SCHEDULED', 'SENT'],

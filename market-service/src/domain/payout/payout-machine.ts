@@ -1,5 +1,5 @@
 /**
- * Payout state machine (DESIGN.md section 3). Every status write is `UPDATE … WHERE id = ? AND status = ?`
+ * Payout state machine (docs/architecture.md "Money flows"). Every status write is `UPDATE … WHERE id = ? AND status = ?`
  * after `assertPayoutTransition`, so a stale worker or a racing admin action changes nothing.
  */
 import { AppError } from '@zapcade/shared/errors'

@@ -1,5 +1,5 @@
 /**
- * Payout worker (DESIGN.md section 3, reliability catalogue PAY-1..6): developer's LUD-16 → LNURL-pay
+ * Payout worker (docs/architecture.md "Money flows", reliability catalogue PAY-1..6): developer's LUD-16 → LNURL-pay
  * invoice for the net amount (amount and description hash checked by the LNURL port) → payment hash and
  * bolt11 committed on the payout → `pay_invoice` → SENT + PAYOUT_SENT, or RETRYING with jittered
  * exponential backoff, FAILED + PAYOUT_FAILED after the limit. A payout that recorded a payment hash is
@@ -262,7 +262,7 @@ export class PayoutWorker {
       case 'SUCCEEDED':
         return this.settle(p, hash, out.preimage, out.feesPaidMsat) ? 'SENT' : 'RACE'
       case 'UNKNOWN':
-        // Never guessed: the hash stays recorded and the next pass looks it up (STYLE.md "Money and state").
+        // Never guessed: the hash stays recorded and the next pass looks it up (docs/architecture.md "Money flows").
         this.d.repo.note(p.id, p.status, {
           lastError: `payment outcome unknown: ${out.reason}`,
           nextAttemptAtSec: now + this.policy.recheckSec,

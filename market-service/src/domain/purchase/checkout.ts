@@ -1,5 +1,5 @@
 /**
- * Private checkout (DESIGN.md section 3): `POST /api/v1/purchases` → the market's wallet makes an
+ * Private checkout (docs/architecture.md "Money flows"): `POST /api/v1/purchases` → the market's wallet makes an
  * invoice for the price (or more: pay what you want) → PENDING purchase + ledger INVOICE_CREATED in one
  * transaction. A guest gets a receipt code once (random); only its sha256 is stored. An Idempotency-Key
  * replays the first answer, without a guest's receipt code (Stripe semantics, reliability catalogue B2);
@@ -46,7 +46,7 @@ export interface CheckoutAnswer {
 /** A PROCESSING idempotency row older than this is taken to be a crashed request and taken over. */
 const IDEMPOTENCY_STALE_SEC = 120
 
-/** Why a game cannot be bought, or undefined when it can (DESIGN.md section 2, v1 rules). */
+/** Why a game cannot be bought, or undefined when it can (docs/architecture.md "Event profile", v1 rules). */
 export function unpurchasableReason(g: CatalogGame, marketPubkey: string): string | undefined {
   return unpurchasable(g, marketPubkey)?.reason
 }

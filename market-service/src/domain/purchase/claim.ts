@@ -1,5 +1,5 @@
 /**
- * Reading and claiming purchases (DESIGN.md section 5). A purchase is shown to its buyer (NIP-98) or to
+ * Reading and claiming purchases (docs/architecture.md "HTTP API rules"). A purchase is shown to its buyer (NIP-98) or to
  * the holder of its guest receipt code (compared in constant time); to anyone else it does not exist.
  * A claim moves a guest purchase and its entitlement to a pubkey; the claim is recorded under the
  * code's hash so a second claim is recognised: the same pubkey gets the same answer, another pubkey

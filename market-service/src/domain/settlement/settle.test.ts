@@ -181,7 +181,7 @@ describe('settlePayment', () => {
     expect(
       await settlePayment(at(E + 1), after.hash, { preimage: after.preimage, settledAtSec: E + 1 }),
     ).toMatchObject({ outcome: 'SETTLED', paidLate: false })
-    // Marked EXPIRED by the sweeper, then reported: settled all the same, flagged paid_late (DESIGN.md section 3).
+    // Marked EXPIRED by the sweeper, then reported: settled all the same, flagged paid_late (docs/architecture.md "Money flows").
     expect(repo.markExpired(idLate, E + 1)).toBe(true)
     expect(
       await settlePayment(at(E + 2), late.hash, { preimage: late.preimage, settledAtSec: E + 2 }),
@@ -199,7 +199,7 @@ describe('settlePayment', () => {
     expect(n('SELECT count(*) AS n FROM entitlements')).toBe(3)
   })
 
-  it('an overpayment entitles and is booked at the invoice amount, the ledger balanced (INV-5, DESIGN.md: no buyer credit in v1)', async () => {
+  it('an overpayment entitles and is booked at the invoice amount, the ledger balanced (INV-5, docs/architecture.md: no buyer credit in v1)', async () => {
     const { preimage, hash } = invoice()
     const id = await pending({ hash })
     expect(
@@ -488,7 +488,7 @@ describe('settlePayment', () => {
 })
 
 describe('purchase machine', () => {
-  it('allows exactly the transitions of DESIGN.md section 3', () => {
+  it('allows exactly the transitions of docs/architecture.md "Money flows"', () => {
     const all = Object.keys(purchaseTransitions) as (keyof typeof purchaseTransitions)[]
     const allowed = all.flatMap((f) =>
       all.filter((t) => canTransition(f, t)).map((t) => `${f}→${t}`),

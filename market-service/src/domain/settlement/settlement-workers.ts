@@ -1,5 +1,5 @@
 /**
- * What triggers settlement (DESIGN.md section 3): NIP-47 `payment_received` notifications, and, as the
+ * What triggers settlement (docs/architecture.md "Money flows"): NIP-47 `payment_received` notifications, and, as the
  * backstop for notifications lost while disconnected (ephemeral events, nips-digest NIP-47 pitfalls),
  * a reconcile poller that looks up every PENDING purchase — and for a day the EXPIRED ones, so a late
  * payment is still booked. The expiry sweeper is part of the poller: a purchase becomes EXPIRED only

@@ -1,5 +1,5 @@
 /**
- * Builds, step by step (DESIGN.md section 4, issue 7): a developer asks for an upload of a game it owns
+ * Builds, step by step (docs/architecture.md "Downloads and blobs"): a developer asks for an upload of a game it owns
  * with the sha256, size and content type up front → a presigned PUT bound to them, expiring in minutes →
  * the bytes go straight to the store → `completeUpload` re-reads the stored object (streaming), checks
  * size, sha256 and the zip's central directory, and only then marks it VERIFIED. Only a VERIFIED object
@@ -46,7 +46,7 @@ export interface UploadOutcome {
   reason?: string
 }
 
-/** Default cap on a build: 2 GiB (issue 7). */
+/** Default cap on a build: 2 GiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 2 * 2 ** 30
 
 /** Start an upload: ownership, declared size/hash/type checked; answers the presigned PUT. */

@@ -1,5 +1,5 @@
 /**
- * One contract suite for every BlobStore adapter (STYLE.md "Tests"): the local store behind its own
+ * One contract suite for every BlobStore adapter: the local store behind its own
  * HTTP routes and the S3 store against a real S3-compatible server on 127.0.0.1. Everything goes
  * through real HTTP with plain `fetch`, as a developer's CLI and a buyer's browser would.
  */

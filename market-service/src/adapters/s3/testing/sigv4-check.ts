@@ -1,5 +1,5 @@
 /**
- * s3rver does not validate SigV4 (deps.md Exp 6), so tests that must prove a tampered or foreign URL
+ * s3rver does not validate SigV4 (README "Libraries, and why"), so tests that must prove a tampered or foreign URL
  * fails recompute the presigned signature here with @smithy/signature-v4, exactly as S3 would.
  */
 import { createHash, createHmac } from 'node:crypto'
