@@ -87,6 +87,14 @@ async function adminPost(path: string, body: unknown): Promise<Response> {
   })
 }
 
+/** Wait until the result count reads `text` (the URL changes before the new results arrive). */
+async function countReads(page: Page, text: string): Promise<void> {
+  await page
+    .getByTestId('result-count')
+    .filter({ hasText: new RegExp(`^${text}$`) })
+    .waitFor()
+}
+
 describe('a store gamers recognise', () => {
   it('game page: screenshots open in a lightbox that arrow keys browse and Escape closes; details and developer link', async () => {
     await gameDetail(api, demoDev, 'lantern-depths', true)
@@ -189,20 +197,18 @@ describe('a store gamers recognise', () => {
     await page.goto(`${api}/?platform=linux`)
     const results = page.getByTestId('results')
     await results.getByRole('link', { name: /Block Smith/ }).waitFor()
-    await expect(page.getByTestId('result-count').textContent()).resolves.toBe('4 games for Linux')
+    await countReads(page, '4 games for Linux')
     await expect(results.getByRole('link', { name: /Quiet Harbor/ }).count()).resolves.toBe(0)
     await expect(page.getByLabel('Platform').inputValue()).resolves.toBe('linux')
     // A select applies as soon as it is chosen (no Search click) and the URL keeps it.
     await page.getByLabel('Platform').selectOption('macos')
     await page.waitForURL(/platform=macos/)
     await results.getByRole('link', { name: /Quiet Harbor/ }).waitFor()
-    await expect(page.getByTestId('result-count').textContent()).resolves.toBe('3 games for macOS')
+    await countReads(page, '3 games for macOS')
     await page.getByLabel('Tag').selectOption('puzzle')
     await page.waitForURL(/tag=puzzle/)
     expect(new URL(page.url()).searchParams.get('platform')).toBe('macos')
-    await expect(page.getByTestId('result-count').textContent()).resolves.toBe(
-      '1 game for puzzle · macOS',
-    )
+    await countReads(page, '1 game for puzzle · macOS')
     await page.goBack()
     await page.waitForURL((u) => !u.searchParams.has('tag'))
     await page.getByRole('link', { name: 'Clear filters' }).click()
