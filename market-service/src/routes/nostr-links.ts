@@ -10,7 +10,7 @@ import { ProblemResponse } from '@zapcade/shared/api/problem'
 import type Database from 'better-sqlite3'
 import { AppError } from '@zapcade/shared/errors'
 import { Kind } from '@zapcade/shared/kinds'
-import { sqliteZapRepo } from '../adapters/sqlite/zap-repo.ts'
+import { sqliteListingOfEvent } from '../adapters/sqlite/zap-repo.ts'
 
 const gamePage = (pubkey: string, slug: string): string =>
   `/game/${pubkey}/${encodeURIComponent(slug)}`
@@ -39,9 +39,9 @@ const link = (path: '/a/{code}' | '/e/{code}', summary: string) =>
 
 export function nostrLinkRoutes(db: Database.Database): OpenAPIHono {
   const app = new OpenAPIHono()
-  const events = sqliteZapRepo(db)
+  const listingOf = sqliteListingOfEvent(db)
   const byEvent = (id: string): string => {
-    const ref = events.gameOfEvent?.(id)
+    const ref = listingOf(id)
     if (!ref) throw new AppError('NOT_FOUND', 'this market has seen no game for that event')
     return gamePage(ref.pubkey, ref.slug)
   }

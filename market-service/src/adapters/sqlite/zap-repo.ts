@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3'
 import { parseCoordinate } from '@zapcade/shared/ids'
 import { Kind } from '@zapcade/shared/kinds'
 import type { ZapRepo, ZapTargetRef } from '../../domain/zap/zap-callback.ts'
+import { sqliteLnNameRepo } from './ln-name-repo.ts'
 import { sqlitePurchaseRepo } from './purchase-repo.ts'
 
 type RawRow = { kind: number; pubkey: string; d_tag: string | null; tags_json: string }
@@ -38,6 +39,19 @@ export function listingOf(r: RawRow): ZapTargetRef | undefined {
   return slug ? { pubkey: r.pubkey, slug } : undefined
 }
 
+/** The listing a stored event id names (any version, release or asset the indexer kept), or undefined. */
+export function sqliteListingOfEvent(
+  db: Database.Database,
+): (eventId: string) => ZapTargetRef | undefined {
+  const raw = db.prepare<[string], RawRow>(
+    'SELECT kind, pubkey, d_tag, tags_json FROM raw_events WHERE id = ?',
+  )
+  return (eventId) => {
+    const r = raw.get(eventId)
+    return r && listingOf(r)
+  }
+}
+
 /** The zap server's repo on a better-sqlite3 handle (migrations applied). */
 export function sqliteZapRepo(db: Database.Database): ZapRepo {
   const purchases = sqlitePurchaseRepo(db)
@@ -48,12 +62,7 @@ export function sqliteZapRepo(db: Database.Database): ZapRepo {
     `SELECT id, bolt11, is_tip FROM purchases WHERE status = 'PENDING' AND expires_at > ? AND kind = 'ZAP' AND zap_request = ? AND amount_msat = ?
      ORDER BY created_at DESC LIMIT 1`,
   )
-  const raw = db.prepare<[string], RawRow>(
-    'SELECT kind, pubkey, d_tag, tags_json FROM raw_events WHERE id = ?',
-  )
-  const name = db.prepare<[string], { pubkey: string }>(
-    'SELECT u.pubkey FROM ln_names n JOIN users u ON u.id = n.user_id WHERE n.name = ?',
-  )
+  const names = sqliteLnNameRepo(db)
   return {
     findGame: (pubkey, slug) => purchases.findGame(pubkey, slug),
     createPending: (p, idem, key) => purchases.createPending(p, idem, key),
@@ -61,10 +70,7 @@ export function sqliteZapRepo(db: Database.Database): ZapRepo {
       const r = pending.get(payableAfterSec, zapRequest, amountMsat)
       return r && { purchaseId: r.id, bolt11: r.bolt11, isTip: r.is_tip === 1 }
     },
-    gameOfEvent(eventId) {
-      const r = raw.get(eventId)
-      return r && listingOf(r)
-    },
-    lnNameOwner: (n) => name.get(n)?.pubkey,
+    gameOfEvent: sqliteListingOfEvent(db),
+    lnNameOwner: (n) => names.ownerOf(n),
   }
 }
