@@ -4,7 +4,7 @@
  * download button when the visitor owns it (library when signed in, a saved guest receipt the market says
  * is PAID), a guest's pending checkout to resume or forget, or "coming soon" for a game with no build.
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
 import { dateText, priceText, shortKey, sizeText } from '../lib/format.ts'
 import { renderMarkdown } from '../lib/markdown.ts'
@@ -349,8 +349,20 @@ function PendingCheckout({
     )
     return v.status === 'REFUNDED' ? 'FAILED' : v.status
   }
+  // A resumed checkout (a reload, "Resume payment" in the library) brings its invoice into view with focus.
+  const box = useRef<HTMLElement>(null)
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'start' })
+    box.current?.focus({ preventScroll: true })
+  }, [receipt.purchaseId])
   return (
-    <section class="buy pending" aria-labelledby="pending-h" data-testid="pending-checkout">
+    <section
+      class="buy pending"
+      aria-labelledby="pending-h"
+      data-testid="pending-checkout"
+      ref={box}
+      tabIndex={-1}
+    >
       <h2 id="pending-h">Checkout waiting for payment</h2>
       <p class="note">
         You started buying this game as a guest and the invoice is not paid yet. Pay it below, or

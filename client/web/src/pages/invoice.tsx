@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { satsText } from '../lib/format.ts'
 import { nwcErrorText } from '../lib/nwc-errors.ts'
+import { bolt11ExpiresAt } from '../lib/bolt11-expiry.ts'
 
 export type PayState = 'PENDING' | 'PAID' | 'EXPIRED' | 'FAILED'
 
@@ -69,6 +70,8 @@ export function InvoiceView(props: {
   const [nwcSince, setNwcSince] = useState<number>()
   const nwcRef = useRef<HTMLInputElement>(null)
   const webln = (window as { webln?: WebLN }).webln
+  // Every invoice shows its time left: the market's expires_at, else the invoice's own (a zap's invoice).
+  const expiresAt = props.expiresAt ?? bolt11ExpiresAt(bolt11)
 
   useEffect(() => {
     void import('qrcode')
@@ -152,9 +155,9 @@ export function InvoiceView(props: {
       </p>
       {state === 'PENDING' ? (
         <>
-          {props.expiresAt !== undefined ? (
+          {expiresAt !== undefined ? (
             <p>
-              <Countdown expiresAt={props.expiresAt} />
+              <Countdown expiresAt={expiresAt} />
             </p>
           ) : null}
           <div class="qr">
