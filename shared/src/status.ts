@@ -65,8 +65,39 @@ export const LEDGER_ENTRY_TYPES = [
   'DEVELOPER_NET',
   'PAYOUT_SENT',
   'PAYOUT_FAILED',
+  // Refunds (docs/refunds.md): the money back to the buyer, and whose shares paid for it.
+  'REFUND_SENT',
+  'REFUND_DEVELOPER_DEBIT',
+  'REFUND_FEE_REVERSAL',
 ] as const
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number]
+
+export const REFUND_STATUSES = [
+  'REQUESTED',
+  'APPROVED',
+  'AWAITING_CLAIM',
+  'SENDING',
+  'SENT',
+  'DECLINED',
+  'FAILED',
+] as const
+export type RefundStatus = (typeof REFUND_STATUSES)[number]
+
+/**
+ * The refund machine (docs/refunds.md): REQUESTED waits for the developer or an admin (an admin may
+ * still approve a DECLINED one); APPROVED pays a BOLT11 or Lightning address (SENDING once the payment
+ * hash is recorded) or hands out a withdraw link (AWAITING_CLAIM, whose claim records the hash);
+ * SENDING → SENT, or back to APPROVED to retry; FAILED is re-armed by a new destination. SENT is final.
+ */
+export const refundTransitions = {
+  REQUESTED: ['APPROVED', 'DECLINED'],
+  DECLINED: ['APPROVED'],
+  APPROVED: ['SENDING', 'AWAITING_CLAIM', 'FAILED'],
+  AWAITING_CLAIM: ['SENDING', 'AWAITING_CLAIM', 'APPROVED'],
+  SENDING: ['SENT', 'APPROVED', 'FAILED'],
+  FAILED: ['APPROVED'],
+  SENT: [],
+} as const satisfies Record<RefundStatus, readonly RefundStatus[]>
 
 export const UPLOAD_STATUSES = ['PENDING', 'VERIFIED', 'REJECTED'] as const
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number]

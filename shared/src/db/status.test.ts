@@ -8,10 +8,12 @@ import {
   PAYOUT_STATUSES,
   PURCHASE_KINDS,
   PURCHASE_STATUSES,
+  REFUND_STATUSES,
   UPLOAD_STATUSES,
   nextGameStatus,
   purchaseTransitions,
   payoutTransitions,
+  refundTransitions,
 } from '../status.ts'
 import { migrate } from './migrate.ts'
 
@@ -37,6 +39,7 @@ describe('status vocabularies', () => {
     ['payouts', 'status', PAYOUT_STATUSES],
     ['ledger_entries', 'type', LEDGER_ENTRY_TYPES],
     ['uploads', 'status', UPLOAD_STATUSES],
+    ['refunds', 'status', REFUND_STATUSES],
   ] as const)('%s.%s CHECK lists exactly the shared values', (table, column, values) => {
     expect(checkList(db, table, column).sort()).toEqual([...values].sort())
   })
@@ -45,6 +48,7 @@ describe('status vocabularies', () => {
     for (const [table, all] of [
       [purchaseTransitions, PURCHASE_STATUSES],
       [payoutTransitions, PAYOUT_STATUSES],
+      [refundTransitions, REFUND_STATUSES],
     ] as const) {
       expect(Object.keys(table).sort()).toEqual([...all].sort())
       for (const tos of Object.values(table) as readonly string[][])
