@@ -1,6 +1,7 @@
 /**
  * Developer dashboard (NIP-98 as the developer): their games including drafts, each draft listable in
- * one click (a newer signed 32267 without the draft tag), releases, the events the market refused or
+ * one click (a newer signed 32267 without the draft tag; a game without a verified build is listed only
+ * after a warning that it will show as coming soon), releases with a zip upload form (dev-release.tsx), the events the market refused or
  * holds (with the reason), sales, balance owed, payouts, and the payout Lightning address.
  */
 import { useEffect, useState } from 'preact/hooks'
@@ -19,6 +20,7 @@ import type {
 import { marketInfo } from './game.tsx'
 import { Sats } from '../lib/sats.tsx'
 import { DraftForm } from './dev-draft.tsx'
+import { ReleaseForm } from './dev-release.tsx'
 import type { DeveloperEvent, DeveloperEventsResponse } from '@zapcade/shared/api/developer'
 
 type Sale = SalesResponse['items'][number]
@@ -66,7 +68,7 @@ export default function Developer() {
   const [ledger, setLedger] = useState<DeveloperLedgerResponse>()
   const [events, setEvents] = useState<DeveloperEvent[]>()
   const [error, setError] = useState<string>()
-  const [msg, setMsg] = useState<{ ok: boolean; text: string }>()
+  const [msg, setMsg] = useState<{ ok: boolean; text: string; link?: string | undefined }>()
   const [address, setAddress] = useState('')
   const [addressEdited, setAddressEdited] = useState(false)
   const me = useMe()
@@ -75,7 +77,9 @@ export default function Developer() {
     const saved = me?.developer.payout_ln_address
     if (saved && !addressEdited) setAddress(saved)
   }, [me])
-  const [releases, setReleases] = useState<Record<string, string>>({})
+  const [details, setDetails] = useState<Record<string, GameDetail>>({})
+  /** The draft whose "List it" waits for a confirmation: it has no verified build yet. */
+  const [confirmList, setConfirmList] = useState<string>()
 
   const load = () => {
     if (!session) return
@@ -103,20 +107,22 @@ export default function Developer() {
   }
   useEffect(load, [session?.pubkey])
 
-  // Releases come from each published game's public detail (drafts have none yet).
+  // Releases and build state come from each published game's public detail (drafts have none yet).
   useEffect(() => {
     for (const g of games ?? []) {
       if (g.source !== 'catalog') continue
       api<GameDetail>('GET', `/api/v1/games/${gamePath(g)}`).then(
-        (d) =>
-          setReleases((r) => ({
-            ...r,
-            [g.slug]: d.releases.map((x) => x.version).join(', ') || 'none yet',
-          })),
+        (d) => setDetails((r) => ({ ...r, [g.slug]: d })),
         () => undefined,
       )
     }
   }, [games])
+  const releasesText = (slug: string) => {
+    const d = details[slug]
+    return d ? d.releases.map((x) => x.version).join(', ') || 'none yet' : '…'
+  }
+  /** True when the market holds a verified build of the game (a draft never has one). */
+  const hasBuild = (g: DevGame) => details[g.slug]?.coming_soon === false
 
   if (!session) {
     return (
@@ -125,14 +131,18 @@ export default function Developer() {
         <p>
           Sell your games for sats, signed with your own Nostr key.{' '}
           <a href="/signin?next=%2Fdeveloper">Sign in</a> to see your games, sales and payouts. The{' '}
-          <code>zapcade</code> CLI publishes games and uploads releases.
+          dashboard publishes drafts, listings and releases (drop a build zip); the{' '}
+          <code>zapcade</code> CLI does the same from a terminal.
         </p>
       </section>
     )
   }
 
-  const say = (ok: boolean, text: string) => setMsg({ ok, text })
-  const list = async (g: DevGame) => {
+  const say = (ok: boolean, text: string, link?: string) => setMsg({ ok, text, link })
+  const list = async (g: DevGame, confirmed = false) => {
+    // Listing a game with no verified build is allowed, but it cannot be sold: say so first.
+    if (!confirmed && !hasBuild(g)) return setConfirmList(g.slug)
+    setConfirmList(undefined)
     try {
       const { listDraft } = await import('../lib/publish.ts')
       await listDraft(g, await marketInfo())
@@ -169,6 +179,12 @@ export default function Developer() {
       {msg ? (
         <p role={msg.ok ? 'status' : 'alert'} class={msg.ok ? 'ok' : 'error'}>
           {msg.text}
+          {msg.link ? (
+            <>
+              {' '}
+              <a href={msg.link}>Open its page</a>
+            </>
+          ) : null}
         </p>
       ) : null}
 
@@ -211,11 +227,29 @@ export default function Developer() {
                   <span class={`pill ${g.status.toLowerCase()}`}>{g.status}</span>
                 </td>
                 <td data-label="Price">{priceText(g.price_msat)}</td>
-                <td data-label="Releases">
-                  {g.source === 'draft' ? '—' : (releases[g.slug] ?? '…')}
-                </td>
+                <td data-label="Releases">{g.source === 'draft' ? '—' : releasesText(g.slug)}</td>
                 <td data-label="">
-                  {g.status === 'DRAFT' ? (
+                  {g.status === 'DRAFT' && confirmList === g.slug ? (
+                    <div class="list-warning" role="alert" data-testid="list-warning">
+                      <p>
+                        {g.title} has no verified build yet. Once listed it shows as “Coming soon”
+                        and cannot be bought or downloaded until you publish a release with a build
+                        (below).
+                      </p>
+                      <div class="row">
+                        <button type="button" onClick={() => void list(g, true)}>
+                          List it anyway
+                        </button>
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => setConfirmList(undefined)}
+                        >
+                          Not yet
+                        </button>
+                      </div>
+                    </div>
+                  ) : g.status === 'DRAFT' ? (
                     <button
                       type="button"
                       onClick={() => void list(g)}
@@ -230,6 +264,12 @@ export default function Developer() {
           </tbody>
         </table>
       </section>
+
+      <ReleaseForm
+        games={(games ?? []).filter((g) => g.source === 'catalog' && g.status !== 'BANNED')}
+        details={details}
+        onDone={(ok, text, link) => (say(ok, text, link), ok && load())}
+      />
 
       <EventsPanel events={events} />
 
