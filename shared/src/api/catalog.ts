@@ -125,6 +125,10 @@ export const DeveloperProfile = z.object({
   display_name: z.string().nullable(),
   picture: z.string().nullable(),
   lud16: z.string().nullable(),
+  /** The profile's NIP-05 identifier as claimed (not verified here: a reader checks it at its domain). */
+  nip05: z.string().nullable(),
+  /** The profile's `about`, plain text. */
+  about: z.string().nullable(),
 })
 export type DeveloperProfile = z.infer<typeof DeveloperProfile>
 
@@ -133,6 +137,8 @@ export const GameDetailResponse = GameListItem.extend({
   naddr: z.string(),
   description: z.string(),
   images: z.array(z.string()),
+  /** The listing's `video` tags (http(s) URLs: a trailer file, or a YouTube or PeerTube page), in order. */
+  videos: z.array(z.string()),
   url: z.string().nullable(),
   license: z.string().nullable(),
   /** The market pubkey the game's zap tag names (a paid game is purchasable only when it is ours). */

@@ -555,6 +555,58 @@ describe('game details', () => {
     expect(game.developer.npub).toMatch(/^npub1/)
   })
 
+  it("answers the listing's video tags and the profile's nip05 and about from the stored events", () => {
+    const d = f.user(undefined, { displayName: 'Nova Studio' })
+    const g = f.game(d, { slug: 'trailer', title: 'Trailer' })
+    const raw = f.db.prepare(
+      `INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+       VALUES (?, ?, ?, 1, ?, ?, ?, ?, 'ACCEPTED', 1)`,
+    )
+    const gameEvent = 'e'.repeat(64)
+    raw.run(
+      gameEvent,
+      d.pubkey,
+      32267,
+      JSON.stringify([
+        ['d', 'trailer'],
+        ['video', 'https://videos.example/w/abcdefgh12'],
+        ['video', 'javascript:alert(1)'],
+        ['video', 'https://cdn.example/trailer.webm'],
+        ['video', 'https://videos.example/w/abcdefgh12'],
+      ]),
+      '',
+      'f'.repeat(128),
+      'trailer',
+    )
+    const profileEvent = 'c'.repeat(64)
+    raw.run(
+      profileEvent,
+      d.pubkey,
+      0,
+      '[]',
+      JSON.stringify({ name: 'Nova', about: '  Two people making cave games.  ' }),
+      'f'.repeat(128),
+      null,
+    )
+    f.db.prepare('UPDATE games SET event_id = ? WHERE id = ?').run(gameEvent, g)
+    f.db
+      .prepare('UPDATE users SET nip05 = ?, profile_event_id = ? WHERE id = ?')
+      .run('nova@nova.example', profileEvent, d.id)
+    const game = reader.findGame(d.pubkey, 'trailer')!
+    expect(game.videos).toEqual([
+      'https://videos.example/w/abcdefgh12',
+      'https://cdn.example/trailer.webm',
+    ])
+    expect(game.developer.nip05).toBe('nova@nova.example')
+    expect(game.developer.about).toBe('Two people making cave games.')
+    // A game whose stored event is gone, and a developer with no profile: empty, never an error.
+    const other = f.game(dev, { slug: 'plain', title: 'Plain' })
+    expect(other).toBeGreaterThan(0)
+    const plain = reader.findGame(dev.pubkey, 'plain')!
+    expect(plain.videos).toEqual([])
+    expect(plain.developer).toMatchObject({ nip05: null, about: null })
+  })
+
   it('counts paid zaps of the game, not checkouts or unpaid zaps', () => {
     const g = f.game(dev, { slug: 'zapped', priceMsat: 1000 })
     let n = 0

@@ -118,6 +118,35 @@ function toItem(r: ItemRow): GameListItem {
 
 type Params = Record<string, string | number>
 
+const MAX_VIDEOS = 4
+
+/**
+ * The listing's `video` tags, read from its stored event (the indexed columns keep no videos): http(s)
+ * URLs only, at most MAX_VIDEOS, in the event's order.
+ */
+function videosOf(tagsJson: string | null): string[] {
+  if (!tagsJson) return []
+  const out: string[] = []
+  for (const t of JSON.parse(tagsJson) as unknown[][]) {
+    const v = t[1]
+    if (t[0] !== 'video' || typeof v !== 'string' || v.length > 2000) continue
+    if (/^https?:\/\/[^\s]+$/i.test(v) && !out.includes(v)) out.push(v)
+    if (out.length === MAX_VIDEOS) break
+  }
+  return out
+}
+
+/** The kind 0's `about` (plain text, capped), or null. */
+function aboutOf(content: string | null): string | null {
+  if (!content) return null
+  try {
+    const about = (JSON.parse(content) as { about?: unknown }).about
+    return typeof about === 'string' && about.trim() ? about.trim().slice(0, 2000) : null
+  } catch {
+    return null
+  }
+}
+
 export interface CatalogReaderOptions {
   /** Relevance ranks by bm25 up to this many matches, newest first above it (EXACT_RANK_LIMIT). */
   exactRankLimit?: number
@@ -462,11 +491,16 @@ export function sqliteCatalogReader(
       display_name: string | null
       avatar_url: string | null
       lud16: string | null
+      nip05: string | null
       has_build: number
+      event_tags_json: string | null
+      profile_content: string | null
     }
   >(`SELECT g.id, u.pubkey, g.slug, g.title, g.summary, g.description, g.icon, g.images_json, g.tags_json, g.platforms_json,
       g.url, g.license, g.price_msat, g.zap_pubkey, g.status, g.created_at, g.updated_at, ${hasVerifiedBuildSql('g.id')} AS has_build,
-      u.display_name, u.avatar_url, u.lud16
+      u.display_name, u.avatar_url, u.lud16, u.nip05,
+      (SELECT e.tags_json FROM raw_events e WHERE e.id = g.event_id) AS event_tags_json,
+      (SELECT e.content FROM raw_events e WHERE e.id = u.profile_event_id) AS profile_content
     ${FROM} WHERE u.pubkey = ? AND g.slug = ? AND g.status IN ('LISTED', 'FEATURED', 'UNLISTED') AND g.deleted_at IS NULL`)
   const releaseRows = db.prepare<
     [number],
@@ -583,6 +617,7 @@ export function sqliteCatalogReader(
       ...toItem({ ...g, cover: images[0] ?? null }),
       description: g.description,
       images,
+      videos: videosOf(g.event_tags_json),
       url: g.url,
       license: g.license,
       zap_pubkey: g.zap_pubkey,
@@ -593,6 +628,8 @@ export function sqliteCatalogReader(
         display_name: g.display_name,
         picture: g.avatar_url,
         lud16: g.lud16,
+        nip05: g.nip05,
+        about: aboutOf(g.profile_content),
       },
       zaps: { count: zaps.count, total_msat: zaps.total },
       releases,
