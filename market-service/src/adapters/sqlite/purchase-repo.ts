@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3'
 import type { Msat } from '@zapcade/shared/money'
 import type { PurchaseStatus } from '../../domain/purchase/purchase-machine.ts'
 import { groupCommit } from './group-commit.ts'
+import { withholdForRefunds } from './refund-repo.ts'
 import { hasVerifiedBuildSql } from './verified-build.ts'
 import { userIdOf } from './users.ts'
 import type {
@@ -156,6 +157,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     payout:
       db.prepare(`INSERT INTO payouts (id, developer_user_id, purchase_id, amount_msat, destination_ln_address, status, idempotency_key, next_attempt_at, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, 'SCHEDULED', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`),
+    payoutExists: db.prepare('SELECT 1 FROM payouts WHERE idempotency_key = ?'),
     outbox:
       db.prepare(`INSERT INTO outbox_jobs (type, payload_json, relays_json, status, next_attempt_at, idempotency_key, created_at, updated_at)
       VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`),
@@ -211,18 +213,25 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     appendLedger,
     grantEntitlement: (e) =>
       q.grant.run(e.id, e.purchaseId, e.gameId, e.userId, e.grantedAtSec).changes === 1,
-    schedulePayout: (p) =>
-      q.payout.run(
-        p.id,
-        p.developerUserId,
-        p.purchaseId,
-        p.amountMsat,
-        p.destination,
-        p.idempotencyKey,
-        p.nowSec,
-        p.nowSec,
-        p.nowSec,
-      ).changes === 1,
+    schedulePayout: (p) => {
+      if (q.payoutExists.get(p.idempotencyKey)) return false
+      // A developer who owes a refund back (sent after their payout) is paid that much less.
+      const amount = withholdForRefunds(db, p.developerUserId, p.purchaseId, p.amountMsat, p.nowSec)
+      if (amount === 0) return false
+      return (
+        q.payout.run(
+          p.id,
+          p.developerUserId,
+          p.purchaseId,
+          amount,
+          p.destination,
+          p.idempotencyKey,
+          p.nowSec,
+          p.nowSec,
+          p.nowSec,
+        ).changes === 1
+      )
+    },
     enqueueOutbox: (j) =>
       q.outbox.run(
         j.type,
