@@ -36,4 +36,21 @@ describe('listing media', () => {
     ).toMatchObject({ page: 'https://www.youtube.com/watch?v=abcdefghijk' })
     expect(mediaOf([], 'no video').trailer).toBeUndefined()
   })
+
+  it("prefers the listing's video tags, skipping ones that are not a playable video", () => {
+    expect(
+      mediaOf(['https://a/1.png', 'https://a/t.mp4'], 'https://youtu.be/abcdefghijk', [
+        'https://a/page.html',
+        'https://tube.example/w/9c9de5e8x',
+      ]),
+    ).toEqual({
+      screenshots: ['https://a/1.png'],
+      trailer: {
+        kind: 'embed',
+        site: 'tube.example',
+        src: 'https://tube.example/videos/embed/9c9de5e8x?autoplay=1',
+        page: 'https://tube.example/w/9c9de5e8x',
+      },
+    })
+  })
 })

@@ -1,6 +1,6 @@
 /**
- * A listing's media: screenshots from its `image` tags, and a trailer from an image entry or a
- * description link that is a video (YouTube, PeerTube, or a .mp4/.webm/.ogv file). Nothing here
+ * A listing's media: screenshots from its `image` tags, and a trailer from its `video` tags, else an
+ * image entry or a description link that is a video (YouTube, PeerTube, or a .mp4/.webm/.ogv file). Nothing here
  * touches the network: the trailer's player is only created when the visitor clicks it.
  */
 
@@ -52,13 +52,21 @@ export function trailerOf(raw: string): Trailer | undefined {
   return undefined
 }
 
-/** Screenshots (every image that is not a video) and the first trailer found in the images, then the description. */
+/**
+ * Screenshots (every image that is not a video) and the first trailer found in the `video` tags, then
+ * the images, then the description.
+ */
 export function mediaOf(
   images: readonly string[],
   description: string,
+  videos: readonly string[] = [],
 ): { screenshots: string[]; trailer?: Trailer } {
   const screenshots: string[] = []
   let trailer: Trailer | undefined
+  for (const v of videos) {
+    trailer = trailerOf(v)
+    if (trailer) break
+  }
   for (const src of images) {
     const t = trailerOf(src)
     if (t) trailer ??= t

@@ -1,12 +1,14 @@
 /**
- * A developer's public page, `/developer/<pubkey>`: their profile as their kind 0 names it (through a
- * game's detail, which carries it) and every game they list (`GET /api/v1/games?author=`).
+ * A developer's public page, `/developer/<pubkey>`: their profile as their kind 0 names it (name,
+ * picture, NIP-05 checked at its domain, about, lud16; through a game's detail, which carries the
+ * indexed profile) and every game they list (`GET /api/v1/games?author=`).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError } from '../lib/api.ts'
 import { shortKey } from '../lib/format.ts'
 import type { GameDetail, GameItem, Page } from '../lib/types.ts'
 import { GameCard } from './game-card.tsx'
+import { Nip05Badge } from './nip05-badge.tsx'
 
 type Profile = GameDetail['developer']
 
@@ -76,6 +78,7 @@ export default function DeveloperPage({ pubkey }: { pubkey: string }) {
         ) : null}
         <div>
           <h1 id="dev-name">{name}</h1>
+          {profile?.nip05 ? <Nip05Badge nip05={profile.nip05} pubkey={pubkey} /> : null}
           {profile?.lud16 ? <p class="muted">⚡ {profile.lud16}</p> : null}
           <p class="muted mono" title={pubkey}>
             {profile?.npub
@@ -84,6 +87,11 @@ export default function DeveloperPage({ pubkey }: { pubkey: string }) {
           </p>
         </div>
       </header>
+      {profile?.about ? (
+        <p class="about" data-testid="developer-about">
+          {profile.about}
+        </p>
+      ) : null}
       <h2>Games</h2>
       {error ? (
         <p role="alert" class="error">

@@ -25,6 +25,7 @@ import { mediaOf } from '../lib/media.ts'
 import { PlatformList } from '../lib/platform-ui.tsx'
 import { Gallery, TrailerPlayer } from './media.tsx'
 import { ownsGame } from './library-data.ts'
+import { Nip05Badge } from './nip05-badge.tsx'
 
 let infoCache: Promise<Info> | undefined
 /** The market's public info (pubkey, relays, lud16), fetched once per page load. */
@@ -97,7 +98,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
   // The API orders releases newest first by version (loose versions such as 1.0 or v1.2 by their coercion).
   const releases = game.releases ?? []
   const free = game.price_msat === 0
-  const media = mediaOf(game.images ?? [], game.description ?? '')
+  const media = mediaOf(game.images ?? [], game.description ?? '', game.videos ?? [])
   const latest = releases[0]
 
   return (
@@ -236,6 +237,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
                 <strong>{devName}</strong>
               </a>
             </p>
+            {dev?.nip05 ? <Nip05Badge nip05={dev.nip05} pubkey={game.pubkey} /> : null}
             {dev?.lud16 ? <p class="muted">⚡ {dev.lud16}</p> : null}
             <p class="muted mono" title={game.pubkey}>
               {dev?.npub ? `${dev.npub.slice(0, 16)}…${dev.npub.slice(-6)}` : shortKey(game.pubkey)}
