@@ -6,14 +6,21 @@
  * - Encryption as NIP-47 negotiates it: the wallet's 13194 info event lists what it speaks; nip44_v2 when
  *   offered (every request then carries `["encryption", "nip44_v2"]`), NIP-04 when the info event has no
  *   `encryption` tag; no info event at all: nip44_v2.
- * - Replies: ONE standing subscription per relay connection (`kinds 23195, authors [wallet], #p [us]`),
- *   replies matched to requests by their `e` tag. NIP-47 only says a reply SHOULD tag `p`: the first
- *   request also listens by `#e`, and if that reply carries no `p` tag for us every later request gets
- *   its own `#e` subscription (at most 16 at once: relays cap subscriptions per connection).
- * - Every received event's signature is checked (the injected verifier) and its author must be the wallet.
- * - A dropped relay is re-opened with backoff and the subscriptions re-sent; requests in flight on it fail
- *   UNREACHABLE at once (their replies are ephemeral and lost), and each request has its own deadline
- *   (TIMEOUT). Neither says whether the wallet acted: a payment's outcome is then to be looked up.
+ * - Replies: ONE standing subscription per relay connection (`kinds 23195, authors [wallet], #p [us],
+ *   since` an hour ago), live (end of stored events) before the first request is published, so a wallet
+ *   that answers at once is never missed; replies are matched to requests by their `e` tag, so a
+ *   request costs the relay one EVENT and its OK, with no REQ/CLOSE. NIP-47 only says a reply SHOULD tag
+ *   `p`: the first request also listens by `#e`, and if that reply carries no `p` tag for us every later
+ *   request gets its own `#e` subscription (at most 16 at once: relays cap subscriptions per connection).
+ * - Every received event's signature is checked (the injected verifier), its author must be the wallet,
+ *   its `e` one of our requests in flight, and a `p` tag, if any, must name us.
+ * - A dropped relay is re-opened with backoff and the subscriptions re-sent; the standing one then also
+ *   looks up the requests still in flight (`#e` of their ids: a relay that kept the reply delivers it,
+ *   and a wallet still working answers on the live subscription). A request whose publication the relay
+ *   never acknowledged is published again, the same signed event, once the replies are live again (a
+ *   wallet sees it once or recognises its id); an acknowledged one is never re-sent (a second pay_invoice
+ *   could answer an error for a payment that the first made). Each request keeps its own deadline
+ *   (TIMEOUT), which says nothing of whether the wallet acted: a payment's outcome is then looked up.
  * - Notifications (23197 with nip44_v2, 23196 with NIP-04) through one subscription per relay.
  */
 import type { NostrEvent } from '../events/event.ts'
@@ -112,6 +119,10 @@ const K_INFO = 13194,
   K_NOTE_NIP04 = 23196,
   K_NOTE_NIP44 = 23197
 const PER_REQUEST_SUBS = 16
+/** `since` of the standing reply filter: an hour back, so a wallet whose clock is behind is still heard. */
+const REPLY_SINCE_SLACK_SEC = 3_600
+/** At most this many request ids are looked up by `#e` when the standing subscription is re-sent. */
+const LOOKUP_IDS = 500
 const HEX64 = /^[0-9a-f]{64}$/
 
 /** The request a reply answers: its `e` tag, if the event is a 23195 by the wallet. */
@@ -152,7 +163,6 @@ interface Pending {
   resolve(r: Record<string, unknown>): void
   reject(e: Error): void
   scheme: NwcEncryption
-  links: Set<RelayLink>
 }
 
 /** The first to succeed; if none does, the first failure (not an AggregateError), UNREACHABLE for none at all. */
@@ -205,11 +215,7 @@ export class NwcClient {
     this.forced = o.encryption
     if (this.replies === 'standing') this.pTagged = true
     if (this.replies === 'per-request') this.pTagged = false
-    this.links = this.connection.relays.map((url) => {
-      const link = new RelayLink(url, o.WebSocket)
-      link.ondisconnect = () => this.lost(link)
-      return link
-    })
+    this.links = this.connection.relays.map((url) => new RelayLink(url, o.WebSocket))
   }
 
   /** How replies arrive now: one standing subscription, one per request, or not yet known. */
@@ -340,6 +346,7 @@ export class NwcClient {
     // Until the first reply shows whether the wallet tags `p`, one request at a time also listens by `#e`.
     while (this.pTagged === undefined && this.probe) await Promise.race([this.probe, deadline])
     const perRequest = this.pTagged !== true
+    let live = (): Promise<void> => this.repliesLive()
     const plaintext = JSON.stringify({ method, params })
     const tags = [['p', this.walletPubkey]]
     if (scheme === 'nip44_v2') tags.push(['encryption', 'nip44_v2'])
@@ -353,7 +360,7 @@ export class NwcClient {
     )
 
     const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
-      this.pending.set(ev.id, { resolve, reject, scheme, links: new Set() })
+      this.pending.set(ev.id, { resolve, reject, scheme })
     })
     reply.catch(() => undefined)
     cleanups.push(() => this.pending.delete(ev.id))
@@ -381,16 +388,36 @@ export class NwcClient {
       })
       const filter = { kinds: [K_RESPONSE], authors: [this.walletPubkey], '#e': [ev.id] }
       for (const l of this.links) l.subscribe(id, filter, { onevent: (e) => this.onReply(e) })
+      live = () => anyOf(this.links.map((l) => l.ensureOpen().then(() => l.whenLive(id))))
       await Promise.race([
         anyOf(this.links.filter((l) => l.isOpen).map((l) => l.whenLive(id))),
         deadline,
       ])
     }
-    const p = this.pending.get(ev.id)
-    const open = this.links.filter((l) => l.isOpen)
-    for (const l of open) p?.links.add(l)
-    await Promise.race([anyOf(open.map((l) => l.publish(ev))), deadline])
-    return await Promise.race([reply, deadline])
+    const published = this.publish(ev, live, deadline)
+    published.catch(() => undefined) // the reply or the deadline may answer first
+    return await Promise.race([reply, deadline, published.then(() => reply)])
+  }
+
+  /**
+   * Publish until a relay acknowledges (OK true). When every relay drops before its OK, wait for the
+   * replies to be live again (reconnected, subscriptions re-sent) and send the same signed event again.
+   */
+  private async publish(
+    ev: NostrEvent,
+    live: () => Promise<void>,
+    deadline: Promise<never>,
+  ): Promise<void> {
+    for (;;) {
+      try {
+        await anyOf(this.links.filter((l) => l.isOpen).map((l) => l.publish(ev)))
+        return
+      } catch (e) {
+        if (!(e instanceof NwcError) || e.code !== 'UNREACHABLE' || this.closed) throw e
+      }
+      if (!this.pending.has(ev.id)) return // answered (or ended) meanwhile
+      await Promise.race([live(), deadline])
+    }
   }
 
   /** The standing reply subscription, live on at least one relay (per-request mode: a connected relay). */
@@ -401,22 +428,37 @@ export class NwcClient {
     }
     if (!this.replySubOpen) {
       this.replySubOpen = true
-      const filter = {
-        kinds: [K_RESPONSE],
-        authors: [this.walletPubkey],
-        '#p': [this.clientPubkey],
-      }
       for (const l of this.links)
-        l.subscribe(this.replySub, filter, { onevent: (e) => this.onReply(e), standing: true })
+        l.subscribe(this.replySub, () => this.replyFilters(), {
+          onevent: (e) => this.onReply(e),
+          standing: true,
+        })
     }
+    if (this.links.some((l) => l.isLive(this.replySub))) return
     await anyOf(this.links.map((l) => l.ensureOpen().then(() => l.whenLive(this.replySub))))
+  }
+
+  /**
+   * The standing reply subscription's filters, read each time it is (re)sent: replies tagged for us
+   * from now on, and, after a reconnect, any reply to a request still in flight (by its id).
+   */
+  private replyFilters(): Record<string, unknown>[] {
+    const base = { kinds: [K_RESPONSE], authors: [this.walletPubkey] }
+    const since = Math.floor(Date.now() / 1000) - REPLY_SINCE_SLACK_SEC
+    const filters: Record<string, unknown>[] = [{ ...base, '#p': [this.clientPubkey], since }]
+    const inFlight = [...this.pending.keys()].slice(-LOOKUP_IDS)
+    if (inFlight.length > 0) filters.push({ ...base, '#e': inFlight })
+    return filters
   }
 
   private onReply(ev: NostrEvent): void {
     const id = replyRequestId(ev, this.walletPubkey)
     if (!id) return
     const p = this.pending.get(id)
-    if (!p || !this.crypto.verify(ev)) return
+    if (!p) return
+    // A reply tagged for another client is not ours, whatever its `e` says.
+    if (ev.tags.some((t) => t[0] === 'p') && !tagsClient(ev, this.clientPubkey)) return
+    if (!this.crypto.verify(ev)) return
     // A wallet that cannot read a request answers in its own preferred encryption (Alby Hub: nip44_v2).
     const plaintext =
       this.decrypt(ev.content, p.scheme) ??
@@ -439,20 +481,6 @@ export class NwcClient {
         : this.crypto.nip04.decrypt(this.connection.secret, this.walletPubkey, content)
     } catch {
       return undefined
-    }
-  }
-
-  /** A relay dropped: requests sent only through dropped relays will get no reply. */
-  private lost(link: RelayLink): void {
-    for (const [id, p] of this.pending) {
-      if (!p.links.has(link) || [...p.links].some((l) => l.isOpen)) continue
-      this.pending.delete(id)
-      p.reject(
-        new NwcError(
-          'UNREACHABLE',
-          `the relay connection dropped before the wallet answered (${link.url})`,
-        ),
-      )
     }
   }
 

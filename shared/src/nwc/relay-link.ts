@@ -21,9 +21,11 @@ export interface SocketLike {
 export type SocketClass = new (url: string) => SocketLike
 
 export type Filter = Record<string, unknown>
+/** One filter, several (OR-ed in one REQ), or a function read each time the REQ is (re)sent. */
+export type Filters = Filter | Filter[] | (() => Filter | Filter[])
 
 interface Sub {
-  filter: Filter
+  filter: Filters
   onevent: (ev: NostrEvent) => void
   /** The relay refused or ended the subscription (CLOSED). */
   onclosed?: (reason: string) => void
@@ -121,13 +123,14 @@ export class RelayLink {
     }, delay)
   }
 
-  private sendReq(id: string, filter: Filter): void {
+  private sendReq(id: string, filter: Filters): void {
     this.eosed.delete(id)
-    this.ws?.send(JSON.stringify(['REQ', id, filter]))
+    const f = typeof filter === 'function' ? filter() : filter
+    this.ws?.send(JSON.stringify(['REQ', id, ...(Array.isArray(f) ? f : [f])]))
   }
 
   /** Add a subscription (sent now if open, and again after every reconnect) until `unsubscribe`. */
-  subscribe(id: string, filter: Filter, sub: Omit<Sub, 'filter'>): void {
+  subscribe(id: string, filter: Filters, sub: Omit<Sub, 'filter'>): void {
     this.subs.set(id, { filter, ...sub })
     if (this.isOpen) this.sendReq(id, filter)
   }
@@ -137,6 +140,11 @@ export class RelayLink {
     this.eosed.delete(id)
     this.eoseWaiters.delete(id) // their requests have ended (each waits against its own deadline)
     if (this.isOpen) this.ws?.send(JSON.stringify(['CLOSE', id]))
+  }
+
+  /** Whether the subscription has reached end of stored events on the current, open socket. */
+  isLive(id: string): boolean {
+    return this.eosed.has(id) && this.isOpen
   }
 
   /** Resolves once the subscription has reached end of stored events on the current socket. */
