@@ -12,13 +12,19 @@
  */
 import { Kind, kindClass } from '@zapcade/shared/kinds'
 import { parseCoordinate } from '@zapcade/shared/ids'
-import { ASSET_KINDS, BUILD_MIME, asBuild, type Asset } from '@zapcade/shared/events/build-asset'
+import {
+  ASSET_KINDS,
+  BUILD_MIME,
+  asBuild,
+  parseAsset,
+  type Asset,
+} from '@zapcade/shared/events/build-asset'
 import type { NostrEvent } from '@zapcade/shared/events/event'
+import { parseRelease, type Release } from '@zapcade/shared/events/release'
 import type { CatalogWriter, RawState } from '../store/catalog-writer.ts'
 import { rowToEvent } from '../store/catalog-writer.ts'
 import type { Counters } from '../store/counters.ts'
-import { parseCounterName, parseIndexed, type ParsedEvent, type ReleaseInfo } from './parse.ts'
-import { parseAssetInfo, parseProfileInfo, parseReleaseInfo } from './parse-adapters.ts'
+import { parseCounterName, parseIndexed, parseProfileInfo, type ParsedEvent } from './parse.ts'
 
 export interface ApplyContext {
   w: CatalogWriter
@@ -87,7 +93,7 @@ export function applyEvent(
   if (p.kind === 'asset') {
     store('ACCEPTED')
     for (const row of w.pendingReleasesOfAsset(ev.pubkey, ev.id)) {
-      const r = parseReleaseInfo(rowToEvent(row))
+      const r = parseRelease(rowToEvent(row))
       if (r.ok && r.value.assets.some((a) => a.id === ev.id))
         settleRelease(ctx, rowToEvent(row), r.value)
     }
@@ -110,7 +116,7 @@ export function applyEvent(
     for (const row of w.pendingOf(Kind.Profile, ev.pubkey))
       if (applyProfileRow(ctx, rowToEvent(row))) ctx.counters.inc('linked')
     for (const row of w.pendingReleasesOfGame(ev.pubkey, p.game.slug)) {
-      const r = parseReleaseInfo(rowToEvent(row))
+      const r = parseRelease(rowToEvent(row))
       if (r.ok && r.value.slug === p.game.slug) settleRelease(ctx, rowToEvent(row), r.value)
     }
     return 'accepted'
@@ -157,12 +163,7 @@ type LinkOutcome =
  * updated), pending (what it waits for, remembered for the developer) or refused (the catalog keeps
  * the version it had). `later` = called when something it waited for arrived (counts `linked`).
  */
-function settleRelease(
-  ctx: ApplyContext,
-  ev: NostrEvent,
-  r: ReleaseInfo,
-  later = true,
-): LinkOutcome {
+function settleRelease(ctx: ApplyContext, ev: NostrEvent, r: Release, later = true): LinkOutcome {
   const { w } = ctx
   const out = linkRelease(ctx, ev, r)
   if (out.t === 'linked') {
@@ -179,7 +180,7 @@ function settleRelease(
 }
 
 /** Link a winning release when its game and every asset it lists are there (see the file comment). */
-function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOutcome {
+function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: Release): LinkOutcome {
   const { w, nowSec } = ctx
   const gameId = w.gameId(ev.pubkey, r.slug)
   if (gameId === undefined)
@@ -207,7 +208,7 @@ function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOut
     if (row.pubkey !== ev.pubkey) return refused(`e: asset ${ref.id} is signed by another key`)
     if (!ASSET_KINDS.includes(row.kind))
       return refused(`e: ${ref.id} is a kind-${row.kind} event, not an asset (3063 or 1063)`)
-    const a = parseAssetInfo(rowToEvent(row))
+    const a = parseAsset(rowToEvent(row))
     if (!a.ok) return refused(`e: asset ${ref.id}: ${a.reason}`)
     assets.push(a.value)
   }
@@ -244,7 +245,7 @@ function linkRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo): LinkOut
  * A refused release never reaches the catalog: it stops being the address's winner (SUPERSEDED) and the
  * release event the catalog shows for that version wins again.
  */
-function refuseRelease(ctx: ApplyContext, ev: NostrEvent, r: ReleaseInfo, reason: string): void {
+function refuseRelease(ctx: ApplyContext, ev: NostrEvent, r: Release, reason: string): void {
   const { w } = ctx
   w.setState(ev.id, 'SUPERSEDED')
   const gameId = w.gameId(ev.pubkey, r.slug)

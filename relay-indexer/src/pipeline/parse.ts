@@ -5,22 +5,13 @@
 import { Kind } from '@zapcade/shared/kinds'
 import { parseGame, type Game } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import type { Release } from '@zapcade/shared/events/release'
-import type { Asset } from '@zapcade/shared/events/build-asset'
+import { parseRelease, type Release } from '@zapcade/shared/events/release'
+import { parseAsset, type Asset } from '@zapcade/shared/events/build-asset'
+import { parseProfile } from '@zapcade/shared/events/profile'
+import { parseDeletion, type Deletion } from '@zapcade/shared/events/deletion'
 import { fail, ok, type Parsed } from '@zapcade/shared/result'
-import {
-  parseReleaseInfo,
-  parseAssetInfo,
-  parseProfileInfo,
-  parseDeletionInfo,
-} from './parse-adapters.ts'
 
-/** A release as the shared profile parses it (slug, version, channel, notes, publishedAtSec, assets, …). */
-export type ReleaseInfo = Release
-
-/** An asset (3063, or legacy 1063) as the shared profile parses it (sha256, mime, sizeBytes, urls, …). */
-export type AssetInfo = Asset
-
+/** What the catalog shows of a developer's kind-0 profile (`display_name`, else `name`). */
 export interface ProfileInfo {
   displayName: string | undefined
   picture: string | undefined
@@ -28,17 +19,12 @@ export interface ProfileInfo {
   nip05: string | undefined
 }
 
-export interface DeletionInfo {
-  eventIds: string[]
-  coordinates: string[]
-}
-
 export type ParsedEvent =
   | { kind: 'game'; ev: NostrEvent; game: Game }
-  | { kind: 'release'; ev: NostrEvent; release: ReleaseInfo }
-  | { kind: 'asset'; ev: NostrEvent; asset: AssetInfo }
+  | { kind: 'release'; ev: NostrEvent; release: Release }
+  | { kind: 'asset'; ev: NostrEvent; asset: Asset }
   | { kind: 'profile'; ev: NostrEvent; profile: ProfileInfo }
-  | { kind: 'deletion'; ev: NostrEvent; deletion: DeletionInfo }
+  | { kind: 'deletion'; ev: NostrEvent; deletion: Deletion }
 
 /**
  * Kinds the indexer subscribes to (docs/event-profile.md): games, releases, assets (3063 and the legacy
@@ -61,12 +47,12 @@ export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
       return r.ok ? ok({ kind: 'game', ev, game: r.value }) : r
     }
     case Kind.Release: {
-      const r = parseReleaseInfo(ev)
+      const r = parseRelease(ev)
       return r.ok ? ok({ kind: 'release', ev, release: r.value }) : r
     }
     case Kind.BuildAsset:
     case Kind.FileMetadata: {
-      const r = parseAssetInfo(ev)
+      const r = parseAsset(ev)
       return r.ok ? ok({ kind: 'asset', ev, asset: r.value }) : r
     }
     case Kind.Profile: {
@@ -74,12 +60,25 @@ export function parseIndexed(ev: NostrEvent): Parsed<ParsedEvent> {
       return r.ok ? ok({ kind: 'profile', ev, profile: r.value }) : r
     }
     case Kind.Deletion: {
-      const r = parseDeletionInfo(ev)
+      const r = parseDeletion(ev)
       return r.ok ? ok({ kind: 'deletion', ev, deletion: r.value }) : r
     }
     default:
       return fail(`kind: ${ev.kind} is not indexed`)
   }
+}
+
+/** A kind-0 profile as the catalog shows it; bad JSON is refused, bad fields are dropped (shared rules). */
+export function parseProfileInfo(ev: NostrEvent): Parsed<ProfileInfo> {
+  const r = parseProfile(ev)
+  if (!r.ok) return r
+  const p = r.value
+  return ok({
+    displayName: p.displayName ?? p.name,
+    picture: p.picture,
+    lud16: p.lud16,
+    nip05: p.nip05,
+  })
 }
 
 /** `rejected:parse:<field>` from a parser reason such as `"price: not an integer"`. */

@@ -6,7 +6,8 @@
 import type { Game } from '@zapcade/shared/events/game'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import type { Asset, BuildAsset } from '@zapcade/shared/events/build-asset'
-import type { ProfileInfo, ReleaseInfo } from '../pipeline/parse.ts'
+import type { Release } from '@zapcade/shared/events/release'
+import type { ProfileInfo } from '../pipeline/parse.ts'
 
 /** Developer events kept per developer (the newest; older ones are dropped). */
 export const DEVELOPER_EVENTS_KEPT = 200
@@ -248,7 +249,7 @@ export class CatalogWriter {
   upsertRelease(
     gameId: number,
     ev: NostrEvent,
-    r: ReleaseInfo,
+    r: Release,
     primaryAssetId: string,
     nowSec: number,
   ): number {
