@@ -3,7 +3,14 @@
 import tseslint from 'typescript-eslint'
 
 const pkg = (name) => [`@zapcade/${name}`, `@zapcade/${name}/*`, `**/${name}/src/**`]
-const testFiles = ['**/*.test.ts', '**/testing/**', '**/fake-*.ts']
+// Exempt from the boundaries: test files, and the few harnesses tests share. market-service's harnesses start
+// the real relay and devnet (its devDependencies); the domain's test worlds open SQLite and read the clock.
+// Every other testing/ module keeps its package's rules.
+const testFiles = [
+  '**/*.test.ts',
+  'market-service/src/testing/**',
+  'market-service/src/domain/*/testing/**',
+]
 
 /** Build a no-restricted-imports rule from forbidden groups with a message each. */
 const forbid = (...groups) => [
@@ -70,10 +77,27 @@ export default tseslint.config(
           'shared imports only zod and nostr-tools.',
         ],
         [
-          [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet'), ...pkg('client')],
+          [
+            ...pkg('relay'),
+            ...pkg('relay-indexer'),
+            ...pkg('market-service'),
+            ...pkg('devnet'),
+            ...pkg('client'),
+          ],
           'shared depends on no other package.',
         ],
       ),
+    },
+  },
+  {
+    // The embedded relay: a Nostr relay and nothing else; the indexer, tests and the launcher use it.
+    files: ['relay/src/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': forbid([
+        [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet'), ...pkg('client')],
+        'relay imports only shared.',
+      ]),
     },
   },
   {
@@ -101,9 +125,33 @@ export default tseslint.config(
           pkg('relay-indexer'),
           'The service reads the catalog through its read port, never the indexer.',
         ],
+        [pkg('relay'), 'The service talks to relays over WebSocket only.'],
         [
           [...pkg('devnet'), ...pkg('client')],
           'devnet is for the launcher and tests only; nothing imports client.',
+        ],
+      ),
+    },
+  },
+  {
+    // Routes receive ports in their context (routes/context.ts); adapters are built in compose.ts only.
+    files: ['market-service/src/routes/**/*.ts'],
+    // routes/testing: child-process harnesses that wire a few routes the way compose.ts does.
+    ignores: [...testFiles, 'market-service/src/routes/testing/**'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [
+          pkg('relay-indexer'),
+          'The service reads the catalog through its read port, never the indexer.',
+        ],
+        [pkg('relay'), 'The service talks to relays over WebSocket only.'],
+        [
+          [...pkg('devnet'), ...pkg('client')],
+          'devnet is for the launcher and tests only; nothing imports client.',
+        ],
+        [
+          ['**/adapters/**'],
+          'Routes use the ports of their context; compose.ts builds the adapters (docs/architecture.md "Wiring").',
         ],
       ),
     },
@@ -119,6 +167,10 @@ export default tseslint.config(
           'Domain code takes I/O through ports.',
         ],
         [pkg('relay-indexer'), 'The service never imports the indexer.'],
+        [
+          ['**/adapters/**', '**/routes/**', '**/http/**'],
+          'Domain code imports ports and shared only; compose.ts wires adapters in (docs/architecture.md "Wiring").',
+        ],
       ),
       'no-restricted-properties': [
         'error',
@@ -133,7 +185,7 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid([
-        [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('client')],
+        [...pkg('relay'), ...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('client')],
         'devnet imports only shared.',
       ]),
     },
@@ -148,7 +200,7 @@ export default tseslint.config(
     ignores: testFiles,
     rules: {
       'no-restricted-imports': forbid([
-        [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
+        [...pkg('relay'), ...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
         'client talks to the service over HTTP only.',
       ]),
     },
@@ -160,7 +212,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [
-          [...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
+          [...pkg('relay'), ...pkg('relay-indexer'), ...pkg('market-service'), ...pkg('devnet')],
           'client talks to the service over HTTP only.',
         ],
         [

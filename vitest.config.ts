@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config'
 // so they get generous timeouts; no timing thresholds live in tests (speed is for `npm run bench`).
 export default defineConfig({
   test: {
-    include: ['{shared,relay-indexer,market-service,devnet,client,launcher,e2e}/**/*.test.ts'],
+    include: [
+      '{shared,relay,relay-indexer,market-service,devnet,client,launcher,e2e}/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -26,11 +26,11 @@ import { applyPragmas, loadMigrations, migrate } from '@zapcade/shared/db/migrat
 import type { Game } from '@zapcade/shared/events/game'
 import type { Msat } from '@zapcade/shared/money'
 import type { Pubkey } from '@zapcade/shared/ids'
-import { CatalogWriter } from '../relay-indexer/src/store/catalog-writer.ts'
+import { CatalogWriter } from '@zapcade/relay-indexer/store/catalog-writer'
 import { AppError } from '@zapcade/shared/errors'
-import { sqliteCatalogReader } from '../market-service/src/adapters/sqlite/catalog-reader.ts'
-import { catalogRoutes } from '../market-service/src/routes/catalog.ts'
-import { ftsQuery } from '../market-service/src/adapters/sqlite/fts-query.ts'
+import { sqliteCatalogReader } from '@zapcade/market-service/adapters/sqlite/catalog-reader'
+import { catalogRoutes } from '@zapcade/market-service/routes/catalog'
+import { ftsQuery } from '@zapcade/market-service/adapters/sqlite/fts-query'
 import { GameListQuery, type GameListParams } from '@zapcade/shared/api/catalog'
 
 const GAMES = Number(process.env['BENCH_GAMES'] ?? 50_000)

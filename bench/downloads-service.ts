@@ -12,9 +12,9 @@ import {
   addGame,
   addRelease,
   addUser,
-} from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
-import { defaultDownloadLimits } from '../market-service/src/domain/download/download-service.ts'
-import { startHarness } from '../market-service/src/testing/service-harness.ts'
+} from '@zapcade/market-service/adapters/sqlite/testing/blob-seed'
+import { defaultDownloadLimits } from '@zapcade/market-service/domain/download/download-service'
+import { startHarness } from '@zapcade/market-service/testing/service-harness'
 
 defaultDownloadLimits.perIp.capacity = 1e9
 defaultDownloadLimits.perIp.refillPerSec = 1e9

@@ -35,22 +35,22 @@ import {
   verifyEvent,
   type SignedEvent as NostrEvent,
 } from '@zapcade/shared/crypto/event-sig'
-import { FsBlobStore } from '../market-service/src/adapters/fs-blob/fs-blob-store.ts'
-import { sqliteDownloadRepo } from '../market-service/src/adapters/sqlite/download-repo.ts'
+import { FsBlobStore } from '@zapcade/market-service/adapters/fs-blob/fs-blob-store'
+import { sqliteDownloadRepo } from '@zapcade/market-service/adapters/sqlite/download-repo'
 import {
   addEntitlement,
   addGame,
   addRelease,
   addUser,
   freshDb,
-} from '../market-service/src/adapters/sqlite/testing/blob-seed.ts'
+} from '@zapcade/market-service/adapters/sqlite/testing/blob-seed'
 import {
   authorizeDownload,
   makeDownloadLimits,
-} from '../market-service/src/domain/download/download-service.ts'
-import { buildObjectKey } from '../market-service/src/ports/blob-store.ts'
-import { makeS3Client } from '../market-service/src/adapters/s3/s3-blob-store.ts'
-import { freePort, nginxInstalled, startNginx } from '../market-service/src/routes/testing/nginx.ts'
+} from '@zapcade/market-service/domain/download/download-service'
+import { buildObjectKey } from '@zapcade/market-service/ports/blob-store'
+import { makeS3Client } from '@zapcade/market-service/adapters/s3/s3-blob-store'
+import { freePort, nginxInstalled, startNginx } from '@zapcade/market-service/routes/testing/nginx'
 
 const N = Number(process.env['BENCH_AUTHS'] ?? 6000)
 const BUYERS = 200

@@ -18,8 +18,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isMainThread } from 'node:worker_threads'
 import WebSocket from 'ws'
-import { hostPart, serveHosted, type PartStarted } from '../relay-indexer/src/worker-host.ts'
-import { game, makeDev } from '../relay-indexer/src/testing/fixtures.ts'
+import { hostPart, serveHosted, type PartStarted } from '@zapcade/relay-indexer/worker-host'
+import { game, makeDev } from '@zapcade/relay-indexer/testing/fixtures'
 
 const RATE = 2000
 const SECONDS = 5

@@ -12,21 +12,21 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { startIndexer } from '../relay-indexer/src/indexer.ts'
-import { startMarketRelay } from '../relay-indexer/src/relay/market-relay.ts'
-import { Receiver } from '../relay-indexer/src/pipeline/receive.ts'
+import { startIndexer } from '@zapcade/relay-indexer/indexer'
+import { startMarketRelay } from '@zapcade/relay'
+import { Receiver } from '@zapcade/relay-indexer/pipeline/receive'
 import {
   createInlineVerifier,
   createWorkerVerifier,
   type Verifier,
-} from '../relay-indexer/src/pipeline/verify.ts'
-import { BatchWriter } from '../relay-indexer/src/pipeline/write.ts'
-import { Counters } from '../relay-indexer/src/store/counters.ts'
-import { openCatalog } from '../relay-indexer/src/store/open.ts'
-import { makeCorpus, type Corpus } from '../relay-indexer/src/testing/corpus.ts'
+} from '@zapcade/relay-indexer/pipeline/verify'
+import { BatchWriter } from '@zapcade/relay-indexer/pipeline/write'
+import { Counters } from '@zapcade/relay-indexer/store/counters'
+import { openCatalog } from '@zapcade/relay-indexer/store/open'
+import { makeCorpus, type Corpus } from '@zapcade/relay-indexer/testing/corpus'
 import { WebSocketServer } from 'ws'
 import type { Filter } from 'nostr-tools/filter'
-import { tempDir } from '../relay-indexer/src/testing/fixtures.ts'
+import { tempDir } from '@zapcade/relay-indexer/testing/fixtures'
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 100_000)
 const WS_MARKET_N = Number(process.env['BENCH_MARKET_EVENTS'] ?? 20_000)

@@ -5,7 +5,7 @@
  * and the buyers do not share one thread with them; `inline` runs them in the bench's own thread, as the
  * first measurements did. Not a `*.bench.ts`: run.ts skips it.
  */
-import { startMarketRelay } from '@zapcade/relay-indexer'
+import { startMarketRelay } from '@zapcade/relay'
 import { hostPart, serveHosted } from '@zapcade/relay-indexer/worker-host'
 import { startDevnet } from '@zapcade/devnet'
 import { msat } from '@zapcade/shared/money'

@@ -8,12 +8,12 @@
  */
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { startIndexer } from '../relay-indexer/src/indexer.ts'
-import { startMarketRelay } from '../relay-indexer/src/relay/market-relay.ts'
-import { openCatalog } from '../relay-indexer/src/store/open.ts'
-import { makeCorpus } from '../relay-indexer/src/testing/corpus.ts'
-import { game, makeDev, tempDir } from '../relay-indexer/src/testing/fixtures.ts'
-import { createWorkerVerifier } from '../relay-indexer/src/pipeline/verify.ts'
+import { startIndexer } from '@zapcade/relay-indexer/indexer'
+import { startMarketRelay } from '@zapcade/relay'
+import { openCatalog } from '@zapcade/relay-indexer/store/open'
+import { makeCorpus } from '@zapcade/relay-indexer/testing/corpus'
+import { game, makeDev, tempDir } from '@zapcade/relay-indexer/testing/fixtures'
+import { createWorkerVerifier } from '@zapcade/relay-indexer/pipeline/verify'
 
 const NOW = Math.floor(Date.now() / 1000)
 

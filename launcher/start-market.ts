@@ -164,7 +164,7 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
         stop: () => part.stop(),
       }
     } else {
-      const { startMarketRelay } = await import('@zapcade/relay-indexer')
+      const { startMarketRelay } = await import('@zapcade/relay')
       const inline = await startMarketRelay(relayOpts)
       relay = {
         url: inline.url,

@@ -1,13 +1,8 @@
 /**
- * @zapcade/relay-indexer: the embedded market relay and the indexer. The launcher (`npm start`) calls
- * `startMarketRelay` and `startIndexer`; `main.ts` and `cli.ts` wire the same functions from env/flags.
+ * @zapcade/relay-indexer: the indexer (the embedded relay is its own package, @zapcade/relay). The launcher
+ * (`npm start`) hosts it through `worker-host.ts`; `main.ts` and `cli.ts` wire `startIndexer` from env/flags.
  */
 export { startIndexer, type Indexer, type IndexerOptions } from './indexer.ts'
-export {
-  startMarketRelay,
-  type MarketRelay,
-  type MarketRelayOptions,
-} from './relay/market-relay.ts'
 export { openCatalog, type Db } from './store/open.ts'
 export { readCounters } from './store/counters.ts'
 export {

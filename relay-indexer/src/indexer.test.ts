@@ -7,7 +7,7 @@ import WebSocket from 'ws'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { startIndexer, type Indexer } from './indexer.ts'
-import { startMarketRelay, type MarketRelay } from './relay/market-relay.ts'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { openCatalog, type Db } from './store/open.ts'
 import {
   asset,

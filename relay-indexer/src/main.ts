@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { CATALOG_DB_FILE, formatProgress, startIndexer, startMarketRelay } from './index.ts'
+import { startMarketRelay } from '@zapcade/relay'
+import { CATALOG_DB_FILE, formatProgress, startIndexer } from './index.ts'
 
 const relayUrl = z.string().regex(/^wss?:\/\/.+/, 'must be a ws:// or wss:// URL')
 const Env = z.object({

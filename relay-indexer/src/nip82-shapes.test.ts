@@ -17,7 +17,7 @@ import {
   zspRelease,
 } from '@zapcade/shared/events/testing/nip82-fixtures'
 import { startIndexer, type Indexer } from './indexer.ts'
-import { startMarketRelay, type MarketRelay } from './relay/market-relay.ts'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { openCatalog, type Db } from './store/open.ts'
 import { DEVELOPER_EVENTS_KEPT } from './store/catalog-writer.ts'
 import { asset, game, makeDev, release, tempDir, type Dev } from './testing/fixtures.ts'

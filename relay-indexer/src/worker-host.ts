@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import type { IndexerOptions } from './indexer.ts'
-import type { MarketRelayOptions } from './relay/market-relay.ts'
+import type { MarketRelayOptions } from '@zapcade/relay'
 
 export type HostMode = 'worker' | 'process'
 
@@ -333,7 +333,7 @@ export function startHostedIndexer(
 
 // The relay's and the indexer's modules are imported inside the part only (a host loads none of them),
 // as soon as it boots.
-const relayModule = () => import('./relay/market-relay.ts')
+const relayModule = () => import('@zapcade/relay')
 const indexerModule = () => import('./indexer.ts')
 serveHosted(
   import.meta.url,

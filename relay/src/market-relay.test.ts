@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import type { Filter } from 'nostr-tools/filter'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { deletion, game, makeDev, type Dev } from '../testing/fixtures.ts'
+import { deletion, game, makeDev, type Dev } from './testing/fixtures.ts'
 import { relaySignatureChecks } from './event-checks.ts'
 import { startMarketRelay, type MarketRelay } from './market-relay.ts'
 

@@ -18,7 +18,7 @@ interface RefNegentropy {
   initiate(): Promise<string>
   reconcile(q: string): Promise<[string | null, string[], string[]]>
 }
-const ref = createRequire(import.meta.url)('../testing/negentropy-reference.cjs') as {
+const ref = createRequire(import.meta.url)('./testing/negentropy-reference.cjs') as {
   Negentropy: new (s: RefStorage, frameSizeLimit?: number) => RefNegentropy
   NegentropyStorageVector: new () => RefStorage
 }

@@ -9,7 +9,7 @@ import WebSocket from 'ws'
 import { Relay, useWebSocketImplementation } from 'nostr-tools/relay'
 import { fetchRelayInformation } from 'nostr-tools/nip11'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { game, makeDev, type Dev } from '../testing/fixtures.ts'
+import { game, makeDev, type Dev } from './testing/fixtures.ts'
 import { startMarketRelay, type MarketRelay, type MarketRelayOptions } from './market-relay.ts'
 import { DEFAULT_RATE_LIMIT, RateLimiter } from './rate-limit.ts'
 

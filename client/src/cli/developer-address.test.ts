@@ -1,11 +1,7 @@
 /** `zapcade developer address` as a child process against the service over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nip19 } from 'nostr-tools'
-import {
-  newKey,
-  startHarness,
-  type Harness,
-} from '../../../market-service/src/testing/service-harness.ts'
+import { newKey, startHarness, type Harness } from '@zapcade/market-service/testing/service-harness'
 import { jsonOf, runZapcade } from './testing/run-cli.ts'
 
 let h: Harness

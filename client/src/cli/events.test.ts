@@ -11,15 +11,15 @@ import { nip19 } from 'nostr-tools'
 import { buildGame } from '@zapcade/shared/events/game'
 import { buildRelease } from '@zapcade/shared/events/release'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { startIndexer, type Indexer } from '../../../relay-indexer/src/indexer.ts'
-import { openCatalog, type Db } from '../../../relay-indexer/src/store/open.ts'
-import { createInlineVerifier, type Verifier } from '../../../relay-indexer/src/pipeline/verify.ts'
+import { startIndexer, type Indexer } from '@zapcade/relay-indexer/indexer'
+import { openCatalog, type Db } from '@zapcade/relay-indexer/store/open'
+import { createInlineVerifier, type Verifier } from '@zapcade/relay-indexer/pipeline/verify'
 import {
   newKey,
   sign,
   startHarness,
   type Harness,
-} from '../../../market-service/src/testing/service-harness.ts'
+} from '@zapcade/market-service/testing/service-harness'
 import { jsonOf, runZapcade } from './testing/run-cli.ts'
 
 useWebSocketImplementation(WebSocket)

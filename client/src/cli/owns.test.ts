@@ -6,14 +6,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nip19 } from 'nostr-tools'
 import { verifyOwnershipProof } from '@zapcade/shared/events/ownership-proof'
-import { addEntitlement } from '../../../market-service/src/adapters/sqlite/testing/blob-seed.ts'
-import { seedGame } from '../../../market-service/src/testing/payments-harness.ts'
+import { addEntitlement } from '@zapcade/market-service/adapters/sqlite/testing/blob-seed'
+import { seedGame } from '@zapcade/market-service/testing/payments-harness'
 import {
   newKey,
   startHarness,
   type Harness,
   type Key,
-} from '../../../market-service/src/testing/service-harness.ts'
+} from '@zapcade/market-service/testing/service-harness'
 import { jsonOf, runZapcade } from './testing/run-cli.ts'
 
 let h: Harness, dir: string

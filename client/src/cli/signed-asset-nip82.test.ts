@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { SimplePool } from 'nostr-tools/pool'
-import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer/relay/market-relay'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { zspAsset, zspRelease } from '@zapcade/shared/events/testing/nip82-fixtures'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { installNodeWebSocket } from '../api/node-websocket.ts'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure'
 import { SimplePool } from 'nostr-tools/pool'
-import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer/relay/market-relay'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { buildBuildAsset } from '@zapcade/shared/events/build-asset'
 import { buildRelease } from '@zapcade/shared/events/release'
 import type { NostrEvent } from '@zapcade/shared/events/event'

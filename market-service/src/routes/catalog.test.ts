@@ -15,13 +15,10 @@ import {
   MarketInfoResponse,
 } from '@zapcade/shared/api/catalog'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { startIndexer, type Indexer } from '../../../relay-indexer/src/indexer.ts'
-import {
-  startMarketRelay,
-  type MarketRelay,
-} from '../../../relay-indexer/src/relay/market-relay.ts'
-import { openCatalog, type Db } from '../../../relay-indexer/src/store/open.ts'
-import { createInlineVerifier, type Verifier } from '../../../relay-indexer/src/pipeline/verify.ts'
+import { startIndexer, type Indexer } from '@zapcade/relay-indexer/indexer'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
+import { openCatalog, type Db } from '@zapcade/relay-indexer/store/open'
+import { createInlineVerifier, type Verifier } from '@zapcade/relay-indexer/pipeline/verify'
 import {
   asset,
   deletion,
@@ -31,7 +28,7 @@ import {
   release,
   tempDir,
   type Dev,
-} from '../../../relay-indexer/src/testing/fixtures.ts'
+} from '@zapcade/relay-indexer/testing/fixtures'
 import { sqliteCatalogReader } from '../adapters/sqlite/catalog-reader.ts'
 import { catalogFixture, type CatalogFixture } from '../adapters/sqlite/testing/catalog-seed.ts'
 import { serveApp, withProblems, type Served } from '../ports/testing/serve.ts'

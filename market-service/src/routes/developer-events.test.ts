@@ -12,9 +12,9 @@ import { buildBuildAsset } from '@zapcade/shared/events/build-asset'
 import { buildGame } from '@zapcade/shared/events/game'
 import { buildRelease } from '@zapcade/shared/events/release'
 import type { NostrEvent } from '@zapcade/shared/events/event'
-import { startIndexer, type Indexer } from '../../../relay-indexer/src/indexer.ts'
-import { openCatalog, type Db } from '../../../relay-indexer/src/store/open.ts'
-import { createInlineVerifier, type Verifier } from '../../../relay-indexer/src/pipeline/verify.ts'
+import { startIndexer, type Indexer } from '@zapcade/relay-indexer/indexer'
+import { openCatalog, type Db } from '@zapcade/relay-indexer/store/open'
+import { createInlineVerifier, type Verifier } from '@zapcade/relay-indexer/pipeline/verify'
 import {
   eventually,
   newKey,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addEntitlement, addGame, addUser } from '../adapters/sqlite/testing/blob-seed.ts'
-import { makeZip } from '../adapters/zip/testing/make-zip.ts'
+import { makeZip } from '../adapters/zip/make-zip.ts'
 import type { ChildService } from './testing/spawn-service.ts'
 import { spawnService } from './testing/spawn-service.ts'
 

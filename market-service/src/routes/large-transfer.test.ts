@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { addGame, addUser } from '../adapters/sqlite/testing/blob-seed.ts'
-import { centralRecord, eocd, localHeader } from '../adapters/zip/testing/make-zip.ts'
+import { centralRecord, eocd, localHeader } from '../adapters/zip/make-zip.ts'
 import type { ChildService } from './testing/spawn-service.ts'
 import { spawnService } from './testing/spawn-service.ts'
 

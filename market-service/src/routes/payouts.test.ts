@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { startDevnet, type Devnet } from '@zapcade/devnet'
 import {
   adminPayoutsResponseSchema,

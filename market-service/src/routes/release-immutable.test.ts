@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { centralRecord, eocd, localHeader, makeZip } from '../adapters/zip/testing/make-zip.ts'
+import { centralRecord, eocd, localHeader, makeZip } from '../adapters/zip/make-zip.ts'
 import { seedGame } from '../testing/payments-harness.ts'
 import { newKey, startHarness, type Harness, type Key } from '../testing/service-harness.ts'
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
-import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { startDevnet, type Devnet } from '@zapcade/devnet'
 import { NwcWallet } from '../adapters/nwc/nwc-wallet.ts'
 import {

@@ -9,7 +9,7 @@ import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure
 import { SimplePool, useWebSocketImplementation } from 'nostr-tools/pool'
 import type { Filter } from 'nostr-tools/filter'
 import { pino } from 'pino'
-import { startMarketRelay, type MarketRelay } from '@zapcade/relay-indexer'
+import { startMarketRelay, type MarketRelay } from '@zapcade/relay'
 import { configFrom, type Env } from '@zapcade/shared/config'
 import { buildHttpAuth, httpAuthHeader, sha256Hex } from '@zapcade/shared/events/http-auth'
 import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'

@@ -17,7 +17,7 @@
 import WebSocket from 'ws'
 import { nip77 } from 'nostr-tools'
 import type { Filter } from 'nostr-tools/filter'
-import { FRAME_SIZE_LIMIT, storageOf } from '../relay/negentropy.ts'
+import { FRAME_SIZE_LIMIT, storageOf } from '@zapcade/relay'
 import { BackfillPager, PAGE_LIMIT } from './backfill-pager.ts'
 
 export interface RelaySubscriptionOptions {

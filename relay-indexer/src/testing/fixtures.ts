@@ -6,40 +6,11 @@ import { randomBytes, createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { publicKeyOf, signEvent } from '@zapcade/shared/crypto/event-sig'
-import { buildGame, type GameInput } from '@zapcade/shared/events/game'
-import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
+import type { NostrEvent } from '@zapcade/shared/events/event'
+import type { Dev } from '@zapcade/relay/testing/fixtures'
 
-export interface Dev {
-  pubkey: string
-  sign(u: UnsignedEvent): NostrEvent
-}
-
-/** A developer with a key generated for this run. */
-export function makeDev(): Promise<Dev> {
-  const sk = new Uint8Array(randomBytes(32))
-  return Promise.resolve({
-    pubkey: publicKeyOf(sk),
-    sign: (u) => signEvent({ ...u, tags: u.tags.map((t) => [...t]) }, sk),
-  })
-}
-
-export const game = (
-  dev: Dev,
-  slug: string,
-  createdAt: number,
-  extra: Partial<GameInput> = {},
-): NostrEvent =>
-  dev.sign(
-    buildGame({
-      slug,
-      title: `Game ${slug}`,
-      tags: ['puzzle'],
-      platforms: ['linux-x86_64'],
-      createdAtSec: createdAt,
-      ...extra,
-    }),
-  )
+// Developers, listings and deletions are the relay's fixtures; the rest of the NIP-82 profile is here.
+export { deletion, game, makeDev, type Dev } from '@zapcade/relay/testing/fixtures'
 
 export const asset = (
   dev: Dev,
@@ -81,22 +52,6 @@ export const release = (
       ['c', 'main'],
       ['a', `32267:${dev.pubkey}:${slug}`],
       ['e', assetId],
-    ],
-  })
-
-export const deletion = (
-  dev: Dev,
-  targets: { e?: string[]; a?: string[] },
-  createdAt: number,
-): NostrEvent =>
-  dev.sign({
-    kind: 5,
-    created_at: createdAt,
-    content: '',
-    tags: [
-      ...(targets.e ?? []).map((id) => ['e', id]),
-      ...(targets.a ?? []).map((a) => ['a', a]),
-      ['k', '32267'],
     ],
   })
 

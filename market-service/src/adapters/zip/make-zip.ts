@@ -1,6 +1,7 @@
 /**
- * Test fixture: a tiny zip writer that can lie (sizes, attributes, names), for building malicious
- * archives the upload checks must refuse. Stored (method 0) or deflated (method 8) entries, no ZIP64.
+ * A tiny in-memory zip writer: the launcher builds the demo games' zips with it, and tests use it to build
+ * malicious archives the upload checks must refuse, since it can lie (sizes, attributes, names) when asked.
+ * Stored (method 0) or deflated (method 8) entries, no ZIP64.
  */
 import { deflateRawSync } from 'node:zlib'
 
