@@ -42,8 +42,11 @@ interface Relay {
   /** While set, REQs get no EOSE until `releaseEose()`. */
   holdEose: boolean
   releaseEose(): void
-  /** Called with each request the client publishes; `ok: false` drops the socket before the OK. */
-  onRequest: (ev: NostrEvent) => { ok: boolean }
+  /**
+   * Called with each request the client publishes; `ok: false` drops the socket before the OK,
+   * `closeAfterOk` closes it right after the OK (which the client reads first: one ordered stream).
+   */
+  onRequest: (ev: NostrEvent) => { ok: boolean; closeAfterOk?: boolean }
   /** Send to the newest socket's matching subscriptions (as a relay does). */
   deliver(ev: NostrEvent): void
   /** Send to every subscription of the newest socket, matching or not (a hostile relay). */
@@ -100,8 +103,10 @@ async function scriptedRelay(): Promise<Relay> {
         subs.delete(msg[1] as string)
       } else if (msg[0] === 'EVENT') {
         const ev = msg[1] as NostrEvent
-        if (relay.onRequest(ev).ok) ws.send(JSON.stringify(['OK', ev.id, true, '']))
-        else ws.terminate()
+        const r = relay.onRequest(ev)
+        if (!r.ok) return ws.terminate()
+        ws.send(JSON.stringify(['OK', ev.id, true, '']))
+        if (r.closeAfterOk) ws.close()
       }
     })
   })
@@ -152,7 +157,7 @@ function scriptedWallet() {
 }
 
 async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))
+  for (let i = 0; i < 1_000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))
   if (!ok()) throw new Error(`never: ${what}`)
 }
 
@@ -236,11 +241,11 @@ describe('one standing reply subscription per connection', () => {
 describe('a relay reconnect mid-request', () => {
   it('after an acknowledged request: re-subscribes with a lookup of its id, never re-sends it, and takes the reply', async () => {
     const { relay, wallet, client } = await setup()
+    // Acknowledged, then the socket closes: the wallet's reply, published meanwhile, is lost.
+    relay.onRequest = () => ({ ok: true, closeAfterOk: true })
     const answer = client.request('echo', { n: 1 })
     await until('the request acknowledged', () => count(relay.frames, 'EVENT') === 1)
     const [req] = requestsSent(relay.frames)
-    await new Promise((r) => setTimeout(r, 20)) // its OK reaches the client
-    relay.sockets[0]!.terminate() // the wallet's reply is published while the client is away: lost
     await until('a second REQ on a new socket', () => count(relay.frames, 'REQ') === 2)
     const again = relay.frames.filter((f) => f[0] === 'REQ')[1]!
     expect(again.slice(2)).toContainEqual({
@@ -273,6 +278,12 @@ describe('a relay reconnect mid-request', () => {
     const secondEose = relay.frames.findLastIndex((f) => f[0] === '(EOSE sent)')
     expect(relay.frames.findLastIndex((f) => f[0] === 'EVENT')).toBeGreaterThan(secondEose)
     expect(count(relay.frames, 'REQ')).toBe(2)
+  })
+  it('a relay that drops the socket at every publication: UNREACHABLE after the third, not a loop until the deadline', async () => {
+    const { relay, client } = await setup()
+    relay.onRequest = () => ({ ok: false })
+    await expect(client.request('echo', {})).rejects.toMatchObject({ code: 'UNREACHABLE' })
+    expect(count(relay.frames, 'EVENT')).toBe(3)
   })
 })
 

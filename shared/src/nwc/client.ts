@@ -408,12 +408,14 @@ export class NwcClient {
     live: () => Promise<void>,
     deadline: Promise<never>,
   ): Promise<void> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await anyOf(this.links.filter((l) => l.isOpen).map((l) => l.publish(ev)))
         return
       } catch (e) {
-        if (!(e instanceof NwcError) || e.code !== 'UNREACHABLE' || this.closed) throw e
+        // A relay that drops the socket on every publication is not asked a fourth time.
+        if (!(e instanceof NwcError) || e.code !== 'UNREACHABLE' || this.closed || attempt >= 3)
+          throw e
       }
       if (!this.pending.has(ev.id)) return // answered (or ended) meanwhile
       await Promise.race([live(), deadline])
