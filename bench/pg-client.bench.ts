@@ -54,7 +54,7 @@ function pgLib(): Lib {
   const one = new pg.Client({ connectionString: cluster.url })
   const pool = new pg.Pool({ connectionString: cluster.url, max: 4 })
   let connected: Promise<void> | undefined
-  const c = () => (connected ??= one.connect())
+  const c = () => (connected ??= one.connect().then(() => undefined))
   return {
     name: 'pg',
     selectUnprepared: async (id) => (await c(), one.query(SELECT, [id])),

@@ -68,6 +68,21 @@ function checkBodies(sql: string): string[] {
 const identifiers = (expr: string): Set<string> =>
   new Set(expr.replace(/'(?:[^']|'')*'/g, ' ').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])
 
+/** A view: its columns only (nullability and defaults mean nothing there). */
+function viewShape(columns: string[]): TableShape {
+  const t: TableShape = {
+    columns: {},
+    primaryKey: [],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+    indexes: [],
+    triggers: [],
+  }
+  for (const c of columns) t.columns[c] = { notNull: false, default: null }
+  return t
+}
+
 export function sqliteShape(db: SqlDatabase): SchemaShape {
   const shape: SchemaShape = {}
   const tables = db
@@ -76,6 +91,14 @@ export function sqliteShape(db: SqlDatabase): SchemaShape {
     )
     .all() as { name: string; sql: string }[]
   const ftsShadow = (n: string) => [...FTS_TABLES].some((f) => n.startsWith(`${f}_`))
+  // Views are compared by name (and their columns).
+  const views = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name`)
+    .all() as { name: string }[]
+  for (const { name } of views) {
+    const cols = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as { name: string }[]
+    shape[`view ${name}`] = viewShape(cols.map((c) => c.name))
+  }
   for (const { name, sql } of tables) {
     if (NOT_COMPARED.has(name) || ftsShadow(name)) continue
     const t: TableShape = {
@@ -169,6 +192,14 @@ export async function pgShape(pool: pg.Pool | pg.PoolClient): Promise<SchemaShap
     `SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
   )
+  const views = await pool.query<{ name: string; cols: string[] }>(
+    `SELECT v.table_name AS name,
+            array(SELECT c.column_name::text FROM information_schema.columns c
+                   WHERE c.table_schema = 'public' AND c.table_name = v.table_name
+                   ORDER BY c.ordinal_position) AS cols
+       FROM information_schema.views v WHERE v.table_schema = 'public' ORDER BY 1`,
+  )
+  for (const v of views.rows) shape[`view ${v.name}`] = viewShape(v.cols)
   for (const { table_name: name } of tables.rows) {
     if (NOT_COMPARED.has(name)) continue
     const t: TableShape = {
@@ -265,11 +296,12 @@ export function diffShapes(
 ): string[] {
   const out: string[] = []
   const only = (a: string[], b: string[]) => a.filter((x) => !b.includes(x))
+  const label = (t: string) => (t.startsWith('view ') ? t : `table ${t}`)
   for (const t of Object.keys(sqlite).sort()) {
-    if (!pg[t]) out.push(`table ${t}: in SQLite, missing in PostgreSQL`)
+    if (!pg[t]) out.push(`${label(t)}: in SQLite, missing in PostgreSQL`)
   }
   for (const t of Object.keys(pg).sort()) {
-    if (!sqlite[t]) out.push(`table ${t}: in PostgreSQL, missing in SQLite`)
+    if (!sqlite[t]) out.push(`${label(t)}: in PostgreSQL, missing in SQLite`)
   }
   for (const t of Object.keys(sqlite).sort()) {
     const s = sqlite[t]!
