@@ -310,9 +310,16 @@ describe('web storefront in Chromium against the real market', () => {
     expect((await fetch(`${api}/api/v1/games/${dev.pubkey}/${slug}`)).status).toBe(404)
     await shot(page, 'developer')
 
+    // Neither has a verified build: "List it" first says it would show as coming soon.
     await row.getByRole('button', { name: 'List Draftwood Chronicles' }).click()
+    await row
+      .getByTestId('list-warning')
+      .getByText(/no verified build yet/)
+      .waitFor()
+    await row.getByRole('button', { name: 'List it anyway' }).click()
     await page.getByText('Draftwood Chronicles is now listed.').waitFor()
     await games.getByRole('button', { name: 'List Cli Drafted Quest' }).click()
+    await games.getByRole('button', { name: 'List it anyway' }).click()
     await page.getByText('Cli Drafted Quest is now listed.').waitFor()
     await listedInSearch(api, 'Draftwood', slug)
     await listedInSearch(api, 'Drafted Quest', cliSlug)

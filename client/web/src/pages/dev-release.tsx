@@ -141,7 +141,6 @@ export function ReleaseForm({
             id="r-version"
             name="version"
             required
-            pattern="\d+\.\d+\.\d+([\-+].*)?"
             placeholder={latest ? `after ${latest}` : '1.0.0'}
             autocomplete="off"
           />

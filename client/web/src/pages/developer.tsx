@@ -148,6 +148,18 @@ export default function Developer() {
       await listDraft(g, await marketInfo())
       say(true, `${g.title} is now listed.`)
       load()
+      // The listing reaches the catalog through the relays and the indexer: refresh until it is there,
+      // so the release form offers it without a reload.
+      for (let i = 0; i < 30; i++) {
+        await new Promise((r) => setTimeout(r, 1000))
+        const r = await api<DeveloperGamesResponse>('GET', '/api/v1/developer/games', {
+          auth: true,
+        }).catch(() => undefined)
+        if (r?.items.some((x) => x.slug === g.slug && x.source === 'catalog')) {
+          setGames(r.items)
+          break
+        }
+      }
     } catch (e) {
       say(false, e instanceof Error ? e.message : String(e))
     }
