@@ -14,6 +14,7 @@ import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
 import { owns } from './commands/owns.ts'
+import { refundCommands } from './commands/refund.ts'
 import { developerAddress, payoutSet, payouts, sales } from './commands/developer.ts'
 import { events } from './commands/events.ts'
 import { adminAlerts, adminLedgerCheck, adminStatus, myGames } from './commands/admin.ts'
@@ -38,6 +39,7 @@ export const COMMANDS: Command[] = [
   library,
   download,
   owns,
+  ...refundCommands,
   adminStatus,
   adminLedgerCheck,
   adminAlerts,
@@ -52,7 +54,7 @@ ${list(['key', 'whoami'])}
 Developers
 ${list(['game', 'release', 'games', 'events', 'payout', 'developer', 'sales', 'payouts'])}
 Buyers
-${list(['search', 'buy', 'claim', 'library', 'download', 'owns'])}
+${list(['search', 'buy', 'claim', 'library', 'download', 'owns', 'refund'])}
 Market admins
 ${list(['admin'])}
 Global options: --api <url> (default $ZAPCADE_API or http://127.0.0.1:8787), --json, -h/--help

@@ -16,6 +16,8 @@ export interface PurchaseLedgerFacts {
   amountMsat: number
   feeBps: number
   entitlements: number
+  /** Its entitlements not revoked (a REFUNDED purchase must have none). */
+  activeEntitlements: number
   /** Sum and count of entries per type for this purchase. */
   sums: Partial<Record<LedgerEntryType, { total: number; count: number }>>
   /** The developer_user_id on its DEVELOPER_NET entry, if any; and the game's developer (or a tip's recipient). */
@@ -31,6 +33,19 @@ export interface DeveloperLedgerFacts {
   payoutSentMsat: number
   /** Σ of payouts not CANCELED/FAILED (money promised). */
   payoutsOpenOrSentMsat: number
+  /** Σ REFUND_DEVELOPER_DEBIT: the developer's share of refunds sent. */
+  refundDebitMsat: number
+  /** What SENT refunds still hold back from later payouts (their recover_msat less what was withheld). */
+  refundOwedBackMsat: number
+}
+
+/** A refund with what was withheld from later payouts toward it. */
+export interface RefundLedgerFacts {
+  id: string
+  purchaseId: string
+  status: string
+  recoverMsat: number
+  recoveredMsat: number
 }
 
 /** One zapper's PAID non-tip zaps toward one game (zaps add up to a purchase). */
@@ -50,6 +65,7 @@ export interface LedgerFacts {
   purchases: PurchaseLedgerFacts[]
   zapGroups: ZapGroupFacts[]
   developers: DeveloperLedgerFacts[]
+  refunds: RefundLedgerFacts[]
   /** Entitlements whose purchase is not PAID (REFUNDED ones revoked are fine). */
   orphanEntitlements: {
     id: string
@@ -98,6 +114,6 @@ export interface LedgerRepo {
   sales(developerUserId: number, limit: number, after: PageAfter | undefined): SaleRow[]
   /** The developer's entries (DEVELOPER_NET, PAYOUT_*), newest first, with id below `beforeId`. */
   entries(developerUserId: number, limit: number, beforeId: number | undefined): LedgerRow[]
-  /** Σ DEVELOPER_NET and Σ PAYOUT_SENT of a developer. */
-  totals(developerUserId: number): { netMsat: number; paidOutMsat: number }
+  /** Σ DEVELOPER_NET, Σ PAYOUT_SENT and Σ REFUND_DEVELOPER_DEBIT of a developer. */
+  totals(developerUserId: number): { netMsat: number; paidOutMsat: number; refundedMsat: number }
 }

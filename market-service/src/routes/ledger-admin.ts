@@ -131,11 +131,15 @@ export function ledgerRoutes(d: LedgerRoutesDeps): Hono {
     }
     const userId = d.ledger.userIdOf(pubkey)
     const rows = userId === undefined ? [] : d.ledger.entries(userId, limit + 1, beforeId)
-    const totals = userId === undefined ? { netMsat: 0, paidOutMsat: 0 } : d.ledger.totals(userId)
+    const totals =
+      userId === undefined
+        ? { netMsat: 0, paidOutMsat: 0, refundedMsat: 0 }
+        : d.ledger.totals(userId)
     const page = rows.slice(0, limit)
     const last = page[page.length - 1]
     const body: DeveloperLedgerResponse = {
-      balance_owed_msat: totals.netMsat - totals.paidOutMsat,
+      // Negative while a refund sent after a payout is owed back (docs/refunds.md).
+      balance_owed_msat: totals.netMsat - totals.refundedMsat - totals.paidOutMsat,
       total_net_msat: totals.netMsat,
       total_paid_out_msat: totals.paidOutMsat,
       items: page.map((e) => ({

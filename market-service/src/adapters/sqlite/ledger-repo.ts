@@ -21,11 +21,13 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
         amount_msat: number
         fee_bps: number
         entitlements: number
+        active: number
         dev: number | null
       }
     >(
       `SELECT p.id, p.status, p.kind, p.is_tip, p.game_id, p.amount_msat, p.fee_bps, COALESCE(g.developer_user_id, p.recipient_user_id) AS dev,
-         (SELECT count(*) FROM entitlements e WHERE e.purchase_id = p.id) AS entitlements
+         (SELECT count(*) FROM entitlements e WHERE e.purchase_id = p.id) AS entitlements,
+         (SELECT count(*) FROM entitlements e WHERE e.purchase_id = p.id AND e.revoked_at IS NULL) AS active
        FROM purchases p LEFT JOIN games g ON g.id = p.game_id`,
     ),
     zapGroups: db.prepare<
@@ -42,8 +44,8 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       `SELECT p.buyer_user_id AS buyer, p.game_id AS game, sum(p.amount_msat) AS total, max(p.price_msat) AS max_price,
          (SELECT count(*) FROM entitlements e JOIN purchases z ON z.id = e.purchase_id
            WHERE z.kind = 'ZAP' AND z.buyer_user_id = p.buyer_user_id AND e.game_id = p.game_id) AS zap_ents,
-         (SELECT count(*) FROM entitlements e JOIN purchases c ON c.id = e.purchase_id
-           WHERE c.kind <> 'ZAP' AND e.user_id = p.buyer_user_id AND e.game_id = p.game_id) AS other_ents
+         (SELECT count(*) FROM entitlements e LEFT JOIN purchases c ON c.id = e.purchase_id
+           WHERE (c.id IS NULL OR c.kind <> 'ZAP') AND e.user_id = p.buyer_user_id AND e.game_id = p.game_id) AS other_ents
        FROM purchases p WHERE p.kind = 'ZAP' AND p.is_tip = 0 AND p.status = 'PAID' AND p.buyer_user_id IS NOT NULL AND p.game_id IS NOT NULL
        GROUP BY p.buyer_user_id, p.game_id`,
     ),
@@ -59,9 +61,20 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
     ),
     developers: db.prepare<
       [],
-      { user_id: number; pubkey: string; net: number; sent: number; promised: number }
+      {
+        user_id: number
+        pubkey: string
+        net: number
+        sent: number
+        promised: number
+        debit: number
+        recover: number
+      }
     >(
       `SELECT u.id AS user_id, u.pubkey,
+         COALESCE((SELECT sum(amount_msat) FROM ledger_entries l WHERE l.developer_user_id = u.id AND l.type = 'REFUND_DEVELOPER_DEBIT'), 0) AS debit,
+         COALESCE((SELECT sum(recover_msat) FROM refunds r WHERE r.developer_user_id = u.id AND r.status = 'SENT'), 0)
+           - COALESCE((SELECT sum(amount_msat) FROM refund_recoveries x WHERE x.developer_user_id = u.id), 0) AS recover,
          COALESCE((SELECT sum(amount_msat) FROM ledger_entries l WHERE l.developer_user_id = u.id AND l.type = 'DEVELOPER_NET'), 0) AS net,
          COALESCE((SELECT sum(amount_msat) FROM ledger_entries l WHERE l.developer_user_id = u.id AND l.type = 'PAYOUT_SENT'), 0) AS sent,
          COALESCE((SELECT sum(amount_msat) FROM payouts po WHERE po.developer_user_id = u.id AND po.status NOT IN ('CANCELED', 'FAILED')), 0) AS promised
@@ -73,12 +86,20 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       { id: string; purchase_id: string; status: string | null; revoked_at: number | null }
     >(
       `SELECT e.id, e.purchase_id, p.status, e.revoked_at FROM entitlements e LEFT JOIN purchases p ON p.id = e.purchase_id
-       WHERE p.status IS NULL OR p.status <> 'PAID'`,
+       WHERE e.purchase_id IS NOT NULL AND (p.status IS NULL OR p.status <> 'PAID')`,
     ),
     sentWithout: db.prepare<[], { id: string; amount_msat: number; n: number; total: number }>(
       `SELECT po.id, po.amount_msat, count(l.id) AS n, COALESCE(sum(l.amount_msat), 0) AS total FROM payouts po
        LEFT JOIN ledger_entries l ON l.payout_id = po.id AND l.type = 'PAYOUT_SENT'
        WHERE po.status = 'SENT' GROUP BY po.id HAVING n <> 1 OR total <> po.amount_msat`,
+    ),
+    refunds: db.prepare<
+      [],
+      { id: string; purchase_id: string; status: string; recover: number; recovered: number }
+    >(
+      `SELECT r.id, r.purchase_id, r.status, r.recover_msat AS recover,
+         COALESCE((SELECT sum(amount_msat) FROM refund_recoveries x WHERE x.refund_id = r.id), 0) AS recovered
+       FROM refunds r`,
     ),
     entryCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM ledger_entries'),
     triggers: db.prepare<
@@ -122,8 +143,9 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
     >(
       `SELECT id, type, amount_msat, purchase_id, payout_id, created_at FROM ledger_entries WHERE developer_user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
     ),
-    totals: db.prepare<[number], { net: number; sent: number }>(
+    totals: db.prepare<[number], { net: number; sent: number; refunded: number }>(
       `SELECT COALESCE(sum(CASE WHEN type = 'DEVELOPER_NET' THEN amount_msat END), 0) AS net,
+              COALESCE(sum(CASE WHEN type = 'REFUND_DEVELOPER_DEBIT' THEN amount_msat END), 0) AS refunded,
               COALESCE(sum(CASE WHEN type = 'PAYOUT_SENT' THEN amount_msat END), 0) AS sent
        FROM ledger_entries WHERE developer_user_id = ?`,
     ),
@@ -143,6 +165,7 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
             amountMsat: p.amount_msat,
             feeBps: p.fee_bps,
             entitlements: p.entitlements,
+            activeEntitlements: p.active,
             sums: {},
             netDeveloperUserId: null,
             gameDeveloperUserId: p.dev,
@@ -173,6 +196,15 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
             netMsat: d.net,
             payoutSentMsat: d.sent,
             payoutsOpenOrSentMsat: d.promised,
+            refundDebitMsat: d.debit,
+            refundOwedBackMsat: d.recover,
+          })),
+          refunds: q.refunds.all().map((r) => ({
+            id: r.id,
+            purchaseId: r.purchase_id,
+            status: r.status,
+            recoverMsat: r.recover,
+            recoveredMsat: r.recovered,
           })),
           orphanEntitlements: q.orphans.all().map((o) => ({
             id: o.id,
@@ -218,7 +250,7 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       })),
     totals(dev) {
       const t = q.totals.get(dev)!
-      return { netMsat: t.net, paidOutMsat: t.sent }
+      return { netMsat: t.net, paidOutMsat: t.sent, refundedMsat: t.refunded }
     },
   }
 }

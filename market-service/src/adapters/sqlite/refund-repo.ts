@@ -221,6 +221,7 @@ export function sqliteRefundRepo(db: Database.Database): RefundRepo {
     leftOwnPayouts: db.prepare<[string, number], { n: number }>(
       `SELECT COALESCE(sum(amount_msat), 0) AS n FROM payouts WHERE purchase_id = ? AND developer_user_id = ? AND status <> 'CANCELED'`,
     ),
+    dropRecoveries: db.prepare('DELETE FROM refund_recoveries WHERE purchase_id = ?'),
     setRecover: db.prepare('UPDATE refunds SET recover_msat = ? WHERE id = ?'),
     openPayouts: db.prepare<
       [number],
@@ -300,6 +301,9 @@ export function sqliteRefundRepo(db: Database.Database): RefundRepo {
         now,
       )
       q.revoke.run(now, 'refunded', r.purchase_id)
+      // What this purchase's payout had withheld toward earlier refunds came out of money now given
+      // back: those refunds are owed again.
+      q.dropRecoveries.run(r.purchase_id)
       // The purchase's own payout, when it has not left, is canceled; what did leave is owed back.
       q.cancelOwnPayouts.run(`refunded (${id})`, now, r.purchase_id)
       if (dev === null) return true

@@ -4,11 +4,12 @@
  * DEVELOPER_NET with the fee floor(amount × fee_bps / 10000); one of each per purchase; no booking on an
  * unpaid purchase; every PAID checkout entitles (tips excepted) and no entitlement without a PAID
  * purchase; zaps toward a game entitle at most once, and a zapper whose paid zaps reach the price owns it; per developer Σ PAYOUT_SENT ≤ Σ DEVELOPER_NET and payouts promised ≤ Σ DEVELOPER_NET;
- * every SENT payout has its PAYOUT_SENT entry.
+ * every SENT payout has its PAYOUT_SENT entry. Refund rules: domain/refund/refund-ledger-rules.ts.
  */
 import { msat, splitFee } from '@zapcade/shared/money'
 import type { LedgerCheckResponse } from '@zapcade/shared/api/purchases'
 import type { LedgerFacts } from '../../ports/ledger-repo.ts'
+import { checkRefundRules } from '../refund/refund-ledger-rules.ts'
 
 export type Violation = LedgerCheckResponse['violations'][number]
 
@@ -129,6 +130,8 @@ export function checkLedger(f: LedgerFacts): LedgerCheckResponse {
       `purchase ${e.purchaseId} is ${e.purchaseStatus ?? 'missing'}`,
     )
   }
+  // Refunds: money in = developer net + fee + refunds, and their per-purchase and developer rules.
+  checkRefundRules(f, add)
   for (const s of f.sentPayoutsWithoutEntry) {
     add(
       'sent-payout-has-entry',
