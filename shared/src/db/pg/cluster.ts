@@ -14,6 +14,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fr
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
+import pg from 'pg'
 
 export interface PgCluster {
   /** `postgres://<user>@127.0.0.1:<port>/<database>` (trust authentication, local only). */
@@ -27,7 +28,7 @@ export interface PgCluster {
   readonly dataDir: string
   /** A URL for another database of this cluster (created with `createDatabase`). */
   urlFor(database: string): string
-  /** CREATE DATABASE through the server's own `psql`-free path (a one-shot `postgres` client). */
+  /** CREATE DATABASE (fails if it exists). */
   createDatabase(name: string): Promise<void>
   /** Stop the server (fast shutdown); a throwaway cluster's directory is removed too. */
   stop(): Promise<void>
@@ -48,7 +49,7 @@ export interface StartOptions {
 }
 
 /** Where a PostgreSQL program is, or undefined (see the module comment for the order). */
-export function findPgBinary(name: 'initdb' | 'pg_ctl' | 'postgres' | 'psql'): string | undefined {
+export function findPgBinary(name: 'initdb' | 'pg_ctl' | 'postgres'): string | undefined {
   const envDir = process.env.ZAPCADE_PG_BIN
   if (envDir && existsSync(join(envDir, name))) return join(envDir, name)
   for (const d of (process.env.PATH ?? '').split(delimiter)) {
@@ -182,24 +183,13 @@ export async function startPgCluster(o: StartOptions = {}): Promise<PgCluster> {
     urlFor,
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`)
-      const psql = findPgBinary('psql')
-      if (!psql) throw new Error('psql not found')
-      runPg(
-        psql,
-        [
-          '-h',
-          socketDir,
-          '-p',
-          String(port),
-          '-U',
-          user,
-          '-d',
-          'postgres',
-          '-qc',
-          `CREATE DATABASE ${name}`,
-        ],
-        account,
-      )
+      const client = new pg.Client({ connectionString: urlFor('postgres') })
+      await client.connect()
+      try {
+        await client.query(`CREATE DATABASE ${name}`)
+      } finally {
+        await client.end()
+      }
     },
     async stop() {
       if (stopped) return
