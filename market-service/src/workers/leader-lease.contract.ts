@@ -135,11 +135,14 @@ export function leaderLeaseContract(name: string, make: () => Promise<LeaseFixtu
     describe('runAsLeader', () => {
       /** Workers that record when they run and stop, in one shared timeline. */
       const timeline: string[] = []
+      const kicks: string[] = []
       const fakeWorkers = (who: string) => (fence: { token: number }) => {
         timeline.push(`${who} start ${fence.token}`)
         const w: Worker = {
           name: `${who}-worker`,
-          kick() {},
+          kick() {
+            kicks.push(who)
+          },
           async stop() {
             timeline.push(`${who} stop ${fence.token}`)
           },
@@ -166,6 +169,10 @@ export function leaderLeaseContract(name: string, make: () => Promise<LeaseFixtu
         await new Promise((r) => setTimeout(r, 200)) // B tries ~10 times meanwhile
         expect(b.isLeader()).toBe(false)
         expect(timeline).toEqual([`A start ${a.token()}`])
+        // The handle is the composition root's Worker: kick reaches the running workers only.
+        a.kick()
+        b.kick()
+        expect(kicks).toEqual(['A'])
         const ta = a.token()!
         await a.stop()
         await until(() => b.isLeader(), 'B to take over after A released')
@@ -178,16 +185,19 @@ export function leaderLeaseContract(name: string, make: () => Promise<LeaseFixtu
         const f = await fixture()
         const fences: { token: number; isCurrent(): Promise<boolean> }[] = []
         const changes: string[] = []
-        const a = runAsLeader(
-          await f.open(),
-          (fence) => (fences.push(fence), fakeWorkers('A')(fence)),
-          {
-            holder: 'A',
-            ttlMs: 1000,
-            renewEveryMs: 50,
-            onChange: (e) => changes.push(e.leader ? `lead ${e.token}` : e.reason),
-          },
-        )
+        // A may take the lease once only (else, lease lost, it could win it back before B asks).
+        const store = await f.open()
+        let takes = 0
+        const once: LeaderLease = {
+          ...store,
+          acquire: (...x) => (takes++ === 0 ? store.acquire(...x) : Promise.resolve(null)),
+        }
+        const a = runAsLeader(once, (fence) => (fences.push(fence), fakeWorkers('A')(fence)), {
+          holder: 'A',
+          ttlMs: 1000,
+          renewEveryMs: 50,
+          onChange: (e) => changes.push(e.leader ? `lead ${e.token}` : e.reason),
+        })
         handles.push(a)
         await until(() => a.isLeader(), 'A to lead')
         expect(await fences[0]!.isCurrent()).toBe(true)

@@ -35,7 +35,8 @@ export interface LeaderOptions {
   nowMs?: () => number
 }
 
-export interface LeaderHandle {
+/** Also a Worker, so a composition root can put it where its workers went: kick() kicks the running ones. */
+export interface LeaderHandle extends Worker {
   readonly holder: string
   isLeader(): boolean
   /** The current tenure's token while leader. */
@@ -128,6 +129,10 @@ export function runAsLeader(
   loop()
 
   return {
+    name: `leader:${name}`,
+    kick() {
+      for (const w of workers) w.kick()
+    },
     holder,
     isLeader: () => token !== undefined,
     token: () => token,
