@@ -50,6 +50,17 @@ import { makePayments, type Payments } from './routes/payments-deps.ts'
 import { seedGame, setPayoutAddress } from './testing/payments-harness.ts'
 import { newKey } from './testing/service-harness.ts'
 import type { Worker } from './workers/worker.ts'
+// ── Refunds mixed in (their own block below, their own PRNG stream so the other draws are unchanged) ──
+import { decodeInvoice } from './adapters/lnurl/decode-invoice.ts'
+import { sqliteRefundRepo } from './adapters/sqlite/refund-repo.ts'
+import { hashReceiptCode } from './domain/purchase/receipt-code.ts'
+import {
+  claimWithdraw,
+  requestRefund,
+  withdrawK1,
+  type RefundDeps,
+} from './domain/refund/refund-service.ts'
+import { RefundWorker } from './domain/refund/refund-worker.ts'
 
 const SEED = Number(process.env['PAYMENTS_SEED'] ?? 20261125)
 const PURCHASES = Number(process.env['PAYMENTS_RANDOM_N'] ?? 1000)
@@ -89,6 +100,8 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     nowMs: () => (nowSec() + payoutAheadSec) * 1000,
   }
   let payouts: PayoutWorker, zaps: ZapDeps
+  let refunds: RefundDeps, refundWorker: RefundWorker
+  const refundRand = prng(SEED ^ 0x2545f491)
   const market = newKey()
   const rand = prng(SEED)
   const jitter = prng(SEED ^ 0x5bd1e995)
@@ -114,6 +127,26 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       clock: payoutClock,
       random: jitter,
       invoiceExpiresAtSec,
+    })
+    refunds = {
+      repo: sqliteRefundRepo(db),
+      clock: payoutClock,
+      newId: randomUUID,
+      hashReceiptCode,
+      decodeInvoice,
+      addressRefusal: () => undefined,
+      secret: Buffer.from('random-run'),
+      publicUrl: 'http://market.test',
+      adminPubkeys: [market.pubkey],
+      kick: () => {},
+    }
+    refundWorker = new RefundWorker({
+      repo: refunds.repo,
+      wallet,
+      lnurl: lnurlPayClient({ production: false }),
+      clock: payoutClock,
+      random: jitter,
+      decodeInvoice,
     })
     zaps = {
       config: {
@@ -142,6 +175,7 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     db.close()
     open()
     await payouts.recover()
+    await refundWorker.recover()
   }
 
   beforeAll(async () => {
@@ -227,6 +261,8 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       anon: 0,
       ticks: 0,
       payout_fail_injected: 0,
+      refunds_asked: 0,
+      refund_fail_injected: 0,
     }
     const hashOf = (id: string): string => {
       const row = db.prepare('SELECT invoice_id FROM purchases WHERE id = ?').get(id) as
@@ -247,6 +283,57 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         devnet.node.failNextPayments(0)
       }
       stats.ticks++
+    }
+
+    const refundWallet = devnet.createWallet({ name: 'refunded-buyers' })
+    const refundStep = async (): Promise<void> => {
+      const paid = db
+        .prepare(`SELECT id, amount_msat AS amount FROM purchases WHERE kind = 'CHECKOUT' AND status = 'PAID'
+          AND id NOT IN (SELECT purchase_id FROM refunds) ORDER BY id`)
+        .all() as { id: string; amount: number }[]
+      for (let n = 0; n < 2 && paid.length > 0; n++) {
+        const [p] = paid.splice(Math.floor(refundRand() * paid.length), 1)
+        const how = refundRand()
+        const destination =
+          how < 0.35
+            ? refundWallet.lud16!
+            : how < 0.7
+              ? devnet.node.makeInvoice(refundWallet.walletId, {
+                  amountMsat: msat(p!.amount),
+                  expirySec: 30 * 86_400,
+                }).invoice
+              : undefined
+        const r = requestRefund(
+          refunds,
+          p!.id,
+          { kind: 'admin', pubkey: market.pubkey },
+          destination ? { destination } : {},
+        )
+        stats.refunds_asked++
+        if (r.status === 'AWAITING_CLAIM') {
+          const k1 = withdrawK1(refunds.secret, r.id, r.withdrawSeq)
+          const pr = devnet.node.makeInvoice(refundWallet.walletId, {
+            amountMsat: msat(p!.amount),
+            expirySec: 30 * 86_400,
+          })
+          claimWithdraw(refunds, r.id, k1, pr.invoice)
+        }
+      }
+      const fail = refundRand() < 0.15
+      if (fail) {
+        devnet.control.failNextPayment(1)
+        stats.refund_fail_injected++
+      }
+      try {
+        payoutAheadSec += 400
+        await refundWorker.tick()
+      } finally {
+        devnet.node.failNextPayments(0)
+      }
+      if (refundRand() < 0.1) {
+        await crash()
+        stats.crashes++
+      }
     }
 
     for (let done = 0; done < PURCHASES; done += BATCH) {
@@ -420,6 +507,11 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         }
         if (twice) await tick(false)
       }
+
+      // ── Refunds: an admin refunds some paid checkouts (guests' too) to a devnet wallet — by its
+      // Lightning address, a BOLT11 for the amount, or a withdraw link claimed with one — and the refund
+      // worker pays, a payment made to fail now and then, a crash between two refund ticks.
+      if (refundRand() < 0.4) await refundStep()
     }
 
     // Recovery after the run: a restart, then the pollers (pending and late) settle whatever was missed...
@@ -446,6 +538,20 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       await tick(false)
     }
 
+    // ...and the refund worker, its clock past every backoff, until no refund is still being paid.
+    const refundsDue = (): number =>
+      (
+        db
+          .prepare(`SELECT count(*) AS n FROM refunds WHERE status = 'SENDING'
+            OR (status = 'APPROVED' AND destination_kind IN ('BOLT11', 'LN_ADDRESS'))`)
+          .get() as { n: number }
+      ).n
+    for (let i = 0; refundsDue() > 0; i++) {
+      expect(i).toBeLessThan(200)
+      payoutAheadSec += 7 * 3600
+      await refundWorker.tick()
+    }
+
     const check = checkLedger(sqliteLedgerRepo(db).facts())
     expect(check.violations).toEqual([])
     expect(check.checked.purchases).toBe(PURCHASES)
@@ -466,7 +572,8 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       chunk.forEach((p, j) => {
         const settled = looked[j]?.state === 'SETTLED'
         if (settled) settledAtWallet++
-        expect({ id: p.id, paid: statuses.get(p.hash) === 'PAID' }).toEqual({
+        const st = statuses.get(p.hash)
+        expect({ id: p.id, paid: st === 'PAID' || st === 'REFUNDED' }).toEqual({
           id: p.id,
           paid: settled,
         })
@@ -484,8 +591,11 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       ).s
     const paidIn = sum('INVOICE_PAID')
     const paidOut = sum('PAYOUT_SENT')
+    // Refunds: what reached the refunded buyers' wallet is Σ REFUND_SENT, and it left the market.
+    const refunded = sum('REFUND_SENT')
+    expect(devnet.node.balance(refundWallet.walletId)).toBe(refunded)
     expect(buyerBefore - devnet.node.balance(devnet.node.wallet('buyer').id)).toBe(paidIn)
-    expect(devnet.node.balance(marketId) - marketBefore).toBe(paidIn - paidOut)
+    expect(devnet.node.balance(marketId) - marketBefore).toBe(paidIn - paidOut - refunded)
     expect(sum('PLATFORM_FEE') + sum('DEVELOPER_NET')).toBe(paidIn)
     const devSum = (pubkey: string, type: string): number =>
       (
@@ -506,12 +616,15 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       .transactions.filter((t) => t.state === 'settled')
     const perHash = new Map<string, number>()
     for (const t of outgoing) perHash.set(t.payment_hash, (perHash.get(t.payment_hash) ?? 0) + 1)
-    const sent = db.prepare(`SELECT payment_hash FROM payouts WHERE status = 'SENT'`).all() as {
+    const sent = db
+      .prepare(`SELECT payment_hash FROM payouts WHERE status = 'SENT'
+        UNION ALL SELECT payment_hash FROM refunds WHERE status = 'SENT'`)
+      .all() as {
       payment_hash: string
     }[]
     expect([...perHash.values()].filter((n) => n > 1)).toEqual([])
     expect(new Set(perHash.keys())).toEqual(new Set(sent.map((r) => r.payment_hash)))
-    expect(outgoing.reduce((a, t) => a + t.amount, 0)).toBe(paidOut)
+    expect(outgoing.reduce((a, t) => a + t.amount, 0)).toBe(paidOut + refunded)
     const payoutCounts = Object.fromEntries(
       (
         db.prepare('SELECT status, count(*) AS n FROM payouts GROUP BY status').all() as {
@@ -531,6 +644,7 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
     expect(
       stats.zaps * stats.tips * stats.anon * stats.payout_fail_injected * sent.length,
     ).toBeGreaterThan(0)
+    expect(stats.refunds_asked * refunded).toBeGreaterThan(0)
     console.log(
       JSON.stringify({
         seed: SEED,
@@ -540,6 +654,15 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         paid_out_msat: paidOut,
         payouts: payoutCounts,
         payouts_retried: retried,
+        refunded_msat: refunded,
+        refunds: Object.fromEntries(
+          (
+            db.prepare('SELECT status, count(*) AS n FROM refunds GROUP BY status').all() as {
+              status: string
+              n: number
+            }[]
+          ).map((r) => [r.status, r.n]),
+        ),
       }),
     )
   }, 300_000)

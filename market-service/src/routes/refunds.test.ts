@@ -141,6 +141,25 @@ describe('refunds', () => {
       (await (await put(dev, 'theirs', { window_days: 1, max_hours_since_download: null })).json())
         .code,
     ).toBe('GAME_NOT_FOUND')
+    const shown = await h.call(`/api/v1/games/${dev.pubkey}/lenient/refund-policy`)
+    expect(await shown.json()).toMatchObject({ window_days: 14, max_hours_since_download: 2 })
+    const none = await h.call(`/api/v1/games/${dev.pubkey}/strict/refund-policy`)
+    expect(await none.json()).toMatchObject({ window_days: 0, max_hours_since_download: null })
+    expect((await h.call(`/api/v1/games/${dev.pubkey}/nope/refund-policy`)).status).toBe(404)
+    // Every refund route is in the OpenAPI document.
+    const doc = (await (await h.call('/openapi.json')).json()) as { paths: Record<string, unknown> }
+    for (const path of [
+      '/api/v1/purchases/{id}/refund',
+      '/api/v1/developer/games/{slug}/refund-policy',
+      '/api/v1/games/{pubkey}/{slug}/refund-policy',
+      '/api/v1/developer/refunds',
+      '/api/v1/developer/refunds/{id}/approve',
+      '/api/v1/developer/refunds/{id}/decline',
+      '/api/v1/admin/purchases/{id}/refund',
+      '/api/v1/refunds/{id}/withdraw',
+      '/api/v1/refunds/{id}/withdraw/callback',
+    ])
+      expect(Object.keys(doc.paths)).toContain(path)
     const bad = await put(dev, 'lenient', { window_days: 400, max_hours_since_download: null })
     expect(bad.status).toBe(400)
     expect(bad.headers.get('content-type')).toContain('application/problem+json')

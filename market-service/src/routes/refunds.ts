@@ -2,7 +2,8 @@
  * Refund routes (docs/refunds.md):
  * - `POST /api/v1/purchases/:id/refund` (the buyer by NIP-98, or a guest with `X-Receipt-Code`) → 202
  *   `{refund_id, status, withdraw_url?}`; `GET /api/v1/purchases/:id/refund` reads it again;
- * - `PUT /api/v1/developer/games/:slug/refund-policy` `{window_days, max_hours_since_download}`;
+ * - `PUT /api/v1/developer/games/:slug/refund-policy` `{window_days, max_hours_since_download}`, shown to
+ *   buyers at `GET /api/v1/games/:pubkey/:slug/refund-policy`;
  * - `GET /api/v1/developer/refunds`, `POST /api/v1/developer/refunds/:id/approve|decline` (the game's
  *   developer or an admin);
  * - `POST /api/v1/admin/purchases/:id/refund` (an admin refunds any purchase).
@@ -180,6 +181,41 @@ export function refundRoutes(deps: RefundRouteDeps): OpenAPIHono {
       )
       noStore(c)
       return c.json({ ...body, game: { pubkey, slug } }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/games/{pubkey}/{slug}/refund-policy',
+      tags: ['refunds', 'catalog'],
+      summary:
+        "A game's refund policy as buyers see it (no policy: window_days 0, no automatic refund)",
+      request: {
+        params: z.object({
+          pubkey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex'),
+          slug: z.string().min(1).max(64),
+        }),
+      },
+      responses: {
+        200: json(RefundPolicyResponse, 'the policy'),
+        ...problems(400, 404),
+      },
+    }),
+    (c) => {
+      const { pubkey, slug } = c.req.valid('param')
+      const gameId = d.repo.gameId(pubkey, slug)
+      if (gameId === undefined) throw new AppError('GAME_NOT_FOUND', 'no such game')
+      const p = d.repo.policy(gameId)
+      c.header('cache-control', 'public, max-age=60')
+      return c.json(
+        {
+          window_days: p?.windowDays ?? 0,
+          max_hours_since_download: p?.maxHoursSinceDownload ?? null,
+          game: { pubkey, slug },
+        },
+        200,
+      )
     },
   )
 
