@@ -1,8 +1,10 @@
-/** @zapcade/market-service public entry: the app factory and the service starter. */
-export { createApp, mountContext, SERVICE_VERSION } from './app.ts'
-export type { AppDeps, FeatureMount, MountContext } from './app.ts'
+/** @zapcade/market-service public entry: the app factory, the composition root and the service starter. */
+export { createApp, SERVICE_VERSION } from './app.ts'
+export { assembleService, compose } from './compose.ts'
+export type { AppContext, ComposeInput, Composition, Service } from './compose.ts'
+export type { FeatureMount, RouteContext, RoutePorts } from './routes/context.ts'
 export { startService, enqueueMarketProfile } from './server.ts'
-export type { RunningService, StartOptions } from './server.ts'
+export type { RunningService, ServiceOverrides, StartOptions } from './server.ts'
 export { enqueueOutbox } from './adapters/sqlite/outbox-repo.ts'
 export type { OutboxHandler, OutboxHandlers, OutboxType } from './domain/outbox/outbox.ts'
 export { intervalWorker } from './workers/worker.ts'

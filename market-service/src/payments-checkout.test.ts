@@ -12,7 +12,7 @@ import type {
 } from '@zapcade/shared/api/purchases'
 import { msat } from '@zapcade/shared/money'
 import { systemClock } from './ports/clock.ts'
-import { makePayments } from './routes/payments-deps.ts'
+import { makePayments } from './compose.ts'
 import { gameNaddr, type Pubkey } from '@zapcade/shared/ids'
 import type { AuthTweak } from './testing/service-harness.ts'
 import {

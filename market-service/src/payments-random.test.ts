@@ -46,7 +46,7 @@ import {
   reconcileLate,
   reconcilePending,
 } from './domain/settlement/settlement-workers.ts'
-import { makePayments, type Payments } from './routes/payments-deps.ts'
+import { makePayments, type Payments } from './compose.ts'
 import { seedGame, setPayoutAddress } from './testing/payments-harness.ts'
 import { newKey } from './testing/service-harness.ts'
 import type { Worker } from './workers/worker.ts'

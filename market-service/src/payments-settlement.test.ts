@@ -17,7 +17,7 @@ import {
   defaultReconcileOptions,
 } from './domain/settlement/settlement-workers.ts'
 import type { InvoiceStatus, Wallet } from './ports/wallet.ts'
-import { makePayments } from './routes/payments-deps.ts'
+import { makePayments } from './compose.ts'
 import {
   newKey,
   seedGame,

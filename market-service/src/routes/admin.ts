@@ -10,9 +10,7 @@ import { AdminGameStatusRequest, AdminGameStatusResponse } from '@zapcade/shared
 import { problems } from '../http/problem.ts'
 import { AppError } from '@zapcade/shared/errors'
 import { parsePubkey, SLUG_RE } from '@zapcade/shared/ids'
-import { setGameOverlay } from '../adapters/sqlite/admin-repo.ts'
-import { hasVerifiedBuildSql } from '../adapters/sqlite/verified-build.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { authMiddleware } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
@@ -27,13 +25,9 @@ const Params = z.object({
   slug: z.string().regex(SLUG_RE, 'must be a game slug'),
 })
 
-export function adminRoutes(ctx: MountContext): OpenAPIHono {
+export function adminRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  // Nothing is promoted that cannot be delivered: a paid game is featured only once it has a verified build.
-  const unbuilt = ctx.db.prepare<[string, string], { price_msat: number; has_build: number }>(
-    `SELECT g.price_msat, ${hasVerifiedBuildSql('g.id')} AS has_build FROM games g JOIN users u ON u.id = g.developer_user_id
-     WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`,
-  )
+  const overlay = ctx.ports.gameOverlay
   app.openapi(
     createRoute({
       method: 'post',
@@ -60,15 +54,8 @@ export function adminRoutes(ctx: MountContext): OpenAPIHono {
     (c) => {
       const { pubkey, slug } = c.req.valid('param')
       const body = c.req.valid('json')
-      if (body.status === 'FEATURED') {
-        const g = unbuilt.get(pubkey, slug)
-        if (g && g.price_msat > 0 && g.has_build !== 1)
-          throw new AppError(
-            'NO_BUILD',
-            'a paid game is featured only once a release of it has a verified build',
-          )
-      }
-      const r = setGameOverlay(ctx.db, {
+      // domain/game-status decides (a paid game is featured only once it has a verified build).
+      const r = overlay.set({
         pubkey,
         slug,
         status: body.status,

@@ -12,7 +12,6 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
-import type { FsBlobStore } from '../adapters/fs-blob/fs-blob-store.ts'
 import { attachmentDisposition } from '../ports/blob-store.ts'
 import type { ByteRange } from '../ports/blob-store.ts'
 import { CLIENT_CLOSED_REQUEST, clientAborted, markClientAbort } from '../http/request-log.ts'
@@ -20,8 +19,23 @@ import { CLIENT_CLOSED_REQUEST, clientAborted, markClientAbort } from '../http/r
 /** What happens after bytes were stored: the upload domain verifies them (size, sha256, zip checks). */
 export type OnStored = (key: string) => Promise<Record<string, unknown>>
 
+/** The local blob store's token-checked operations these routes serve (adapters/fs-blob). */
+export interface LocalBlobStore {
+  /** Check a PUT token and stream the body into place (size and sha256 must match). */
+  receive(
+    token: string,
+    body: AsyncIterable<Uint8Array>,
+    contentType: string | undefined,
+  ): Promise<{ key: string; sizeBytes: number; sha256: string }>
+  /** Resolve a download token to its object. */
+  openSigned(
+    token: string,
+  ): Promise<{ key: string; filename: string; sha256: string; sizeBytes: number }>
+  openRead(key: string, range?: ByteRange): Promise<Readable>
+}
+
 export interface BlobRoutesDeps {
-  store: FsBlobStore
+  store: LocalBlobStore
   onStored: OnStored
   /**
    * Production mode behind nginx (docs/deploy-nginx.md): a path prefix such as `/protected-blobs/`. A
@@ -50,7 +64,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 
 async function serve(
   c: Context,
-  store: FsBlobStore,
+  store: LocalBlobStore,
   head: boolean,
   accel: string | undefined,
 ): Promise<Response> {

@@ -14,21 +14,15 @@ import {
 } from '@zapcade/shared/api/developer'
 import { problems } from '../http/problem.ts'
 import { parseGame } from '@zapcade/shared/events/game'
-import { checkLnAddress } from '../adapters/lnurl/check-ln-address.ts'
-import { sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
-import { sqliteDeveloperRepo } from '../adapters/sqlite/developer-repo.ts'
-import { sqliteDeveloperEvents } from '../adapters/sqlite/developer-events.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
 const security = [{ nip98: [] }]
 
-export function developerRoutes(ctx: MountContext): OpenAPIHono {
+export function developerRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const repo = sqliteDeveloperRepo(ctx.db)
-  const drafts = sqliteDraftRepo(ctx.db)
-  const devEvents = sqliteDeveloperEvents(ctx.db)
+  const { developers: repo, drafts, developerEvents: devEvents } = ctx.ports
   const auth = authMiddleware(ctx.auth, 'required')
 
   app.openapi(
@@ -57,10 +51,7 @@ export function developerRoutes(ctx: MountContext): OpenAPIHono {
     async (c) => {
       const pubkey = callerOf(c)
       const { payout_ln_address: address } = c.req.valid('json')
-      const check = await checkLnAddress(address, {
-        fetch: ctx.fetch,
-        production: ctx.config.production,
-      })
+      const check = await ctx.ports.checkLnAddress(address)
       if (!check.reachable)
         ctx.log.warn(
           { pubkey, address, reason: check.reason },

@@ -16,16 +16,15 @@ import {
 import { AppError } from '@zapcade/shared/errors'
 import type { GameAddress } from '@zapcade/shared/ids'
 import { buildOwnershipProof } from '@zapcade/shared/events/ownership-proof'
-import { sqliteEntitlementRepo } from '../adapters/sqlite/entitlement-repo.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { decideOwnership, type OwnershipAnswer } from '../domain/ownership/decide-ownership.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { problems } from '../http/problem.ts'
 import { zodHook } from '../http/validate.ts'
 
-export function entitlementRoutes(ctx: MountContext): OpenAPIHono {
+export function entitlementRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const repo = sqliteEntitlementRepo(ctx.db)
+  const repo = ctx.ports.entitlements
   const ttlSec = ctx.config.ownershipProofTtlSec
   const answer = (c: Context, game: GameAddress): Extract<OwnershipAnswer, { found: true }> => {
     c.header('cache-control', 'private, no-store')

@@ -18,9 +18,7 @@ import { parseRelease } from '@zapcade/shared/events/release'
 import { parseGameCoordinate } from '@zapcade/shared/ids'
 import { Kind } from '@zapcade/shared/kinds'
 import type { Parsed } from '@zapcade/shared/result'
-import { hasVerifiedUpload, sqliteDraftRepo } from '../adapters/sqlite/draft-repo.ts'
-import { enqueueOutbox } from '../adapters/sqlite/outbox-repo.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { zodHook } from '../http/validate.ts'
 
 export const publishEventRoute = createRoute({
@@ -53,9 +51,9 @@ const ACCEPTED_KINDS: Record<number, (ev: NostrEvent) => Parsed<unknown>> = {
   [Kind.Profile]: parseProfile,
 }
 
-export function eventsRoutes(ctx: MountContext): OpenAPIHono {
+export function eventsRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const drafts = sqliteDraftRepo(ctx.db)
+  const { drafts, outbox } = ctx.ports
   app.openapi(publishEventRoute, async (c) => {
     const shape = parseEventShape(c.req.valid('json'))
     if (!shape.ok) throw new AppError('VALIDATION_FAILED', shape.reason)
@@ -91,7 +89,7 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
       if (asset.ok && asset.value.mime === BUILD_MIME) {
         const build = asBuild(asset.value)
         if (!build.ok) throw new AppError('INVALID_EVENT', build.reason)
-        if (!hasVerifiedUpload(ctx.db, ev.pubkey, build.value.sha256, build.value.sizeBytes)) {
+        if (!ctx.ports.hasVerifiedUpload(ev.pubkey, build.value.sha256, build.value.sizeBytes)) {
           throw new AppError(
             'UPLOAD_INVALID',
             'x/size name no verified upload of this developer; upload the build first',
@@ -122,7 +120,7 @@ export function eventsRoutes(ctx: MountContext): OpenAPIHono {
       if (game.ok) drafts.dropIfNotNewer(ev.pubkey, game.value.slug, ev.created_at)
     }
     if (!accepted) {
-      enqueueOutbox(ctx.db, {
+      outbox.enqueue({
         type: 'PUBLISH_EVENT',
         payload: ev,
         idempotencyKey: `event:${ev.id}`,

@@ -1,6 +1,5 @@
 /** GET /healthz: the process answers and the database is readable. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
-import type Database from 'better-sqlite3'
 import { AppError } from '@zapcade/shared/errors'
 import { zodHook } from '../http/validate.ts'
 
@@ -15,11 +14,11 @@ const route = createRoute({
   },
 })
 
-export function healthRoutes(d: { db: Database.Database }): OpenAPIHono {
+export function healthRoutes(d: { ping(): void }): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
   app.openapi(route, (c) => {
     try {
-      d.db.prepare('SELECT 1').get()
+      d.ping()
     } catch {
       throw new AppError('SERVICE_UNAVAILABLE', 'database unavailable')
     }

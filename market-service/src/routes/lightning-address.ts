@@ -13,9 +13,7 @@ import {
   PutLightningAddressBody,
 } from '@zapcade/shared/api/lightning-address'
 import { ProblemResponse } from '@zapcade/shared/api/problem'
-import { sqliteDeveloperRepo } from '../adapters/sqlite/developer-repo.ts'
-import { sqliteLnNameRepo } from '../adapters/sqlite/ln-name-repo.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
@@ -40,10 +38,9 @@ const RESERVED = new Set([
   'abuse',
 ])
 
-export function lightningAddressRoutes(ctx: MountContext): OpenAPIHono {
+export function lightningAddressRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const names = sqliteLnNameRepo(ctx.db)
-  const developers = sqliteDeveloperRepo(ctx.db)
+  const { lnNames: names, developers } = ctx.ports
   const host = new URL(ctx.config.publicUrl).host
   const answer = (pubkey: string): LightningAddressResponse => {
     const npub = toNpub(pubkey)

@@ -5,24 +5,16 @@
  * Refusals are LUD-06 style `{status: "ERROR", reason}` with HTTP 400 and our stable `code` (an unknown
  * name: 404; wallet trouble: 503). CORS is open, as web wallets call these from the browser.
  */
-import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
-import { MAX_PRICE_SATS, satsToMsat } from '@zapcade/shared/money'
-import { sqlitePurchaseRepo } from '../adapters/sqlite/purchase-repo.ts'
-import { sqliteZapRepo } from '../adapters/sqlite/zap-repo.ts'
-import type { MountContext } from '../app.ts'
-import type { OutboxHandlers } from '../domain/outbox/outbox.ts'
 import {
   lnurlCallbackPath,
   payRequest,
   resolveZapAddress,
   zapCallback,
   type ZapDeps,
-  type ZapServerConfig,
 } from '../domain/zap/zap-callback.ts'
-import { zapReceiptHandler } from '../domain/zap/zap-receipt-job.ts'
 
 export { lnurlCallbackPath }
 
@@ -118,55 +110,4 @@ export function lnurlRoutes(d: ZapDeps): Hono {
     }
   })
   return app
-}
-
-/** The zap server's settings from the service config: the market key zaps and signs receipts. */
-export function zapServerConfig(
-  ctx: Pick<MountContext, 'config' | 'signer'>,
-  o: Partial<ZapServerConfig> = {},
-): ZapServerConfig {
-  const name = ctx.config.lud16Name
-  return {
-    name,
-    host: new URL(ctx.config.publicUrl).host,
-    baseUrl: ctx.config.publicUrl,
-    callbackUrl: `${ctx.config.publicUrl}${lnurlCallbackPath(name)}`,
-    tipFeeBps: ctx.config.tipFeeBps,
-    zapperPubkey: ctx.signer.pubkey,
-    marketPubkey: ctx.signer.pubkey,
-    minSendableMsat: satsToMsat(1),
-    maxSendableMsat: satsToMsat(MAX_PRICE_SATS),
-    commentAllowed: 280,
-    feeBps: ctx.config.feeBps,
-    invoiceExpirySec: 900,
-    invoiceProvider: 'nwc',
-    ...o,
-  }
-}
-
-const noWallet = {
-  makeInvoice(): never {
-    throw new AppError('WALLET_UNAVAILABLE', 'the market has no wallet configured')
-  },
-}
-
-/** The LNURL routes over the context's database and wallet: `app.route('/', lnurlFeature(ctx))`. */
-export function lnurlFeature(ctx: MountContext): Hono {
-  return lnurlRoutes({
-    config: zapServerConfig(ctx),
-    repo: sqliteZapRepo(ctx.db),
-    wallet: ctx.wallet ?? noWallet,
-    nowSec: () => ctx.clock.nowSec(),
-    newId: randomUUID,
-  })
-}
-
-/** Outbox handlers of the zap feature (merge into the service's registry). */
-export function zapOutboxHandlers(ctx: Pick<MountContext, 'db' | 'signer'>): OutboxHandlers {
-  return {
-    PUBLISH_ZAP_RECEIPT: zapReceiptHandler({
-      purchases: sqlitePurchaseRepo(ctx.db),
-      signer: ctx.signer,
-    }),
-  }
 }

@@ -7,8 +7,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { MeResponse } from '@zapcade/shared/api/me'
 import { ProblemResponse } from '@zapcade/shared/api/problem'
 import { toNpub } from '@zapcade/shared/ids'
-import { sqliteDeveloperRepo } from '../adapters/sqlite/developer-repo.ts'
-import type { MountContext } from '../app.ts'
+import type { RouteContext } from './context.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { zodHook } from '../http/validate.ts'
 
@@ -17,9 +16,9 @@ const problem = {
   content: { 'application/problem+json': { schema: ProblemResponse } },
 }
 
-export function meRoutes(ctx: MountContext): OpenAPIHono {
+export function meRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const repo = sqliteDeveloperRepo(ctx.db)
+  const repo = ctx.ports.developers
   const admins = new Set(ctx.config.adminPubkeys)
   app.openapi(
     createRoute({

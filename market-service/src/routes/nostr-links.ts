@@ -7,10 +7,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
 import { nip19 } from 'nostr-tools'
 import { ProblemResponse } from '@zapcade/shared/api/problem'
-import type Database from 'better-sqlite3'
 import { AppError } from '@zapcade/shared/errors'
 import { Kind } from '@zapcade/shared/kinds'
-import { sqliteListingOfEvent } from '../adapters/sqlite/zap-repo.ts'
+import type { ZapTargetRef } from '../domain/zap/zap-callback.ts'
 
 const gamePage = (pubkey: string, slug: string): string =>
   `/game/${pubkey}/${encodeURIComponent(slug)}`
@@ -37,9 +36,10 @@ const link = (path: '/a/{code}' | '/e/{code}', summary: string) =>
     responses: { 302: { description: 'to the game page /game/<pubkey>/<slug>' }, 404: problem },
   })
 
-export function nostrLinkRoutes(db: Database.Database): OpenAPIHono {
+export function nostrLinkRoutes(
+  listingOf: (eventId: string) => ZapTargetRef | undefined,
+): OpenAPIHono {
   const app = new OpenAPIHono()
-  const listingOf = sqliteListingOfEvent(db)
   const byEvent = (id: string): string => {
     const ref = listingOf(id)
     if (!ref) throw new AppError('NOT_FOUND', 'this market has seen no game for that event')

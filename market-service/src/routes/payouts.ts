@@ -1,8 +1,7 @@
 /**
- * Payout routes and the payout worker's wiring (docs/architecture.md sections 3 and 5):
- * `GET /api/v1/developer/payouts` (NIP-98, the developer's own), `POST /api/v1/admin/payouts/:id/retry`
- * and `…/cancel` (NIP-98 admin). `payoutWorker(ctx)` is the service's worker: recover once (every
- * recorded payment hash looked up), then a pass over the due payouts every interval.
+ * Payout routes (docs/architecture.md "Money flows"): `GET /api/v1/developer/payouts` (NIP-98, the
+ * developer's own), `GET /api/v1/admin/payouts`, `POST /api/v1/admin/payouts/:id/retry` and `…/cancel`
+ * (NIP-98 admin). The payout worker is built by compose.ts.
  */
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
@@ -14,14 +13,9 @@ import {
   type PayoutView,
   type PayoutsResponse,
 } from '@zapcade/shared/api/payouts'
-import { invoiceExpiresAtSec } from '../adapters/lnurl/decode-invoice.ts'
-import { lnurlPayClient } from '../adapters/lnurl/lnurl-pay-client.ts'
-import { sqlitePayoutRepo } from '../adapters/sqlite/payout-repo.ts'
-import type { MountContext } from '../app.ts'
-import { cancelPayout, retryPayout, type PayoutAdminDeps } from '../domain/payout/payout-admin.ts'
+import { cancelPayout, retryPayout } from '../domain/payout/payout-admin.ts'
 import type { Payout } from '../domain/payout/payout-repo.ts'
-import { PayoutWorker, type PayoutPolicy } from '../domain/payout/payout-worker.ts'
-import { intervalWorker, type Worker } from '../workers/worker.ts'
+import type { RouteContext } from './context.ts'
 import { parseWith } from '../http/validate.ts'
 
 /** The wire shape of a payout. */
@@ -51,12 +45,9 @@ function decodeCursor(c: string): { atSec: number; id: string } {
   return { atSec: Number(m[1]), id: m[2]! }
 }
 
-type PayoutCtx = Pick<MountContext, 'db' | 'auth' | 'clock' | 'wallet'>
-
 /** Hono routes for payouts; mount at the app root. */
-export function payoutRoutes(ctx: PayoutCtx): Hono {
-  const repo = sqlitePayoutRepo(ctx.db)
-  const admin: PayoutAdminDeps = { repo, wallet: ctx.wallet, clock: ctx.clock, invoiceExpiresAtSec }
+export function payoutRoutes(ctx: Pick<RouteContext, 'auth' | 'ports'>): Hono {
+  const { payouts: repo, payoutAdmin: admin } = ctx.ports
   const app = new Hono()
   app.get('/api/v1/developer/payouts', async (c) => {
     const pubkey = await ctx.auth.required(c)
@@ -114,41 +105,4 @@ export function payoutRoutes(ctx: PayoutCtx): Hono {
     return c.json(payoutView(await cancelPayout(admin, c.req.param('id'), reason)))
   })
   return app
-}
-
-/** The payout worker over the context's database, wallet and fetch. */
-export function makePayoutWorker(
-  ctx: Pick<MountContext, 'db' | 'wallet' | 'clock' | 'random' | 'fetch' | 'config'>,
-  policy?: Partial<PayoutPolicy>,
-  log?: (msg: string, fields: Record<string, unknown>) => void,
-): PayoutWorker {
-  if (!ctx.wallet) throw new Error('the payout worker needs a wallet')
-  return new PayoutWorker({
-    repo: sqlitePayoutRepo(ctx.db),
-    wallet: ctx.wallet,
-    lnurl: lnurlPayClient({ production: ctx.config.production, fetch: ctx.fetch }),
-    clock: ctx.clock,
-    random: ctx.random,
-    invoiceExpiresAtSec,
-    ...(policy ? { policy } : {}),
-    ...(log ? { log } : {}),
-  })
-}
-
-/** The service worker: recover once, then pass over due payouts every `intervalMs`. */
-export function payoutWorker(ctx: MountContext, intervalMs = 5000): Worker {
-  const worker = makePayoutWorker(ctx, undefined, (msg, fields) => ctx.log.info(fields, msg))
-  let recovered = false
-  return intervalWorker(
-    'payouts',
-    intervalMs,
-    async () => {
-      if (!recovered) {
-        await worker.recover()
-        recovered = true
-      }
-      await worker.tick()
-    },
-    (e) => ctx.log.error({ err: e }, 'payout pass failed'),
-  )
 }

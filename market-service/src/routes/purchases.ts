@@ -10,7 +10,7 @@ import { claimPurchaseBodySchema, createPurchaseBodySchema } from '@zapcade/shar
 import { checkout } from '../domain/purchase/checkout.ts'
 import { claimPurchase, viewPurchase } from '../domain/purchase/claim.ts'
 import { parseBody } from '../http/validate.ts'
-import type { Payments } from './payments-deps.ts'
+import type { Payments } from '../domain/purchase/payments.ts'
 import type { RouteAuth } from './route-auth.ts'
 
 /** Stripe's bound: at most 255 printable characters. */

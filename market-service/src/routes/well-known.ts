@@ -4,13 +4,12 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
 import { NostrJsonQuery, NostrJsonResponse } from '@zapcade/shared/api/info'
-import type { MountContext } from '../app.ts'
-import { sqliteLnNameRepo } from '../adapters/sqlite/ln-name-repo.ts'
+import type { RouteContext } from './context.ts'
 import { zodHook } from '../http/validate.ts'
 
-export function wellKnownRoutes(ctx: MountContext): OpenAPIHono {
+export function wellKnownRoutes(ctx: RouteContext): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: zodHook })
-  const names = sqliteLnNameRepo(ctx.db)
+  const names = ctx.ports.lnNames
   app.openapi(
     createRoute({
       method: 'get',

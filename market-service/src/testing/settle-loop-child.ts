@@ -12,7 +12,7 @@ import { msat } from '@zapcade/shared/money'
 import { checkout } from '../domain/purchase/checkout.ts'
 import { systemClock } from '../ports/clock.ts'
 import type { Wallet } from '../ports/wallet.ts'
-import { makePayments } from '../routes/payments-deps.ts'
+import { makePayments } from '../compose.ts'
 
 const [file, game, market] = process.argv.slice(2) as [string, string, string]
 const preimages = new Map<string, string>()

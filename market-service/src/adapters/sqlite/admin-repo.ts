@@ -6,7 +6,14 @@
  */
 import type Database from 'better-sqlite3'
 import { LABEL_KIND } from '@zapcade/shared/events/ban-label'
-import type { OutboxType } from '../../domain/outbox/outbox.ts'
+import type { GameListing as Listing, GameStatus as Status } from '@zapcade/shared/status'
+import { decideGameOverlay } from '../../domain/game-status/game-status.ts'
+import type {
+  GameOverlayRepo,
+  OverlayChange,
+  OverlayResult,
+  OverlayStatus,
+} from '../../ports/game-overlay.ts'
 import {
   banLabelFor,
   deletionFor,
@@ -15,37 +22,13 @@ import {
   type DeletionPayload,
 } from '../nostr/outbox-handlers.ts'
 import { enqueueOutbox } from './outbox-repo.ts'
+import { hasVerifiedBuildSql } from './verified-build.ts'
 
-import {
-  nextGameStatus,
-  type GameListing as Listing,
-  type GameStatus as Status,
-  type OverlayStatus,
-} from '@zapcade/shared/status'
-import { AppError } from '@zapcade/shared/errors'
+export type { OverlayChange, OverlayResult, OverlayStatus }
 
-export type { OverlayStatus }
-
-export interface OverlayResult {
-  status: Status
-  listing: Listing
-  featuredRank: number | null
-  outbox: Extract<OutboxType, 'PUBLISH_FEATURED_LIST' | 'PUBLISH_BAN_LABEL' | 'PUBLISH_DELETION'>[]
-  /** The ban label published by this change (BANNED), or the labels it retracts (ban lifted). */
-  banLabelIds: string[]
-}
-
-export interface OverlayChange {
-  pubkey: string
-  slug: string
-  status: OverlayStatus
-  rank?: number | undefined
-  reason?: string | undefined
-  nowSec: number
-  /** The market key's pubkey: labels and deletions are signed by it, which fixes their ids. */
-  marketPubkey: string
-  /** Makes each change's outbox keys unique (a list re-featured later must be published again). */
-  nonce: string
+/** The overlay port on a better-sqlite3 handle. */
+export function sqliteGameOverlayRepo(db: Database.Database): GameOverlayRepo {
+  return { set: (ch) => setGameOverlay(db, ch) }
 }
 
 /** Apply the change; undefined when the game does not exist (or was deleted). */
@@ -55,25 +38,35 @@ export function setGameOverlay(
 ): OverlayResult | undefined {
   const tx = db.transaction((): OverlayResult | undefined => {
     const g = db
-      .prepare(`SELECT g.id, g.status, g.listing, g.featured_rank FROM games g JOIN users u ON u.id = g.developer_user_id
+      .prepare(`SELECT g.id, g.status, g.listing, g.featured_rank, g.price_msat,
+        ${hasVerifiedBuildSql('g.id')} AS has_build FROM games g JOIN users u ON u.id = g.developer_user_id
       WHERE u.pubkey = ? AND g.slug = ? AND g.deleted_at IS NULL`)
       .get(ch.pubkey, ch.slug) as
-      | { id: number; status: Status; listing: Listing; featured_rank: number | null }
+      | {
+          id: number
+          status: Status
+          listing: Listing
+          featured_rank: number | null
+          price_msat: number
+          has_build: number
+        }
       | undefined
     if (!g) return undefined
-    // The game-status machine (shared/src/status.ts) decides; this adapter keeps rank and publication.
-    const status = nextGameStatus(g.status, g.listing, ch.status)
-    if (status === undefined)
-      throw new AppError('CONFLICT', `a ${g.listing} game cannot be ${ch.status}`)
-    let rank: number | null = null
-    if (status === 'FEATURED') {
-      const max = db
-        .prepare("SELECT max(featured_rank) AS m FROM games WHERE status = 'FEATURED' AND id <> ?")
-        .get(g.id) as { m: number | null }
-      rank =
-        ch.rank ??
-        (g.status === 'FEATURED' && g.featured_rank !== null ? g.featured_rank : (max.m ?? -1) + 1)
-    }
+    const max = db
+      .prepare("SELECT max(featured_rank) AS m FROM games WHERE status = 'FEATURED' AND id <> ?")
+      .get(g.id) as { m: number | null }
+    // The game-status decider (domain/game-status) rules; this adapter writes and enqueues.
+    const d = decideGameOverlay(
+      {
+        status: g.status,
+        listing: g.listing,
+        featuredRank: g.featured_rank,
+        priceMsat: g.price_msat,
+        hasVerifiedBuild: g.has_build === 1,
+      },
+      { status: ch.status, rank: ch.rank, maxOtherFeaturedRank: max.m },
+    )
+    const { status, featuredRank: rank } = d
     db.prepare('UPDATE games SET status = ?, featured_rank = ?, updated_at = ? WHERE id = ?').run(
       status,
       rank,
@@ -81,8 +74,7 @@ export function setGameOverlay(
       g.id,
     )
     const outbox: OverlayResult['outbox'] = []
-    // The featured list changes when a game enters it, leaves it, or moves within it.
-    if (status === 'FEATURED' || g.status === 'FEATURED') {
+    if (d.publishFeaturedList) {
       enqueueOutbox(db, {
         type: 'PUBLISH_FEATURED_LIST',
         payload: {},
@@ -92,7 +84,7 @@ export function setGameOverlay(
       outbox.push('PUBLISH_FEATURED_LIST')
     }
     let banLabelIds: string[] = []
-    if (status === 'BANNED' && g.status !== 'BANNED') {
+    if (d.publishBanLabel) {
       const id = recordBanLabel(db, ch)
       enqueueOutbox(db, {
         type: 'PUBLISH_BAN_LABEL',
@@ -103,7 +95,7 @@ export function setGameOverlay(
       outbox.push('PUBLISH_BAN_LABEL')
       banLabelIds = [id.labelId]
     }
-    if (status !== 'BANNED' && g.status === 'BANNED') {
+    if (d.retractBanLabels) {
       banLabelIds = retractBanLabels(db, ch)
       if (banLabelIds.length > 0) outbox.push('PUBLISH_DELETION')
     }

@@ -4,8 +4,9 @@
  */
 import type Database from 'better-sqlite3'
 import type { DeveloperEvent } from '@zapcade/shared/api/developer'
+import type { DeveloperEventsReader } from '../../ports/developer-repo.ts'
 
-export function sqliteDeveloperEvents(db: Database.Database) {
+export function sqliteDeveloperEvents(db: Database.Database): DeveloperEventsReader {
   const list = db.prepare<
     [string],
     DeveloperEvent

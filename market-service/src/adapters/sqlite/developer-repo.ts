@@ -1,26 +1,15 @@
 /** Users, developer profiles and a developer's own games (catalog rows) in SQLite. */
 import type Database from 'better-sqlite3'
-import type { GameStatus } from '@zapcade/shared/status'
+import type {
+  CatalogGameRow,
+  DeveloperProfileRow,
+  DeveloperRepo,
+} from '../../ports/developer-repo.ts'
 import { userIdOf } from './users.ts'
 
-export interface DeveloperProfileRow {
-  pubkey: string
-  payoutLnAddress: string | null
-  verified: boolean
-  updatedAtSec: number
-}
+export type { CatalogGameRow, DeveloperProfileRow }
 
-export interface CatalogGameRow {
-  pubkey: string
-  slug: string
-  title: string
-  status: GameStatus
-  priceMsat: number
-  eventId: string
-  updatedAtSec: number
-}
-
-export function sqliteDeveloperRepo(db: Database.Database) {
+export function sqliteDeveloperRepo(db: Database.Database): DeveloperRepo {
   const ensureUser = userIdOf(db)
   const upsert =
     db.prepare(`INSERT INTO developer_profiles (user_id, payout_ln_address, verified, updated_at) VALUES (?, ?, ?, ?)

@@ -1,21 +1,9 @@
 /** DRAFT games (table game_drafts): the developer's signed event, kept by the service only. */
 import type Database from 'better-sqlite3'
 import type { NostrEvent } from '@zapcade/shared/events/event'
+import type { DraftRepo, DraftRow } from '../../ports/draft-repo.ts'
 
-export interface DraftRow {
-  pubkey: string
-  slug: string
-  event: NostrEvent
-  updatedAtSec: number
-}
-
-export interface DraftRepo {
-  /** Keep the draft unless a newer one (by created_at) is already kept; answers whether it was stored. */
-  put(pubkey: string, slug: string, event: NostrEvent, nowSec: number): boolean
-  /** Drop the draft once a public version at least as new was accepted. */
-  dropIfNotNewer(pubkey: string, slug: string, createdAtSec: number): void
-  listByPubkey(pubkey: string): DraftRow[]
-}
+export type { DraftRepo, DraftRow }
 
 export function sqliteDraftRepo(db: Database.Database): DraftRepo {
   const upsert =

@@ -3,16 +3,10 @@
  * claiming a new one replaces the old, null releases it. `<npub>@host` needs no row.
  */
 import type Database from 'better-sqlite3'
+import type { ClaimOutcome, LnNameRepo } from '../../ports/developer-repo.ts'
 import { userIdOf } from './users.ts'
 
-export type ClaimOutcome = 'CLAIMED' | 'UNCHANGED' | 'RELEASED' | 'TAKEN'
-
-export interface LnNameRepo {
-  nameOf(pubkey: string): string | null
-  ownerOf(name: string): string | undefined
-  /** Claim `name` for the pubkey (or release theirs with null), in one immediate transaction. */
-  claim(pubkey: string, name: string | null, nowSec: number): ClaimOutcome
-}
+export type { ClaimOutcome, LnNameRepo }
 
 export function sqliteLnNameRepo(db: Database.Database): LnNameRepo {
   const ensureUser = userIdOf(db)

@@ -4,16 +4,9 @@
  */
 import type Database from 'better-sqlite3'
 import type { OutboxJob, OutboxRepo, OutboxType } from '../../domain/outbox/outbox.ts'
+import type { EnqueueInput } from '../../ports/outbox-queue.ts'
 
-export interface EnqueueInput {
-  type: OutboxType
-  payload: unknown
-  /** Extra relays for this job (the configured relays are always added at publish time). */
-  relays?: readonly string[]
-  /** Same key → same job (a second enqueue is a no-op). */
-  idempotencyKey: string
-  nowSec: number
-}
+export type { EnqueueInput }
 
 /** Enqueue a job; answers true when it is new. Safe inside an open transaction. */
 export function enqueueOutbox(db: Database.Database, j: EnqueueInput): boolean {
