@@ -66,6 +66,15 @@ await Promise.all(
   ),
 )
 
+/**
+ * CPU milliseconds of every thread of this process since `from`
+ * (a busy machine moves it far less than the rates).
+ */
+function cpuOf(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from)
+  return (d.user + d.system) / 1000
+}
+
 /** Run `n` jobs with `c` workers; answers elapsed seconds. */
 async function pool(n: number, c: number, job: (i: number) => Promise<void>): Promise<number> {
   let next = 0
@@ -104,7 +113,9 @@ const baseline = async (i: number): Promise<void> => {
 await pool(WARMUP, BUYERS, baseline)
 baseLat.length = 0
 baseFailed = 0
+const baseCpu0 = process.cpuUsage()
 const baseSec = await pool(N, BUYERS, baseline)
+const baseCpu = cpuOf(baseCpu0)
 
 // ---- end to end through the service ----
 const svc = await startService({
@@ -197,7 +208,9 @@ payToEnt.length = 0
 total.length = 0
 visible = 0
 failed = 0
+const e2eCpu0 = process.cpuUsage()
 const e2eSec = await pool(N, BUYERS, buy)
+const e2eCpu = cpuOf(e2eCpu0)
 
 async function purchase(i: number): Promise<void> {
   const t0 = performance.now()
@@ -255,6 +268,9 @@ console.log(
 )
 console.log(
   `money writes: ${gc.units} units in ${gc.commits} group commits (${(gc.units / Math.max(1, gc.commits)).toFixed(1)} per fsync; ${(gc.commits / Math.max(1, payToEnt.length)).toFixed(2)} fsyncs per purchase)`,
+)
+console.log(
+  `CPU of all threads per purchase (less sensitive to a busy machine than the rates): raw NWC ${(baseCpu / Math.max(1, baseLat.length)).toFixed(2)} ms, end to end ${(e2eCpu / Math.max(1, payToEnt.length)).toFixed(2)} ms (${((baseCpu / Math.max(1, baseLat.length) / (e2eCpu / Math.max(1, payToEnt.length))) * 100).toFixed(0)}%)`,
 )
 console.log(
   `(admin ledger check without auth answers ${check}; the ledger is checked in the tests)`,
