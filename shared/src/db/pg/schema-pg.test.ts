@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyPragmas, migrate } from '../migrate.ts'
+import { applyPragmas, loadMigrations, migrate } from '../migrate.ts'
 import { type PgCluster, startPgCluster } from './cluster.ts'
-import { migratePg } from './migrate.ts'
+import { loadPgMigrations, migratePg } from './migrate.ts'
 import { createPgPool } from './pool.ts'
 import { diffShapes, pgShape, sqliteShape } from './schema-shape.ts'
 
@@ -85,6 +85,18 @@ describe('PostgreSQL schema mirrors the SQLite schema', () => {
     } finally {
       await p.end()
     }
+  })
+
+  it('every SQLite migration after 010 has its mirror of the same name (001-schema holds 001-010)', () => {
+    const sqliteNames = loadMigrations().map((m) => m.name)
+    const pgNames = loadPgMigrations().map((m) => m.name)
+    const missing = sqliteNames
+      .filter((n) => n.slice(0, 3) > '010' && !pgNames.includes(n))
+      .map((n) => `shared/migrations/${n} has no mirror shared/migrations-pg/${n}`)
+    const stray = pgNames
+      .filter((n) => n !== '001-schema.sql' && !sqliteNames.includes(n))
+      .map((n) => `shared/migrations-pg/${n} mirrors no SQLite migration`)
+    expect([...missing, ...stray], [...missing, ...stray].join('\n')).toEqual([])
   })
 
   it('has a table for every seed entity', async () => {
