@@ -148,6 +148,8 @@ export async function startPgCluster(o: StartOptions = {}): Promise<PgCluster> {
     unix_socket_directories: socketDir,
     fsync: fsync ? 'on' : 'off',
     ...(fsync ? {} : { synchronous_commit: 'off', full_page_writes: 'off' }),
+    // Several test files start a cluster each at once: a small buffer pool keeps them light.
+    ...(throwaway ? { shared_buffers: '32MB' } : {}),
     ...o.settings,
   }
   let port = o.port ?? 0
