@@ -111,7 +111,8 @@ export function refundRoutes(deps: RefundRouteDeps): OpenAPIHono {
       request: {
         params: PurchaseParam,
         headers: ReceiptHeader,
-        body: { required: true, content: { 'application/json': { schema: RefundRequestBody } } },
+        // Both fields are optional: a bare POST (no body) asks with neither.
+        body: { required: false, content: { 'application/json': { schema: RefundRequestBody } } },
       },
       responses: {
         202: json(RefundView, 'the refund (the same one when asked again)'),
@@ -120,7 +121,7 @@ export function refundRoutes(deps: RefundRouteDeps): OpenAPIHono {
     }),
     async (c) => {
       const caller = await buyer(c)
-      const body = c.req.valid('json')
+      const body = (c.req.valid('json') as RefundRequestBody | undefined) ?? {}
       const r = requestRefund(d, c.req.valid('param').id, caller, body)
       noStore(c)
       return c.json(refundView(d, r, true), 202)
@@ -300,7 +301,8 @@ export function refundRoutes(deps: RefundRouteDeps): OpenAPIHono {
         "Refund any paid checkout (admin): approved at once, to the destination given, the buyer's profile address, or a withdraw link",
       request: {
         params: PurchaseParam,
-        body: { required: true, content: { 'application/json': { schema: RefundRequestBody } } },
+        // Both fields are optional: a bare POST (no body) asks with neither.
+        body: { required: false, content: { 'application/json': { schema: RefundRequestBody } } },
       },
       responses: {
         202: json(RefundView, 'the refund'),
@@ -312,7 +314,7 @@ export function refundRoutes(deps: RefundRouteDeps): OpenAPIHono {
         d,
         c.req.valid('param').id,
         { kind: 'admin', pubkey: callerOf(c) },
-        c.req.valid('json'),
+        (c.req.valid('json') as RefundRequestBody | undefined) ?? {},
       )
       noStore(c)
       // The admin hands a withdraw link to a guest who has no wallet address.
