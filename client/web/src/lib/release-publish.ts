@@ -103,7 +103,9 @@ function putWithProgress(
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open(ticket.method, ticket.upload_url)
-    for (const [k, v] of Object.entries(ticket.headers)) xhr.setRequestHeader(k, v)
+    // The browser sets the length itself and refuses scripts that try (a presigned S3 PUT lists it).
+    for (const [k, v] of Object.entries(ticket.headers))
+      if (!/^(content-length|host|connection)$/i.test(k)) xhr.setRequestHeader(k, v)
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size)
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
