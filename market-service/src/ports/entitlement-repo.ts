@@ -4,7 +4,9 @@
  */
 export interface LibraryItem {
   entitlementId: string
-  purchaseId: string
+  /** Null for a download key's entitlement. */
+  purchaseId: string | null
+  origin: 'purchase' | 'zap' | 'gift' | 'key'
   grantedAtSec: number
   revokedAtSec: number | null
   game: {

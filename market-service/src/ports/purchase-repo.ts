@@ -35,6 +35,11 @@ export interface PurchaseRecord {
   createdAtSec: number
   expiresAtSec: number
   paidAtSec: number | null
+  /** A gift: the user entitled when it is paid (else null: the buyer). */
+  giftToUserId: number | null
+  giftToPubkey: string | null
+  /** Tell the gift's recipient by a NIP-17 direct message once paid. */
+  giftDm: boolean
 }
 
 /** A game as checkout needs it (catalog tables). */
@@ -70,6 +75,12 @@ export interface NewPurchase {
   zapRequest: string | null
   createdAtSec: number
   expiresAtSec: number
+  /** A gift: the recipient's pubkey (a users row is made), whether to DM them, and a note for the DM. */
+  giftToPubkey?: string | null
+  giftDm?: boolean
+  giftMessage?: string | null
+  /** Added to the INVOICE_CREATED entry's meta (a checkout's list price, discount and code). */
+  ledgerMeta?: Record<string, unknown>
 }
 
 /** A stored idempotent answer (Stripe semantics, reliability catalogue B2). */
@@ -116,6 +127,8 @@ export interface SettlementTx {
     gameId: number
     userId: number | null
     grantedAtSec: number
+    /** Where it came from (entitlements.origin); default 'purchase'. */
+    origin?: 'purchase' | 'zap' | 'gift'
   }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
   schedulePayout(p: {
@@ -129,7 +142,7 @@ export interface SettlementTx {
   }): boolean
   /** INSERT OR IGNORE on the idempotency key; true when inserted. */
   enqueueOutbox(j: {
-    type: 'PUBLISH_ZAP_RECEIPT'
+    type: 'PUBLISH_ZAP_RECEIPT' | 'SEND_GIFT_DM'
     payload: unknown
     relays: string[]
     idempotencyKey: string

@@ -17,6 +17,7 @@ import {
   GameNaddrParams,
   MarketInfoResponse,
 } from '@zapcade/shared/api/catalog'
+import type { GameSaleDto } from '@zapcade/shared/api/catalog'
 import type { CatalogReader } from '../ports/catalog-reader.ts'
 import { parseWith, zodHook } from '../http/validate.ts'
 import { ResponseCache } from './response-cache.ts'
@@ -31,6 +32,8 @@ export interface CatalogRoutesDeps {
   version: string
   /** The operator's rate for approximate fiat prices (ZAPCADE_FIAT_RATE), shown in /api/v1/info when set. */
   fiatRate?: { currency: string; perBtc: number } | undefined
+  /** A game's running sale (list price and sale price), added to its page per request, never cached. */
+  activeSale?: ((pubkey: string, slug: string) => GameSaleDto | undefined) | undefined
   /** Serialised list pages and games kept while the catalog is unchanged (ResponseCache); 0 = none. */
   cacheEntries?: number
   /**
@@ -113,6 +116,11 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   })
   const json = (body: string): Response =>
     new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
+  // A sale starts and ends by the clock, not by a catalog commit: spliced into the cached page body.
+  const withSale = (body: string, pubkey: string, slug: string): string => {
+    const sale = d.activeSale?.(pubkey, slug)
+    return sale ? `${body.slice(0, -1)},"sale":${JSON.stringify(sale)}}` : body
+  }
   /**
    * The cached body for `key`, or `make()` serialised (and cached). Typed `never` for the OpenAPI
    * handlers: the body is the declared response schema, serialised once rather than per request.
@@ -131,13 +139,16 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
     ) as string
     return json(body) as never
   }
-  const detail = (path: string, pubkey: Pubkey, slug: string): never =>
-    cached(`d${path}`, () => {
+  const detail = (path: string, pubkey: Pubkey, slug: string): never => {
+    const r = cached(`d${path}`, () => {
       const g = d.catalog.findGame(pubkey, slug)
       if (!g) throw notFound()
       const game: GameDetailResponse = { ...g, naddr: gameNaddr({ pubkey, slug }, d.relays) }
       return game
-    })
+    }) as Response
+    if (!d.activeSale) return r as never
+    return r.text().then((body) => json(withSale(body, pubkey, slug))) as never
+  }
   const info = MarketInfoResponse.parse({
     market_pubkey: d.marketPubkey,
     relays: d.relays,
@@ -166,7 +177,10 @@ export function catalogRoutes(d: CatalogRoutesDeps): OpenAPIHono<BlankEnv> {
   const detailHit: MiddlewareHandler = async (c, next) => {
     if (c.req.method === 'GET') {
       const hit = cache.get(d.catalog.version(), `d${c.req.path}`)
-      if (hit !== undefined) return json(hit)
+      if (hit !== undefined) {
+        const g = JSON.parse(hit) as { pubkey: string; slug: string }
+        return json(d.activeSale ? withSale(hit, g.pubkey, g.slug) : hit)
+      }
     }
     await next()
   }

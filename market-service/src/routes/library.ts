@@ -16,6 +16,7 @@ export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): Hono {
       items: repo.library(pubkey).map((e) => ({
         entitlement_id: e.entitlementId,
         purchase_id: e.purchaseId,
+        origin: e.origin,
         granted_at: e.grantedAtSec,
         revoked_at: e.revokedAtSec,
         game: {

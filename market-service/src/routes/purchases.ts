@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
+import { parsePubkey } from '@zapcade/shared/ids'
 import { msat } from '@zapcade/shared/money'
 import { claimPurchaseBodySchema, createPurchaseBodySchema } from '@zapcade/shared/api/purchases'
 import { checkout } from '../domain/purchase/checkout.ts'
@@ -35,11 +36,18 @@ export function purchaseRoutes(p: Payments, auth: RouteAuth): Hono {
         'Idempotency-Key: 1 to 255 printable ASCII characters',
       )
     if (!p.checkout) throw new AppError('WALLET_UNAVAILABLE', 'the market has no wallet configured')
+    const giftTo = body.gift_to === undefined ? undefined : parsePubkey(body.gift_to.trim())
+    if (body.gift_to !== undefined && !giftTo)
+      throw new AppError('VALIDATION_FAILED', 'gift_to: an npub or 64 lowercase hex')
     const r = await checkout(p.checkout, {
       game: body.game,
       amountMsat: body.amount_msat === undefined ? undefined : msat(body.amount_msat),
       buyerPubkey,
       idempotencyKey: key,
+      giftTo,
+      giftDm: body.gift_dm,
+      giftMessage: body.gift_message,
+      discountCode: body.discount_code,
     })
     c.header('cache-control', 'private, no-store')
     return c.json(r.body, r.statusCode as 201)

@@ -132,6 +132,17 @@ export const DeveloperProfile = z.object({
 })
 export type DeveloperProfile = z.infer<typeof DeveloperProfile>
 
+/** A game's running sale on its page (`sale`, absent when none): the list price and the sale price. */
+export const GameSaleDto = z.object({
+  id: z.string(),
+  percent_off: z.number().int(),
+  starts_at: Sec,
+  ends_at: Sec,
+  list_price_msat: MsatAmount,
+  sale_price_msat: MsatAmount,
+})
+export type GameSaleDto = z.infer<typeof GameSaleDto>
+
 /** `GET /api/v1/games/:pubkey/:slug` and `GET /api/v1/games/:naddr`. */
 export const GameDetailResponse = GameListItem.extend({
   naddr: z.string(),
@@ -149,6 +160,8 @@ export const GameDetailResponse = GameListItem.extend({
   zaps: z.object({ count: z.number().int().nonnegative(), total_msat: MsatAmount }),
   /** Newest first: by semver precedence, then by published_at. */
   releases: z.array(GameRelease),
+  /** A sale running now (docs/keys-gifts-sales.md); checkout charges its sale price. */
+  sale: GameSaleDto.optional(),
 })
 export type GameDetailResponse = z.infer<typeof GameDetailResponse>
 

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { PURCHASE_STATUSES, LEDGER_ENTRY_TYPES } from '../status.ts'
+import { PriceBreakdown } from './sales.ts'
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 const msatInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
@@ -15,8 +16,16 @@ export type PurchaseStatusDto = z.infer<typeof purchaseStatusSchema>
 export const createPurchaseBodySchema = z
   .object({
     game: z.string().min(3).max(400),
-    /** Pay what you want: at least the price; absent = the price. */
+    /** Pay what you want: at least the price (after any sale and code); absent = the price. */
     amount_msat: msatInt.positive().optional(),
+    /** A gift: this npub or hex pubkey is entitled once paid, not the buyer. */
+    gift_to: z.string().min(64).max(100).optional(),
+    /** Tell the gift's recipient by a NIP-17 direct message from the market (default true). */
+    gift_dm: z.boolean().optional(),
+    /** A note for the recipient, in the direct message. */
+    gift_message: z.string().max(500).optional(),
+    /** A discount code of the game (case-insensitive). */
+    discount_code: z.string().min(1).max(60).optional(),
   })
   .strict()
 export type CreatePurchaseBody = z.infer<typeof createPurchaseBodySchema>
@@ -34,6 +43,10 @@ export const createPurchaseResponseSchema = z.object({
   expires_at: z.number().int(),
   receipt_code: z.string().optional(),
   receipt_code_withheld: z.boolean().optional(),
+  /** The price and why: list price, the active sale, the code, what the invoice asks at least. */
+  price: PriceBreakdown.optional(),
+  /** A gift's recipient (hex). */
+  gift_to: hex64.optional(),
 })
 export type CreatePurchaseResponse = z.infer<typeof createPurchaseResponseSchema>
 
@@ -76,7 +89,10 @@ export const libraryResponseSchema = z.object({
   items: z.array(
     z.object({
       entitlement_id: z.string(),
-      purchase_id: z.string(),
+      /** Null for an entitlement from a download key. */
+      purchase_id: z.string().nullable(),
+      /** How it was obtained: a checkout, zaps, a gift, a download key. */
+      origin: z.enum(['purchase', 'zap', 'gift', 'key']),
       granted_at: z.number().int(),
       revoked_at: z.number().int().nullable(),
       game: z.object({

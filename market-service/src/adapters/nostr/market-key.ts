@@ -1,4 +1,5 @@
 /** The market's key as a MarketSigner (zap receipts, featured list, ban labels, its kind 0). */
+import { wrapEvent } from 'nostr-tools/nip17'
 import { hexToBytes } from 'nostr-tools/utils'
 import { publicKeyOf, signEvent } from '@zapcade/shared/crypto/event-sig'
 import type { NostrEvent, UnsignedEvent } from '@zapcade/shared/events/event'
@@ -10,5 +11,8 @@ export function keySigner(secretKeyHex: string): MarketSigner {
   return {
     pubkey: publicKeyOf(sk),
     sign: (event: UnsignedEvent): NostrEvent => signEvent(event, sk),
+    // nostr-tools' NIP-17: rumor kind 14 with a p tag, seal kind 13 signed by this key, wrap kind 1059.
+    giftWrapDm: (recipientPubkey: string, message: string): NostrEvent =>
+      wrapEvent(sk, { publicKey: recipientPubkey }, message) as NostrEvent,
   }
 }

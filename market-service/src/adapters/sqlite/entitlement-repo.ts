@@ -9,7 +9,8 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
       [string],
       {
         id: string
-        purchase_id: string
+        purchase_id: string | null
+        origin: string
         granted_at: number
         revoked_at: number | null
         game_id: number
@@ -20,7 +21,7 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
         status: string
       }
     >(
-      `SELECT e.id, e.purchase_id, e.granted_at, e.revoked_at, g.id AS game_id, du.pubkey AS dev, g.slug, g.title, g.icon, g.status
+      `SELECT e.id, e.purchase_id, e.origin, e.granted_at, e.revoked_at, g.id AS game_id, du.pubkey AS dev, g.slug, g.title, g.icon, g.status
        FROM entitlements e JOIN users u ON u.id = e.user_id JOIN games g ON g.id = e.game_id JOIN users du ON du.id = g.developer_user_id
        WHERE u.pubkey = ? ORDER BY e.granted_at DESC, e.id`,
     ),
@@ -85,6 +86,7 @@ export function sqliteEntitlementRepo(db: Database.Database): EntitlementRepo {
       return q.held.all(pubkey).map((e) => ({
         entitlementId: e.id,
         purchaseId: e.purchase_id,
+        origin: e.origin as LibraryItem['origin'],
         grantedAtSec: e.granted_at,
         revokedAtSec: e.revoked_at,
         game: {

@@ -44,9 +44,13 @@ interface PurchaseRow {
   created_at: number
   expires_at: number
   paid_at: number | null
+  gift_to_user_id: number | null
+  gift_to_pubkey: string | null
+  gift_dm: number
 }
 
-const SELECT_PURCHASE = `SELECT p.*, u.pubkey AS buyer_pubkey FROM purchases p LEFT JOIN users u ON u.id = p.buyer_user_id`
+const SELECT_PURCHASE = `SELECT p.*, u.pubkey AS buyer_pubkey, gu.pubkey AS gift_to_pubkey FROM purchases p
+  LEFT JOIN users u ON u.id = p.buyer_user_id LEFT JOIN users gu ON gu.id = p.gift_to_user_id`
 
 function toRecord(r: PurchaseRow): PurchaseRecord {
   return {
@@ -70,6 +74,9 @@ function toRecord(r: PurchaseRow): PurchaseRecord {
     createdAtSec: r.created_at,
     expiresAtSec: r.expires_at,
     paidAtSec: r.paid_at,
+    giftToUserId: r.gift_to_user_id,
+    giftToPubkey: r.gift_to_pubkey,
+    giftDm: r.gift_dm === 1,
   }
 }
 
@@ -129,8 +136,9 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     ),
     insertPurchase:
       db.prepare(`INSERT INTO purchases (id, buyer_user_id, guest_receipt_code_hash, game_id, recipient_user_id, kind, is_tip,
-      invoice_provider, invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)`),
+      invoice_provider, invoice_id, bolt11, amount_msat, price_msat, fee_bps, zap_request, status, created_at, expires_at, updated_at,
+      gift_to_user_id, gift_dm, gift_message)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?)`),
     ledger:
       db.prepare(`INSERT INTO ledger_entries (purchase_id, payout_id, developer_user_id, type, amount_msat, meta_json, idempotency_key, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`),
@@ -152,7 +160,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       'SELECT count(*) AS n FROM entitlements WHERE user_id = ? AND game_id = ? AND revoked_at IS NULL',
     ),
     grant: db.prepare(
-      `INSERT INTO entitlements (id, purchase_id, game_id, user_id, granted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO NOTHING`,
+      `INSERT INTO entitlements (id, purchase_id, game_id, user_id, granted_at, origin) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (purchase_id) DO NOTHING`,
     ),
     payout:
       db.prepare(`INSERT INTO payouts (id, developer_user_id, purchase_id, amount_msat, destination_ln_address, status, idempotency_key, next_attempt_at, created_at, updated_at)
@@ -212,7 +220,8 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       q.markPaid.run(s.paidAtSec, s.preimage, s.paidLate ? 1 : 0, s.nowSec, id, from).changes === 1,
     appendLedger,
     grantEntitlement: (e) =>
-      q.grant.run(e.id, e.purchaseId, e.gameId, e.userId, e.grantedAtSec).changes === 1,
+      q.grant.run(e.id, e.purchaseId, e.gameId, e.userId, e.grantedAtSec, e.origin ?? 'purchase')
+        .changes === 1,
     schedulePayout: (p) => {
       if (q.payoutExists.get(p.idempotencyKey)) return false
       // A developer who owes a refund back (sent after their payout) is paid that much less.
@@ -333,6 +342,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       return commit.run(() => {
         const buyer = p.buyerPubkey !== null ? ensureUser(p.buyerPubkey, p.createdAtSec) : null
         const recipient = p.recipientPubkey ? ensureUser(p.recipientPubkey, p.createdAtSec) : null
+        const giftTo = p.giftToPubkey ? ensureUser(p.giftToPubkey, p.createdAtSec) : null
         q.insertPurchase.run(
           p.id,
           buyer,
@@ -351,6 +361,9 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
           p.createdAtSec,
           p.expiresAtSec,
           p.createdAtSec,
+          giftTo,
+          p.giftDm ? 1 : 0,
+          p.giftMessage ?? null,
         )
         appendLedger({
           type: 'INVOICE_CREATED',
@@ -358,7 +371,7 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
           purchaseId: p.id,
           payoutId: null,
           developerUserId: null,
-          meta: { payment_hash: p.paymentHash, kind: p.kind },
+          meta: { payment_hash: p.paymentHash, kind: p.kind, ...p.ledgerMeta },
           idempotencyKey: ledgerKey,
           createdAtSec: p.createdAtSec,
         })

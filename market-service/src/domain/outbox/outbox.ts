@@ -15,6 +15,7 @@ export const OUTBOX_TYPES = [
   'PUBLISH_BAN_LABEL',
   'PUBLISH_PROFILE',
   'PUBLISH_DELETION',
+  'SEND_GIFT_DM',
 ] as const
 export type OutboxType = (typeof OUTBOX_TYPES)[number]
 

@@ -14,6 +14,7 @@ import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
 import type { CatalogGame, IdempotencyClaim, PurchaseRepo } from '../../ports/purchase-repo.ts'
 import type { Wallet } from '../../ports/wallet.ts'
 import { ledgerKey } from '../settlement/settle.ts'
+import { breakdown, priceFor, reserveCode, type SalesDeps } from '../pricing/sales.ts'
 
 export interface CheckoutDeps {
   repo: PurchaseRepo
@@ -29,6 +30,8 @@ export interface CheckoutDeps {
   newReceiptCode: () => string
   /** sha256 hex of a receipt code: what purchases.guest_receipt_code_hash and the download route compare. */
   hashReceiptCode: (code: string) => string
+  /** Sales and codes (absent: the list price, codes refused). */
+  pricing?: SalesDeps
 }
 
 export interface CheckoutRequest {
@@ -36,6 +39,11 @@ export interface CheckoutRequest {
   amountMsat: Msat | undefined
   buyerPubkey: string | undefined
   idempotencyKey: string | undefined
+  /** A gift's recipient (hex pubkey), whether to DM them, and the note. */
+  giftTo?: string | undefined
+  giftDm?: boolean | undefined
+  giftMessage?: string | undefined
+  discountCode?: string | undefined
 }
 
 export interface CheckoutAnswer {
@@ -74,7 +82,17 @@ export function unpurchasable(
 /** The hash an idempotent request is compared by (the parsed body, canonical). */
 function requestHash(r: CheckoutRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify({ game: r.game, amount_msat: r.amountMsat ?? null }))
+    .update(
+      JSON.stringify({
+        game: r.game,
+        amount_msat: r.amountMsat ?? null,
+        // Present only when used, so the hashes of plain requests stay what they were.
+        ...(r.giftTo !== undefined
+          ? { gift_to: r.giftTo, gift_dm: r.giftDm ?? true, gift_message: r.giftMessage ?? null }
+          : {}),
+        ...(r.discountCode !== undefined ? { discount_code: r.discountCode } : {}),
+      }),
+    )
     .digest('hex')
 }
 
@@ -145,12 +163,38 @@ async function create(
   if (!game) throw new AppError('GAME_NOT_FOUND', 'no such game')
   const why = unpurchasable(game, d.marketPubkey)
   if (why) throw new AppError(why.code, `the game is ${why.reason}`)
-  const amountMsat = r.amountMsat ?? game.priceMsat
-  if (amountMsat < game.priceMsat)
-    throw new AppError('AMOUNT_TOO_LOW', `the price is ${game.priceMsat} msat`, {
-      price_msat: game.priceMsat,
+  if (r.discountCode !== undefined && !d.pricing)
+    throw new AppError('DISCOUNT_CODE_INVALID', 'this market takes no discount codes')
+  // Sales and codes (domain/pricing): pay what you want is at least the discounted price.
+  const quote = d.pricing ? priceFor(d.pricing, game, r.discountCode) : undefined
+  const priceMsat = msat(quote?.finalPriceMsat ?? game.priceMsat)
+  const amountMsat = r.amountMsat ?? priceMsat
+  if (amountMsat < priceMsat)
+    throw new AppError('AMOUNT_TOO_LOW', `the price is ${priceMsat} msat`, {
+      price_msat: priceMsat,
     })
+  const id = d.newId()
+  // A code's use is held (race-safe, max_uses) before the invoice exists, until it could expire.
+  if (quote?.code && d.pricing)
+    reserveCode(d.pricing, quote.code, id, d.nowSec() + d.invoiceExpirySec + 60)
+  try {
+    return await createWithPrice(d, r, game, claim, id, amountMsat, priceMsat, quote)
+  } catch (e) {
+    if (quote?.code && d.pricing) d.pricing.repo.releaseCodeUse(id)
+    throw e
+  }
+}
 
+async function createWithPrice(
+  d: CheckoutDeps,
+  r: CheckoutRequest,
+  game: CatalogGame,
+  claim: IdempotencyClaim | undefined,
+  id: string,
+  amountMsat: number,
+  priceMsat: Msat,
+  quote: ReturnType<typeof priceFor> | undefined,
+): Promise<CheckoutAnswer> {
   const invoice = await d.wallet.makeInvoice({
     amountMsat: msat(amountMsat),
     description: `Zapcade: ${game.title}`.slice(0, 300),
@@ -166,7 +210,7 @@ async function create(
   // Always random, never derived from the Idempotency-Key: holding the key must not give the code.
   const receiptCode = guest ? d.newReceiptCode() : undefined
   const nowSec = d.nowSec()
-  const id = d.newId()
+  const gift = r.giftTo !== undefined && r.giftTo !== r.buyerPubkey ? r.giftTo : undefined
   const body: CreatePurchaseResponse = {
     id,
     status: 'PENDING',
@@ -174,6 +218,8 @@ async function create(
     payment_hash: invoice.paymentHash,
     amount_msat: amountMsat,
     expires_at: invoice.expiresAtSec,
+    ...(quote ? { price: breakdown(quote) } : {}),
+    ...(gift !== undefined ? { gift_to: gift } : {}),
   }
   await d.repo.createPending(
     {
@@ -187,11 +233,26 @@ async function create(
       paymentHash: invoice.paymentHash,
       bolt11: invoice.bolt11,
       amountMsat: msat(amountMsat),
-      priceMsat: game.priceMsat,
+      priceMsat,
       feeBps: d.feeBps,
       zapRequest: null,
       createdAtSec: nowSec,
       expiresAtSec: invoice.expiresAtSec,
+      ...(gift !== undefined
+        ? { giftToPubkey: gift, giftDm: r.giftDm ?? true, giftMessage: r.giftMessage ?? null }
+        : {}),
+      ...(quote && quote.discountMsat > 0
+        ? {
+            ledgerMeta: {
+              list_price_msat: quote.listPriceMsat,
+              discount_msat: quote.discountMsat,
+              price_msat: quote.finalPriceMsat,
+              sale_id: quote.sale?.id ?? null,
+              sale_percent_off: quote.sale?.percentOff ?? null,
+              discount_code: quote.code?.code ?? null,
+            },
+          }
+        : {}),
     },
     claim && { claim, answer: { statusCode: 201, body } },
     ledgerKey(id, 'INVOICE_CREATED'),

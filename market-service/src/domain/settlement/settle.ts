@@ -178,11 +178,22 @@ function book(
         id,
         purchaseId: p.id,
         gameId: p.gameId!,
-        userId: p.buyerUserId,
+        // A gift entitles its recipient, not its buyer.
+        userId: p.giftToUserId ?? p.buyerUserId,
         grantedAtSec: paidAtSec,
+        origin: p.giftToUserId !== null ? 'gift' : p.kind === 'ZAP' ? 'zap' : 'purchase',
       })
     )
       entitlementId = id
+  }
+  if (entitlementId !== null && p.giftToUserId !== null && p.giftDm) {
+    tx.enqueueOutbox({
+      type: 'SEND_GIFT_DM',
+      payload: { purchase_id: p.id },
+      relays: [],
+      idempotencyKey: `gift-dm:${p.id}`,
+      nowSec,
+    })
   }
   if (dev && netMsat > 0) {
     tx.schedulePayout({
