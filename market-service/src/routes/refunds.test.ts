@@ -480,6 +480,56 @@ describe('refunds', () => {
     await ledgerClean()
   })
 
+  it('a refund that cannot be paid (its invoice inside the worker margin of expiry) is FAILED with the reason; asking again with a new invoice pays it once', async () => {
+    await h.call('/api/v1/developer/games/lenient/refund-policy', {
+      method: 'PUT',
+      body: JSON.stringify({ window_days: 14, max_hours_since_download: null }),
+      auth: as(dev),
+    })
+    const buyer = newKey()
+    const p = await paidCheckout('lenient', buyer)
+    const before = balance(refundee.walletId)
+    const dying = await refundee.wallet.makeInvoice({
+      amountMsat: msat(PRICE),
+      description: 'refund',
+      expirySec: 30,
+    })
+    const v = (await (
+      await post(
+        `/api/v1/purchases/${p.id}/refund`,
+        { destination: dying.bolt11 },
+        { auth: as(buyer) },
+      )
+    ).json()) as RefundView
+    expect(v.status).toBe('APPROVED')
+    worker('refunds').kick()
+    const mine = async () =>
+      (await (
+        await h.call(`/api/v1/purchases/${p.id}/refund`, { auth: as(buyer) })
+      ).json()) as RefundView
+    await expect.poll(async () => (await mine()).status, { timeout: 20_000 }).toBe('FAILED')
+    expect((await mine()).last_error).toContain('expired')
+    expect(purchaseStatus(p.id)).toBe('PAID')
+
+    const fresh = await refundee.wallet.makeInvoice({
+      amountMsat: msat(PRICE),
+      description: 'refund',
+      expirySec: 600,
+    })
+    const again = (await (
+      await post(
+        `/api/v1/purchases/${p.id}/refund`,
+        { destination: fresh.bolt11 },
+        { auth: as(buyer) },
+      )
+    ).json()) as RefundView
+    expect(again).toMatchObject({ refund_id: v.refund_id, status: 'APPROVED', last_error: null })
+    worker('refunds').kick()
+    await expect.poll(() => purchaseStatus(p.id), { timeout: 20_000 }).toBe('REFUNDED')
+    expect(balance(refundee.walletId) - before).toBe(PRICE)
+    await ledgerClean()
+  })
+
   it('crash-safe: a refund whose payment hash was recorded before a crash is looked up after the restart and paid exactly once', async () => {
     // Two refunds stopped where a crash would leave them (the hash committed, SENDING): one whose
     // pay_invoice never left, one the wallet had already paid. The restarted worker looks each up first.
