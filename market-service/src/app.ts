@@ -8,8 +8,9 @@ import { bodyLimit } from 'hono/body-limit'
 import { marketLud16 } from '@zapcade/shared/config'
 import { AppError } from '@zapcade/shared/errors'
 import type { AppContext } from './compose.ts'
+import { activeSaleOf } from './domain/pricing/sales.ts'
 import { apiCors } from './http/cors.ts'
-import { documentPlainRoutes } from './http/openapi-plain.ts'
+import { documentPath } from './http/openapi.ts'
 import { problemErrorHandler, problemNotFound } from './http/problem.ts'
 import { requestLog } from './http/request-log.ts'
 import { unauthenticatedWriteLimits } from './http/rate-limit.ts'
@@ -29,10 +30,10 @@ import { lightningAddressRoutes } from './routes/lightning-address.ts'
 import { lnurlRoutes } from './routes/lnurl.ts'
 import { meRoutes } from './routes/me.ts'
 import { nostrLinkRoutes } from './routes/nostr-links.ts'
-import { registerPaymentsDocs } from './routes/payments-openapi.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { purchaseRoutes } from './routes/purchases.ts'
 import { refundFeature } from './routes/refunds.ts'
+import { commerceRoutes } from './routes/sales.ts'
 import { socketIp } from './routes/route-auth.ts'
 import { completeStored, uploadRoutes } from './routes/uploads.ts'
 import { webRoutes } from './routes/web.ts'
@@ -100,11 +101,11 @@ export function createApp(ctx: AppContext): OpenAPIHono {
       feeBps: ctx.config.feeBps,
       version: SERVICE_VERSION,
       fiatRate: ctx.config.fiatRate,
+      activeSale: ports.sales && ((pk, slug) => activeSaleOf(ports.sales!, pk, slug)),
     }),
   )
 
   // Purchases, claims, library, ledger check, revokes, developer sales/ledger.
-  registerPaymentsDocs(app)
   app.route('/', purchaseRoutes(ports.payments, ctx.auth))
   app.route('/', libraryRoutes(ports.entitlements, ctx.auth))
   app.route(
@@ -124,11 +125,26 @@ export function createApp(ctx: AppContext): OpenAPIHono {
   app.route('/', entitlementRoutes(ctx))
   // Refunds over Lightning and their LNURL-withdraw links (routes/refunds.ts).
   app.route('/', refundFeature(ctx))
+  // Download keys, sales and discount codes (routes/keys.ts, routes/sales.ts).
+  app.route('/', commerceRoutes(ports, ctx.auth))
 
   // ── end of FEATURE MOUNTS ───────────────────────────────────────────────────────────────────────
   for (const f of ctx.features ?? []) app.route('/', f(ctx))
 
-  documentPlainRoutes(app)
+  documentPath(app, {
+    method: 'get',
+    path: '/metrics',
+    tags: ['ops'],
+    summary: 'Prometheus metrics (text exposition)',
+    responses: { 200: { description: 'text/plain; version=0.0.4' } },
+  })
+  documentPath(app, {
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['ops'],
+    summary: 'This document, generated from the route declarations',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  })
   app.openAPIRegistry.registerComponent('securitySchemes', 'nip98', {
     type: 'apiKey',
     in: 'header',

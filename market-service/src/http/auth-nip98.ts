@@ -111,7 +111,10 @@ export function nip98Auth(o: Nip98Options): RouteAuth {
  * Route middleware for OpenAPI routes: verify before the body validator runs (so the payload hash is
  * taken over the raw bytes), then `callerOf(c)` answers the pubkey.
  */
-export function authMiddleware(auth: RouteAuth, level: 'required' | 'admin'): MiddlewareHandler {
+export function authMiddleware(
+  auth: RouteAuth,
+  level: 'required' | 'admin' | 'optional',
+): MiddlewareHandler {
   return async (c, next) => {
     c.set(CALLER as never, (await auth[level](c)) as never)
     await next()
@@ -125,4 +128,9 @@ export function callerOf(c: Context): string {
   const p = c.get(CALLER as never) as string | undefined
   if (!p) throw new AppError('AUTH_REQUIRED', 'sign the request with NIP-98')
   return p
+}
+
+/** The pubkey an `optional` authMiddleware verified, or undefined for an unsigned request. */
+export function optionalCallerOf(c: Context): string | undefined {
+  return c.get(CALLER as never) as string | undefined
 }

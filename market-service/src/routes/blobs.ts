@@ -9,11 +9,13 @@ import type { ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import { Hono } from 'hono'
+import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { AppError } from '@zapcade/shared/errors'
 import { attachmentDisposition } from '../ports/blob-store.ts'
 import type { ByteRange } from '../ports/blob-store.ts'
+import { documentPath } from '../http/openapi.ts'
+import { problems } from '../http/problem.ts'
 import { CLIENT_CLOSED_REQUEST, clientAborted, markClientAbort } from '../http/request-log.ts'
 
 /** What happens after bytes were stored: the upload domain verifies them (size, sha256, zip checks). */
@@ -128,8 +130,40 @@ async function serve(
 }
 
 /** Hono routes for the local store's signed URLs; mount at the app root. */
-export function blobRoutes(deps: BlobRoutesDeps): Hono {
-  const app = new Hono()
+export function blobRoutes(deps: BlobRoutesDeps): OpenAPIHono {
+  const app = new OpenAPIHono()
+  const token = z.object({ token: z.string() })
+  documentPath(app, {
+    method: 'put',
+    path: '/blobs/upload/{token}',
+    tags: ['uploads'],
+    summary: 'Local blob store: the signed upload target (the bytes of the build)',
+    request: { params: token },
+    responses: {
+      200: { description: 'stored and verified' },
+      ...problems(400, 403, 410, 413, 415, 422),
+    },
+  })
+  documentPath(app, {
+    method: 'get',
+    path: '/blobs/get/{token}',
+    tags: ['downloads'],
+    summary: 'Local blob store: a signed, expiring download (ranges allowed)',
+    request: { params: token },
+    responses: {
+      200: { description: 'the bytes' },
+      206: { description: 'a range of the bytes' },
+      ...problems(400, 403, 410, 416),
+    },
+  })
+  documentPath(app, {
+    method: 'head',
+    path: '/blobs/get/{token}',
+    tags: ['downloads'],
+    summary: 'Local blob store: headers of a signed download',
+    request: { params: token },
+    responses: { 200: { description: 'the headers' }, ...problems(400, 403, 410) },
+  })
   app.put('/blobs/upload/:token', async (c) => {
     const body = c.req.raw.body
     if (!body) throw new AppError('UPLOAD_INVALID', 'empty body')

@@ -55,7 +55,7 @@ describe('upload and download routes', () => {
   it('unknown body fields are refused (strict body)', async () => {
     const r = await fetch(`${svc.url}/api/v1/developer/uploads`, {
       method: 'POST',
-      headers: { 'x-test-pubkey': DEV },
+      headers: { 'x-test-pubkey': DEV, 'content-type': 'application/json' },
       body: JSON.stringify({ game: `${DEV}/space-game`, key: '../x' }),
     })
     expect(r.status).toBe(400)

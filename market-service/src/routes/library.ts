@@ -2,16 +2,30 @@
  * `GET /api/v1/me/library` (NIP-98): every game the caller is entitled to, with its releases, and the
  * games they zapped toward without owning yet (how far their zaps got toward the price).
  */
-import { Hono } from 'hono'
-import type { LibraryResponse } from '@zapcade/shared/api/purchases'
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
+import { libraryResponseSchema, type LibraryResponse } from '@zapcade/shared/api/purchases'
+import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
+import { jsonContent } from '../http/openapi.ts'
+import { problems } from '../http/problem.ts'
 import type { EntitlementRepo } from '../ports/entitlement-repo.ts'
 import type { RouteAuth } from './route-auth.ts'
 
-/** Hono route for the buyer's library; mount at the app root. */
-export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): Hono {
-  const app = new Hono()
-  app.get('/api/v1/me/library', async (c) => {
-    const pubkey = await auth.required(c)
+const route = (auth: RouteAuth) =>
+  createRoute({
+    method: 'get',
+    path: '/api/v1/me/library',
+    tags: ['purchases'],
+    security: [{ nip98: [] }],
+    middleware: [authMiddleware(auth, 'required')] as const,
+    summary: 'Entitled games with their releases, and zaps toward games not owned yet',
+    responses: { 200: jsonContent(libraryResponseSchema, 'library'), ...problems(401) },
+  })
+
+/** The buyer's library; mount at the app root. */
+export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): OpenAPIHono {
+  const app = new OpenAPIHono()
+  app.openapi(route(auth), (c) => {
+    const pubkey = callerOf(c)
     const body: LibraryResponse = {
       items: repo.library(pubkey).map((e) => ({
         entitlement_id: e.entitlementId,
@@ -39,7 +53,7 @@ export function libraryRoutes(repo: EntitlementRepo, auth: RouteAuth): Hono {
         .map((z) => ({ game: z.game, paid_msat: z.paidMsat, price_msat: z.priceMsat })),
     }
     c.header('cache-control', 'private, no-store')
-    return c.json(body)
+    return c.json(body, 200)
   })
   return app
 }

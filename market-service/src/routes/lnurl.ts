@@ -5,8 +5,10 @@
  * Refusals are LUD-06 style `{status: "ERROR", reason}` with HTTP 400 and our stable `code` (an unknown
  * name: 404; wallet trouble: 503). CORS is open, as web wallets call these from the browser.
  */
-import { Hono } from 'hono'
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import type { BlankEnv } from 'hono/types'
+import { LnurlError, LnurlInvoice, LnurlPayRequest } from '@zapcade/shared/api/lnurl'
 import { AppError } from '@zapcade/shared/errors'
 import {
   lnurlCallbackPath,
@@ -15,6 +17,7 @@ import {
   zapCallback,
   type ZapDeps,
 } from '../domain/zap/zap-callback.ts'
+import { jsonContent } from '../http/openapi.ts'
 
 export { lnurlCallbackPath }
 
@@ -71,9 +74,12 @@ function lnurlError(c: Context, e: unknown): Response {
   throw e
 }
 
-/** Hono routes of the LNURL server; mount at the app root. */
-export function lnurlRoutes(d: ZapDeps): Hono {
-  const app = new Hono()
+const name = z.object({ name: z.string().max(200) })
+const refusal = (description: string) => jsonContent(LnurlError, description)
+
+/** The LNURL server's routes; mount at the app root. */
+export function lnurlRoutes(d: ZapDeps): OpenAPIHono<BlankEnv> {
+  const app = new OpenAPIHono<BlankEnv>()
   app.use('/.well-known/lnurlp/*', async (c, next) => {
     await next()
     c.header('access-control-allow-origin', '*')
@@ -87,27 +93,61 @@ export function lnurlRoutes(d: ZapDeps): Hono {
     if (!to) throw new AppError('NOT_FOUND', 'unknown lightning address')
     return to
   }
-  app.get('/.well-known/lnurlp/:name', (c) => {
-    try {
-      return c.json(payRequest(d.config, addressee(c.req.param('name'))))
-    } catch (e) {
-      return lnurlError(c, e)
-    }
-  })
-  app.get('/lnurlp/:name/callback', async (c) => {
-    try {
-      const to = addressee(c.req.param('name'))
-      const url = c.req.url
-      const answer = await zapCallback(d, {
-        amount: rawQueryParam(url, 'amount'),
-        nostr: queryReadings(url, 'nostr'),
-        to,
-      })
-      c.header('cache-control', 'no-store')
-      return c.json({ pr: answer.pr, routes: answer.routes })
-    } catch (e) {
-      return lnurlError(c, e)
-    }
-  })
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/.well-known/lnurlp/{name}',
+      tags: ['zaps'],
+      summary:
+        'LUD-16/LUD-06 pay request of the market or a developer (NIP-57 allowsNostr, nostrPubkey)',
+      request: { params: name },
+      responses: {
+        200: jsonContent(LnurlPayRequest, 'the pay request'),
+        404: refusal('unknown name'),
+      },
+    }),
+    (c) => {
+      try {
+        return c.json(payRequest(d.config, addressee(c.req.param('name'))), 200)
+      } catch (e) {
+        return lnurlError(c, e) as never
+      }
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/lnurlp/{name}/callback',
+      tags: ['zaps'],
+      summary:
+        'LUD-06 callback: an invoice for `amount` msat, a zap when `nostr` is a NIP-57 zap request',
+      request: {
+        params: name,
+        query: z.object({ amount: z.string().optional(), nostr: z.string().optional() }),
+      },
+      responses: {
+        200: jsonContent(LnurlInvoice, 'the invoice'),
+        400: refusal('a bad amount or zap request'),
+        404: refusal('unknown name'),
+        503: refusal('the wallet cannot make an invoice now'),
+      },
+    }),
+    async (c) => {
+      try {
+        const to = addressee(c.req.param('name'))
+        // The zap request is hashed as sent (NIP-57): read from the raw URL, not the parsed query.
+        const url = c.req.url
+        const answer = await zapCallback(d, {
+          amount: rawQueryParam(url, 'amount'),
+          nostr: queryReadings(url, 'nostr'),
+          to,
+        })
+        c.header('cache-control', 'no-store')
+        return c.json({ pr: answer.pr, routes: answer.routes }, 200)
+      } catch (e) {
+        return lnurlError(c, e) as never
+      }
+    },
+  )
   return app
 }

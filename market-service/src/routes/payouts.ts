@@ -3,20 +3,24 @@
  * developer's own), `GET /api/v1/admin/payouts`, `POST /api/v1/admin/payouts/:id/retry` and `…/cancel`
  * (NIP-98 admin). The payout worker is built by compose.ts.
  */
-import { Hono } from 'hono'
-import { AppError } from '@zapcade/shared/errors'
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
 import {
   adminPayoutsQuerySchema,
+  adminPayoutsResponseSchema,
   cancelPayoutBodySchema,
+  payoutViewSchema,
   payoutsQuerySchema,
-  type AdminPayoutsResponse,
+  payoutsResponseSchema,
   type PayoutView,
-  type PayoutsResponse,
 } from '@zapcade/shared/api/payouts'
 import { cancelPayout, retryPayout } from '../domain/payout/payout-admin.ts'
 import type { Payout } from '../domain/payout/payout-repo.ts'
+import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
+import { jsonContent } from '../http/openapi.ts'
+import { decodeKey, keysetPage } from '../http/page.ts'
+import { problems } from '../http/problem.ts'
+import { zodHook } from '../http/validate.ts'
 import type { RouteContext } from './context.ts'
-import { parseWith } from '../http/validate.ts'
 
 /** The wire shape of a payout. */
 export function payoutView(p: Payout): PayoutView {
@@ -37,72 +41,113 @@ export function payoutView(p: Payout): PayoutView {
   }
 }
 
-const encodeCursor = (p: Payout): string =>
-  Buffer.from(`${p.createdAtSec}:${p.id}`, 'utf8').toString('base64url')
-function decodeCursor(c: string): { atSec: number; id: string } {
-  const m = /^([0-9]{1,12}):(.{1,100})$/s.exec(Buffer.from(c, 'base64url').toString('utf8'))
-  if (!m) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor from next_cursor')
-  return { atSec: Number(m[1]), id: m[2]! }
-}
+const nip98 = [{ nip98: [] }]
+const id = z.object({ id: z.string() })
 
-/** Hono routes for payouts; mount at the app root. */
-export function payoutRoutes(ctx: Pick<RouteContext, 'auth' | 'ports'>): Hono {
+/** Payout routes; mount at the app root. */
+export function payoutRoutes(ctx: Pick<RouteContext, 'auth' | 'ports'>): OpenAPIHono {
   const { payouts: repo, payoutAdmin: admin } = ctx.ports
-  const app = new Hono()
-  app.get('/api/v1/developer/payouts', async (c) => {
-    const pubkey = await ctx.auth.required(c)
-    const q = parseWith(payoutsQuerySchema, c.req.query(), 'query')
-    const limit = q.limit ?? 50
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor)
-    const rows = repo.listForDeveloper(pubkey, {
-      limit: limit + 1,
-      ...(after ? { beforeCreatedAtSec: after.atSec, beforeId: after.id } : {}),
-    })
-    const page = rows.slice(0, limit)
-    const last = page[page.length - 1]
-    const body: PayoutsResponse = {
-      items: page.map(payoutView),
-      next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
-    }
-    c.header('cache-control', 'private, no-store')
-    return c.json(body)
-  })
-  app.get('/api/v1/admin/payouts', async (c) => {
-    await ctx.auth.admin(c)
-    const q = parseWith(adminPayoutsQuerySchema, c.req.query(), 'query')
-    const statuses =
-      q.status === undefined || q.status === 'attention'
-        ? (['FAILED', 'RETRYING'] as const)
-        : [q.status]
-    const body: AdminPayoutsResponse = {
-      items: repo
-        .listByStatus(statuses, 500)
-        .map((p) => ({ ...payoutView(p), developer_pubkey: p.developerPubkey })),
-    }
-    c.header('cache-control', 'no-store')
-    return c.json(body)
-  })
-  app.post('/api/v1/admin/payouts/:id/retry', async (c) => {
-    await ctx.auth.admin(c)
-    return c.json(payoutView(retryPayout(admin, c.req.param('id'))))
-  })
-  app.post('/api/v1/admin/payouts/:id/cancel', async (c) => {
-    await ctx.auth.admin(c)
-    // The body is optional here (a bare POST cancels with a default reason); when present it is checked.
-    const text = await c.req.text()
-    let reason = 'by an admin'
-    if (text.trim().length > 0) {
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        throw new AppError('VALIDATION_FAILED', 'body: must be JSON', {
-          issues: [{ path: '(root)', message: 'must be JSON' }],
-        })
-      }
-      reason = parseWith(cancelPayoutBodySchema, json, 'body').reason ?? reason
-    }
-    return c.json(payoutView(await cancelPayout(admin, c.req.param('id'), reason)))
-  })
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  const asAdmin = authMiddleware(ctx.auth, 'admin')
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/developer/payouts',
+      tags: ['developer'],
+      security: nip98,
+      middleware: [authMiddleware(ctx.auth, 'required')] as const,
+      summary: 'Payouts to the caller, newest first',
+      request: { query: payoutsQuerySchema },
+      responses: {
+        200: jsonContent(payoutsResponseSchema, 'a page of payouts'),
+        ...problems(400, 401),
+      },
+    }),
+    (c) => {
+      const q = c.req.valid('query')
+      const limit = q.limit ?? 50
+      const after =
+        q.cursor === undefined ? undefined : decodeKey(q.cursor, ['int', 'text'] as const)
+      const rows = repo.listForDeveloper(callerOf(c), {
+        limit: limit + 1,
+        ...(after ? { beforeCreatedAtSec: after[0], beforeId: after[1] } : {}),
+      })
+      const page = keysetPage(rows, limit, (p) => [p.createdAtSec, p.id])
+      c.header('cache-control', 'private, no-store')
+      return c.json({ items: page.items.map(payoutView), next_cursor: page.next_cursor }, 200)
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/payouts',
+      tags: ['admin'],
+      security: nip98,
+      middleware: [asAdmin] as const,
+      summary: 'Payouts needing a person (FAILED, RETRYING) or of one status',
+      request: { query: adminPayoutsQuerySchema },
+      responses: {
+        200: jsonContent(adminPayoutsResponseSchema, 'payouts'),
+        ...problems(400, 401, 403),
+      },
+    }),
+    (c) => {
+      const q = c.req.valid('query')
+      const statuses =
+        q.status === undefined || q.status === 'attention'
+          ? (['FAILED', 'RETRYING'] as const)
+          : [q.status]
+      c.header('cache-control', 'no-store')
+      return c.json(
+        {
+          items: repo
+            .listByStatus(statuses, 500)
+            .map((p) => ({ ...payoutView(p), developer_pubkey: p.developerPubkey })),
+        },
+        200,
+      )
+    },
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/payouts/{id}/retry',
+      tags: ['admin'],
+      security: nip98,
+      middleware: [asAdmin] as const,
+      summary: 'Retry a FAILED payout (RETRYING, due now)',
+      request: { params: id },
+      responses: {
+        200: jsonContent(payoutViewSchema, 'the payout'),
+        ...problems(401, 403, 404, 409),
+      },
+    }),
+    (c) => c.json(payoutView(retryPayout(admin, c.req.valid('param').id)), 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/admin/payouts/{id}/cancel',
+      tags: ['admin'],
+      security: nip98,
+      middleware: [asAdmin] as const,
+      summary: 'Cancel a payout that is not paid (a bare POST cancels with a default reason)',
+      request: {
+        params: id,
+        body: {
+          required: false,
+          content: { 'application/json': { schema: cancelPayoutBodySchema } },
+        },
+      },
+      responses: {
+        200: jsonContent(payoutViewSchema, 'the payout, CANCELED'),
+        ...problems(400, 401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const reason = c.req.valid('json').reason ?? 'by an admin'
+      return c.json(payoutView(await cancelPayout(admin, c.req.valid('param').id, reason)), 200)
+    },
+  )
   return app
 }
