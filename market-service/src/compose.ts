@@ -61,6 +61,7 @@ import type { RelayPublisher } from './ports/relay-publisher.ts'
 import type { Wallet } from './ports/wallet.ts'
 import type { FeatureMount, RouteContext, RoutePorts } from './routes/context.ts'
 import { intervalWorker, type Worker } from './workers/worker.ts'
+import { composeCommerce, salesDeps } from './compose-commerce.ts'
 import { composeRefunds } from './compose-refunds.ts'
 
 export type { Payments }
@@ -152,6 +153,7 @@ export function makePayments(ctx: PaymentsContext): Payments {
       newId: randomUUID,
       newReceiptCode: () => formatReceiptCode(randomBytes(20)),
       hashReceiptCode,
+      pricing: salesDeps(ctx.db, ctx.clock),
     },
     claims: { repo, nowSec, hashReceiptCode },
     settle: (hash, input) => settlePayment(settleDeps, hash, input),
@@ -366,6 +368,7 @@ export function compose(input: ComposeInput): Composition {
     log: (msg, fields) => log.warn(fields ?? {}, msg),
   })
   const payouts = sqlitePayoutRepo(db)
+  const commerce = composeCommerce({ db, clock, signer, publicUrl: config.publicUrl })
   const refunds = composeRefunds({ db, config, secret, clock, wallet, fetch: fetchFn, random, log })
   const ports: RoutePorts = {
     ping: () => {
@@ -399,6 +402,8 @@ export function compose(input: ComposeInput): Composition {
     },
     blobs: input.blobStore && blobPorts(input.blobStore, db, secret, clock, config),
     refunds: refunds.deps,
+    keys: commerce.keys,
+    sales: commerce.sales,
   }
   const app: AppContext = {
     config,
@@ -423,6 +428,7 @@ export function compose(input: ComposeInput): Composition {
   const handlers: OutboxHandlers = {
     ...builtinOutboxHandlers({ db, signer, nowSec }),
     PUBLISH_ZAP_RECEIPT: zapReceiptHandler({ purchases: payments.repo, signer }),
+    SEND_GIFT_DM: commerce.giftDm,
     ...input.outboxHandlers,
   }
   const outboxRepo = sqliteOutboxRepo(db)

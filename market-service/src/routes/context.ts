@@ -12,6 +12,8 @@ import type { DownloadDeps } from '../domain/download/download-service.ts'
 import type { PayoutAdminDeps } from '../domain/payout/payout-admin.ts'
 import type { PayoutRepo } from '../domain/payout/payout-repo.ts'
 import type { RefundDeps } from '../domain/refund/refund-service.ts'
+import type { KeyDeps } from '../domain/keys/keys.ts'
+import type { SalesDeps } from '../domain/pricing/sales.ts'
 import type { Payments } from '../domain/purchase/payments.ts'
 import type { UploadDeps } from '../domain/upload/upload-service.ts'
 import type { ZapDeps, ZapTargetRef } from '../domain/zap/zap-callback.ts'
@@ -70,6 +72,9 @@ export interface RoutePorts {
   zaps: ZapDeps
   /** Refunds over Lightning (compose-refunds.ts); absent in contexts built without them. */
   refunds?: RefundDeps | undefined
+  /** Download keys and sales with codes (compose-commerce.ts); absent in contexts built without them. */
+  keys?: KeyDeps | undefined
+  sales?: SalesDeps | undefined
   blobs?: BlobPorts | undefined
 }
 

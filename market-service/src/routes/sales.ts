@@ -29,6 +29,8 @@ import {
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { problems } from '../http/problem.ts'
 import { zodHook } from '../http/validate.ts'
+import type { KeyDeps } from '../domain/keys/keys.ts'
+import { keyRoutes } from './keys.ts'
 import type { RouteAuth } from './route-auth.ts'
 
 export interface SalesRouteDeps {
@@ -126,5 +128,16 @@ export function salesRoutes(d: SalesRouteDeps): OpenAPIHono {
       return c.json(breakdown(priceFor(d.sales, g, c.req.valid('query').code)), 200)
     },
   )
+  return app
+}
+
+/** Keys and sales together, from the routes' ports (one mount line in app.ts; absent ports: nothing). */
+export function commerceRoutes(
+  ports: { keys?: KeyDeps | undefined; sales?: SalesDeps | undefined },
+  auth: RouteAuth,
+): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: zodHook })
+  if (ports.keys) app.route('/', keyRoutes({ keys: ports.keys, auth }))
+  if (ports.sales) app.route('/', salesRoutes({ sales: ports.sales, auth }))
   return app
 }

@@ -19,7 +19,7 @@ export const createPurchaseBodySchema = z
     /** Pay what you want: at least the price (after any sale and code); absent = the price. */
     amount_msat: msatInt.positive().optional(),
     /** A gift: this npub or hex pubkey is entitled once paid, not the buyer. */
-    gift_to: z.string().min(64).max(100).optional(),
+    gift_to: z.string().min(60).max(100).optional(),
     /** Tell the gift's recipient by a NIP-17 direct message from the market (default true). */
     gift_dm: z.boolean().optional(),
     /** A note for the recipient, in the direct message. */
