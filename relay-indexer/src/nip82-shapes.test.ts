@@ -351,7 +351,7 @@ describe('NIP-82 shapes through the relay and the indexer', () => {
     await vi.waitFor(() =>
       expect(devEvent(ev.id)).toMatchObject({
         state: 'REFUSED',
-        reason: 'zap: a paid game needs exactly one zap tag naming the market',
+        reason: 'zap: a paid game needs a first zap tag naming the market',
       }),
     )
     expect(get(`SELECT count(*) AS n FROM games WHERE slug = 'paid.nozap'`)).toEqual({ n: 0 })

@@ -171,12 +171,12 @@ describe('parseGame (kind 32267)', () => {
     [
       'a paid game without a zap tag',
       without('zap'),
-      'zap: a paid game needs exactly one zap tag naming the market',
+      'zap: a paid game needs a first zap tag naming the market',
     ],
     [
-      'a paid game with a split zap',
-      adding(['zap', dev.pk, 'wss://r', '1']),
-      'zap: a paid game needs exactly one zap tag naming the market',
+      'a paid game with a split zap naming an npub',
+      adding(['zap', 'npub1xyz', 'wss://r', '1']),
+      'zap: pubkey must be 64 lowercase hex',
     ],
     [
       'a zap tag with an npub',
@@ -186,6 +186,11 @@ describe('parseGame (kind 32267)', () => {
   ]
   it.each(invalid)('rejects %s', (_name, edit, reason) => {
     expect(parseGame(sign(withTags(paid(), edit), dev))).toEqual({ ok: false, reason })
+  })
+
+  it('accepts a paid game whose first zap tag names the market and further ones name collaborators', () => {
+    const r = parseGame(sign(withTags(paid(), adding(['zap', dev.pk, 'wss://r', '1'])), dev))
+    expect(r.ok && r.value.zapPubkey).toBe(market.pk)
   })
 
   it('rejects a free game with two zap tags', () => {

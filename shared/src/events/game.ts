@@ -136,9 +136,12 @@ export function parseGame(ev: NostrEvent): Parsed<Game> {
   let zapPubkey: Pubkey | undefined
   let zapRelay: string | undefined
   if (priceMsat > 0) {
-    // A paid game routes its money through the market: exactly one zap tag, no splits (digest, routing 1).
-    if (zaps.length !== 1)
-      return fail('zap: a paid game needs exactly one zap tag naming the market')
+    // A paid game routes its money through the market: its first zap tag names the market; further
+    // weighted zap tags name collaborators who share the developer net of each sale (docs/splits.md).
+    if (zaps.length === 0) return fail('zap: a paid game needs a first zap tag naming the market')
+    if (zaps.length > 17) return fail('zap: at most 17 zap tags')
+    for (const z of zaps.slice(1))
+      if (!isHex64(z[1])) return fail('zap: pubkey must be 64 lowercase hex')
   } else if (zaps.length > 1) return fail('zap: at most one zap tag')
   const zap = zaps[0]
   if (zap) {
