@@ -152,6 +152,7 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
       port: relayPort,
       host: env.ZAPCADE_HOST ?? '127.0.0.1',
       file: join(dataDir, 'relay.db'),
+      ...relayRateLimitFromEnv(env),
     }
     let relay: RelayHandle
     if (spawned) {
@@ -321,4 +322,15 @@ export async function startMarket(opts: StartMarketOptions): Promise<RunningMark
     await stopAll()
     throw e
   }
+}
+
+/**
+ * ZAPCADE_RELAY_RATE_LIMIT: `off` lifts the relay's token buckets (a benchmark or a trusted bulk import);
+ * unset keeps the defaults. Any other value is refused.
+ */
+export function relayRateLimitFromEnv(env: Env): { rateLimit?: false } {
+  const v = env.ZAPCADE_RELAY_RATE_LIMIT
+  if (v === undefined || v === '') return {}
+  if (v === 'off') return { rateLimit: false }
+  throw new Error(`invalid configuration:\n  - ZAPCADE_RELAY_RATE_LIMIT: "${v}" is not off`)
 }

@@ -5,11 +5,13 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import Database from 'better-sqlite3'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { EventUtils, type Event } from '@nostr-relay/common'
 import { NostrRelay } from '@nostr-relay/core'
 import { EventRepositorySqlite } from '@nostr-relay/event-repository-sqlite'
 import { EVENT_LIMITS } from '@zapcade/shared/events/event'
 import { frameText, parseClientMessage } from './client-message.ts'
 import { installRelayEventChecks } from './event-checks.ts'
+import { createEventStore } from './event-store.ts'
 import { deletedReason, restore, versionsToKeep } from './nip09.ts'
 import { createNegentropyHandler } from './negentropy.ts'
 import {
@@ -46,12 +48,19 @@ export interface MarketRelayOptions {
   /** The relay's public URL (`wss://relay.example.com`): a NIP-42 `relay` tag naming its host is accepted,
    * as is one naming the Host header the client connected with. */
   publicUrl?: string
+  /**
+   * Store regular, replaceable and addressable events with group commit (event-store.ts; default true).
+   * false sends them through the library's own write path, one transaction per event (kept to measure).
+   */
+  groupCommit?: boolean
   /** Clock in milliseconds (rate limits, created_at bounds, AUTH window); Date.now by default. */
   now?: () => number
 }
 
 const utf8 = new TextEncoder()
 const isEphemeralKind = (kind: number) => kind >= 20000 && kind < 30000
+/** Events our own write path stores (event-store.ts); deletions and ephemeral events go through the library. */
+const isGroupCommitted = (kind: number) => kind !== 5 && !isEphemeralKind(kind)
 
 /**
  * strfry's default limits (reliability catalogue A2): content over 64 KiB or more than 2,000 tags is
@@ -119,6 +128,8 @@ export interface MarketRelay {
   /** Messages this relay refused itself so far, by NIP-01 prefix (`invalid`, `rate-limited`, `error`,
    * `auth-required`); refusals by the library (bad signature, deleted) are not counted. */
   refusals(): Record<string, number>
+  /** Group commit so far: transactions committed and events they stored. */
+  storeStats(): { batches: number; events: number }
   stop(): Promise<void>
 }
 
@@ -130,6 +141,8 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
   db.pragma('journal_mode = WAL')
   const repo = new EventRepositorySqlite(db)
   await repo.init()
+  const store = createEventStore(db)
+  const groupCommit = opts.groupCommit ?? true
   // Ephemeral kinds (NIP-01: 20000–29999) are broadcast, never stored: a filter asking only for them
   // (every NWC request opens one for its reply) has no history to scan, so skip the store query.
   const find = repo.find.bind(repo)
@@ -230,6 +243,8 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
           const [, , ...filters] = msg
           clampLimits(filters, limits.maxLimit)
         }
+        if (groupCommit && msg[0] === 'EVENT' && isGroupCommitted(msg[1].kind))
+          return void (await storeEvent(msg[1]))
         const ev = msg[0] === 'EVENT' && msg[1].kind === 5 ? msg[1] : undefined
         const wasStored = ev ? await repo.findOne({ ids: [ev.id] }) : undefined
         const keep = ev && !wasStored ? await versionsToKeep(repo, ev) : []
@@ -253,6 +268,28 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
         else notice(reason)
       }
     })
+
+    /**
+     * A regular, replaceable or addressable event: the library's checks in its order (tombstones, duplicate,
+     * id and signature), then the group-committed write (event-store.ts); OK once its batch committed.
+     */
+    async function storeEvent(ev: Event): Promise<void> {
+      const ok = (accepted: boolean, message = '') =>
+        ws.send(JSON.stringify(['OK', ev.id, accepted, message]))
+      const deleted = store.deletedReason(ev)
+      if (deleted) return ok(false, deleted)
+      if (store.has(ev.id)) return ok(true, 'duplicate: the event already exists')
+      const invalid = EventUtils.validate(ev)
+      if (invalid) return ok(false, invalid)
+      let stored: boolean
+      try {
+        stored = await store.write(ev)
+      } catch (e) {
+        return ok(false, `error: ${e instanceof Error ? e.message : String(e)}`)
+      }
+      if (stored) await relay.broadcast(ev)
+      ok(true, stored ? '' : 'duplicate: the event already exists')
+    }
 
     /** NIP-42: check a kind-22242 event against this connection's challenge and answer OK. */
     function answerAuth(ev: Parameters<typeof authEventReason>[0]): void {
@@ -316,6 +353,7 @@ export async function startMarketRelay(opts: MarketRelayOptions = {}): Promise<M
     port,
     info,
     refusals: () => ({ ...refusals }),
+    storeStats: () => store.stats(),
     async stop() {
       for (const c of wss.clients) c.terminate()
       await new Promise<void>((r) => wss.close(() => r()))
