@@ -108,6 +108,18 @@ export interface SettlementTx {
   developerOf(gameId: number): { userId: number; payoutLnAddress: string | null } | undefined
   /** A developer by users.id and the payout address they have set now (a gameless tip's recipient). */
   developerByUser(userId: number): { userId: number; payoutLnAddress: string | null }
+  /**
+   * For collaborator splits: the tags of the game's stored listing event, the pubkey its money routes
+   * to (the market's zap tag, which takes no share) and its author's pubkey.
+   */
+  listingSplit(
+    gameId: number,
+  ): { tags: string[][]; routePubkey: string | null; authorPubkey: string } | undefined
+  /**
+   * A split recipient by pubkey: their users row (inserted on first sight) and where they are paid:
+   * their developer payout address, else their kind-0 `lud16`, else null (it accrues on their balance).
+   */
+  splitRecipient(pubkey: string, nowSec: number): { userId: number; payoutLnAddress: string | null }
   /** Σ amount of the PAID, non-tip zaps from this user toward this game (zaps add up to a purchase). */
   zapTotal(buyerUserId: number, gameId: number): Msat
   /** Whether the user holds an active (not revoked) entitlement to the game. */
@@ -169,8 +181,13 @@ export interface NewLedgerEntry {
   createdAtSec: number
 }
 
-/** The purchases port. */
-export interface PurchaseRepo {
+/**
+ * The purchases port, split by job so each caller names what it uses: reads (checkout, claims, views,
+ * zap receipts), idempotency records (Stripe semantics), checkout writes, guest claims, the settlement
+ * transaction, and the reconcile scans the settlement workers run. The SQLite adapter implements all of
+ * them over one database (`PurchaseRepo`).
+ */
+export interface PurchaseReads {
   findGame(pubkey: string, slug: string): CatalogGame | undefined
   byId(id: string): PurchaseRecord | undefined
   byPaymentHash(paymentHash: string): PurchaseRecord | undefined
@@ -179,7 +196,10 @@ export interface PurchaseRepo {
     purchaseId: string,
   ): { id: string; userId: number | null; revokedAtSec: number | null } | undefined
   gameRef(gameId: number): { pubkey: string; slug: string; title: string } | undefined
+}
 
+/** Idempotent requests: a PROCESSING row held while one runs, then its answer kept. */
+export interface IdempotencyRecords {
   /**
    * Start an idempotent request: NEW (a PROCESSING row now held), the stored answer, MISMATCH or
    * IN_FLIGHT. Resolves once durable (this and the next two are group-committed).
@@ -193,7 +213,12 @@ export interface PurchaseRepo {
   abandonIdempotent(key: string): void
   /** Store an answer for a key without any other effect (a claim's record). */
   finishIdempotent(c: IdempotencyClaim, answer: IdempotentAnswer, nowSec: number): void
+  /** A recorded answer by key (claims are kept for ever, so a second claim is recognised). */
+  idempotentAnswer(key: string): { requestHash: string; answer: IdempotentAnswer } | undefined
+}
 
+/** Checkout and the zap callback: a PENDING purchase with its invoice. */
+export interface CheckoutWrites {
   /**
    * One immediate transaction: the buyer's users row (when a pubkey), the PENDING purchase, ledger
    * INVOICE_CREATED and, when given, the idempotency record turned DONE with its answer.
@@ -203,7 +228,10 @@ export interface PurchaseRepo {
     idem: { claim: IdempotencyClaim; answer: IdempotentAnswer } | undefined,
     ledgerKey: string,
   ): Promise<void>
+}
 
+/** Guest claims. */
+export interface ClaimWrites {
   /**
    * Move a guest purchase (and its entitlement, if any) to the pubkey: buyer set, receipt hash cleared,
    * entitlement user set, the claim recorded under `claim` — one immediate transaction, guarded on the
@@ -216,15 +244,19 @@ export interface PurchaseRepo {
     record: { claim: IdempotencyClaim; answer: IdempotentAnswer },
     nowSec: number,
   ): boolean
-  /** A recorded claim answer by key (kept for ever, so a second claim is recognised). */
-  idempotentAnswer(key: string): { requestHash: string; answer: IdempotentAnswer } | undefined
+}
 
+/** The settlement transaction. */
+export interface SettlementStore {
   /**
    * Run `fn` atomically in a BEGIN IMMEDIATE transaction (settlement), shared with other units of the
    * same event-loop turn, each in its own savepoint; resolves with its result once committed.
    */
   settlement<T>(fn: (tx: SettlementTx) => T): Promise<T>
+}
 
+/** What the settlement workers scan and sweep. */
+export interface ReconcileScans {
   /** PENDING purchases created at or before `createdBeforeSec`, oldest first. */
   pending(createdBeforeSec: number, limit: number): PurchaseRecord[]
   /** EXPIRED purchases whose expiry is after `expiredAfterSec` (the late-payment window). */
@@ -232,3 +264,12 @@ export interface PurchaseRepo {
   /** Guarded PENDING → EXPIRED; true when one row changed. */
   markExpired(id: string, nowSec: number): boolean
 }
+
+/** Every job at once: what the SQLite adapter implements and compose.ts hands out. */
+export interface PurchaseRepo
+  extends PurchaseReads,
+    IdempotencyRecords,
+    CheckoutWrites,
+    ClaimWrites,
+    SettlementStore,
+    ReconcileScans {}

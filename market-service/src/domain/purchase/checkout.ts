@@ -11,13 +11,19 @@ import { parseGameRef } from '@zapcade/shared/ids'
 import { msat } from '@zapcade/shared/money'
 import type { Msat } from '@zapcade/shared/money'
 import type { CreatePurchaseResponse } from '@zapcade/shared/api/purchases'
-import type { CatalogGame, IdempotencyClaim, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type {
+  CatalogGame,
+  CheckoutWrites,
+  IdempotencyClaim,
+  IdempotencyRecords,
+  PurchaseReads,
+} from '../../ports/purchase-repo.ts'
 import type { Wallet } from '../../ports/wallet.ts'
 import { ledgerKey } from '../settlement/settle.ts'
 import { breakdown, priceFor, reserveCode, type SalesDeps } from '../pricing/sales.ts'
 
 export interface CheckoutDeps {
-  repo: PurchaseRepo
+  repo: Pick<PurchaseReads, 'findGame'> & IdempotencyRecords & CheckoutWrites
   wallet: Pick<Wallet, 'makeInvoice'>
   marketPubkey: string
   feeBps: number

@@ -8,10 +8,15 @@
 import { timingSafeEqual } from 'node:crypto'
 import { AppError } from '@zapcade/shared/errors'
 import type { ClaimPurchaseResponse, PurchaseView } from '@zapcade/shared/api/purchases'
-import type { PurchaseRecord, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type {
+  ClaimWrites,
+  IdempotencyRecords,
+  PurchaseReads,
+  PurchaseRecord,
+} from '../../ports/purchase-repo.ts'
 
 export interface ClaimDeps {
-  repo: PurchaseRepo
+  repo: PurchaseReads & Pick<IdempotencyRecords, 'idempotentAnswer'> & ClaimWrites
   nowSec: () => number
   hashReceiptCode: (code: string) => string
 }
@@ -45,7 +50,7 @@ export function viewPurchase(
 }
 
 /** The API shape of a purchase. */
-export function toView(repo: PurchaseRepo, p: PurchaseRecord): PurchaseView {
+export function toView(repo: PurchaseReads, p: PurchaseRecord): PurchaseView {
   const g = p.gameId !== null ? repo.gameRef(p.gameId) : undefined
   return {
     id: p.id,

@@ -11,7 +11,7 @@
  * to a cap, then once per cap — and at every pass once its expiry plus grace has passed.
  */
 import { msat } from '@zapcade/shared/money'
-import type { PurchaseRecord, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type { PurchaseRecord, ReconcileScans } from '../../ports/purchase-repo.ts'
 import type { InvoiceStatus, Wallet } from '../../ports/wallet.ts'
 import { intervalWorker } from '../../workers/worker.ts'
 import type { Worker } from '../../workers/worker.ts'
@@ -21,7 +21,7 @@ export type Settle = (paymentHash: string, input: SettleInput) => Promise<Settle
 export type Log = (msg: string, fields?: Record<string, unknown>) => void
 
 export interface ReconcileDeps {
-  repo: PurchaseRepo
+  repo: ReconcileScans
   wallet: Pick<Wallet, 'lookupInvoice'>
   settle: Settle
   nowSec: () => number

@@ -23,7 +23,7 @@ import {
   parseZapRequestJson,
   type ZapRequest,
 } from '@zapcade/shared/events/zap-request'
-import type { CatalogGame, PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type { CatalogGame, CheckoutWrites, PurchaseReads } from '../../ports/purchase-repo.ts'
 import type { Wallet } from '../../ports/wallet.ts'
 import { unpurchasable } from '../purchase/checkout.ts'
 import { ledgerKey } from '../settlement/settle.ts'
@@ -59,7 +59,7 @@ export interface ZapTargetRef {
 }
 
 /** What the zap server stores: the purchases port's part, and the lookups of names and event ids. */
-export interface ZapRepo extends Pick<PurchaseRepo, 'findGame' | 'createPending'> {
+export interface ZapRepo extends Pick<PurchaseReads, 'findGame'>, CheckoutWrites {
   /** A PENDING zap purchase for exactly this zap request and amount, payable after `payableAfterSec`. */
   pendingZap?(
     zapRequest: string,

@@ -10,10 +10,10 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import { buildZapReceipt, zapReceiptInputFor } from '@zapcade/shared/events/zap-receipt'
 import { parseZapRequestJson } from '@zapcade/shared/events/zap-request'
 import type { MarketSigner } from '../../ports/market-signer.ts'
-import type { PurchaseRepo } from '../../ports/purchase-repo.ts'
+import type { PurchaseReads } from '../../ports/purchase-repo.ts'
 
 export interface ZapReceiptJobDeps {
-  purchases: Pick<PurchaseRepo, 'byId'>
+  purchases: Pick<PurchaseReads, 'byId'>
   signer: MarketSigner
 }
 
