@@ -48,9 +48,12 @@ export function wins(
   return a.created_at > b.created_at || (a.created_at === b.created_at && a.id < b.id)
 }
 
+/** The outcome of an event whose id is already stored (its relays are recorded, nothing else). */
+export const DUPLICATE = 'duplicate'
+
 /**
  * Apply one verified, parsed event. Answers the counter name of the outcome (`accepted`, `pending`,
- * `stale`, `rejected:*`); a pending event linked later also counts `linked`.
+ * `stale`, `duplicate`, `rejected:*`); a pending event linked later also counts `linked`.
  */
 export function applyEvent(
   ctx: ApplyContext,
@@ -70,9 +73,12 @@ export function applyEvent(
     return 'rejected:draft'
   }
   const d = addressD(ev)
-  const store = (state: RawState): void => {
-    w.insertRaw(ev, d, state, nowSec)
-    for (const r of relayUrls) w.addRelay(ev.id, r, nowSec)
+  // Every branch stores the event before it writes anything else: an id already stored is then found
+  // by the insert itself (no lookup before it) and answers `duplicate` with nothing else written.
+  const store = (state: RawState): boolean => {
+    if (w.insertRaw(ev, d, state, relayUrls, nowSec)) return true
+    w.addRelays(ev.id, relayUrls)
+    return false
   }
   // Tombstones first: a deletion may have arrived before what it deletes. A deletion of a deletion
   // has no effect (NIP-09), so kind 5 is never tombstoned.
@@ -82,16 +88,15 @@ export function applyEvent(
       (d !== null &&
         w.deletedByCoordinate(`${ev.kind}:${ev.pubkey}:${d}`, ev.pubkey, ev.created_at)))
   ) {
-    store('DELETED')
-    return 'rejected:deleted'
+    return store('DELETED') ? 'rejected:deleted' : DUPLICATE
   }
   if (p.kind === 'deletion') {
-    store('ACCEPTED')
+    if (!store('ACCEPTED')) return DUPLICATE
     applyDeletion(ctx, ev, p.deletion.eventIds, p.deletion.coordinates)
     return 'accepted'
   }
   if (p.kind === 'asset') {
-    store('ACCEPTED')
+    if (!store('ACCEPTED')) return DUPLICATE
     for (const row of w.pendingReleasesOfAsset(ev.pubkey, ev.id)) {
       const r = parseRelease(rowToEvent(row))
       if (r.ok && r.value.assets.some((a) => a.id === ev.id))
@@ -101,16 +106,14 @@ export function applyEvent(
   }
   // Replaceable and addressable kinds: only the winner at the address reaches the catalog.
   const cur = w.winner(ev.kind, ev.pubkey, d ?? '')
-  if (cur && !wins(ev, cur)) {
-    store('SUPERSEDED')
-    return 'stale'
-  }
+  if (cur && !wins(ev, cur)) return store('SUPERSEDED') ? 'stale' : DUPLICATE
+  // A game is shown at once; a release waits for its game and assets, a profile for a first game.
+  if (!store(p.kind === 'game' ? 'ACCEPTED' : 'PENDING')) return DUPLICATE
   if (cur && cur.state !== 'DELETED') {
     w.setState(cur.id, 'SUPERSEDED')
     if (cur.state === 'PENDING') w.clearDeveloperEvent(ev.pubkey, cur.id)
   }
   if (p.kind === 'game') {
-    store('ACCEPTED')
     const userId = w.ensureUser(ev.pubkey, nowSec)
     w.upsertGame(userId, p.game, nowSec)
     for (const row of w.pendingOf(Kind.Profile, ev.pubkey))
@@ -122,12 +125,10 @@ export function applyEvent(
     return 'accepted'
   }
   if (p.kind === 'release') {
-    store('PENDING')
     const out = settleRelease(ctx, ev, p.release, false)
     return out.t === 'linked' ? 'accepted' : out.t === 'pending' ? 'pending' : out.counter
   }
-  // Profile (kind 0): shown only for developers whose games are indexed; waits for the first game.
-  store('PENDING')
+  // Profile (kind 0): shown only for developers whose games are indexed.
   return applyProfileRow(ctx, ev) ? 'accepted' : 'pending'
 }
 

@@ -22,13 +22,21 @@ export type WriteItem =
   | { t: 'reset'; relay: string }
 
 /**
- * WAL size past which a commit is followed by wal_checkpoint(RESTART) (reliability catalogue B6, DB-4).
+ * WAL size past which a commit is followed by wal_checkpoint(TRUNCATE) (reliability catalogue B6, DB-4).
  * SQLite's own autocheckpoint is PASSIVE: while the service reads without pause from its process, it
  * never finds a moment with no reader to restart the log, and the WAL grew with every commit (180 MB for
- * 18k games in wal.test.ts). RESTART waits (busy_timeout) for the readers of the moment, which are
- * short, then the next commit writes the log from its start.
+ * 18k games in wal.test.ts). TRUNCATE waits (busy_timeout) for the readers of the moment, which are
+ * short, copies the log into the database and empties the file, so its size measures the log again
+ * (after a RESTART the file kept its size, and every later commit was followed by a checkpoint). The bound spans several backfill commits,
+ * so an index page changed by each of them is copied into the database once (docs/indexer-writes.md).
  */
-export const WAL_RESTART_BYTES = 4 * 1024 * 1024
+export const WAL_RESTART_BYTES = 32 * 1024 * 1024
+
+/** WAL frames (4 KB pages) past which a commit copies the log into the database (PASSIVE, no waiting). */
+export const WAL_PASSIVE_PAGES = 4096
+
+/** Page cache of the writer's connection: the id and address indexes of a large catalog stay in memory. */
+export const WRITER_CACHE_KIB = 64 * 1024
 
 /** Outcomes that prove an event was verified and valid, so they may move a cursor. */
 const CURSOR_OUTCOMES = new Set(['accepted', 'pending', 'stale', 'duplicate'])
@@ -45,6 +53,10 @@ export class BatchWriter {
     private readonly nowSec: () => number,
   ) {
     this.w = new CatalogWriter(db)
+    db.pragma(`cache_size = -${WRITER_CACHE_KIB}`)
+    // SQLite's PASSIVE autocheckpoint ran after every commit past 1,000 pages (4 MB), copying each hot
+    // index page once per commit; now once per WAL_PASSIVE_PAGES, and boundWal empties the log.
+    if (!db.memory) db.pragma(`wal_autocheckpoint = ${WAL_PASSIVE_PAGES}`)
   }
 
   /** Whether `id` is already stored (the dedupe check before verifying). */
@@ -65,20 +77,16 @@ export class BatchWriter {
     const run = this.db.transaction(() => {
       for (const item of items) {
         if (item.t === 'event') {
-          let outcome: string
-          if (this.w.rawExists(item.ev.id)) {
-            for (const r of item.relays) this.w.addRelay(item.ev.id, r, nowSec)
-            outcome = 'duplicate'
-          } else outcome = parseAndApply(ctx, item.ev, item.relays)
+          // An id stored meanwhile (another writer, or a caller that skipped `has`) answers `duplicate`
+          // from its insert: no lookup per event here.
+          const outcome = parseAndApply(ctx, item.ev, item.relays)
           this.counters.inc(outcome)
           outcomes.push(outcome)
           if (CURSOR_OUTCOMES.has(outcome))
             for (const r of item.relays) seenAt(r, item.ev.created_at)
         } else if (item.t === 'seen') {
-          const row = this.w.raw(item.id)
-          if (!row) continue
-          this.w.addRelay(item.id, item.relay, nowSec)
-          seenAt(item.relay, row.created_at)
+          const createdAt = this.w.seenOn(item.id, item.relay)
+          if (createdAt !== undefined) seenAt(item.relay, createdAt)
         } else if (item.t === 'eose') {
           this.live.add(item.relay)
           touched.add(item.relay)
@@ -98,7 +106,7 @@ export class BatchWriter {
     return outcomes
   }
 
-  /** Restart the WAL once it is past WAL_RESTART_BYTES (a file database in WAL mode only). */
+  /** Checkpoint and empty the WAL once it is past WAL_RESTART_BYTES (a file database in WAL mode only). */
   private boundWal(): void {
     if (this.db.memory) return
     let size: number
@@ -107,6 +115,6 @@ export class BatchWriter {
     } catch {
       return
     }
-    if (size > WAL_RESTART_BYTES) this.db.pragma('wal_checkpoint(RESTART)')
+    if (size > WAL_RESTART_BYTES) this.db.pragma('wal_checkpoint(TRUNCATE)')
   }
 }

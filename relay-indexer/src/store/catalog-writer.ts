@@ -1,5 +1,5 @@
 /**
- * The SQL of the catalog tables the indexer owns (raw_events, event_relays, deletions, users, games,
+ * The SQL of the catalog tables the indexer owns (raw_events with its relays, deletions, users, games,
  * game_tags, game_platforms, releases, build_assets, release_files, developer_events). Every method runs
  * inside the caller's batch transaction. Never touches purchases, entitlements, ledger_entries or payouts.
  */
@@ -35,6 +35,9 @@ export interface RawRow {
   state: RawState
 }
 
+/** The NIP-01 fields and the rules' columns of a raw row (what RawRow holds). */
+const RAW_COLUMNS = 'id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state'
+
 /** Prepared statements over one connection; construct once per database. */
 export class CatalogWriter {
   private readonly s
@@ -42,13 +45,17 @@ export class CatalogWriter {
     const p = (sql: string) => db.prepare(sql)
     this.s = {
       rawExists: p('SELECT 1 FROM raw_events WHERE id = ?').pluck(),
-      raw: p('SELECT * FROM raw_events WHERE id = ?'),
+      raw: p(`SELECT ${RAW_COLUMNS} FROM raw_events WHERE id = ?`),
+      // OR IGNORE: an id already stored changes nothing (changes = 0), which is how a duplicate is found.
       insertRaw:
-        p(`INSERT OR IGNORE INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        p(`INSERT OR IGNORE INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state,
+          received_at, relays_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       setState: p('UPDATE raw_events SET state = ? WHERE id = ?'),
-      addRelay: p(
-        'INSERT OR IGNORE INTO event_relays (event_id, relay_url, first_seen_at) VALUES (?, ?, ?)',
+      seenRow: p(`SELECT rowid AS row, created_at,
+          EXISTS (SELECT 1 FROM json_each(relays_json) WHERE value = ?) AS known
+        FROM raw_events WHERE id = ?`),
+      appendRelay: p(
+        `UPDATE raw_events SET relays_json = json_insert(relays_json, '$[#]', ?) WHERE rowid = ?`,
       ),
       winner:
         p(`SELECT id, created_at, state FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag = ?
@@ -130,10 +137,14 @@ export class CatalogWriter {
       devEventReason: p(
         `SELECT reason FROM developer_events WHERE pubkey = ? AND event_id = ? AND state = 'REFUSED'`,
       ).pluck(),
-      pendingOf: p(`SELECT * FROM raw_events WHERE state = 'PENDING' AND kind = ? AND pubkey = ?`),
+      // Replaceable and addressable kinds only: `d_tag IS NOT NULL` lets the (partial) address index
+      // answer; without it the planner walks every PENDING row.
+      pendingOf: p(
+        `SELECT ${RAW_COLUMNS} FROM raw_events WHERE kind = ? AND pubkey = ? AND d_tag IS NOT NULL AND state = 'PENDING'`,
+      ),
       // A release's d is `<slug>@<version>` (NIP-82): its pending releases are one index range.
       pendingReleasesOfGame: p(
-        `SELECT * FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`,
+        `SELECT ${RAW_COLUMNS} FROM raw_events WHERE kind = 30063 AND pubkey = ? AND d_tag >= ? AND d_tag < ? AND state = 'PENDING'`,
       ),
       pendingReleases: p(
         `SELECT id, tags_json FROM raw_events INDEXED BY raw_events_pending WHERE state = 'PENDING' AND kind = 30063`,
@@ -150,8 +161,18 @@ export class CatalogWriter {
   raw(id: string): RawRow | undefined {
     return this.s.raw.get(id) as RawRow | undefined
   }
-  insertRaw(ev: NostrEvent, dTag: string | null, state: RawState, nowSec: number): void {
-    this.s.insertRaw.run(
+  /**
+   * Store `ev` as seen on `relays`; answers false when the id is already stored (nothing is written
+   * then: the caller records the relays with `addRelays` and counts a duplicate).
+   */
+  insertRaw(
+    ev: NostrEvent,
+    dTag: string | null,
+    state: RawState,
+    relays: readonly string[],
+    nowSec: number,
+  ): boolean {
+    const r = this.s.insertRaw.run(
       ev.id,
       ev.pubkey,
       ev.kind,
@@ -162,13 +183,24 @@ export class CatalogWriter {
       dTag,
       state,
       nowSec,
+      JSON.stringify(relays),
     )
+    return r.changes === 1
   }
   setState(id: string, state: RawState): void {
     this.s.setState.run(state, id)
   }
-  addRelay(id: string, relayUrl: string, nowSec: number): void {
-    this.s.addRelay.run(id, relayUrl, nowSec)
+  /** Record that stored event `id` was seen on `relay`; answers its created_at, undefined when not stored. */
+  seenOn(id: string, relay: string): number | undefined {
+    const r = this.s.seenRow.get(relay, id) as
+      | { row: number; created_at: number; known: number }
+      | undefined
+    if (r && r.known === 0) this.s.appendRelay.run(relay, r.row)
+    return r?.created_at
+  }
+  /** Record every relay of `relays` that stored event `id` was seen on. */
+  addRelays(id: string, relays: readonly string[]): void {
+    for (const relay of relays) this.seenOn(id, relay)
   }
   /** The current version at an address (newest created_at, tie → lowest id), deleted ones included. */
   winner(
@@ -324,6 +356,7 @@ export class CatalogWriter {
   refusalOf(pubkey: string, eventId: string): string | undefined {
     return this.s.devEventReason.get(pubkey, eventId) as string | undefined
   }
+  /** Pending events of a replaceable or addressable `kind` by `pubkey`. */
   pendingOf(kind: number, pubkey: string): RawRow[] {
     return this.s.pendingOf.all(kind, pubkey) as RawRow[]
   }

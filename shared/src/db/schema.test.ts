@@ -303,16 +303,19 @@ describe('constraints refuse what they must', () => {
     expect(() => insertPayout(u, 'e', { amount_msat: 0 })).toThrow(/CHECK/)
   })
 
-  it('raw events keep one row per id and a known state; a provenance row needs its event', () => {
+  it('raw events keep one row per id and a known state; provenance lives in the event row', () => {
     const ins = db.prepare(
-      "INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, state, received_at) VALUES (?, ?, 1, 1, '[]', '', '', ?, 1)",
+      "INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, state, received_at, relays_json) VALUES (?, ?, 1, 1, '[]', '', '', ?, 1, '[\"ws://x\",\"ws://y\"]')",
     )
     ins.run(hash(1), pk(1), 'ACCEPTED')
     expect(() => ins.run(hash(1), pk(1), 'ACCEPTED')).toThrow(/UNIQUE|PRIMARY/)
     expect(() => ins.run(hash(2), pk(1), 'WHATEVER')).toThrow(/CHECK/)
+    expect(
+      db.prepare('SELECT relay_url FROM event_relays WHERE event_id = ?').pluck().all(hash(1)),
+    ).toEqual(['ws://x', 'ws://y'])
     expect(() =>
-      db.prepare('INSERT INTO event_relays VALUES (?, ?, 1)').run(hash(3), 'ws://x'),
-    ).toThrow(/FOREIGN KEY/)
+      db.prepare('INSERT INTO event_relays VALUES (?, ?)').run(hash(3), 'ws://x'),
+    ).toThrow(/view/)
   })
 
   it('outbox jobs are unique per idempotency key; NIP-98 ids are accepted once', () => {
