@@ -14,6 +14,10 @@ import { gameInit, gamePublish } from './commands/game.ts'
 import { releasePublish } from './commands/release.ts'
 import { buy, claim, download, library, search } from './commands/buyer.ts'
 import { owns } from './commands/owns.ts'
+import { keysCommands } from './commands/keys.ts'
+import { gift } from './commands/gift.ts'
+import { saleCreate } from './commands/sale.ts'
+import { codeCreate } from './commands/code.ts'
 import { refundCommands } from './commands/refund.ts'
 import { developerAddress, payoutSet, payouts, sales } from './commands/developer.ts'
 import { events } from './commands/events.ts'
@@ -39,6 +43,10 @@ export const COMMANDS: Command[] = [
   library,
   download,
   owns,
+  ...keysCommands,
+  gift,
+  saleCreate,
+  codeCreate,
   ...refundCommands,
   adminStatus,
   adminLedgerCheck,
@@ -52,9 +60,9 @@ Usage: zapcade <command> [options]      zapcade <command> --help
 Your key
 ${list(['key', 'whoami'])}
 Developers
-${list(['game', 'release', 'games', 'events', 'payout', 'developer', 'sales', 'payouts'])}
+${list(['game', 'release', 'games', 'events', 'payout', 'developer', 'sales', 'payouts', 'sale', 'code'])}
 Buyers
-${list(['search', 'buy', 'claim', 'library', 'download', 'owns', 'refund'])}
+${list(['search', 'buy', 'claim', 'library', 'download', 'owns', 'refund', 'keys', 'gift'])}
 Market admins
 ${list(['admin'])}
 Global options: --api <url> (default $ZAPCADE_API or http://127.0.0.1:8787), --json, -h/--help

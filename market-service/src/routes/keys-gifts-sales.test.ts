@@ -122,7 +122,7 @@ describe('keys, gifts, sales and codes', { timeout: 120_000 }, () => {
     const loser = ra.status === 201 ? rb : ra
     expect(((await loser.json()) as { code: string }).code).toBe('KEY_REDEEMED')
     const again = await call('/api/v1/keys/redeem', {
-      body: { key: m.keys[0].toLowerCase() },
+      body: { key: m.keys[0]!.toLowerCase() },
       key: winner,
     })
     expect(again.status).toBe(200)
