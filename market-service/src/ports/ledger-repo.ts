@@ -23,6 +23,8 @@ export interface PurchaseLedgerFacts {
   /** The developer_user_id on its DEVELOPER_NET entry, if any; and the game's developer (or a tip's recipient). */
   netDeveloperUserId: number | null
   gameDeveloperUserId: number | null
+  /** The developer_user_id of each DEVELOPER_NET leg (one per split recipient, docs/splits.md). */
+  netLegUserIds?: number[]
   payouts: { amountMsat: number; status: string }[]
 }
 
@@ -88,6 +90,8 @@ export interface SaleRow {
   amountMsat: number
   feeMsat: number
   netMsat: number
+  /** The DEVELOPER_NET legs by recipient pubkey, in booking order (docs/splits.md). */
+  split?: { pubkey: string; amountMsat: number }[]
   paidAtSec: number
   paidLate: boolean
 }

@@ -188,6 +188,9 @@ export function ledgerRoutes(d: LedgerRoutesDeps): OpenAPIHono {
             amount_msat: s.amountMsat,
             platform_fee_msat: s.feeMsat,
             developer_net_msat: s.netMsat,
+            ...(s.split
+              ? { split: s.split.map((l) => ({ pubkey: l.pubkey, amount_msat: l.amountMsat })) }
+              : {}),
             paid_at: s.paidAtSec,
             paid_late: s.paidLate,
           })),

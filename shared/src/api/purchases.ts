@@ -144,6 +144,8 @@ export const salesResponseSchema = z.object({
       amount_msat: msatInt,
       platform_fee_msat: msatInt,
       developer_net_msat: msatInt,
+      /** The developer net's legs, one per split recipient (the developer first; docs/splits.md). */
+      split: z.array(z.object({ pubkey: z.string(), amount_msat: msatInt })).optional(),
       paid_at: z.number().int(),
       paid_late: z.boolean(),
     }),

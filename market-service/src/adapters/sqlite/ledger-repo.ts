@@ -56,6 +56,10 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       `SELECT purchase_id, type, sum(amount_msat) AS total, count(*) AS n, max(developer_user_id) AS dev
        FROM ledger_entries WHERE purchase_id IS NOT NULL GROUP BY purchase_id, type`,
     ),
+    netLegs: db.prepare<[], { purchase_id: string; dev: number | null }>(
+      `SELECT purchase_id, developer_user_id AS dev FROM ledger_entries
+       WHERE type = 'DEVELOPER_NET' AND purchase_id IS NOT NULL ORDER BY id`,
+    ),
     payouts: db.prepare<[], { purchase_id: string; amount_msat: number; status: string }>(
       'SELECT purchase_id, amount_msat, status FROM payouts WHERE purchase_id IS NOT NULL',
     ),
@@ -130,6 +134,10 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
        WHERE COALESCE(g.developer_user_id, p.recipient_user_id) = ? AND p.status IN ('PAID', 'REFUNDED') AND (p.paid_at < ? OR (p.paid_at = ? AND p.id < ?))
        ORDER BY p.paid_at DESC, p.id DESC LIMIT ?`,
     ),
+    saleLegs: db.prepare<[string], { pubkey: string; amount_msat: number }>(
+      `SELECT u.pubkey, l.amount_msat FROM ledger_entries l JOIN users u ON u.id = l.developer_user_id
+       WHERE l.purchase_id = ? AND l.type = 'DEVELOPER_NET' ORDER BY l.id`,
+    ),
     entries: db.prepare<
       [number, number, number],
       {
@@ -177,6 +185,10 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
           if (!p) continue
           p.sums[s.type] = { total: s.total, count: s.n }
           if (s.type === 'DEVELOPER_NET') p.netDeveloperUserId = s.dev
+        }
+        for (const l of q.netLegs.all()) {
+          const p = byId.get(l.purchase_id)
+          if (p && l.dev !== null) (p.netLegUserIds ??= []).push(l.dev)
         }
         for (const po of q.payouts.all())
           byId.get(po.purchase_id)?.payouts.push({ amountMsat: po.amount_msat, status: po.status })
@@ -228,6 +240,7 @@ export function sqliteLedgerRepo(db: Database.Database): LedgerRepo {
       const at = after?.atSec ?? Number.MAX_SAFE_INTEGER,
         id = after?.id ?? '\uffff'
       return q.sales.all(dev, at, at, id, limit).map((r) => ({
+        split: q.saleLegs.all(r.id).map((l) => ({ pubkey: l.pubkey, amountMsat: l.amount_msat })),
         purchaseId: r.id,
         game: r.slug !== null && r.title !== null ? { slug: r.slug, title: r.title } : null,
         kind: r.kind,

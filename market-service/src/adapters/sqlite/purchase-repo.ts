@@ -151,6 +151,19 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
     developerByUser: db.prepare<[number], { payout_ln_address: string | null }>(
       'SELECT payout_ln_address FROM developer_profiles WHERE user_id = ?',
     ),
+    listingSplit: db.prepare<
+      [number],
+      { tags_json: string | null; zap_pubkey: string | null; pubkey: string }
+    >(
+      `SELECT (SELECT e.tags_json FROM raw_events e WHERE e.id = g.event_id) AS tags_json, g.zap_pubkey, u.pubkey
+       FROM games g JOIN users u ON u.id = g.developer_user_id WHERE g.id = ?`,
+    ),
+    splitRecipient: db.prepare<
+      [number],
+      { lud16: string | null; payout_ln_address: string | null }
+    >(
+      'SELECT u.lud16, d.payout_ln_address FROM users u LEFT JOIN developer_profiles d ON d.user_id = u.id WHERE u.id = ?',
+    ),
     zapTotal: db.prepare<
       [number, number],
       { total: number }
@@ -214,6 +227,24 @@ export function sqlitePurchaseRepo(db: Database.Database): PurchaseRepo {
       userId,
       payoutLnAddress: q.developerByUser.get(userId)?.payout_ln_address ?? null,
     }),
+    listingSplit: (gameId) => {
+      const r = q.listingSplit.get(gameId)
+      if (!r) return undefined
+      let tags: string[][] = []
+      try {
+        const parsed: unknown = r.tags_json ? JSON.parse(r.tags_json) : []
+        if (Array.isArray(parsed)) tags = parsed.filter((t): t is string[] => Array.isArray(t))
+      } catch {
+        // A stored event always holds valid JSON; without it the author keeps the whole net.
+      }
+      return { tags, routePubkey: r.zap_pubkey, authorPubkey: r.pubkey }
+    },
+    splitRecipient: (pubkey, nowSec) => {
+      const userId = ensureUser(pubkey, nowSec)
+      const r = q.splitRecipient.get(userId)
+      const lud16 = r?.lud16 && /^[^@\s]+@[^@\s]+$/.test(r.lud16) ? r.lud16 : null
+      return { userId, payoutLnAddress: r?.payout_ln_address ?? lud16 }
+    },
     zapTotal: (buyer, gameId) => q.zapTotal.get(buyer, gameId)!.total as Msat,
     ownsGame: (userId, gameId) => q.owns.get(userId, gameId)!.n > 0,
     markPaid: (id, from, s) =>

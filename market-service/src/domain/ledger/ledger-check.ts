@@ -1,7 +1,8 @@
 /**
  * The ledger invariants of docs/architecture.md "Money flows", checked over the facts the ledger port gathers:
  * append-only (both triggers present); per paid purchase INVOICE_PAID = amount = PLATFORM_FEE +
- * DEVELOPER_NET with the fee floor(amount × fee_bps / 10000); one of each per purchase; no booking on an
+ * Σ DEVELOPER_NET legs with the fee floor(amount × fee_bps / 10000) and the legs summing to the developer
+ * net (one leg per split recipient, the developer's among them); one of the others per purchase; no booking on an
  * unpaid purchase; every PAID checkout entitles (tips excepted) and no entitlement without a PAID
  * purchase; zaps toward a game entitle at most once, and a zapper whose paid zaps reach the price owns it; per developer Σ PAYOUT_SENT ≤ Σ DEVELOPER_NET and payouts promised ≤ Σ DEVELOPER_NET;
  * every SENT payout has its PAYOUT_SENT entry. Refund rules: domain/refund/refund-ledger-rules.ts.
@@ -32,10 +33,17 @@ export function checkLedger(f: LedgerFacts): LedgerCheckResponse {
     for (const [name, x] of [
       ['INVOICE_PAID', paid],
       ['PLATFORM_FEE', fee],
-      ['DEVELOPER_NET', net],
     ] as const) {
       if (x.count > 1) add('one-entry-per-type', subject, `${x.count} ${name} entries`)
     }
+    // A split sale has one DEVELOPER_NET leg per recipient (docs/splits.md), never two for one user.
+    const legs = p.netLegUserIds ?? (p.netDeveloperUserId !== null ? [p.netDeveloperUserId] : [])
+    if (net.count > 1 && new Set(legs).size !== net.count)
+      add(
+        'one-net-leg-per-recipient',
+        subject,
+        `${net.count} DEVELOPER_NET legs for ${new Set(legs).size} recipients`,
+      )
     const isPaid = p.status === 'PAID' || p.status === 'REFUNDED'
     if (!isPaid) {
       if (paid.count + fee.count + net.count > 0)
@@ -70,11 +78,18 @@ export function checkLedger(f: LedgerFacts): LedgerCheckResponse {
           subject,
           `PLATFORM_FEE ${fee.total} ≠ floor(${p.amountMsat} × ${p.feeBps} / 10000) = ${want.feeMsat}`,
         )
-      if (net.count === 1 && p.netDeveloperUserId !== p.gameDeveloperUserId)
+      if (net.count >= 1 && !legs.includes(p.gameDeveloperUserId))
         add(
           'net-names-the-developer',
           subject,
-          `DEVELOPER_NET names user ${p.netDeveloperUserId}, the game's developer is ${p.gameDeveloperUserId}`,
+          `DEVELOPER_NET names users ${legs.join(', ')}, the game's developer is ${p.gameDeveloperUserId}`,
+        )
+      // Σ DEVELOPER_NET legs = the developer net: a split neither loses nor adds a millisat.
+      if (net.count >= 1 && net.total !== want.netMsat)
+        add(
+          'net-legs-sum-to-net',
+          subject,
+          `Σ DEVELOPER_NET legs ${net.total} ≠ developer net ${want.netMsat}`,
         )
     }
     // A zap entitles only when it brings its zapper's total to the price (checked per zapper below).

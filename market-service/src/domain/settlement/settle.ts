@@ -1,7 +1,8 @@
 /**
  * Settlement (docs/architecture.md "Money flows"): the one function that books a received payment,
  * idempotent on the payment hash, in ONE immediate transaction — purchase PAID (paid_late from EXPIRED),
- * ledger INVOICE_PAID + PLATFORM_FEE + DEVELOPER_NET, the entitlement, the developer's payout SCHEDULED,
+ * ledger INVOICE_PAID + PLATFORM_FEE + one DEVELOPER_NET per split recipient, the entitlement, a payout
+ * SCHEDULED per recipient,
  * and for zaps the outbox job that publishes the 9735 receipt. A checkout entitles its buyer; zaps from
  * one pubkey toward one game add up, and the zap whose settlement brings the total to the price entitles
  * (once: a zapper who owns the game is not granted again); tips entitle nobody. Notifications and the
@@ -18,6 +19,7 @@ import type {
   SettlementTx,
 } from '../../ports/purchase-repo.ts'
 import { settlesFrom } from '../purchase/purchase-machine.ts'
+import { splitNet, zapSplitWeights } from '../split/split.ts'
 
 export interface SettleDeps {
   repo: Pick<PurchaseReads, 'byPaymentHash'> & SettlementStore
@@ -173,7 +175,22 @@ function book(
     })
   entry('INVOICE_PAID', p.amountMsat, null)
   entry('PLATFORM_FEE', feeMsat, null)
-  if (dev) entry('DEVELOPER_NET', netMsat, dev.userId)
+  // One DEVELOPER_NET leg per split recipient (docs/splits.md); the author's leg comes first.
+  const legs = dev ? netLegs(tx, p, dev, netMsat, nowSec) : []
+  for (const leg of legs) {
+    if (leg.pubkey === null) entry('DEVELOPER_NET', leg.amountMsat, leg.userId)
+    else
+      tx.appendLedger({
+        type: 'DEVELOPER_NET',
+        amountMsat: leg.amountMsat,
+        purchaseId: p.id,
+        payoutId: null,
+        developerUserId: leg.userId,
+        meta: { fee_bps: p.feeBps, split_recipient: leg.pubkey },
+        idempotencyKey: `${ledgerKey(p.id, 'DEVELOPER_NET')}:${leg.pubkey}`,
+        createdAtSec: nowSec,
+      })
+  }
 
   let entitlementId: string | null = null
   if (entitles(tx, p)) {
@@ -200,14 +217,15 @@ function book(
       nowSec,
     })
   }
-  if (dev && netMsat > 0) {
+  for (const leg of legs) {
+    if (leg.amountMsat <= 0) continue
     tx.schedulePayout({
       id: d.newId(),
-      developerUserId: dev.userId,
+      developerUserId: leg.userId,
       purchaseId: p.id,
-      amountMsat: netMsat,
-      destination: dev.payoutLnAddress,
-      idempotencyKey: `payout:${p.id}`,
+      amountMsat: leg.amountMsat,
+      destination: leg.payoutLnAddress,
+      idempotencyKey: leg.pubkey === null ? `payout:${p.id}` : `payout:${p.id}:${leg.pubkey}`,
       nowSec,
     })
   }
@@ -221,6 +239,51 @@ function book(
     })
   }
   return entitlementId
+}
+
+interface NetLeg {
+  /** null for the listing's author (their leg keeps the unsplit keys), else the collaborator's pubkey. */
+  pubkey: string | null
+  userId: number
+  amountMsat: Msat
+  payoutLnAddress: string | null
+}
+
+/** The developer net shared by the game's listing's weighted zap tags; the author takes the remainder. */
+function netLegs(
+  tx: SettlementTx,
+  p: PurchaseRecord,
+  dev: { userId: number; payoutLnAddress: string | null },
+  netMsat: Msat,
+  nowSec: number,
+): NetLeg[] {
+  const listing = p.gameId !== null ? tx.listingSplit(p.gameId) : undefined
+  if (!listing)
+    return [
+      {
+        pubkey: null,
+        userId: dev.userId,
+        amountMsat: netMsat,
+        payoutLnAddress: dev.payoutLnAddress,
+      },
+    ]
+  const weights = zapSplitWeights(listing.tags, listing.routePubkey ?? '')
+  return splitNet(netMsat, listing.authorPubkey, weights).map((leg) => {
+    if (leg.pubkey === listing.authorPubkey)
+      return {
+        pubkey: null,
+        userId: dev.userId,
+        amountMsat: msat(leg.amountMsat),
+        payoutLnAddress: dev.payoutLnAddress,
+      }
+    const r = tx.splitRecipient(leg.pubkey, nowSec)
+    return {
+      pubkey: leg.pubkey,
+      userId: r.userId,
+      amountMsat: msat(leg.amountMsat),
+      payoutLnAddress: r.payoutLnAddress,
+    }
+  })
 }
 
 /**

@@ -8,9 +8,8 @@ const c2 = 'd'.repeat(64)
 
 /**
  * Split tags as real clients write them. Producer: applesauce `setZapSplitTags`
- * (github.com/hzrd149/applesauce, packages/factory/src/operations/event/zap.ts) pushes
- * `fillAndTrimTag(["zap", pubkey, relayHint, String(weight)])`, so the relay may be dropped when there
- * is no hint only if the weight is too; Amethyst's reader (github.com/vitorpamplona/amethyst,
+ * (github.com/hzrd149/applesauce, packages/factory/src/operations/zap-split.ts @ ba7dfedb) pushes
+ * `fillAndTrimTag(["zap", pubkey, relayHint, String(weight)])` (an absent hint becomes ""); Amethyst's reader (github.com/vitorpamplona/amethyst,
  * quartz/src/main/java/com/vitorpamplona/quartz/nip57Zaps/EventExt.kt `zapSplitSetup`) keeps only
  * weights > 0 and reads a missing weight as 0.
  */
@@ -97,9 +96,11 @@ describe('splitNet', () => {
       { pubkey: c2, amountMsat: 500 },
     ])
   })
-  it('pays the whole net to the author without recipients, and nothing of 0 msat', () => {
+  it('pays the whole net to the author without recipients, and no collaborator leg of 0 msat', () => {
     expect(splitNet(900, author, [])).toEqual([{ pubkey: author, amountMsat: 900 }])
-    expect(splitNet(0, author, [{ pubkey: c1, weight: 1 }])).toEqual([])
+    expect(splitNet(0, author, [{ pubkey: c1, weight: 1 }])).toEqual([
+      { pubkey: author, amountMsat: 0 },
+    ])
     expect(
       splitNet(1, author, [
         { pubkey: c1, weight: 1 },
@@ -122,7 +123,10 @@ describe('splitNet', () => {
       const legs = splitNet(net, author, weights)
       expect(legs.reduce((a, l) => a + l.amountMsat, 0)).toBe(net)
       expect(new Set(legs.map((l) => l.pubkey)).size).toBe(legs.length)
-      expect(legs.every((l) => Number.isSafeInteger(l.amountMsat) && l.amountMsat > 0)).toBe(true)
+      expect(legs[0]!.pubkey).toBe(author)
+      expect(
+        legs.slice(1).every((l) => Number.isSafeInteger(l.amountMsat) && l.amountMsat > 0),
+      ).toBe(true)
       const total = weights.reduce((a, w) => a + w.weight, 0)
       for (const w of weights) {
         if (w.pubkey === author || w.weight === 0) continue

@@ -49,8 +49,9 @@ export function zapSplitWeights(
 
 /**
  * Share `netMsat` by weight: each leg floor(net × weight / Σ weights), the remainder to `authorPubkey`
- * (added to their leg, or a leg of its own). No recipients: the whole net to the author. Legs of 0
- * msat are dropped. Order: the author's leg first, then the others in the order given.
+ * (added to their leg, or a leg of its own). No recipients: the whole net to the author. The author's
+ * leg always comes first, even at 0 msat (the sale names its developer); other legs of 0 msat are
+ * dropped and the rest follow in the order given.
  */
 export function splitNet(
   netMsat: number,
@@ -71,6 +72,6 @@ export function splitNet(
   }
   shares.set(authorPubkey, shares.get(authorPubkey)! + (netMsat - given))
   return [...shares]
-    .filter(([, a]) => a > 0)
+    .filter(([k, a]) => a > 0 || k === authorPubkey)
     .map(([pubkey, amountMsat]) => ({ pubkey, amountMsat }))
 }
