@@ -43,6 +43,7 @@ const Library = lazyPage<object>(() => import('./pages/library.tsx'))
 const Developer = lazyPage<object>(() => import('./pages/developer.tsx'))
 const Admin = lazyPage<object>(() => import('./pages/admin.tsx'))
 const DeveloperPage = lazyPage<{ pubkey: string }>(() => import('./pages/developer-page.tsx'))
+const Redeem = lazyPage<object>(() => import('./pages/redeem.tsx'))
 
 function Routes() {
   const loc = useLocation()
@@ -51,6 +52,7 @@ function Routes() {
   if (g?.pubkey && g.slug) return <GamePage pubkey={g.pubkey} slug={g.slug} />
   if (loc.path === '/signin') return <SignIn next={safeNext(loc.query.get('next'))} />
   if (loc.path === '/library') return <Library />
+  if (loc.path === '/redeem') return <Redeem />
   if (loc.path === '/developer') return <Developer />
   const d = match('/developer/:pubkey', loc.path)
   if (d?.pubkey) return <DeveloperPage pubkey={d.pubkey} />

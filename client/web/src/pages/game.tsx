@@ -26,6 +26,7 @@ import { PlatformList } from '../lib/platform-ui.tsx'
 import { Gallery, TrailerPlayer } from './media.tsx'
 import { ownsGame } from './library-data.ts'
 import { Nip05Badge } from './nip05-badge.tsx'
+import { RefundPolicyNote } from './refund.tsx'
 
 let infoCache: Promise<Info> | undefined
 /** The market's public info (pubkey, relays, lud16), fetched once per page load. */
@@ -193,6 +194,7 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           ) : (
             <BuyPanel game={game} info={info} onGuestCheckout={guest.recheck} />
           )}
+          {!free && !game.coming_soon ? <RefundPolicyNote game={game} /> : null}
           <section class="facts" aria-labelledby="facts-h">
             <h2 id="facts-h">Details</h2>
             <dl>

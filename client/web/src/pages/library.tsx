@@ -17,6 +17,7 @@ import {
 import { isLocked, useSession } from '../lib/session.ts'
 import type { ClaimPurchaseResponse, LibraryItem, LibraryResponse } from '../lib/types.ts'
 import { DownloadButton } from './buy.tsx'
+import { RefundPanel } from './refund.tsx'
 import { itemRef } from './library-data.ts'
 import { UnlockKey } from './unlock-key.tsx'
 
@@ -85,6 +86,9 @@ export default function Library() {
   return (
     <section>
       <h1>Library</h1>
+      <p>
+        Have a download key? <a href="/redeem">Redeem it</a>.
+      </p>
       {!session && isLocked() ? (
         <UnlockKey what="see the games you own" />
       ) : !session ? (
@@ -114,7 +118,14 @@ export default function Library() {
                   <a href={`/game/${gamePath(ref)}`}>{title}</a>
                   <small class="muted"> since {dateText(i.granted_at)}</small>
                   {i.revoked_at !== null ? <small class="error"> revoked</small> : null}
-                  <DownloadButton game={ref} />
+                  {i.revoked_at === null ? <DownloadButton game={ref} /> : null}
+                  {i.origin === 'purchase' && i.purchase_id ? (
+                    <RefundPanel
+                      purchaseId={i.purchase_id}
+                      auth={{ signed: true }}
+                      open={i.revoked_at !== null}
+                    />
+                  ) : null}
                 </li>
               )
             })}
@@ -170,12 +181,16 @@ export default function Library() {
                   {st === 'PAID' || (st === 'UNKNOWN' && r.status === 'PAID') ? (
                     <>
                       <DownloadButton game={{ pubkey, slug }} receiptCode={r.code} />
+                      <RefundPanel purchaseId={r.purchaseId} auth={{ receiptCode: r.code }} />
                       {session ? (
                         <button type="button" class="secondary" onClick={() => void claim(r.code)}>
                           Claim
                         </button>
                       ) : null}
                     </>
+                  ) : null}
+                  {st === 'REFUNDED' ? (
+                    <RefundPanel purchaseId={r.purchaseId} auth={{ receiptCode: r.code }} open />
                   ) : null}
                   {st === 'PENDING' && resumable(r) ? (
                     <a href={`/game/${gamePath({ pubkey, slug })}`}>Resume payment</a>
