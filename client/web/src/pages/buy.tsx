@@ -22,8 +22,10 @@ type Step =
       expiresAt?: number
       purchase?: Purchase
       zap?: boolean
+      /** The recipient as the buyer typed it (npub or hex), for a gift. */
+      giftLabel?: string
     }
-  | { at: 'done'; state: PayState; purchase?: Purchase; zap?: boolean }
+  | { at: 'done'; state: PayState; purchase?: Purchase; zap?: boolean; giftLabel?: string }
 
 /**
  * `onGuestCheckout` is told when a guest's checkout is left (cancelled, or final), so the game page can
@@ -42,7 +44,10 @@ export function BuyPanel({
   const [step, setStep] = useState<Step>({ at: 'form' })
   const [error, setError] = useState<string>()
   const [busy, setBusy] = useState(false)
-  const priceSats = Math.ceil(game.price_msat / 1000)
+  // A running sale lowers the least the checkout accepts (the market charges its sale price).
+  const minMsat = game.sale?.sale_price_msat ?? game.price_msat
+  const priceSats = Math.ceil(minMsat / 1000)
+  const [giftTo, setGiftTo] = useState('')
   const [amountSats, setAmountSats] = useState(String(priceSats))
   const ref = `${game.pubkey}/${game.slug}`
   const invoiceRef = useRef<HTMLElement>(null)
@@ -57,22 +62,26 @@ export function BuyPanel({
   const amountMsat = (): number | undefined => {
     if (!/^[0-9]{1,12}$/.test(amountSats.trim())) return undefined
     const v = Number(amountSats.trim()) * 1000
-    return v >= game.price_msat ? v : undefined
+    return v >= minMsat ? v : undefined
   }
 
   const checkout = async (e: Event) => {
     e.preventDefault()
     const amt = amountMsat()
     if (amt === undefined) return setError(`Enter a whole number of sats, at least ${priceSats}.`)
+    const gift = giftTo.trim()
+    if (gift && !/^(npub1[02-9ac-hj-np-z]{58}|[0-9a-f]{64})$/.test(gift))
+      return setError('A gift goes to an npub (npub1…, 63 characters) or a 64-character hex key.')
     setBusy(true)
     setError(undefined)
     try {
       const p = await api<Purchase>('POST', '/api/v1/purchases', {
-        body: { game: ref, amount_msat: amt },
+        body: { game: ref, amount_msat: amt, ...(gift ? { gift_to: gift } : {}) },
         auth: 'optional',
       })
       // Saved as PENDING with its invoice: resumable and forgettable, never "owned" until the market says PAID.
-      if (p.receipt_code) {
+      // A gift is not saved: the game is the recipient's, and this browser must not show it as owned.
+      if (p.receipt_code && !gift) {
         saveReceipt({
           game: ref,
           title: game.title,
@@ -91,6 +100,7 @@ export function BuyPanel({
         amountMsat: p.amount_msat,
         expiresAt: p.expires_at,
         purchase: p,
+        ...(gift ? { giftLabel: gift } : {}),
       })
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err))
@@ -145,7 +155,7 @@ export function BuyPanel({
             <span class="muted fiat"> ({fiatText(step.amountMsat, info?.fiat_rate)})</span>
           ) : null}
         </h2>
-        {p?.receipt_code ? (
+        {p?.receipt_code && !step.giftLabel ? (
           <p class="note">
             You are buying as a guest. Your receipt code appears here once the payment arrives; it
             is also kept in this browser.
@@ -163,6 +173,7 @@ export function BuyPanel({
               state,
               ...(p ? { purchase: p } : {}),
               ...(step.zap ? { zap: true } : {}),
+              ...(step.giftLabel ? { giftLabel: step.giftLabel } : {}),
             })
           }}
         />
@@ -196,6 +207,27 @@ export function BuyPanel({
             }}
           >
             Try again
+          </button>
+        </section>
+      )
+    }
+    if (step.giftLabel) {
+      return (
+        <section class="buy paid" aria-labelledby="paid-h" data-testid="gift-done">
+          <h2 id="paid-h" tabIndex={-1}>
+            Paid — {game.title} is a gift
+          </h2>
+          <p role="status">
+            Gifted to <code class="mono gift-to">{step.giftLabel}</code>: that key owns it now, and
+            the market tells them by a private Nostr message.
+          </p>
+          {code ? (
+            <p class="note">
+              Your receipt code for this gift: <code class="mono">{code}</code>
+            </p>
+          ) : null}
+          <button type="button" class="secondary" onClick={() => setStep({ at: 'form' })}>
+            Buy another
           </button>
         </section>
       )
@@ -259,6 +291,22 @@ export function BuyPanel({
           One payment gives you the whole game, including future releases.
         </small>
       </div>
+      <div class="field">
+        <label for="gift-to">Gift to (npub, optional)</label>
+        <input
+          id="gift-to"
+          name="gift_to"
+          value={giftTo}
+          onInput={(e) => setGiftTo((e.currentTarget as HTMLInputElement).value)}
+          placeholder="npub1…"
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby="gift-help"
+        />
+        <small id="gift-help">
+          The game goes to this key's library instead of yours, and they get a message.
+        </small>
+      </div>
       {error ? (
         <p role="alert" class="error">
           {error}
@@ -266,9 +314,9 @@ export function BuyPanel({
       ) : null}
       <div class="row">
         <button type="submit" disabled={busy}>
-          {session ? 'Buy' : 'Buy as guest'}
+          {giftTo.trim() ? 'Buy as a gift' : session ? 'Buy' : 'Buy as guest'}
         </button>
-        {session && info?.lud16 ? (
+        {session && info?.lud16 && !giftTo.trim() ? (
           <button type="button" class="secondary" disabled={busy} onClick={() => void zap()}>
             Zap to buy
           </button>

@@ -110,7 +110,19 @@ export default function GamePage({ pubkey, slug }: { pubkey: string; slug: strin
           <h1>{game.title}</h1>
           {game.summary ? <p class="summary">{game.summary}</p> : null}
           <p class="meta">
-            <span class="price big">{priceText(game.price_msat)}</span>
+            {game.sale ? (
+              <span class="sale" data-testid="sale-price">
+                <s class="muted" aria-label={`List price ${priceText(game.sale.list_price_msat)}`}>
+                  {priceText(game.sale.list_price_msat)}
+                </s>{' '}
+                <span class="price big">{priceText(game.sale.sale_price_msat)}</span>{' '}
+                <span class="pill">
+                  −{game.sale.percent_off}% until {dateText(game.sale.ends_at)}
+                </span>
+              </span>
+            ) : (
+              <span class="price big">{priceText(game.price_msat)}</span>
+            )}
             <span class="zaps" title="Paid zaps for this game">
               ⚡ {game.zaps.count} {game.zaps.count === 1 ? 'zap' : 'zaps'}
             </span>
