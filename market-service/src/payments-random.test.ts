@@ -47,6 +47,12 @@ import {
   reconcilePending,
 } from './domain/settlement/settlement-workers.ts'
 import { makePayments, type Payments } from './compose.ts'
+import { randomBytes } from 'node:crypto'
+import { salesDeps } from './compose-commerce.ts'
+import { sqliteKeyRepo } from './adapters/sqlite/key-repo.ts'
+import { mintKeys, redeemKey, revokeKey, type KeyDeps } from './domain/keys/keys.ts'
+import { createCode, createSale } from './domain/pricing/sales.ts'
+import { formatReceiptCode } from './domain/purchase/receipt-code.ts'
 import { seedGame, setPayoutAddress } from './testing/payments-harness.ts'
 import { newKey } from './testing/service-harness.ts'
 import type { Worker } from './workers/worker.ts'
@@ -665,5 +671,179 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
         ),
       }),
     )
+  }, 300_000)
+
+  // ── Keys, gifts, sales and codes (docs/keys-gifts-sales.md), on the world the run above left, with
+  // their own seeded stream so the operations above replay unchanged. Crashes reopen the database.
+  it('keys, gifts, sales and codes mixed with crashes keep the ledger clean and their own invariants', async () => {
+    const r17 = prng(SEED ^ 0x9e3779b9)
+    const clock = { nowSec, nowMs: () => nowSec() * 1000 }
+    const keyDeps = (): KeyDeps => ({
+      repo: sqliteKeyRepo(db),
+      nowSec,
+      randomBytes: (n) => randomBytes(n),
+      newId: randomUUID,
+      hashReceiptCode,
+      newReceiptCode: () => formatReceiptCode(randomBytes(20)),
+    })
+    const games = db
+      .prepare(`SELECT g.slug, u.pubkey FROM games g JOIN users u ON u.id = g.developer_user_id
+        WHERE g.price_msat > 0 ORDER BY g.id`)
+      .all() as { slug: string; pubkey: string }[]
+    const people = Array.from({ length: 6 }, () => newKey())
+    const open17: { key: string; dev: string }[] = []
+    const toPay: { bolt11: string }[] = []
+    const s17 = {
+      minted: 0,
+      redeemed: 0,
+      lost: 0,
+      revoked: 0,
+      guest: 0,
+      gifts: 0,
+      sales: 0,
+      codes: 0,
+      used_up: 0,
+      crashes: 0,
+    }
+    for (let i = 0; i < 80; i++) {
+      const g = games[Math.floor(r17() * games.length)]!
+      const who = (): (typeof people)[number] => people[Math.floor(r17() * people.length)]!
+      const op = r17()
+      if (op < 0.2) {
+        const m = mintKeys(keyDeps(), g.pubkey, g.slug, 1 + Math.floor(r17() * 4))
+        open17.push(...m.keys.map((key) => ({ key, dev: g.pubkey })))
+        s17.minted += m.keys.length
+      } else if (op < 0.45 && open17.length > 0) {
+        const [{ key, dev }] = open17.splice(Math.floor(r17() * open17.length), 1) as [
+          { key: string; dev: string },
+        ]
+        const how = r17()
+        if (how < 0.2) {
+          revokeKey(keyDeps(), dev, key)
+          s17.revoked++
+          expect(() => redeemKey(keyDeps(), key, who().pubkey)).toThrow(/revoked/)
+        } else if (how < 0.35) {
+          expect(redeemKey(keyDeps(), key, undefined).body.receipt_code).toMatch(/^ZC-/)
+          s17.guest++
+        } else {
+          // Two redeemers of one key through two connections to the same file: one wins.
+          const db2 = new Database(file)
+          applyPragmas(db2, 'money')
+          const other = { ...keyDeps(), repo: sqliteKeyRepo(db2) }
+          const a = who(),
+            b = people.find((p) => p !== a)!
+          const results = [
+            () => redeemKey(keyDeps(), key, a.pubkey),
+            () => redeemKey(other, key, b.pubkey),
+          ].map((f) => {
+            try {
+              return f().statusCode
+            } catch (e) {
+              return (e as { code?: string }).code
+            }
+          })
+          db2.close()
+          expect(results.sort()).toEqual([201, 'KEY_REDEEMED'])
+          s17.redeemed++
+          s17.lost++
+        }
+      } else if (op < 0.55) {
+        const now = nowSec()
+        createSale(salesDeps(db, clock), g.pubkey, g.slug, {
+          percent_off: 1 + Math.floor(r17() * 100),
+          starts_at: now - 60,
+          ends_at: now + 3600,
+        })
+        s17.sales++
+      } else if (op < 0.75) {
+        const pct = r17() < 0.5
+        const code = `R17-${i}`
+        const max = 1 + Math.floor(r17() * 2)
+        createCode(salesDeps(db, clock), g.pubkey, g.slug, {
+          code,
+          ...(pct
+            ? { percent_off: 1 + Math.floor(r17() * 100) }
+            : { amount_off_msat: 1 + Math.floor(r17() * 30_000) }),
+          max_uses: max,
+        })
+        s17.codes++
+        const tries = await Promise.allSettled(
+          Array.from({ length: 3 }, () =>
+            checkout(payments.checkout!, {
+              game: `${g.pubkey}/${g.slug}`,
+              amountMsat: undefined,
+              buyerPubkey: who().pubkey,
+              idempotencyKey: undefined,
+              discountCode: code.toLowerCase(),
+            }),
+          ),
+        )
+        const ok = tries.filter((t) => t.status === 'fulfilled')
+        expect(ok.length).toBe(Math.min(3, max))
+        s17.used_up += tries.length - ok.length
+        for (const t of ok)
+          toPay.push({
+            bolt11: (t as PromiseFulfilledResult<{ body: { bolt11: string } }>).value.body.bolt11,
+          })
+      } else {
+        const buyer = who()
+        const to = people.find((p) => p !== buyer)!
+        const a = await checkout(payments.checkout!, {
+          game: `${g.pubkey}/${g.slug}`,
+          amountMsat: undefined,
+          buyerPubkey: r17() < 0.3 ? undefined : buyer.pubkey,
+          idempotencyKey: undefined,
+          giftTo: to.pubkey,
+        })
+        toPay.push({ bolt11: a.body.bolt11 })
+        s17.gifts++
+      }
+      if (r17() < 0.08) {
+        await crash()
+        s17.crashes++
+      }
+    }
+    for (const p of toPay) await devnet.control.payInvoice('buyer', p.bolt11)
+    await crash()
+    await reconcilePending(
+      { repo: payments.repo, wallet, settle: payments.settle, nowSec },
+      { ...defaultReconcileOptions, minAgeSec: 0 },
+    )
+
+    expect(checkLedger(sqliteLedgerRepo(db).facts()).violations).toEqual([])
+    const one = <T>(sql: string): T => db.prepare(sql).get() as T
+    // A key entitlement for each redeemed key and none for a revoked or open one.
+    expect(
+      one(`SELECT count(*) AS n FROM download_keys k LEFT JOIN entitlements e ON e.key_id = k.id
+      WHERE (k.redeemed_at IS NULL) <> (e.id IS NULL)`),
+    ).toEqual({ n: 0 })
+    expect(one(`SELECT count(*) AS n FROM entitlements WHERE origin = 'key'`)).toEqual({
+      n: s17.redeemed + s17.guest,
+    })
+    // A paid gift entitles its recipient only.
+    expect(
+      one(`SELECT count(*) AS n FROM purchases p JOIN entitlements e ON e.purchase_id = p.id
+      WHERE p.gift_to_user_id IS NOT NULL AND (e.user_id IS NOT p.gift_to_user_id OR e.origin <> 'gift')`),
+    ).toEqual({ n: 0 })
+    expect(
+      one<{ n: number }>(
+        `SELECT count(*) AS n FROM purchases WHERE gift_to_user_id IS NOT NULL AND status = 'PAID'`,
+      ).n,
+    ).toBe(s17.gifts)
+    // No code paid more often than its max_uses; every discounted invoice asked at least its final price.
+    expect(
+      one(`SELECT count(*) AS n FROM discount_codes c WHERE c.max_uses < (SELECT count(*) FROM discount_code_uses u
+      JOIN purchases p ON p.id = u.purchase_id WHERE u.code_id = c.id AND p.status = 'PAID')`),
+    ).toEqual({ n: 0 })
+    expect(
+      one(`SELECT count(*) AS n FROM ledger_entries l JOIN purchases p ON p.id = l.purchase_id
+      WHERE l.type = 'INVOICE_CREATED' AND json_extract(l.meta_json, '$.list_price_msat') IS NOT NULL
+        AND (p.amount_msat < json_extract(l.meta_json, '$.price_msat')
+          OR json_extract(l.meta_json, '$.list_price_msat') - json_extract(l.meta_json, '$.discount_msat') <> json_extract(l.meta_json, '$.price_msat'))`),
+    ).toEqual({ n: 0 })
+    expect(
+      s17.minted * s17.redeemed * s17.gifts * s17.sales * s17.codes * s17.used_up,
+    ).toBeGreaterThan(0)
+    console.log(JSON.stringify({ seed: SEED, keys_gifts_sales: s17 }))
   }, 300_000)
 })
