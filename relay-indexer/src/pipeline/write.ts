@@ -8,6 +8,7 @@ import type { NostrEvent } from '@zapcade/shared/events/event'
 import { CatalogWriter } from '../store/catalog-writer.ts'
 import type { Counters } from '../store/counters.ts'
 import { advanceCursor } from '../store/cursors.ts'
+import { IdFilter } from '../store/id-filter.ts'
 import type { Db } from '../store/open.ts'
 import { parseAndApply } from './apply.ts'
 
@@ -59,9 +60,12 @@ export class BatchWriter {
     if (!db.memory) db.pragma(`wal_autocheckpoint = ${WAL_PASSIVE_PAGES}`)
   }
 
+  private ids: IdFilter | undefined
+
   /** Whether `id` is already stored (the dedupe check before verifying). */
   has(id: string): boolean {
-    return this.w.rawExists(id)
+    this.ids ??= IdFilter.load(this.db)
+    return this.ids.mightHave(id) && this.w.rawExists(id)
   }
 
   /** Apply a batch in one transaction; answers the outcome of each event item, in order. */
@@ -101,6 +105,13 @@ export class BatchWriter {
       this.counters.flush(this.db)
     })
     run.immediate()
+    // Every id written (or found stored) now; a refused one only costs a lookup later.
+    const ids = this.ids
+    if (ids) {
+      let room = true
+      for (const item of items) if (item.t === 'event') room = ids.add(item.ev.id) && room
+      if (!room) this.ids = undefined // reloaded, twice the size, at the next check
+    }
     this.commits++
     this.boundWal()
     return outcomes
