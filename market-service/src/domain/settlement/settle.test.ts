@@ -482,6 +482,7 @@ describe('settlePayment', () => {
         'paid-equals-fee-plus-net',
         'fee-is-floor-bps',
         'paid-purchase-entitles',
+        'money-in-equals-net-fee-refunds',
       ].sort(),
     )
   })
