@@ -3,14 +3,15 @@
  * built storefront, devnet Lightning): the developer sets a refund policy over the API (NIP-98), the game
  * page shows it; a guest buys and pays with the devnet wallet over NWC, asks for a refund from the
  * library with no destination, and sees it approved by the policy with an LNURL-withdraw link as text
- * and QR code; the market then says the purchase is refunded.
+ * and QR code, and the download is refused from then on; a signed-in buyer asks for a refund to the
+ * devnet wallet's Lightning address and sees it sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { bech32 } from '@scure/base'
 import { expectOk, signedFetch } from '../../../launcher/signed-fetch.ts'
 import { launchChromium, phonePage, shot } from './testing/browser.ts'
-import { payWithNwc } from './testing/flows.ts'
+import { createEmbeddedKey, payWithNwc } from './testing/flows.ts'
 import { gameDetail, startTestMarket, type TestMarket } from './testing/market.ts'
 
 let market: TestMarket
@@ -78,6 +79,35 @@ describe('refunds in the storefront (Chromium, real market)', () => {
       headers: { 'x-receipt-code': code },
     })
     expect(res.status).toBe(403)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 240_000)
+
+  it('a signed-in buyer asks for a refund to a Lightning address and sees it sent', async () => {
+    const dev = market.m.demoDeveloper.pubkey
+    const lud16 = market.m.devnet!.buyer.lud16
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(`${api}/signin?next=${encodeURIComponent(`/game/${dev}/lantern-depths`)}`)
+    await createEmbeddedKey(page, 'correct horse battery')
+    await page.getByRole('heading', { level: 1, name: 'Lantern Depths' }).waitFor()
+    await page.getByTestId('refund-policy').waitFor()
+    await page.getByRole('button', { name: 'Buy', exact: true }).click()
+    await payWithNwc(page, market.buyerNwcUrl)
+    await page.getByRole('heading', { name: /Paid — Lantern Depths is yours/ }).waitFor()
+    // In-app navigation: a reload would lock the embedded key until its password is typed again.
+    await page.getByRole('link', { name: 'library', exact: true }).click()
+    const row = page
+      .getByTestId('library')
+      .getByRole('listitem')
+      .filter({ hasText: 'Lantern Depths' })
+    await row.getByRole('button', { name: 'Request a refund' }).click()
+    await row.getByLabel('Where to send the money (optional)').fill(lud16)
+    await row.getByRole('button', { name: 'Send refund request' }).click()
+    const status = row.getByTestId('refund-status')
+    await status.getByText('Refunded: the money was sent back.').waitFor({ timeout: 90_000 })
+    await expect(status.getAttribute('data-status')).resolves.toBe('SENT')
+    await expect(row.getByTestId('refund-lnurl').count()).resolves.toBe(0)
+    await shot(page, 'refund-sent')
     expect(errors).toEqual([])
     await context.close()
   }, 240_000)
