@@ -2,7 +2,7 @@
  * Download keys in the storefront, in Chromium against the real market (relay → indexer → service with
  * the built storefront): the developer mints keys over the API (NIP-98), a signed-in buyer redeems one
  * on /redeem and the game is owned (library and game page); a guest redeems another and is shown a
- * receipt code; a spent key is refused on screen.
+ * receipt code, refused a spent key, and claims the code into an account once signed in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
@@ -37,7 +37,7 @@ async function mintKeys(slug: string, count: number): Promise<string[]> {
 }
 
 describe('download keys in the storefront (Chromium, real market)', () => {
-  it('a signed-in buyer redeems a key and owns the game; a guest gets a receipt code; a spent key is refused', async () => {
+  it('a signed-in buyer redeems a key and owns the game; a guest gets a receipt code, is refused a spent key and claims the code once signed in', async () => {
     const dev = market.m.demoDeveloper.pubkey
     await gameDetail(api, dev, 'lantern-depths', true)
     const [k1, k2] = await mintKeys('lantern-depths', 2)
@@ -89,7 +89,23 @@ describe('download keys in the storefront (Chromium, real market)', () => {
     await guest.page.goto(`${api}/redeem`)
     await guest.page.getByLabel('Download key').fill(k1!)
     await guest.page.getByRole('button', { name: 'Redeem' }).click()
-    await guest.page.getByRole('alert').filter({ hasText: 'cannot be redeemed' }).waitFor()
+    await guest.page
+      .getByRole('alert')
+      .filter({ hasText: 'This key was already redeemed.' })
+      .waitFor()
+
+    // The guest signs in later and claims the key's receipt code into the new account.
+    await guest.page.goto(`${api}/signin?next=%2Flibrary`)
+    await createEmbeddedKey(guest.page, 'another long password')
+    await guest.page.getByRole('heading', { level: 1, name: 'Library' }).waitFor()
+    await guest.page.getByLabel('Receipt code').fill(code!.trim())
+    await guest.page.getByRole('button', { name: 'Claim into my account' }).click()
+    await guest.page.getByText('Claimed: the game is now in your library.').waitFor()
+    await guest.page
+      .getByTestId('library')
+      .getByRole('listitem')
+      .filter({ hasText: 'Lantern Depths' })
+      .waitFor()
     expect(guest.errors).toEqual([])
     await guest.context.close()
   }, 240_000)

@@ -25,6 +25,9 @@ const HUMAN: Record<string, string> = {
   NO_BUILD: 'This game has no downloadable build yet, so it cannot be bought. Check back soon.',
   RECEIPT_INVALID: 'That receipt code is not valid. Check it and try again.',
   ALREADY_CLAIMED: 'This receipt was already claimed into an account.',
+  KEY_INVALID: 'No game has this key. Check it and try again.',
+  KEY_REVOKED: 'This key was revoked by the game’s developer.',
+  KEY_REDEEMED: 'This key was already redeemed.',
   RATE_LIMITED: 'Too many requests just now. Wait a minute and try again.',
   IDEMPOTENCY_IN_FLIGHT: 'The same request is still being handled. Wait a moment and try again.',
   WALLET_UNAVAILABLE:

@@ -58,6 +58,17 @@ export default function Library() {
       const r = await api<ClaimPurchaseResponse>('POST', '/api/v1/purchases/claim', {
         body: { receipt_code: receiptCode.trim() },
         auth: true,
+      }).catch(async (e: unknown) => {
+        // Not a checkout's code: it may be a guest's download-key redemption (POST /api/v1/keys/claim).
+        if (!(e instanceof ApiError) || e.code !== 'RECEIPT_INVALID') throw e
+        await api('POST', '/api/v1/keys/claim', {
+          body: { receipt_code: receiptCode.trim() },
+          auth: true,
+        }).catch((e2: unknown) => {
+          // A key receipt already claimed by another account says so; any other failure keeps the first answer.
+          throw e2 instanceof ApiError && e2.status === 409 ? e2 : e
+        })
+        return { status: 'PAID' } as ClaimPurchaseResponse
       })
       // The market claims only paid purchases; anything else keeps the code here.
       if (r.status !== 'PAID')

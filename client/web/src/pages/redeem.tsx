@@ -4,7 +4,7 @@
  * checkout's, to claim into an account later.
  */
 import { useState } from 'preact/hooks'
-import { ApiError, gamePath } from '../lib/api.ts'
+import { gamePath } from '../lib/api.ts'
 import { redeemKey, type RedeemKeyResponse } from '../lib/commerce.ts'
 import { useSession } from '../lib/session.ts'
 
@@ -22,14 +22,8 @@ export default function Redeem() {
     try {
       setDone(await redeemKey(key))
     } catch (err) {
-      const gone = err instanceof ApiError && (err.status === 404 || err.status === 409)
-      setError(
-        gone
-          ? `This key cannot be redeemed: ${err.detail ?? err.message}`
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      )
+      // Unknown, revoked and spent keys read as such (KEY_INVALID, KEY_REVOKED, KEY_REDEEMED in api.ts).
+      setError(err instanceof Error ? err.message : String(err))
     } finally {
       setBusy(false)
     }
