@@ -14,7 +14,7 @@ import { applyPragmas, migrate } from '@zapcade/shared/db/migrate'
 import { buildAppHandler } from '@zapcade/shared/events/app-handler'
 import type { NostrEvent } from '@zapcade/shared/events/event'
 import { AppError } from '@zapcade/shared/errors'
-import { MAX_PRICE_SATS, satsToMsat } from '@zapcade/shared/money'
+import { MAX_PRICE_SATS, msat, satsToMsat } from '@zapcade/shared/money'
 import { isPublicHost } from '@zapcade/shared/net/public-address'
 import { FsBlobStore } from './adapters/fs-blob/fs-blob-store.ts'
 import { checkLnAddress } from './adapters/lnurl/check-ln-address.ts'
@@ -62,6 +62,7 @@ import type { Wallet } from './ports/wallet.ts'
 import type { FeatureMount, RouteContext, RoutePorts } from './routes/context.ts'
 import { intervalWorker, type Worker } from './workers/worker.ts'
 import { composeCommerce, salesDeps } from './compose-commerce.ts'
+import { priceFor } from './domain/pricing/sales.ts'
 import { composeRefunds } from './compose-refunds.ts'
 
 export type { Payments }
@@ -399,6 +400,10 @@ export function compose(input: ComposeInput): Composition {
       wallet: wallet ?? noWallet,
       nowSec,
       newId: randomUUID,
+      priceNow: (game) =>
+        game.priceMsat > 0
+          ? msat(priceFor(commerce.sales, game, undefined).finalPriceMsat)
+          : game.priceMsat,
     },
     blobs: input.blobStore && blobPorts(input.blobStore, db, secret, clock, config),
     refunds: refunds.deps,

@@ -121,4 +121,40 @@ describe('zap-to-own through the service', () => {
     )
     expect(receipts.map((r) => r.pubkey)).toEqual([h.marketPubkey, h.marketPubkey])
   })
+
+  it('during a sale, a zap of the sale price owns the game (the zap counts toward the price of its invoice)', async () => {
+    const dev = newKey()
+    seedGame(h.svc.db, dev, 'sale-pass', { priceMsat: PRICE, marketPubkey: h.marketPubkey })
+    const now = Math.floor(Date.now() / 1000)
+    const sale = await h.call('/api/v1/developer/games/sale-pass/sales', {
+      method: 'POST',
+      body: JSON.stringify({ percent_off: 50, starts_at: now - 10, ends_at: now + 3600 }),
+      auth: dev,
+    })
+    expect(sale.status).toBe(201)
+    const sk = generateSecretKey()
+    const zapper = { sk, pubkey: getPublicKey(sk) }
+    const zap = CLIENT_ZAPS.amethyst({
+      sk,
+      recipientPubkey: h.marketPubkey,
+      target: {
+        event: { id: 'f2'.repeat(32), pubkey: dev.pubkey, kind: 32267, tags: [['d', 'sale-pass']] },
+      },
+      amountMsat: PRICE / 2,
+      relays: [h.relay.url],
+      comment: 'on sale',
+      lnurl: '',
+    })
+    await zapPaid(h.svc.config.lud16Name, zap.callbackQuery)
+    const library = async () =>
+      (await h.call('/api/v1/me/library', { auth: zapper })).json() as Promise<{
+        items: { game: { slug: string } }[]
+        zap_progress: unknown[]
+      }>
+    const owned = await until(library, (l) => l.items.length === 1)
+    expect(owned.items.map((i) => i.game.slug)).toEqual(['sale-pass'])
+    expect(owned.zap_progress).toEqual([])
+    const check = await (await h.call('/api/v1/admin/ledger/check', { auth: h.admin })).json()
+    expect(check).toMatchObject({ ok: true, violations: [] })
+  })
 })

@@ -81,6 +81,11 @@ export interface ZapDeps {
   wallet: Pick<Wallet, 'makeInvoice'>
   nowSec: () => number
   newId: () => string
+  /**
+   * The game's price now, a running sale applied (docs/keys-gifts-sales.md). A zap counts toward the price
+   * its invoice was made at, so zaps during a sale own the game at the sale price. Default: the list price.
+   */
+  priceNow?: (game: CatalogGame) => Msat
 }
 
 /** Who a Lightning address of this market pays: the market itself or one developer. */
@@ -292,7 +297,7 @@ export async function zapCallback(d: ZapDeps, input: ZapCallbackInput): Promise<
       paymentHash: invoice.paymentHash,
       bolt11: invoice.bolt11,
       amountMsat,
-      priceMsat: game?.priceMsat ?? msat(0),
+      priceMsat: game ? (d.priceNow?.(game) ?? game.priceMsat) : msat(0),
       feeBps: developerTip ? (c.tipFeeBps ?? 0) : c.feeBps,
       zapRequest: raw,
       createdAtSec: d.nowSec(),
