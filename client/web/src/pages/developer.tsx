@@ -2,7 +2,8 @@
  * Developer dashboard (NIP-98 as the developer): their games including drafts, each draft listable in
  * one click (a newer signed 32267 without the draft tag; a game without a verified build is listed only
  * after a warning that it will show as coming soon), releases with a zip upload form (dev-release.tsx), the events the market refused or
- * holds (with the reason), sales, balance owed, payouts, and the payout Lightning address.
+ * holds (with the reason), sales, balance owed, payouts, and the payout Lightning address; download
+ * keys, sales, discount codes and refund requests (dev-commerce.tsx).
  */
 import { useEffect, useState } from 'preact/hooks'
 import { api, ApiError, gamePath } from '../lib/api.ts'
@@ -21,6 +22,7 @@ import { marketInfo } from './game.tsx'
 import { Sats } from '../lib/sats.tsx'
 import { DraftForm } from './dev-draft.tsx'
 import { ReleaseForm } from './dev-release.tsx'
+import { CommercePanel, RefundsPanel } from './dev-commerce.tsx'
 import type { DeveloperEvent, DeveloperEventsResponse } from '@zapcade/shared/api/developer'
 
 type Sale = SalesResponse['items'][number]
@@ -282,6 +284,13 @@ export default function Developer() {
         details={details}
         onDone={(ok, text, link) => (say(ok, text, link), ok && load())}
       />
+
+      <CommercePanel
+        games={(games ?? []).filter((g) => g.source === 'catalog' && g.status !== 'BANNED')}
+        say={say}
+      />
+
+      <RefundsPanel say={say} />
 
       <EventsPanel events={events} />
 
