@@ -3,7 +3,8 @@
  * indexer → service with the built storefront): the developer mints two download keys and downloads
  * them as a CSV, one redeems over the API, the other is revoked in the dashboard and then refused; a
  * sale and a discount code created in the dashboard are listed there, and the sale shows on the game
- * page.
+ * page; two guests' refund requests (outside any refund policy) wait in the dashboard, the developer
+ * approves one (a withdraw link for the guest) and declines the other.
  */
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -120,5 +121,70 @@ describe('commerce in the developer dashboard (Chromium, real market)', () => {
     await visitor.page.getByTestId('sale-price').getByText('−30%', { exact: false }).waitFor()
     expect(visitor.errors).toEqual([])
     await visitor.context.close()
+  }, 240_000)
+
+  it('lists refund requests waiting for the developer, who approves one and declines the other', async () => {
+    const dev = market.m.demoDeveloper
+    const slug = 'orbital-gardener'
+    await gameDetail(api, dev.pubkey, slug, true)
+    // Two guests buy with the devnet buyer wallet and ask for a refund (no policy: the developer decides).
+    const bought: { id: string; receipt: string }[] = []
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${api}/api/v1/purchases`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ game: `${dev.pubkey}/${slug}` }),
+      })
+      expect(res.status).toBe(201)
+      const p = (await res.json()) as { id: string; bolt11: string; receipt_code: string }
+      await market.m.devnet!.control.payInvoice('buyer', p.bolt11)
+      const headers = { 'x-receipt-code': p.receipt_code }
+      await eventually('the purchase paid', async () => {
+        const r = (await (await fetch(`${api}/api/v1/purchases/${p.id}`, { headers })).json()) as {
+          status: string
+        }
+        return r.status === 'PAID' ? true : undefined
+      })
+      const rr = await fetch(`${api}/api/v1/purchases/${p.id}/refund`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: `guest ${i + 1} changed their mind` }),
+      })
+      expect(rr.status).toBe(202)
+      expect(((await rr.json()) as { status: string }).status).toBe('REQUESTED')
+      bought.push({ id: p.id, receipt: p.receipt_code })
+    }
+
+    const { page, context, errors } = await phonePage(browser)
+    await page.goto(`${api}/signin?next=%2Fdeveloper`)
+    await importKey(page, dev.secretKey)
+    await page.getByRole('heading', { level: 1, name: 'Developer dashboard' }).waitFor()
+    const list = page
+      .getByRole('region', { name: 'Refund requests' })
+      .getByTestId('refund-requests')
+    const item = (n: number) =>
+      list.getByRole('listitem').filter({ hasText: `guest ${n} changed their mind` })
+    await item(1).waitFor()
+    await item(2).waitFor()
+    await shot(page, 'dashboard-refunds')
+    await item(1).getByRole('button', { name: 'Approve' }).click()
+    await page.getByRole('status').filter({ hasText: 'Refund approved' }).waitFor()
+    await item(2).getByRole('button', { name: 'Decline' }).click()
+    await page.getByRole('status').filter({ hasText: 'Refund declined.' }).waitFor()
+    await page.getByText('No refund request is waiting for you.').waitFor()
+    expect(errors).toEqual([])
+    await context.close()
+
+    const status = async (b: { id: string; receipt: string }) =>
+      (
+        (await (
+          await fetch(`${api}/api/v1/purchases/${b.id}/refund`, {
+            headers: { 'x-receipt-code': b.receipt },
+          })
+        ).json()) as { status: string }
+      ).status
+    // A guest with no destination claims the approved refund by a withdraw link.
+    await expect(status(bought[0]!)).resolves.toBe('AWAITING_CLAIM')
+    await expect(status(bought[1]!)).resolves.toBe('DECLINED')
   }, 240_000)
 })
