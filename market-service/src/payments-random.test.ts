@@ -13,6 +13,9 @@
  * invoice the wallet says is settled is a PAID purchase and no other is, the buyer paid Σ INVOICE_PAID, the
  * market kept Σ INVOICE_PAID − Σ PAYOUT_SENT, each developer wallet holds its Σ PAYOUT_SENT (≤ its
  * Σ DEVELOPER_NET), and no payout was paid twice: nothing created or lost (devnet charges no fees).
+ * Two more blocks on the world it leaves, each with its own seeded stream: keys, gifts, sales and codes;
+ * and collaborator splits (games with 1–3 weighted collaborator zap tags, bought, paid out, refunded,
+ * with crashes), after which every collaborator's devnet wallet holds its Σ SENT payouts.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -845,5 +848,201 @@ describe(`seeded random purchases, zaps and payouts (seed ${SEED}, ${PURCHASES} 
       s17.minted * s17.redeemed * s17.gifts * s17.sales * s17.codes * s17.used_up,
     ).toBeGreaterThan(0)
     console.log(JSON.stringify({ seed: SEED, keys_gifts_sales: s17 }))
+  }, 300_000)
+
+  // ── Collaborator splits (docs/splits.md), on the world the runs above left, with their own seeded
+  // stream: new games whose listings carry 1–3 weighted collaborator `zap` tags (some collaborators with a
+  // devnet Lightning address in their kind-0, some with none), bought by checkout (guests too), paid on
+  // devnet, settled by the listener or, after a crash lost it, by the pending poller; payout-worker
+  // ticks (failures injected) and crashes in between; some split sales refunded (the author alone is
+  // debited, as docs/splits.md says).
+  it('collaborator splits mixed with crashes, payouts and refunds keep the ledger clean and reach the collaborators', async () => {
+    const rs = prng(SEED ^ 0x85ebca6b)
+    const collabs = Array.from({ length: 6 }, (_, i) => {
+      const k = newKey()
+      const w = i % 3 === 2 ? undefined : devnet.createWallet({ name: `collab${i}` })
+      db.prepare(
+        'INSERT INTO users (pubkey, lud16, created_at) VALUES (?, ?, 1) ON CONFLICT (pubkey) DO UPDATE SET lud16 = excluded.lud16',
+      ).run(k.pubkey, w?.lud16 ?? null)
+      return { key: k, walletId: w?.walletId }
+    })
+    const authors = [newKey(), newKey()]
+    const splitGames: { ref: string; price: number }[] = []
+    authors.forEach((a, i) => {
+      for (let g = 0; g < 3; g++) {
+        const slug = `split${i}-${g}`
+        const price = 2_000 * (1 + Math.floor(rs() * 40)) + Math.floor(rs() * 1000)
+        const gameId = seedGame(db, a, slug, { priceMsat: price, marketPubkey: market.pubkey })
+        const n = 1 + Math.floor(rs() * 3)
+        const chosen = [...collabs].sort(() => rs() - 0.5).slice(0, n)
+        const listingId = randomBytes(32).toString('hex')
+        const tags = [
+          ['d', slug],
+          ['name', slug],
+          ['price', String(Math.floor(price / 1000)), 'SAT'],
+          ['zap', market.pubkey, 'wss://relay.market.example', '1'],
+          ['zap', a.pubkey, 'wss://relay.damus.io', String(1 + Math.floor(rs() * 5))],
+          ...chosen.map((c) => ['zap', c.key.pubkey, '', String(1 + Math.floor(rs() * 5))]),
+        ]
+        db.prepare(`INSERT INTO raw_events (id, pubkey, kind, created_at, tags_json, content, sig, d_tag, state, received_at)
+          VALUES (?, ?, 32267, 1, ?, '', ?, ?, 'ACCEPTED', 1)`).run(
+          listingId,
+          a.pubkey,
+          JSON.stringify(tags),
+          '0'.repeat(128),
+          slug,
+        )
+        db.prepare('UPDATE games SET event_id = ? WHERE id = ?').run(listingId, gameId)
+        splitGames.push({ ref: `${a.pubkey}/${slug}`, price })
+      }
+    })
+    // The authors' payout addresses (their users rows exist once their games are seeded).
+    const authorWallets = authors.map((a, i) => {
+      const w = devnet.createWallet({ name: `split-author${i}` })
+      setPayoutAddress(db, a, w.lud16!)
+      return { pubkey: a.pubkey, walletId: w.walletId }
+    })
+    const buyers = Array.from({ length: 4 }, () => newKey())
+    const s = { split_bought: 0, crashes: 0, ticks: 0, fail_injected: 0, refunds_asked: 0 }
+    const refundWallet = devnet.createWallet({ name: 'split-refunds' })
+    const pollPending = () =>
+      reconcilePending(
+        { repo: payments.repo, wallet, settle: payments.settle, nowSec },
+        { ...defaultReconcileOptions, minAgeSec: 0 },
+      )
+    for (let i = 0; i < 60; i++) {
+      const g = splitGames[Math.floor(rs() * splitGames.length)]!
+      const a = await checkout(payments.checkout!, {
+        game: g.ref,
+        amountMsat: undefined,
+        buyerPubkey: rs() < 0.3 ? undefined : buyers[Math.floor(rs() * buyers.length)]!.pubkey,
+        idempotencyKey: undefined,
+      })
+      await devnet.control.payInvoice('buyer', a.body.bolt11)
+      s.split_bought++
+      if (rs() < 0.1) {
+        // A crash right after the payment: the listener's notification may be lost; the poller settles.
+        await crash()
+        s.crashes++
+        await pollPending()
+      }
+      if (rs() < 0.3) {
+        payoutAheadSec += 400
+        const fail = rs() < 0.2
+        if (fail) {
+          devnet.control.failNextPayment(1)
+          s.fail_injected++
+        }
+        try {
+          await payouts.tick()
+        } finally {
+          devnet.node.failNextPayments(0)
+        }
+        s.ticks++
+      }
+      if (rs() < 0.1) {
+        await pollPending()
+        const paid = db
+          .prepare(`SELECT p.id FROM purchases p WHERE p.status = 'PAID' AND p.id NOT IN (SELECT purchase_id FROM refunds)
+            AND (SELECT count(*) FROM ledger_entries l WHERE l.purchase_id = p.id AND l.type = 'DEVELOPER_NET') > 1 ORDER BY p.id`)
+          .all() as { id: string }[]
+        const pid = paid[Math.floor(rs() * paid.length)]?.id
+        if (pid) {
+          requestRefund(
+            refunds,
+            pid,
+            { kind: 'admin', pubkey: market.pubkey },
+            { destination: refundWallet.lud16! },
+          )
+          s.refunds_asked++
+          payoutAheadSec += 400
+          await refundWorker.tick()
+        }
+      }
+      if (rs() < 0.05) {
+        await crash()
+        s.crashes++
+      }
+    }
+    // Recovery: a restart, the poller, then payout and refund workers until nothing with an address is due.
+    await crash()
+    await pollPending()
+    const due = (): number =>
+      (
+        db
+          .prepare(`SELECT (SELECT count(*) FROM payouts WHERE status IN ('SCHEDULED', 'RETRYING')
+              AND destination_ln_address IS NOT NULL)
+            + (SELECT count(*) FROM refunds WHERE status = 'SENDING'
+              OR (status = 'APPROVED' AND destination_kind IN ('BOLT11', 'LN_ADDRESS'))) AS n`)
+          .get() as { n: number }
+      ).n
+    for (let i = 0; due() > 0; i++) {
+      expect(i).toBeLessThan(200)
+      payoutAheadSec += 7 * 3600
+      await payouts.tick()
+      await refundWorker.tick()
+    }
+
+    const check = checkLedger(sqliteLedgerRepo(db).facts())
+    expect(check.violations).toEqual([])
+    const one = <T>(sql: string, ...args: unknown[]): T => db.prepare(sql).get(...args) as T
+    // Every split sale is PAID or REFUNDED, with one DEVELOPER_NET leg per recipient adding up to its net.
+    const splitSales = one<{ n: number; legs: number }>(
+      `SELECT count(DISTINCT p.id) AS n, count(l.id) AS legs FROM purchases p
+       JOIN games g ON g.id = p.game_id JOIN ledger_entries l ON l.purchase_id = p.id AND l.type = 'DEVELOPER_NET'
+       WHERE g.slug LIKE 'split%' AND p.status IN ('PAID', 'REFUNDED')`,
+    )
+    expect(splitSales.n).toBe(s.split_bought)
+    expect(splitSales.legs).toBeGreaterThan(splitSales.n)
+    // A refund debits the author alone: no collaborator carries a refund entry or a withheld payout.
+    const collabIds = collabs.map(
+      (c) => one<{ id: number }>('SELECT id FROM users WHERE pubkey = ?', c.key.pubkey).id,
+    )
+    const sentOf = (pubkey: string): number =>
+      one<{ s: number }>(
+        `SELECT COALESCE(sum(po.amount_msat), 0) AS s FROM payouts po JOIN users u ON u.id = po.developer_user_id
+         WHERE u.pubkey = ? AND po.status = 'SENT'`,
+        pubkey,
+      ).s
+    const netOf = (pubkey: string): number =>
+      one<{ s: number }>(
+        `SELECT COALESCE(sum(l.amount_msat), 0) AS s FROM ledger_entries l JOIN users u ON u.id = l.developer_user_id
+         WHERE u.pubkey = ? AND l.type = 'DEVELOPER_NET'`,
+        pubkey,
+      ).s
+    let collabPayouts = 0
+    for (const [i, c] of collabs.entries()) {
+      const sent = sentOf(c.key.pubkey)
+      if (c.walletId === undefined) {
+        // No Lightning address: nothing paid, the shares accrue on the market balance.
+        expect(sent).toBe(0)
+      } else {
+        // Every SENT payout of a collaborator reached its devnet wallet, and each equals its leg.
+        expect(devnet.node.balance(c.walletId)).toBe(sent)
+        expect(sent).toBeLessThanOrEqual(netOf(c.key.pubkey))
+      }
+      collabPayouts += one<{ n: number }>(
+        `SELECT count(*) AS n FROM payouts WHERE developer_user_id = ? AND status = 'SENT'`,
+        collabIds[i],
+      ).n
+    }
+    for (const w of authorWallets) expect(devnet.node.balance(w.walletId)).toBe(sentOf(w.pubkey))
+    const refundedSplits = one<{ n: number }>(
+      `SELECT count(*) AS n FROM purchases p JOIN games g ON g.id = p.game_id
+       WHERE g.slug LIKE 'split%' AND p.status = 'REFUNDED'`,
+    ).n
+    expect(collabPayouts * s.refunds_asked).toBeGreaterThan(0)
+    console.log(
+      JSON.stringify({
+        seed: SEED,
+        splits: {
+          ...s,
+          split_sales: splitSales.n,
+          legs: splitSales.legs,
+          collaborator_payouts_sent: collabPayouts,
+          split_sales_refunded: refundedSplits,
+        },
+      }),
+    )
   }, 300_000)
 })

@@ -215,9 +215,13 @@ export function sqliteRefundRepo(db: Database.Database): RefundRepo {
     ledger:
       db.prepare(`INSERT INTO ledger_entries (purchase_id, developer_user_id, type, amount_msat, meta_json, idempotency_key, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    // The author's payouts only: a split sale's collaborators keep their shares (docs/splits.md).
     cancelOwnPayouts:
       db.prepare(`UPDATE payouts SET status = 'CANCELED', last_error = ?, updated_at = ?
-      WHERE purchase_id = ? AND ((status IN ('SCHEDULED', 'RETRYING') AND payment_hash IS NULL) OR status = 'FAILED')`),
+      WHERE purchase_id = ? AND developer_user_id IS ? AND ((status IN ('SCHEDULED', 'RETRYING') AND payment_hash IS NULL) OR status = 'FAILED')`),
+    ownNet: db.prepare<[string, number], { n: number }>(
+      `SELECT COALESCE(sum(amount_msat), 0) AS n FROM ledger_entries WHERE purchase_id = ? AND developer_user_id = ? AND type = 'DEVELOPER_NET'`,
+    ),
     leftOwnPayouts: db.prepare<[string, number], { n: number }>(
       `SELECT COALESCE(sum(amount_msat), 0) AS n FROM payouts WHERE purchase_id = ? AND developer_user_id = ? AND status <> 'CANCELED'`,
     ),
@@ -270,7 +274,8 @@ export function sqliteRefundRepo(db: Database.Database): RefundRepo {
         if (s.type === 'PLATFORM_FEE') fee = s.total
         else {
           net = s.total
-          dev = s.dev ?? dev
+          // The listing's author is debited the whole net (a split sale has one leg per recipient).
+          dev = dev ?? s.dev
         }
       }
       const key = (t: string) => `refund:${r.purchase_id}:${t}`
@@ -305,9 +310,11 @@ export function sqliteRefundRepo(db: Database.Database): RefundRepo {
       // back: those refunds are owed again.
       q.dropRecoveries.run(r.purchase_id)
       // The purchase's own payout, when it has not left, is canceled; what did leave is owed back.
-      q.cancelOwnPayouts.run(`refunded (${id})`, now, r.purchase_id)
+      q.cancelOwnPayouts.run(`refunded (${id})`, now, r.purchase_id, dev)
       if (dev === null) return true
-      const recover = Math.min(net, q.leftOwnPayouts.get(r.purchase_id, dev)!.n)
+      // Owed back: what of the author's own payout left, plus the collaborators' shares they keep.
+      const kept = net - q.ownNet.get(r.purchase_id, dev)!.n
+      const recover = Math.min(net, kept + q.leftOwnPayouts.get(r.purchase_id, dev)!.n)
       if (recover === 0) return true
       q.setRecover.run(recover, id)
       // Recovered first from payouts already scheduled and not started: each is canceled and
