@@ -66,8 +66,16 @@ async function once(cmd: string, args: string[]): Promise<{ healthzMs: number; p
     cwd: root,
     env: { ...process.env, ZAPCADE_DATA_DIR: dataDir, ZAPCADE_PORT: '0', ZAPCADE_RELAY_PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group: npm does not pass SIGTERM on to the node it started, so the whole group is
+    // signalled (an orphaned market from one run kept running into the next).
+    detached: true,
   })
-  process.once('exit', () => child.kill('SIGKILL'))
+  const group = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig)
+    } catch {}
+  }
+  process.once('exit', () => group('SIGKILL'))
   let out = ''
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   let demo: () => void = () => {}
@@ -93,7 +101,7 @@ async function once(cmd: string, args: string[]): Promise<{ healthzMs: number; p
   await demoDone
   await new Promise((r) => setTimeout(r, 5000))
   const procs = tree(child.pid!)
-  child.kill('SIGTERM')
+  group('SIGTERM')
   await exited
   rmSync(dataDir, { recursive: true, force: true })
   return { healthzMs, procs }
