@@ -51,6 +51,17 @@ export function decodeKey<const S extends Shape>(cursor: string, shape: S): Part
   return parts as Parts<S>
 }
 
+/** A list query's page size (default 50) and the decoded key to read after (undefined: the first page). */
+export function pageRequest<const S extends Shape>(
+  q: { limit?: number | undefined; cursor?: string | undefined },
+  shape: S,
+): { limit: number; after: Parts<S> | undefined } {
+  return {
+    limit: q.limit ?? 50,
+    after: q.cursor === undefined ? undefined : decodeKey(q.cursor, shape),
+  }
+}
+
 /** Cut a page from `rows` (read with `limit + 1`): the items and the cursor after the last one. */
 export function keysetPage<T>(
   rows: readonly T[],

@@ -22,7 +22,7 @@ import {
 import type { PaymentAlert } from '@zapcade/shared/api/purchases'
 import { checkLedger } from '../domain/ledger/ledger-check.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
-import { decodeKey, keysetPage } from '../http/page.ts'
+import { keysetPage, pageRequest } from '../http/page.ts'
 import { jsonBody, jsonContent } from '../http/openapi.ts'
 import { problems } from '../http/problem.ts'
 import { zodHook } from '../http/validate.ts'
@@ -168,9 +168,7 @@ export function ledgerRoutes(d: LedgerRoutesDeps): OpenAPIHono {
     }),
     (c) => {
       const q = c.req.valid('query')
-      const limit = q.limit ?? 50
-      const after =
-        q.cursor === undefined ? undefined : decodeKey(q.cursor, ['int', 'text'] as const)
+      const { limit, after } = pageRequest(q, ['int', 'text'] as const)
       const userId = d.ledger.userIdOf(callerOf(c))
       const rows =
         userId === undefined
@@ -217,8 +215,8 @@ export function ledgerRoutes(d: LedgerRoutesDeps): OpenAPIHono {
     }),
     (c) => {
       const q = c.req.valid('query')
-      const limit = q.limit ?? 50
-      const beforeId = q.cursor === undefined ? undefined : decodeKey(q.cursor, ['int'] as const)[0]
+      const { limit, after } = pageRequest(q, ['int'] as const)
+      const beforeId = after?.[0]
       const userId = d.ledger.userIdOf(callerOf(c))
       const rows = userId === undefined ? [] : d.ledger.entries(userId, limit + 1, beforeId)
       const totals =

@@ -17,7 +17,7 @@ import { cancelPayout, retryPayout } from '../domain/payout/payout-admin.ts'
 import type { Payout } from '../domain/payout/payout-repo.ts'
 import { authMiddleware, callerOf } from '../http/auth-nip98.ts'
 import { jsonContent } from '../http/openapi.ts'
-import { decodeKey, keysetPage } from '../http/page.ts'
+import { keysetPage, pageRequest } from '../http/page.ts'
 import { problems } from '../http/problem.ts'
 import { zodHook } from '../http/validate.ts'
 import type { RouteContext } from './context.ts'
@@ -65,9 +65,7 @@ export function payoutRoutes(ctx: Pick<RouteContext, 'auth' | 'ports'>): OpenAPI
     }),
     (c) => {
       const q = c.req.valid('query')
-      const limit = q.limit ?? 50
-      const after =
-        q.cursor === undefined ? undefined : decodeKey(q.cursor, ['int', 'text'] as const)
+      const { limit, after } = pageRequest(q, ['int', 'text'] as const)
       const rows = repo.listForDeveloper(callerOf(c), {
         limit: limit + 1,
         ...(after ? { beforeCreatedAtSec: after[0], beforeId: after[1] } : {}),
